@@ -1,0 +1,1 @@
+"""The gxtrack domain: aggregates, events and rules, with no I/O."""

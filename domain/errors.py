@@ -1,0 +1,16 @@
+"""Errors the domain raises when a command breaks one of its rules."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class for every error a domain rule raises."""
+
+
+class RuleViolationError(DomainError):
+    """A command breaks a business rule; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str = "_schema") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field

@@ -1,0 +1,493 @@
+"""The investment project aggregate (招商项目) and its stage rules.
+
+Stages move forward one step at a time (在谈 → 签约 → 落地 → 投产), each on a
+business date that is not in the future and not before the previous stage's date.
+A backward move is a correction and needs a reason; so does withdrawal (终止). A
+withdrawn project is frozen until a leader reinstates it. Who may correct or
+reinstate is the service's concern; what a correction may do is decided here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.clock import today as bureau_today
+from domain.errors import RuleViolationError
+from domain.reference import ReferenceData
+from domain.rules import (
+    TEXT_MAX,
+    business_date,
+    money,
+    optional_text,
+    required_text,
+)
+from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
+
+PLANNED_KEYS = ("signed", "landed", "producing")
+REVISABLE = (
+    "name",
+    "investor",
+    "industry",
+    "zone",
+    "planned_investment",
+    "priority",
+    "land_area",
+    "enterprise_id",
+)
+
+
+def _stage(value: str | Stage, field: str = "to") -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        raise RuleViolationError(f"未知阶段: {value}", field) from None
+
+
+def _priority(value: str | None) -> str:
+    try:
+        return Priority(value or Priority.DISTRICT).value
+    except ValueError:
+        raise RuleViolationError(f"未知重点级别: {value}", "priority") from None
+
+
+def _land_area(value: object) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    area = money(value, "land_area")
+    return area
+
+
+def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
+    planned: dict[str, date] = {}
+    for key, day in (value or {}).items():
+        if key not in PLANNED_KEYS:
+            raise RuleViolationError(f"未知计划节点: {key}", "planned_dates")
+        if day is not None:
+            if not isinstance(day, date):
+                raise RuleViolationError("计划日期格式错误", f"planned_dates.{key}")
+            planned[key] = day
+    ordered = [planned[k] for k in PLANNED_KEYS if k in planned]
+    if ordered != sorted(ordered):
+        raise RuleViolationError(
+            "计划日期必须按 签约 ≤ 开工 ≤ 投产 的顺序", "planned_dates"
+        )
+    return planned
+
+
+class InvestmentProject(Aggregate):
+    """An investment project moving from negotiation to production."""
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        name: str,
+        investor: str,
+        industry: str,
+        zone: str,
+        planned_investment: object,
+        officer: str,
+        actor: str,
+        reference: ReferenceData,
+        stage: str = Stage.NEGOTIATING.value,
+        stage_date: date | None = None,
+        priority: str | None = None,
+        planned_dates: dict[str, Any] | None = None,
+        land_area: object = None,
+        enterprise_id: UUID | None = None,
+        source: dict[str, Any] | None = None,
+        today: date | None = None,
+    ) -> InvestmentProject:
+        """Register a project in the reserve pool (在谈) or as already signed."""
+        today = today or bureau_today()
+        opening = _stage(stage, "stage")
+        if opening not in OPENING_STAGES:
+            raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
+        return cls(
+            name=required_text(name, "name"),
+            investor=required_text(investor, "investor"),
+            industry=reference.resolve("industry", industry),
+            zone=reference.resolve("zone", zone),
+            planned_investment=money(planned_investment),
+            priority=_priority(priority),
+            officer=required_text(officer, "officer", 80),
+            planned_dates=_planned_dates(planned_dates),
+            land_area=_land_area(land_area),
+            enterprise_id=enterprise_id,
+            stage=opening.value,
+            stage_date=business_date(stage_date or today, today, "stage_date"),
+            actor=actor,
+            source=source,
+        )
+
+    @event("Registered")
+    def __init__(
+        self,
+        name: str,
+        investor: str,
+        industry: str,
+        zone: str,
+        planned_investment: Decimal,
+        priority: str,
+        officer: str,
+        planned_dates: dict[str, date],
+        land_area: Decimal | None,
+        enterprise_id: UUID | None,
+        stage: str,
+        stage_date: date,
+        actor: str,
+        source: dict[str, Any] | None,
+    ) -> None:
+        self.name = name
+        self.investor = investor
+        self.industry = industry
+        self.zone = zone
+        self.planned_investment = planned_investment
+        self.priority = priority
+        self.officer = officer
+        self.planned_dates = dict(planned_dates)
+        self.land_area = land_area
+        self.enterprise_id = enterprise_id
+        self.stage = Stage(stage)
+        self.stage_dates: dict[str, date] = {stage: stage_date}
+        self.withdrawn_from: Stage | None = None
+        self.last_progress: dict[str, Any] | None = None
+        self.progress_count = 0
+
+    # -- queries -----------------------------------------------------------
+
+    @property
+    def stage_date(self) -> date:
+        """The effective date of the current stage."""
+        return self.stage_dates[self.stage.value]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Whether the project has exited (终止)."""
+        return self.stage is Stage.WITHDRAWN
+
+    def is_backward(self, to: str | Stage) -> bool:
+        """Whether moving to `to` would be a correction (a backward move)."""
+        target = _stage(to)
+        return (
+            not self.is_withdrawn
+            and target in FORWARD
+            and target.rank < self.stage.rank
+        )
+
+    # -- stage moves ---------------------------------------------------------
+
+    def move(
+        self,
+        to: str | Stage,
+        on: date,
+        actor: str,
+        reason: str = "",
+        today: date | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> None:
+        """Move to stage `to` on business date `on`: forward, withdraw or correct."""
+        target = _stage(to)
+        self._check_not_withdrawn()
+        if target is Stage.WITHDRAWN:
+            self.withdraw(on, reason, actor, today, source)
+        elif self.is_backward(target):
+            self.correct(target, on, reason, actor, today)
+        elif target is self.stage:
+            raise RuleViolationError(f"项目已处于{target.label}阶段", "to")
+        elif target is not self.stage.next():
+            expected = self.stage.next()
+            hint = f"，下一阶段应为{expected.label}" if expected else ""
+            raise RuleViolationError(f"不能跳过阶段{hint} (stages move one step)", "to")
+        else:
+            self._advance(target, on, actor, reason, today, source)
+
+    def _advance(
+        self,
+        target: Stage,
+        on: date,
+        actor: str,
+        reason: str,
+        today: date | None,
+        source: dict[str, Any] | None,
+    ) -> None:
+        day = business_date(on, today or bureau_today(), "date", self.stage_date)
+        note = optional_text(reason, "reason", TEXT_MAX)
+        step = {
+            Stage.SIGNED: self._sign,
+            Stage.LANDED: self._land,
+            Stage.PRODUCING: self._start_production,
+        }[target]
+        step(effective_date=day, actor=actor, reason=note, source=source)
+
+    @event("Signed")
+    def _sign(
+        self, effective_date: date, actor: str, reason: str, source: dict | None
+    ) -> None:
+        self._enter(Stage.SIGNED, effective_date)
+
+    @event("Landed")
+    def _land(
+        self, effective_date: date, actor: str, reason: str, source: dict | None
+    ) -> None:
+        self._enter(Stage.LANDED, effective_date)
+
+    @event("ProductionStarted")
+    def _start_production(
+        self, effective_date: date, actor: str, reason: str, source: dict | None
+    ) -> None:
+        self._enter(Stage.PRODUCING, effective_date)
+
+    def _enter(self, stage: Stage, day: date) -> None:
+        self.stage = stage
+        self.stage_dates[stage.value] = day
+
+    def withdraw(
+        self,
+        on: date,
+        reason: str,
+        actor: str,
+        today: date | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> None:
+        """Exit the project (终止); a reason is required."""
+        self._check_not_withdrawn()
+        self._withdraw(
+            effective_date=business_date(
+                on, today or bureau_today(), "date", self.stage_date
+            ),
+            reason=required_text(reason, "reason", TEXT_MAX),
+            actor=actor,
+            from_stage=self.stage.value,
+            source=source,
+        )
+
+    @event("Withdrawn")
+    def _withdraw(
+        self,
+        effective_date: date,
+        reason: str,
+        actor: str,
+        from_stage: str,
+        source: dict | None,
+    ) -> None:
+        self.withdrawn_from = Stage(from_stage)
+        self._enter(Stage.WITHDRAWN, effective_date)
+
+    def reinstate(
+        self, reason: str, actor: str, on: date | None = None, today: date | None = None
+    ) -> None:
+        """Bring a withdrawn project back to the stage it left (leaders only)."""
+        if not self.is_withdrawn or self.withdrawn_from is None:
+            raise RuleViolationError("只有已终止的项目可以恢复", "to")
+        today = today or bureau_today()
+        self._reinstate(
+            effective_date=business_date(on or today, today, "date", self.stage_date),
+            reason=required_text(reason, "reason", TEXT_MAX),
+            actor=actor,
+            to_stage=self.withdrawn_from.value,
+        )
+
+    @event("Reinstated")
+    def _reinstate(
+        self, effective_date: date, reason: str, actor: str, to_stage: str
+    ) -> None:
+        self.stage_dates.pop(Stage.WITHDRAWN.value, None)
+        self.stage = Stage(to_stage)
+        self.withdrawn_from = None
+
+    def correct(
+        self,
+        to: str | Stage,
+        on: date,
+        reason: str,
+        actor: str,
+        today: date | None = None,
+    ) -> None:
+        """Move back to an earlier stage (a correction); a reason is required."""
+        target = _stage(to)
+        self._check_not_withdrawn()
+        if not self.is_backward(target):
+            raise RuleViolationError("更正只能退回到更早的阶段", "to")
+        if target.value not in self.stage_dates:
+            raise RuleViolationError(f"项目从未处于{target.label}阶段", "to")
+        removed = {
+            stage.value: self.stage_dates[stage.value]
+            for stage in FORWARD[target.rank + 1 :]
+            if stage.value in self.stage_dates
+        }
+        self._correct(
+            effective_date=business_date(on, today or bureau_today(), "date"),
+            from_stage=self.stage.value,
+            to_stage=target.value,
+            removed=removed,
+            reason=required_text(reason, "reason", TEXT_MAX),
+            actor=actor,
+        )
+
+    @event("StageCorrected")
+    def _correct(
+        self,
+        effective_date: date,
+        from_stage: str,
+        to_stage: str,
+        removed: dict[str, date],
+        reason: str,
+        actor: str,
+    ) -> None:
+        for stage in removed:
+            self.stage_dates.pop(stage, None)
+        self.stage = Stage(to_stage)
+
+    def redate(
+        self,
+        stage: str | Stage,
+        on: date,
+        reason: str,
+        actor: str,
+        today: date | None = None,
+    ) -> None:
+        """Correct the recorded date of a stage already reached (a back-dated fix)."""
+        target = _stage(stage, "stage")
+        if target.value not in self.stage_dates:
+            raise RuleViolationError(f"项目尚未到达{target.label}阶段", "stage")
+        order = [s for s in (*FORWARD, Stage.WITHDRAWN) if s.value in self.stage_dates]
+        position = order.index(target)
+        before = self.stage_dates[order[position - 1].value] if position else None
+        after = (
+            self.stage_dates[order[position + 1].value]
+            if position + 1 < len(order)
+            else None
+        )
+        day = business_date(on, today or bureau_today(), "date", before)
+        if after is not None and day > after:
+            raise RuleViolationError(
+                f"日期不能晚于下一阶段日期 {after.isoformat()}", "date"
+            )
+        self._redate(
+            stage=target.value,
+            before=self.stage_dates[target.value],
+            effective_date=day,
+            reason=required_text(reason, "reason", TEXT_MAX),
+            actor=actor,
+        )
+
+    @event("StageDateCorrected")
+    def _redate(
+        self, stage: str, before: date, effective_date: date, reason: str, actor: str
+    ) -> None:
+        self.stage_dates[stage] = effective_date
+
+    def _check_not_withdrawn(self) -> None:
+        if self.is_withdrawn:
+            raise RuleViolationError(
+                "项目已终止，须先由领导恢复 (withdrawn projects cannot move)", "to"
+            )
+
+    # -- details -----------------------------------------------------------
+
+    def report_progress(
+        self, on: date, note: str, actor: str, today: date | None = None
+    ) -> None:
+        """Record a progress note (推进情况) dated `on`."""
+        self._report_progress(
+            effective_date=business_date(on, today or bureau_today(), "date"),
+            note=required_text(note, "note", TEXT_MAX),
+            actor=actor,
+        )
+
+    @event("ProgressReported")
+    def _report_progress(self, effective_date: date, note: str, actor: str) -> None:
+        self.last_progress = {"date": effective_date, "note": note}
+        self.progress_count += 1
+
+    def revise(
+        self,
+        changes: dict[str, Any],
+        reason: str,
+        actor: str,
+        reference: ReferenceData,
+    ) -> None:
+        """Revise the project's details; the event keeps each field before → after."""
+        clean = self._clean_revision(changes, reference)
+        diff = {
+            field: [getattr(self, field), value]
+            for field, value in clean.items()
+            if getattr(self, field) != value
+        }
+        if not diff:
+            raise RuleViolationError("没有需要修改的内容 (nothing changed)")
+        self._revise(
+            changes=diff, reason=required_text(reason, "reason", TEXT_MAX), actor=actor
+        )
+
+    def _clean_revision(
+        self, changes: dict[str, Any], reference: ReferenceData
+    ) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        for field, value in changes.items():
+            if field not in REVISABLE:
+                raise RuleViolationError(f"字段不可修改: {field}", field)
+            if field in ("name", "investor"):
+                clean[field] = required_text(value, field)
+            elif field in ("industry", "zone"):
+                clean[field] = reference.resolve(field, value)
+            elif field == "planned_investment":
+                clean[field] = money(value)
+            elif field == "priority":
+                clean[field] = _priority(value)
+            elif field == "land_area":
+                clean[field] = _land_area(value)
+            else:
+                clean[field] = value
+        return clean
+
+    @event("DetailsRevised")
+    def _revise(self, changes: dict[str, list[Any]], reason: str, actor: str) -> None:
+        for field, (_before, after) in changes.items():
+            setattr(self, field, after)
+
+    def reassign(self, officer: str, reason: str, actor: str) -> None:
+        """Hand the project to another responsible officer (责任人)."""
+        officer = required_text(officer, "officer", 80)
+        if officer == self.officer:
+            raise RuleViolationError("责任人没有变化", "officer")
+        self._reassign(
+            before=self.officer,
+            after=officer,
+            reason=optional_text(reason, "reason"),
+            actor=actor,
+        )
+
+    @event("OfficerReassigned")
+    def _reassign(self, before: str, after: str, reason: str, actor: str) -> None:
+        self.officer = after
+
+    def revise_plan(
+        self, planned_dates: dict[str, Any], reason: str, actor: str
+    ) -> None:
+        """Set new planned dates (计划签约/开工/投产) for the coming stages."""
+        after = _planned_dates({**self.planned_dates, **planned_dates})
+        if after == self.planned_dates:
+            raise RuleViolationError("计划日期没有变化", "planned_dates")
+        self._revise_plan(
+            before=dict(self.planned_dates),
+            after=after,
+            reason=optional_text(reason, "reason"),
+            actor=actor,
+        )
+
+    @event("PlannedDatesRevised")
+    def _revise_plan(
+        self,
+        before: dict[str, date],
+        after: dict[str, date],
+        reason: str,
+        actor: str,
+    ) -> None:
+        self.planned_dates = dict(after)

@@ -1,0 +1,5 @@
+"""`python -m gxtrack` runs the command line."""
+
+from gxtrack.cli import entry
+
+entry()

@@ -1,0 +1,30 @@
+"""`gxtrack serve`: web, projections and scheduler in one process (embedded mode)."""
+
+from __future__ import annotations
+
+import click
+
+from gxtrack.cli.context import cli, pass_state
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--threads", default=8, type=int, show_default=True)
+@pass_state
+def serve(state, host: str, port: int, threads: int) -> None:
+    """启动网页与后台任务 Serve the web app with projections (and the scheduler)."""
+    from waitress import serve as waitress_serve
+
+    from gxtrack.projections.runner import ProjectionFollower
+    from web import create_app
+
+    runtime = state.runtime
+    follower = ProjectionFollower(runtime.projections)
+    follower.start()
+    app = create_app(runtime)
+    click.echo(f"gxtrack 已启动: http://{host}:{port}/  (Ctrl+C 退出)", err=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="gxtrack")
+    finally:
+        follower.stop()

@@ -1,0 +1,202 @@
+"""The SQL database behind the read models and credentials, SQLite or PostgreSQL.
+
+Queries are written once with `?` placeholders and portable SQL; the few dialect
+differences (placeholders, locking a row, connection set-up) live here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class Database:
+    """A connection source with transactions and dict rows."""
+
+    kind = "sqlite"
+
+    def sql(self, text: str) -> str:
+        """The statement in this dialect's placeholder style."""
+        return text
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Cursor]:
+        """A transaction; `write=False` for reads that need no write lock."""
+        raise NotImplementedError  # pragma: no cover - each dialect has its own
+        yield
+
+    def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """All rows of a query, as dicts."""
+        with self.transaction(write=False) as cur:
+            return cur.fetchall(text, params)
+
+    def fetchone(self, text: str, params: Sequence[Any] = ()) -> Row | None:
+        """The first row of a query, or None."""
+        rows = self.fetchall(text, params)
+        return rows[0] if rows else None
+
+    def scalar(self, text: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self.fetchone(text, params)
+        return next(iter(row.values())) if row else None
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+class Cursor:
+    """A thin cursor wrapper that adapts placeholders and returns dict rows."""
+
+    def __init__(self, db: Database, raw: Any) -> None:
+        self.db = db
+        self.raw = raw
+
+    def execute(self, text: str, params: Sequence[Any] = ()) -> Cursor:
+        """Run one statement."""
+        self.raw.execute(self.db.sql(text), tuple(params))
+        return self
+
+    def executemany(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many parameter rows."""
+        if rows:
+            self.raw.executemany(self.db.sql(text), [tuple(r) for r in rows])
+
+    def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a query and return its rows as dicts."""
+        self.execute(text, params)
+        names = [d[0] for d in self.raw.description]
+        return [dict(zip(names, row, strict=True)) for row in self.raw.fetchall()]
+
+    def fetchone(self, text: str, params: Sequence[Any] = ()) -> Row | None:
+        """Run a query and return its first row, or None."""
+        rows = self.fetchall(text, params)
+        return rows[0] if rows else None
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by the last statement."""
+        return self.raw.rowcount
+
+
+class SQLiteDatabase(Database):
+    """A SQLite file (or shared in-memory database), one connection per thread."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path | str | None) -> None:
+        if path is None:
+            self.target = f"file:gxtrack-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.target = f"file:{Path(path).resolve()}"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        # An in-memory database lives as long as one connection to it is open.
+        self._keeper = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.target,
+            uri=True,
+            timeout=30,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Cursor]:
+        """BEGIN IMMEDIATE for writers, so they queue on SQLite's lock, not fail."""
+        conn = self.connection()
+        if conn.in_transaction:  # nested use joins the open transaction
+            yield Cursor(self, conn.cursor())
+            return
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield Cursor(self, conn.cursor())
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through a psycopg connection pool."""
+
+    kind = "postgres"
+
+    def __init__(self, params: dict[str, str], max_size: int = 8) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.schema = params.get("schema")
+        kwargs: dict[str, Any] = {
+            "host": params["host"],
+            "port": params["port"],
+            "dbname": params["dbname"],
+            "user": params["user"],
+            "connect_timeout": 5,
+        }
+        if params.get("password"):
+            kwargs["password"] = params["password"]
+        if self.schema:
+            kwargs["options"] = f"-c search_path={self.schema}"
+        self.params = kwargs
+        self.pool = ConnectionPool(
+            kwargs=kwargs,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            timeout=10,
+            check=ConnectionPool.check_connection,
+        )
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    @contextmanager
+    def transaction(self, write: bool = True) -> Iterator[Cursor]:
+        with (
+            self.pool.connection() as conn,
+            conn.transaction(),
+            conn.cursor() as raw,
+        ):
+            yield Cursor(self, raw)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def open_database(settings: Any) -> Database:
+    """The read-model database for these settings."""
+    if settings.database_url == "memory://":
+        return SQLiteDatabase(None)
+    if settings.is_postgres:
+        return PostgresDatabase(settings.postgres_params())
+    return SQLiteDatabase(settings.data_dir / "gxtrack.db")

@@ -1,0 +1,59 @@
+"""What a projection is: tables, and a handler per event type it cares about."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from gxtrack.db import Cursor
+
+Handler = Callable[[Cursor, Any], None]
+UNIT = Decimal(10000)  # money is kept as whole 元 (1/10000 of a 万元) in SQL
+
+
+def to_yuan(amount: Decimal | None) -> int | None:
+    """万元 as an exact integer number of 元."""
+    return None if amount is None else int(amount * UNIT)
+
+
+def to_wan(yuan: int | None) -> str:
+    """Whole 元 back to a 万元 string without needless zeros."""
+    value = Decimal(yuan or 0) / UNIT
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class Projection:
+    """A read model: its DDL, the tables a rebuild drops, and its handlers.
+
+    Handlers are methods named `on_<Aggregate>_<Event>`, e.g.
+    `on_InvestmentProject_Signed`; events without a handler are skipped.
+    """
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    ddl: ClassVar[tuple[str, ...]]
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Handler] = {}
+        for attr in dir(self):
+            if attr.startswith("on_"):
+                key = attr[3:].replace("_", ".", 1)
+                self.handlers[key] = getattr(self, attr)
+
+    def apply(self, cur: Cursor, event: Any) -> None:
+        """Apply one domain event, if this projection cares about it."""
+        handler = self.handlers.get(type(event).__qualname__)
+        if handler is not None:
+            handler(cur, event)
+
+    def create(self, cur: Cursor) -> None:
+        """Create the tables and indexes (idempotent)."""
+        for statement in self.ddl:
+            cur.execute(statement)
+
+    def drop(self, cur: Cursor) -> None:
+        """Drop the tables so they can be rebuilt from zero."""
+        for table in self.tables:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,167 @@
+"""Runs projections over the notification log, exactly once and resumable.
+
+Each batch locks the tracking rows, reads the positions, applies the next events
+to every projection that has not seen them and advances the positions, all in
+one transaction. A process killed mid-batch leaves the previous batch's state;
+two processes running at once queue on the lock and never apply an event twice.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from gxtrack.db import Cursor, Database
+from gxtrack.errors import ProjectionTimeoutError
+from gxtrack.projections.base import Projection
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_tracking ("
+    " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+Progress = Callable[[int, int], None]
+
+
+class ProjectionEngine:
+    """Keeps a set of projections up to date with an application's events."""
+
+    def __init__(
+        self,
+        app: Any,
+        db: Database,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self._local_lock = threading.Lock()
+
+    # -- schema ------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create the tracking table and every projection's tables."""
+        with self.db.transaction() as cur:
+            cur.execute(TRACKING_DDL)
+            for projection in self.projections.values():
+                projection.create(cur)
+                cur.execute(
+                    "INSERT INTO rm_tracking (projection, position) VALUES (?, 0) "
+                    "ON CONFLICT (projection) DO NOTHING",
+                    (projection.name,),
+                )
+
+    # -- status ------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        """Each projection's tracking position."""
+        rows = self.db.fetchall("SELECT projection, position FROM rm_tracking")
+        known = {r["projection"]: int(r["position"]) for r in rows}
+        return {name: known.get(name, 0) for name in self.projections}
+
+    def status(self) -> list[dict[str, Any]]:
+        """Position, head of the log and lag for each projection."""
+        head = self.app.recorder.max_notification_id() or 0
+        return [
+            {"projection": name, "position": pos, "head": head, "lag": head - pos}
+            for name, pos in self.positions().items()
+        ]
+
+    # -- processing --------------------------------------------------------
+
+    def _lock_positions(self, cur: Cursor) -> dict[str, int]:
+        lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
+        rows = cur.fetchall(
+            "SELECT projection, position FROM rm_tracking ORDER BY projection" + lock
+        )
+        known = {r["projection"]: int(r["position"]) for r in rows}
+        return {n: known[n] for n in self.projections if n in known}
+
+    def run_batch(self, limit: int | None = None) -> int:
+        """Apply the next batch of events; returns how many events were read."""
+        with self._local_lock, self.db.transaction() as cur:
+            positions = self._lock_positions(cur)
+            if not positions:
+                return 0
+            start = min(positions.values())
+            notifications = self.app.recorder.select_notifications(
+                start=start + 1, limit=limit or self.batch_size
+            )
+            if not notifications:
+                return 0
+            mapper = self.app.mapper
+            active = list(positions.items())
+            for notification in notifications:
+                event = mapper.to_domain_event(notification)
+                for name, position in active:
+                    if notification.id > position:
+                        self.projections[name].apply(cur, event)
+            last = notifications[-1].id
+            for name, position in active:
+                if last > position:
+                    cur.execute(
+                        "UPDATE rm_tracking SET position = ? WHERE projection = ?",
+                        (last, name),
+                    )
+            return len(notifications)
+
+    def run(self, progress: Progress | None = None) -> int:
+        """Catch up with the head of the log; returns events read."""
+        head = self.app.recorder.max_notification_id() or 0
+        done = 0
+        while True:
+            read = self.run_batch()
+            done += read
+            if progress:
+                progress(min(self.lowest(), head), head)
+            if not read:
+                return done
+
+    def lowest(self) -> int:
+        """The smallest position of all projections."""
+        return min(self.positions().values(), default=0)
+
+    def wait_for(self, position: int, timeout: float, inline: bool = True) -> None:
+        """Return once every projection has reached `position` (read-your-writes).
+
+        Inline, this process applies the events itself; otherwise it waits for
+        the projection process and gives up after `timeout` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while self.lowest() < position:
+            if inline and self.run_batch():
+                continue
+            if time.monotonic() > deadline:
+                raise ProjectionTimeoutError(
+                    "数据已保存，但列表尚未更新（投影进程未在 "
+                    f"{timeout:g} 秒内追上），请稍后刷新"
+                )
+            time.sleep(0.02)
+
+    def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
+        """Wait until the read models include every event recorded so far."""
+        self.wait_for(self.app.recorder.max_notification_id() or 0, timeout, inline)
+
+    def rebuild(
+        self, names: Sequence[str] = (), progress: Progress | None = None
+    ) -> int:
+        """Drop the named projections (default all) and replay them from zero."""
+        chosen = list(names) or list(self.projections)
+        unknown = [n for n in chosen if n not in self.projections]
+        if unknown:
+            raise ValueError(f"unknown projection: {', '.join(unknown)}")
+        with self._local_lock, self.db.transaction() as cur:
+            cur.execute(TRACKING_DDL)
+            for name in chosen:
+                projection = self.projections[name]
+                projection.drop(cur)
+                projection.create(cur)
+                cur.execute("DELETE FROM rm_tracking WHERE projection = ?", (name,))
+                cur.execute(
+                    "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
+                    (name,),
+                )
+        return self.run(progress)

@@ -1,0 +1,125 @@
+"""Enterprises and their designations with validity windows.
+
+A designation counts on day D when certified_on <= D <= valid_until, where
+valid_until is the expiry date, cut short by a revocation or a failed re-review.
+Tier counts on any date are then one grouped query.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from domain.designations import Designation
+from gxtrack.db import Cursor
+from gxtrack.projections.base import Projection
+
+
+class EnterpriseProjection(Projection):
+    """rm_enterprises and rm_designations."""
+
+    name = "enterprises"
+    tables = ("rm_enterprises", "rm_designations")
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS rm_enterprises ("
+        " id TEXT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+        " industry TEXT, zone TEXT, version INTEGER NOT NULL,"
+        " created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_designations ("
+        " enterprise_id TEXT NOT NULL, award_id TEXT NOT NULL,"
+        " designation TEXT NOT NULL, rank INTEGER NOT NULL,"
+        " certified_on TEXT NOT NULL, expires_on TEXT NOT NULL,"
+        " valid_until TEXT NOT NULL, revoked_on TEXT, document_no TEXT,"
+        " batch TEXT, stars INTEGER, expired_recorded INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (enterprise_id, award_id))",
+        "CREATE INDEX IF NOT EXISTS rm_designations_window"
+        " ON rm_designations (rank, certified_on, valid_until)",
+    )
+
+    def apply(self, cur: Cursor, event: Any) -> None:
+        """Apply an enterprise event; every one bumps the enterprise's version."""
+        key = type(event).__qualname__
+        if not key.startswith("Enterprise."):
+            return
+        handler = self.handlers.get(key)
+        if handler is not None:
+            handler(cur, event)
+        if key != "Enterprise.Registered":
+            cur.execute(
+                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
+                (
+                    event.originator_version,
+                    event.timestamp.isoformat(),
+                    str(event.originator_id),
+                ),
+            )
+
+    def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
+        cur.execute(
+            "INSERT INTO rm_enterprises"
+            " (id, uscc, name, industry, zone, version, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id),
+                e.uscc,
+                e.name,
+                e.industry,
+                e.zone,
+                e.originator_version,
+                e.timestamp.isoformat(),
+                e.timestamp.isoformat(),
+            ),
+        )
+
+    def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
+        cur.execute(
+            "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
+            " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                str(e.originator_id),
+                e.award_id,
+                e.designation,
+                Designation(e.designation).rank,
+                e.certified_on.isoformat(),
+                e.expires_on.isoformat(),
+                e.expires_on.isoformat(),
+                e.document_no,
+                e.batch,
+                e.stars,
+            ),
+        )
+
+    def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
+        cur.execute(
+            "UPDATE rm_designations SET expires_on = ?, valid_until = ?,"
+            " expired_recorded = 0 WHERE enterprise_id = ? AND award_id = ?",
+            (
+                e.after.isoformat(),
+                e.after.isoformat(),
+                str(e.originator_id),
+                e.award_id,
+            ),
+        )
+
+    def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
+        last_day = e.effective_date - timedelta(days=1)
+        cur.execute(
+            "UPDATE rm_designations SET revoked_on = ?,"
+            " valid_until = CASE WHEN valid_until < ? THEN valid_until ELSE ? END"
+            " WHERE enterprise_id = ? AND award_id = ?",
+            (
+                e.effective_date.isoformat(),
+                last_day.isoformat(),
+                last_day.isoformat(),
+                str(e.originator_id),
+                e.award_id,
+            ),
+        )
+
+    def on_Enterprise_DesignationExpired(self, cur: Cursor, e: Any) -> None:
+        cur.execute(
+            "UPDATE rm_designations SET expired_recorded = 1"
+            " WHERE enterprise_id = ? AND award_id = ?",
+            (str(e.originator_id), e.award_id),
+        )

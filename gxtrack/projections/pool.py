@@ -1,0 +1,251 @@
+"""The project pool (one row per project) and its stage history (one per interval).
+
+The pool row carries everything the pool is filtered, sorted and summed on. The
+history holds each stage interval [entered_on, left_on): the stage of any project
+on any past business date is the interval containing that date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gxtrack.db import Cursor
+from gxtrack.projections.base import Projection, to_yuan
+
+FORWARD = ("negotiating", "signed", "landed", "producing")
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+class PoolProjection(Projection):
+    """rm_projects and rm_stage_history."""
+
+    name = "pool"
+    tables = ("rm_projects", "rm_stage_history")
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS rm_projects ("
+        " id TEXT PRIMARY KEY, name TEXT NOT NULL, investor TEXT NOT NULL,"
+        " search TEXT NOT NULL, industry TEXT NOT NULL, zone TEXT NOT NULL,"
+        " investment BIGINT NOT NULL, priority TEXT NOT NULL, officer TEXT NOT NULL,"
+        " enterprise_id TEXT, land_area TEXT,"
+        " stage TEXT NOT NULL, stage_date TEXT NOT NULL, withdrawn_from TEXT,"
+        " negotiating_on TEXT, signed_on TEXT, landed_on TEXT, producing_on TEXT,"
+        " withdrawn_on TEXT,"
+        " planned_signed TEXT, planned_landed TEXT, planned_producing TEXT,"
+        " progress_on TEXT, progress_note TEXT,"
+        " stall_level TEXT, stall_rule TEXT, stall_days INTEGER, stall_since TEXT,"
+        " version INTEGER NOT NULL, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_filter"
+        " ON rm_projects (stage, industry, zone)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_stall ON rm_projects (stall_level)",
+        "CREATE TABLE IF NOT EXISTS rm_stage_history ("
+        " project_id TEXT NOT NULL, seq INTEGER NOT NULL, stage TEXT NOT NULL,"
+        " entered_on TEXT NOT NULL, left_on TEXT, recorded_at TEXT NOT NULL,"
+        " PRIMARY KEY (project_id, seq))",
+        "CREATE INDEX IF NOT EXISTS rm_stage_history_asof"
+        " ON rm_stage_history (entered_on, left_on)",
+    )
+
+    # -- helpers -----------------------------------------------------------
+
+    @staticmethod
+    def _touch(cur: Cursor, event: Any, **columns: Any) -> None:
+        sets = ", ".join(f"{c} = ?" for c in columns)
+        cur.execute(
+            f"UPDATE rm_projects SET {sets}{', ' if sets else ''}"
+            "version = ?, updated_at = ? WHERE id = ?",
+            (
+                *columns.values(),
+                event.originator_version,
+                event.timestamp.isoformat(),
+                str(event.originator_id),
+            ),
+        )
+
+    @staticmethod
+    def _open_interval(cur: Cursor, event: Any, stage: str, day: Any) -> None:
+        cur.execute(
+            "INSERT INTO rm_stage_history"
+            " (project_id, seq, stage, entered_on, left_on, recorded_at)"
+            " VALUES (?, ?, ?, ?, NULL, ?)",
+            (
+                str(event.originator_id),
+                event.originator_version,
+                stage,
+                _iso(day),
+                event.timestamp.isoformat(),
+            ),
+        )
+
+    @staticmethod
+    def _close_interval(cur: Cursor, event: Any, day: Any) -> None:
+        cur.execute(
+            "UPDATE rm_stage_history SET left_on = ?"
+            " WHERE project_id = ? AND left_on IS NULL",
+            (_iso(day), str(event.originator_id)),
+        )
+
+    def _advance(self, cur: Cursor, event: Any, stage: str) -> None:
+        self._close_interval(cur, event, event.effective_date)
+        self._open_interval(cur, event, stage, event.effective_date)
+        self._touch(
+            cur,
+            event,
+            stage=stage,
+            stage_date=_iso(event.effective_date),
+            **{f"{stage}_on": _iso(event.effective_date)},
+        )
+
+    def apply(self, cur: Cursor, event: Any) -> None:
+        """Apply a project event; unhandled project events still bump the version."""
+        key = type(event).__qualname__
+        if key in self.handlers:
+            self.handlers[key](cur, event)
+        elif key.startswith("InvestmentProject."):
+            self._touch(cur, event)
+
+    # -- handlers ----------------------------------------------------------
+
+    def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
+        planned = e.planned_dates or {}
+        day = _iso(e.stage_date)
+        cur.execute(
+            "INSERT INTO rm_projects (id, name, investor, search, industry, zone,"
+            " investment, priority, officer, enterprise_id, land_area, stage,"
+            " stage_date, negotiating_on, signed_on, planned_signed, planned_landed,"
+            " planned_producing, version, created_at, updated_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                str(e.originator_id),
+                e.name,
+                e.investor,
+                f"{e.name}\n{e.investor}".lower(),
+                e.industry,
+                e.zone,
+                to_yuan(e.planned_investment),
+                e.priority,
+                e.officer,
+                str(e.enterprise_id) if e.enterprise_id else None,
+                None if e.land_area is None else str(e.land_area),
+                e.stage,
+                day,
+                day if e.stage == "negotiating" else None,
+                day if e.stage == "signed" else None,
+                _iso(planned.get("signed")),
+                _iso(planned.get("landed")),
+                _iso(planned.get("producing")),
+                e.originator_version,
+                e.timestamp.isoformat(),
+                e.timestamp.isoformat(),
+            ),
+        )
+        self._open_interval(cur, e, e.stage, e.stage_date)
+
+    def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "signed")
+
+    def on_InvestmentProject_Landed(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "landed")
+
+    def on_InvestmentProject_ProductionStarted(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "producing")
+
+    def on_InvestmentProject_Withdrawn(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "withdrawn")
+        self._touch(cur, e, withdrawn_from=e.from_stage)
+
+    def on_InvestmentProject_Reinstated(self, cur: Cursor, e: Any) -> None:
+        self._close_interval(cur, e, e.effective_date)
+        self._open_interval(cur, e, e.to_stage, e.effective_date)
+        row = cur.fetchone(
+            f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?",
+            (str(e.originator_id),),
+        )
+        self._touch(
+            cur,
+            e,
+            stage=e.to_stage,
+            stage_date=row["day"] if row else _iso(e.effective_date),
+            withdrawn_from=None,
+            withdrawn_on=None,
+        )
+
+    def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
+        pid = str(e.originator_id)
+        # The removed stages never really happened: drop their intervals and
+        # reopen the interval of the stage the project is back in.
+        for stage in e.removed:
+            cur.execute(
+                "DELETE FROM rm_stage_history WHERE project_id = ? AND stage = ?",
+                (pid, stage),
+            )
+        cur.execute(
+            "UPDATE rm_stage_history SET left_on = NULL WHERE project_id = ?"
+            " AND seq = (SELECT MAX(seq) FROM rm_stage_history WHERE project_id = ?)",
+            (pid, pid),
+        )
+        row = cur.fetchone(
+            f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?", (pid,)
+        )
+        cleared = {f"{stage}_on": None for stage in e.removed}
+        self._touch(
+            cur, e, stage=e.to_stage, stage_date=row["day"] if row else None, **cleared
+        )
+
+    def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
+        pid = str(e.originator_id)
+        day = _iso(e.effective_date)
+        before = _iso(e.before)
+        cur.execute(
+            "UPDATE rm_stage_history SET left_on = ?"
+            " WHERE project_id = ? AND left_on = ?",
+            (day, pid, before),
+        )
+        cur.execute(
+            "UPDATE rm_stage_history SET entered_on = ?"
+            " WHERE project_id = ? AND stage = ? AND entered_on = ?",
+            (day, pid, e.stage, before),
+        )
+        row = cur.fetchone("SELECT stage FROM rm_projects WHERE id = ?", (pid,))
+        extra = {"stage_date": day} if row and row["stage"] == e.stage else {}
+        self._touch(cur, e, **{f"{e.stage}_on": day}, **extra)
+
+    def on_InvestmentProject_ProgressReported(self, cur: Cursor, e: Any) -> None:
+        self._touch(cur, e, progress_on=_iso(e.effective_date), progress_note=e.note)
+
+    def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
+        columns: dict[str, Any] = {}
+        for field, (_before, after) in e.changes.items():
+            if field == "planned_investment":
+                columns["investment"] = to_yuan(after)
+            elif field in ("enterprise_id", "land_area"):
+                columns[field] = None if after is None else str(after)
+            else:
+                columns[field] = after
+        if "name" in columns or "investor" in columns:
+            row = cur.fetchone(
+                "SELECT name, investor FROM rm_projects WHERE id = ?",
+                (str(e.originator_id),),
+            )
+            name = columns.get("name", row["name"] if row else "")
+            investor = columns.get("investor", row["investor"] if row else "")
+            columns["search"] = f"{name}\n{investor}".lower()
+        self._touch(cur, e, **columns)
+
+    def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
+        self._touch(cur, e, officer=e.after)
+
+    def on_InvestmentProject_PlannedDatesRevised(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur,
+            e,
+            planned_signed=_iso(e.after.get("signed")),
+            planned_landed=_iso(e.after.get("landed")),
+            planned_producing=_iso(e.after.get("producing")),
+        )

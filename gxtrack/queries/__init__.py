@@ -1,0 +1,1 @@
+"""Read-side queries over the projections, shared by the API, pages, jobs and CLI."""

@@ -1,0 +1,179 @@
+"""The project pool: filtered, sorted, paged lists and summaries, now or as of a date.
+
+"As of D" is the pool at the end of business date D: each project's stage is the
+stage-history interval containing D, so projects registered after D are absent
+and projects that moved later show the stage they were in then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.errors import RuleViolationError
+from gxtrack.db import Database
+from gxtrack.projections.base import to_wan
+
+MAX_PAGE_SIZE = 200
+SORTS = {
+    "name": "p.name",
+    "investment": "p.investment",
+    "stage": "stage_code",
+    "stage_date": "stage_day",
+    "updated": "p.updated_at",
+    "created": "p.created_at",
+    "zone": "p.zone",
+    "industry": "p.industry",
+    "officer": "p.officer",
+    "stall_days": "p.stall_days",
+}
+STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
+
+
+@dataclass
+class PoolFilter:
+    """What the pool list and summary are narrowed by."""
+
+    stage: str | None = None
+    industry: str | None = None
+    zone: str | None = None
+    officer: str | None = None
+    stalled: bool | None = None
+    q: str | None = None
+    as_of: date | None = None
+    enterprise_id: str | None = None
+    ids: list[str] = field(default_factory=list)
+
+
+def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
+    """FROM and WHERE for a filter; stage columns are aliased stage_code/day."""
+    params: list[Any] = []
+    if f.as_of is not None:
+        source = (
+            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
+            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
+        )
+        params += [f.as_of.isoformat(), f.as_of.isoformat()]
+        stage_col, day_col = "h.stage", "h.entered_on"
+    else:
+        source = "rm_projects p"
+        stage_col, day_col = "p.stage", "p.stage_date"
+    where: list[str] = []
+    if f.stage:
+        where.append(f"{stage_col} = ?")
+        params.append(f.stage)
+    for column in ("industry", "zone", "officer", "enterprise_id"):
+        value = getattr(f, column)
+        if value:
+            where.append(f"p.{column} = ?")
+            params.append(value)
+    if f.stalled is True:
+        where.append("p.stall_level IS NOT NULL")
+    elif f.stalled is False:
+        where.append("p.stall_level IS NULL")
+    if f.q:
+        where.append("p.search LIKE ? ESCAPE '!'")
+        escaped = f.q.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        params.append(f"%{escaped}%")
+    if f.ids:
+        where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
+        params += f.ids
+    clause = f" FROM {source}"
+    if where:
+        clause += " WHERE " + " AND ".join(where)
+    return clause, params, stage_col, day_col
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    stall = None
+    if row.get("stall_level"):
+        stall = {
+            "level": row["stall_level"],
+            "rule": row["stall_rule"],
+            "days_in_stage": row["stall_days"],
+            "since": row["stall_since"],
+        }
+    stage_dates = {s: row[f"{s}_on"] for s in STAGE_ORDER if row.get(f"{s}_on")}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "investor": row["investor"],
+        "industry": row["industry"],
+        "zone": row["zone"],
+        "planned_investment": to_wan(row["investment"]),
+        "priority": row["priority"],
+        "officer": row["officer"],
+        "enterprise_id": row["enterprise_id"],
+        "stage": row["stage_code"],
+        "stage_date": row["stage_day"],
+        "stage_dates": stage_dates,
+        "planned_dates": {
+            k: row[f"planned_{k}"]
+            for k in ("signed", "landed", "producing")
+            if row.get(f"planned_{k}")
+        },
+        "last_progress": {"date": row["progress_on"], "note": row["progress_note"]}
+        if row.get("progress_on")
+        else None,
+        "stall": stall,
+        "version": row["version"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def list_projects(
+    db: Database,
+    f: PoolFilter,
+    sort: str = "-updated",
+    page: int = 1,
+    page_size: int = 50,
+) -> dict[str, Any]:
+    """One page of the pool and the total number of matching projects."""
+    if page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
+    if page < 1:
+        raise RuleViolationError("页码从 1 开始", "page")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    clause, params, stage_col, day_col = _from_clause(f)
+    total = db.scalar("SELECT COUNT(*) AS n" + clause, params)
+    rows = db.fetchall(
+        f"SELECT p.*, {stage_col} AS stage_code, {day_col} AS stage_day"
+        + clause
+        + f" ORDER BY {SORTS[key]} {direction}, p.id {direction} LIMIT ? OFFSET ?",
+        [*params, page_size, (page - 1) * page_size],
+    )
+    return {"items": [_row(r) for r in rows], "total": int(total or 0)}
+
+
+def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
+    """Counts and exact investment sums by stage, industry and zone."""
+    clause, params, stage_col, _ = _from_clause(f)
+    result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
+    for key, column in (
+        ("by_stage", stage_col),
+        ("by_industry", "p.industry"),
+        ("by_zone", "p.zone"),
+    ):
+        rows = db.fetchall(
+            f"SELECT {column} AS k, COUNT(*) AS n, SUM(p.investment) AS s"
+            + clause
+            + f" GROUP BY {column}",
+            params,
+        )
+        result[key] = {
+            r["k"]: {"count": int(r["n"]), "investment": to_wan(r["s"])} for r in rows
+        }
+    for stage in STAGE_ORDER:
+        result["by_stage"].setdefault(stage, {"count": 0, "investment": "0"})
+    totals = db.fetchone(
+        "SELECT COUNT(*) AS n, SUM(p.investment) AS s" + clause, params
+    )
+    result["total"] = {
+        "count": int(totals["n"]) if totals else 0,
+        "investment": to_wan(totals["s"] if totals else 0),
+    }
+    return result

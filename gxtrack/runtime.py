@@ -1,0 +1,62 @@
+"""Wiring: one object holding the application, the read-model database,
+the credentials and the projection engine, built from Settings.
+
+Every entry point (CLI, web app, scheduler, tests) builds a Runtime; nothing is
+created at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gxtrack.accounts import Accounts
+from gxtrack.db import Database, open_database
+from gxtrack.projections import ProjectionEngine, default_projections
+from gxtrack.services import GxTrack
+from gxtrack.services.application import application_env
+from gxtrack.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """The live parts of one gxtrack process."""
+
+    settings: Settings
+    app: GxTrack
+    db: Database
+    accounts: Accounts
+    projections: ProjectionEngine
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, **env: Any) -> Runtime:
+        """Connect to the stores named by `settings` and make sure tables exist."""
+        settings = settings or Settings.from_env()
+        app = GxTrack(env=application_env(settings))
+        db = open_database(settings)
+        runtime = cls(
+            settings=settings,
+            app=app,
+            db=db,
+            accounts=Accounts(db),
+            projections=ProjectionEngine(app, db, default_projections()),
+        )
+        runtime.setup()
+        return runtime
+
+    def setup(self) -> None:
+        """Create read-model and credential tables (idempotent)."""
+        self.accounts.setup()
+        self.projections.setup()
+
+    def sync(self) -> None:
+        """Read-your-writes: wait until the read models include every event."""
+        self.projections.sync(
+            timeout=self.settings.projection_wait_seconds,
+            inline=self.settings.inline_projections,
+        )
+
+    def close(self) -> None:
+        """Release connections."""
+        self.db.close()
+        self.app.close()

@@ -1,0 +1,62 @@
+"""The gxtrack Application: every use case, mixed in from its own module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder
+
+from gxtrack.services.enterprises import EnterpriseService
+from gxtrack.services.projects import ProjectService
+from gxtrack.services.users import UserService
+from gxtrack.transcodings import register_all
+
+
+class GxTrack(ProjectService, EnterpriseService, UserService):
+    """The bureau's application; its name prefixes the PostgreSQL tables."""
+
+    name = "gxtrack"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The library's transcodings plus gxtrack's own."""
+        super().register_transcodings(transcoder)
+        register_all(transcoder)
+
+    def position(self) -> int:
+        """The id of the newest recorded event (0 for an empty store)."""
+        return self.recorder.max_notification_id() or 0
+
+    def __repr__(self) -> str:
+        return f"GxTrack({self.env.get('PERSISTENCE_MODULE', 'popo')!r})"
+
+
+def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
+    """The eventsourcing environment for these settings."""
+    if settings.database_url == "memory://":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    common = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
+    if settings.is_postgres:
+        params = settings.postgres_params()
+        env = {
+            **common,
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": params["dbname"],
+            "POSTGRES_HOST": params["host"],
+            "POSTGRES_PORT": params["port"],
+            "POSTGRES_USER": params["user"],
+            "POSTGRES_PASSWORD": params["password"],
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_CONNECT_TIMEOUT": "5",
+            "POSTGRES_LOCK_TIMEOUT": "5",
+        }
+        schema = schema or params.get("schema")
+        if schema:
+            env["POSTGRES_SCHEMA"] = schema
+        return env
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        **common,
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.data_dir / "events.db"),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    }

@@ -1,0 +1,80 @@
+"""What every service mixin shares: loading aggregates and saving with checks."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.reference import ReferenceData
+from gxtrack.errors import ConflictError, NotFoundError
+
+A = TypeVar("A", bound=Aggregate)
+
+
+def parse_id(value: str | UUID, what: str = "记录") -> UUID:
+    """A UUID from a path segment; a malformed id is simply not found."""
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise NotFoundError(f"{what}不存在: {value}") from None
+
+
+class ServiceBase(Application[UUID]):
+    """Loading and saving helpers shared by the use-case mixins."""
+
+    def load(
+        self, kind: type[A], aggregate_id: str | UUID, version: int | None = None
+    ) -> A:
+        """The aggregate of type `kind`, or NotFoundError."""
+        label = getattr(kind, "LABEL", kind.__name__)
+        key = parse_id(aggregate_id, label)
+        try:
+            aggregate = self.repository.get(key, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{label}不存在: {aggregate_id}") from None
+        if not isinstance(aggregate, kind) or (
+            version is not None and aggregate.version != version
+        ):
+            raise NotFoundError(f"{label}不存在: {aggregate_id}")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether any event was recorded for this id."""
+        return bool(list(self.events.get(aggregate_id, desc=True, limit=1)))
+
+    def store(self, *aggregates: Any) -> int:
+        """Save; a concurrent writer or a duplicate id becomes ConflictError."""
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise ConflictError(
+                "记录已被他人修改或已存在，请刷新后重试 (conflict: reload and retry)"
+            ) from None
+        return recordings[-1].notification.id if recordings else 0
+
+    @staticmethod
+    def check_version(aggregate: Aggregate, expected_version: int | None) -> None:
+        """Refuse a command made against a version that is no longer current."""
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConflictError(
+                f"此记录已被他人修改（当前版本 {aggregate.version}，"
+                f"你看到的是版本 {expected_version}），请刷新后重试"
+            )
+
+    def reference(self) -> ReferenceData:
+        """The industry and zone lists, created with the defaults on first use."""
+        try:
+            return self.repository.get(ReferenceData.create_id())
+        except AggregateNotFoundError:
+            reference = ReferenceData.with_defaults()
+            try:
+                self.save(reference)
+            except IntegrityError:
+                return self.repository.get(ReferenceData.create_id())
+            return reference

@@ -1,0 +1,82 @@
+"""Plain-data views of aggregates, as the API and the CLI return them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.enterprise import Enterprise
+from domain.project import InvestmentProject
+from domain.reference import ReferenceData
+
+
+def iso(day: date | None) -> str | None:
+    """A date as YYYY-MM-DD, or None."""
+    return day.isoformat() if day else None
+
+
+def project_view(
+    project: InvestmentProject, reference: ReferenceData | None = None
+) -> dict[str, Any]:
+    """The project as the API returns it."""
+    industries = reference.industries if reference else {}
+    zones = reference.zones if reference else {}
+    return {
+        "id": str(project.id),
+        "name": project.name,
+        "investor": project.investor,
+        "industry": project.industry,
+        "industry_name": industries.get(project.industry, project.industry),
+        "zone": project.zone,
+        "zone_name": zones.get(project.zone, project.zone),
+        "planned_investment": str(project.planned_investment),
+        "priority": project.priority,
+        "stage": project.stage.value,
+        "stage_label": project.stage.label,
+        "stage_date": iso(project.stage_date),
+        "stage_dates": {k: iso(v) for k, v in project.stage_dates.items()},
+        "officer": project.officer,
+        "planned_dates": {k: iso(v) for k, v in project.planned_dates.items()},
+        "land_area": None if project.land_area is None else str(project.land_area),
+        "enterprise_id": str(project.enterprise_id) if project.enterprise_id else None,
+        "withdrawn_from": project.withdrawn_from.value
+        if project.withdrawn_from
+        else None,
+        "last_progress": _progress(project.last_progress),
+        "stall": getattr(project, "stall", None),
+        "version": project.version,
+        "created_at": project.created_on.isoformat(),
+        "modified_at": project.modified_on.isoformat(),
+    }
+
+
+def _progress(progress: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not progress:
+        return None
+    return {"date": iso(progress["date"]), "note": progress["note"]}
+
+
+def enterprise_view(enterprise: Enterprise, as_of: date) -> dict[str, Any]:
+    """The enterprise as the API returns it, with its tier on `as_of`."""
+    tier = enterprise.tier_on(as_of)
+    return {
+        "id": str(enterprise.id),
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "industry": enterprise.industry,
+        "zone": enterprise.zone,
+        "tier": tier.value if tier else None,
+        "tier_label": tier.label if tier else None,
+        "as_of": as_of.isoformat(),
+        "designations": [
+            {
+                **award,
+                "certified_on": iso(award["certified_on"]),
+                "expires_on": iso(award["expires_on"]),
+                "revoked_on": iso(award["revoked_on"]),
+                "valid": enterprise.valid_on(award, as_of),
+            }
+            for award in enterprise.designations.values()
+        ],
+        "version": enterprise.version,
+    }

@@ -1,0 +1,76 @@
+"""Settings read from the environment when a process starts, never at import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where gxtrack keeps its data and how it reaches its services."""
+
+    data_dir: Path
+    database_url: str | None = None
+    secret_key: str = ""
+    smtp: dict[str, str] = field(default_factory=dict)
+    weekly_scan_cron: str = "mon 09:00"
+    timezone: str = "Asia/Shanghai"
+    projection_wait_seconds: float = 10.0
+    inline_projections: bool = True
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read GXTRACK_* variables (see README.md, "Configuration")."""
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("GXTRACK_DATA_DIR", "./var")).resolve()
+        smtp = {
+            key[len("GXTRACK_SMTP_") :].lower(): value
+            for key, value in env.items()
+            if key.startswith("GXTRACK_SMTP_")
+        }
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("GXTRACK_DATABASE_URL") or None,
+            secret_key=env.get("GXTRACK_SECRET_KEY", ""),
+            smtp=smtp,
+            weekly_scan_cron=env.get("GXTRACK_WEEKLY_SCAN", "mon 09:00"),
+            projection_wait_seconds=float(env.get("GXTRACK_PROJECTION_WAIT", "10")),
+            inline_projections=env.get("GXTRACK_INLINE_PROJECTIONS", "1") != "0",
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the store is PostgreSQL rather than the embedded SQLite."""
+        return bool(self.database_url) and self.database_url.startswith(
+            ("postgresql://", "postgres://")
+        )
+
+    def postgres_params(self) -> dict[str, str]:
+        """Connection parameters parsed from GXTRACK_DATABASE_URL."""
+        url = urlparse(self.database_url or "")
+        params = {
+            "host": url.hostname or "127.0.0.1",
+            "port": str(url.port or 5432),
+            "dbname": (url.path or "/").lstrip("/") or "postgres",
+            "user": unquote(url.username or "postgres"),
+            "password": unquote(url.password or ""),
+        }
+        for part in (url.query or "").split("&"):
+            if part.startswith("schema="):
+                params["schema"] = part.split("=", 1)[1]
+        return params
+
+    def ensure_secret_key(self) -> str:
+        """The session signing key: from the environment or kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,31 @@
+"""`create_app`: builds the Flask app around a Runtime (no globals, no import-time config)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify
+
+from gxtrack.runtime import Runtime
+
+
+def create_app(
+    runtime: Runtime | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
+    """The gxtrack web app; `runtime` defaults to one opened from the environment."""
+    app = Flask(__name__)
+    runtime = runtime or Runtime.open()
+    app.config["SECRET_KEY"] = runtime.settings.ensure_secret_key()
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["gxtrack"] = runtime
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        try:
+            status = runtime.projections.status()
+        except Exception as error:  # noqa: BLE001 - any store failure is "unavailable"
+            return jsonify(status="unavailable", message=str(error)[:200]), 503
+        return jsonify(status="ok", projections=status)
+
+    return app
