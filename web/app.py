@@ -1,4 +1,4 @@
-"""`create_app`: builds the Flask app around a Runtime (no globals, no import-time config)."""
+"""`create_app`: the Flask app around a Runtime (no globals, no import-time config)."""
 
 from __future__ import annotations
 
@@ -28,4 +28,14 @@ def create_app(
             return jsonify(status="unavailable", message=str(error)[:200]), 503
         return jsonify(status="ok", projections=status)
 
+    from web.api import init_api
+    from web.pages import init_pages
+
+    init_api(app)
+    init_pages(app)
     return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    """The Runtime an app was built around."""
+    return app.extensions["gxtrack"]

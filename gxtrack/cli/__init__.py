@@ -10,8 +10,17 @@ import click
 from gxtrack.cli.context import cli
 from gxtrack.errors import GxtrackError, RuleViolationError
 
-# Importing the command modules registers their commands on `cli`.
-from gxtrack.cli import core, projects, serve  # noqa: E402,F401  isort: skip
+
+def _load_commands() -> None:
+    """Import every module of this package: each registers its commands on `cli`."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_load_commands()
 
 
 def _one_line(message: str) -> str:

@@ -1,0 +1,1 @@
+"""Scheduled jobs: module-level functions that only call services."""
