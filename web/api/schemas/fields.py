@@ -97,10 +97,10 @@ class Money(fields.Field):
         return None if value is None else str(value)
 
 
-def version_field(**kwargs: Any) -> fields.Integer:
-    """An aggregate version number as the API returned it."""
+def version_field(strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """An aggregate version number (JSON bodies: a true integer; queries: text)."""
     return fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=VERSION_MAX), **kwargs
+        strict=strict, validate=validate.Range(min=1, max=VERSION_MAX), **kwargs
     )
 
 

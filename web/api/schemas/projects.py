@@ -69,7 +69,7 @@ class ProjectQueryArgsSchema(Schema):
 class ProjectGetArgsSchema(Schema):
     """GET /projects/<id> query: a past version or a past instant."""
 
-    version = version_field()
+    version = version_field(strict=False)
     as_of = Instant()
 
 
