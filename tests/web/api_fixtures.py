@@ -28,6 +28,7 @@ USERS = {
     "officer1": ("officer", None),
     "officer2": ("officer", None),
     "zoneofficer": ("officer", "mudu"),
+    "luzhiofficer": ("officer", "luzhi"),
     "viewer1": ("viewer", None),
     "auditor1": ("auditor", None),
 }

@@ -112,7 +112,7 @@ def test_users_admin_and_me(client, tokens, api_runtime):
         )
         assert r.status_code == 403
     listed = client.get(f"{API}/users", headers=admin).json
-    assert listed["total"] == 7
+    assert listed["total"] == 8
     r = client.post(
         f"{API}/users",
         json={"name": "newofficer", "role": "officer", "zone": "luzhi"},
