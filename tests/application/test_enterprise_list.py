@@ -1,4 +1,4 @@
-"""gxtrack.queries.enterprises: the tier list on every store, now and as of a date."""
+"""Enterprise reads on every store: the tier list (now, as of a date) and references."""
 
 from __future__ import annotations
 
@@ -44,3 +44,20 @@ def test_tier_filter_follows_validity_and_revocation(runtime, leader):
     assert caught.value.field == "tier"
     with pytest.raises(RuleViolationError):
         list_enterprises(runtime.db, EnterpriseFilter(), page_size=201)
+
+
+def test_unknown_enterprise_reference_in_a_project_is_a_rule_violation(runtime, leader):
+    fields = dict(
+        name="【示例】项目",
+        investor="【示例】投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="10",
+    )
+    for bad in ("00000000-0000-0000-0000-000000000000", "not-an-id"):
+        with pytest.raises(RuleViolationError) as caught:
+            runtime.app.register_project(leader, enterprise_id=bad, **fields)
+        assert caught.value.field == "enterprise_id"
+    eid = runtime.app.register_enterprise(leader, _uscc(9), "【示例】企业")["id"]
+    project = runtime.app.register_project(leader, enterprise_id=eid, **fields)
+    assert project["enterprise_id"] == eid

@@ -442,3 +442,13 @@ def test_revise_reassign_plan_redate(client, tokens, api_runtime):
         "StageDateCorrected",
     ]
     assert TODAY.isoformat() >= days_ago(40)
+
+
+def test_enterprise_link_unknown_is_422_known_is_kept(client, tokens):
+    headers = tokens["leader1"]
+    r = client.post(
+        f"{API}/projects",
+        json=project_body(enterprise_id=str(uuid4())),
+        headers=headers,
+    )
+    assert r.status_code == 422 and "enterprise_id" in r.json["errors"]

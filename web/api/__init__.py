@@ -10,6 +10,7 @@ from importlib import import_module
 
 from flask import Flask
 from flask_smorest import Api
+from marshmallow import Schema, fields
 
 from web.api.auth import SECURITY_SCHEME, authenticate
 from web.errors import register_error_handlers
@@ -23,6 +24,20 @@ RESOURCES = (
     "web.api.users",
 )
 PUBLIC_PATHS = ("/healthz",)
+
+
+class ErrorSchema(Schema):
+    """Every API error: the HTTP status, a Chinese-first message, field errors."""
+
+    code = fields.Integer()
+    message = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class GxtrackApi(Api):
+    """flask-smorest's Api documenting gxtrack's error body."""
+
+    ERROR_SCHEMA = ErrorSchema
 
 
 def api_config() -> dict[str, object]:
@@ -47,7 +62,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints, the docs page, auth and error mapping on `app`."""
     for key, value in api_config().items():
         app.config.setdefault(key, value)
-    api = Api(app, spec_kwargs={})
+    api = GxtrackApi(app)
     api.spec.components.security_scheme(
         SECURITY_SCHEME, {"type": "http", "scheme": "bearer"}
     )
