@@ -7,12 +7,15 @@ actor with `current_actor()` and pass it to the services explicitly.
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, current_app, g, request
 
 from gxtrack.permissions import Actor
 from gxtrack.runtime import Runtime
 
 SECURITY_SCHEME = "bearerAuth"
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-.~+/=]{1,200}")
 PUBLIC_ENDPOINTS = {"api-docs.openapi_json", "apidocs.page", "apidocs.asset"}
 
 
@@ -25,7 +28,8 @@ def actor_for_header(header: str | None) -> Actor | None:
     """The active user a `Bearer` header belongs to, or None."""
     scheme, _, token = (header or "").partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 200:
+    # Only token-shaped text reaches the database (no NUL, no megabyte headers).
+    if scheme.lower() != "bearer" or not TOKEN_SHAPE.fullmatch(token):
         return None
     rt = runtime()
     name = rt.accounts.token_owner(token)
