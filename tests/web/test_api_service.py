@@ -206,3 +206,21 @@ def test_openapi_document_and_local_docs_page(client):
 def test_pages_keep_html_errors(client):
     r = client.get("/no-such-page")
     assert r.status_code == 404 and not r.is_json
+
+
+def test_unexpected_error_is_a_logged_json_500(api_app, tokens, caplog):
+    def boom():
+        raise RuntimeError("bug")
+
+    api_app.add_url_rule(f"{API}/boom", "boom", boom)
+    api_app.add_url_rule("/boom", "page_boom", boom)
+    client = api_app.test_client()
+    r = client.get(f"{API}/boom", headers=tokens["viewer1"])
+    assert r.status_code == 500 and r.json == {
+        "code": 500,
+        "message": "服务器内部错误 (internal error)",
+    }
+    assert "bug" not in r.get_data(as_text=True)
+    assert any("unhandled error" in rec.getMessage() for rec in caplog.records)
+    r = client.get("/boom")
+    assert r.status_code == 500 and not r.is_json

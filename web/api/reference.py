@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
 from flask.views import MethodView
 
 from domain.designations import Designation
@@ -34,9 +33,7 @@ def reference_document() -> dict[str, Any]:
 
 
 def _kind(kind: str) -> str:
-    if kind not in KINDS:
-        abort(404)
-    return KINDS[kind]
+    return KINDS[kind]  # the route admits only these two
 
 
 @blp.route("")
@@ -49,7 +46,7 @@ class Reference(MethodView):
         return reference_document()
 
 
-@blp.route("/<kind>")
+@blp.route("/<any(industries, zones):kind>")
 class Entries(MethodView):
     """Adding industries or zones (`kind` is `industries` or `zones`)."""
 
@@ -61,7 +58,7 @@ class Entries(MethodView):
         return reference_document()
 
 
-@blp.route("/<kind>/<code>")
+@blp.route("/<any(industries, zones):kind>/<code>")
 class Entry(MethodView):
     """Renaming an entry; projects keep its code."""
 
