@@ -224,3 +224,22 @@ def test_unexpected_error_is_a_logged_json_500(api_app, tokens, caplog):
     assert any("unhandled error" in rec.getMessage() for rec in caplog.records)
     r = client.get("/boom")
     assert r.status_code == 500 and not r.is_json
+
+
+def test_projection_timeout_is_503(api_app, tokens, monkeypatch):
+    from gxtrack.errors import ProjectionTimeoutError
+
+    runtime = api_app.extensions["gxtrack"]
+
+    def slow() -> None:
+        raise ProjectionTimeoutError("读模型未能及时更新，请稍后重试")
+
+    monkeypatch.setattr(runtime, "sync", slow)
+    client = api_app.test_client()
+    body = {"uscc": "91320506MA1MXXXX0X", "name": "x"}
+    from domain.uscc import check_character
+
+    body["uscc"] = body["uscc"][:17] + check_character(body["uscc"][:17])
+    r = client.post(f"{API}/enterprises", json=body, headers=tokens["officer1"])
+    assert r.status_code == 503 and r.json["code"] == 503
+    assert "读模型" in r.json["message"]
