@@ -10,6 +10,7 @@ their own handlers after these to render them in their layout.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -33,6 +34,41 @@ HTTP_MESSAGES = {
     500: "服务器内部错误 (internal error)",
     503: "服务暂不可用 (service unavailable)",
 }
+
+
+# marshmallow/webargs speak English; bureau users read Chinese first.
+TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), chinese)
+    for pattern, chinese in (
+        (r"^Missing data for required field\.$", "必填 (required)"),
+        (r"^Field may not be null\.$", "不能为空 (may not be null)"),
+        (r"^Unknown field\.$", "未知字段 (unknown field)"),
+        (r"^Not a valid integer\.$", "必须是整数 (not a valid integer)"),
+        (r"^Not a valid string\.$", "必须是字符串 (not a valid string)"),
+        (r"^Not a valid boolean\.$", "必须是 true 或 false (not a valid boolean)"),
+        (r"^Not a valid date\.$", "日期格式应为 YYYY-MM-DD (not a valid date)"),
+        (r"^Not a valid datetime\.$", "应为 ISO-8601 日期时间 (not a valid datetime)"),
+        (r"^Not a valid mapping type\.$", "必须是 JSON 对象 (not an object)"),
+        (r"^Invalid input type\.$", "输入类型错误 (invalid input type)"),
+        (r"^Invalid JSON body\.$", "JSON 格式错误 (invalid JSON body)"),
+        (r"^Number too large\.$", "数值过大 (number too large)"),
+        (r"^Longer than maximum length (\d+)\.$", r"最多 \1 个字符 (at most \1)"),
+        (r"^Must be one of: (.*)\.$", r"必须是以下之一: \1 (must be one of)"),
+        (
+            r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$",
+            r"须在 \1 到 \2 之间 (between \1 and \2)",
+        ),
+        (r"^Must be greater than or equal to (\S+)\.$", r"不能小于 \1 (at least \1)"),
+    )
+)
+
+
+def chinese_first(message: str) -> str:
+    """A validation message in Chinese first (unknown ones are kept as they are)."""
+    for pattern, chinese in TRANSLATIONS:
+        if pattern.match(message):
+            return pattern.sub(chinese, message)
+    return message
 
 
 def is_api_request() -> bool:
@@ -63,13 +99,13 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
             flat.update(flatten(value, name))
         return flat
     if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": [str(m) for m in messages]}
+        return {prefix or "_schema": [chinese_first(m) for m in messages]}
     if isinstance(messages, list | tuple):
         flat = {}
         for index, value in enumerate(messages):
             flat.update(flatten(value, f"{prefix}.{index}" if prefix else str(index)))
         return flat
-    return {prefix or "_schema": [str(messages)]}
+    return {prefix or "_schema": [chinese_first(str(messages))]}
 
 
 def _validation_errors(error: HTTPException) -> dict[str, list[str]]:
