@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from domain.stages import Stage
 from gxtrack.history import history
 from gxtrack.queries.pool import PoolFilter, list_projects
 from gxtrack.services.base import parse_id
@@ -31,6 +32,16 @@ blp = ApiBlueprint(
 )
 
 
+def with_labels(page: dict[str, Any]) -> dict[str, Any]:
+    """Pool rows with the Chinese names of their stage, industry and zone."""
+    reference = rt().app.reference()
+    for item in page["items"]:
+        item["stage_label"] = Stage(item["stage"]).label
+        item["industry_name"] = reference.industries.get(item["industry"], "")
+        item["zone_name"] = reference.zones.get(item["zone"], "")
+    return page
+
+
 @blp.route("")
 class Projects(MethodView):
     """The project pool."""
@@ -40,7 +51,7 @@ class Projects(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """项目库 List projects (filter, search, sort, page; as of a date)."""
         paging = {k: args.pop(k) for k in ("sort", "page", "page_size")}
-        return list_projects(rt().db, PoolFilter(**args), **paging)
+        return with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
 
     @blp.arguments(ProjectCreateSchema)
     @blp.response(201, ProjectSchema)
