@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.project import InvestmentProject
-from gxtrack.errors import NotFoundError
+from gxtrack.errors import NotFoundError, RuleViolationError
 from gxtrack.permissions import (
     Actor,
     require_leader,
@@ -42,7 +42,11 @@ class ProjectService(ServiceBase):
     def _enterprise_ref(self, value: str | UUID) -> UUID:
         from domain.enterprise import Enterprise
 
-        return self.load(Enterprise, value).id
+        # A reference inside the input is bad input (422), not a missing resource.
+        try:
+            return self.load(Enterprise, value).id
+        except NotFoundError as error:
+            raise RuleViolationError(error.message, "enterprise_id") from None
 
     def get_project(
         self,

@@ -1,0 +1,216 @@
+"""Schemas of the project endpoints (requests check shape only)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from domain.stages import Priority, Stage
+from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS
+from web.api.schemas.fields import (
+    Day,
+    Instant,
+    Money,
+    Text,
+    choice,
+    code_text,
+    long_text,
+    short_text,
+    version_field,
+)
+
+STAGES = [s.value for s in Stage]
+PRIORITIES = [p.value for p in Priority]
+SORT_KEYS = [*SORTS, *(f"-{k}" for k in SORTS)]
+
+
+class PlannedDatesSchema(Schema):
+    """Planned dates of the coming stages (计划签约/开工/投产)."""
+
+    signed = Day(allow_none=True)
+    landed = Day(allow_none=True)
+    producing = Day(allow_none=True)
+
+
+class ProjectCreateSchema(Schema):
+    """POST /projects."""
+
+    name = short_text(required=True)
+    investor = short_text(required=True)
+    industry = code_text(required=True)
+    zone = code_text(required=True)
+    planned_investment = Money(required=True)
+    stage = choice(["negotiating", "signed"])
+    stage_date = Day()
+    officer = Text(validate=validate.Length(max=80))
+    priority = choice(PRIORITIES)
+    planned_dates = fields.Nested(PlannedDatesSchema)
+    land_area = Money(allow_none=True)
+    enterprise_id = Text(validate=validate.Length(max=64), allow_none=True)
+
+
+class ProjectQueryArgsSchema(Schema):
+    """GET /projects query."""
+
+    stage = choice(STAGES)
+    industry = code_text()
+    zone = code_text()
+    officer = Text(validate=validate.Length(max=80))
+    enterprise_id = Text(validate=validate.Length(max=64))
+    stalled = fields.Boolean()
+    q = short_text()
+    as_of = Day()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
+    sort = choice(SORT_KEYS, load_default="-updated")
+
+
+class ProjectGetArgsSchema(Schema):
+    """GET /projects/<id> query: a past version or a past instant."""
+
+    version = version_field(strict=False)
+    as_of = Instant()
+
+
+class StallSchema(Schema):
+    """The project's current stall flag."""
+
+    level = fields.String()
+    days_in_stage = fields.Integer(allow_none=True)
+    rule = fields.String(allow_none=True)
+    since = fields.String(allow_none=True)
+
+
+class ProgressSchema(Schema):
+    """The latest progress note."""
+
+    date = fields.String()
+    note = fields.String()
+
+
+class ProjectSchema(Schema):
+    """A project as the API returns it."""
+
+    id = fields.String()
+    name = fields.String()
+    investor = fields.String()
+    industry = fields.String()
+    industry_name = fields.String()
+    zone = fields.String()
+    zone_name = fields.String()
+    planned_investment = Money()
+    priority = fields.String()
+    stage = fields.String()
+    stage_label = fields.String()
+    stage_date = fields.String(allow_none=True)
+    stage_dates = fields.Dict(keys=fields.String(), values=fields.String())
+    officer = fields.String()
+    planned_dates = fields.Dict(keys=fields.String(), values=fields.String())
+    land_area = Money(allow_none=True)
+    enterprise_id = fields.String(allow_none=True)
+    withdrawn_from = fields.String(allow_none=True)
+    last_progress = fields.Nested(ProgressSchema, allow_none=True)
+    stall = fields.Nested(StallSchema, allow_none=True)
+    version = fields.Integer()
+    created_at = fields.String()
+    modified_at = fields.String()
+    updated_at = fields.String()
+
+
+class ProjectPageSchema(Schema):
+    """One page of the pool."""
+
+    items = fields.List(fields.Nested(ProjectSchema))
+    total = fields.Integer()
+
+
+class StageMoveSchema(Schema):
+    """POST /projects/<id>/stage."""
+
+    to = choice(STAGES, required=True)
+    date = Day(required=True)
+    reason = long_text()
+    expected_version = version_field(required=True)
+
+
+class ReinstateSchema(Schema):
+    """POST /projects/<id>/reinstate."""
+
+    reason = long_text(required=True)
+    expected_version = version_field(required=True)
+    date = Day()
+
+
+class ProgressReportSchema(Schema):
+    """POST /projects/<id>/progress."""
+
+    date = Day(required=True)
+    note = long_text(required=True)
+    expected_version = version_field()
+
+
+class RevisionChangesSchema(Schema):
+    """The details a revision may change."""
+
+    name = short_text()
+    investor = short_text()
+    industry = code_text()
+    zone = code_text()
+    planned_investment = Money()
+    priority = choice(PRIORITIES)
+    land_area = Money(allow_none=True)
+    enterprise_id = Text(validate=validate.Length(max=64), allow_none=True)
+
+
+class ReviseSchema(Schema):
+    """POST /projects/<id>/revise."""
+
+    changes = fields.Nested(RevisionChangesSchema, required=True)
+    reason = long_text(required=True)
+    expected_version = version_field(required=True)
+
+
+class ReassignSchema(Schema):
+    """POST /projects/<id>/reassign."""
+
+    officer = Text(required=True, validate=validate.Length(max=80))
+    reason = long_text()
+    expected_version = version_field(required=True)
+
+
+class PlanSchema(Schema):
+    """POST /projects/<id>/plan."""
+
+    planned_dates = fields.Nested(PlannedDatesSchema, required=True)
+    reason = long_text()
+    expected_version = version_field(required=True)
+
+
+class RedateSchema(Schema):
+    """POST /projects/<id>/redate."""
+
+    stage = choice(STAGES, required=True)
+    date = Day(required=True)
+    reason = long_text(required=True)
+    expected_version = version_field(required=True)
+
+
+class HistoryItemSchema(Schema):
+    """One event of a project's history."""
+
+    version = fields.Integer()
+    type = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    recorded_at = fields.String()
+    actor = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    effective_date = fields.String(allow_none=True)
+    data = fields.Dict()
+
+
+class HistorySchema(Schema):
+    """GET /projects/<id>/history."""
+
+    items = fields.List(fields.Nested(HistoryItemSchema))
