@@ -74,9 +74,18 @@ def _summary(preview: Preview, written: bool) -> str:
     default=None,
     help='表头映射 JSON：{"表头": "字段"}（导入成功后保存，供下次使用）',
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="在标准错误输出显示进度（默认：终端上显示）",
+)
 @pass_state
-def import_ledger_command(state, file, dry_run, sheet, mapping_file) -> None:
+def import_ledger_command(state, file, dry_run, sheet, mapping_file, progress):
     """导入项目台账 Import the bureau's project ledger (xlsx or csv)."""
+    # Progress is for people at a terminal; a script reading stderr gets the
+    # one-line error alone unless it asks for --progress.
+    if progress is None:
+        progress = click.get_text_stream("stderr").isatty()
     mapping = None
     if mapping_file is not None:
         try:
@@ -92,7 +101,7 @@ def import_ledger_command(state, file, dry_run, sheet, mapping_file) -> None:
             confirm=not dry_run,
             mapping=mapping,
             sheet=sheet,
-            progress=_progress,
+            progress=_progress if progress else None,
             save_mapping=True,
         )
     except LedgerRejectedError as error:
@@ -101,6 +110,6 @@ def import_ledger_command(state, file, dry_run, sheet, mapping_file) -> None:
         raise
     _print_rows(result.preview)
     click.echo(_summary(result.preview, written=result.written))
-    if result.written and result.events:
+    if progress and result.written and result.events:
         rate = result.events / result.seconds if result.seconds else 0
         click.echo(f"用时 {result.seconds:.1f} 秒（{rate:,.0f} 事件/秒）", err=True)

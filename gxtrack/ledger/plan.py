@@ -62,8 +62,8 @@ class Problem:
 
     def text(self) -> str:
         """The problem as one Chinese line."""
-        where = f"第 {self.row} 行" if self.row else "表头"
-        column = f"「{self.column}」" if self.column else ""
+        where = f"第 {self.row} 行"
+        column = f"「{self.column}」" if self.column else "（表头）"
         return f"{where}{column}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:

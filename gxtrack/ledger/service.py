@@ -148,7 +148,10 @@ def preview_ledger(
     )
     preview.columns = {c.header: c.field for c in columns.values()}
     preview.unused_columns = unused
-    problems += [f"缺少必需的列: {name}" for name in missing_required(columns)]
+    problems += [
+        f"缺少必需的列: {name}（表头写法不同时请用表头映射指定）"
+        for name in missing_required(columns)
+    ]
     if problems:
         preview.header_problems = [
             Problem(table.header_row, "", message) for message in problems
