@@ -132,7 +132,7 @@ class Planner:
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         for key, column in self.columns.items():
-            raw = cells[column.index] if column.index < len(cells) else None
+            raw = self._cell(cells, key)
             if is_blank(raw):
                 continue
             try:
@@ -182,13 +182,16 @@ class Planner:
 
     def plan(self, number: int, cells: list[Any]) -> RowPlan:
         """The plan for one row; problems are collected, never raised."""
-        name = parse_text(cells[self.columns["name"].index] or "")
-        investor_cell = cells[self.columns["investor"].index]
-        investor = "" if is_blank(investor_cell) else parse_text(investor_cell)
-        plan = RowPlan(number, name, investor)
+        plan = RowPlan(number, self._text(cells, "name"), self._text(cells, "investor"))
+        name = plan.name
         if normalize(name) in TOTAL_ROWS:
             plan.action = "skipped"
             plan.steps.append("合计行，已跳过")
+            return plan
+        if self._no_project(cells):
+            # A footer such as “填表人：… 填报日期：…” names no project at all.
+            plan.action = "skipped"
+            plan.steps.append("无项目信息（项目名称、投资方、总投资均为空），已跳过")
             return plan
         try:
             values = self.parse(number, cells)
@@ -217,6 +220,18 @@ class Planner:
             plan.problems = error.problems
             plan.project = None
         return plan
+
+    def _cell(self, cells: list[Any], key: str) -> Any:
+        index = self.columns[key].index
+        return cells[index] if index < len(cells) else None
+
+    def _text(self, cells: list[Any], key: str) -> str:
+        value = self._cell(cells, key)
+        return "" if is_blank(value) else parse_text(value)
+
+    def _no_project(self, cells: list[Any]) -> bool:
+        keys = ("name", "investor", "industry", "zone", "investment")
+        return all(is_blank(self._cell(cells, k)) for k in keys)
 
     def _guard(self, number: int, fields: dict[str, str], step: Callable[[], Any]):
         """Run a domain command; a rule it breaks becomes a problem at its column."""

@@ -226,7 +226,8 @@ def import_ledger(
         _notify(progress, "写入 (saving)", events, events)
         _catch_up(runtime, progress)
     if mapping and save_mapping:
-        MappingStore(runtime.db).save(mapping, actor.name)
+        store = MappingStore(runtime.db)
+        store.save({**store.load(), **mapping}, actor.name)
     return Result(preview, True, events, time.perf_counter() - started)
 
 

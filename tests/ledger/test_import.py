@@ -299,3 +299,15 @@ def test_vertically_merged_zone_cells_fill_every_row(runtime, admin):
     import_ledger(runtime, buffer.getvalue(), "x.xlsx", admin, confirm=True)
     items = list_projects(runtime.db, PoolFilter(zone="mudu"))["items"]
     assert sorted(p["name"] for p in items) == ["【示例】乙项目", "【示例】甲项目"]
+
+
+def test_total_and_footer_rows_are_skipped_short_rows_are_fine(runtime, admin):
+    headers = ["序号", "项目名称", "投资方", "产业类别", "落户板块", "总投资（万元）"]
+    rows = [
+        [1, "【示例】甲项目", "【示例】甲公司", "ngit", "mudu", "100"],
+        ["合计", "合计", None, None, None, "100"],
+        ["填表人：示例专员甲"],
+    ]
+    preview = preview_ledger(runtime, csv_bytes(rows, "utf-8", headers), "a.csv", admin)
+    assert preview.ok
+    assert [r.action for r in preview.rows] == ["create", "skipped", "skipped"]
