@@ -21,7 +21,8 @@ from domain.clock import today as bureau_today
 from domain.project import InvestmentProject
 from gxtrack.errors import GxtrackError
 from gxtrack.ledger.headers import MappingStore, match_headers, missing_required
-from gxtrack.ledger.plan import Planner, Problem, RowPlan, project_key
+from gxtrack.ledger.outcome import Problem, RowPlan, project_key
+from gxtrack.ledger.plan import Planner
 from gxtrack.ledger.reading import LedgerFileError, read_table
 from gxtrack.permissions import Actor, require_leader
 
