@@ -91,20 +91,23 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
     except (BadZipFile, KeyError, OSError, ValueError) as error:
         raise LedgerFileError(f"不是有效的 xlsx 文件: {error}") from None
     try:
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
+        if sheet is not None and sheet not in book.sheetnames:
             names = "、".join(book.sheetnames)
             raise LedgerFileError(f"工作表不存在: {sheet}（现有: {names}）")
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        merges = _merged_ranges(book, ws)
-        title = ws.title
+        # Without --sheet, the ledger is the first sheet with a header row: a
+        # cover or 说明 sheet in front of it is common.
+        chosen = [book[sheet]] if sheet else book.worksheets
+        first_error: LedgerFileError | None = None
+        for ws in chosen:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            _fill_merged(rows, _merged_ranges(book, ws))
+            try:
+                return _to_table(ws.title, rows)
+            except LedgerFileError as error:
+                first_error = first_error or error
+        raise first_error or LedgerFileError("工作簿中没有工作表")
     finally:
         book.close()
-    _fill_merged(rows, merges)
-    return _to_table(title, rows)
 
 
 def _merged_ranges(book: Any, ws: Any) -> list[tuple[int, int, int, int]]:

@@ -98,3 +98,15 @@ def test_sheet_by_name():
     assert read_table(data, "x.xlsx", "2022年").sheet == "2022年"
     with pytest.raises(LedgerFileError, match="工作表不存在"):
         read_table(data, "x.xlsx", "2023年")
+
+
+def test_ledger_behind_a_cover_sheet_is_found():
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes()))
+    cover = book.create_sheet("填报说明", 0)
+    cover.append(["本表由各板块每月 5 日前报送"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "台账.xlsx")
+    assert table.sheet == "项目台账" and len(table.rows) == 4
+    with pytest.raises(LedgerFileError, match="找不到表头"):
+        read_table(buffer.getvalue(), "台账.xlsx", "填报说明")
