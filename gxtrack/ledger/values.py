@@ -82,7 +82,8 @@ def parse_date(value: object) -> date:
 
 
 def _from_serial(number: float) -> date:
-    if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1] or number != int(number):
+    # A fraction is the time of day of a date-and-time cell: the date is kept.
+    if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1]:
         raise ValueError(f"无法识别的日期: {number} (not an Excel date)")
     return EXCEL_EPOCH + timedelta(days=int(number))
 

@@ -24,6 +24,7 @@ from gxtrack.ledger.values import parse_amount, parse_area, parse_date, parse_pr
         "2022-03-05 00:00:00",
         44625,
         44625.0,
+        44625.604,  # a date-and-time cell at 14:30
         "44625",
         datetime(2022, 3, 5, 0, 0),
         date(2022, 3, 5),
@@ -40,7 +41,7 @@ def test_dates_in_every_form_a_ledger_uses(cell):
         ("2022年3月", "缺少日"),
         ("三月五日", "无法识别的日期"),
         (12, "无法识别的日期"),
-        (44625.5, "无法识别的日期"),
+        (2022.35, "无法识别的日期"),
     ],
 )
 def test_bad_dates_say_why(cell, message):
