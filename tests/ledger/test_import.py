@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from gxtrack.errors import PermissionDeniedError
+from gxtrack.errors import NotFoundError, PermissionDeniedError
 from gxtrack.history import history
 from gxtrack.ledger.service import LedgerRejectedError, import_ledger, preview_ledger
 from gxtrack.queries.pool import PoolFilter, list_projects
@@ -84,6 +84,9 @@ def test_import_builds_history_with_the_ledgers_dates(runtime, leader):
         }
         # Recorded time is the import; business dates are the ledger's.
         assert datetime.fromisoformat(item["recorded_at"]) >= started
+    # As recorded before the import, the project did not exist in gxtrack.
+    with pytest.raises(NotFoundError):
+        runtime.app.get_project(robot["id"], recorded_at=started)
 
 
 def test_as_of_pool_follows_the_ledgers_dates(runtime, leader):
