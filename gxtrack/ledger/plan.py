@@ -81,7 +81,7 @@ class Planner:
             except ValueError as error:
                 problems.append(Problem(number, column.header, str(error)))
         for key in ("industry", "zone"):
-            if key in values and not problems:
+            if key in values:
                 try:
                     values[key] = self._resolve(key, values[key])
                 except ValueError as error:
@@ -108,8 +108,9 @@ class Planner:
         except RuleViolationError as error:
             entries = self.reference.entries(kind)
             names = {**{n: c for c, n in entries.items()}, **{c: c for c in entries}}
-            close = difflib.get_close_matches(value, list(names), n=3, cutoff=0.3)
-            hint = "、".join(f"{entries[names[m]]}（{names[m]}）" for m in close)
+            close = difflib.get_close_matches(value, list(names), n=6, cutoff=0.3)
+            codes = list(dict.fromkeys(names[m] for m in close))[:3]
+            hint = "、".join(f"{entries[code]}（{code}）" for code in codes)
             raise ValueError(
                 f"{error.message}" + (f"；最接近的是: {hint}" if hint else "")
             ) from None

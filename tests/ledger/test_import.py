@@ -314,3 +314,14 @@ def test_total_and_footer_rows_are_skipped_short_rows_are_fine(runtime, admin):
     preview = preview_ledger(runtime, csv_bytes(rows, "utf-8", headers), "a.csv", admin)
     assert preview.ok
     assert [r.action for r in preview.rows] == ["create", "skipped", "skipped"]
+
+
+def test_every_bad_cell_of_a_row_is_reported(runtime, leader):
+    rows = rows_with({(0, "产业类别"): "机器人", (0, "总投资（万元）"): "很多"})
+    preview = preview_ledger(runtime, xlsx_bytes(rows), "台账.xlsx", leader)
+    assert [(p.row, p.column) for p in preview.problems] == [
+        (4, "总投资（万元）"),
+        (4, "产业类别"),
+    ]
+    suggestion = preview.problems[1].message
+    assert suggestion.count("机器人与智能制造（robotics）") == 1
