@@ -66,7 +66,7 @@ def _summary(preview: Preview, written: bool) -> str:
 @_import_group().command("ledger")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只预览，不写入 (preview only)")
-@click.option("--sheet", default=None, help="工作表名称，默认第一个")
+@click.option("--sheet", default=None, help="工作表名称，默认第一个有表头的工作表")
 @click.option(
     "--mapping",
     "mapping_file",

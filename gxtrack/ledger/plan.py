@@ -159,6 +159,7 @@ class Planner:
                 plan.project_id = str(plan.project.id)
         except RowError as error:
             plan.action = "invalid"
+            plan.steps = []
             plan.problems = error.problems
             plan.project = None
         return plan

@@ -237,6 +237,11 @@ def _catch_up(runtime: Any, progress: Progress | None) -> None:
     if not runtime.settings.inline_projections:
         runtime.sync()
         return
-    runtime.projections.run(
-        lambda done, total: _notify(progress, "更新列表 (projections)", done, total)
-    )
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        if done != shown[0]:  # the engine reports its last batch twice
+            shown[0] = done
+            _notify(progress, "更新列表 (projections)", done, total)
+
+    runtime.projections.run(show)

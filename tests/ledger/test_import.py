@@ -193,6 +193,7 @@ def test_all_problems_are_listed_in_the_preview(runtime, leader):
         "invalid",
         "invalid",
     ]
+    assert [r.steps for r in preview.rows if r.action == "invalid"] == [[], [], []]
 
 
 def test_updated_ledger_moves_matched_projects_and_reports_differences(runtime, leader):
