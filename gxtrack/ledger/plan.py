@@ -222,7 +222,7 @@ class Planner:
                 actor=self.actor,
                 reference=self.reference,
                 stage=opening or "negotiating",
-                stage_date=v.get(opening_key, self.today),
+                stage_date=v.get(opening_key, self._first_known(v)),
                 priority=v.get("priority"),
                 planned_dates=planned,
                 land_area=v.get("land_area"),
@@ -235,6 +235,16 @@ class Planner:
         self._apply_stages(plan, project, v, source)
         plan.action = "create"
         return project
+
+    def _first_known(self, v: dict[str, Any]) -> date:
+        """When an undated reserve-pool project entered the pool.
+
+        Unknown, so the import day — unless the ledger says it was withdrawn
+        earlier: then it was in the pool at least until that day.
+        """
+        if "withdrawn_on" in v and "signed_on" not in v:
+            return min(v["withdrawn_on"], self.today)
+        return self.today
 
     def _apply_stages(
         self,

@@ -326,3 +326,34 @@ def test_every_bad_cell_of_a_row_is_reported(runtime, leader):
     ]
     suggestion = preview.problems[1].message
     assert suggestion.count("机器人与智能制造（robotics）") == 1
+
+
+def test_reserve_project_withdrawn_before_signing(runtime, admin):
+    headers = [
+        "项目名称",
+        "投资方",
+        "产业类别",
+        "落户板块",
+        "总投资",
+        "终止日期",
+        "终止原因",
+    ]
+    rows = [
+        [
+            "【示例】甲项目",
+            "【示例】甲公司",
+            "ngit",
+            "mudu",
+            100,
+            "2022.5.1",
+            "未落实用地",
+        ]
+    ]
+    result = import_ledger(
+        runtime, csv_bytes(rows, "utf-8", headers), "a.csv", admin, confirm=True
+    )
+    assert result.preview.rows[0].steps == [
+        "登记（在谈 2022-05-01）",
+        "终止 2022-05-01",
+    ]
+    assert pool(runtime, date(2022, 5, 1)) == {"甲项目": ("withdrawn", "2022-05-01")}
