@@ -64,6 +64,7 @@ class Planner:
     actor: str
     source: dict[str, Any]
     today: date
+    officers: dict[str, str] = field(default_factory=dict)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
     # -- parsing -----------------------------------------------------------
@@ -88,6 +89,9 @@ class Planner:
                     problems.append(Problem(number, self.header(key), str(error)))
         if problems:
             raise RowError(problems)
+        if "officer" in values:
+            # 责任人 is usually a person's name; the project keeps the user's name.
+            values["officer"] = self.officers.get(values["officer"], values["officer"])
         return values
 
     def _value(self, column: Column, raw: Any) -> Any:

@@ -162,6 +162,7 @@ def preview_ledger(
         columns=columns,
         reference=runtime.app.reference(),
         existing=_existing_projects(runtime),
+        officers=_officers(runtime),
         load=lambda pid: runtime.app.load(InvestmentProject, pid),
         actor=actor.name,
         source={
@@ -188,6 +189,14 @@ def _existing_projects(runtime: Any) -> dict[tuple[str, str], str]:
     runtime.sync()
     rows = runtime.db.fetchall("SELECT id, name, investor FROM rm_projects")
     return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
+
+
+def _officers(runtime: Any) -> dict[str, str]:
+    """Display name (as a ledger writes 责任人) → user name, for active users."""
+    rows = runtime.db.fetchall(
+        "SELECT name, display_name FROM rm_users WHERE active = 1"
+    )
+    return {r["display_name"]: r["name"] for r in rows if r["display_name"]}
 
 
 def rejection(preview: Preview) -> LedgerRejectedError:

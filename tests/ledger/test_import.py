@@ -357,3 +357,15 @@ def test_reserve_project_withdrawn_before_signing(runtime, admin):
         "终止 2022-05-01",
     ]
     assert pool(runtime, date(2022, 5, 1)) == {"甲项目": ("withdrawn", "2022-05-01")}
+
+
+def test_officer_named_as_people_write_it_becomes_the_user(runtime, admin):
+    runtime.app.add_user(admin, "officer_a", "officer", display_name="示例专员甲")
+    runtime.sync()
+    import_ledger(runtime, xlsx_bytes(), "台账.xlsx", admin, confirm=True)
+    officers = {
+        p["name"][4:8]: p["officer"]
+        for p in list_projects(runtime.db, PoolFilter())["items"]
+    }
+    assert officers["工业机器"] == "officer_a"
+    assert officers["创新药研"] == "示例专员乙"  # no such user: kept as written
