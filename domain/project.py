@@ -392,17 +392,29 @@ class InvestmentProject(Aggregate):
     # -- details -----------------------------------------------------------
 
     def report_progress(
-        self, on: date, note: str, actor: str, today: date | None = None
+        self,
+        on: date,
+        note: str,
+        actor: str,
+        today: date | None = None,
+        source: dict[str, Any] | None = None,
     ) -> None:
         """Record a progress note (推进情况) dated `on`."""
         self._report_progress(
             effective_date=business_date(on, today or bureau_today(), "date"),
             note=required_text(note, "note", TEXT_MAX),
             actor=actor,
+            source=source,
         )
 
     @event("ProgressReported")
-    def _report_progress(self, effective_date: date, note: str, actor: str) -> None:
+    def _report_progress(
+        self,
+        effective_date: date,
+        note: str,
+        actor: str,
+        source: dict | None = None,  # default: events recorded before it existed
+    ) -> None:
         self.last_progress = {"date": effective_date, "note": note}
         self.progress_count += 1
 
