@@ -89,3 +89,16 @@ def cli(ctx: click.Context, acting_as: str | None) -> None:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def subgroup(name: str, help_text: str) -> click.Group:
+    """A top-level group shared by several modules (e.g. `import`), made once."""
+    existing = cli.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+
+    @cli.group(name, help=help_text)
+    def group() -> None:
+        pass
+
+    return group
