@@ -249,3 +249,21 @@ class PoolProjection(Projection):
             planned_landed=_iso(e.after.get("landed")),
             planned_producing=_iso(e.after.get("producing")),
         )
+
+    # -- stall alerts --------------------------------------------------------
+
+    def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
+        # stall_since keeps the first flag of the episode across escalations.
+        cur.execute(
+            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?)"
+            " WHERE id = ?",
+            (_iso(e.as_of), str(e.originator_id)),
+        )
+        self._touch(
+            cur, e, stall_level=e.level, stall_rule=e.rule, stall_days=e.days_in_stage
+        )
+
+    def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
+        )

@@ -1,0 +1,249 @@
+"""Stalled-project use cases: the weekly scan, answers, escalations, the policy.
+
+The scan reads the pool (rm_projects) to find the few projects whose stall state
+must change, loads only those, lets each aggregate judge itself (the pool is a
+pre-filter, the aggregate decides), and saves every changed project together
+with the week's StallScan aggregate in one batch: all of the week's flags are
+recorded, or none, and a second scan of the week finds the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.clock import today as bureau_today
+from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
+from domain.stall import (
+    StallPolicy,
+    StallTerms,
+    iso_week,
+    judge,
+    stall_change,
+)
+from domain.stall_scan import StallScan, scan_id
+from gxtrack.errors import ConflictError
+from gxtrack.permissions import (
+    Actor,
+    require_admin,
+    require_leader,
+    require_project_change,
+)
+from gxtrack.services.base import ServiceBase
+from gxtrack.services.views import project_view
+
+POOL_SQL = (
+    "SELECT id, stage, stage_date, planned_signed, planned_landed,"
+    " planned_producing, stall_level FROM rm_projects"
+    " WHERE stage IN ('negotiating', 'signed', 'landed')"
+    " OR stall_level IS NOT NULL"
+)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def candidates(rows: list[dict[str, Any]], as_of: date, terms: StallTerms) -> list[str]:
+    """Ids of pool rows whose stall state the policy says must change."""
+    changing = []
+    for row in rows:
+        planned = {
+            "signed": _day(row["planned_signed"]),
+            "landed": _day(row["planned_landed"]),
+            "producing": _day(row["planned_producing"]),
+        }
+        verdict = judge(
+            row["stage"], date.fromisoformat(row["stage_date"]), planned, as_of, terms
+        )
+        if stall_change(row["stall_level"], verdict):
+            changing.append(row["id"])
+    return changing
+
+
+def policy_view(policy: StallPolicy) -> dict[str, Any]:
+    """The policy as the API returns it."""
+    return {
+        "version": policy.version,
+        "thresholds": dict(policy.thresholds),
+        "overdue_days": policy.overdue_days,
+        "red_factor": 2,
+        "modified_at": policy.modified_on.isoformat(),
+    }
+
+
+class StalledService(ServiceBase):
+    """The scan, the alert lifecycle and the policy."""
+
+    read_db: Any = None
+    catch_up: Callable[[], None] | None = None
+
+    def bind_read_side(self, db: Any, catch_up: Callable[[], None]) -> None:
+        """Give the scan the pool database and the read-your-writes wait."""
+        self.read_db = db
+        self.catch_up = catch_up
+
+    # -- policy ------------------------------------------------------------
+
+    def _policy(self) -> StallPolicy:
+        try:
+            return self.repository.get(StallPolicy.create_id())
+        except AggregateNotFoundError:
+            policy = StallPolicy.with_defaults()
+            try:
+                self.save(policy)
+            except IntegrityError:
+                return self.repository.get(StallPolicy.create_id())
+            return policy
+
+    def stall_policy(self) -> dict[str, Any]:
+        """The thresholds in force and their version."""
+        return policy_view(self._policy())
+
+    def change_stall_policy(
+        self,
+        actor: Actor,
+        thresholds: dict[str, object] | None = None,
+        overdue_days: object = None,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Change thresholds (admin only); the policy version goes up by one."""
+        require_admin(actor, "修改停滞预警规则")
+        policy = self._policy()
+        self.check_version(policy, expected_version)
+        policy.change(actor.name, thresholds, overdue_days, reason)
+        self.store(policy)
+        return policy_view(policy)
+
+    # -- the scan ----------------------------------------------------------
+
+    def stall_scan(self, week: str) -> dict[str, Any] | None:
+        """The recorded scan of ISO week `week`, or None."""
+        try:
+            scan = self.repository.get(scan_id(week))
+        except AggregateNotFoundError:
+            return None
+        return scan.result()
+
+    def run_stall_scan(
+        self, actor: Actor, as_of: date | None = None
+    ) -> tuple[dict[str, Any], bool]:
+        """Scan the pool as of `as_of` (default today); (scan, created).
+
+        A week already scanned records nothing and returns its first result.
+        """
+        require_leader(actor, "执行停滞项目扫描")
+        today = bureau_today()
+        as_of = as_of or today
+        if as_of > today:
+            raise RuleViolationError(
+                f"日期不能晚于今天 {today.isoformat()} (date is in the future)", "as_of"
+            )
+        week = iso_week(as_of)
+        existing = self.stall_scan(week)
+        if existing is not None:
+            return existing, False
+        if self.read_db is None or self.catch_up is None:
+            raise RuntimeError("run_stall_scan needs bind_read_side() (the pool)")
+        self.catch_up()
+        terms = self._policy().terms()
+        rows = self.read_db.fetchall(POOL_SQL)
+        projects = self._review(
+            candidates(rows, as_of, terms), terms, as_of, week, actor
+        )
+        flagged = [
+            {"project_id": str(p.id), **_flag_summary(p.stall)}
+            for p in projects
+            if p.stall is not None
+        ]
+        cleared = [str(p.id) for p in projects if p.stall is None]
+        scan = StallScan(
+            week=week,
+            as_of=as_of,
+            actor=actor.name,
+            policy_version=terms.version,
+            flagged=flagged,
+            cleared=cleared,
+            judged=len(rows),
+        )
+        try:
+            self._save_batched(scan, projects)
+        except (IntegrityError, ConflictError):
+            # Another scan of this week (or a concurrent edit) won the race.
+            found = self.stall_scan(week)
+            if found is None:
+                raise ConflictError(
+                    "扫描期间项目被修改，请重试 (retry the scan)"
+                ) from None
+            return found, False
+        return scan.result(), True
+
+    def _review(
+        self,
+        ids: list[str],
+        terms: StallTerms,
+        as_of: date,
+        week: str,
+        actor: Actor,
+    ) -> list[InvestmentProject]:
+        changed = []
+        for project_id in ids:
+            project = self.repository.get(UUID(project_id))
+            if project.review_stall(terms, as_of, week, actor.name):
+                changed.append(project)
+        return changed
+
+    def _save_batched(self, scan: StallScan, projects: list[InvestmentProject]) -> None:
+        # One transaction for the scan and all its flags, so a second scan of
+        # the week can never find half of them; the scan goes first so that a
+        # duplicate week fails before anything is written.
+        self.save(scan, *projects)
+
+    # -- the alert's lifecycle ---------------------------------------------
+
+    def answer_stall(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        cause: str,
+        plan: str,
+        checkpoint: date,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """The responsible officer (or a leader) answers the alert."""
+        project = self.load(InvestmentProject, project_id)
+        require_project_change(actor, project.officer, project.zone)
+        self.check_version(project, expected_version)
+        project.answer_stall(cause, plan, checkpoint, actor.name)
+        self.store(project)
+        return project_view(project, self.reference())
+
+    def escalate_stall(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """A leader escalates the alert (督办)."""
+        require_leader(actor, "督办停滞项目")
+        project = self.load(InvestmentProject, project_id)
+        self.check_version(project, expected_version)
+        project.escalate_stall(reason, actor.name)
+        self.store(project)
+        return project_view(project, self.reference())
+
+
+def _flag_summary(stall: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "level": stall["level"],
+        "days_in_stage": stall["days_in_stage"],
+        "rule": stall["rule"],
+    }
