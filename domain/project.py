@@ -521,6 +521,43 @@ class InvestmentProject(Aggregate):
             )
         return change
 
+    @classmethod
+    def stall_event(
+        cls,
+        project_id: UUID,
+        version: int,
+        facts: dict[str, Any],
+        terms: StallTerms,
+        as_of: date,
+        week: str,
+        actor: str,
+    ) -> Any:
+        """The event `review_stall` would record, from the project's facts at
+        `version` (stage, stage_date, planned_dates, stall_level), or None.
+
+        It lets a scan judge a read-model copy without loading the aggregate;
+        saving it fails (IntegrityError) if the project has moved past `version`.
+        """
+        verdict = judge(
+            facts["stage"], facts["stage_date"], facts["planned_dates"], as_of, terms
+        )
+        change = stall_change(facts["stall_level"], verdict)
+        common = {
+            "originator_id": project_id,
+            "originator_version": version + 1,
+            "timestamp": cls.StallFlagged.create_timestamp(),
+            "week": week,
+            "as_of": as_of,
+            "actor": actor,
+        }
+        if change == "flag" and verdict is not None:
+            return cls.StallFlagged(
+                **common, **verdict.as_dict(), policy_version=terms.version
+            )
+        if change == "clear":
+            return cls.StallCleared(**common, reason="不再满足停滞条件")
+        return None
+
     @event("StallFlagged")
     def _flag_stall(
         self,

@@ -20,15 +20,8 @@ from eventsourcing.persistence import IntegrityError
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
-from domain.stall import (
-    StallPolicy,
-    StallTerms,
-    iso_week,
-    judge,
-    stall_change,
-)
+from domain.stall import StallPolicy, StallTerms, iso_week
 from domain.stall_scan import StallScan, scan_id
-from gxtrack.errors import ConflictError
 from gxtrack.permissions import (
     Actor,
     require_admin,
@@ -40,7 +33,7 @@ from gxtrack.services.views import project_view
 
 POOL_SQL = (
     "SELECT id, stage, stage_date, planned_signed, planned_landed,"
-    " planned_producing, stall_level FROM rm_projects"
+    " planned_producing, stall_level, version FROM rm_projects"
     " WHERE stage IN ('negotiating', 'signed', 'landed')"
     " OR stall_level IS NOT NULL"
 )
@@ -50,21 +43,18 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def candidates(rows: list[dict[str, Any]], as_of: date, terms: StallTerms) -> list[str]:
-    """Ids of pool rows whose stall state the policy says must change."""
-    changing = []
-    for row in rows:
-        planned = {
+def pool_facts(row: dict[str, Any]) -> dict[str, Any]:
+    """A pool row as the facts the stall rule judges."""
+    return {
+        "stage": row["stage"],
+        "stage_date": date.fromisoformat(row["stage_date"]),
+        "planned_dates": {
             "signed": _day(row["planned_signed"]),
             "landed": _day(row["planned_landed"]),
             "producing": _day(row["planned_producing"]),
-        }
-        verdict = judge(
-            row["stage"], date.fromisoformat(row["stage_date"]), planned, as_of, terms
-        )
-        if stall_change(row["stall_level"], verdict):
-            changing.append(row["id"])
-    return changing
+        },
+        "stall_level": row["stall_level"],
+    }
 
 
 def policy_view(policy: StallPolicy) -> dict[str, Any]:
@@ -155,35 +145,74 @@ class StalledService(ServiceBase):
         self.catch_up()
         terms = self._policy().terms()
         rows = self.read_db.fetchall(POOL_SQL)
-        projects = self._review(
-            candidates(rows, as_of, terms), terms, as_of, week, actor
-        )
-        flagged = [
-            {"project_id": str(p.id), **_flag_summary(p.stall)}
-            for p in projects
-            if p.stall is not None
+        events = [
+            event
+            for row in rows
+            if (
+                event := InvestmentProject.stall_event(
+                    UUID(row["id"]),
+                    row["version"],
+                    pool_facts(row),
+                    terms,
+                    as_of,
+                    week,
+                    actor.name,
+                )
+            )
+            is not None
         ]
-        cleared = [str(p.id) for p in projects if p.stall is None]
-        scan = StallScan(
+        scan = self._scan(week, as_of, actor, terms, len(rows), events)
+        try:
+            # One transaction for the scan and all its flags, so a second scan
+            # of the week never finds half of them.
+            self.save(scan, *events)
+        except IntegrityError:
+            found = self.stall_scan(week)
+            if found is not None:  # another scan of this week won the race
+                return found, False
+            # A project changed after the pool was read: let the changed
+            # projects' aggregates judge themselves, then save again.
+            projects = self._review(
+                [str(e.originator_id) for e in events], terms, as_of, week, actor
+            )
+            events = [e for p in projects for e in p.collect_events()]
+            scan = self._scan(week, as_of, actor, terms, len(rows), events)
+            self.store(scan, *events)
+        return scan.result(), True
+
+    @staticmethod
+    def _scan(
+        week: str,
+        as_of: date,
+        actor: Actor,
+        terms: StallTerms,
+        judged: int,
+        events: list[Any],
+    ) -> StallScan:
+        flagged = [
+            {
+                "project_id": str(e.originator_id),
+                "level": e.level,
+                "days_in_stage": e.days_in_stage,
+                "rule": e.rule,
+            }
+            for e in events
+            if isinstance(e, InvestmentProject.StallFlagged)
+        ]
+        cleared = [
+            str(e.originator_id)
+            for e in events
+            if isinstance(e, InvestmentProject.StallCleared)
+        ]
+        return StallScan(
             week=week,
             as_of=as_of,
             actor=actor.name,
             policy_version=terms.version,
             flagged=flagged,
             cleared=cleared,
-            judged=len(rows),
+            judged=judged,
         )
-        try:
-            self._save_batched(scan, projects)
-        except (IntegrityError, ConflictError):
-            # Another scan of this week (or a concurrent edit) won the race.
-            found = self.stall_scan(week)
-            if found is None:
-                raise ConflictError(
-                    "扫描期间项目被修改，请重试 (retry the scan)"
-                ) from None
-            return found, False
-        return scan.result(), True
 
     def _review(
         self,
@@ -199,12 +228,6 @@ class StalledService(ServiceBase):
             if project.review_stall(terms, as_of, week, actor.name):
                 changed.append(project)
         return changed
-
-    def _save_batched(self, scan: StallScan, projects: list[InvestmentProject]) -> None:
-        # One transaction for the scan and all its flags, so a second scan of
-        # the week can never find half of them; the scan goes first so that a
-        # duplicate week fails before anything is written.
-        self.save(scan, *projects)
 
     # -- the alert's lifecycle ---------------------------------------------
 
@@ -239,11 +262,3 @@ class StalledService(ServiceBase):
         project.escalate_stall(reason, actor.name)
         self.store(project)
         return project_view(project, self.reference())
-
-
-def _flag_summary(stall: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "level": stall["level"],
-        "days_in_stage": stall["days_in_stage"],
-        "rule": stall["rule"],
-    }

@@ -220,3 +220,17 @@ def test_projections_rebuild_to_the_same_alerts(runtime, officer, leader):
     runtime.projections.rebuild(["stalled", "pool"])
     assert list_alerts(runtime.db)["items"] == before
     assert pool_row(runtime, p["id"])["stall_level"] == "red"
+
+
+def test_a_project_changed_after_the_pool_was_read_is_judged_from_its_events(
+    runtime, officer, leader
+):
+    p = register(runtime, officer, 100)
+    runtime.sync()
+    # The pool now lags one event behind (its version is stale), as if the
+    # project changed between the pool read and the save.
+    runtime.app.catch_up = lambda: None
+    runtime.app.report_progress(officer, p["id"], TODAY, "对接中")
+    scan, created = runtime.app.run_stall_scan(leader, TODAY)
+    assert created and [f["project_id"] for f in scan["flagged"]] == [p["id"]]
+    assert types(runtime, p["id"]) == ["Registered", "ProgressReported", "StallFlagged"]
