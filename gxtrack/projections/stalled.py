@@ -34,8 +34,10 @@ class StallProjection(Projection):
         " plan TEXT, checkpoint TEXT, answers INTEGER NOT NULL DEFAULT 0,"
         " escalated_at TEXT, escalated_by TEXT, escalation_reason TEXT,"
         " cleared_at TEXT, cleared_on TEXT, clear_reason TEXT)",
-        "CREATE INDEX IF NOT EXISTS rm_alerts_project ON rm_alerts (project_id)",
-        "CREATE INDEX IF NOT EXISTS rm_alerts_open ON rm_alerts (is_open)",
+        # (project_id, is_open): each flag's handler finds the project's open
+        # alert through it; an index on is_open alone made flagging quadratic.
+        "CREATE INDEX IF NOT EXISTS rm_alerts_project"
+        " ON rm_alerts (project_id, is_open)",
         "CREATE INDEX IF NOT EXISTS rm_alerts_flagged ON rm_alerts (flagged_at)",
         "CREATE TABLE IF NOT EXISTS rm_stall_scans ("
         " week TEXT PRIMARY KEY, as_of TEXT NOT NULL, actor TEXT NOT NULL,"
