@@ -78,7 +78,11 @@ def job_store(settings: Settings) -> Any:
         )
         return SQLAlchemyJobStore(url=url, tableschema=params.get("schema"))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SQLAlchemyJobStore(url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}")
+    return SQLAlchemyJobStore(
+        url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
+        # Wait out a projection batch holding SQLite's write lock.
+        engine_options={"connect_args": {"timeout": 30}},
+    )
 
 
 def build_scheduler(
@@ -209,10 +213,13 @@ class SchedulerLock:
         return False
 
     def release(self) -> None:
-        """Give the lock back (closing the connection frees an advisory lock)."""
+        """Give the lock back (a lost connection frees an advisory lock too)."""
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            try:
+                self._conn.execute("SELECT pg_advisory_unlock_all()")
+            finally:
+                self._conn.close()
+                self._conn = None
         if self._file is not None and self._file.is_locked:
             self._file.release()
 
