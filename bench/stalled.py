@@ -98,6 +98,11 @@ def main() -> None:
         again, _ = runtime.app.run_stall_scan(leader, AS_OF)
         repeat = time.perf_counter() - started
         assert created and again == scan
+        from gxtrack.queries.stalled import list_stalled
+
+        started = time.perf_counter()
+        listed = list_stalled(runtime.db, AS_OF)["items"]
+        list_seconds = time.perf_counter() - started
         runtime.close()
     print(f"store: {'postgres' if settings.is_postgres else 'sqlite'}")
     print(f"projects: {args.projects}")
@@ -110,6 +115,8 @@ def main() -> None:
     print(f"scan_vs_pool_read: {scan_seconds / baseline:.1f}x")
     print(f"flag_projection_seconds: {projected:.3f}")
     print(f"repeat_scan_seconds: {repeat:.4f}")
+    print(f"list_stalled_items: {len(listed)}")
+    print(f"list_stalled_seconds: {list_seconds:.3f}")
     print(f"target_scan_seconds: 5 ({'met' if scan_seconds <= 5 else 'MISSED'})")
 
 

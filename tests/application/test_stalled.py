@@ -68,6 +68,10 @@ def test_scan_flags_records_the_week_once_and_lists(runtime, officer, leader):
     assert pool_row(runtime, yellow["id"])["stall_level"] == "yellow"
     assert pool_row(runtime, fresh["id"])["stall_level"] is None
     assert types(runtime, yellow["id"]) == ["Registered", "StallFlagged"]
+    flag = history(runtime.app, UUID(yellow["id"]))[1]
+    assert (flag["label"], flag["actor"]) == ("停滞预警", "leader")
+    assert flag["effective_date"] == TODAY.isoformat()
+    assert flag["data"]["policy_version"] == 1 and flag["data"]["threshold"] == 90
     assert runtime.app.get_project(red["id"])["stall"]["level"] == "red"
     # The same week again records nothing new and returns the first result.
     before = runtime.app.position()
