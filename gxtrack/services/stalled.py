@@ -1,10 +1,12 @@
 """Stalled-project use cases: the weekly scan, answers, escalations, the policy.
 
-The scan reads the pool (rm_projects) to find the few projects whose stall state
-must change, loads only those, lets each aggregate judge itself (the pool is a
-pre-filter, the aggregate decides), and saves every changed project together
-with the week's StallScan aggregate in one batch: all of the week's flags are
-recorded, or none, and a second scan of the week finds the first.
+The scan judges every pool row (rm_projects, caught up first) with the domain's
+rule and builds the StallFlagged / StallCleared event for each project whose
+stall state changes, at the row's version + 1, without loading 100k aggregates.
+The row's version makes this safe: if a project moved on after the pool was
+read, the save fails and those projects' aggregates judge themselves instead.
+All of the week's events and its StallScan are saved in one transaction, so a
+second scan of the same week (same StallScan id) records nothing.
 """
 
 from __future__ import annotations
