@@ -238,3 +238,29 @@ def test_a_project_changed_after_the_pool_was_read_is_judged_from_its_events(
     scan, created = runtime.app.run_stall_scan(leader, TODAY)
     assert created and [f["project_id"] for f in scan["flagged"]] == [p["id"]]
     assert types(runtime, p["id"]) == ["Registered", "ProgressReported", "StallFlagged"]
+
+
+def test_two_scans_of_the_same_week_at_once_record_it_once(runtime, officer, leader):
+    import threading
+
+    for n in range(5):
+        register(runtime, officer, 100 + n, name=f"【示例】项目{n}")
+    results: list = []
+
+    def scan() -> None:
+        results.append(runtime.app.run_stall_scan(leader, TODAY))
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _, created in results) == [False, True]
+    assert results[0][0] == results[1][0]
+    flags = [
+        e
+        for p in runtime.db.fetchall("SELECT id FROM rm_projects")
+        for e in runtime.app.events.get(UUID(p["id"]))
+        if type(e).__name__ == "StallFlagged"
+    ]
+    assert len(flags) == 5
