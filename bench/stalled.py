@@ -68,6 +68,9 @@ def build(runtime: Runtime, count: int, seed: int = 7) -> None:
     app.save(*batch)
     print("\nprojecting…", file=sys.stderr)
     runtime.projections.run()
+    if runtime.db.kind == "postgres":
+        with runtime.db.transaction() as cur:
+            cur.execute("ANALYZE")  # as autovacuum would, after a bulk load
 
 
 def main() -> None:

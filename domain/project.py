@@ -524,7 +524,7 @@ class InvestmentProject(Aggregate):
     @classmethod
     def stall_event(
         cls,
-        project_id: UUID,
+        project_id: UUID | str,
         version: int,
         facts: dict[str, Any],
         terms: StallTerms,
@@ -542,8 +542,10 @@ class InvestmentProject(Aggregate):
             facts["stage"], facts["stage_date"], facts["planned_dates"], as_of, terms
         )
         change = stall_change(facts["stall_level"], verdict)
+        if change is None:
+            return None
         common = {
-            "originator_id": project_id,
+            "originator_id": UUID(str(project_id)),
             "originator_version": version + 1,
             "timestamp": cls.StallFlagged.create_timestamp(),
             "week": week,
@@ -554,9 +556,7 @@ class InvestmentProject(Aggregate):
             return cls.StallFlagged(
                 **common, **verdict.as_dict(), policy_version=terms.version
             )
-        if change == "clear":
-            return cls.StallCleared(**common, reason="不再满足停滞条件")
-        return None
+        return cls.StallCleared(**common, reason="不再满足停滞条件")
 
     @event("StallFlagged")
     def _flag_stall(

@@ -152,7 +152,7 @@ class StalledService(ServiceBase):
             for row in rows
             if (
                 event := InvestmentProject.stall_event(
-                    UUID(row["id"]),
+                    row["id"],
                     row["version"],
                     pool_facts(row),
                     terms,
