@@ -253,14 +253,21 @@ class PoolProjection(Projection):
     # -- stall alerts --------------------------------------------------------
 
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
-        # stall_since keeps the first flag of the episode across escalations.
+        # One statement (a scan projects thousands of these); stall_since keeps
+        # the first flag of the episode across escalations.
         cur.execute(
-            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?)"
-            " WHERE id = ?",
-            (_iso(e.as_of), str(e.originator_id)),
-        )
-        self._touch(
-            cur, e, stall_level=e.level, stall_rule=e.rule, stall_days=e.days_in_stage
+            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?),"
+            " stall_level = ?, stall_rule = ?, stall_days = ?, version = ?,"
+            " updated_at = ? WHERE id = ?",
+            (
+                _iso(e.as_of),
+                e.level,
+                e.rule,
+                e.days_in_stage,
+                e.originator_version,
+                e.timestamp.isoformat(),
+                str(e.originator_id),
+            ),
         )
 
     def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
