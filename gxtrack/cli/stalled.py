@@ -30,7 +30,8 @@ def scan(state, as_of, no_mail) -> None:
     if "delivery" in result:
         click.echo(
             f"# 邮件: 排队 {len(result['digests']['queued'])}，"
-            f"发送 {result['delivery']['sent']}，失败 {result['delivery']['failed']}",
+            f"发送 {result['delivery']['sent']}，失败 {result['delivery']['failed']}；"
+            f"无邮箱未发 {', '.join(result['digests']['skipped']) or '无'}",
             err=True,
         )
 
