@@ -59,7 +59,9 @@ def history_item(event: Any) -> dict[str, Any]:
     kind = type(event).__name__
     label, label_en = EVENT_LABELS.get(kind, (kind, kind))
     fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    effective = fields.get("effective_date") or fields.get("stage_date")
+    effective = (
+        fields.get("effective_date") or fields.get("stage_date") or fields.get("as_of")
+    )
     return {
         "version": event.originator_version,
         "type": kind,

@@ -249,3 +249,28 @@ class PoolProjection(Projection):
             planned_landed=_iso(e.after.get("landed")),
             planned_producing=_iso(e.after.get("producing")),
         )
+
+    # -- stall alerts --------------------------------------------------------
+
+    def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
+        # One statement (a scan projects thousands of these); stall_since keeps
+        # the first flag of the episode across escalations.
+        cur.execute(
+            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?),"
+            " stall_level = ?, stall_rule = ?, stall_days = ?, version = ?,"
+            " updated_at = ? WHERE id = ?",
+            (
+                _iso(e.as_of),
+                e.level,
+                e.rule,
+                e.days_in_stage,
+                e.originator_version,
+                e.timestamp.isoformat(),
+                str(e.originator_id),
+            ),
+        )
+
+    def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
+        )
