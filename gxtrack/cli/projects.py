@@ -6,8 +6,7 @@ import click
 
 from domain.clock import today
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
-from gxtrack.history import history
-from gxtrack.services.base import parse_id
+from gxtrack.history import describe
 
 
 @cli.group()
@@ -116,18 +115,13 @@ def show(state, project_id, version) -> None:
 @pass_state
 def project_history(state, project_id, as_json) -> None:
     """决策历史 Every decision on a project, oldest first."""
-    app = state.runtime.app
-    app.get_project(project_id)  # not found → one-line error
-    items = history(app, parse_id(project_id))
+    items = state.runtime.app.project_history(project_id)
     if as_json:
         echo_json({"items": items})
         return
     for item in items:
-        reason = f"  原因: {item['reason']}" if item["reason"] else ""
-        click.echo(
-            f"v{item['version']}\t{item['recorded_at'][:19]}\t{item['label']}\t"
-            f"{item['effective_date'] or '-'}\t{item['actor']}{reason}"
-        )
+        for line in describe(item):
+            click.echo(line)
 
 
 @project.command("list")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from gxtrack.audit.chain import ChainProjection
+from gxtrack.audit.facts import StageFactsProjection
 from gxtrack.projections.base import Projection
 from gxtrack.projections.engine import ProjectionEngine
 from gxtrack.projections.enterprises import EnterpriseProjection
@@ -11,7 +13,13 @@ from gxtrack.projections.users import UserProjection
 
 def default_projections() -> list[Projection]:
     """Every read model gxtrack maintains, in the order they are applied."""
-    return [PoolProjection(), EnterpriseProjection(), UserProjection()]
+    return [
+        PoolProjection(),
+        EnterpriseProjection(),
+        UserProjection(),
+        ChainProjection(),
+        StageFactsProjection(),
+    ]
 
 
 __all__ = ["Projection", "ProjectionEngine", "default_projections"]
