@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.clock import BUREAU_TZ
-from gxtrack.audit.facts import instant_text
 from gxtrack.db import Database
 from gxtrack.projections.base import to_wan
+from gxtrack.projections.stage_facts import instant_text
 
 LIVE = "{t}.recorded_at <= ? AND ({t}.superseded_at IS NULL OR {t}.superseded_at > ?)"
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from gxtrack.db import Cursor
 from gxtrack.errors import GxtrackError
-from gxtrack.projections.base import Projection
 
 GENESIS = "0" * 64
 CHAIN_DDL = (
@@ -54,61 +53,3 @@ def chain_head(cur: Cursor) -> dict[str, Any] | None:
         "SELECT position, originator_id, originator_version, digest"
         " FROM audit_chain ORDER BY position DESC LIMIT 1"
     )
-
-
-class ChainProjection(Projection):
-    """Keeps `audit_chain` in step with the log; never dropped by a rebuild."""
-
-    name = "audit_chain"
-    tables = ()  # a rebuild replays the chain verifying, it does not drop it
-    ddl = (CHAIN_DDL,)
-
-    def __init__(self) -> None:
-        super().__init__()
-        # (cursor, highest kept position, digest of the last event applied)
-        self._batch: tuple[Cursor, int, str] | None = None
-
-    def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
-        """Chain one stored event (or, when replaying, check it against its row)."""
-        if self._batch is None or self._batch[0] is not cur:
-            head = chain_head(cur)
-            kept = int(head["position"]) if head else 0
-            self._batch = (cur, kept, self._previous(cur, notification.id))
-        _, kept, previous = self._batch
-        digest = link_digest(previous, notification)
-        if notification.id > kept:
-            cur.execute(
-                "INSERT INTO audit_chain"
-                " (position, originator_id, originator_version, digest)"
-                " VALUES (?, ?, ?, ?)",
-                (
-                    notification.id,
-                    str(notification.originator_id),
-                    notification.originator_version,
-                    digest,
-                ),
-            )
-        else:
-            self._check(cur, notification, digest)
-        self._batch = (cur, kept, digest)
-
-    @staticmethod
-    def _previous(cur: Cursor, position: int) -> str:
-        row = cur.fetchone(
-            "SELECT digest FROM audit_chain WHERE position < ?"
-            " ORDER BY position DESC LIMIT 1",
-            (position,),
-        )
-        return row["digest"] if row else GENESIS
-
-    @staticmethod
-    def _check(cur: Cursor, notification: Any, digest: str) -> None:
-        row = cur.fetchone(
-            "SELECT digest FROM audit_chain WHERE position = ?", (notification.id,)
-        )
-        if row is None or row["digest"] != digest:
-            raise ChainBrokenError(
-                f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
-                f"{notification.id}，聚合 {notification.originator_id} 版本 "
-                f"{notification.originator_version}；请运行 gxtrack audit verify"
-            )

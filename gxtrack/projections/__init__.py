@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from gxtrack.audit.chain import ChainProjection
-from gxtrack.audit.facts import StageFactsProjection
 from gxtrack.projections.base import Projection
+from gxtrack.projections.chain import ChainProjection
 from gxtrack.projections.engine import ProjectionEngine
 from gxtrack.projections.enterprises import EnterpriseProjection
 from gxtrack.projections.pool import PoolProjection
+from gxtrack.projections.stage_facts import StageFactsProjection
 from gxtrack.projections.users import UserProjection
 
 
