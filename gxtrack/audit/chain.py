@@ -32,18 +32,21 @@ class ChainBrokenError(GxtrackError):
 
 def link_digest(previous: str, notification: Any) -> str:
     """The digest of one stored event chained to the digest before it."""
+    state = notification.state
+    # A hand edit can leave text (or nothing) where bytes were: hash what is there.
+    data = state.encode() if isinstance(state, str) else bytes(state or b"")
     head = "|".join(
         (
             str(notification.id),
             str(notification.originator_id),
             str(notification.originator_version),
             notification.topic,
-            str(len(notification.state)),
+            str(len(data)),
         )
     )
     sha = hashlib.sha256(bytes.fromhex(previous))
     sha.update(head.encode() + b"\n")
-    sha.update(bytes(notification.state))
+    sha.update(data)
     return sha.hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,10 @@ def write_monthly_xlsx(report: dict[str, Any], path: Path) -> None:
                 ),
                 row["label"],
                 row["known_count"],
-                float(row["known_investment"]),
+                Decimal(row["known_investment"]),
                 row["now_count"],
-                float(row["now_investment"]),
-                "是" if row["changed"] else "",
+                Decimal(row["now_investment"]),
+                "是" if row["changed"] else "否",
             ]
         )
     corrections = book.create_sheet("更正差异")
