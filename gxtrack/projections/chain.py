@@ -31,6 +31,7 @@ class ChainProjection(Projection):
         super().__init__()
         # (cursor, highest kept position, digest of the last event applied)
         self._batch: tuple[Cursor, int, str] | None = None
+        self._window: dict[int, str] = {}  # kept digests read ahead when replaying
 
     def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
         """Chain one stored event (or, when replaying, check it against its row)."""
@@ -38,6 +39,7 @@ class ChainProjection(Projection):
             head = chain_head(cur)
             kept = int(head["position"]) if head else 0
             self._batch = (cur, kept, self._previous(cur, notification.id))
+            self._window = {}
         _, kept, previous = self._batch
         digest = link_digest(previous, notification)
         if notification.id > kept:
@@ -65,12 +67,15 @@ class ChainProjection(Projection):
         )
         return row["digest"] if row else GENESIS
 
-    @staticmethod
-    def _check(cur: Cursor, notification: Any, digest: str) -> None:
-        row = cur.fetchone(
-            "SELECT digest FROM audit_chain WHERE position = ?", (notification.id,)
-        )
-        if row is None or row["digest"] != digest:
+    def _check(self, cur: Cursor, notification: Any, digest: str) -> None:
+        if notification.id not in self._window:
+            rows = cur.fetchall(
+                "SELECT position, digest FROM audit_chain WHERE position >= ?"
+                " ORDER BY position LIMIT 1000",
+                (notification.id,),
+            )
+            self._window = {int(r["position"]): r["digest"] for r in rows}
+        if self._window.get(notification.id) != digest:
             raise ChainBrokenError(
                 f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
                 f"{notification.id}，聚合 {notification.originator_id} 版本 "
