@@ -21,7 +21,7 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 from eventsourcing.utils import resolve_topic
 
-from gxtrack.audit.chain import GENESIS, link_digest
+from gxtrack.audit.chain import GENESIS, link_digest, state_bytes
 from gxtrack.audit.verify import notifications
 from gxtrack.errors import GxtrackError
 
@@ -43,7 +43,7 @@ def _line(n: Any, digest: str) -> str:
             "originator_id": str(n.originator_id),
             "originator_version": n.originator_version,
             "topic": n.topic,
-            "state": base64.b64encode(bytes(n.state)).decode("ascii"),
+            "state": base64.b64encode(state_bytes(n.state)).decode("ascii"),
             "digest": digest,
         },
         ensure_ascii=False,

@@ -30,11 +30,14 @@ class ChainBrokenError(GxtrackError):
     status = 409
 
 
+def state_bytes(state: Any) -> bytes:
+    """The stored state as bytes; a hand edit can leave text (or NULL) there."""
+    return state.encode() if isinstance(state, str) else bytes(state or b"")
+
+
 def link_digest(previous: str, notification: Any) -> str:
     """The digest of one stored event chained to the digest before it."""
-    state = notification.state
-    # A hand edit can leave text (or nothing) where bytes were: hash what is there.
-    data = state.encode() if isinstance(state, str) else bytes(state or b"")
+    data = state_bytes(notification.state)
     head = "|".join(
         (
             str(notification.id),

@@ -42,6 +42,15 @@ def export_events_command(state, file: Path) -> None:
         f"已导出 {trailer['count']} 个事件 (exported) → {file}；"
         f"链头位置 {head['position']}，摘要 {head['digest']}"
     )
+    kept = state.runtime.db.fetchone(
+        "SELECT digest FROM audit_chain WHERE position = ?", (head["position"],)
+    )
+    if kept is not None and kept["digest"] != head["digest"]:
+        # Digests are cumulative: a differing head means an earlier event changed.
+        raise click.ClickException(
+            "已导出，但事件日志与哈希链不符（日志可能被篡改），"
+            "请运行 gxtrack audit verify (log does not match the chain)"
+        )
 
 
 @import_group.command("events")

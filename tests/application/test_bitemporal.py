@@ -169,3 +169,14 @@ def test_withdrawn_and_reinstated_stay_in_their_time(runtime, leader):
         for d in (date(2025, 1, 15), date(2025, 3, 1))
     }
     assert stage == {date(2025, 1, 15): "negotiating", date(2025, 3, 1): "withdrawn"}
+
+
+def test_known_on_a_date_means_by_the_end_of_that_bureau_day():
+    from domain.clock import BUREAU_TZ
+    from gxtrack.audit.asknown import known_instant
+
+    end = known_instant(date(2025, 7, 5))
+    assert end.tzinfo is BUREAU_TZ
+    assert end.isoformat() == "2025-07-05T23:59:59.999999+08:00"
+    naive = known_instant(datetime(2025, 7, 5, 9, 30))
+    assert naive.utcoffset().total_seconds() == 8 * 3600

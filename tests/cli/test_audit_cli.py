@@ -75,6 +75,10 @@ def test_verify_anchor_and_tampering(gx_in, tmp_path):
     failed = gx_in("a", "audit", "verify", ok=False)
     assert_one_line_error(failed)
     assert "位置 3" in failed.stderr and "版本 2" in failed.stderr
+    # A backup of a tampered log is still written, but the user is told.
+    exported = gx_in("a", "export", "events", "evidence.jsonl", ok=False)
+    assert exported.returncode == 1 and "哈希链不符" in exported.stderr
+    assert (tmp_path / "evidence.jsonl").exists()
 
 
 def test_export_import_round_trip_and_refusals(gx_in, tmp_path):
