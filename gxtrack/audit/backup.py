@@ -124,8 +124,9 @@ class BackupReader:
     the file; any fault raises BackupFileError.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, decode: Callable[[Any], Any] | None = None) -> None:
         self.path = path
+        self.decode = decode
         self.count = 0
         self.head_position = 0
         self.head_digest = GENESIS
@@ -158,6 +159,8 @@ class BackupReader:
                     raise BackupFileError(
                         f"第 {number} 行内容与摘要不符，文件被修改 (altered line)"
                     )
+                if self.decode is not None:
+                    _check_decodes(number, n, self.decode)
                 previous, count = n.id, count + 1
                 yield n
         if trailer is None:
@@ -180,9 +183,23 @@ def _check_topic(number: int, topic: str) -> None:
         ) from None
 
 
-def check_file(path: Path, progress: Progress | None = None) -> BackupReader:
-    """Read the whole file once and check it, writing nothing."""
-    reader = BackupReader(path)
+def _check_decodes(number: int, n: Notification, decode: Callable) -> None:
+    try:
+        decode(n)
+    except Exception:  # noqa: BLE001 - whatever the failure, this code cannot read it
+        raise BackupFileError(
+            f"第 {number} 行无法按本程序的事件定义解读"
+            "（文件来自更新的 gxtrack？ file from a newer schema）"
+        ) from None
+
+
+def check_file(
+    path: Path,
+    progress: Progress | None = None,
+    decode: Callable[[Any], Any] | None = None,
+) -> BackupReader:
+    """Read the whole file once and check it (and that each event decodes)."""
+    reader = BackupReader(path, decode)
     for done, _ in enumerate(reader, 1):
         if progress and done % 5000 == 0:
             progress(done, 0)

@@ -49,7 +49,7 @@ def import_events(
 ) -> BackupReader:
     """Check the file, then restore it; refuses (writing nothing) on any fault."""
     _refuse_non_empty(runtime)
-    checked = check_file(path)
+    checked = check_file(path, decode=runtime.app.mapper.to_domain_event)
     recorder = runtime.app.recorder
     if hasattr(recorder, "channel_name"):
         _insert_postgres(recorder, BackupReader(path), checked.count, progress)

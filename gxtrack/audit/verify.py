@@ -9,7 +9,7 @@ exported earlier (`audit anchor`) catches a log whose chain was rewritten too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -77,7 +77,7 @@ def _broken(kind: str, label: str, position: int, oid: Any, version: Any) -> dic
 def verify(
     app: Any,
     db: Database,
-    anchors: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    anchors: Sequence[dict[str, Any]] = (),
     progress: Progress | None = None,
 ) -> VerifyResult:
     """Walk the whole log against the kept chain (and any anchors)."""

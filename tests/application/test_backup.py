@@ -138,6 +138,24 @@ def _refused(target, path: Path, match: str) -> None:
     assert target.db.scalar("SELECT COUNT(*) FROM audit_chain") == 0
 
 
+def _rechain(lines: list[str]) -> None:
+    """Recompute every digest and the trailer, as a careful forger would."""
+    from types import SimpleNamespace
+
+    from gxtrack.audit.chain import GENESIS, link_digest
+
+    digest = GENESIS
+    for i, text in enumerate(lines[1:-1], 1):
+        item = json.loads(text)
+        n = SimpleNamespace(**{**item, "state": base64.b64decode(item["state"])})
+        digest = link_digest(digest, n)
+        item["digest"] = digest
+        lines[i] = json.dumps(item) + "\n"
+    trailer = json.loads(lines[-1])
+    trailer["head"]["digest"] = digest
+    lines[-1] = json.dumps(trailer) + "\n"
+
+
 def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_path):
     source = open_store("source")
     _fill(source, leader)
@@ -178,6 +196,18 @@ def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_pa
         "".join([*lines[:2], json.dumps(item) + "\n", *lines[3:]]), encoding="utf-8"
     )
     _refused(target, unknown, "newer schema")
+
+    undecodable = tmp_path / "undecodable.jsonl"
+    item = json.loads(lines[2])
+    state = base64.b64decode(item["state"]).replace(
+        b'"_type_":"date_iso"', b'"_type_":"date_v2"', 1
+    )
+    assert b"date_v2" in state
+    item["state"] = base64.b64encode(state).decode()
+    lines_u = [*lines[:2], json.dumps(item) + "\n", *lines[3:]]
+    _rechain(lines_u)
+    undecodable.write_text("".join(lines_u), encoding="utf-8")
+    _refused(target, undecodable, "newer schema")
 
     # After all that, the good file still restores.
     (tmp_path / "again.jsonl").write_text(good, encoding="utf-8")
