@@ -40,8 +40,12 @@ class VerifyResult:
 
 
 def notifications(app: Any, stop: int | None = None) -> Iterator[Any]:
-    """Every stored event in log order, read a page at a time."""
-    start = 1
+    """Every stored event in log order, read a page at a time.
+
+    The first page has no lower bound, so a row forged at position 0 or below
+    (which the projections would never read) is still seen.
+    """
+    start: int | None = None
     while True:
         page = app.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
         yield from page

@@ -179,3 +179,23 @@ def test_events_not_yet_chained_are_reported_not_failed(store, leader):
     runtime.app.add_user(leader.__class__.system(), "auditor1", "auditor")
     result = verify(runtime.app, runtime.db)
     assert result.ok and result.unchained == 1
+
+
+def test_event_slipped_into_the_log_is_detected(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    (topic, state) = raw.run(
+        f"SELECT topic, state FROM {raw.table} WHERE {raw.id} = ?", events[(pid, 2)]
+    )[0]
+    forged = "0b2a3f1e-0000-4000-8000-000000000000"
+    oid = forged if runtime.settings.is_postgres else forged.replace("-", "")
+    raw.run(
+        f"INSERT INTO {raw.table} ({raw.id}, originator_id, originator_version,"
+        " topic, state) VALUES (0, ?, 1, ?, ?)",
+        oid,
+        topic,
+        state,
+    )
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "inserted"
+    assert (problem["position"], problem["originator_id"]) == (0, forged)
