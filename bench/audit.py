@@ -70,6 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gxbench-"))
     figures: dict[str, float] = {}
+    schemas: list[str] = []
 
     def settings(name: str) -> Settings:
         if not args.postgres:
@@ -77,6 +78,7 @@ def main() -> None:
         import psycopg
 
         schema = f"bench_{name}_{uuid.uuid4().hex[:6]}"
+        schemas.append(schema)
         with psycopg.connect(args.postgres, autocommit=True) as conn:
             conn.execute(f"CREATE SCHEMA {schema}")
         return Settings(
@@ -123,6 +125,12 @@ def main() -> None:
     )
     source.close()
     target.close()
+    if schemas:
+        import psycopg
+
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            for schema in schemas:
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
     for name, value in figures.items():
         print(f"{name}: {value}")
 

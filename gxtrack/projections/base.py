@@ -52,6 +52,9 @@ class Projection:
         """Apply one event given with its stored form (position, topic, state)."""
         self.apply(cur, event)
 
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write anything held back during the batch (before its commit)."""
+
     def create(self, cur: Cursor) -> None:
         """Create the tables and indexes (idempotent)."""
         for statement in self.ddl:

@@ -32,6 +32,7 @@ class ChainProjection(Projection):
         # (cursor, highest kept position, digest of the last event applied)
         self._batch: tuple[Cursor, int, str] | None = None
         self._window: dict[int, str] = {}  # kept digests read ahead when replaying
+        self._pending: list[tuple[int, str, int, str]] = []  # rows to insert
 
     def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
         """Chain one stored event (or, when replaying, check it against its row)."""
@@ -39,24 +40,32 @@ class ChainProjection(Projection):
             head = chain_head(cur)
             kept = int(head["position"]) if head else 0
             self._batch = (cur, kept, self._previous(cur, notification.id))
-            self._window = {}
+            self._window, self._pending = {}, []
         _, kept, previous = self._batch
         digest = link_digest(previous, notification)
         if notification.id > kept:
-            cur.execute(
-                "INSERT INTO audit_chain"
-                " (position, originator_id, originator_version, digest)"
-                " VALUES (?, ?, ?, ?)",
+            self._pending.append(
                 (
                     notification.id,
                     str(notification.originator_id),
                     notification.originator_version,
                     digest,
-                ),
+                )
             )
         else:
             self._check(cur, notification, digest)
         self._batch = (cur, kept, digest)
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Insert the batch's chain rows in one statement."""
+        if self._batch is not None and self._batch[0] is cur and self._pending:
+            cur.executemany(
+                "INSERT INTO audit_chain"
+                " (position, originator_id, originator_version, digest)"
+                " VALUES (?, ?, ?, ?)",
+                self._pending,
+            )
+        self._pending = []
 
     @staticmethod
     def _previous(cur: Cursor, position: int) -> str:

@@ -102,6 +102,7 @@ class ProjectionEngine:
             last = notifications[-1].id
             for name, position in active:
                 if last > position:
+                    self.projections[name].finish_batch(cur)
                     cur.execute(
                         "UPDATE rm_tracking SET position = ? WHERE projection = ?",
                         (last, name),

@@ -44,13 +44,41 @@ class StageFactsProjection(Projection):
         " PRIMARY KEY (project_id, version))",
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        # New rows are held back and written in one statement per table, unless a
+        # handler must read or update the table first.
+        self._cur: Cursor | None = None
+        self._pending: dict[str, list[tuple[Any, ...]]] = {}
+
     # -- helpers -----------------------------------------------------------
 
-    @staticmethod
+    def _hold(self, cur: Cursor, sql: str, row: tuple[Any, ...]) -> None:
+        if self._cur is not cur:
+            self._cur, self._pending = cur, {}
+        self._pending.setdefault(sql, []).append(row)
+
+    def _flush(self, cur: Cursor) -> None:
+        if self._cur is cur:
+            for sql, rows in self._pending.items():
+                cur.executemany(sql, rows)
+        self._pending = {}
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write the rows held back during the batch."""
+        self._flush(cur)
+
     def _fact(
-        cur: Cursor, e: Any, stage: str, day: Any, kind: str, seq: int | None = None
+        self,
+        cur: Cursor,
+        e: Any,
+        stage: str,
+        day: Any,
+        kind: str,
+        seq: int | None = None,
     ) -> None:
-        cur.execute(
+        self._hold(
+            cur,
             "INSERT INTO rm_stage_facts (project_id, version, seq, stage, entered_on,"
             " kind, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
             (
@@ -64,8 +92,10 @@ class StageFactsProjection(Projection):
             ),
         )
 
-    @staticmethod
-    def _supersede(cur: Cursor, e: Any, where: str, params: tuple[Any, ...]) -> None:
+    def _supersede(
+        self, cur: Cursor, e: Any, where: str, params: tuple[Any, ...]
+    ) -> None:
+        self._flush(cur)
         cur.execute(
             "UPDATE rm_stage_facts SET superseded_at = ?"
             " WHERE project_id = ? AND superseded_at IS NULL AND " + where,
@@ -79,7 +109,8 @@ class StageFactsProjection(Projection):
 
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         self._fact(cur, e, e.stage, e.stage_date, "registered")
-        cur.execute(
+        self._hold(
+            cur,
             "INSERT INTO rm_project_facts (project_id, version, name, industry, zone,"
             " investment, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
             (
@@ -117,6 +148,7 @@ class StageFactsProjection(Projection):
             self._supersede(cur, e, f"stage IN ({marks})", tuple(stages))
 
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
+        self._flush(cur)
         row = cur.fetchone(
             "SELECT seq, kind FROM rm_stage_facts WHERE project_id = ?"
             " AND stage = ? AND entered_on = ? AND superseded_at IS NULL"
@@ -135,6 +167,7 @@ class StageFactsProjection(Projection):
         if not changed:
             return
         pid = str(e.originator_id)
+        self._flush(cur)
         row = cur.fetchone(
             "SELECT name, industry, zone, investment FROM rm_project_facts"
             " WHERE project_id = ? AND superseded_at IS NULL",
