@@ -42,7 +42,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 LIFTED = ("actor", "reason", "effective_date")
 # Where each kind of event keeps its business date, in order of preference.
-EFFECTIVE = ("effective_date", "stage_date", "certified_on", "reviewed_on")
+EFFECTIVE = ("effective_date", "stage_date", "certified_on", "reviewed_on", "as_of")
 
 
 def plain(value: Any) -> Any:

@@ -24,6 +24,8 @@ FIELD_LABELS: dict[str, str] = {
     "stage": "阶段",
     "progress": "推进情况",
     "stall": "停滞预警",
+    "stall_answer": "预警回复",
+    "stall_escalation": "督办",
     "uscc": "统一社会信用代码",
     "designation": "称号",
     "expires_on": "有效期至",
@@ -138,9 +140,20 @@ def _progress(state: State, e: Any) -> list[Change]:
     return _set(state, "progress", e.note)
 
 
-def _stall(state: State, e: Any) -> list[Change]:
-    level = getattr(e, "level", None)
-    return _set(state, "stall", level if type(e).__name__ != "StallCleared" else None)
+def _stall_flagged(state: State, e: Any) -> list[Change]:
+    return _set(state, "stall", e.level)
+
+
+def _stall_cleared(state: State, e: Any) -> list[Change]:
+    return _set(state, "stall", None)
+
+
+def _stall_answered(state: State, e: Any) -> list[Change]:
+    return [change("stall_answer", None, {"cause": e.cause, "plan": e.plan})]
+
+
+def _stall_escalated(state: State, e: Any) -> list[Change]:
+    return [change("stall_escalation", None, e.reason)]
 
 
 def _award(state: State, e: Any) -> list[Change]:
@@ -181,9 +194,10 @@ FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "OfficerReassigned": _reassigned,
     "PlannedDatesRevised": _replanned,
     "ProgressReported": _progress,
-    "StallFlagged": _stall,
-    "StallEscalated": _stall,
-    "StallCleared": _stall,
+    "StallFlagged": _stall_flagged,
+    "StallCleared": _stall_cleared,
+    "StallAnswered": _stall_answered,
+    "StallEscalated": _stall_escalated,
     "DesignationAwarded": _award,
     "DesignationReviewed": _reviewed,
     "DesignationRevoked": _status("revoked"),
