@@ -73,6 +73,7 @@ def _insert_sqlite(
         c.execute(f"SELECT MAX(rowid) FROM {table}")
         last = c.fetchone()[0] or 0
         for batch in _runs(iter(events)):
+            end = batch[-1].id
             if batch[0].id != last + 1:
                 # SQLite numbers a row max(rowid) + 1: give a gap's first row its own.
                 first = batch.pop(0)
@@ -89,7 +90,7 @@ def _insert_sqlite(
                 )
             ids = recorder._insert_events(c, batch) if batch else []
             _same_ids(batch, ids)
-            last = (batch or [first])[-1].id
+            last = end
             if progress:
                 progress(last, total)
 
