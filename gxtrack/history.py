@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from gxtrack.audit.changes import changes_of
+
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Registered": ("登记", "Registered"),
     "Signed": ("签约", "Signed"),
@@ -39,6 +41,8 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 }
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 LIFTED = ("actor", "reason", "effective_date")
+# Where each kind of event keeps its business date, in order of preference.
+EFFECTIVE = ("effective_date", "stage_date", "certified_on", "reviewed_on", "as_of")
 
 
 def plain(value: Any) -> Any:
@@ -54,14 +58,16 @@ def plain(value: Any) -> Any:
     return value
 
 
-def history_item(event: Any) -> dict[str, Any]:
-    """One event as the history API returns it."""
+def history_item(event: Any, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One event as the history API returns it.
+
+    `state` is what the aggregate's earlier events built up (see
+    gxtrack.audit.changes); with it, `changes` lists every field before → after.
+    """
     kind = type(event).__name__
     label, label_en = EVENT_LABELS.get(kind, (kind, kind))
     fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    effective = (
-        fields.get("effective_date") or fields.get("stage_date") or fields.get("as_of")
-    )
+    effective = next((fields[k] for k in EFFECTIVE if fields.get(k) is not None), None)
     return {
         "version": event.originator_version,
         "type": kind,
@@ -72,9 +78,34 @@ def history_item(event: Any) -> dict[str, Any]:
         "reason": fields.get("reason") or fields.get("note") or None,
         "effective_date": plain(effective),
         "data": {k: plain(v) for k, v in fields.items() if k not in LIFTED},
+        "changes": plain(changes_of({} if state is None else state, event)),
     }
 
 
 def history(app: Any, aggregate_id: UUID) -> list[dict[str, Any]]:
-    """Every event of one aggregate, in version order."""
-    return [history_item(e) for e in app.events.get(aggregate_id)]
+    """Every event of one aggregate, in version order (withdrawn, revoked: all)."""
+    state: dict[str, Any] = {}
+    return [history_item(e, state) for e in app.events.get(aggregate_id)]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def describe(item: dict[str, Any]) -> list[str]:
+    """A history item as text lines (the CLI's `… history`)."""
+    head = (
+        f"v{item['version']}  {item['recorded_at'][:19]}  {item['label']} "
+        f"({item['label_en']})  生效 {item['effective_date'] or '—'}  "
+        f"操作人 {item['actor'] or '—'}"
+    )
+    lines = [head]
+    if item["reason"]:
+        lines.append(f"    原因: {item['reason']}")
+    for c in item.get("changes", []):
+        lines.append(f"    {c['label']}: {_shown(c['before'])} → {_shown(c['after'])}")
+    return lines

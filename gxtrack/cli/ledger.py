@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from gxtrack.cli.context import pass_state, subgroup
+from gxtrack.cli.context import command_group, pass_state
 from gxtrack.ledger.headers import load_mapping_file
 from gxtrack.ledger.service import (
     ACTION_LABELS,
@@ -22,7 +22,7 @@ from gxtrack.ledger.service import (
 
 
 def _import_group() -> click.Group:
-    return subgroup("import", "导入 Import data.")
+    return command_group("import", "导入 Import data.")
 
 
 def _progress(phase: str, done: int, total: int) -> None:

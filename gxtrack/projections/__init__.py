@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from gxtrack.projections.base import Projection
+from gxtrack.projections.chain import ChainProjection
 from gxtrack.projections.engine import ProjectionEngine
 from gxtrack.projections.enterprises import EnterpriseProjection
 from gxtrack.projections.pool import PoolProjection
+from gxtrack.projections.stage_facts import StageFactsProjection
 from gxtrack.projections.stalled import StallProjection
 from gxtrack.projections.users import UserProjection
 
@@ -17,6 +19,8 @@ def default_projections() -> list[Projection]:
         EnterpriseProjection(),
         UserProjection(),
         StallProjection(),
+        ChainProjection(),
+        StageFactsProjection(),
     ]
 
 

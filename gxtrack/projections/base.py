@@ -48,6 +48,13 @@ class Projection:
         if handler is not None:
             handler(cur, event)
 
+    def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
+        """Apply one event given with its stored form (position, topic, state)."""
+        self.apply(cur, event)
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write anything held back during the batch (before its commit)."""
+
     def create(self, cur: Cursor) -> None:
         """Create the tables and indexes (idempotent)."""
         for statement in self.ddl:

@@ -98,10 +98,11 @@ class ProjectionEngine:
                 event = mapper.to_domain_event(notification)
                 for name, position in active:
                     if notification.id > position:
-                        self.projections[name].apply(cur, event)
+                        self.projections[name].apply_recorded(cur, notification, event)
             last = notifications[-1].id
             for name, position in active:
                 if last > position:
+                    self.projections[name].finish_batch(cur)
                     cur.execute(
                         "UPDATE rm_tracking SET position = ? WHERE projection = ?",
                         (last, name),

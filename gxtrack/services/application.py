@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder
 
+from gxtrack.services.audit import AuditService
 from gxtrack.services.enterprises import EnterpriseService
 from gxtrack.services.projects import ProjectService
 from gxtrack.services.stalled import StalledService
@@ -13,7 +14,9 @@ from gxtrack.services.users import UserService
 from gxtrack.transcodings import register_all
 
 
-class GxTrack(ProjectService, EnterpriseService, UserService, StalledService):
+class GxTrack(
+    ProjectService, EnterpriseService, UserService, StalledService, AuditService
+):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 
     name = "gxtrack"
