@@ -35,6 +35,11 @@ ROLE_EN = {
 }
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalog; it is translated where it is shown."""
+    return message
+
+
 def select_locale() -> str:
     """`?lang=` first, then the cookie, then Chinese."""
     for value in (request.args.get(COOKIE), request.cookies.get(COOKIE)):

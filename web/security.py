@@ -134,8 +134,11 @@ def init_security(app: Flask) -> None:
     secure = app.config.get(
         "SESSION_COOKIE_SECURE", _env_flag("GXTRACK_SECURE_COOKIES", False)
     )
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    # Flask's default is None (no attribute); Lax unless a test config says otherwise.
+    app.config["SESSION_COOKIE_SAMESITE"] = (
+        app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    )
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")

@@ -33,8 +33,8 @@ USERS = (
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def page_runtime(tmp_path: Path) -> Iterator[Runtime]:
+@pytest.fixture(name="page_runtime")
+def page_runtime_fixture(tmp_path: Path) -> Iterator[Runtime]:
     """A Runtime on the memory store with a user of every role."""
     runtime = Runtime.open(Settings(data_dir=tmp_path, database_url="memory://"))
     system = Actor.system()
@@ -46,20 +46,20 @@ def page_runtime(tmp_path: Path) -> Iterator[Runtime]:
     runtime.close()
 
 
-@pytest.fixture
-def app(page_runtime: Runtime) -> Flask:
+@pytest.fixture(name="app")
+def app_fixture(page_runtime: Runtime) -> Flask:
     """The app with CSRF off (most tests); see `csrf_app` for CSRF on."""
     return create_app(page_runtime, {"TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
-@pytest.fixture
-def csrf_app(page_runtime: Runtime) -> Flask:
+@pytest.fixture(name="csrf_app")
+def csrf_app_fixture(page_runtime: Runtime) -> Flask:
     """The app with CSRF checks on, as in production."""
     return create_app(page_runtime, {"TESTING": True})
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
+@pytest.fixture(name="client")
+def client_fixture(app: Flask) -> FlaskClient:
     """A test client (not signed in)."""
     return app.test_client()
 

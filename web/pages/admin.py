@@ -10,7 +10,7 @@ from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.accounts import MIN_PASSWORD
 from gxtrack.errors import ConflictError
-from web.i18n import role_label
+from web.i18n import N_, role_label
 from web.pages.common import (
     field_errors,
     finish,
@@ -124,7 +124,7 @@ def add_entry(kind: str) -> Any:
             form={"kind": kind, **request.form},
             errors={f"{kind}.{error.field}": error.message},
         )
-    return finish("已新增", "admin.reference_data")
+    return finish(N_("已新增"), "admin.reference_data")
 
 
 @bp.post("/reference/<kind>/<code>")
@@ -134,4 +134,4 @@ def rename_entry(kind: str, code: str) -> Any:
         runtime().app.rename_reference_entry(current_actor(), kind, code, text("name"))
     except RuleViolationError as error:
         return _reference_page(422, errors={f"{kind}.{code}": error.message})
-    return finish("已改名", "admin.reference_data")
+    return finish(N_("已改名"), "admin.reference_data")

@@ -23,18 +23,20 @@ from domain.errors import RuleViolationError
 from domain.reference import ReferenceData
 from gxtrack.errors import GxtrackError, http_status
 from gxtrack.runtime import Runtime
+from web.i18n import N_
 from web.security import require_login
 
-STALE = "此项目已被他人修改，请刷新后重试"
+STALE = N_("此项目已被他人修改，请刷新后重试")
 ERROR_TITLES = {
-    400: "请求无效",
-    403: "无权访问",
-    404: "页面或记录不存在",
-    405: "不支持的操作",
-    409: "数据冲突",
-    422: "输入有误",
-    429: "尝试次数过多",
-    503: "服务暂不可用",
+    400: N_("请求无效"),
+    403: N_("无权访问"),
+    404: N_("页面或记录不存在"),
+    405: N_("不支持的操作"),
+    409: N_("数据冲突"),
+    422: N_("输入有误"),
+    429: N_("尝试次数过多"),
+    500: N_("出错了"),
+    503: N_("服务暂不可用"),
 }
 
 

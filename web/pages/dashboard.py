@@ -10,6 +10,7 @@ from domain.clock import today
 from gxtrack.queries import dashboard as figures
 from gxtrack.queries.pool import PoolFilter, summary
 from web.pages.common import parse_date, reference, register_page_errors, runtime
+from web.pages.pool import STALL_LABELS
 
 bp = Blueprint("dashboard", __name__)
 register_page_errors(bp)
@@ -51,4 +52,5 @@ def index() -> Any:
         stalled=figures.stalled_projects(db),
         targets=figures.yearly_targets(db, day.year),
         zone_names=ref.zones,
+        stall_labels=STALL_LABELS,
     )

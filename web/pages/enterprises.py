@@ -11,6 +11,7 @@ from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
+from web.i18n import N_
 from web.pages.common import (
     expected_version,
     field_errors,
@@ -109,7 +110,7 @@ def register() -> Any:
         return _list_page(422, form=request.form, errors=field_errors(error))
     except ConflictError as error:
         return _list_page(409, form=request.form, errors={"uscc": error.message})
-    return finish("企业已登记", "enterprises.show", enterprise_id=enterprise["id"])
+    return finish(N_("企业已登记"), "enterprises.show", enterprise_id=enterprise["id"])
 
 
 def _enterprise_page(enterprise_id: str, status: int = 200, **context: Any) -> Any:
@@ -155,6 +156,6 @@ def award(enterprise_id: str) -> Any:
         )
     except ConflictError:
         return _enterprise_page(
-            enterprise_id, 409, conflict="此企业已被他人修改，请刷新后重试"
+            enterprise_id, 409, conflict=N_("此企业已被他人修改，请刷新后重试")
         )
-    return finish("称号已认定", "enterprises.show", enterprise_id=enterprise_id)
+    return finish(N_("称号已认定"), "enterprises.show", enterprise_id=enterprise_id)

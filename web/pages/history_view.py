@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from domain.reference import ReferenceData
-from web.i18n import priority_label, stage_label
+from web.i18n import N_, priority_label, stage_label
 
 FIELD_LABELS = {
-    "name": "项目名称",
-    "investor": "投资方",
-    "industry": "产业类别",
-    "zone": "落户板块",
-    "planned_investment": "总投资（万元）",
-    "priority": "重点级别",
-    "land_area": "用地（亩）",
-    "enterprise_id": "关联企业",
-    "officer": "责任人",
-    "signed": "计划签约",
-    "landed": "计划开工",
-    "producing": "计划投产",
-    "stage": "阶段",
+    "name": N_("项目名称"),
+    "investor": N_("投资方"),
+    "industry": N_("产业类别"),
+    "zone": N_("落户板块"),
+    "planned_investment": N_("总投资（万元）"),
+    "priority": N_("重点级别"),
+    "land_area": N_("用地（亩）"),
+    "enterprise_id": N_("关联企业"),
+    "officer": N_("责任人"),
+    "signed": N_("计划签约"),
+    "landed": N_("计划开工"),
+    "producing": N_("计划投产"),
+    "stage": N_("阶段"),
 }
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from domain.clock import today
 from domain.errors import RuleViolationError
 from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS, PoolFilter, list_projects
-from web.i18n import priority_label, stage_label
+from web.i18n import N_, priority_label, stage_label
 from web.pages import export
 from web.pages.common import (
     args_without,
@@ -26,7 +26,7 @@ register_page_errors(bp)
 
 PAGE_SIZES = (20, 50, 100, 200)
 EXPORT_LIMIT = 20000
-STALL_LABELS = {"yellow": "黄色预警", "red": "红色预警"}
+STALL_LABELS = {"yellow": N_("黄色预警"), "red": N_("红色预警")}
 
 
 def pool_filter() -> PoolFilter:

@@ -18,6 +18,7 @@ from gxtrack.errors import ConflictError
 from gxtrack.history import history
 from gxtrack.permissions import Actor, can_change_project
 from gxtrack.services.base import parse_id
+from web.i18n import N_
 from web.pages.common import (
     STALE,
     expected_version,
@@ -168,14 +169,14 @@ def _redate(actor: Actor, pid: str, version: int) -> None:
 
 
 ACTIONS: dict[str, tuple[Callable[[Actor, str, int], None], str]] = {
-    "move": (_move, "阶段已更新"),
-    "correct": (_move, "阶段已更正"),
-    "withdraw": (_withdraw, "项目已终止"),
-    "progress": (_progress, "推进情况已记录"),
-    "reinstate": (_reinstate, "项目已恢复"),
-    "reassign": (_reassign, "责任人已调整"),
-    "plan": (_plan, "计划节点已调整"),
-    "redate": (_redate, "阶段日期已更正"),
+    "move": (_move, N_("阶段已更新")),
+    "correct": (_move, N_("阶段已更正")),
+    "withdraw": (_withdraw, N_("项目已终止")),
+    "progress": (_progress, N_("推进情况已记录")),
+    "reinstate": (_reinstate, N_("项目已恢复")),
+    "reassign": (_reassign, N_("责任人已调整")),
+    "plan": (_plan, N_("计划节点已调整")),
+    "redate": (_redate, N_("阶段日期已更正")),
 }
 
 

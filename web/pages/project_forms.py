@@ -11,7 +11,7 @@ from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
 from gxtrack.errors import ConflictError
 from gxtrack.permissions import can_change_project
-from web.i18n import priority_label, stage_label
+from web.i18n import N_, priority_label, stage_label
 from web.pages.common import (
     STALE,
     expected_version,
@@ -76,7 +76,7 @@ def register() -> Any:
         return _form_page(
             "project_new.html", 422, form=request.form, errors=field_errors(error)
         )
-    return finish("项目已登记", "project.show", project_id=project["id"])
+    return finish(N_("项目已登记"), "project.show", project_id=project["id"])
 
 
 @bp.route("/projects/<project_id>/edit", methods=["GET", "POST"])
@@ -115,4 +115,4 @@ def edit(project_id: str) -> Any:
             errors={},
             conflict=STALE,
         )
-    return finish("项目信息已修改", "project.show", project_id=project_id)
+    return finish(N_("项目信息已修改"), "project.show", project_id=project_id)
