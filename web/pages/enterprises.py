@@ -69,7 +69,8 @@ def list_enterprises(q: str, tier: str, page: int) -> dict[str, Any]:
 def _list_page(status: int = 200, **context: Any) -> Any:
     q = (request.args.get("q") or "").strip()
     tier = request.args.get("tier") or ""
-    page = parse_int(request.args.get("page"), "page") or 1
+    page = parse_int(request.args.get("page"), "page")
+    page = 1 if page is None else page
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
     result = list_enterprises(q, tier, page)

@@ -60,8 +60,10 @@ def index() -> Any:
     """One page of the pool."""
     f = pool_filter()
     sort = request.args.get("sort") or "-updated"
-    page = parse_int(request.args.get("page"), "page") or 1
-    size = parse_int(request.args.get("page_size"), "page_size") or 50
+    page = parse_int(request.args.get("page"), "page")
+    size = parse_int(request.args.get("page_size"), "page_size")
+    page = 1 if page is None else page
+    size = 50 if size is None else size
     result = list_projects(runtime().db, f, sort, page, size)
     pages = max(1, -(-result["total"] // size))
     return render_template(
