@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 
 from web.i18n import init_i18n
 from web.security import init_security
@@ -25,6 +27,7 @@ def init_pages(app: Flask) -> None:
     init_security(app)
     init_i18n(app)
     app.add_template_filter(wan)
+    app.add_template_filter(local_time)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(project_forms.bp)
@@ -46,3 +49,13 @@ def wan(value: object) -> str:
     if whole.startswith("-0"):
         grouped = "-" + grouped
     return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def local_time(instant: str) -> str:
+    """A recorded UTC timestamp shown in the bureau's time zone (to the second)."""
+    try:
+        moment = datetime.fromisoformat(instant)
+    except (TypeError, ValueError):
+        return str(instant)
+    zone = ZoneInfo(current_app.extensions["gxtrack"].settings.timezone)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
