@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from domain.clock import today
 from gxtrack.permissions import Actor
@@ -33,6 +35,12 @@ USERS = (
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@cache
+def password_hash() -> str:
+    """The hash of PASSWORD, computed once."""
+    return generate_password_hash(PASSWORD)
+
+
 @pytest.fixture(name="page_runtime")
 def page_runtime_fixture(tmp_path: Path) -> Iterator[Runtime]:
     """A Runtime on the memory store with a user of every role."""
@@ -40,7 +48,12 @@ def page_runtime_fixture(tmp_path: Path) -> Iterator[Runtime]:
     system = Actor.system()
     for name, role, zone in USERS:
         runtime.app.add_user(system, name, role, zone)
-        runtime.accounts.set_password(name, PASSWORD)
+    # scrypt takes ~0.25 s a hash: hash once per session, store it for everyone.
+    with runtime.db.transaction() as cur:
+        cur.executemany(
+            "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
+            [(name, password_hash(), "2026-01-01") for name, _, _ in USERS],
+        )
     runtime.sync()
     yield runtime
     runtime.close()
