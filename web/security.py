@@ -120,7 +120,7 @@ def roles_required(*roles: Role) -> Callable:
 def require_login() -> Any:
     """A blueprint before_request hook: send anonymous visitors to the login page."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("page_auth.login", next=request.full_path.rstrip("?")))
     return None
 
 
@@ -151,7 +151,7 @@ def init_security(app: Flask) -> None:
     app.extensions["gxtrack_throttle"] = LoginThrottle()
 
     login = LoginManager(app)
-    login.login_view = "auth.login"
+    login.login_view = "page_auth.login"
     login.login_message = "请先登录"
     login.session_protection = "strong"
 

@@ -21,7 +21,7 @@ from web.pages.common import (
 )
 from web.security import current_actor, roles_required
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("page_admin", __name__, url_prefix="/admin")
 register_page_errors(bp)
 bp.before_request(roles_required(Role.ADMIN)(lambda: None))
 
@@ -71,7 +71,7 @@ def add_user() -> Any:
     except ConflictError as error:
         return _users_page(409, form=request.form, errors={"name": error.message})
     rt.accounts.set_password(user["name"], password)
-    return finish(f"用户 {user['name']} 已添加", "admin.users")
+    return finish(f"用户 {user['name']} 已添加", "page_admin.users")
 
 
 @bp.post("/users/<name>/role")
@@ -83,7 +83,7 @@ def change_role(name: str) -> Any:
         )
     except RuleViolationError as error:
         return _users_page(422, errors={f"{name}.{error.field}": error.message})
-    return finish(f"用户 {name} 的角色已更新", "admin.users")
+    return finish(f"用户 {name} 的角色已更新", "page_admin.users")
 
 
 @bp.post("/users/<name>/active")
@@ -96,7 +96,7 @@ def set_active(name: str) -> Any:
         return _users_page(422, errors={f"{name}.active": error.message})
     if not active:
         runtime().accounts.revoke_tokens(name)
-    return finish(f"用户 {name} 已{'启用' if active else '停用'}", "admin.users")
+    return finish(f"用户 {name} 已{'启用' if active else '停用'}", "page_admin.users")
 
 
 def _reference_page(status: int = 200, **context: Any) -> Any:
@@ -124,7 +124,7 @@ def add_entry(kind: str) -> Any:
             form={"kind": kind, **request.form},
             errors={f"{kind}.{error.field}": error.message},
         )
-    return finish(N_("已新增"), "admin.reference_data")
+    return finish(N_("已新增"), "page_admin.reference_data")
 
 
 @bp.post("/reference/<kind>/<code>")
@@ -134,4 +134,4 @@ def rename_entry(kind: str, code: str) -> Any:
         runtime().app.rename_reference_entry(current_actor(), kind, code, text("name"))
     except RuleViolationError as error:
         return _reference_page(422, errors={f"{kind}.{code}": error.message})
-    return finish(N_("已改名"), "admin.reference_data")
+    return finish(N_("已改名"), "page_admin.reference_data")

@@ -22,7 +22,7 @@ from web.i18n import COOKIE, LANGUAGES
 from web.pages.common import register_page_errors, runtime
 from web.security import SessionUser, throttle_of
 
-bp = Blueprint("auth", __name__)
+bp = Blueprint("page_auth", __name__)
 register_page_errors(bp, login_required=False)
 
 
@@ -32,7 +32,7 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
-    return url_for("dashboard.index")
+    return url_for("page_dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -67,7 +67,7 @@ def logout() -> Any:
     logout_user()
     session.clear()
     flash(_("已退出登录"), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("page_auth.login"))
 
 
 @bp.get("/lang/<code>")

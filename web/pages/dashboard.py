@@ -12,7 +12,7 @@ from gxtrack.queries.pool import PoolFilter, summary
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.pool import STALL_LABELS
 
-bp = Blueprint("dashboard", __name__)
+bp = Blueprint("page_dashboard", __name__)
 register_page_errors(bp)
 
 

@@ -25,7 +25,7 @@ from web.pages.common import (
 )
 from web.security import current_actor, roles_required
 
-bp = Blueprint("enterprises", __name__)
+bp = Blueprint("page_enterprises", __name__)
 register_page_errors(bp)
 
 PAGE_SIZE = 50
@@ -111,7 +111,9 @@ def register() -> Any:
         return _list_page(422, form=request.form, errors=field_errors(error))
     except ConflictError as error:
         return _list_page(409, form=request.form, errors={"uscc": error.message})
-    return finish(N_("企业已登记"), "enterprises.show", enterprise_id=enterprise["id"])
+    return finish(
+        N_("企业已登记"), "page_enterprises.show", enterprise_id=enterprise["id"]
+    )
 
 
 def _enterprise_page(enterprise_id: str, status: int = 200, **context: Any) -> Any:
@@ -159,4 +161,6 @@ def award(enterprise_id: str) -> Any:
         return _enterprise_page(
             enterprise_id, 409, conflict=N_("此企业已被他人修改，请刷新后重试")
         )
-    return finish(N_("称号已认定"), "enterprises.show", enterprise_id=enterprise_id)
+    return finish(
+        N_("称号已认定"), "page_enterprises.show", enterprise_id=enterprise_id
+    )

@@ -21,7 +21,7 @@ from web.pages.common import (
     runtime,
 )
 
-bp = Blueprint("pool", __name__)
+bp = Blueprint("page_pool", __name__)
 register_page_errors(bp)
 
 PAGE_SIZES = (20, 50, 100, 200)

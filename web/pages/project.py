@@ -34,7 +34,7 @@ from web.pages.history_view import readable
 from web.pages.pool import STALL_LABELS, officers
 from web.security import current_actor
 
-bp = Blueprint("project", __name__)
+bp = Blueprint("page_project", __name__)
 register_page_errors(bp)
 
 
@@ -196,4 +196,4 @@ def act(project_id: str, action: str) -> Any:
         )
     except ConflictError:
         return render_project(project_id, conflict=STALE, status=409)
-    return finish(message, "project.show", project_id=project_id)
+    return finish(message, "page_project.show", project_id=project_id)

@@ -26,7 +26,7 @@ from web.pages.common import (
 from web.pages.pool import officers
 from web.security import current_actor, roles_required
 
-bp = Blueprint("project_forms", __name__)
+bp = Blueprint("page_forms", __name__)
 register_page_errors(bp)
 
 CHANGERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
@@ -76,7 +76,7 @@ def register() -> Any:
         return _form_page(
             "project_new.html", 422, form=request.form, errors=field_errors(error)
         )
-    return finish(N_("项目已登记"), "project.show", project_id=project["id"])
+    return finish(N_("项目已登记"), "page_project.show", project_id=project["id"])
 
 
 @bp.route("/projects/<project_id>/edit", methods=["GET", "POST"])
@@ -115,4 +115,4 @@ def edit(project_id: str) -> Any:
             errors={},
             conflict=STALE,
         )
-    return finish(N_("项目信息已修改"), "project.show", project_id=project_id)
+    return finish(N_("项目信息已修改"), "page_project.show", project_id=project_id)
