@@ -177,7 +177,7 @@ def test_admin_changes_role_and_deactivates(
     assert response.status_code == 302
     assert page_runtime.app.actor_for("viewer").role.value == "auditor"
     same = client.post("/admin/users/viewer/role", data={"role": "auditor", "zone": ""})
-    assert same.status_code == 422 and "角色没有变化" in page_text(same)
+    assert same.status_code == 422 and page_text(same).count("角色没有变化") == 1
     assert (
         client.post("/admin/users/ghost/role", data={"role": "viewer"}).status_code
         == 404

@@ -33,6 +33,7 @@ def _users_page(status: int = 200, **context: Any) -> Any:
     )
     context.setdefault("form", {})
     context.setdefault("errors", {})
+    context.setdefault("row_errors", {})
     return render_template(
         "admin_users.html",
         users=users,
@@ -82,7 +83,7 @@ def change_role(name: str) -> Any:
             current_actor(), name, text("role"), text("zone") or None
         )
     except RuleViolationError as error:
-        return _users_page(422, errors={f"{name}.{error.field}": error.message})
+        return _users_page(422, row_errors={f"{name}.{error.field}": error.message})
     return finish(f"用户 {name} 的角色已更新", "page_admin.users")
 
 
@@ -93,7 +94,7 @@ def set_active(name: str) -> Any:
     try:
         runtime().app.set_active(current_actor(), name, active)
     except RuleViolationError as error:
-        return _users_page(422, errors={f"{name}.active": error.message})
+        return _users_page(422, row_errors={f"{name}.active": error.message})
     if not active:
         runtime().accounts.revoke_tokens(name)
     return finish(f"用户 {name} 已{'启用' if active else '停用'}", "page_admin.users")
