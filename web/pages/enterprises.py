@@ -54,10 +54,11 @@ def list_enterprises(q: str, tier: str, page: int) -> dict[str, Any]:
     )
     db = runtime().db
     total = db.scalar("SELECT COUNT(*) AS n" + clause, params[2:])
+    # PostgreSQL cannot use an output alias inside an ORDER BY expression.
     rows = db.fetchall(
-        f"SELECT e.*, {TIER_SQL} AS tier_rank"
+        f"SELECT * FROM (SELECT e.*, {TIER_SQL} AS tier_rank"
         + clause
-        + " ORDER BY COALESCE(tier_rank, 0) DESC, e.name LIMIT ? OFFSET ?",
+        + ") t ORDER BY COALESCE(t.tier_rank, 0) DESC, t.name LIMIT ? OFFSET ?",
         [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
     )
     for row in rows:
