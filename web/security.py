@@ -179,6 +179,9 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if not request.path.startswith(API_PREFIX):
             headers.setdefault("Content-Security-Policy", CSP)
+            if not request.path.startswith("/static/"):
+                # Pages and exports show bureau data: keep them out of shared caches.
+                headers.setdefault("Cache-Control", "no-store")
         return response
 
 

@@ -131,6 +131,7 @@ def test_security_headers_and_cookie_flags(client: FlaskClient) -> None:
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "default-src 'self'" in csp
     assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Cache-Control"] == "no-store"
     assert "<script" not in page_text(page)
 
 
