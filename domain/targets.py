@@ -81,6 +81,7 @@ class YearlyTargets(Aggregate):
         if number == previous:
             return False
         self._set(
+            year=self.year,
             designation=kind.value,
             zone=zone or None,
             count=number,
@@ -93,6 +94,7 @@ class YearlyTargets(Aggregate):
     @event("TargetSet")
     def _set(
         self,
+        year: int,
         designation: str,
         zone: str | None,
         count: int,

@@ -6,12 +6,18 @@ from gxtrack.projections.base import Projection
 from gxtrack.projections.engine import ProjectionEngine
 from gxtrack.projections.enterprises import EnterpriseProjection
 from gxtrack.projections.pool import PoolProjection
+from gxtrack.projections.tiers import TiersProjection
 from gxtrack.projections.users import UserProjection
 
 
 def default_projections() -> list[Projection]:
     """Every read model gxtrack maintains, in the order they are applied."""
-    return [PoolProjection(), EnterpriseProjection(), UserProjection()]
+    return [
+        PoolProjection(),
+        EnterpriseProjection(),
+        UserProjection(),
+        TiersProjection(),
+    ]
 
 
 __all__ = ["Projection", "ProjectionEngine", "default_projections"]

@@ -31,9 +31,14 @@ class EnterpriseProjection(Projection):
         " certified_on TEXT NOT NULL, expires_on TEXT NOT NULL,"
         " valid_until TEXT NOT NULL, revoked_on TEXT, document_no TEXT,"
         " batch TEXT, stars INTEGER, expired_recorded INTEGER NOT NULL DEFAULT 0,"
+        " revoke_reason TEXT, last_reviewed_on TEXT, review_failed_on TEXT,"
         " PRIMARY KEY (enterprise_id, award_id))",
         "CREATE INDEX IF NOT EXISTS rm_designations_window"
         " ON rm_designations (rank, certified_on, valid_until)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_expiry"
+        " ON rm_designations (expires_on)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_certified"
+        " ON rm_designations (certified_on)",
     )
 
     def apply(self, cur: Cursor, event: Any) -> None:
@@ -93,10 +98,13 @@ class EnterpriseProjection(Projection):
     def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "UPDATE rm_designations SET expires_on = ?, valid_until = ?,"
-            " expired_recorded = 0 WHERE enterprise_id = ? AND award_id = ?",
+            " expired_recorded = 0, last_reviewed_on = ?, review_failed_on = ?"
+            " WHERE enterprise_id = ? AND award_id = ?",
             (
                 e.after.isoformat(),
                 e.after.isoformat(),
+                e.reviewed_on.isoformat(),
+                None if e.passed else e.reviewed_on.isoformat(),
                 str(e.originator_id),
                 e.award_id,
             ),
@@ -105,11 +113,12 @@ class EnterpriseProjection(Projection):
     def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
         last_day = e.effective_date - timedelta(days=1)
         cur.execute(
-            "UPDATE rm_designations SET revoked_on = ?,"
+            "UPDATE rm_designations SET revoked_on = ?, revoke_reason = ?,"
             " valid_until = CASE WHEN valid_until < ? THEN valid_until ELSE ? END"
             " WHERE enterprise_id = ? AND award_id = ?",
             (
                 e.effective_date.isoformat(),
+                e.reason,
                 last_day.isoformat(),
                 last_day.isoformat(),
                 str(e.originator_id),

@@ -8,11 +8,12 @@ from eventsourcing.persistence import JSONTranscoder
 
 from gxtrack.services.enterprises import EnterpriseService
 from gxtrack.services.projects import ProjectService
+from gxtrack.services.tiers import TierService
 from gxtrack.services.users import UserService
 from gxtrack.transcodings import register_all
 
 
-class GxTrack(ProjectService, EnterpriseService, UserService):
+class GxTrack(ProjectService, EnterpriseService, TierService, UserService):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 
     name = "gxtrack"
