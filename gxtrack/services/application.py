@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder
 
+from gxtrack.services.enterprise_import import EnterpriseImportService
 from gxtrack.services.enterprises import EnterpriseService
 from gxtrack.services.projects import ProjectService
 from gxtrack.services.tiers import TierService
@@ -13,7 +14,13 @@ from gxtrack.services.users import UserService
 from gxtrack.transcodings import register_all
 
 
-class GxTrack(ProjectService, EnterpriseService, TierService, UserService):
+class GxTrack(
+    ProjectService,
+    EnterpriseService,
+    TierService,
+    EnterpriseImportService,
+    UserService,
+):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 
     name = "gxtrack"
