@@ -28,6 +28,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "DesignationReviewed": ("复核", "Designation reviewed"),
     "DesignationRevoked": ("撤销称号", "Designation revoked"),
     "DesignationExpired": ("称号到期", "Designation expired"),
+    "CandidacyListed": ("纳入培育库", "Listed as candidate"),
+    "CandidacyWithdrawn": ("移出培育库", "Candidacy withdrawn"),
+    "CandidacyPromoted": ("培育对象获认定", "Candidate promoted"),
+    "TargetSet": ("设置年度目标", "Target set"),
     "Added": ("新增", "Added"),
     "RoleChanged": ("角色变更", "Role changed"),
     "ContactUpdated": ("联系方式变更", "Contact updated"),
@@ -59,7 +63,12 @@ def history_item(event: Any) -> dict[str, Any]:
     kind = type(event).__name__
     label, label_en = EVENT_LABELS.get(kind, (kind, kind))
     fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    effective = fields.get("effective_date") or fields.get("stage_date")
+    effective = (
+        fields.get("effective_date")
+        or fields.get("stage_date")
+        or fields.get("certified_on")
+        or fields.get("reviewed_on")
+    )
     return {
         "version": event.originator_version,
         "type": kind,
