@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.designations import Designation
 from gxtrack.db import Cursor
+from gxtrack.projections import tier_history
 from gxtrack.projections.base import Projection
 
 
@@ -19,7 +20,7 @@ class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
 
     name = "enterprises"
-    tables = ("rm_enterprises", "rm_designations")
+    tables = ("rm_enterprises", "rm_designations", "rm_tier_history")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_enterprises ("
         " id TEXT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
@@ -39,6 +40,15 @@ class EnterpriseProjection(Projection):
         " ON rm_designations (expires_on)",
         "CREATE INDEX IF NOT EXISTS rm_designations_certified"
         " ON rm_designations (certified_on)",
+        *tier_history.DDL,
+    )
+    # Events that move a validity window; each refreshes the tier intervals.
+    WINDOW_EVENTS = frozenset(
+        {
+            "Enterprise.DesignationAwarded",
+            "Enterprise.DesignationReviewed",
+            "Enterprise.DesignationRevoked",
+        }
     )
 
     def apply(self, cur: Cursor, event: Any) -> None:
@@ -49,6 +59,8 @@ class EnterpriseProjection(Projection):
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
+        if key in self.WINDOW_EVENTS:
+            tier_history.refresh(cur, str(event.originator_id))
         if key != "Enterprise.Registered":
             cur.execute(
                 "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",

@@ -1,8 +1,9 @@
 """Tier reads: counts and lists on any date, the cultivation pool, re-review due.
 
 A designation counts on day D when certified_on <= D <= valid_until (see the
-enterprises projection), so "as of D" needs no replay: one indexed range test.
-An enterprise's tier is the highest rank among its rows valid that day.
+enterprises projection). An enterprise's tier is the highest rank among its rows
+valid that day; rm_tier_history keeps those tiers as non-overlapping intervals,
+so "as of D" needs no replay and no max-per-enterprise: one indexed range test.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ from gxtrack.projections.base import to_wan
 from gxtrack.queries.pool import MAX_PAGE_SIZE
 
 TIER_OF = (
-    "(SELECT MAX(d.rank) FROM rm_designations d WHERE d.enterprise_id = {col}"
-    " AND d.rank > 0 AND d.certified_on <= ? AND d.valid_until >= ?)"
+    "(SELECT t.rank FROM rm_tier_history t WHERE t.enterprise_id = {col}"
+    " AND t.from_on <= ? AND t.to_on >= ?)"
+)
+HOLDING = (
+    "SELECT t.enterprise_id FROM rm_tier_history t"
+    " WHERE t.from_on <= ? AND t.to_on >= ?"
 )
 NO_TIER = "none"
 
@@ -43,8 +48,10 @@ def tier_rank(code: str, field: str = "tier") -> int:
 def tier_condition(code: str, column: str, day: date) -> tuple[str, list[Any]]:
     """SQL testing that the enterprise in `column` has tier `code` on `day`."""
     rank = tier_rank(code)
-    sql = f"COALESCE({TIER_OF.format(col=column)}, 0) = ?"
-    return sql, [day.isoformat(), day.isoformat(), rank]
+    on = [day.isoformat(), day.isoformat()]
+    if rank:
+        return f"{column} IN ({HOLDING} AND t.rank = ?)", [*on, rank]
+    return f"({column} IS NULL OR {column} NOT IN ({HOLDING}))", on
 
 
 def _tier(rank: int | None) -> dict[str, Any]:
@@ -59,9 +66,8 @@ def tier_counts(db: Database, as_of: date | None = None) -> dict[str, Any]:
     """How many enterprises stand on each ladder level on `as_of` (default today)."""
     day = (as_of or today()).isoformat()
     rows = db.fetchall(
-        "SELECT t.r AS rank, COUNT(*) AS n FROM (SELECT enterprise_id,"
-        " MAX(rank) AS r FROM rm_designations WHERE rank > 0 AND certified_on <= ?"
-        " AND valid_until >= ? GROUP BY enterprise_id) t GROUP BY t.r",
+        "SELECT rank, COUNT(*) AS n FROM rm_tier_history"
+        " WHERE from_on <= ? AND to_on >= ? GROUP BY rank",
         (day, day),
     )
     found = {int(r["rank"]): int(r["n"]) for r in rows}

@@ -1,0 +1,76 @@
+"""Tier intervals per enterprise (rm_tier_history), kept beside rm_designations.
+
+An enterprise's tier is piecewise constant in time: it changes only where a
+ladder designation starts or ends. Storing those pieces as non-overlapping
+[from_on, to_on] intervals makes "tier counts on any date" a single range scan
+over a covering index, instead of a max-per-enterprise over every award.
+The intervals are recomputed from the enterprise's own rows whenever one of its
+designations changes, so they are always exactly what `Enterprise.tier_on` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from gxtrack.db import Cursor
+
+Window = tuple[int, date, date]  # rank, first valid day, last valid day
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_tier_history ("
+    " enterprise_id TEXT NOT NULL, rank INTEGER NOT NULL,"
+    " from_on TEXT NOT NULL, to_on TEXT NOT NULL,"
+    " PRIMARY KEY (enterprise_id, from_on))",
+    "CREATE INDEX IF NOT EXISTS rm_tier_history_on"
+    " ON rm_tier_history (from_on, to_on, rank)",
+    "CREATE INDEX IF NOT EXISTS rm_tier_history_rank"
+    " ON rm_tier_history (rank, from_on, to_on, enterprise_id)",
+)
+
+
+def tier_intervals(windows: Iterable[Window]) -> list[Window]:
+    """Maximal intervals of constant, non-zero tier from ladder award windows."""
+    valid = [w for w in windows if w[0] > 0 and w[1] <= w[2]]
+    points = sorted({w[1] for w in valid} | {w[2] + timedelta(days=1) for w in valid})
+    pieces: list[Window] = []
+    for start, nxt in zip(points, points[1:], strict=False):
+        rank = max((w[0] for w in valid if w[1] <= start <= w[2]), default=0)
+        end = nxt - timedelta(days=1)
+        if not rank:
+            continue
+        if (
+            pieces
+            and pieces[-1][0] == rank
+            and pieces[-1][2] + timedelta(days=1) == start
+        ):
+            pieces[-1] = (rank, pieces[-1][1], end)
+        else:
+            pieces.append((rank, start, end))
+    return pieces
+
+
+def refresh(cur: Cursor, enterprise_id: str) -> None:
+    """Recompute one enterprise's tier intervals from its rm_designations rows."""
+    rows = cur.fetchall(
+        "SELECT rank, certified_on, valid_until FROM rm_designations"
+        " WHERE enterprise_id = ? AND rank > 0",
+        (enterprise_id,),
+    )
+    windows = [
+        (
+            int(r["rank"]),
+            date.fromisoformat(r["certified_on"]),
+            date.fromisoformat(r["valid_until"]),
+        )
+        for r in rows
+    ]
+    cur.execute("DELETE FROM rm_tier_history WHERE enterprise_id = ?", (enterprise_id,))
+    cur.executemany(
+        "INSERT INTO rm_tier_history (enterprise_id, rank, from_on, to_on)"
+        " VALUES (?, ?, ?, ?)",
+        [
+            (enterprise_id, rank, start.isoformat(), end.isoformat())
+            for rank, start, end in tier_intervals(windows)
+        ],
+    )
