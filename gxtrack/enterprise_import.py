@@ -28,7 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "document_no": ("证书编号", "文号", "发文文号", "document_no"),
     "expires_on": ("有效期至", "到期日期", "有效期截止", "expires_on"),
     "stars": ("星级", "stars"),
-    "industry": ("产业类别", "行业", "industry"),
+    "industry": ("产业类别", "industry"),
     "zone": ("所属板块", "板块", "所在板块", "落户板块", "zone"),
 }
 REQUIRED = ("name", "uscc", "designation", "certified_on")
