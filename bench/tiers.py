@@ -36,30 +36,47 @@ BESIDE = ("high_tech", "tech_center", "green_factory", "smart_workshop")
 BATCH = 500
 
 
+# Designations are published in batches: the province certifies and reviews on
+# a few dates a year, so awards, renewals and lapses share their dates.
+BATCH_DAYS = [
+    date(year, month, day)
+    for year in range(2015, 2027)
+    for month, day in ((3, 20), (6, 15), (9, 25), (12, 20))
+    if date(year, month, day) <= TODAY
+]
+
+
+def batch_on_or_after(day: date) -> date | None:
+    """The first batch date on or after `day`."""
+    return next((d for d in BATCH_DAYS if d >= day), None)
+
+
 def make_enterprise(rng: random.Random, n: int) -> Enterprise:
     """One enterprise climbing the ladder, with the odd review, lapse and revocation."""
     body = f"91320506MA{n:07d}"
     ent = Enterprise.register(
         uscc=body + check_character(body), name=f"bench-{n}", actor="bench"
     )
-    day = TODAY - timedelta(days=rng.randint(200, 3000))
+    day = batch_on_or_after(TODAY - timedelta(days=rng.randint(200, 3300)))
     for level in LADDER[: rng.choice((1, 1, 1, 2, 2, 3, 4))]:
+        if day is None:
+            break
         award = ent.award(level, day, "bench", batch=str(day.year), today=TODAY)
         expiry = ent.designations[award]["expires_on"]
         roll = rng.random()
-        review_day = expiry - timedelta(days=rng.randint(1, 60))
-        if roll < 0.35 and review_day < TODAY:
+        review_day = batch_on_or_after(expiry - timedelta(days=100))
+        in_time = review_day is not None and day < review_day <= expiry
+        if roll < 0.35 and in_time:
             ent.review(award, review_day, True, "bench", today=TODAY)
-        elif roll < 0.45 and review_day < TODAY:
+        elif roll < 0.45 and in_time:
             ent.review(award, review_day, False, "bench", reason="不达标", today=TODAY)
         elif roll < 0.5 and day + timedelta(days=100) < TODAY:
-            ent.revoke(award, day + timedelta(days=100), "撤销", "bench", today=TODAY)
-        day = min(TODAY, day + timedelta(days=rng.randint(300, 700)))
+            revoked = day + timedelta(days=rng.randint(30, 900))
+            ent.revoke(award, min(revoked, TODAY, expiry), "撤销", "bench", today=TODAY)
+        day = batch_on_or_after(day + timedelta(days=rng.randint(300, 700)))
     if rng.random() < 0.3:
         extra = rng.choice(BESIDE)
-        ent.award(
-            extra, TODAY - timedelta(days=rng.randint(1, 900)), "bench", today=TODAY
-        )
+        ent.award(extra, rng.choice(BATCH_DAYS), "bench", today=TODAY)
     return ent
 
 
@@ -156,11 +173,15 @@ def run(runtime: Runtime, args: argparse.Namespace) -> None:
     assert [today_counts[c] for c in LADDER] == [plain.get(i, 0) for i in range(1, 5)]
     page = timed(lambda: list_enterprises(db, "srdi", TODAY, page_size=50), 20)
     awards = db.scalar("SELECT COUNT(*) AS n FROM rm_designations")
+    intervals = db.scalar("SELECT COUNT(*) AS n FROM rm_tier_history")
+    change_rows = db.scalar("SELECT COUNT(*) AS n FROM rm_tier_changes")
     print(f"# sample tier counts on {dates[0]}: {tiers[0]}", file=sys.stderr)
     print(f"store: {db.kind}")
     print(f"enterprises: {args.enterprises}")
     print(f"designations: {awards}")
     print(f"events: {events}")
+    print(f"tier_intervals: {intervals}")
+    print(f"tier_change_rows: {change_rows}")
     print(f"load_events_per_s: {events / load_s:.0f}")
     print(f"projection_events_per_s: {events / project_s:.0f}")
     print(f"tier_counts_today_p50_ms: {statistics.median(today_ours):.2f}")

@@ -20,7 +20,7 @@ class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
 
     name = "enterprises"
-    tables = ("rm_enterprises", "rm_designations", "rm_tier_history")
+    tables = ("rm_enterprises", "rm_designations", *tier_history.TABLES)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_enterprises ("
         " id TEXT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"

@@ -6,16 +6,23 @@ ladder designation starts or ends. Storing those pieces as non-overlapping
 over a covering index, instead of a max-per-enterprise over every award.
 The intervals are recomputed from the enterprise's own rows whenever one of its
 designations changes, so they are always exactly what `Enterprise.tier_on` says.
+
+rm_tier_changes sums the intervals' edges per day and rank (+1 where a piece
+starts, -1 the day after it ends), so the count per tier on D is the sum of the
+changes up to D: a scan over distinct change days, which designations share
+because they are certified, reviewed and expire in published batches.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from gxtrack.db import Cursor
 
 Window = tuple[int, date, date]  # rank, first valid day, last valid day
+ONE_DAY = timedelta(days=1)
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tier_history ("
@@ -26,7 +33,13 @@ DDL = (
     " ON rm_tier_history (from_on, to_on, rank)",
     "CREATE INDEX IF NOT EXISTS rm_tier_history_rank"
     " ON rm_tier_history (rank, from_on, to_on, enterprise_id)",
+    "CREATE TABLE IF NOT EXISTS rm_tier_changes ("
+    " day TEXT NOT NULL, rank INTEGER NOT NULL, delta INTEGER NOT NULL,"
+    " PRIMARY KEY (day, rank))",
+    "CREATE INDEX IF NOT EXISTS rm_tier_changes_sum"
+    " ON rm_tier_changes (day, rank, delta)",
 )
+TABLES = ("rm_tier_history", "rm_tier_changes")
 
 
 def tier_intervals(windows: Iterable[Window]) -> list[Window]:
@@ -50,6 +63,24 @@ def tier_intervals(windows: Iterable[Window]) -> list[Window]:
     return pieces
 
 
+def edge_deltas(old: Iterable[Window], new: Iterable[Window]) -> dict:
+    """Per (day, rank): how the number of enterprises at that tier changes."""
+    deltas: Counter[tuple[str, int]] = Counter()
+    for sign, pieces in ((-1, old), (1, new)):
+        for rank, start, end in pieces:
+            deltas[(start.isoformat(), rank)] += sign
+            deltas[((end + ONE_DAY).isoformat(), rank)] -= sign
+    return {key: delta for key, delta in deltas.items() if delta}
+
+
+def _window(row: dict, start: str, end: str) -> Window:
+    return (
+        int(row["rank"]),
+        date.fromisoformat(row[start]),
+        date.fromisoformat(row[end]),
+    )
+
+
 def refresh(cur: Cursor, enterprise_id: str) -> None:
     """Recompute one enterprise's tier intervals from its rm_designations rows."""
     rows = cur.fetchall(
@@ -57,20 +88,30 @@ def refresh(cur: Cursor, enterprise_id: str) -> None:
         " WHERE enterprise_id = ? AND rank > 0",
         (enterprise_id,),
     )
-    windows = [
-        (
-            int(r["rank"]),
-            date.fromisoformat(r["certified_on"]),
-            date.fromisoformat(r["valid_until"]),
+    new = tier_intervals(_window(r, "certified_on", "valid_until") for r in rows)
+    old = [
+        _window(r, "from_on", "to_on")
+        for r in cur.fetchall(
+            "SELECT rank, from_on, to_on FROM rm_tier_history WHERE enterprise_id = ?",
+            (enterprise_id,),
         )
-        for r in rows
     ]
+    if sorted(old) == sorted(new):
+        return
     cur.execute("DELETE FROM rm_tier_history WHERE enterprise_id = ?", (enterprise_id,))
     cur.executemany(
         "INSERT INTO rm_tier_history (enterprise_id, rank, from_on, to_on)"
         " VALUES (?, ?, ?, ?)",
-        [
-            (enterprise_id, rank, start.isoformat(), end.isoformat())
-            for rank, start, end in tier_intervals(windows)
-        ],
+        [(enterprise_id, r, f.isoformat(), t.isoformat()) for r, f, t in new],
+    )
+    changes = sorted(edge_deltas(old, new).items())
+    cur.executemany(
+        "INSERT INTO rm_tier_changes (day, rank, delta) VALUES (?, ?, ?)"
+        " ON CONFLICT (day, rank) DO UPDATE"
+        " SET delta = rm_tier_changes.delta + excluded.delta",
+        [(day, rank, delta) for (day, rank), delta in changes],
+    )
+    cur.executemany(
+        "DELETE FROM rm_tier_changes WHERE day = ? AND rank = ? AND delta = 0",
+        [key for key, _ in changes],
     )

@@ -66,9 +66,9 @@ def tier_counts(db: Database, as_of: date | None = None) -> dict[str, Any]:
     """How many enterprises stand on each ladder level on `as_of` (default today)."""
     day = (as_of or today()).isoformat()
     rows = db.fetchall(
-        "SELECT rank, COUNT(*) AS n FROM rm_tier_history"
-        " WHERE from_on <= ? AND to_on >= ? GROUP BY rank",
-        (day, day),
+        "SELECT rank, SUM(delta) AS n FROM rm_tier_changes WHERE day <= ?"
+        " GROUP BY rank",
+        (day,),
     )
     found = {int(r["rank"]): int(r["n"]) for r in rows}
     total = int(db.scalar("SELECT COUNT(*) AS n FROM rm_enterprises") or 0)
