@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.clock import today
+from domain.rules import business_date
 from gxtrack.permissions import Actor
 from gxtrack.queries.tiers import due_for_review, lapsed_enterprises
 
@@ -28,11 +30,7 @@ def run_expiry(runtime: Any = None, as_of: date | None = None) -> dict[str, Any]
             return run_expiry(runtime, as_of)
         finally:
             runtime.close()
-    from domain.clock import today
-
-    day = as_of or today()
-    if day > today():  # refuse before reading anything
-        runtime.app.record_expiries(Actor.system(), [], day)
+    day = business_date(as_of or today(), today(), "as_of")  # never in the future
     runtime.sync()  # the pre-filter must see every award and review so far
     result = runtime.app.record_expiries(
         Actor.system(), lapsed_enterprises(runtime.db, day), day

@@ -144,6 +144,10 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
     assert event_types(runtime, a).count("DesignationExpired") == 1
     expired = history(runtime.app, UUID(a))[-1]
     assert expired["effective_date"] == "2025-07-01"
+    # A stale pre-filter (a second job that read before the first saved) still
+    # records nothing: each aggregate decides for itself.
+    again = app.record_expiries(leader, [a, b], date(2025, 7, 1))
+    assert again["expired"] == []
     # Revoked awards never "expire".
     assert "DesignationExpired" not in event_types(runtime, b)
     later = run_expiry(runtime, as_of=date(2026, 1, 1))
