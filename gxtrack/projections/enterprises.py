@@ -59,7 +59,11 @@ class EnterpriseProjection(Projection):
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
-        if key in self.WINDOW_EVENTS:
+        if key in self.WINDOW_EVENTS and not (
+            # Designations beside the ladder never move the tier.
+            key == "Enterprise.DesignationAwarded"
+            and not Designation(event.designation).rank
+        ):
             tier_history.refresh(cur, str(event.originator_id))
         if key != "Enterprise.Registered":
             cur.execute(
