@@ -73,29 +73,22 @@ def edge_deltas(old: Iterable[Window], new: Iterable[Window]) -> dict:
     return {key: delta for key, delta in deltas.items() if delta}
 
 
-def _window(row: dict, start: str, end: str) -> Window:
-    return (
-        int(row["rank"]),
-        date.fromisoformat(row[start]),
-        date.fromisoformat(row[end]),
-    )
+def _window(row: dict) -> Window:
+    return int(row["rank"]), date.fromisoformat(row["a"]), date.fromisoformat(row["b"])
 
 
 def refresh(cur: Cursor, enterprise_id: str) -> None:
     """Recompute one enterprise's tier intervals from its rm_designations rows."""
+    # One round trip for both the award windows and the current pieces.
     rows = cur.fetchall(
-        "SELECT rank, certified_on, valid_until FROM rm_designations"
-        " WHERE enterprise_id = ? AND rank > 0",
-        (enterprise_id,),
+        "SELECT 'award' AS kind, rank, certified_on AS a, valid_until AS b"
+        " FROM rm_designations WHERE enterprise_id = ? AND rank > 0"
+        " UNION ALL SELECT 'piece' AS kind, rank, from_on AS a, to_on AS b"
+        " FROM rm_tier_history WHERE enterprise_id = ?",
+        (enterprise_id, enterprise_id),
     )
-    new = tier_intervals(_window(r, "certified_on", "valid_until") for r in rows)
-    old = [
-        _window(r, "from_on", "to_on")
-        for r in cur.fetchall(
-            "SELECT rank, from_on, to_on FROM rm_tier_history WHERE enterprise_id = ?",
-            (enterprise_id,),
-        )
-    ]
+    new = tier_intervals(_window(r) for r in rows if r["kind"] == "award")
+    old = [_window(r) for r in rows if r["kind"] == "piece"]
     if sorted(old) == sorted(new):
         return
     cur.execute("DELETE FROM rm_tier_history WHERE enterprise_id = ?", (enterprise_id,))
@@ -111,7 +104,10 @@ def refresh(cur: Cursor, enterprise_id: str) -> None:
         " SET delta = rm_tier_changes.delta + excluded.delta",
         [(day, rank, delta) for (day, rank), delta in changes],
     )
-    cur.executemany(
-        "DELETE FROM rm_tier_changes WHERE day = ? AND rank = ? AND delta = 0",
-        [key for key, _ in changes],
-    )
+    days = sorted({day for (day, _), _ in changes})
+    if days:  # a change that cancels out leaves no zero row behind
+        cur.execute(
+            "DELETE FROM rm_tier_changes WHERE delta = 0"
+            f" AND day IN ({', '.join('?' for _ in days)})",
+            days,
+        )
