@@ -48,6 +48,9 @@ class Projection:
         if handler is not None:
             handler(cur, event)
 
+    def flush(self, cur: Cursor) -> None:
+        """End of a batch, in its transaction: write anything deferred."""
+
     def create(self, cur: Cursor) -> None:
         """Create the tables and indexes (idempotent)."""
         for statement in self.ddl:

@@ -99,6 +99,8 @@ class ProjectionEngine:
                 for name, position in active:
                     if notification.id > position:
                         self.projections[name].apply(cur, event)
+            for name, _ in active:
+                self.projections[name].flush(cur)
             last = notifications[-1].id
             for name, position in active:
                 if last > position:

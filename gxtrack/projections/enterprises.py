@@ -42,7 +42,8 @@ class EnterpriseProjection(Projection):
         " ON rm_designations (certified_on)",
         *tier_history.DDL,
     )
-    # Events that move a validity window; each refreshes the tier intervals.
+    # Events that move a validity window: the enterprise's tier intervals are
+    # recomputed once, when the batch is flushed.
     WINDOW_EVENTS = frozenset(
         {
             "Enterprise.DesignationAwarded",
@@ -50,6 +51,16 @@ class EnterpriseProjection(Projection):
             "Enterprise.DesignationRevoked",
         }
     )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dirty: set[str] = set()
+
+    def flush(self, cur: Cursor) -> None:
+        """Refresh the tier intervals of the enterprises this batch touched."""
+        if self._dirty:
+            tier_history.refresh_many(cur, self._dirty)
+            self._dirty.clear()
 
     def apply(self, cur: Cursor, event: Any) -> None:
         """Apply an enterprise event; every one bumps the enterprise's version."""
@@ -64,7 +75,7 @@ class EnterpriseProjection(Projection):
             key == "Enterprise.DesignationAwarded"
             and not Designation(event.designation).rank
         ):
-            tier_history.refresh(cur, str(event.originator_id))
+            self._dirty.add(str(event.originator_id))
         if key != "Enterprise.Registered":
             cur.execute(
                 "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",

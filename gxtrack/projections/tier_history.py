@@ -63,7 +63,9 @@ def tier_intervals(windows: Iterable[Window]) -> list[Window]:
     return pieces
 
 
-def edge_deltas(old: Iterable[Window], new: Iterable[Window]) -> dict:
+def edge_deltas(
+    old: Iterable[Window], new: Iterable[Window]
+) -> dict[tuple[str, int], int]:
     """Per (day, rank): how the number of enterprises at that tier changes."""
     deltas: Counter[tuple[str, int]] = Counter()
     for sign, pieces in ((-1, old), (1, new)):
@@ -73,41 +75,89 @@ def edge_deltas(old: Iterable[Window], new: Iterable[Window]) -> dict:
     return {key: delta for key, delta in deltas.items() if delta}
 
 
+CHUNK = 400  # enterprises or rows per statement, well inside parameter limits
+
+
+def _values(rows: int, columns: int) -> str:
+    """Placeholders for a multi-row VALUES list."""
+    row = "(" + ", ".join("?" for _ in range(columns)) + ")"
+    return ", ".join(row for _ in range(rows))
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _window(row: dict) -> Window:
     return int(row["rank"]), date.fromisoformat(row["a"]), date.fromisoformat(row["b"])
 
 
-def refresh(cur: Cursor, enterprise_id: str) -> None:
-    """Recompute one enterprise's tier intervals from its rm_designations rows."""
-    # One round trip for both the award windows and the current pieces.
-    rows = cur.fetchall(
-        "SELECT 'award' AS kind, rank, certified_on AS a, valid_until AS b"
-        " FROM rm_designations WHERE enterprise_id = ? AND rank > 0"
-        " UNION ALL SELECT 'piece' AS kind, rank, from_on AS a, to_on AS b"
-        " FROM rm_tier_history WHERE enterprise_id = ?",
-        (enterprise_id, enterprise_id),
-    )
-    new = tier_intervals(_window(r) for r in rows if r["kind"] == "award")
-    old = [_window(r) for r in rows if r["kind"] == "piece"]
-    if sorted(old) == sorted(new):
-        return
-    cur.execute("DELETE FROM rm_tier_history WHERE enterprise_id = ?", (enterprise_id,))
-    cur.executemany(
-        "INSERT INTO rm_tier_history (enterprise_id, rank, from_on, to_on)"
-        " VALUES (?, ?, ?, ?)",
-        [(enterprise_id, r, f.isoformat(), t.isoformat()) for r, f, t in new],
-    )
-    changes = sorted(edge_deltas(old, new).items())
-    cur.executemany(
-        "INSERT INTO rm_tier_changes (day, rank, delta) VALUES (?, ?, ?)"
-        " ON CONFLICT (day, rank) DO UPDATE"
-        " SET delta = rm_tier_changes.delta + excluded.delta",
-        [(day, rank, delta) for (day, rank), delta in changes],
-    )
-    days = sorted({day for (day, _), _ in changes})
-    if days:  # a change that cancels out leaves no zero row behind
+def refresh_many(cur: Cursor, enterprise_ids: Iterable[str]) -> None:
+    """Recompute the tier intervals of these enterprises from rm_designations.
+
+    A handful of statements per call whatever the number of enterprises: on
+    PostgreSQL every statement is a round trip, and this runs once per batch.
+    """
+    ids = sorted(set(enterprise_ids))
+    awards: dict[str, list[Window]] = {i: [] for i in ids}
+    pieces: dict[str, list[Window]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        marks = ", ".join("?" for _ in chunk)
+        for row in cur.fetchall(
+            "SELECT 'award' AS kind, enterprise_id, rank, certified_on AS a,"
+            f" valid_until AS b FROM rm_designations WHERE enterprise_id IN ({marks})"
+            " AND rank > 0 UNION ALL SELECT 'piece' AS kind, enterprise_id, rank,"
+            " from_on AS a, to_on AS b FROM rm_tier_history"
+            f" WHERE enterprise_id IN ({marks})",
+            [*chunk, *chunk],
+        ):
+            target = awards if row["kind"] == "award" else pieces
+            target[row["enterprise_id"]].append(_window(row))
+    changed: list[str] = []
+    rows: list[tuple[str, int, str, str]] = []
+    deltas: Counter[tuple[str, int]] = Counter()
+    for key in ids:
+        new = tier_intervals(awards[key])
+        if sorted(pieces[key]) == sorted(new):
+            continue
+        changed.append(key)
+        rows += [(key, r, f.isoformat(), t.isoformat()) for r, f, t in new]
+        deltas.update(edge_deltas(pieces[key], new))
+    _write(cur, changed, rows, {k: v for k, v in deltas.items() if v})
+
+
+def _write(
+    cur: Cursor,
+    changed: list[str],
+    rows: list[tuple[str, int, str, str]],
+    deltas: dict[tuple[str, int], int],
+) -> None:
+    for chunk in _chunks(changed):
+        cur.execute(
+            "DELETE FROM rm_tier_history"
+            f" WHERE enterprise_id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
+    for chunk in _chunks(rows):
+        cur.execute(
+            "INSERT INTO rm_tier_history (enterprise_id, rank, from_on, to_on)"
+            f" VALUES {_values(len(chunk), 4)}",
+            [v for row in chunk for v in row],
+        )
+    changes = sorted(deltas.items())
+    for chunk in _chunks(changes):
+        cur.execute(
+            "INSERT INTO rm_tier_changes (day, rank, delta)"
+            f" VALUES {_values(len(chunk), 3)} ON CONFLICT (day, rank) DO UPDATE"
+            " SET delta = rm_tier_changes.delta + excluded.delta",
+            [v for (day, rank), delta in chunk for v in (day, rank, delta)],
+        )
+    days = sorted({day for day, _ in deltas})
+    for chunk in _chunks(days):
+        # A change that cancels out leaves no zero row behind.
         cur.execute(
             "DELETE FROM rm_tier_changes WHERE delta = 0"
-            f" AND day IN ({', '.join('?' for _ in days)})",
-            days,
+            f" AND day IN ({', '.join('?' for _ in chunk)})",
+            chunk,
         )
