@@ -97,29 +97,38 @@ def list_enterprises(
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
     day = as_of or today()
+    # At most one tier piece per enterprise covers a day, so the join keeps one
+    # row per enterprise; a hash join beats a subquery per enterprise.
+    params: list[Any] = [day.isoformat(), day.isoformat()]
     where: list[str] = []
-    params: list[Any] = []
-    if tier:
-        sql, args = tier_condition(tier, "e.id", day)
-        where.append(sql)
-        params += args
+    join = "LEFT JOIN"
+    rank = tier_rank(tier) if tier else None
+    if rank:  # the piece's rank filters before the join
+        join, on_rank = "JOIN", " AND t.rank = ?"
+        params.append(rank)
+    else:
+        on_rank = ""
+        if rank == 0:
+            where.append("t.enterprise_id IS NULL")
     if zone:
         where.append("e.zone = ?")
         params.append(zone)
     if q:
         where.append("(e.name LIKE ? OR e.uscc LIKE ?)")
         params += [f"%{q.strip()}%", f"%{q.strip().upper()}%"]
-    clause = " FROM rm_enterprises e" + (
-        " WHERE " + " AND ".join(where) if where else ""
+    clause = (
+        f" FROM rm_enterprises e {join} rm_tier_history t"
+        " ON t.enterprise_id = e.id AND t.from_on <= ? AND t.to_on >= ?"
+        + on_rank
+        + (" WHERE " + " AND ".join(where) if where else "")
     )
     total = db.scalar("SELECT COUNT(*) AS n" + clause, params)
-    rank_sql = TIER_OF.format(col="e.id")
     rows = db.fetchall(
         "SELECT e.id, e.uscc, e.name, e.industry, e.zone, e.version,"
-        f" COALESCE({rank_sql}, 0) AS tier_rank"
+        " COALESCE(t.rank, 0) AS tier_rank"
         + clause
-        + " ORDER BY tier_rank DESC, e.name, e.id LIMIT ? OFFSET ?",
-        [day.isoformat(), day.isoformat(), *params, page_size, (page - 1) * page_size],
+        + " ORDER BY COALESCE(t.rank, 0) DESC, e.name, e.id LIMIT ? OFFSET ?",
+        [*params, page_size, (page - 1) * page_size],
     )
     items = [
         {**{k: v for k, v in r.items() if k != "tier_rank"}, **_tier(r["tier_rank"])}
