@@ -150,7 +150,9 @@ class Enterprise(Aggregate):
             actor=actor,
         )
         candidacy = open_candidacy(self.candidacies, kind)
-        if candidacy is not None:
+        # An award that had already ended before the listing (an old one entered
+        # late, e.g. by an import) does not answer it; one still in force does.
+        if candidacy is not None and expiry >= candidacy["listed_on"]:
             self._promote(
                 candidacy_id=candidacy["candidacy_id"],
                 award_id=award_id,

@@ -183,6 +183,11 @@ def test_candidacy_is_closed_by_promotion():
     assert caught.value.field == "designation"
     ent.award("high_tech", date(2026, 1, 1), "leader", today=TODAY)
     assert ent.candidacies[cid]["status"] == "open"
+    # An old award entered late (before the listing) does not promote.
+    ent.award(
+        "srdi", date(2019, 1, 1), "leader", expires_on=date(2021, 12, 31), today=TODAY
+    )
+    assert ent.candidacies[cid]["status"] == "open"
     award = ent.award("srdi", date(2026, 5, 1), "leader", today=TODAY)
     assert ent.candidacies[cid]["status"] == "promoted"
     assert ent.candidacies[cid]["award_id"] == award
