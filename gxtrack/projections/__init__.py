@@ -9,6 +9,7 @@ from gxtrack.projections.enterprises import EnterpriseProjection
 from gxtrack.projections.pool import PoolProjection
 from gxtrack.projections.stage_facts import StageFactsProjection
 from gxtrack.projections.stalled import StallProjection
+from gxtrack.projections.tiers import TiersProjection
 from gxtrack.projections.users import UserProjection
 
 
@@ -21,6 +22,7 @@ def default_projections() -> list[Projection]:
         StallProjection(),
         ChainProjection(),
         StageFactsProjection(),
+        TiersProjection(),
     ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.clock import today
 from domain.errors import RuleViolationError
 from gxtrack.db import Database
 from gxtrack.projections.base import to_wan
@@ -44,6 +45,7 @@ class PoolFilter:
     as_of: date | None = None
     enterprise_id: str | None = None
     ids: list[str] = field(default_factory=list)
+    tier: str | None = None  # the investing enterprise's tier on as_of/today
 
 
 def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
@@ -79,6 +81,12 @@ def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
     if f.ids:
         where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
         params += f.ids
+    if f.tier:
+        from gxtrack.queries.tiers import tier_condition
+
+        sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
+        where.append(sql)
+        params += args
     clause = f" FROM {source}"
     if where:
         clause += " WHERE " + " AND ".join(where)
