@@ -108,12 +108,14 @@ class ProjectionEngine:
                     )
             return len(notifications)
 
-    def run(self, progress: Progress | None = None) -> int:
+    def run(
+        self, progress: Progress | None = None, batch_size: int | None = None
+    ) -> int:
         """Catch up with the head of the log; returns events read."""
         head = self.app.recorder.max_notification_id() or 0
         done = 0
         while True:
-            read = self.run_batch()
+            read = self.run_batch(batch_size)
             done += read
             if progress:
                 progress(min(self.lowest(), head), head)
@@ -146,7 +148,10 @@ class ProjectionEngine:
         self.wait_for(self.app.recorder.max_notification_id() or 0, timeout, inline)
 
     def rebuild(
-        self, names: Sequence[str] = (), progress: Progress | None = None
+        self,
+        names: Sequence[str] = (),
+        progress: Progress | None = None,
+        batch_size: int | None = None,
     ) -> int:
         """Drop the named projections (default all) and replay them from zero."""
         chosen = list(names) or list(self.projections)
@@ -164,4 +169,4 @@ class ProjectionEngine:
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
                     (name,),
                 )
-        return self.run(progress)
+        return self.run(progress, batch_size)

@@ -178,18 +178,25 @@ class PoolProjection(Projection):
 
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
         pid = str(e.originator_id)
-        # The removed stages never really happened: drop their intervals and
-        # reopen the interval of the stage the project is back in.
-        for stage in e.removed:
-            cur.execute(
-                "DELETE FROM rm_stage_history WHERE project_id = ? AND stage = ?",
-                (pid, stage),
-            )
-        cur.execute(
-            "UPDATE rm_stage_history SET left_on = NULL WHERE project_id = ?"
-            " AND seq = (SELECT MAX(seq) FROM rm_stage_history WHERE project_id = ?)",
-            (pid, pid),
+        # The removed stages never really happened: the project has been in
+        # the stage it is back in since it last entered it. Drop every later
+        # interval (the removed stages, and a withdrawal from them) and reopen
+        # that one.
+        last = cur.fetchone(
+            "SELECT MAX(seq) AS seq FROM rm_stage_history"
+            " WHERE project_id = ? AND stage = ?",
+            (pid, e.to_stage),
         )
+        if last and last["seq"] is not None:
+            cur.execute(
+                "DELETE FROM rm_stage_history WHERE project_id = ? AND seq > ?",
+                (pid, last["seq"]),
+            )
+            cur.execute(
+                "UPDATE rm_stage_history SET left_on = NULL"
+                " WHERE project_id = ? AND seq = ?",
+                (pid, last["seq"]),
+            )
         row = cur.fetchone(
             f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?", (pid,)
         )
