@@ -72,9 +72,7 @@ def test_follower_applies_new_events_and_second_instance_waits(store):
         assert second.returncode == 0, err
         assert "投影进程已启动" in err
         assert "投影进程已停止" in err
-        assert set(runtime.projections.positions().values()) == {
-            runtime.app.position()
-        }
+        assert set(runtime.projections.positions().values()) == {runtime.app.position()}
     finally:
         for proc in (first, second):
             if proc is not None and proc.poll() is None:

@@ -18,7 +18,9 @@ def test_incremental_equals_rebuild(runtime, batch_size):
     head = runtime.app.position()
     assert set(engine.positions().values()) == {head}
     assert len(incremental["rm_projects"]) == 12
-    stages = {row[0] for row in runtime.db.fetchall("SELECT stage FROM rm_projects")}
+    stages = {
+        row["stage"] for row in runtime.db.fetchall("SELECT stage FROM rm_projects")
+    }
     assert stages  # sanity: the pool is filled
 
     engine.rebuild()
