@@ -28,6 +28,7 @@ SORTS = {
     "officer": "p.officer",
     "stall_days": "p.stall_days",
 }
+NULLABLE_SORTS = {"stall_days"}
 STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
 
 
@@ -72,9 +73,11 @@ def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
         where.append("p.stall_level IS NOT NULL")
     elif f.stalled is False:
         where.append("p.stall_level IS NULL")
-    if f.q:
+    text = (f.q or "").strip().lower()
+    if text:
+        # A substring match: %, _ and the escape character itself are literal.
         where.append("p.search LIKE ? ESCAPE '!'")
-        escaped = f.q.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         params.append(f"%{escaped}%")
     if f.ids:
         where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
@@ -138,12 +141,16 @@ def list_projects(
     if key not in SORTS:
         raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
     direction = "DESC" if sort.startswith("-") else "ASC"
+    # SQLite and PostgreSQL place NULLs differently by default: say it. The
+    # id breaks ties so consecutive pages never overlap or skip a project.
+    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     clause, params, stage_col, day_col = _from_clause(f)
     total = db.scalar("SELECT COUNT(*) AS n" + clause, params)
     rows = db.fetchall(
         f"SELECT p.*, {stage_col} AS stage_code, {day_col} AS stage_day"
         + clause
-        + f" ORDER BY {SORTS[key]} {direction}, p.id {direction} LIMIT ? OFFSET ?",
+        + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
+        " LIMIT ? OFFSET ?",
         [*params, page_size, (page - 1) * page_size],
     )
     return {"items": [_row(r) for r in rows], "total": int(total or 0)}
