@@ -14,7 +14,7 @@ import sys
 import time
 
 from bench.common import figures, peak_rss_mb, rss_mb
-from bench.data import common_args, enterprises_for, ensure
+from bench.data import common_args, ensure, enterprises_for
 from gxtrack.runtime import Runtime
 
 
