@@ -87,21 +87,23 @@ class ProjectionEngine:
             positions = self._lock_positions(cur)
             if not positions:
                 return 0
-            start = min(positions.values())
             notifications = self.app.recorder.select_notifications(
-                start=start + 1, limit=limit or self.batch_size
+                start=min(positions.values()) + 1, limit=limit or self.batch_size
             )
             if not notifications:
                 return 0
-            mapper = self.app.mapper
-            active = list(positions.items())
+            decode = self.app.mapper.to_domain_event
+            appliers = [
+                (position, self.projections[name].apply)
+                for name, position in positions.items()
+            ]
             for notification in notifications:
-                event = mapper.to_domain_event(notification)
-                for name, position in active:
+                event = decode(notification)
+                for position, apply in appliers:
                     if notification.id > position:
-                        self.projections[name].apply(cur, event)
+                        apply(cur, event)
             last = notifications[-1].id
-            for name, position in active:
+            for name, position in positions.items():
                 if last > position:
                     cur.execute(
                         "UPDATE rm_tracking SET position = ? WHERE projection = ?",

@@ -13,6 +13,7 @@ from gxtrack.db import Cursor
 from gxtrack.projections.base import Projection, to_yuan
 
 FORWARD = ("negotiating", "signed", "landed", "producing")
+_TOUCH_SQL: dict[tuple[str, ...], str] = {}
 
 
 def _iso(day: Any) -> str | None:
@@ -56,10 +57,15 @@ class PoolProjection(Projection):
 
     @staticmethod
     def _touch(cur: Cursor, event: Any, **columns: Any) -> None:
-        sets = ", ".join(f"{c} = ?" for c in columns)
+        key = tuple(columns)
+        statement = _TOUCH_SQL.get(key)
+        if statement is None:  # built once per column set, not per event
+            sets = "".join(f"{c} = ?, " for c in columns)
+            statement = _TOUCH_SQL[key] = (
+                f"UPDATE rm_projects SET {sets}version = ?, updated_at = ? WHERE id = ?"
+            )
         cur.execute(
-            f"UPDATE rm_projects SET {sets}{', ' if sets else ''}"
-            "version = ?, updated_at = ? WHERE id = ?",
+            statement,
             (
                 *columns.values(),
                 event.originator_version,
