@@ -42,7 +42,14 @@ class PoolProjection(Projection):
         "CREATE INDEX IF NOT EXISTS rm_projects_filter"
         " ON rm_projects (stage, industry, zone)",
         "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
-        "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
+        # Summaries group by stage, industry or zone and sum the investment:
+        # these indexes cover them, so a summary reads no table rows.
+        "CREATE INDEX IF NOT EXISTS rm_projects_stage_sum"
+        " ON rm_projects (stage, investment)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_industry_sum"
+        " ON rm_projects (industry, investment)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_zone_sum"
+        " ON rm_projects (zone, investment)",
         "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
         "CREATE INDEX IF NOT EXISTS rm_projects_stall ON rm_projects (stall_level)",
         "CREATE TABLE IF NOT EXISTS rm_stage_history ("
