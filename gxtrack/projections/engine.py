@@ -8,6 +8,7 @@ two processes running at once queue on the lock and never apply an event twice.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,6 +21,10 @@ from gxtrack.projections.base import Projection
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
     " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+SCHEMA_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_schema ("
+    " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
 Progress = Callable[[int, int], None]
 REBUILD_BATCH = 2000  # bigger transactions while replaying: fewer page rewrites
@@ -44,10 +49,35 @@ class ProjectionEngine:
     # -- schema ------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create the tracking table and every projection's tables."""
+        """Create the tracking table and every projection's tables.
+
+        A projection whose DDL changed since its tables were made (new
+        columns, say) is dropped and its position reset, so it is rebuilt
+        from zero as the log is followed: its tables are derived data.
+        """
         with self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            cur.execute(SCHEMA_DDL)
+            known = {
+                r["projection"]: r["ddl_hash"]
+                for r in cur.fetchall("SELECT projection, ddl_hash FROM rm_schema")
+            }
             for projection in self.projections.values():
+                digest = _ddl_hash(projection)
+                if known.get(projection.name) != digest:
+                    projection.drop(cur)
+                    cur.execute(
+                        "DELETE FROM rm_tracking WHERE projection = ?",
+                        (projection.name,),
+                    )
+                    cur.execute(
+                        "DELETE FROM rm_schema WHERE projection = ?",
+                        (projection.name,),
+                    )
+                    cur.execute(
+                        "INSERT INTO rm_schema (projection, ddl_hash) VALUES (?, ?)",
+                        (projection.name, digest),
+                    )
                 projection.create(cur)
                 cur.execute(
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0) "
@@ -183,6 +213,10 @@ class ProjectionEngine:
             for name in chosen:
                 self.projections[name].create(cur)
         return done
+
+
+def _ddl_hash(projection: Projection) -> str:
+    return hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()[:16]
 
 
 def _is_index(statement: str) -> bool:

@@ -13,6 +13,7 @@ from gxtrack.db import Cursor
 from gxtrack.projections.base import Projection, to_yuan
 
 FORWARD = ("negotiating", "signed", "landed", "producing")
+HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
 _TOUCH_SQL: dict[tuple[str, ...], str] = {}
 
 
@@ -55,9 +56,13 @@ class PoolProjection(Projection):
         "CREATE TABLE IF NOT EXISTS rm_stage_history ("
         " project_id TEXT NOT NULL, seq INTEGER NOT NULL, stage TEXT NOT NULL,"
         " entered_on TEXT NOT NULL, left_on TEXT, recorded_at TEXT NOT NULL,"
+        " industry TEXT, zone TEXT, investment BIGINT,"
         " PRIMARY KEY (project_id, seq))",
-        "CREATE INDEX IF NOT EXISTS rm_stage_history_asof"
-        " ON rm_stage_history (entered_on, left_on)",
+        # As-of lists and summaries read only this index: the interval's
+        # dates and stage plus the project's (current) industry, zone and
+        # investment, copied here so that no row of rm_projects is visited.
+        "CREATE INDEX IF NOT EXISTS rm_stage_history_span ON rm_stage_history"
+        " (entered_on, left_on, stage, industry, zone, investment)",
     )
 
     # -- helpers -----------------------------------------------------------
@@ -83,16 +88,19 @@ class PoolProjection(Projection):
 
     @staticmethod
     def _open_interval(cur: Cursor, event: Any, stage: str, day: Any) -> None:
+        pid = str(event.originator_id)
         cur.execute(
-            "INSERT INTO rm_stage_history"
-            " (project_id, seq, stage, entered_on, left_on, recorded_at)"
-            " VALUES (?, ?, ?, ?, NULL, ?)",
+            "INSERT INTO rm_stage_history (project_id, seq, stage, entered_on,"
+            " left_on, recorded_at, industry, zone, investment)"
+            " SELECT ?, ?, ?, ?, NULL, ?, industry, zone, investment"
+            " FROM rm_projects WHERE id = ?",
             (
-                str(event.originator_id),
+                pid,
                 event.originator_version,
                 stage,
                 _iso(day),
                 event.timestamp.isoformat(),
+                pid,
             ),
         )
 
@@ -257,6 +265,13 @@ class PoolProjection(Projection):
             investor = columns.get("investor", row["investor"] if row else "")
             columns["search"] = f"{name}\n{investor}".lower()
         self._touch(cur, e, **columns)
+        copied = {c: columns[c] for c in HISTORY_COPY if c in columns}
+        if copied:
+            sets = ", ".join(f"{c} = ?" for c in copied)
+            cur.execute(
+                f"UPDATE rm_stage_history SET {sets} WHERE project_id = ?",
+                (*copied.values(), str(e.originator_id)),
+            )
 
     def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self._touch(cur, e, officer=e.after)

@@ -47,27 +47,55 @@ class PoolFilter:
     ids: list[str] = field(default_factory=list)
 
 
-def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
-    """FROM and WHERE for a filter; stage columns are aliased stage_code/day."""
+@dataclass
+class _Source:
+    """FROM … WHERE for a filter, and the columns to read stage and sums from."""
+
+    clause: str
+    params: list[Any]
+    stage: str
+    day: str
+    industry: str
+    zone: str
+    investment: str
+
+
+def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
+    """The source of a list (`rows`: project rows are read) or a summary.
+
+    As of a date, the stage interval containing it gives the stage; the
+    history rows carry industry, zone and investment too, so a summary as of
+    a date reads the history index alone and joins the pool only when a
+    filter or the listed rows need it.
+    """
     params: list[Any] = []
+    where: list[str] = []
+    p_filters = bool(
+        f.officer or f.enterprise_id or f.stalled is not None or f.q or f.ids
+    )
     if f.as_of is not None:
-        source = (
-            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
-            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
-        )
-        params += [f.as_of.isoformat(), f.as_of.isoformat()]
-        stage_col, day_col = "h.stage", "h.entered_on"
+        day = f.as_of.isoformat()
+        where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
+        params += [day, day]
+        source = "rm_stage_history h"
+        if rows or p_filters:
+            source += " JOIN rm_projects p ON p.id = h.project_id"
+        cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
     else:
         source = "rm_projects p"
-        stage_col, day_col = "p.stage", "p.stage_date"
-    where: list[str] = []
+        cols = ("p.stage", "p.stage_date", "p.industry", "p.zone", "p.investment")
+    found = _Source("", params, *cols)
     if f.stage:
-        where.append(f"{stage_col} = ?")
+        where.append(f"{found.stage} = ?")
         params.append(f.stage)
-    for column in ("industry", "zone", "officer", "enterprise_id"):
-        value = getattr(f, column)
+    for value, column in (
+        (f.industry, found.industry),
+        (f.zone, found.zone),
+        (f.officer, "p.officer"),
+        (f.enterprise_id, "p.enterprise_id"),
+    ):
         if value:
-            where.append(f"p.{column} = ?")
+            where.append(f"{column} = ?")
             params.append(value)
     if f.stalled is True:
         where.append("p.stall_level IS NOT NULL")
@@ -82,10 +110,10 @@ def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
     if f.ids:
         where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
         params += f.ids
-    clause = f" FROM {source}"
+    found.clause = f" FROM {source}"
     if where:
-        clause += " WHERE " + " AND ".join(where)
-    return clause, params, stage_col, day_col
+        found.clause += " WHERE " + " AND ".join(where)
+    return found
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
@@ -144,32 +172,32 @@ def list_projects(
     # SQLite and PostgreSQL place NULLs differently by default: say it. The
     # id breaks ties so consecutive pages never overlap or skip a project.
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
-    clause, params, stage_col, day_col = _from_clause(f)
-    total = db.scalar("SELECT COUNT(*) AS n" + clause, params)
+    src = _from_clause(f, rows=True)
+    total = db.scalar("SELECT COUNT(*) AS n" + src.clause, src.params)
     rows = db.fetchall(
-        f"SELECT p.*, {stage_col} AS stage_code, {day_col} AS stage_day"
-        + clause
+        f"SELECT p.*, {src.stage} AS stage_code, {src.day} AS stage_day"
+        + src.clause
         + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
         " LIMIT ? OFFSET ?",
-        [*params, page_size, (page - 1) * page_size],
+        [*src.params, page_size, (page - 1) * page_size],
     )
     return {"items": [_row(r) for r in rows], "total": int(total or 0)}
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     """Counts and exact investment sums by stage, industry and zone."""
-    clause, params, stage_col, _ = _from_clause(f)
+    src = _from_clause(f)
     result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
     for key, column in (
-        ("by_stage", stage_col),
-        ("by_industry", "p.industry"),
-        ("by_zone", "p.zone"),
+        ("by_stage", src.stage),
+        ("by_industry", src.industry),
+        ("by_zone", src.zone),
     ):
         rows = db.fetchall(
-            f"SELECT {column} AS k, COUNT(*) AS n, SUM(p.investment) AS s"
-            + clause
+            f"SELECT {column} AS k, COUNT(*) AS n, SUM({src.investment}) AS s"
+            + src.clause
             + f" GROUP BY {column}",
-            params,
+            src.params,
         )
         result[key] = {
             r["k"]: {"count": int(r["n"]), "investment": to_wan(r["s"])} for r in rows
@@ -177,7 +205,7 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     for stage in STAGE_ORDER:
         result["by_stage"].setdefault(stage, {"count": 0, "investment": "0"})
     totals = db.fetchone(
-        "SELECT COUNT(*) AS n, SUM(p.investment) AS s" + clause, params
+        f"SELECT COUNT(*) AS n, SUM({src.investment}) AS s" + src.clause, src.params
     )
     result["total"] = {
         "count": int(totals["n"]) if totals else 0,
