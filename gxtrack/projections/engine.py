@@ -16,7 +16,7 @@ from typing import Any
 
 from gxtrack.db import Cursor, Database
 from gxtrack.errors import ProjectionTimeoutError
-from gxtrack.projections.base import Projection
+from gxtrack.projections.base import Handler, Projection
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -27,7 +27,7 @@ SCHEMA_DDL = (
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
 Progress = Callable[[int, int], None]
-REBUILD_BATCH = 2000  # bigger transactions while replaying: fewer page rewrites
+REBUILD_BATCH = 5000  # bigger transactions while replaying: fewer page rewrites
 
 
 class ProjectionEngine:
@@ -124,12 +124,16 @@ class ProjectionEngine:
                 return 0
             decode = self.app.mapper.to_domain_event
             appliers = [
-                (position, self.projections[name].apply)
+                (position, self.projections[name])
                 for name, position in positions.items()
             ]
+            routes: dict[type, list[tuple[int, Handler]]] = {}
             for notification in notifications:
                 event = decode(notification)
-                for position, apply in appliers:
+                route = routes.get(type(event))
+                if route is None:
+                    route = routes[type(event)] = _route(appliers, type(event))
+                for position, apply in route:
                     if notification.id > position:
                         apply(cur, event)
             last = notifications[-1].id
@@ -213,6 +217,19 @@ class ProjectionEngine:
             for name in chosen:
                 self.projections[name].create(cur)
         return done
+
+
+def _route(
+    appliers: list[tuple[int, Projection]], event_type: type
+) -> list[tuple[int, Handler]]:
+    """The projections an event type concerns: those with a handler for it,
+    and those that override apply() (they may act on any event)."""
+    key = event_type.__qualname__
+    return [
+        (position, projection.apply)
+        for position, projection in appliers
+        if key in projection.handlers or type(projection).apply is not Projection.apply
+    ]
 
 
 def _ddl_hash(projection: Projection) -> str:
