@@ -33,8 +33,8 @@ PLAIN = (
     "CREATE TABLE bench_plain AS SELECT id, name, investor, industry, zone,"
     " investment, stage, stage_date, officer, updated_at FROM rm_projects",
     "CREATE UNIQUE INDEX bench_plain_id ON bench_plain (id)",
-    "CREATE INDEX bench_plain_filter ON bench_plain (stage, industry, zone)",
-    "CREATE INDEX bench_plain_updated ON bench_plain (updated_at)",
+    "CREATE INDEX bench_plain_list"
+    " ON bench_plain (stage, industry, zone, updated_at, id)",
     "CREATE INDEX bench_plain_stage ON bench_plain (stage, investment)",
     "CREATE INDEX bench_plain_industry ON bench_plain (industry, investment)",
     "CREATE INDEX bench_plain_zone ON bench_plain (zone, investment)",

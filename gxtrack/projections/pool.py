@@ -40,17 +40,15 @@ class PoolProjection(Projection):
         " stall_level TEXT, stall_rule TEXT, stall_days INTEGER, stall_since TEXT,"
         " version INTEGER NOT NULL, created_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS rm_projects_filter"
-        " ON rm_projects (stage, industry, zone)",
+        # The list filters by stage, industry and zone and shows the latest
+        # updated first: this index yields a page without sorting.
+        "CREATE INDEX IF NOT EXISTS rm_projects_list"
+        " ON rm_projects (stage, industry, zone, updated_at, id)",
+        # Summaries are one grouped pass over this covering index.
+        "CREATE INDEX IF NOT EXISTS rm_projects_summary"
+        " ON rm_projects (stage, industry, zone, investment)",
         "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
-        # Summaries group by stage, industry or zone and sum the investment:
-        # these indexes cover them, so a summary reads no table rows.
-        "CREATE INDEX IF NOT EXISTS rm_projects_stage_sum"
-        " ON rm_projects (stage, investment)",
-        "CREATE INDEX IF NOT EXISTS rm_projects_industry_sum"
-        " ON rm_projects (industry, investment)",
-        "CREATE INDEX IF NOT EXISTS rm_projects_zone_sum"
-        " ON rm_projects (zone, investment)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
         "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
         "CREATE INDEX IF NOT EXISTS rm_projects_stall ON rm_projects (stall_level)",
         "CREATE TABLE IF NOT EXISTS rm_stage_history ("

@@ -185,30 +185,41 @@ def list_projects(
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
-    """Counts and exact investment sums by stage, industry and zone."""
+    """Counts and exact investment sums by stage, industry and zone.
+
+    One grouped query by (stage, industry, zone) — a single pass over a
+    covering index — folded into the three breakdowns here.
+    """
     src = _from_clause(f)
-    result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
-    for key, column in (
-        ("by_stage", src.stage),
-        ("by_industry", src.industry),
-        ("by_zone", src.zone),
-    ):
-        rows = db.fetchall(
-            f"SELECT {column} AS k, COUNT(*) AS n, SUM({src.investment}) AS s"
-            + src.clause
-            + f" GROUP BY {column}",
-            src.params,
-        )
-        result[key] = {
-            r["k"]: {"count": int(r["n"]), "investment": to_wan(r["s"])} for r in rows
-        }
-    for stage in STAGE_ORDER:
-        result["by_stage"].setdefault(stage, {"count": 0, "investment": "0"})
-    totals = db.fetchone(
-        f"SELECT COUNT(*) AS n, SUM({src.investment}) AS s" + src.clause, src.params
+    rows = db.fetchall(
+        f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
+        f" COUNT(*) AS n, SUM({src.investment}) AS s"
+        + src.clause
+        + f" GROUP BY {src.stage}, {src.industry}, {src.zone}",
+        src.params,
     )
-    result["total"] = {
-        "count": int(totals["n"]) if totals else 0,
-        "investment": to_wan(totals["s"] if totals else 0),
+    sums: dict[str, dict[str, list[int]]] = {
+        "by_stage": {s: [0, 0] for s in STAGE_ORDER},
+        "by_industry": {},
+        "by_zone": {},
     }
+    total = [0, 0]
+    for row in rows:
+        count, money = int(row["n"]), int(row["s"] or 0)
+        for key, value in (
+            ("by_stage", row["st"]),
+            ("by_industry", row["ind"]),
+            ("by_zone", row["zn"]),
+        ):
+            cell = sums[key].setdefault(value, [0, 0])
+            cell[0] += count
+            cell[1] += money
+        total[0] += count
+        total[1] += money
+    result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
+    for key, groups in sums.items():
+        result[key] = {
+            k: {"count": n, "investment": to_wan(s)} for k, (n, s) in groups.items()
+        }
+    result["total"] = {"count": total[0], "investment": to_wan(total[1])}
     return result
