@@ -113,7 +113,7 @@ class ProjectionEngine:
 
     def run_batch(self, limit: int | None = None) -> int:
         """Apply the next batch of events; returns how many events were read."""
-        with self._local_lock, self.db.transaction() as cur:
+        with self._local_lock, self.db.transaction(bulk=True) as cur:
             positions = self._lock_positions(cur)
             if not positions:
                 return 0
