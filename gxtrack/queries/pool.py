@@ -29,6 +29,7 @@ SORTS = {
     "stall_days": "p.stall_days",
 }
 NULLABLE_SORTS = {"stall_days"}
+PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
 STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
 
 
@@ -116,6 +117,9 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
     return found
 
 
+STAGE_COLUMNS = tuple((s, f"{s}_on") for s in STAGE_ORDER)
+
+
 def _row(row: dict[str, Any]) -> dict[str, Any]:
     stall = None
     if row.get("stall_level"):
@@ -125,7 +129,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
             "days_in_stage": row["stall_days"],
             "since": row["stall_since"],
         }
-    stage_dates = {s: row[f"{s}_on"] for s in STAGE_ORDER if row.get(f"{s}_on")}
+    stage_dates = {s: row[c] for s, c in STAGE_COLUMNS if row[c]}
     return {
         "id": row["id"],
         "name": row["name"],
@@ -139,11 +143,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         "stage": row["stage_code"],
         "stage_date": row["stage_day"],
         "stage_dates": stage_dates,
-        "planned_dates": {
-            k: row[f"planned_{k}"]
-            for k in ("signed", "landed", "producing")
-            if row.get(f"planned_{k}")
-        },
+        "planned_dates": {k: row[c] for k, c in PLANNED_COLUMNS if row[c]},
         "last_progress": {"date": row["progress_on"], "note": row["progress_note"]}
         if row.get("progress_on")
         else None,
@@ -173,15 +173,17 @@ def list_projects(
     # id breaks ties so consecutive pages never overlap or skip a project.
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     src = _from_clause(f, rows=True)
-    total = db.scalar("SELECT COUNT(*) AS n" + src.clause, src.params)
-    rows = db.fetchall(
-        f"SELECT p.*, {src.stage} AS stage_code, {src.day} AS stage_day"
-        + src.clause
-        + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
-        " LIMIT ? OFFSET ?",
-        [*src.params, page_size, (page - 1) * page_size],
-    )
-    return {"items": [_row(r) for r in rows], "total": int(total or 0)}
+    with db.transaction(write=False) as cur:  # one snapshot: total and page agree
+        total = cur.fetchone("SELECT COUNT(*) AS n" + src.clause, src.params)
+        rows = cur.fetchall(
+            f"SELECT p.*, {src.stage} AS stage_code, {src.day} AS stage_day"
+            + src.clause
+            + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
+            " LIMIT ? OFFSET ?",
+            [*src.params, page_size, (page - 1) * page_size],
+        )
+    count = total["n"] if total else 0
+    return {"items": [_row(r) for r in rows], "total": int(count or 0)}
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
