@@ -145,6 +145,13 @@ def handle_gxtrack_error(error: Exception) -> Any:
     errors = None
     if isinstance(error, RuleViolationError):
         errors = {error.field: [message]}
+    rows = getattr(error, "errors", None)
+    if isinstance(rows, list):  # an import's row errors: "<row>.<field>" keys
+        errors = {}
+        for row in rows:
+            errors.setdefault(f"{row['row']}.{row['field']}", []).append(
+                f"第 {row['row']} 行「{row['column']}」: {row['message']}"
+            )
     if not is_api_request():
         return _html(status, message)
     return error_response(status, message, errors)

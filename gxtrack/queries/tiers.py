@@ -90,6 +90,7 @@ def list_enterprises(
     q: str | None = None,
     page: int = 1,
     page_size: int = 50,
+    industry: str | None = None,
 ) -> dict[str, Any]:
     """One page of enterprises with their tier on `as_of`, highest tier first."""
     if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -110,12 +111,15 @@ def list_enterprises(
         on_rank = ""
         if rank == 0:
             where.append("t.enterprise_id IS NULL")
-    if zone:
-        where.append("e.zone = ?")
-        params.append(zone)
+    for column, value in (("e.zone", zone), ("e.industry", industry)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
     if q:
-        where.append("(e.name LIKE ? OR e.uscc LIKE ?)")
-        params += [f"%{q.strip()}%", f"%{q.strip().upper()}%"]
+        # Escaped so that % and _ typed by a user match themselves.
+        where.append("(e.name LIKE ? ESCAPE '!' OR e.uscc LIKE ? ESCAPE '!')")
+        text = q.strip().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        params += [f"%{text}%", f"%{text.upper()}%"]
     clause = (
         f" FROM rm_enterprises e {join} rm_tier_history t"
         " ON t.enterprise_id = e.id AND t.from_on <= ? AND t.to_on >= ?"

@@ -9,7 +9,7 @@ import pytest
 from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.uscc import check_character
-from gxtrack.queries.enterprises import EnterpriseFilter, list_enterprises
+from gxtrack.queries.tiers import list_enterprises
 
 
 def _uscc(n: int) -> str:
@@ -30,20 +30,20 @@ def test_tier_filter_follows_validity_and_revocation(runtime, leader):
     runtime.sync()
 
     def tiered(tier, as_of=None):
-        page = list_enterprises(runtime.db, EnterpriseFilter(tier=tier, as_of=as_of))
+        page = list_enterprises(runtime.db, tier=tier, as_of=as_of)
         return sorted(i["id"] for i in page["items"]), page["total"]
 
     assert tiered("srdi") == ([ids[0]], 1)
     assert tiered("srdi", day - timedelta(days=10)) == (sorted(ids[:2]), 2)
     assert tiered("none") == (sorted(ids[1:]), 2)
     assert tiered(None)[1] == 3
-    page = list_enterprises(runtime.db, EnterpriseFilter(), page=2, page_size=2)
+    page = list_enterprises(runtime.db, page=2, page_size=2)
     assert len(page["items"]) == 1 and page["total"] == 3
     with pytest.raises(RuleViolationError) as caught:
-        list_enterprises(runtime.db, EnterpriseFilter(tier="green_factory"))
+        list_enterprises(runtime.db, tier="green_factory")
     assert caught.value.field == "tier"
     with pytest.raises(RuleViolationError):
-        list_enterprises(runtime.db, EnterpriseFilter(), page_size=201)
+        list_enterprises(runtime.db, page_size=201)
 
 
 def test_unknown_enterprise_reference_in_a_project_is_a_rule_violation(runtime, leader):

@@ -7,13 +7,14 @@ from typing import Any
 from flask.views import MethodView
 
 from domain.designations import Designation
-from gxtrack.queries.enterprises import EnterpriseFilter, list_enterprises
+from gxtrack.queries.tiers import enterprise_projects, list_enterprises
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.enterprises import (
     AwardSchema,
     EnterpriseCreateSchema,
     EnterpriseGetArgsSchema,
     EnterprisePageSchema,
+    EnterpriseProjectsSchema,
     EnterpriseQueryArgsSchema,
     EnterpriseSchema,
     ReviewSchema,
@@ -43,8 +44,7 @@ class Enterprises(MethodView):
     @blp.response(200, EnterprisePageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """企业列表 Enterprises with their tier (filter by tier, as of a date)."""
-        paging = {k: args.pop(k) for k in ("page", "page_size")}
-        return list_enterprises(rt().db, EnterpriseFilter(**args), **paging)
+        return list_enterprises(rt().db, **args)
 
     @blp.arguments(EnterpriseCreateSchema)
     @blp.response(201, EnterpriseSchema)
@@ -103,3 +103,14 @@ class Revoke(MethodView):
         return labelled(
             run(rt().app.revoke_designation, enterprise_id, award_id, **body)
         )
+
+
+@blp.route("/<enterprise_id>/projects")
+class EnterpriseProjects(MethodView):
+    """The projects an enterprise invests in."""
+
+    @blp.response(200, EnterpriseProjectsSchema)
+    def get(self, enterprise_id: str) -> dict[str, Any]:
+        """企业项目 The projects naming this enterprise, with total investment."""
+        key = rt().app.enterprise_ref(enterprise_id)
+        return enterprise_projects(rt().db, str(key))

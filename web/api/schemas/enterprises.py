@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from domain.designations import Designation
-from gxtrack.queries.enterprises import MAX_PAGE_SIZE, NO_TIER, TIERS
+from domain.designations import LADDER, Designation
+from gxtrack.queries.pool import MAX_PAGE_SIZE
+from gxtrack.queries.tiers import NO_TIER
 from web.api.schemas.fields import (
     Day,
     Text,
@@ -17,6 +18,7 @@ from web.api.schemas.fields import (
 )
 
 DESIGNATIONS = [d.value for d in Designation]
+TIERS = [d.value for d in LADDER]
 
 
 class EnterpriseCreateSchema(Schema):
@@ -129,3 +131,27 @@ class EnterprisePageSchema(Schema):
 
     items = fields.List(fields.Nested(EnterpriseListItemSchema))
     total = fields.Integer()
+    as_of = fields.String()
+
+
+class EnterpriseProjectSchema(Schema):
+    """A project naming the enterprise."""
+
+    id = fields.String()
+    name = fields.String()
+    investor = fields.String()
+    industry = fields.String(allow_none=True)
+    zone = fields.String(allow_none=True)
+    stage = fields.String()
+    stage_date = fields.String(allow_none=True)
+    planned_investment = fields.String(allow_none=True)
+    officer = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class EnterpriseProjectsSchema(Schema):
+    """GET /enterprises/<id>/projects."""
+
+    items = fields.List(fields.Nested(EnterpriseProjectSchema))
+    total = fields.Integer()
+    investment = fields.String()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from domain.designations import LADDER
 from domain.stages import Priority, Stage
 from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS
 from web.api.schemas.fields import (
@@ -56,6 +57,7 @@ class ProjectQueryArgsSchema(Schema):
     zone = code_text()
     officer = Text(validate=validate.Length(max=80))
     enterprise_id = Text(validate=validate.Length(max=64))
+    tier = choice([*[d.value for d in LADDER], "none"])
     stalled = fields.Boolean()
     q = short_text()
     as_of = Day()
