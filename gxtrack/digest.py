@@ -2,8 +2,9 @@
 
 Each officer gets the stalled projects they are responsible for; the leaders get
 one mail with all of them. Every mail is Chinese, HTML plus plain text, with the
-list attached as an .xlsx workbook. Digests are queued in the outbox (ids derived
-from the week and recipient, so a week is queued once) and then delivered.
+list attached as an .xlsx workbook. The leaders' mail also lists the designations
+due for re-review within 90 days (gxtrack.digest_reviews). Digests are queued in
+the outbox (ids derived from the week and recipient, so a week is queued once) and then delivered.
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from uuid import NAMESPACE_URL, uuid5
 
 from openpyxl import Workbook
 
+from gxtrack.digest_reviews import (
+    REVIEW_DAYS,
+    add_review_sheet,
+    review_html,
+    review_lines,
+)
 from gxtrack.mailer import Outbox, sender
 from gxtrack.queries.stalled import list_stalled
+from gxtrack.queries.tiers import due_for_review
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -38,8 +46,10 @@ COLUMNS = (
 )
 
 
-def workbook(items: list[dict[str, Any]], week: str) -> bytes:
-    """The list as an .xlsx file."""
+def workbook(
+    items: list[dict[str, Any]], week: str, reviews: list[dict[str, Any]] | None = None
+) -> bytes:
+    """The list as an .xlsx file (and the re-reviews due, on a second sheet)."""
     book = Workbook()
     sheet = book.active
     sheet.title = f"停滞项目 {week}"
@@ -47,6 +57,8 @@ def workbook(items: list[dict[str, Any]], week: str) -> bytes:
     for item in items:
         sheet.append([item.get(key) for _, key in COLUMNS])
     sheet.freeze_panes = "A2"
+    if reviews:
+        add_review_sheet(book, reviews)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -74,11 +86,16 @@ def compose(
     items: list[dict[str, Any]],
     week: str,
     as_of: str,
+    reviews: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
     """One digest: subject, plain text, HTML and the .xlsx attachment."""
     red = sum(1 for i in items if i["level"] == "red")
+    reviews = reviews or []
+    subject = f"【停滞项目预警】{week} 停滞项目 {len(items)} 个（红色 {red} 个）"
+    if reviews:
+        subject += f"，待复核称号 {len(reviews)} 项"
     msg = EmailMessage()
-    msg["Subject"] = f"【停滞项目预警】{week} 停滞项目 {len(items)} 个（红色 {red} 个）"
+    msg["Subject"] = subject
     msg["From"] = sender(smtp)
     msg["To"] = ", ".join(to)
     msg["Date"] = formatdate(localtime=False)
@@ -93,11 +110,12 @@ def compose(
             f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i['officer']}"
             f"｜{i['answer_label']}{'｜本周新增' if i['new_label'] else ''}"
         )
+    lines += review_lines(reviews)
     lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
     msg.set_content("\n".join(lines))
-    msg.add_alternative(_html(intro, items), subtype="html")
+    msg.add_alternative(_html(intro, items, review_html(reviews)), subtype="html")
     msg.add_attachment(
-        workbook(items, week),
+        workbook(items, week, reviews),
         maintype="application",
         subtype=XLSX.split("/", 1)[1],
         filename=f"stalled-{week}.xlsx",
@@ -105,7 +123,7 @@ def compose(
     return msg
 
 
-def _html(intro: str, items: list[dict[str, Any]]) -> str:
+def _html(intro: str, items: list[dict[str, Any]], extra: str = "") -> str:
     head = "".join(f"<th>{escape(title)}</th>" for title, _ in COLUMNS)
     body = "".join(
         "<tr>"
@@ -121,7 +139,7 @@ def _html(intro: str, items: list[dict[str, Any]]) -> str:
     )
     return (
         '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
-        f"<p>{escape(intro)}</p>{table}"
+        f"<p>{escape(intro)}</p>{table}{extra}"
         "<p>明细见附件 Excel。此邮件由 gxtrack 自动发送。</p></body></html>"
     )
 
@@ -131,6 +149,7 @@ def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
     week, as_of = scan["week"], scan["as_of"]
     listing = list_stalled(runtime.db, date.fromisoformat(as_of))["items"]
     items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+    reviews = due_for_review(runtime.db, date.fromisoformat(as_of), REVIEW_DAYS)
     users = runtime.db.fetchall(
         "SELECT name, role, display_name, email FROM rm_users"
         " WHERE active = 1 ORDER BY name"
@@ -141,9 +160,14 @@ def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
     skipped: list[str] = []
 
     def put(
-        kind: str, recipient: str, to: list[str], greeting: str, rows: list
+        kind: str,
+        recipient: str,
+        to: list[str],
+        greeting: str,
+        rows: list,
+        due: list | None = None,
     ) -> None:
-        msg = compose(smtp, to, greeting, rows, week, as_of)
+        msg = compose(smtp, to, greeting, rows, week, as_of, due)
         key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
         if outbox.queue(key, kind, week, recipient, msg):
             queued.append(recipient)
@@ -162,7 +186,7 @@ def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
     addresses = [u["email"] for u in leaders if u["email"]]
     skipped += [u["name"] for u in leaders if not u["email"]]
     if addresses:
-        put("leaders", "leaders", addresses, "各位领导", items)
+        put("leaders", "leaders", addresses, "各位领导", items, reviews)
     return {"week": week, "queued": queued, "skipped": skipped}
 
 

@@ -1,4 +1,4 @@
-"""The APScheduler 3.x scheduler: the weekly scan and the mail retry.
+"""The APScheduler 3.x scheduler: the weekly scan, the daily expiry, the mail retry.
 
 Jobs have explicit ids, `replace_existing`, `coalesce`, `max_instances=1` and a
 misfire grace, and live in a persistent job store in the project's database
@@ -29,7 +29,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.errors import RuleViolationError
 from gxtrack.settings import Settings
-from jobs.tasks import deliver_mail, weekly_scan
+from jobs.expiry import JOB_ID as EXPIRY_ID
+from jobs.tasks import daily_expiry, deliver_mail, weekly_scan
 
 log = logging.getLogger(__name__)
 WEEKLY_SCAN_ID = "weekly-stall-scan"
@@ -37,6 +38,10 @@ DELIVER_MAIL_ID = "deliver-mail"
 # Less than a week, so a missed Monday scan still runs within its own week.
 MISFIRE_GRACE_SECONDS = 6 * 24 * 3600
 MAIL_RETRY_MINUTES = 10
+# Shortly after midnight: a designation valid through yesterday lapses today.
+EXPIRY_HOUR, EXPIRY_MINUTE = 0, 30
+# Less than a day, so a missed run is caught up once and never runs twice a day.
+EXPIRY_GRACE_SECONDS = 23 * 3600
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -119,13 +124,18 @@ def _stored_next_run(settings: Settings, scheduler: Any, job_id: str, trigger: A
     return job.next_run_time
 
 
+def _keep_next_run(
+    settings: Settings, scheduler: Any, job_id: str, trigger: Any
+) -> dict[str, Any]:
+    """`next_run_time` to pass on so a run missed while off still happens."""
+    stored = _stored_next_run(settings, scheduler, job_id, trigger)
+    return {} if stored is None else {"next_run_time": stored}
+
+
 def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
-    """Add (or replace) the weekly scan and the mail retry, by explicit id."""
+    """Add (or replace) the weekly scan, the daily expiry and the mail retry."""
     trigger = weekly_trigger(settings.weekly_scan_cron, settings.timezone)
-    extra: dict[str, Any] = {}
-    stored = _stored_next_run(settings, scheduler, WEEKLY_SCAN_ID, trigger)
-    if stored is not None:
-        extra["next_run_time"] = stored
+    extra = _keep_next_run(settings, scheduler, WEEKLY_SCAN_ID, trigger)
     scheduler.add_job(
         weekly_scan,
         trigger,
@@ -136,6 +146,20 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
         max_instances=1,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
         **extra,
+    )
+    daily = CronTrigger(
+        hour=EXPIRY_HOUR, minute=EXPIRY_MINUTE, timezone=settings.timezone
+    )
+    scheduler.add_job(
+        daily_expiry,
+        daily,
+        id=EXPIRY_ID,
+        name="称号到期记录 daily designation expiry",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=EXPIRY_GRACE_SECONDS,
+        **_keep_next_run(settings, scheduler, EXPIRY_ID, daily),
     )
     scheduler.add_job(
         deliver_mail,

@@ -88,6 +88,16 @@ def weekly_scan() -> None:
         log.info("weekly stall scan %s: %s", result["scan"]["week"], detail)
 
 
+def daily_expiry() -> None:
+    """Job: record each designation that lapsed (DesignationExpired), once."""
+    from jobs.expiry import run_expiry
+
+    with job_runtime() as runtime, recorded(runtime, "designation_expiry") as detail:
+        result = run_expiry(runtime)
+        detail.update(as_of=result["as_of"], expired=len(result["expired"]))
+        log.info("designation expiry %s: %s", result["as_of"], detail)
+
+
 def deliver_mail() -> None:
     """Job: resend mail the server did not accept yet."""
     with job_runtime() as runtime:

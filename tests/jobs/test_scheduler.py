@@ -235,5 +235,6 @@ def test_embedded_scheduler_waits_for_the_lock_then_runs(env):
     assert {j.id for j in embedded.scheduler.get_jobs()} == {
         WEEKLY_SCAN_ID,
         "deliver-mail",
+        "designation-expiry",
     }
     embedded.stop()
