@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.clock import today
+from domain.uscc import check_character
 from gxtrack.permissions import Actor
-from gxtrack.queries import dashboard
+from gxtrack.queries import dashboard, stats
 from gxtrack.runtime import Runtime
 
 
@@ -35,26 +36,43 @@ def test_conversion_and_time_in_stage(runtime: Runtime, leader: Actor) -> None:
     runtime.app.move_project(leader, b, "withdrawn", day - timedelta(days=5), "撤资")
     runtime.sync()
 
-    reached = dashboard.reached_counts(runtime.db)
-    assert reached == {"negotiating": 3, "signed": 2, "landed": 1, "producing": 0}
-    steps = {s["to"]: s for s in dashboard.conversion(runtime.db)}
-    assert steps["signed"]["rate"] == 66.7
-    assert steps["landed"]["rate"] == 50.0
+    # The dashboard shows gxtrack.queries.stats (one definition of each figure).
+    steps = {s["to"]: s for s in stats.conversion(runtime.db, day)["steps"]}
+    assert (steps["signed"]["reached"], steps["signed"]["converted"]) == (3, 2)
+    assert steps["signed"]["rate"] == 0.6667
+    assert steps["landed"]["rate"] == 0.5
     assert steps["producing"]["rate"] == 0.0
+    stays = stats.time_in_stage(runtime.db, day)["stages"]
+    assert stays["negotiating"] == {"count": 3, "median_days": 40.0, "p90_days": 40.0}
+    assert stays["signed"]["median_days"] == 47.5  # (40 + 55) / 2
+    assert stays["landed"] == {"count": 1, "median_days": 20.0, "p90_days": 20.0}
 
-    stays = {t["stage"]: t for t in dashboard.time_in_stage(runtime.db, day)}
-    assert stays["negotiating"]["finished"] == 2
-    assert stays["negotiating"]["finished_days"] == 40.0
-    assert (stays["negotiating"]["ongoing"], stays["negotiating"]["ongoing_days"]) == (
-        1,
-        10.0,
-    )
-    assert stays["signed"]["finished_days"] == 47.5  # (40 + 55) / 2
-    assert (stays["landed"]["ongoing"], stays["landed"]["ongoing_days"]) == (1, 20.0)
+
+def test_yearly_targets_against_achieved(runtime: Runtime, leader: Actor, admin):
+    day = today()
+    year = day.year
+    certified = max(date(year, 1, 1), day - timedelta(days=1))
+    assert dashboard.yearly_targets(runtime.db, year) == []
+    runtime.app.set_target(admin, year, "srdi", 4)
+    runtime.app.set_target(admin, year, "srdi", 2, zone="mudu")
+    for n, zone in ((1, "mudu"), (2, "luzhi")):
+        code = f"91320506MA{n:07d}"
+        eid = runtime.app.register_enterprise(
+            leader, code + check_character(code), f"【示例】企业{n}", zone=zone
+        )["id"]
+        runtime.app.award_designation(leader, eid, "srdi", certified)
+    runtime.sync()
+    rows = dashboard.yearly_targets(runtime.db, year, day, {"mudu": "木渎镇"})
+    by_label = {r["label"]: (r["target"], r["achieved"]) for r in rows}
+    assert by_label == {
+        "专精特新中小企业": (4, 2),
+        "专精特新中小企业（木渎镇）": (2, 1),
+    }
+    assert dashboard.yearly_targets(runtime.db, year - 1) == []
 
 
 def test_empty_store_and_stalled_list(runtime: Runtime, leader: Actor) -> None:
-    assert dashboard.conversion(runtime.db)[0]["rate"] is None
+    assert stats.conversion(runtime.db)["steps"][0]["rate"] is None
     assert dashboard.stalled_projects(runtime.db) == []
     assert dashboard.yearly_targets(runtime.db, today().year) == []
     pid = _project(runtime, leader, "停滞项目", 200)

@@ -17,11 +17,15 @@ def init_pages(app: Flask) -> None:
     from web.pages import (
         admin,
         auth,
+        cultivation,
         dashboard,
+        enterprise_actions,
+        enterprise_import,
         enterprises,
         pool,
         project,
         project_forms,
+        targets,
     )
 
     init_security(app)
@@ -33,7 +37,11 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(project_forms.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(project.bp)
+    app.register_blueprint(enterprise_import.bp)  # before /enterprises/<id>
     app.register_blueprint(enterprises.bp)
+    app.register_blueprint(enterprise_actions.bp)
+    app.register_blueprint(cultivation.bp)
+    app.register_blueprint(targets.bp)
     app.register_blueprint(admin.bp)
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 
 from domain.clock import today
 from gxtrack.queries import dashboard as figures
+from gxtrack.queries import stats
 from gxtrack.queries.pool import PoolFilter, summary
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.pool import STALL_LABELS
@@ -47,10 +48,10 @@ def index() -> Any:
         withdrawn=pool["by_stage"]["withdrawn"],
         industries=_breakdown(pool["by_industry"], ref.industries),
         zones=_breakdown(pool["by_zone"], ref.zones),
-        conversion=figures.conversion(db),
-        time_in_stage=figures.time_in_stage(db, day),
+        conversion=stats.conversion(db, day)["steps"],
+        time_in_stage=stats.time_in_stage(db, day)["stages"],
         stalled=figures.stalled_projects(db),
-        targets=figures.yearly_targets(db, day.year),
+        targets=figures.yearly_targets(db, day.year, day, ref.zones),
         zone_names=ref.zones,
         stall_labels=STALL_LABELS,
     )

@@ -11,6 +11,7 @@ from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
+from gxtrack.queries.tiers import enterprise_projects, list_enterprises, tier_counts
 from web.i18n import N_
 from web.pages.common import (
     expected_version,
@@ -29,52 +30,41 @@ bp = Blueprint("page_enterprises", __name__)
 register_page_errors(bp)
 
 PAGE_SIZE = 50
-TIER_SQL = (
-    "(SELECT MAX(d.rank) FROM rm_designations d WHERE d.enterprise_id = e.id"
-    " AND d.rank > 0 AND d.certified_on <= ? AND d.valid_until >= ?)"
-)
 
 
-def list_enterprises(q: str, tier: str, page: int) -> dict[str, Any]:
-    """One page of enterprises with their tier rank today, highest tier first."""
-    day = today().isoformat()
-    where, params = [], [day, day]
-    if q:
-        where.append("(e.name LIKE ? OR e.uscc LIKE ?)")
-        params += [f"%{q}%", f"%{q.upper()}%"]
-    if tier:
-        try:
-            rank = Designation(tier).rank
-        except ValueError:
-            raise RuleViolationError(f"未知梯度: {tier}", "tier") from None
-        where.append(f"{TIER_SQL} = {rank}")
-        params += [day, day]
-    clause = " FROM rm_enterprises e" + (
-        " WHERE " + " AND ".join(where) if where else ""
-    )
-    db = runtime().db
-    total = db.scalar("SELECT COUNT(*) AS n" + clause, params[2:])
-    # PostgreSQL cannot use an output alias inside an ORDER BY expression.
-    rows = db.fetchall(
-        f"SELECT * FROM (SELECT e.*, {TIER_SQL} AS tier_rank"
-        + clause
-        + ") t ORDER BY COALESCE(t.tier_rank, 0) DESC, t.name LIMIT ? OFFSET ?",
-        [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-    )
-    for row in rows:
-        rank = row["tier_rank"]
-        row["tier"] = LADDER[rank - 1].value if rank else None
-    return {"items": rows, "total": int(total or 0)}
+def ladder_rungs(enterprise: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each ladder level with the award that holds it now, or the last one held."""
+    rungs = []
+    for level in LADDER:
+        awards = [
+            a for a in enterprise["designations"] if a["designation"] == level.value
+        ]
+        awards.sort(key=lambda a: a["certified_on"])
+        held = next((a for a in reversed(awards) if a["valid"]), None)
+        rungs.append(
+            {
+                "level": level,
+                "held": held,
+                "last": held or (awards[-1] if awards else None),
+                "current": enterprise["tier"] == level.value,
+            }
+        )
+    return rungs
 
 
 def _list_page(status: int = 200, **context: Any) -> Any:
     q = (request.args.get("q") or "").strip()
     tier = request.args.get("tier") or ""
+    zone = request.args.get("zone") or ""
     page = parse_int(request.args.get("page"), "page")
     page = 1 if page is None else page
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
-    result = list_enterprises(q, tier, page)
+    db = runtime().db
+    result = list_enterprises(
+        db, tier or None, zone=zone or None, q=q or None, page=page, page_size=PAGE_SIZE
+    )
+    counts = tier_counts(db)
     context.setdefault("form", {})
     context.setdefault("errors", {})
     return render_template(
@@ -82,9 +72,15 @@ def _list_page(status: int = 200, **context: Any) -> Any:
         result=result,
         q=q,
         tier=tier,
+        zone=zone,
         page=page,
         pages=max(1, -(-result["total"] // PAGE_SIZE)),
         ladder=LADDER,
+        tier_rows=[
+            {"code": d.value, "label": d.label, "count": counts["by_tier"][d.value]}
+            for d in reversed(LADDER)
+        ],
+        counts=counts,
         ref=reference(),
         **context,
     ), status
@@ -117,16 +113,21 @@ def register() -> Any:
     )
 
 
-def _enterprise_page(enterprise_id: str, status: int = 200, **context: Any) -> Any:
+def enterprise_page(enterprise_id: str, status: int = 200, **context: Any) -> Any:
+    """The enterprise page (with a form's errors when re-rendered after a 4xx)."""
     enterprise = runtime().app.get_enterprise(enterprise_id)
     context.setdefault("form", {})
     context.setdefault("errors", {})
     return render_template(
         "enterprise.html",
         e=enterprise,
-        ladder=LADDER,
-        tier_rank=Designation(enterprise["tier"]).rank if enterprise["tier"] else 0,
+        rungs=ladder_rungs(enterprise),
+        projects=enterprise_projects(runtime().db, enterprise["id"]),
         designation_options=[(d.value, d.label) for d in Designation],
+        open_candidacies=[
+            c for c in enterprise["candidacies"] if c["status"] == "open"
+        ],
+        this_year=today().year,
         ref=reference(),
         **context,
     ), status
@@ -135,7 +136,7 @@ def _enterprise_page(enterprise_id: str, status: int = 200, **context: Any) -> A
 @bp.get("/enterprises/<enterprise_id>")
 def show(enterprise_id: str) -> Any:
     """One enterprise: its tier ladder and designations with validity."""
-    return _enterprise_page(enterprise_id)
+    return enterprise_page(enterprise_id)
 
 
 @bp.post("/enterprises/<enterprise_id>/designations")
@@ -155,11 +156,11 @@ def award(enterprise_id: str) -> Any:
             expected_version=version,
         )
     except RuleViolationError as error:
-        return _enterprise_page(
+        return enterprise_page(
             enterprise_id, 422, form=request.form, errors=field_errors(error)
         )
     except ConflictError:
-        return _enterprise_page(
+        return enterprise_page(
             enterprise_id, 409, conflict=N_("此企业已被他人修改，请刷新后重试")
         )
     return finish(

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from domain.clock import today
+from domain.designations import LADDER
 from domain.errors import RuleViolationError
 from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS, PoolFilter, list_projects
 from web.i18n import N_, priority_label, stage_label
@@ -43,6 +44,7 @@ def pool_filter() -> PoolFilter:
         stalled=stalled,
         q=(args.get("q") or "").strip() or None,
         as_of=parse_date(args.get("as_of"), "as_of", required=False),
+        tier=args.get("tier") or None,
     )
 
 
@@ -80,6 +82,7 @@ def index() -> Any:
         ref=reference(),
         args_without=args_without,
         stall_labels=STALL_LABELS,
+        ladder=LADDER,
     )
 
 

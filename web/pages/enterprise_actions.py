@@ -1,0 +1,146 @@
+"""Enterprise page actions: re-review (复核), revoke, the cultivation pool, history.
+
+Leaders and admins review and revoke designations; officers, leaders and admins
+list an enterprise as a candidate, and withdraw a candidacy (officers only their
+own, the service checks). A rule violation re-renders the enterprise page with
+the message next to the field; a stale version shows the reload notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from domain.errors import RuleViolationError
+from domain.users import Role
+from gxtrack.errors import ConflictError
+from gxtrack.history import history
+from gxtrack.services.base import parse_id
+from web.i18n import N_
+from web.pages.common import (
+    expected_version,
+    field_errors,
+    finish,
+    parse_date,
+    parse_int,
+    register_page_errors,
+    runtime,
+    text,
+)
+from web.pages.enterprises import enterprise_page
+from web.security import current_actor, roles_required
+
+bp = Blueprint("page_enterprises_actions", __name__)
+register_page_errors(bp)
+
+STALE = N_("此企业已被他人修改，请刷新后重试")
+LEADERS = (Role.ADMIN, Role.LEADER)
+CHANGERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
+
+
+def _act(enterprise_id: str, form: str, command: Callable[[], Any], done: str) -> Any:
+    """Run `command`; on a rule violation re-render with the errors of `form`."""
+    try:
+        command()
+    except RuleViolationError as error:
+        return enterprise_page(
+            enterprise_id,
+            422,
+            form=request.form,
+            errors=field_errors(error),
+            failed_form=form,
+        )
+    except ConflictError:
+        return enterprise_page(enterprise_id, 409, conflict=STALE)
+    return finish(done, "page_enterprises.show", enterprise_id=enterprise_id)
+
+
+@bp.post("/enterprises/<enterprise_id>/designations/<award_id>/review")
+@roles_required(*LEADERS)
+def review(enterprise_id: str, award_id: str) -> Any:
+    """Record a re-review: passed extends the validity, failed ends the award."""
+    outcome = request.form.get("passed")
+
+    def command() -> None:
+        if outcome not in ("true", "false"):
+            raise RuleViolationError("请选择复核结论", "passed")
+        runtime().app.review_designation(
+            current_actor(),
+            enterprise_id,
+            award_id,
+            parse_date(text("reviewed_on"), "reviewed_on"),
+            outcome == "true",
+            expires_on=parse_date(text("expires_on"), "expires_on", required=False),
+            document_no=text("document_no"),
+            reason=text("reason"),
+            expected_version=expected_version(),
+        )
+
+    return _act(enterprise_id, f"review-{award_id}", command, N_("复核结果已记录"))
+
+
+@bp.post("/enterprises/<enterprise_id>/designations/<award_id>/revoke")
+@roles_required(*LEADERS)
+def revoke(enterprise_id: str, award_id: str) -> Any:
+    """Revoke an award from a date, with a reason."""
+
+    def command() -> None:
+        runtime().app.revoke_designation(
+            current_actor(),
+            enterprise_id,
+            award_id,
+            parse_date(text("date"), "date"),
+            text("reason"),
+            expected_version=expected_version(),
+        )
+
+    return _act(enterprise_id, f"revoke-{award_id}", command, N_("称号已撤销"))
+
+
+@bp.post("/enterprises/<enterprise_id>/candidates")
+@roles_required(*CHANGERS)
+def add_candidate(enterprise_id: str) -> Any:
+    """List the enterprise in the cultivation pool for a designation and year."""
+
+    def command() -> None:
+        year = parse_int(text("year"), "year")
+        if year is None:
+            raise RuleViolationError("请填写目标年度", "year")
+        runtime().app.list_candidate(
+            current_actor(),
+            enterprise_id,
+            text("designation"),
+            year,
+            officer=text("officer") or None,
+            note=text("note"),
+            expected_version=expected_version(),
+        )
+
+    return _act(enterprise_id, "candidate", command, N_("已纳入培育库"))
+
+
+@bp.post("/enterprises/<enterprise_id>/candidates/<candidacy_id>/withdraw")
+@roles_required(*CHANGERS)
+def withdraw_candidate(enterprise_id: str, candidacy_id: str) -> Any:
+    """Take a candidacy out of the pool, with a reason."""
+
+    def command() -> None:
+        runtime().app.withdraw_candidacy(
+            current_actor(),
+            enterprise_id,
+            candidacy_id,
+            text("reason"),
+            expected_version=expected_version(),
+        )
+
+    return _act(enterprise_id, f"withdraw-{candidacy_id}", command, N_("已移出培育库"))
+
+
+@bp.get("/enterprises/<enterprise_id>/history")
+def show_history(enterprise_id: str) -> Any:
+    """Every recorded change of the enterprise, oldest first."""
+    enterprise = runtime().app.get_enterprise(enterprise_id)
+    items = history(runtime().app, parse_id(enterprise["id"], "企业"))
+    return render_template("enterprise_history.html", e=enterprise, items=items)
