@@ -225,3 +225,34 @@ def test_import_enterprises_dry_run_then_real_and_a_bad_row(
     assert r.status_code == 422 and "file" in r.json["errors"]
     r = post({"file": (io.BytesIO("名称\n甲\n".encode()), "a.csv")})
     assert r.status_code == 422 and "file" in r.json["errors"]
+
+
+def test_review_pass_and_fail_and_revoke_roles(client, tokens, api_runtime):
+    leader = tokens["leader1"]
+    eid = enterprise(client, leader, 1)["id"]
+    award(client, leader, eid, designation="srdi", certified_on=days_ago(1000))
+    url = f"{API}/enterprises/{eid}/designations/1"
+    body = {"reviewed_on": days_ago(1), "passed": True}
+    assert (
+        client.post(f"{url}/review", json=body, headers=tokens["officer1"]).status_code
+        == 403
+    )
+    r = client.post(f"{url}/review", json=body, headers=leader)
+    assert r.status_code == 200, r.json
+    renewed = r.json["designations"][0]["expires_on"]
+    assert renewed > days_ago(0)
+    r = client.post(f"{url}/review", json={**body, "passed": "maybe"}, headers=leader)
+    assert r.status_code == 422 and "passed" in r.json["errors"]
+    r = client.post(
+        f"{url}/review",
+        json={"reviewed_on": days_ago(0), "passed": False, "reason": "不达标"},
+        headers=leader,
+    )
+    assert r.status_code == 200 and r.json["tier"] is None
+    revoke = {"date": days_ago(0), "reason": "x"}
+    r = client.post(f"{url}/revoke", json=revoke, headers=tokens["viewer1"])
+    assert r.status_code == 403
+    assert events_of(api_runtime, eid)[-2:] == [
+        "DesignationReviewed",
+        "DesignationReviewed",
+    ]
