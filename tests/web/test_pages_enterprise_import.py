@@ -115,3 +115,24 @@ def test_only_leaders_and_admins_import(client):
         response = upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
         assert response.status_code == 403
         client.post("/logout")
+
+
+def test_oversized_uploads_are_refused_and_abandoned_ones_swept(
+    client, page_runtime, monkeypatch
+):
+    import os
+
+    from web.pages import enterprise_import
+
+    login(client, "leader")
+    response = upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
+    assert response.status_code == 200
+    [kept] = uploads(page_runtime)
+    old = kept.stat().st_mtime - 2 * enterprise_import.ABANDONED_SECONDS
+    os.utime(kept, (old, old))
+    client.post("/logout")
+    login(client, "admin")  # another session uploads: the stale file is swept
+    monkeypatch.setattr(enterprise_import, "MAX_UPLOAD_BYTES", 10)
+    response = upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
+    assert response.status_code == 413 and "文件过大" in page_text(response)
+    assert uploads(page_runtime) == []

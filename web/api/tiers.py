@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 
 from domain.errors import RuleViolationError
@@ -35,6 +36,7 @@ from web.api.schemas.tiers import (
 
 blp = ApiBlueprint("tiers", __name__, description="梯度培育 Cultivation")
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def report(year: int, as_of: Any = None) -> dict[str, Any]:
@@ -133,6 +135,8 @@ class EnterpriseImport(MethodView):
     @blp.response(200, ImportResultSchema)
     def post(self, args: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         """导入企业称号名单 Upload .xlsx/.csv; any bad row: 422 and nothing written."""
+        if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+            raise RuleViolationError("文件过大（不超过 20 MB）", "file")
         upload = files["file"]
         suffix = Path(upload.filename or "").suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ register_page_errors(bp)
 SESSION_KEY = "enterprise_import"
 SUFFIXES = (".xlsx", ".csv")
 PREVIEW_ROWS = 50
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Uploads never confirmed (a closed tab, an expired session) are swept after this.
+ABANDONED_SECONDS = 24 * 3600
 COUNT_KEYS = ("rows", "enterprises_created", "designations_awarded", "unchanged")
 TEMPLATE_FIELDS = (
     "name",
@@ -62,6 +66,14 @@ def upload_dir() -> Path:
     folder = Path(runtime().settings.data_dir) / "uploads" / "enterprise-import"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _sweep(folder: Path) -> None:
+    """Delete uploads left unconfirmed for more than ABANDONED_SECONDS."""
+    cutoff = time.time() - ABANDONED_SECONDS
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def _pending() -> Path | None:
@@ -130,6 +142,9 @@ def template() -> Any:
 def upload() -> Any:
     """Keep the file server-side and show what importing it would do."""
     _discard()
+    _sweep(upload_dir())
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
+        return _page(413, message=N_("文件过大（不超过 20 MB）"))
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         return _page(422, message=N_("请选择要上传的文件"))
