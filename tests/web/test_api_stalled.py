@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import pytest
+
 from domain.stall import POLICY_ID, iso_week
 from domain.stall_scan import scan_id
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
@@ -324,3 +326,49 @@ def test_policy_read_and_change(client, tokens, api_runtime):
     assert r.json["policy_version"] == 2
     r = client.get(f"{API}/projects/{project['id']}", headers=tokens["viewer1"])
     assert r.json["stall"]["policy_version"] == 2 and r.json["stall"]["threshold"] == 60
+
+
+# Who may answer officer1's alert in zone mudu: the owner, the mudu-scoped
+# officer, leaders and admins; only leaders and admins escalate and scan.
+LEADERS = {"admin1", "leader1"}
+ANSWERERS = LEADERS | {"officer1", "zoneofficer"}
+ROLES = ["admin1", "leader1", "officer1", "officer2", "zoneofficer", "luzhiofficer"]
+
+
+@pytest.mark.parametrize("name", [*ROLES, "viewer1", "auditor1"])
+def test_role_matrix(client, tokens, api_runtime, name):
+    project = _stalled_project(client, tokens, 100)
+    pid = project["id"]
+    r = _scan(client, tokens[name])
+    assert r.status_code == (201 if name in LEADERS else 403)
+    if name not in LEADERS:
+        assert _scan(client, tokens["leader1"]).status_code == 201
+    answer = {
+        "cause": "原因",
+        "plan": "措施",
+        "checkpoint": days_ago(-7),
+        "expected_version": 2,
+    }
+    r = client.post(
+        f"{API}/projects/{pid}/stall/answer", json=answer, headers=tokens[name]
+    )
+    assert r.status_code == (200 if name in ANSWERERS else 403)
+    version = 3 if name in ANSWERERS else 2
+    r = client.post(
+        f"{API}/projects/{pid}/stall/escalate",
+        json={"reason": "督办", "expected_version": version},
+        headers=tokens[name],
+    )
+    assert r.status_code == (200 if name in LEADERS else 403)
+    expected = ["Registered", "StallFlagged"]
+    expected += ["StallAnswered"] if name in ANSWERERS else []
+    expected += ["StallEscalated"] if name in LEADERS else []
+    assert events_of(api_runtime, pid) == expected
+    r = client.put(
+        f"{API}/stalled/policy",
+        json={"overdue_days": 20, "expected_version": 1},
+        headers=tokens[name],
+    )
+    assert r.status_code == (200 if name == "admin1" else 403)
+    for path in ("/stalled", "/stalled/alerts", "/stalled/policy", "/stalled/scans"):
+        assert client.get(f"{API}{path}", headers=tokens[name]).status_code == 200
