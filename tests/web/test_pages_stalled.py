@@ -224,7 +224,11 @@ def test_outbox_lists_digests_read_only_and_escaped(client, page_runtime, stalle
     page_runtime.app.add_user(
         system, "leader_mail", "leader", None, "某领导", "leader@example.test"
     )
-    page_runtime.sync()
+    register(
+        page_runtime,
+        "【示例】<b>粗体</b>项目",
+        stage_date=today() - timedelta(days=120),
+    )
     login(client, "leader")
     r = client.post("/stalled/scan", data={}, follow_redirects=True)
     assert r.status_code == 200
@@ -234,9 +238,20 @@ def test_outbox_lists_digests_read_only_and_escaped(client, page_runtime, stalle
     assert row["subject"] in html
     html = page_text(client.get(f"/stalled/outbox/{row['id']}"))
     assert "【示例】红色预警项目" in html and ".xlsx" in html
+    assert "<b>粗体</b>" not in html and "&lt;b&gt;粗体&lt;/b&gt;" in html
     assert client.get("/stalled/outbox/nope").status_code == 404
     assert client.post(f"/stalled/outbox/{row['id']}").status_code == 405
     client.post("/logout")
     login(client, "officer")
     assert client.get("/stalled/outbox").status_code == 403
     assert client.get(f"/stalled/outbox/{row['id']}").status_code == 403
+
+
+def test_stalled_pages_in_english(client, page_runtime, stalled):
+    scan(page_runtime)
+    login(client, "leader")
+    html = page_text(client.get("/stalled?lang=en"))
+    assert "Run the stall scan" in html and "Awaiting answer" in html
+    assert "Too long in stage" in html
+    html = page_text(client.get(f"/projects/{stalled['red']['id']}?lang=en"))
+    assert "Answer the stall alert" in html and "flag → answer" in html
