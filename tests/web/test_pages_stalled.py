@@ -98,6 +98,7 @@ def test_answer_and_escalate_on_the_project_page(client, page_runtime, stalled):
     url = f"/projects/{pid}"
     login(client, "officer")
     assert "回复停滞预警" not in page_text(client.get(url))  # not flagged yet
+    assert "/stalled?officer=officer" in page_text(client.get("/stalled"))
     scan(page_runtime)
     html = page_text(client.get(url))
     assert "回复停滞预警" in html and "确认督办" not in html
