@@ -22,6 +22,8 @@ RESOURCES = (
     "web.api.enterprises",
     "web.api.reference",
     "web.api.users",
+    "web.api.imports",
+    "web.api.audit",
 )
 PUBLIC_PATHS = ("/healthz",)
 

@@ -16,12 +16,15 @@ def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
         admin,
+        audit,
         auth,
         dashboard,
         enterprises,
+        imports,
         pool,
         project,
         project_forms,
+        reports,
     )
 
     init_security(app)
@@ -35,6 +38,9 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(project.bp)
     app.register_blueprint(enterprises.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(imports.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(reports.bp)
 
 
 def wan(value: object) -> str:
