@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from typing import Any
 
@@ -260,7 +261,9 @@ def test_upload_token_is_bound_to_the_session(
     # Another session of another leader-role user cannot use it.
     other = app.test_client()
     login(other, "admin")
-    assert other.get(f"/imports/ledger/{token}").status_code == 404
+    refused = other.get(f"/imports/ledger/{token}")
+    assert refused.status_code == 404
+    assert "已过期或不属于当前登录" in page_text(refused)
     assert other.post(f"/imports/ledger/{token}/confirm").status_code == 404
     # The bytes are on disk under the data dir, not in the cookie.
     files = list((page_runtime.settings.data_dir / "uploads").iterdir())
@@ -308,3 +311,17 @@ def test_every_import_form_needs_csrf(csrf_app: Flask) -> None:
         f"/imports/ledger/{token}/confirm", data={"sha256": sha_of(preview)}
     )
     assert no_csrf.status_code == 400
+
+
+def test_expired_upload_is_refused_and_purged(
+    leader_client: FlaskClient, page_runtime: Runtime
+) -> None:
+    token = token_of(upload(leader_client, ledger(GOOD)))
+    folder = page_runtime.settings.data_dir / "uploads"
+    meta = folder / f"{token}.json"
+    record = json.loads(meta.read_text("utf-8"))
+    meta.write_text(json.dumps({**record, "expires": 0}), "utf-8")
+    assert leader_client.get(f"/imports/ledger/{token}").status_code == 404
+    # The next upload purges it.
+    upload(leader_client, ledger(GOOD))
+    assert not (folder / f"{token}.bin").exists()

@@ -13,7 +13,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    abort,
     redirect,
     render_template,
     request,
@@ -24,9 +23,9 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.users import Role
+from gxtrack.errors import NotFoundError
 from gxtrack.ledger.headers import FIELDS, MappingStore
 from gxtrack.ledger.service import (
-    ACTION_LABELS,
     LedgerRejectedError,
     import_ledger,
     preview_ledger,
@@ -45,6 +44,13 @@ EXTENSIONS = (".xlsx", ".csv")
 TOO_LARGE = N_("文件过大：台账文件不能超过 10 MB")
 EXPIRED = N_("上传的文件已过期或不属于当前登录，请重新上传")
 leaders = roles_required(Role.LEADER, Role.ADMIN)
+ACTION_LABELS = {
+    "create": N_("新建"),
+    "update": N_("更新"),
+    "unchanged": N_("已存在，无变化"),
+    "invalid": N_("有错误"),
+    "skipped": N_("跳过"),
+}
 
 
 def uploads() -> UploadStore:
@@ -66,13 +72,13 @@ def _remember(token: str) -> None:
 def _upload(token: str, with_bytes: bool = True) -> tuple[Upload, bytes]:
     """The caller's upload for `token`, or a 404 page when it is not theirs."""
     if token not in session.get(SESSION_KEY, []):
-        abort(404)
+        raise NotFoundError(_(EXPIRED))
     try:
         if with_bytes:
             return uploads().get(token, current_actor().name)
         return uploads().record(token, current_actor().name), b""
     except UploadMissingError:
-        abort(404)
+        raise NotFoundError(_(EXPIRED)) from None
 
 
 def _index(error: str = "", status: int = 200) -> Any:
