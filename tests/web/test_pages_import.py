@@ -325,3 +325,12 @@ def test_expired_upload_is_refused_and_purged(
     # The next upload purges it.
     upload(leader_client, ledger(GOOD))
     assert not (folder / f"{token}.bin").exists()
+
+
+def test_import_and_audit_pages_in_english(leader_client: FlaskClient) -> None:
+    page = page_text(leader_client.get("/imports/ledger?lang=en"))
+    assert "Import the project ledger" in page
+    assert "Download the ledger template (.xlsx)" in page
+    report = page_text(leader_client.get("/reports/monthly?lang=en"))
+    assert "Count as reported" in report and "Count corrected" in report
+    assert "the hash chain is intact" in page_text(leader_client.get("/audit?lang=en"))

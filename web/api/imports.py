@@ -59,7 +59,9 @@ class LedgerImport(MethodView):
     """Preview or import a ledger file."""
 
     @blp.arguments(ImportArgsSchema, location="query")
-    @blp.arguments(ImportFormSchema, location="form")
+    @blp.arguments(
+        ImportFormSchema, location="form", content_type="multipart/form-data"
+    )
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(201, schema=ImportResultSchema, description="导入完成 Imported")
     def post(self, args: dict[str, Any], form: dict[str, Any]) -> Any:
