@@ -235,3 +235,33 @@ def test_monthly_xlsx_neutralises_formula_text() -> None:
     ]
     assert {"'=1+1", "'@SUM(A1)", "'+cmd", "'-2", "'=r"} <= set(texts)
     assert not any(t.startswith(("=", "+", "-", "@")) for t in texts)
+
+
+def test_every_spreadsheet_the_pages_write_neutralises_formulas(
+    client: FlaskClient, page_runtime: Runtime
+) -> None:
+    project = register(page_runtime, name="@SUM(A1)【示例】", investor="-1+2 有限公司")
+    leader = page_runtime.app.actor_for("leader")
+    page_runtime.app.report_progress(leader, project["id"], today(), "+cmd|' /C calc'")
+    page_runtime.sync()
+    login(client, "auditor")
+    texts: list[str] = []
+    for url in (
+        "/projects/export.xlsx",
+        f"/projects/{project['id']}/history.xlsx",
+        f"/reports/monthly.xlsx?month={today():%Y-%m}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        book = openpyxl.load_workbook(io.BytesIO(response.data))
+        texts += [
+            v
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if isinstance(v, str)
+        ]
+    csv_text = client.get("/projects/export.csv").get_data(as_text=True)
+    texts += [cell for line in csv_text.splitlines() for cell in line.split(",")]
+    assert "'@SUM(A1)【示例】" in texts and "'+cmd|' /C calc'" in texts
+    assert not [t for t in texts if t.lstrip("\ufeff").startswith(("=", "+", "-", "@"))]
