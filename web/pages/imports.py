@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from domain.users import Role
 from gxtrack.errors import NotFoundError
 from gxtrack.ledger.headers import FIELDS, MappingStore
+from gxtrack.ledger.reading import read_table
 from gxtrack.ledger.service import (
     LedgerRejectedError,
     import_ledger,
@@ -130,17 +131,17 @@ def upload() -> Any:
     """Check the file can be read, keep it, and show its preview."""
     try:
         data, name = read_upload()
-        preview_ledger(runtime(), data, name, current_actor())
-    except ValueError as error:
+        read_table(data, name)  # unreadable files are refused before being kept
+    except ValueError as error:  # LedgerFileError included
         return _index(str(error), 422)
-    except LedgerRejectedError as error:
-        return _index(error.message, 422)
     kept = uploads().put(data, name, current_actor().name)
     _remember(kept.token)
     return redirect(url_for("page_imports.preview", token=kept.token))
 
 
-def render_preview(upload: Upload, data: bytes, status: int = 200, error: str = ""):
+def render_preview(
+    upload: Upload, data: bytes, status: int = 200, error: str = ""
+) -> Any:
     """The preview page for a kept upload (recomputed from its bytes)."""
     try:
         preview = preview_ledger(
