@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
 import time
@@ -98,6 +99,20 @@ class UploadStore:
             raise UploadMissingError(token)
         return upload, data
 
+    def claim(self, token: str) -> bool:
+        """Take the upload's import lock; False when an import of it is running
+        (a double-clicked confirm must not import the file twice)."""
+        lock = self._paths(token)[0].with_suffix(".lock")
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    def release(self, token: str) -> None:
+        """Give the import lock back."""
+        self._paths(token)[0].with_suffix(".lock").unlink(missing_ok=True)
+
     def drop_bytes(self, token: str) -> None:
         """Forget the bytes (after the import); the record stays for the result."""
         self._paths(token)[0].unlink(missing_ok=True)
@@ -114,4 +129,5 @@ class UploadStore:
                 expired = True
             if expired:
                 meta.with_suffix(".bin").unlink(missing_ok=True)
+                meta.with_suffix(".lock").unlink(missing_ok=True)
                 meta.unlink(missing_ok=True)

@@ -334,3 +334,26 @@ def test_import_and_audit_pages_in_english(leader_client: FlaskClient) -> None:
     report = page_text(leader_client.get("/reports/monthly?lang=en"))
     assert "Count as reported" in report and "Count corrected" in report
     assert "the hash chain is intact" in page_text(leader_client.get("/audit?lang=en"))
+
+
+def test_a_second_confirm_while_importing_is_refused(
+    leader_client: FlaskClient, page_runtime: Runtime
+) -> None:
+    from web.uploads import UploadStore
+
+    token = token_of(upload(leader_client, ledger(GOOD)))
+    page = page_text(leader_client.get(f"/imports/ledger/{token}"))
+    store = UploadStore(page_runtime.settings.data_dir / "uploads")
+    assert store.claim(token)  # as if a first confirm were still running
+    before = event_count(page_runtime)
+    response = leader_client.post(
+        f"/imports/ledger/{token}/confirm", data={"sha256": sha_of(page)}
+    )
+    assert response.status_code == 409
+    assert "正在导入" in page_text(response)
+    assert event_count(page_runtime) == before
+    store.release(token)
+    done = leader_client.post(
+        f"/imports/ledger/{token}/confirm", data={"sha256": sha_of(page)}
+    )
+    assert done.status_code == 302

@@ -198,6 +198,9 @@ def confirm(token: str) -> Any:
     upload, data = _upload(token)
     if request.form.get("sha256") != upload.sha256:
         return render_preview(upload, data, 409, _("文件与预览时不一致，请重新预览"))
+    store = uploads()
+    if not store.claim(token):
+        return render_preview(upload, data, 409, _("此文件正在导入，请勿重复提交"))
     try:
         result = import_ledger(
             runtime(),
@@ -209,7 +212,11 @@ def confirm(token: str) -> Any:
             save_mapping=upload.save_mapping,
         )
     except LedgerRejectedError as error:
+        store.release(token)
         return render_preview(upload, data, 422, error.message)
+    except BaseException:
+        store.release(token)
+        raise
     summary = result.to_dict()
     upload.result = {
         "counts": summary["counts"],
@@ -218,8 +225,9 @@ def confirm(token: str) -> Any:
         "rows": [r for r in summary["rows"] if r["action"] != "skipped"],
         "sha256": upload.sha256,
     }
-    uploads().save(upload)
-    uploads().drop_bytes(token)
+    store.save(upload)
+    store.drop_bytes(token)
+    store.release(token)
     return redirect(url_for("page_imports.result", token=token))
 
 
