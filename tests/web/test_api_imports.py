@@ -135,6 +135,8 @@ def test_huge_upload_is_a_413(
     response = post(client, tokens["leader1"], b"0" * (MAX_BYTES + 100 * 1024), "a.csv")
     assert response.status_code == 413
     assert response.json["code"] == 413
+    far = post(client, tokens["leader1"], b"0" * (MAX_BYTES + 3 * 1024 * 1024), "a.csv")
+    assert far.status_code == 413 and far.json["code"] == 413
     assert event_count(api_runtime) == before
 
 

@@ -233,6 +233,10 @@ def test_huge_upload_is_a_413_with_the_limit(
     response = upload(leader_client, b"0" * (MAX_BYTES + 100 * 1024), "big.csv")
     assert response.status_code == 413
     assert "10 MB" in page_text(response)
+    # Far over the limit: refused by the app-wide cap, with the same page.
+    response = upload(leader_client, b"0" * (MAX_BYTES + 3 * 1024 * 1024), "big.csv")
+    assert response.status_code == 413
+    assert "10 MB" in page_text(response)
     assert event_count(page_runtime) == before
 
 

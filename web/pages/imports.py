@@ -59,6 +59,14 @@ def uploads() -> UploadStore:
     return UploadStore(runtime().settings.data_dir / "uploads")
 
 
+@bp.record_once
+def limit_request_size(state: Any) -> None:
+    """No request body may exceed the upload limit by much (so a huge or chunked
+    upload is refused while it streams in, before CSRF or the form parser
+    spool it); the views then check the file itself against MAX_BYTES."""
+    state.app.config.setdefault("MAX_CONTENT_LENGTH", MAX_BYTES + 1024 * 1024)
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error: RequestEntityTooLarge) -> Any:
     """A file over the limit: 413 with the limit spelled out."""
