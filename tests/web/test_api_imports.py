@@ -17,7 +17,7 @@ from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     client_fixture,
     tokens_fixture,
 )
-from tests.web.test_pages_import import BAD_INDUSTRY, GOOD, event_count, ledger
+from tests.web.import_sheets import BAD_INDUSTRY, GOOD, event_count, ledger
 from web.uploads import MAX_BYTES
 
 URL = f"{API}/imports/ledger"

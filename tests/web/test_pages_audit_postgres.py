@@ -11,8 +11,8 @@ import pytest
 from gxtrack.permissions import Actor
 from gxtrack.runtime import Runtime
 from tests.conftest import pg_settings
+from tests.web.import_sheets import GOOD, ledger
 from tests.web.pages_fixtures import PASSWORD, login, page_text
-from tests.web.test_pages_import import GOOD, ledger
 from web.app import create_app
 
 pytestmark = pytest.mark.postgres
