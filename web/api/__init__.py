@@ -23,6 +23,8 @@ RESOURCES = (
     "web.api.reference",
     "web.api.users",
     "web.api.stalled",
+    "web.api.imports",
+    "web.api.audit",
 )
 PUBLIC_PATHS = ("/healthz",)
 

@@ -17,12 +17,15 @@ def init_pages(app: Flask) -> None:
     from web.pages import (
         admin,
         admin_policy,
+        audit,
         auth,
         dashboard,
         enterprises,
+        imports,
         pool,
         project,
         project_forms,
+        reports,
         stalled,
     )
 
@@ -39,6 +42,9 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(stalled.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(imports.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(reports.bp)
 
 
 def wan(value: object) -> str:

@@ -230,6 +230,7 @@ class HistoryItemSchema(Schema):
     reason = fields.String(allow_none=True)
     effective_date = fields.String(allow_none=True)
     data = fields.Dict()
+    changes = fields.List(fields.Dict())
 
 
 class HistorySchema(Schema):
