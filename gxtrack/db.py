@@ -108,6 +108,10 @@ class SQLiteDatabase(Database):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Shared-cache memory databases lock per table and report a conflict at
+        # once (SQLITE_LOCKED) instead of waiting like a file does, so their
+        # transactions take turns within the process.
+        self._turns = threading.RLock() if path is None else None
         # An in-memory database lives as long as one connection to it is open.
         self._keeper = self._connect()
 
@@ -144,6 +148,15 @@ class SQLiteDatabase(Database):
         if conn.in_transaction:  # nested use joins the open transaction
             yield Cursor(self, conn.cursor())
             return
+        if self._turns is None:
+            with self._run(conn, write) as cur:
+                yield cur
+            return
+        with self._turns, self._run(conn, write) as cur:
+            yield cur
+
+    @contextmanager
+    def _run(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield Cursor(self, conn.cursor())
