@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
+# psycopg_pool retries a lost connection with exponential backoff for this long,
+# then gives the slot up; the next request opens a fresh one at once. Kept short
+# so a pool recovers within seconds of PostgreSQL coming back, not minutes.
+RECONNECT_SECONDS = 5.0
 
 
 class Database:
@@ -173,8 +177,12 @@ class PostgresDatabase(Database):
             min_size=1,
             max_size=max_size,
             open=True,
-            timeout=10,
+            # A request waits this long for a connection, then answers 503; a
+            # connection broken by a server restart fails the check on checkout
+            # and is replaced, so the pool heals without a process restart.
+            timeout=5,
             check=ConnectionPool.check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
         )
 
     def sql(self, text: str) -> str:

@@ -1,0 +1,55 @@
+"""Fixtures for the fault tests: a private PostgreSQL cluster, gunicorn, a token.
+
+Locally a missing piece skips with its reason; under CI=true it fails, so the
+suite cannot pass in CI without really running.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gxtrack.permissions import Actor
+from gxtrack.runtime import Runtime
+from gxtrack.settings import Settings
+from tests.conftest import IN_CI
+from tests.reliability.cluster import PrivateCluster, unavailable_reason
+from tests.reliability.server import Gunicorn, server_env
+
+
+@pytest.fixture
+def private_cluster() -> Iterator[PrivateCluster]:
+    """A PostgreSQL cluster of this test's own, which it may stop and start."""
+    reason = unavailable_reason()
+    if reason:
+        message = f"cannot start a private PostgreSQL cluster: {reason}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = PrivateCluster().init()
+    yield cluster
+    cluster.destroy()
+
+
+def seed_admin(settings: Settings) -> str:
+    """Create the schema, an admin user and its API token; returns the token."""
+    runtime = Runtime.open(settings)
+    try:
+        runtime.app.add_user(Actor.system(), "admin1", "admin")
+        runtime.sync()
+        return runtime.accounts.issue_token("admin1")
+    finally:
+        runtime.close()
+
+
+def start_gunicorn(url: str, tmp_path: Path, workers: int = 2) -> Gunicorn:
+    """gunicorn serving gxtrack on `url`, ready to answer."""
+    server = Gunicorn(server_env(url, tmp_path / "var"), tmp_path / "gunicorn.log")
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server
