@@ -58,9 +58,10 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": "5",
             # eventsourcing retries a failed statement 10 times (0.2 s apart),
             # each waiting up to this for a connection: keep outages short-lived
-            # for callers; pre-ping drops connections a server restart broke.
+            # for callers. No pre-ping (a round trip per checkout): a connection
+            # a server restart broke fails once, is discarded, and the retry
+            # takes another.
             "POSTGRES_CONNECT_TIMEOUT": "2",
-            "POSTGRES_PRE_PING": "y",
             "POSTGRES_LOCK_TIMEOUT": "5",
         }
         schema = schema or params.get("schema")
