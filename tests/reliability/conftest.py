@@ -44,9 +44,10 @@ def seed_admin(settings: Settings) -> str:
         runtime.close()
 
 
-def start_gunicorn(url: str, tmp_path: Path, workers: int = 2) -> Gunicorn:
+def start_gunicorn(url: str, tmp_path: Path, workers: int = 2, *extra: str) -> Gunicorn:
     """gunicorn serving gxtrack on `url`, ready to answer."""
-    server = Gunicorn(server_env(url, tmp_path / "var"), tmp_path / "gunicorn.log")
+    env = server_env(url, tmp_path / "var")
+    server = Gunicorn(env, tmp_path / "gunicorn.log", workers, *extra)
     try:
         server.wait_ready()
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -34,32 +36,41 @@ class Response:
 class Gunicorn:
     """A gunicorn master with N workers on 127.0.0.1:<free port>."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, workers: int = 2, *extra: str
+    ) -> None:
         self.port = free_port()
         self.log = log
         self._out = log.open("wb")
         command = [
             sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-            "--access-logformat", ACCESS_FORMAT, "web:create_app()",
+            "--access-logformat", ACCESS_FORMAT, *extra, "web:create_app()",
         ]  # fmt: skip
+        self.workers = workers
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
-        """Return once /healthz answers 200 (workers booted)."""
+        """Return once every worker has answered /healthz with 200."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                if self.request("GET", "/healthz", timeout=5).status == 200:
-                    return
-            except OSError:
-                pass
+            # Concurrent probes, so a busy (or still booting) worker is not
+            # skipped: the server is ready when each worker answered one.
+            with ThreadPoolExecutor(2 * self.workers) as pool:
+                list(pool.map(self._probe, range(2 * self.workers)))
+            ready = {p for p, status, _, path in self.access() if status == 200}
+            if len(ready) >= self.workers:
+                return
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn not ready:\n{self.log.read_text()[-3000:]}")
+
+    def _probe(self, _: int) -> None:
+        with contextlib.suppress(OSError):
+            self.request("GET", "/healthz", timeout=5)
 
     def request(
         self,

@@ -27,7 +27,11 @@ CLIENTS = 4
 def test_same_expected_version_one_wins(pg_schema, tmp_path):
     settings = pg_settings(pg_schema, tmp_path / "seed")
     token = seed_admin(settings)
-    server = start_gunicorn(f"{_conninfo()}?schema={pg_schema}", tmp_path)
+    # Sync workers take one request each at a time, so every round's requests
+    # really are served by both processes at once (a gthread worker alone
+    # might accept them all and the race would stay inside one process).
+    url = f"{_conninfo()}?schema={pg_schema}"
+    server = start_gunicorn(url, tmp_path, 2, "--worker-class", "sync")
     accepted: list[str] = []
     try:
         created = server.request("POST", f"{API}/projects", project_body(), token)
