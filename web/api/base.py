@@ -14,12 +14,14 @@ from typing import Any, TypeVar
 
 import flask
 import flask_smorest
+from marshmallow import Schema, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from gxtrack.permissions import Actor
 from gxtrack.runtime import Runtime
 from web.api.auth import current_actor, runtime
+from web.api.schemas.fields import Money
 
 T = TypeVar("T")
 
@@ -61,3 +63,39 @@ def run(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     result = command(actor(), *args, **kwargs)
     runtime().sync()
     return result
+
+
+def plain_dump(schema: type[Schema] | Schema, data: Any) -> Any:
+    """`schema().dump(data)` for data that is already JSON-ready (SQL rows).
+
+    marshmallow's dump costs ~12 ms for a page of 50 projects, most of a list
+    request's CPU under load; this keeps only the declared fields, as dump
+    does, without re-serializing values. tests/web/test_plain_dump.py checks it
+    gives what dump gives.
+    """
+    if data is None:
+        return None
+    instance = schema() if isinstance(schema, type) else schema
+    out = {}
+    for name, field in instance.dump_fields.items():
+        key = field.data_key or name
+        if name not in data:
+            continue
+        out[key] = _plain_value(field, data[name])
+    return out
+
+
+def _plain_value(field: fields.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, fields.Nested):
+        if field.many:
+            return [plain_dump(field.schema, v) for v in value]
+        return plain_dump(field.schema, value)
+    if isinstance(field, fields.List):
+        return [_plain_value(field.inner, v) for v in value]
+    if isinstance(field, fields.Dict):
+        return dict(value)
+    if isinstance(field, Money):
+        return str(value)
+    return value
