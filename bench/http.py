@@ -5,13 +5,16 @@ holding the "district × 10" pool (100,000 projects, seeded, made once with
 batched saves and kept in the schema; bench/out/ remembers it), then drives it
 with wrk over loopback for a bounded time per endpoint:
 
-- baseline `GET /healthz` (the app and one database round trip, no auth),
+- baseline `GET /healthz` (the app and three small queries, no auth),
 - `GET /api/v1/projects` filtered by stage+industry+zone, sorted, page of 50,
 - `GET /api/v1/projects` unfiltered (counts all 100k), page of 50,
 - `GET /api/v1/projects/<id>` (the project page's data: the aggregate).
 
     .venv/bin/python bench/http.py [--projects 100000] [--clients 50]
-        [--seconds 15] [--workers 4] [--database-url postgresql://…]
+        [--seconds 10] [--rounds 3] [--workers CORES] [--database-url URL]
+
+The database URL defaults to the test server (127.0.0.1:5432/test); the data
+set lives in schema bench_http_<n>_<seed> (drop it to reclaim the space).
 
 Needs wrk (apt-get install wrk). Prints `name: value` lines last.
 """
@@ -36,6 +39,7 @@ import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -232,7 +236,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="interleaved rounds; medians reported"
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
@@ -256,19 +263,35 @@ def main() -> None:
         "list_all": "/api/v1/projects?sort=-updated&page_size=50",
         "project": f"/api/v1/projects/{data['sample_id']}",
     }
-    results = {}
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
     try:
-        for name, path in targets.items():
+        for path in targets.values():
             wrk(port, path, data["token"], args.clients, 2)  # warm-up
-            results[name] = wrk(port, path, data["token"], args.clients, args.seconds)
-            print(f"# {name}: {json.dumps(results[name])}", file=sys.stderr)
+        # The machine is shared: rounds interleave the endpoints so that noise
+        # hits the baseline and the endpoints alike; medians are reported.
+        for n in range(args.rounds):
+            for name, path in targets.items():
+                run = wrk(port, path, data["token"], args.clients, args.seconds)
+                runs[name].append(run)
+                print(f"# round {n + 1} {name}: {json.dumps(run)}", file=sys.stderr)
     finally:
         process.terminate()
         process.wait(30)
+    results = {
+        name: {
+            key: statistics.median(r[key] for r in rs)
+            if key != "errors"
+            # errors are summed over the rounds, never hidden by a median
+            else sum(r[key] for r in rs)
+            for key in rs[0]
+        }
+        for name, rs in runs.items()
+    }
     base = results["healthz"]
     print(f"projects: {data['projects']}")
     print(f"events: {data['events']}")
     print(f"clients: {args.clients}")
+    print(f"rounds: {args.rounds}x{args.seconds}s")
     print(f"web_workers: {args.workers}x{args.threads}")
     for name, r in results.items():
         print(f"{name}_p50_ms: {r['p50']:.1f}")
