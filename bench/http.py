@@ -292,6 +292,7 @@ def main() -> None:
     print(f"events: {data['events']}")
     print(f"clients: {args.clients}")
     print(f"rounds: {args.rounds}x{args.seconds}s")
+    print(f"machine_load_1m: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"web_workers: {args.workers}x{args.threads}")
     for name, r in results.items():
         print(f"{name}_p50_ms: {r['p50']:.1f}")
@@ -300,7 +301,9 @@ def main() -> None:
         print(f"{name}_rps: {r['rps']:.0f}")
         print(f"{name}_errors: {r['errors']}")
         if name != "healthz":
+            print(f"{name}_p50_vs_healthz: {r['p50'] / max(base['p50'], 0.001):.2f}")
             print(f"{name}_p95_vs_healthz: {r['p95'] / max(base['p95'], 0.001):.2f}")
+            print(f"{name}_rps_vs_healthz: {r['rps'] / max(base['rps'], 0.001):.2f}")
 
 
 if __name__ == "__main__":
