@@ -1,44 +1,45 @@
-"""The enterprise aggregate: identity by credit code, and its designations.
+"""The enterprise aggregate: identity by credit code, designations, candidacies.
 
 An enterprise's id is derived from its unified social credit code, so a second
 registration of the same code collides in the event store and is reported as a
 conflict. Designations are valid from their certificate date through their expiry
 date (three years by default) unless revoked; a passed re-review (复核) extends
-them, a failed one ends them. The tier on a date is the highest ladder
-designation valid that day.
+them, a failed one ends them the day before the review. The tier on a date is the
+highest ladder designation valid that day. A candidacy in the cultivation pool
+(培育库) is closed by the award of its designation, in the same event batch.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.clock import add_years
 from domain.clock import today as bureau_today
-from domain.designations import VALIDITY_YEARS, Designation
+from domain.cultivation import OPEN, PROMOTED, WITHDRAWN, open_candidacy, target_year
+from domain.cultivation import designation as _designation
+from domain.designations import Designation
 from domain.errors import RuleViolationError
 from domain.rules import business_date, optional_text, required_text
 from domain.uscc import normalize_uscc
+from domain.validity import (
+    ONE_DAY,
+    check_new_award,
+    check_revocation,
+    default_expiry,
+    has_lapsed,
+    review_outcome,
+    valid_on,
+)
+
+__all__ = ["Enterprise", "default_expiry", "enterprise_id"]
 
 
 def enterprise_id(uscc: str) -> UUID:
     """The aggregate id for a (normalized) credit code."""
     return uuid5(NAMESPACE_URL, f"gxtrack:enterprise:{uscc}")
-
-
-def default_expiry(certified_on: date) -> date:
-    """The last valid day of a designation certified on `certified_on`."""
-    return add_years(certified_on, VALIDITY_YEARS) - timedelta(days=1)
-
-
-def _designation(value: str) -> Designation:
-    try:
-        return Designation(value)
-    except ValueError:
-        raise RuleViolationError(f"未知称号: {value}", "designation") from None
 
 
 class Enterprise(Aggregate):
@@ -82,22 +83,21 @@ class Enterprise(Aggregate):
         self.industry = industry
         self.zone = zone
         self.designations: dict[str, dict[str, Any]] = {}
+        self.candidacies: dict[str, dict[str, Any]] = {}
 
     # -- queries -----------------------------------------------------------
 
-    def valid_on(self, award: dict[str, Any], day: date) -> bool:
+    @staticmethod
+    def valid_on(award: dict[str, Any], day: date) -> bool:
         """Whether one award is in force on `day`."""
-        revoked = award.get("revoked_on")
-        return award["certified_on"] <= day <= award["expires_on"] and (
-            revoked is None or day < revoked
-        )
+        return valid_on(award, day)
 
     def tier_on(self, day: date) -> Designation | None:
         """The highest ladder designation valid on `day`, if any."""
         held = [
             Designation(a["designation"])
             for a in self.designations.values()
-            if self.valid_on(a, day) and Designation(a["designation"]).rank
+            if valid_on(a, day) and Designation(a["designation"]).rank
         ]
         return max(held, key=lambda d: d.rank) if held else None
 
@@ -107,7 +107,17 @@ class Enterprise(Aggregate):
             raise RuleViolationError(f"未找到称号记录: {award_id}", "award_id")
         return self.designations[award_id]
 
-    # -- commands ----------------------------------------------------------
+    def find_award(self, designation: str, certified_on: date) -> str | None:
+        """The id of the award of `designation` certified on that day, if any."""
+        for award_id, award in self.designations.items():
+            if (award["designation"], award["certified_on"]) == (
+                designation,
+                certified_on,
+            ):
+                return award_id
+        return None
+
+    # -- designations ------------------------------------------------------
 
     def award(
         self,
@@ -120,24 +130,14 @@ class Enterprise(Aggregate):
         stars: int | None = None,
         today: date | None = None,
     ) -> str:
-        """Award a designation; returns the award's id."""
+        """Award a designation; returns the award's id.
+
+        An open candidacy for the same designation is closed as promoted.
+        """
         kind = _designation(designation)
         day = business_date(certified_on, today or bureau_today(), "certified_on")
         expiry = expires_on or default_expiry(day)
-        if expiry <= day:
-            raise RuleViolationError("有效期截止日必须晚于认定日期", "expires_on")
-        for award in self.designations.values():
-            if award["designation"] == kind.value and (
-                self.valid_on(award, day) or self.valid_on(award, expiry)
-            ):
-                raise RuleViolationError(
-                    f"{kind.label}仍在有效期内，请使用复核 (already held)",
-                    "designation",
-                )
-        if stars is not None and not (
-            kind is Designation.CLOUD_STAR and 1 <= stars <= 5
-        ):
-            raise RuleViolationError("只有星级上云企业有星级 (1–5)", "stars")
+        check_new_award(self.designations.values(), kind, day, expiry, stars)
         award_id = str(len(self.designations) + 1)
         self._award(
             award_id=award_id,
@@ -149,6 +149,16 @@ class Enterprise(Aggregate):
             stars=stars,
             actor=actor,
         )
+        candidacy = open_candidacy(self.candidacies, kind)
+        # An award that had already ended before the listing (an old one entered
+        # late, e.g. by an import) does not answer it; one still in force does.
+        if candidacy is not None and expiry >= candidacy["listed_on"]:
+            self._promote(
+                candidacy_id=candidacy["candidacy_id"],
+                award_id=award_id,
+                effective_date=day,
+                actor=actor,
+            )
         return award_id
 
     @event("DesignationAwarded")
@@ -173,6 +183,8 @@ class Enterprise(Aggregate):
             "stars": stars,
             "revoked_on": None,
             "revoke_reason": "",
+            "last_reviewed_on": None,
+            "review_failed_on": None,
             "expired_recorded": False,
         }
 
@@ -189,23 +201,18 @@ class Enterprise(Aggregate):
     ) -> None:
         """Record a re-review (复核): passing extends validity, failing ends it."""
         award = self.award_of(award_id)
-        if award["revoked_on"] is not None:
-            raise RuleViolationError("称号已撤销，不能复核", "award_id")
         day = business_date(
-            reviewed_on, today or bureau_today(), "reviewed_on", award["certified_on"]
+            reviewed_on,
+            today or bureau_today(),
+            "reviewed_on",
+            award["last_reviewed_on"] or award["certified_on"],
+            "认定或上次复核日期",
         )
-        if passed:
-            after = expires_on or default_expiry(day)
-            if after <= award["expires_on"]:
-                raise RuleViolationError("复核后的有效期必须延长", "expires_on")
-        else:
-            after = min(award["expires_on"], day - timedelta(days=1))
-            if not reason.strip():
-                raise RuleViolationError("复核未通过须填写原因", "reason")
+        after = review_outcome(award, day, passed, expires_on, reason)
         self._review(
             award_id=award_id,
             reviewed_on=day,
-            passed=passed,
+            passed=bool(passed),
             before=award["expires_on"],
             after=after,
             document_no=optional_text(document_no, "document_no", 100),
@@ -227,7 +234,11 @@ class Enterprise(Aggregate):
     ) -> None:
         award = self.designations[award_id]
         award["expires_on"] = after
+        award["last_reviewed_on"] = reviewed_on
+        # A review entered late may follow a recorded lapse it supersedes.
         award["expired_recorded"] = False
+        if not passed:
+            award["review_failed_on"] = reviewed_on
         if document_no:
             award["document_no"] = document_no
 
@@ -241,13 +252,13 @@ class Enterprise(Aggregate):
     ) -> None:
         """Revoke an award from `on` (it is no longer valid that day)."""
         award = self.award_of(award_id)
-        if award["revoked_on"] is not None:
-            raise RuleViolationError("称号已撤销", "award_id")
+        day = business_date(
+            on, today or bureau_today(), "date", award["certified_on"], "认定日期"
+        )
+        check_revocation(award, day)
         self._revoke(
             award_id=award_id,
-            effective_date=business_date(
-                on, today or bureau_today(), "date", award["certified_on"], "认定日期"
-            ),
+            effective_date=day,
             reason=required_text(reason, "reason", 2000),
             actor=actor,
         )
@@ -260,17 +271,115 @@ class Enterprise(Aggregate):
         award["revoked_on"] = effective_date
         award["revoke_reason"] = reason
 
-    def record_expiry(self, award_id: str, actor: str) -> None:
-        """Note that an award has lapsed (the daily job does this once)."""
-        award = self.award_of(award_id)
-        if award["expired_recorded"] or award["revoked_on"] is not None:
-            raise RuleViolationError("已记录失效", "award_id")
-        self._expire(
-            award_id=award_id,
-            effective_date=award["expires_on"] + timedelta(days=1),
-            actor=actor,
-        )
+    def record_expiries(
+        self, as_of: date, actor: str, today: date | None = None
+    ) -> list[str]:
+        """Record each award that lapsed before `as_of` and is not yet recorded.
+
+        Returns the ids recorded; a second call on the same day records nothing.
+        """
+        day = business_date(as_of, today or bureau_today(), "as_of")
+        lapsed = [k for k, a in self.designations.items() if has_lapsed(a, day)]
+        for award_id in lapsed:
+            self._expire(
+                award_id=award_id,
+                effective_date=self.designations[award_id]["expires_on"] + ONE_DAY,
+                actor=actor,
+            )
+        return lapsed
 
     @event("DesignationExpired")
     def _expire(self, award_id: str, effective_date: date, actor: str) -> None:
         self.designations[award_id]["expired_recorded"] = True
+
+    # -- the cultivation pool ----------------------------------------------
+
+    def list_candidate(
+        self,
+        designation: str,
+        year: object,
+        officer: str,
+        actor: str,
+        note: str = "",
+        today: date | None = None,
+    ) -> str:
+        """List the enterprise in the pool for `designation` in `year`."""
+        day = today or bureau_today()
+        kind = _designation(designation)
+        plan_year = target_year(year, day)
+        if open_candidacy(self.candidacies, kind) is not None:
+            raise RuleViolationError(f"已在{kind.label}培育库中", "designation")
+        if any(
+            a["designation"] == kind.value and valid_on(a, day)
+            for a in self.designations.values()
+        ):
+            raise RuleViolationError(f"已持有有效的{kind.label}称号", "designation")
+        candidacy_id = f"c{len(self.candidacies) + 1}"
+        self._list(
+            candidacy_id=candidacy_id,
+            designation=kind.value,
+            year=plan_year,
+            officer=required_text(officer, "officer", 50),
+            note=optional_text(note, "note"),
+            effective_date=day,
+            actor=actor,
+        )
+        return candidacy_id
+
+    @event("CandidacyListed")
+    def _list(
+        self,
+        candidacy_id: str,
+        designation: str,
+        year: int,
+        officer: str,
+        note: str,
+        effective_date: date,
+        actor: str,
+    ) -> None:
+        self.candidacies[candidacy_id] = {
+            "candidacy_id": candidacy_id,
+            "designation": designation,
+            "year": year,
+            "officer": officer,
+            "note": note,
+            "listed_on": effective_date,
+            "status": OPEN,
+            "closed_on": None,
+            "reason": "",
+            "award_id": None,
+        }
+
+    def candidacy_of(self, candidacy_id: str) -> dict[str, Any]:
+        """One candidacy by its id."""
+        if candidacy_id not in self.candidacies:
+            raise RuleViolationError(f"未找到培育记录: {candidacy_id}", "candidacy_id")
+        return self.candidacies[candidacy_id]
+
+    def withdraw_candidacy(
+        self, candidacy_id: str, reason: str, actor: str, today: date | None = None
+    ) -> None:
+        """Take an open candidacy out of the pool, with a reason."""
+        candidacy = self.candidacy_of(candidacy_id)
+        if candidacy["status"] != OPEN:
+            raise RuleViolationError("该培育记录已关闭", "candidacy_id")
+        self._withdraw(
+            candidacy_id=candidacy_id,
+            reason=required_text(reason, "reason", 2000),
+            effective_date=today or bureau_today(),
+            actor=actor,
+        )
+
+    @event("CandidacyWithdrawn")
+    def _withdraw(
+        self, candidacy_id: str, reason: str, effective_date: date, actor: str
+    ) -> None:
+        candidacy = self.candidacies[candidacy_id]
+        candidacy.update(status=WITHDRAWN, closed_on=effective_date, reason=reason)
+
+    @event("CandidacyPromoted")
+    def _promote(
+        self, candidacy_id: str, award_id: str, effective_date: date, actor: str
+    ) -> None:
+        candidacy = self.candidacies[candidacy_id]
+        candidacy.update(status=PROMOTED, closed_on=effective_date, award_id=award_id)

@@ -27,6 +27,7 @@ from domain.rules import (
     required_text,
 )
 from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
+from domain.stall import StallTerms, iso_week, judge, stall_change
 
 PLANNED_KEYS = ("signed", "landed", "producing")
 REVISABLE = (
@@ -158,6 +159,7 @@ class InvestmentProject(Aggregate):
         self.withdrawn_from: Stage | None = None
         self.last_progress: dict[str, Any] | None = None
         self.progress_count = 0
+        self.stall: dict[str, Any] | None = None
 
     # -- queries -----------------------------------------------------------
 
@@ -224,6 +226,7 @@ class InvestmentProject(Aggregate):
             Stage.PRODUCING: self._start_production,
         }[target]
         step(effective_date=day, actor=actor, reason=note, source=source)
+        self._clear_stall_on_move(day, actor)
 
     @event("Signed")
     def _sign(
@@ -257,15 +260,15 @@ class InvestmentProject(Aggregate):
     ) -> None:
         """Exit the project (终止); a reason is required."""
         self._check_not_withdrawn()
+        day = business_date(on, today or bureau_today(), "date", self.stage_date)
         self._withdraw(
-            effective_date=business_date(
-                on, today or bureau_today(), "date", self.stage_date
-            ),
+            effective_date=day,
             reason=required_text(reason, "reason", TEXT_MAX),
             actor=actor,
             from_stage=self.stage.value,
             source=source,
         )
+        self._clear_stall_on_move(day, actor)
 
     @event("Withdrawn")
     def _withdraw(
@@ -321,14 +324,16 @@ class InvestmentProject(Aggregate):
             for stage in FORWARD[target.rank + 1 :]
             if stage.value in self.stage_dates
         }
+        day = business_date(on, today or bureau_today(), "date")
         self._correct(
-            effective_date=business_date(on, today or bureau_today(), "date"),
+            effective_date=day,
             from_stage=self.stage.value,
             to_stage=target.value,
             removed=removed,
             reason=required_text(reason, "reason", TEXT_MAX),
             actor=actor,
         )
+        self._clear_stall_on_move(day, actor)
 
     @event("StageCorrected")
     def _correct(
@@ -503,3 +508,159 @@ class InvestmentProject(Aggregate):
         actor: str,
     ) -> None:
         self.planned_dates = dict(after)
+
+    # -- stall alerts (停滞预警) ---------------------------------------------
+
+    def review_stall(
+        self, terms: StallTerms, as_of: date, week: str, actor: str
+    ) -> str | None:
+        """Flag a new or escalated stall, or clear an ended one; returns which."""
+        verdict = judge(
+            self.stage.value, self.stage_date, self.planned_dates, as_of, terms
+        )
+        change = stall_change(self.stall["level"] if self.stall else None, verdict)
+        if change == "flag" and verdict is not None:
+            self._flag_stall(
+                **verdict.as_dict(),
+                policy_version=terms.version,
+                week=week,
+                as_of=as_of,
+                actor=actor,
+            )
+        elif change == "clear":
+            self._clear_stall(
+                week=week, as_of=as_of, reason="不再满足停滞条件", actor=actor
+            )
+        return change
+
+    @classmethod
+    def stall_event(
+        cls,
+        project_id: UUID | str,
+        version: int,
+        facts: dict[str, Any],
+        terms: StallTerms,
+        as_of: date,
+        week: str,
+        actor: str,
+    ) -> Any:
+        """The event `review_stall` would record, from the project's facts at
+        `version` (stage, stage_date, planned_dates, stall_level), or None.
+
+        It lets a scan judge a read-model copy without loading the aggregate;
+        saving it fails (IntegrityError) if the project has moved past `version`.
+        """
+        verdict = judge(
+            facts["stage"], facts["stage_date"], facts["planned_dates"], as_of, terms
+        )
+        change = stall_change(facts["stall_level"], verdict)
+        if change is None:
+            return None
+        common = {
+            "originator_id": UUID(str(project_id)),
+            "originator_version": version + 1,
+            "timestamp": cls.StallFlagged.create_timestamp(),
+            "week": week,
+            "as_of": as_of,
+            "actor": actor,
+        }
+        if change == "flag" and verdict is not None:
+            return cls.StallFlagged(
+                **common, **verdict.as_dict(), policy_version=terms.version
+            )
+        return cls.StallCleared(**common, reason="不再满足停滞条件")
+
+    @event("StallFlagged")
+    def _flag_stall(
+        self,
+        level: str,
+        rule: str,
+        days_in_stage: int,
+        threshold: int,
+        policy_version: int,
+        week: str,
+        as_of: date,
+        actor: str,
+    ) -> None:
+        since = self.stall["since"] if self.stall else as_of.isoformat()
+        self.stall = {
+            "level": level,
+            "rule": rule,
+            "days_in_stage": days_in_stage,
+            "threshold": threshold,
+            "policy_version": policy_version,
+            "week": week,
+            "flagged_on": as_of.isoformat(),
+            "since": since,
+            "answer": None,
+            "escalation": None,
+        }
+
+    @event("StallCleared")
+    def _clear_stall(self, week: str, as_of: date, reason: str, actor: str) -> None:
+        self.stall = None
+
+    def _clear_stall_on_move(self, day: date, actor: str) -> None:
+        # A stage change ends the stall it was flagged for, in the same save;
+        # the next scan judges the new stage afresh.
+        if self.stall is not None:
+            self._clear_stall(
+                week=iso_week(day),
+                as_of=day,
+                reason=f"阶段已变更为{self.stage.label}",
+                actor=actor,
+            )
+
+    def _check_stalled(self) -> dict[str, Any]:
+        if self.stall is None:
+            raise RuleViolationError("项目当前没有停滞预警 (project is not stalled)")
+        return self.stall
+
+    def answer_stall(
+        self,
+        cause: str,
+        plan: str,
+        checkpoint: date,
+        actor: str,
+        today: date | None = None,
+    ) -> None:
+        """Answer the alert: cause, action plan and the next checkpoint date."""
+        self._check_stalled()
+        today = today or bureau_today()
+        if not isinstance(checkpoint, date):
+            raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", "checkpoint")
+        if checkpoint < today:
+            raise RuleViolationError(
+                f"下一检查节点不能早于今天 {today.isoformat()}", "checkpoint"
+            )
+        self._answer_stall(
+            cause=required_text(cause, "cause", TEXT_MAX),
+            plan=required_text(plan, "plan", TEXT_MAX),
+            checkpoint=checkpoint,
+            actor=actor,
+        )
+
+    @event("StallAnswered")
+    def _answer_stall(
+        self, cause: str, plan: str, checkpoint: date, actor: str
+    ) -> None:
+        answer = {
+            "cause": cause,
+            "plan": plan,
+            "checkpoint": checkpoint.isoformat(),
+            "actor": actor,
+        }
+        self.stall = {**(self.stall or {}), "answer": answer}
+
+    def escalate_stall(self, reason: str, actor: str) -> None:
+        """Escalate the alert (督办); once per flag."""
+        if self._check_stalled().get("escalation"):
+            raise RuleViolationError("该预警已督办 (already escalated)")
+        self._escalate_stall(
+            reason=required_text(reason, "reason", TEXT_MAX), actor=actor
+        )
+
+    @event("StallEscalated")
+    def _escalate_stall(self, reason: str, actor: str) -> None:
+        escalation = {"reason": reason, "actor": actor}
+        self.stall = {**(self.stall or {}), "escalation": escalation}

@@ -16,6 +16,7 @@ from domain.enterprise import Enterprise
 from domain.project import InvestmentProject
 from domain.uscc import ALPHABET, check_character
 from domain.users import User
+from gxtrack.demo_tiers import load_tier_demo
 from gxtrack.permissions import SYSTEM
 
 MARK = "【示例】"
@@ -137,6 +138,7 @@ def load_demo(
             certified = min(today, certified + timedelta(days=rng.randint(200, 400)))
         enterprises.append(ent)
     app.save(*enterprises)
+    load_tier_demo(app, enterprises, today)
     officers = [u for u in SAMPLE_USERS if u[1] == "officer"]
     zones = list(reference.zones)
     total = 60

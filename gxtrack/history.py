@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from gxtrack.audit.changes import changes_of
+
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Registered": ("登记", "Registered"),
     "Signed": ("签约", "Signed"),
@@ -28,6 +30,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "DesignationReviewed": ("复核", "Designation reviewed"),
     "DesignationRevoked": ("撤销称号", "Designation revoked"),
     "DesignationExpired": ("称号到期", "Designation expired"),
+    "CandidacyListed": ("纳入培育库", "Listed as candidate"),
+    "CandidacyWithdrawn": ("移出培育库", "Candidacy withdrawn"),
+    "CandidacyPromoted": ("培育对象获认定", "Candidate promoted"),
+    "TargetSet": ("设置年度目标", "Target set"),
     "Added": ("新增", "Added"),
     "RoleChanged": ("角色变更", "Role changed"),
     "ContactUpdated": ("联系方式变更", "Contact updated"),
@@ -39,6 +45,8 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 }
 STANDARD = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 LIFTED = ("actor", "reason", "effective_date")
+# Where each kind of event keeps its business date, in order of preference.
+EFFECTIVE = ("effective_date", "stage_date", "certified_on", "reviewed_on", "as_of")
 
 
 def plain(value: Any) -> Any:
@@ -54,12 +62,16 @@ def plain(value: Any) -> Any:
     return value
 
 
-def history_item(event: Any) -> dict[str, Any]:
-    """One event as the history API returns it."""
+def history_item(event: Any, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One event as the history API returns it.
+
+    `state` is what the aggregate's earlier events built up (see
+    gxtrack.audit.changes); with it, `changes` lists every field before → after.
+    """
     kind = type(event).__name__
     label, label_en = EVENT_LABELS.get(kind, (kind, kind))
     fields = {k: v for k, v in vars(event).items() if k not in STANDARD}
-    effective = fields.get("effective_date") or fields.get("stage_date")
+    effective = next((fields[k] for k in EFFECTIVE if fields.get(k) is not None), None)
     return {
         "version": event.originator_version,
         "type": kind,
@@ -70,9 +82,34 @@ def history_item(event: Any) -> dict[str, Any]:
         "reason": fields.get("reason") or fields.get("note") or None,
         "effective_date": plain(effective),
         "data": {k: plain(v) for k, v in fields.items() if k not in LIFTED},
+        "changes": plain(changes_of({} if state is None else state, event)),
     }
 
 
 def history(app: Any, aggregate_id: UUID) -> list[dict[str, Any]]:
-    """Every event of one aggregate, in version order."""
-    return [history_item(e) for e in app.events.get(aggregate_id)]
+    """Every event of one aggregate, in version order (withdrawn, revoked: all)."""
+    state: dict[str, Any] = {}
+    return [history_item(e, state) for e in app.events.get(aggregate_id)]
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def describe(item: dict[str, Any]) -> list[str]:
+    """A history item as text lines (the CLI's `… history`)."""
+    head = (
+        f"v{item['version']}  {item['recorded_at'][:19]}  {item['label']} "
+        f"({item['label_en']})  生效 {item['effective_date'] or '—'}  "
+        f"操作人 {item['actor'] or '—'}"
+    )
+    lines = [head]
+    if item["reason"]:
+        lines.append(f"    原因: {item['reason']}")
+    for c in item.get("changes", []):
+        lines.append(f"    {c['label']}: {_shown(c['before'])} → {_shown(c['after'])}")
+    return lines

@@ -43,6 +43,7 @@ class Runtime:
             accounts=Accounts(db),
             projections=ProjectionEngine(app, db, default_projections()),
         )
+        app.bind_read_side(db, runtime.sync)
         runtime.setup()
         return runtime
 

@@ -89,3 +89,17 @@ def cli(ctx: click.Context, acting_as: str | None) -> None:
 
 
 pass_state = click.make_pass_decorator(State)
+
+
+def command_group(name: str, help_text: str) -> click.Group:
+    """The group `name` on `cli`, created by whichever module asks first.
+
+    Several modules add commands under one group (`import ledger`, `import
+    events`); each asks for the group here instead of defining it again.
+    """
+    existing = cli.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+    group = click.Group(name, help=help_text)
+    cli.add_command(group)
+    return group

@@ -132,10 +132,29 @@ def projections_status(state) -> None:
 
 
 @projections.command("run")
+@click.option(
+    "--follow",
+    is_flag=True,
+    help="持续跟随事件日志（生产用，可重复启动） Keep following the log.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10000),
+    default=None,
+    help="每个事务处理的事件数 (events per transaction)",
+)
 @pass_state
-def projections_run(state) -> None:
-    """追上事件日志 Apply every pending event."""
-    done = state.runtime.projections.run(_progress_printer("处理事件"))
+def projections_run(state, follow: bool, batch_size: int | None) -> None:
+    """追上事件日志 Apply every pending event (or keep following with --follow)."""
+    runtime = state.runtime
+    if batch_size:
+        runtime.projections.batch_size = batch_size
+    if follow:
+        from gxtrack.cli.follow import run_follower
+
+        run_follower(runtime)
+        return
+    done = runtime.projections.run(_progress_printer("处理事件"))
     click.echo(f"\n已处理 {done} 个事件", err=True)
 
 

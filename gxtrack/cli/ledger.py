@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from gxtrack.cli.context import cli, pass_state
+from gxtrack.cli.context import command_group, pass_state
 from gxtrack.ledger.headers import load_mapping_file
 from gxtrack.ledger.service import (
     ACTION_LABELS,
@@ -22,16 +22,7 @@ from gxtrack.ledger.service import (
 
 
 def _import_group() -> click.Group:
-    """The `import` group, shared with `import events`, whoever defines it first."""
-    existing = cli.commands.get("import")
-    if isinstance(existing, click.Group):
-        return existing
-
-    @cli.group("import")
-    def import_() -> None:
-        """导入 Import data."""
-
-    return import_
+    return command_group("import", "导入 Import data.")
 
 
 def _progress(phase: str, done: int, total: int) -> None:

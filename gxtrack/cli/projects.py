@@ -6,8 +6,7 @@ import click
 
 from domain.clock import today
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
-from gxtrack.history import history
-from gxtrack.services.base import parse_id
+from gxtrack.history import describe
 
 
 @cli.group()
@@ -113,21 +112,28 @@ def show(state, project_id, version) -> None:
 @project.command("history")
 @click.argument("project_id")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option("--out", default=None, help="写入 .xlsx 文件 (write FILE.xlsx)")
 @pass_state
-def project_history(state, project_id, as_json) -> None:
+def project_history(state, project_id, as_json, out) -> None:
     """决策历史 Every decision on a project, oldest first."""
-    app = state.runtime.app
-    app.get_project(project_id)  # not found → one-line error
-    items = history(app, parse_id(project_id))
+    items = state.runtime.app.project_history(project_id)
+    if out:
+        from gxtrack.reports.history_xlsx import write_history_xlsx
+
+        if not out.lower().endswith(".xlsx"):
+            raise click.ClickException(f"输出文件须为 .xlsx: {out}")
+        try:
+            write_history_xlsx(items, out)
+        except OSError as error:
+            raise click.ClickException(f"无法写入 {out}: {error.strerror}") from None
+        click.echo(f"已写入 {out}")
+        return
     if as_json:
         echo_json({"items": items})
         return
     for item in items:
-        reason = f"  原因: {item['reason']}" if item["reason"] else ""
-        click.echo(
-            f"v{item['version']}\t{item['recorded_at'][:19]}\t{item['label']}\t"
-            f"{item['effective_date'] or '-'}\t{item['actor']}{reason}"
-        )
+        for line in describe(item):
+            click.echo(line)
 
 
 @project.command("list")

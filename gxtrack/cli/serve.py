@@ -22,9 +22,23 @@ def serve(state, host: str, port: int, threads: int) -> None:
     runtime = state.runtime
     follower = ProjectionFollower(runtime.projections)
     follower.start()
+    embedded = _start_scheduler(runtime.settings)
     app = create_app(runtime)
     click.echo(f"gxtrack 已启动: http://{host}:{port}/  (Ctrl+C 退出)", err=True)
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="gxtrack")
     finally:
         follower.stop()
+        if embedded is not None:
+            embedded.stop()
+
+
+def _start_scheduler(settings):
+    """The weekly jobs in-process, unless GXTRACK_EMBEDDED_SCHEDULER=0."""
+    import os
+
+    if os.environ.get("GXTRACK_EMBEDDED_SCHEDULER", "1") == "0":
+        return None
+    from jobs.scheduler import start_embedded
+
+    return start_embedded(settings)

@@ -19,9 +19,14 @@ def to_yuan(amount: Decimal | None) -> int | None:
 
 def to_wan(yuan: int | None) -> str:
     """Whole 元 back to a 万元 string without needless zeros."""
-    value = Decimal(yuan or 0) / UNIT
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    # Integer arithmetic: exact, and several times cheaper than Decimal
+    # formatting for the thousands of amounts a page or report shows.
+    amount = int(yuan or 0)
+    sign = "-" if amount < 0 else ""
+    whole, part = divmod(abs(amount), 10000)
+    if not part:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}.{part:04d}".rstrip("0")
 
 
 class Projection:
@@ -47,6 +52,13 @@ class Projection:
         handler = self.handlers.get(type(event).__qualname__)
         if handler is not None:
             handler(cur, event)
+
+    def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
+        """Apply one event given with its stored form (position, topic, state)."""
+        self.apply(cur, event)
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write anything held back during the batch (before its commit)."""
 
     def create(self, cur: Cursor) -> None:
         """Create the tables and indexes (idempotent)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from domain.designations import Designation
 from gxtrack.db import Cursor
+from gxtrack.projections import tier_history
 from gxtrack.projections.base import Projection
 
 
@@ -19,7 +20,7 @@ class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
 
     name = "enterprises"
-    tables = ("rm_enterprises", "rm_designations")
+    tables = ("rm_enterprises", "rm_designations", *tier_history.TABLES)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_enterprises ("
         " id TEXT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
@@ -31,10 +32,35 @@ class EnterpriseProjection(Projection):
         " certified_on TEXT NOT NULL, expires_on TEXT NOT NULL,"
         " valid_until TEXT NOT NULL, revoked_on TEXT, document_no TEXT,"
         " batch TEXT, stars INTEGER, expired_recorded INTEGER NOT NULL DEFAULT 0,"
+        " revoke_reason TEXT, last_reviewed_on TEXT, review_failed_on TEXT,"
         " PRIMARY KEY (enterprise_id, award_id))",
         "CREATE INDEX IF NOT EXISTS rm_designations_window"
         " ON rm_designations (rank, certified_on, valid_until)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_expiry"
+        " ON rm_designations (expires_on)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_certified"
+        " ON rm_designations (certified_on)",
+        *tier_history.DDL,
     )
+    # Events that move a validity window: the enterprise's tier intervals are
+    # recomputed once, when the batch is flushed.
+    WINDOW_EVENTS = frozenset(
+        {
+            "Enterprise.DesignationAwarded",
+            "Enterprise.DesignationReviewed",
+            "Enterprise.DesignationRevoked",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dirty: set[str] = set()
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Refresh the tier intervals of the enterprises this batch touched."""
+        if self._dirty:
+            tier_history.refresh_many(cur, self._dirty)
+            self._dirty.clear()
 
     def apply(self, cur: Cursor, event: Any) -> None:
         """Apply an enterprise event; every one bumps the enterprise's version."""
@@ -44,6 +70,12 @@ class EnterpriseProjection(Projection):
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
+        if key in self.WINDOW_EVENTS and not (
+            # Designations beside the ladder never move the tier.
+            key == "Enterprise.DesignationAwarded"
+            and not Designation(event.designation).rank
+        ):
+            self._dirty.add(str(event.originator_id))
         if key != "Enterprise.Registered":
             cur.execute(
                 "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
@@ -93,10 +125,13 @@ class EnterpriseProjection(Projection):
     def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "UPDATE rm_designations SET expires_on = ?, valid_until = ?,"
-            " expired_recorded = 0 WHERE enterprise_id = ? AND award_id = ?",
+            " expired_recorded = 0, last_reviewed_on = ?, review_failed_on = ?"
+            " WHERE enterprise_id = ? AND award_id = ?",
             (
                 e.after.isoformat(),
                 e.after.isoformat(),
+                e.reviewed_on.isoformat(),
+                None if e.passed else e.reviewed_on.isoformat(),
                 str(e.originator_id),
                 e.award_id,
             ),
@@ -105,11 +140,12 @@ class EnterpriseProjection(Projection):
     def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
         last_day = e.effective_date - timedelta(days=1)
         cur.execute(
-            "UPDATE rm_designations SET revoked_on = ?,"
+            "UPDATE rm_designations SET revoked_on = ?, revoke_reason = ?,"
             " valid_until = CASE WHEN valid_until < ? THEN valid_until ELSE ? END"
             " WHERE enterprise_id = ? AND award_id = ?",
             (
                 e.effective_date.isoformat(),
+                e.reason,
                 last_day.isoformat(),
                 last_day.isoformat(),
                 str(e.originator_id),

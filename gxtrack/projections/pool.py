@@ -13,6 +13,8 @@ from gxtrack.db import Cursor
 from gxtrack.projections.base import Projection, to_yuan
 
 FORWARD = ("negotiating", "signed", "landed", "producing")
+HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
+_TOUCH_SQL: dict[tuple[str, ...], str] = {}
 
 
 def _iso(day: Any) -> str | None:
@@ -38,8 +40,13 @@ class PoolProjection(Projection):
         " stall_level TEXT, stall_rule TEXT, stall_days INTEGER, stall_since TEXT,"
         " version INTEGER NOT NULL, created_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS rm_projects_filter"
-        " ON rm_projects (stage, industry, zone)",
+        # The list filters by stage, industry and zone and shows the latest
+        # updated first: this index yields a page without sorting.
+        "CREATE INDEX IF NOT EXISTS rm_projects_list"
+        " ON rm_projects (stage, industry, zone, updated_at, id)",
+        # Summaries are one grouped pass over this covering index.
+        "CREATE INDEX IF NOT EXISTS rm_projects_summary"
+        " ON rm_projects (stage, industry, zone, investment)",
         "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
         "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
         "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
@@ -47,19 +54,28 @@ class PoolProjection(Projection):
         "CREATE TABLE IF NOT EXISTS rm_stage_history ("
         " project_id TEXT NOT NULL, seq INTEGER NOT NULL, stage TEXT NOT NULL,"
         " entered_on TEXT NOT NULL, left_on TEXT, recorded_at TEXT NOT NULL,"
+        " industry TEXT, zone TEXT, investment BIGINT,"
         " PRIMARY KEY (project_id, seq))",
-        "CREATE INDEX IF NOT EXISTS rm_stage_history_asof"
-        " ON rm_stage_history (entered_on, left_on)",
+        # As-of lists and summaries read only this index: the interval's
+        # dates and stage plus the project's (current) industry, zone and
+        # investment, copied here so that no row of rm_projects is visited.
+        "CREATE INDEX IF NOT EXISTS rm_stage_history_span ON rm_stage_history"
+        " (entered_on, left_on, stage, industry, zone, investment)",
     )
 
     # -- helpers -----------------------------------------------------------
 
     @staticmethod
     def _touch(cur: Cursor, event: Any, **columns: Any) -> None:
-        sets = ", ".join(f"{c} = ?" for c in columns)
+        key = tuple(columns)
+        statement = _TOUCH_SQL.get(key)
+        if statement is None:  # built once per column set, not per event
+            sets = "".join(f"{c} = ?, " for c in columns)
+            statement = _TOUCH_SQL[key] = (
+                f"UPDATE rm_projects SET {sets}version = ?, updated_at = ? WHERE id = ?"
+            )
         cur.execute(
-            f"UPDATE rm_projects SET {sets}{', ' if sets else ''}"
-            "version = ?, updated_at = ? WHERE id = ?",
+            statement,
             (
                 *columns.values(),
                 event.originator_version,
@@ -70,16 +86,19 @@ class PoolProjection(Projection):
 
     @staticmethod
     def _open_interval(cur: Cursor, event: Any, stage: str, day: Any) -> None:
+        pid = str(event.originator_id)
         cur.execute(
-            "INSERT INTO rm_stage_history"
-            " (project_id, seq, stage, entered_on, left_on, recorded_at)"
-            " VALUES (?, ?, ?, ?, NULL, ?)",
+            "INSERT INTO rm_stage_history (project_id, seq, stage, entered_on,"
+            " left_on, recorded_at, industry, zone, investment)"
+            " SELECT ?, ?, ?, ?, NULL, ?, industry, zone, investment"
+            " FROM rm_projects WHERE id = ?",
             (
-                str(event.originator_id),
+                pid,
                 event.originator_version,
                 stage,
                 _iso(day),
                 event.timestamp.isoformat(),
+                pid,
             ),
         )
 
@@ -178,18 +197,25 @@ class PoolProjection(Projection):
 
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
         pid = str(e.originator_id)
-        # The removed stages never really happened: drop their intervals and
-        # reopen the interval of the stage the project is back in.
-        for stage in e.removed:
-            cur.execute(
-                "DELETE FROM rm_stage_history WHERE project_id = ? AND stage = ?",
-                (pid, stage),
-            )
-        cur.execute(
-            "UPDATE rm_stage_history SET left_on = NULL WHERE project_id = ?"
-            " AND seq = (SELECT MAX(seq) FROM rm_stage_history WHERE project_id = ?)",
-            (pid, pid),
+        # The removed stages never really happened: the project has been in
+        # the stage it is back in since it last entered it. Drop every later
+        # interval (the removed stages, and a withdrawal from them) and reopen
+        # that one.
+        last = cur.fetchone(
+            "SELECT MAX(seq) AS seq FROM rm_stage_history"
+            " WHERE project_id = ? AND stage = ?",
+            (pid, e.to_stage),
         )
+        if last and last["seq"] is not None:
+            cur.execute(
+                "DELETE FROM rm_stage_history WHERE project_id = ? AND seq > ?",
+                (pid, last["seq"]),
+            )
+            cur.execute(
+                "UPDATE rm_stage_history SET left_on = NULL"
+                " WHERE project_id = ? AND seq = ?",
+                (pid, last["seq"]),
+            )
         row = cur.fetchone(
             f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?", (pid,)
         )
@@ -237,6 +263,13 @@ class PoolProjection(Projection):
             investor = columns.get("investor", row["investor"] if row else "")
             columns["search"] = f"{name}\n{investor}".lower()
         self._touch(cur, e, **columns)
+        copied = {c: columns[c] for c in HISTORY_COPY if c in columns}
+        if copied:
+            sets = ", ".join(f"{c} = ?" for c in copied)
+            cur.execute(
+                f"UPDATE rm_stage_history SET {sets} WHERE project_id = ?",
+                (*copied.values(), str(e.originator_id)),
+            )
 
     def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self._touch(cur, e, officer=e.after)
@@ -248,4 +281,29 @@ class PoolProjection(Projection):
             planned_signed=_iso(e.after.get("signed")),
             planned_landed=_iso(e.after.get("landed")),
             planned_producing=_iso(e.after.get("producing")),
+        )
+
+    # -- stall alerts --------------------------------------------------------
+
+    def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
+        # One statement (a scan projects thousands of these); stall_since keeps
+        # the first flag of the episode across escalations.
+        cur.execute(
+            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?),"
+            " stall_level = ?, stall_rule = ?, stall_days = ?, version = ?,"
+            " updated_at = ? WHERE id = ?",
+            (
+                _iso(e.as_of),
+                e.level,
+                e.rule,
+                e.days_in_stage,
+                e.originator_version,
+                e.timestamp.isoformat(),
+                str(e.originator_id),
+            ),
+        )
+
+    def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
         )

@@ -87,3 +87,32 @@ class _PostgresWaiter:
         except Exception:  # reconnect on the next wait
             self.conn = None
             self.stopping.wait(1.0)
+
+
+def follow(
+    engine: ProjectionEngine,
+    lock_dir: Any,
+    stopping: threading.Event,
+    notice: Any = None,
+    poll_seconds: float = 0.25,
+) -> bool:
+    """The production follower: take the instance lock, catch up, then follow.
+
+    Returns False when asked to stop before the lock was obtained. A second
+    instance started alongside waits on the lock and takes over when the first
+    one stops or dies.
+    """
+    from gxtrack.projections.single import InstanceLock
+
+    lock = InstanceLock(engine.db, lock_dir)
+    if not lock.acquire(stopping, notice):
+        return False
+    try:
+        if notice:
+            notice("投影进程已启动，正在跟随事件日志 (following the event log)")
+        follower = ProjectionFollower(engine, poll_seconds)
+        follower.stopping = stopping
+        follower.run_forever()
+    finally:
+        lock.release()
+    return True

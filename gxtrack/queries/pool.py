@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from domain.clock import today
 from domain.errors import RuleViolationError
 from gxtrack.db import Database
 from gxtrack.projections.base import to_wan
@@ -28,6 +29,8 @@ SORTS = {
     "officer": "p.officer",
     "stall_days": "p.stall_days",
 }
+NULLABLE_SORTS = {"stall_days"}
+PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
 STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
 
 
@@ -44,45 +47,85 @@ class PoolFilter:
     as_of: date | None = None
     enterprise_id: str | None = None
     ids: list[str] = field(default_factory=list)
+    tier: str | None = None  # the investing enterprise's tier on as_of/today
 
 
-def _from_clause(f: PoolFilter) -> tuple[str, list[Any], str, str]:
-    """FROM and WHERE for a filter; stage columns are aliased stage_code/day."""
+@dataclass
+class _Source:
+    """FROM … WHERE for a filter, and the columns to read stage and sums from."""
+
+    clause: str
+    params: list[Any]
+    stage: str
+    day: str
+    industry: str
+    zone: str
+    investment: str
+
+
+def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
+    """The source of a list (`rows`: project rows are read) or a summary.
+
+    As of a date, the stage interval containing it gives the stage; the
+    history rows carry industry, zone and investment too, so a summary as of
+    a date reads the history index alone and joins the pool only when a
+    filter or the listed rows need it.
+    """
     params: list[Any] = []
+    where: list[str] = []
+    p_filters = bool(
+        f.officer or f.enterprise_id or f.stalled is not None or f.q or f.ids or f.tier
+    )
     if f.as_of is not None:
-        source = (
-            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
-            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
-        )
-        params += [f.as_of.isoformat(), f.as_of.isoformat()]
-        stage_col, day_col = "h.stage", "h.entered_on"
+        day = f.as_of.isoformat()
+        where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
+        params += [day, day]
+        source = "rm_stage_history h"
+        if rows or p_filters:
+            source += " JOIN rm_projects p ON p.id = h.project_id"
+        cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
     else:
         source = "rm_projects p"
-        stage_col, day_col = "p.stage", "p.stage_date"
-    where: list[str] = []
+        cols = ("p.stage", "p.stage_date", "p.industry", "p.zone", "p.investment")
+    found = _Source("", params, *cols)
     if f.stage:
-        where.append(f"{stage_col} = ?")
+        where.append(f"{found.stage} = ?")
         params.append(f.stage)
-    for column in ("industry", "zone", "officer", "enterprise_id"):
-        value = getattr(f, column)
+    for value, column in (
+        (f.industry, found.industry),
+        (f.zone, found.zone),
+        (f.officer, "p.officer"),
+        (f.enterprise_id, "p.enterprise_id"),
+    ):
         if value:
-            where.append(f"p.{column} = ?")
+            where.append(f"{column} = ?")
             params.append(value)
     if f.stalled is True:
         where.append("p.stall_level IS NOT NULL")
     elif f.stalled is False:
         where.append("p.stall_level IS NULL")
-    if f.q:
+    text = (f.q or "").strip().lower()
+    if text:
+        # A substring match: %, _ and the escape character itself are literal.
         where.append("p.search LIKE ? ESCAPE '!'")
-        escaped = f.q.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         params.append(f"%{escaped}%")
     if f.ids:
         where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
         params += f.ids
-    clause = f" FROM {source}"
+    if f.tier:
+        from gxtrack.queries.tiers import tier_condition
+
+        sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
+        where.append(sql)
+        params += args
+    found.clause = f" FROM {source}"
     if where:
-        clause += " WHERE " + " AND ".join(where)
-    return clause, params, stage_col, day_col
+        found.clause += " WHERE " + " AND ".join(where)
+    return found
+
+
+STAGE_COLUMNS = tuple((s, f"{s}_on") for s in STAGE_ORDER)
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +137,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
             "days_in_stage": row["stall_days"],
             "since": row["stall_since"],
         }
-    stage_dates = {s: row[f"{s}_on"] for s in STAGE_ORDER if row.get(f"{s}_on")}
+    stage_dates = {s: row[c] for s, c in STAGE_COLUMNS if row[c]}
     return {
         "id": row["id"],
         "name": row["name"],
@@ -108,11 +151,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
         "stage": row["stage_code"],
         "stage_date": row["stage_day"],
         "stage_dates": stage_dates,
-        "planned_dates": {
-            k: row[f"planned_{k}"]
-            for k in ("signed", "landed", "producing")
-            if row.get(f"planned_{k}")
-        },
+        "planned_dates": {k: row[c] for k, c in PLANNED_COLUMNS if row[c]},
         "last_progress": {"date": row["progress_on"], "note": row["progress_note"]}
         if row.get("progress_on")
         else None,
@@ -138,42 +177,59 @@ def list_projects(
     if key not in SORTS:
         raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
     direction = "DESC" if sort.startswith("-") else "ASC"
-    clause, params, stage_col, day_col = _from_clause(f)
-    total = db.scalar("SELECT COUNT(*) AS n" + clause, params)
-    rows = db.fetchall(
-        f"SELECT p.*, {stage_col} AS stage_code, {day_col} AS stage_day"
-        + clause
-        + f" ORDER BY {SORTS[key]} {direction}, p.id {direction} LIMIT ? OFFSET ?",
-        [*params, page_size, (page - 1) * page_size],
-    )
-    return {"items": [_row(r) for r in rows], "total": int(total or 0)}
+    # SQLite and PostgreSQL place NULLs differently by default: say it. The
+    # id breaks ties so consecutive pages never overlap or skip a project.
+    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
+    src = _from_clause(f, rows=True)
+    with db.transaction(write=False) as cur:  # one snapshot: total and page agree
+        total = cur.fetchone("SELECT COUNT(*) AS n" + src.clause, src.params)
+        rows = cur.fetchall(
+            f"SELECT p.*, {src.stage} AS stage_code, {src.day} AS stage_day"
+            + src.clause
+            + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
+            " LIMIT ? OFFSET ?",
+            [*src.params, page_size, (page - 1) * page_size],
+        )
+    count = total["n"] if total else 0
+    return {"items": [_row(r) for r in rows], "total": int(count or 0)}
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
-    """Counts and exact investment sums by stage, industry and zone."""
-    clause, params, stage_col, _ = _from_clause(f)
-    result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
-    for key, column in (
-        ("by_stage", stage_col),
-        ("by_industry", "p.industry"),
-        ("by_zone", "p.zone"),
-    ):
-        rows = db.fetchall(
-            f"SELECT {column} AS k, COUNT(*) AS n, SUM(p.investment) AS s"
-            + clause
-            + f" GROUP BY {column}",
-            params,
-        )
-        result[key] = {
-            r["k"]: {"count": int(r["n"]), "investment": to_wan(r["s"])} for r in rows
-        }
-    for stage in STAGE_ORDER:
-        result["by_stage"].setdefault(stage, {"count": 0, "investment": "0"})
-    totals = db.fetchone(
-        "SELECT COUNT(*) AS n, SUM(p.investment) AS s" + clause, params
+    """Counts and exact investment sums by stage, industry and zone.
+
+    One grouped query by (stage, industry, zone) — a single pass over a
+    covering index — folded into the three breakdowns here.
+    """
+    src = _from_clause(f)
+    rows = db.fetchall(
+        f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
+        f" COUNT(*) AS n, SUM({src.investment}) AS s"
+        + src.clause
+        + f" GROUP BY {src.stage}, {src.industry}, {src.zone}",
+        src.params,
     )
-    result["total"] = {
-        "count": int(totals["n"]) if totals else 0,
-        "investment": to_wan(totals["s"] if totals else 0),
+    sums: dict[str, dict[str, list[int]]] = {
+        "by_stage": {s: [0, 0] for s in STAGE_ORDER},
+        "by_industry": {},
+        "by_zone": {},
     }
+    total = [0, 0]
+    for row in rows:
+        count, money = int(row["n"]), int(row["s"] or 0)
+        for key, value in (
+            ("by_stage", row["st"]),
+            ("by_industry", row["ind"]),
+            ("by_zone", row["zn"]),
+        ):
+            cell = sums[key].setdefault(value, [0, 0])
+            cell[0] += count
+            cell[1] += money
+        total[0] += count
+        total[1] += money
+    result: dict[str, Any] = {"as_of": f.as_of.isoformat() if f.as_of else None}
+    for key, groups in sums.items():
+        result[key] = {
+            k: {"count": n, "investment": to_wan(s)} for k, (n, s) in groups.items()
+        }
+    result["total"] = {"count": total[0], "investment": to_wan(total[1])}
     return result

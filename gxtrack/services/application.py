@@ -7,13 +7,25 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder
 
 from gxtrack.db import RECONNECT_SECONDS
+from gxtrack.services.audit import AuditService
+from gxtrack.services.enterprise_import import EnterpriseImportService
 from gxtrack.services.enterprises import EnterpriseService
 from gxtrack.services.projects import ProjectService
+from gxtrack.services.stalled import StalledService
+from gxtrack.services.tiers import TierService
 from gxtrack.services.users import UserService
 from gxtrack.transcodings import register_all
 
 
-class GxTrack(ProjectService, EnterpriseService, UserService):
+class GxTrack(
+    ProjectService,
+    EnterpriseService,
+    TierService,
+    EnterpriseImportService,
+    UserService,
+    StalledService,
+    AuditService,
+):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 
     name = "gxtrack"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -48,8 +48,12 @@ class EnterpriseService(ServiceBase):
         enterprise_id: str | UUID,
         as_of: date | None = None,
         version: int | None = None,
+        recorded_at: datetime | None = None,
     ) -> dict[str, Any]:
-        """The enterprise with its tier on `as_of` (default today)."""
+        """The enterprise with its tier on `as_of` (default today), now, at a
+        version, or as recorded at the instant `recorded_at`."""
+        if recorded_at is not None:
+            version = self.version_at(Enterprise, enterprise_id, recorded_at)  # type: ignore[attr-defined]
         enterprise = self.load(Enterprise, enterprise_id, version)
         return enterprise_view(enterprise, as_of or today())
 

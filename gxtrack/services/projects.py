@@ -62,14 +62,7 @@ class ProjectService(ServiceBase):
         )
 
     def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
-        project = self.load(InvestmentProject, project_id)
-        version = None
-        for event in self.events.get(project.id):
-            if event.timestamp <= instant:
-                version = event.originator_version
-        if version is None:
-            raise NotFoundError(f"项目在 {instant.isoformat()} 时尚未登记")
-        return version
+        return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
 
     def _changeable(
         self, actor: Actor, project_id: str | UUID, expected_version: int | None

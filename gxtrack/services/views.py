@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.cultivation import STATUS_LABELS
+from domain.designations import Designation
 from domain.enterprise import Enterprise
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
+from domain.validity import valid_on
 
 
 def iso(day: date | None) -> str | None:
@@ -56,9 +59,46 @@ def _progress(progress: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"date": iso(progress["date"]), "note": progress["note"]}
 
 
+AWARD_STATUS_LABELS = {
+    "valid": "有效",
+    "pending": "尚未生效",
+    "expired": "已到期",
+    "revoked": "已撤销",
+    "review_failed": "复核未通过",
+}
+
+
+def award_status(award: dict[str, Any], as_of: date) -> str:
+    """An award's state on `as_of`: valid, pending, expired, revoked, review_failed."""
+    if valid_on(award, as_of):
+        return "valid"
+    if as_of < award["certified_on"]:
+        return "pending"
+    if award["revoked_on"] is not None and as_of >= award["revoked_on"]:
+        return "revoked"
+    return "review_failed" if award.get("review_failed_on") else "expired"
+
+
 def enterprise_view(enterprise: Enterprise, as_of: date) -> dict[str, Any]:
     """The enterprise as the API returns it, with its tier on `as_of`."""
     tier = enterprise.tier_on(as_of)
+    designations = []
+    for award in enterprise.designations.values():
+        status = award_status(award, as_of)
+        designations.append(
+            {
+                **award,
+                "designation_label": Designation(award["designation"]).label,
+                "certified_on": iso(award["certified_on"]),
+                "expires_on": iso(award["expires_on"]),
+                "revoked_on": iso(award["revoked_on"]),
+                "last_reviewed_on": iso(award.get("last_reviewed_on")),
+                "review_failed_on": iso(award.get("review_failed_on")),
+                "valid": status == "valid",
+                "status": status,
+                "status_label": AWARD_STATUS_LABELS[status],
+            }
+        )
     return {
         "id": str(enterprise.id),
         "uscc": enterprise.uscc,
@@ -68,15 +108,16 @@ def enterprise_view(enterprise: Enterprise, as_of: date) -> dict[str, Any]:
         "tier": tier.value if tier else None,
         "tier_label": tier.label if tier else None,
         "as_of": as_of.isoformat(),
-        "designations": [
+        "designations": designations,
+        "candidacies": [
             {
-                **award,
-                "certified_on": iso(award["certified_on"]),
-                "expires_on": iso(award["expires_on"]),
-                "revoked_on": iso(award["revoked_on"]),
-                "valid": enterprise.valid_on(award, as_of),
+                **c,
+                "designation_label": Designation(c["designation"]).label,
+                "status_label": STATUS_LABELS[c["status"]],
+                "listed_on": iso(c["listed_on"]),
+                "closed_on": iso(c["closed_on"]),
             }
-            for award in enterprise.designations.values()
+            for c in getattr(enterprise, "candidacies", {}).values()
         ],
         "version": enterprise.version,
     }

@@ -1,4 +1,5 @@
-"""Fixtures for the fault tests: a private PostgreSQL cluster, gunicorn, a token.
+"""Fixtures for the fault tests: stores for `gxtrack` subprocesses, a private
+PostgreSQL cluster a test may stop and start, and gunicorn serving gxtrack.
 
 Locally a missing piece skips with its reason; under CI=true it fails, so the
 suite cannot pass in CI without really running.
@@ -6,6 +7,7 @@ suite cannot pass in CI without really running.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +16,21 @@ import pytest
 from gxtrack.permissions import Actor
 from gxtrack.runtime import Runtime
 from gxtrack.settings import Settings
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, pg_settings
 from tests.reliability.cluster import PrivateCluster, unavailable_reason
 from tests.reliability.server import Gunicorn, server_env
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Settings, dict]:
+    """(settings, environment for subprocesses) for each durable store."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GXTRACK_")}
+    env["GXTRACK_DATA_DIR"] = str(tmp_path / "var")
+    if request.param == "sqlite":
+        return Settings(data_dir=tmp_path / "var"), env
+    settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path / "var")
+    env["GXTRACK_DATABASE_URL"] = settings.database_url or ""
+    return settings, env
 
 
 @pytest.fixture

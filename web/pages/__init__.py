@@ -2,8 +2,60 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from web.i18n import init_i18n
+from web.security import init_security
 
 
 def init_pages(app: Flask) -> None:
-    """Register the page blueprints on `app`."""
+    """Register security, languages and the page blueprints on `app`."""
+    from web.pages import (
+        admin,
+        auth,
+        dashboard,
+        enterprises,
+        pool,
+        project,
+        project_forms,
+    )
+
+    init_security(app)
+    init_i18n(app)
+    app.add_template_filter(wan)
+    app.add_template_filter(local_time)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(project_forms.bp)
+    app.register_blueprint(pool.bp)
+    app.register_blueprint(project.bp)
+    app.register_blueprint(enterprises.bp)
+    app.register_blueprint(admin.bp)
+
+
+def wan(value: object) -> str:
+    """An amount of 万元 with thousands separators, exact (no float rounding)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    whole, _, fraction = f"{amount:f}".partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
+    if whole.startswith("-0"):
+        grouped = "-" + grouped
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def local_time(instant: str) -> str:
+    """A recorded UTC timestamp shown in the bureau's time zone (to the second)."""
+    try:
+        moment = datetime.fromisoformat(instant)
+    except (TypeError, ValueError):
+        return str(instant)
+    zone = ZoneInfo(current_app.extensions["gxtrack"].settings.timezone)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,224 @@
+"""The "district × 10" data set, built fast and cached under bench/out/.
+
+100k projects (~9 events each: registration, stage moves, progress notes,
+revisions, reassignments, plan changes) and 20k enterprises with designations,
+~1M events in all. Aggregates are built in memory with a seeded generator and
+saved many at a time (`app.save(*batch)`), so a build takes about a minute.
+
+The store is reused by every bench: SQLite under bench/out/<name>/, PostgreSQL
+in a schema named after the size. A READY marker records the head position.
+
+    python -m bench.data [--projects N] [--enterprises N] [--pg] [--fresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from domain.enterprise import Enterprise
+from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
+from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES, ReferenceData
+from domain.uscc import check_character
+from gxtrack.runtime import Runtime
+from gxtrack.settings import Settings
+
+OUT = Path(__file__).resolve().parent / "out"
+TODAY = date(2026, 6, 30)  # the data set's "today": the same every run
+SEED = 20260630
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+INDUSTRIES = list(DEFAULT_INDUSTRIES)
+ZONES = list(DEFAULT_ZONES)
+NEXT = {"negotiating": "signed", "signed": "landed", "landed": "producing"}
+
+
+def _progress(label: str, done: int, total: int, started: float) -> None:
+    rate = done / max(time.monotonic() - started, 1e-9)
+    print(f"\r{label}: {done}/{total} ({rate:,.0f}/s)", end="", file=sys.stderr)
+
+
+def _project(rng: random.Random, n: int, ref: ReferenceData) -> InvestmentProject:
+    day = TODAY - timedelta(days=rng.randint(200, 1500))
+    project = InvestmentProject.register(
+        name=f"【示例】{ref.industries[INDUSTRIES[n % 6]]}项目{n:06d}",
+        investor=f"示例投资方{rng.randint(1, 5000):04d}有限公司",
+        industry=rng.choice(INDUSTRIES),
+        zone=rng.choice(ZONES),
+        planned_investment=f"{rng.randint(100, 500000)}.{rng.randint(0, 99):02d}",
+        officer=f"officer{rng.randint(1, 60):02d}",
+        actor="bench",
+        reference=ref,
+        stage="signed" if rng.random() < 0.2 else "negotiating",
+        stage_date=day,
+        planned_dates={"producing": day + timedelta(days=rng.randint(300, 900))},
+        today=TODAY,
+    )
+    for _ in range(rng.randint(5, 12)):
+        day = min(TODAY, day + timedelta(days=rng.randint(1, 60)))
+        try:
+            _step(rng, project, day, ref)
+        except RuleViolationError:
+            continue  # e.g. the same officer drawn twice: skip this step
+    return project
+
+
+def _step(
+    rng: random.Random, project: InvestmentProject, day: date, ref: ReferenceData
+) -> None:
+    """One random command on the project, dated `day`."""
+    roll = rng.random()
+    stage = project.stage.value
+    if roll < 0.25 and stage in NEXT:
+        project.move(NEXT[stage], day, "bench", today=TODAY)
+    elif roll < 0.27 and stage != "withdrawn":
+        project.move("withdrawn", day, "bench", "投资方撤回", today=TODAY)
+    elif roll < 0.35:
+        amount = f"{rng.randint(100, 500000)}"
+        if amount != str(project.planned_investment):
+            project.revise({"planned_investment": amount}, "调整投资额", "bench", ref)
+    elif roll < 0.38:
+        project.reassign(f"officer{rng.randint(61, 90):02d}", "调整", "bench")
+    else:
+        note = f"【示例】推进情况 {rng.randint(1, 999)}"
+        project.report_progress(day, note, "bench", today=TODAY)
+
+
+def _uscc(n: int) -> str:
+    first17 = f"91320506{n:09d}"
+    return first17 + check_character(first17)
+
+
+def _enterprise(rng: random.Random, n: int) -> Enterprise:
+    company = Enterprise.register(
+        uscc=_uscc(n),
+        name=f"【示例】苏州示例企业{n:05d}有限公司",
+        actor="bench",
+        industry=rng.choice(INDUSTRIES),
+        zone=rng.choice(ZONES),
+    )
+    day = TODAY - timedelta(days=rng.randint(30, 1400))
+    for kind in ("innovative_sme", "srdi", "little_giant")[: rng.randint(0, 3)]:
+        company.award(kind, day, "bench", batch="2024", today=TODAY)
+        day = min(TODAY, day + timedelta(days=rng.randint(1, 200)))
+    return company
+
+
+def settings_for(pg: str | None, projects: int) -> Settings:
+    """Where the data set of this size lives."""
+    name = f"district-{projects}"
+    if not pg:
+        return Settings(data_dir=OUT / name)
+    schema = f"bench_{projects}"
+    import psycopg
+
+    with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    return Settings(data_dir=OUT / f"{name}-pg", database_url=f"{pg}?schema={schema}")
+
+
+def _marker(settings: Settings) -> Path:
+    return settings.data_dir / "READY.json"
+
+
+def build(settings: Settings, projects: int, enterprises: int, batch: int = 400) -> int:
+    """Generate and save the data set; returns the head position."""
+    rng = random.Random(SEED)
+    runtime = Runtime.open(settings)
+    try:
+        ref = runtime.app.reference()
+        started = time.monotonic()
+        pending: list[Any] = []
+        for n in range(projects):
+            pending.append(_project(rng, n, ref))
+            if len(pending) >= batch:
+                runtime.app.save(*pending)
+                pending.clear()
+                _progress("projects", n + 1, projects, started)
+        started = time.monotonic()
+        for n in range(enterprises):
+            pending.append(_enterprise(rng, n))
+            if len(pending) >= batch:
+                runtime.app.save(*pending)
+                pending.clear()
+                _progress("enterprises", n + 1, enterprises, started)
+        if pending:
+            runtime.app.save(*pending)
+        print("", file=sys.stderr)
+        head = runtime.app.position()
+    finally:
+        runtime.close()
+    _marker(settings).write_text(json.dumps({"head": head, "projects": projects}))
+    return head
+
+
+def _drop(settings: Settings) -> None:
+    if settings.is_postgres:
+        import psycopg
+
+        schema = settings.postgres_params()["schema"]
+        with psycopg.connect(settings.database_url.split("?")[0], autocommit=True) as c:
+            c.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            c.execute(f"CREATE SCHEMA {schema}")
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+def ensure(
+    pg: str | None, projects: int, enterprises: int, fresh: bool = False
+) -> tuple[Settings, int]:
+    """The cached data set (built now if missing); returns settings and head."""
+    settings = settings_for(pg, projects)
+    marker = _marker(settings)
+    if not fresh and marker.exists():
+        head = json.loads(marker.read_text())["head"]
+        return settings, head
+    _drop(settings)
+    started = time.monotonic()
+    head = build(settings, projects, enterprises)
+    took = time.monotonic() - started
+    print(
+        f"built {head} events in {took:.1f}s ({head / took:,.0f} events/s)",
+        file=sys.stderr,
+    )
+    return settings, head
+
+
+def common_args(parser: argparse.ArgumentParser) -> None:
+    """--projects, --enterprises, --pg shared by every bench."""
+    parser.add_argument("--projects", type=int, default=100_000)
+    parser.add_argument("--enterprises", type=int, default=None)
+    parser.add_argument(
+        "--pg",
+        nargs="?",
+        const=PG_DEFAULT,
+        default=os.environ.get("GXTRACK_DATABASE_URL"),
+        help="run on PostgreSQL (URL; default from GXTRACK_DATABASE_URL)",
+    )
+
+
+def enterprises_for(args: argparse.Namespace) -> int:
+    """20k enterprises per 100k projects unless given."""
+    return args.enterprises if args.enterprises is not None else args.projects // 5
+
+
+def main() -> None:
+    """Build (or reuse) the data set and print its size."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    common_args(parser)
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args()
+    settings, head = ensure(args.pg, args.projects, enterprises_for(args), args.fresh)
+    print(f"events: {head}")
+
+
+if __name__ == "__main__":
+    main()

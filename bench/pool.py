@@ -1,0 +1,149 @@
+"""Pool queries at 100k projects vs the same queries on a plain current-state table.
+
+Measured (p50/p95 over seeded random filters):
+- list: filter stage + industry + zone, sort by last update, page of 50, total;
+- summary: counts and investment by stage, industry and zone (whole pool);
+- summary as of a past date (from the stage history).
+Baseline: one plain table holding only current state, with the same indexes,
+queried with the same SQL through the same driver. Targets: list p95 <= 20 ms
+and <= 1.5x the plain table.
+
+    python -m bench.pool [--projects 100000] [--pg [URL]] [--runs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from bench.common import figures, percentile
+from bench.data import TODAY, common_args, ensure, enterprises_for
+from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES
+from gxtrack.db import Database
+from gxtrack.queries.pool import PoolFilter, list_projects, summary
+from gxtrack.runtime import Runtime
+
+STAGES = ("negotiating", "signed", "landed", "producing")
+PLAIN = (
+    "DROP TABLE IF EXISTS bench_plain",
+    "CREATE TABLE bench_plain AS SELECT id, name, investor, industry, zone,"
+    " investment, stage, stage_date, officer, updated_at FROM rm_projects",
+    "CREATE UNIQUE INDEX bench_plain_id ON bench_plain (id)",
+    "CREATE INDEX bench_plain_list"
+    " ON bench_plain (stage, industry, zone, updated_at, id)",
+    "CREATE INDEX bench_plain_stage ON bench_plain (stage, investment)",
+    "CREATE INDEX bench_plain_industry ON bench_plain (industry, investment)",
+    "CREATE INDEX bench_plain_zone ON bench_plain (zone, investment)",
+)
+
+
+def plain_list(db: Database, stage: str, industry: str, zone: str, page: int) -> None:
+    """The list query on the plain table: total and one page."""
+    where = " FROM bench_plain WHERE stage = ? AND industry = ? AND zone = ?"
+    params = [stage, industry, zone]
+    db.scalar("SELECT COUNT(*) AS n" + where, params)
+    db.fetchall(
+        "SELECT *" + where + " ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, 50, (page - 1) * 50],
+    )
+
+
+def plain_summary(db: Database) -> None:
+    """The summary on the plain table."""
+    for column in ("stage", "industry", "zone"):
+        db.fetchall(
+            f"SELECT {column} AS k, COUNT(*) AS n, SUM(investment) AS s"
+            f" FROM bench_plain GROUP BY {column}"
+        )
+    db.fetchone("SELECT COUNT(*) AS n, SUM(investment) AS s FROM bench_plain")
+
+
+def timed(runs: int, query: Callable[[random.Random], object]) -> list[float]:
+    """Milliseconds per call, after a few warm-up calls."""
+    rng = random.Random(7)
+    for _ in range(5):
+        query(rng)
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        query(rng)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _pick(rng: random.Random) -> tuple[str, str, str, int]:
+    return (
+        rng.choice(STAGES),
+        rng.choice(list(DEFAULT_INDUSTRIES)),
+        rng.choice(list(DEFAULT_ZONES)),
+        rng.randint(1, 2),
+    )
+
+
+def main() -> None:
+    """Prepare the read models and the plain table, then time both."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    common_args(parser)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+    settings, head = ensure(args.pg, args.projects, enterprises_for(args))
+    runtime = Runtime.open(settings)
+    try:
+        db = runtime.db
+        if runtime.projections.lowest() == 0:
+            print("building read models (first run)…", file=sys.stderr)
+            runtime.projections.rebuild()
+        runtime.projections.run()
+        with db.transaction() as cur:
+            for statement in PLAIN:
+                cur.execute(statement)
+        if db.kind == "postgres":
+            with db.transaction() as cur:
+                cur.execute("ANALYZE bench_plain")
+                cur.execute("ANALYZE rm_projects")
+                cur.execute("ANALYZE rm_stage_history")
+        else:
+            with db.transaction() as cur:
+                cur.execute("ANALYZE")
+        past = TODAY - timedelta(days=365)
+
+        def gx_list(rng: random.Random) -> None:
+            stage, industry, zone, page = _pick(rng)
+            f = PoolFilter(stage=stage, industry=industry, zone=zone)
+            list_projects(db, f, sort="-updated", page=page, page_size=50)
+
+        def base_list(rng: random.Random) -> None:
+            plain_list(db, *_pick(rng))
+
+        runs = args.runs
+        results = {
+            "list": timed(runs, gx_list),
+            "plain_list": timed(runs, base_list),
+            "summary": timed(max(runs // 4, 10), lambda _r: summary(db, PoolFilter())),
+            "plain_summary": timed(max(runs // 4, 10), lambda _r: plain_summary(db)),
+            "summary_as_of": timed(
+                max(runs // 4, 10), lambda _r: summary(db, PoolFilter(as_of=past))
+            ),
+        }
+        total = db.scalar("SELECT COUNT(*) AS n FROM rm_projects")
+    finally:
+        runtime.close()
+    out: dict[str, float | str] = {
+        "store": "postgres" if settings.is_postgres else "sqlite",
+        "projects": int(total or 0),
+        "events": head,
+    }
+    for name, samples in results.items():
+        out[f"{name}_p50_ms"] = percentile(samples, 50)
+        out[f"{name}_p95_ms"] = percentile(samples, 95)
+    out["list_p95_over_plain"] = out["list_p95_ms"] / out["plain_list_p95_ms"]
+    out["summary_p95_over_plain"] = out["summary_p95_ms"] / out["plain_summary_p95_ms"]
+    figures(out)
+
+
+if __name__ == "__main__":
+    main()

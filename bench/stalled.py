@@ -1,0 +1,127 @@
+"""Bench `stalled`: the weekly scan at 100k projects, ~10% newly stalled.
+
+Builds a seeded pool on a fresh SQLite data directory (or PostgreSQL with
+GXTRACK_DATABASE_URL), then times the whole scan (pool read, judging, loading
+the changed projects, saving their StallFlagged events and the StallScan) against
+the baseline of reading the pool table alone. Figures print last.
+
+    .venv/bin/python bench/stalled.py [--projects 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from domain.project import InvestmentProject
+from domain.users import Role
+from gxtrack.permissions import SYSTEM, Actor
+from gxtrack.runtime import Runtime
+from gxtrack.services.stalled import POOL_SQL
+from gxtrack.settings import Settings
+
+AS_OF = date(2025, 6, 30)
+# (stage, share, oldest stage date in days): about 10% end up at or past threshold.
+MIX = (("negotiating", 0.7, 100), ("signed", 0.2, 200), ("landed", 0.1, 404))
+
+
+def build(runtime: Runtime, count: int, seed: int = 7) -> None:
+    """Register `count` projects with progress notes, batched, then project them."""
+    rng = random.Random(seed)
+    app, reference = runtime.app, runtime.app.reference()
+    batch: list[InvestmentProject] = []
+    for n in range(count):
+        roll, stage, oldest = rng.random(), "negotiating", 100
+        for stage, share, oldest in MIX:  # noqa: B007 - pick by cumulative share
+            roll -= share
+            if roll < 0:
+                break
+        day = AS_OF - timedelta(days=rng.randrange(oldest))
+        opening = "signed" if stage != "negotiating" else "negotiating"
+        project = InvestmentProject.register(
+            name=f"【示例】项目{n:06d}",
+            investor=f"某投资方{n % 997}",
+            industry=rng.choice(list(reference.industries)),
+            zone=rng.choice(list(reference.zones)),
+            planned_investment=str(rng.randrange(100, 100000)),
+            officer=f"officer{n % 50}",
+            actor=SYSTEM,
+            reference=reference,
+            stage=opening,
+            stage_date=day,
+            today=AS_OF,
+        )
+        if stage == "landed":
+            project.move("landed", day, SYSTEM, today=AS_OF)
+        for _ in range(rng.randrange(3)):
+            project.report_progress(day, "【示例】对接推进中", SYSTEM, today=AS_OF)
+        batch.append(project)
+        if len(batch) == 1000:
+            app.save(*batch)
+            batch.clear()
+            print(f"\rbuilding: {n + 1}/{count}", end="", file=sys.stderr)
+    app.save(*batch)
+    print("\nprojecting…", file=sys.stderr)
+    runtime.projections.run()
+    if runtime.db.kind == "postgres":
+        with runtime.db.transaction() as cur:
+            cur.execute("ANALYZE")  # as autovacuum would, after a bulk load
+
+
+def main() -> None:
+    """Build, then time the pool read (baseline) and the scan."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.from_env()
+        if not settings.is_postgres:
+            settings = Settings(data_dir=Path(tmp) / "var")
+        runtime = Runtime.open(settings)
+        started = time.perf_counter()
+        build(runtime, args.projects)
+        built = time.perf_counter() - started
+        events = runtime.app.position()
+        started = time.perf_counter()
+        rows = runtime.db.fetchall(POOL_SQL)
+        baseline = time.perf_counter() - started
+        leader = Actor("bench", Role.LEADER)
+        started = time.perf_counter()
+        scan, created = runtime.app.run_stall_scan(leader, AS_OF)
+        scan_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        runtime.sync()
+        projected = time.perf_counter() - started
+        started = time.perf_counter()
+        again, _ = runtime.app.run_stall_scan(leader, AS_OF)
+        repeat = time.perf_counter() - started
+        assert created and again == scan
+        from gxtrack.queries.stalled import list_stalled
+
+        started = time.perf_counter()
+        listed = list_stalled(runtime.db, AS_OF)["items"]
+        list_seconds = time.perf_counter() - started
+        runtime.close()
+    print(f"store: {'postgres' if settings.is_postgres else 'sqlite'}")
+    print(f"projects: {args.projects}")
+    print(f"events: {events}")
+    print(f"build_seconds: {built:.1f}")
+    print(f"pool_rows_read: {len(rows)}")
+    print(f"flagged: {len(scan['flagged'])}")
+    print(f"baseline_pool_read_seconds: {baseline:.3f}")
+    print(f"scan_seconds: {scan_seconds:.3f}")
+    print(f"scan_vs_pool_read: {scan_seconds / baseline:.1f}x")
+    print(f"flag_projection_seconds: {projected:.3f}")
+    print(f"repeat_scan_seconds: {repeat:.4f}")
+    print(f"list_stalled_items: {len(listed)}")
+    print(f"list_stalled_seconds: {list_seconds:.3f}")
+    print(f"target_scan_seconds: 5 ({'met' if scan_seconds <= 5 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()

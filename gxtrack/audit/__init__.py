@@ -1,0 +1,1 @@
+"""Audit: decision changes, the tamper-evident hash chain, backup and restore."""

@@ -1,0 +1,29 @@
+"""`gxtrack projections run --follow`: the long-running projection process."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Any
+
+import click
+
+
+def run_follower(runtime: Any) -> None:
+    """Follow the event log until SIGTERM or Ctrl+C; waits if another runs."""
+    from gxtrack.projections.runner import follow
+
+    stopping = threading.Event()
+
+    def stop(_signum: int, _frame: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    follow(
+        runtime.projections,
+        runtime.settings.data_dir,
+        stopping,
+        notice=lambda text: click.echo(text, err=True),
+    )
+    click.echo("投影进程已停止 (stopped)", err=True)

@@ -1,0 +1,1 @@
+"""The bureau's periodic reports, built from the read models."""

@@ -1,0 +1,283 @@
+"""The APScheduler 3.x scheduler: the weekly scan and the mail retry.
+
+Jobs have explicit ids, `replace_existing`, `coalesce`, `max_instances=1` and a
+misfire grace, and live in a persistent job store in the project's database
+(the SQLite file or PostgreSQL). A scan missed while the machine was off runs
+once when it comes back: on start, a job whose trigger is unchanged keeps the
+stored next run time instead of having it recomputed from now.
+
+Only one scheduler runs jobs at a time: each takes a lock first (a PostgreSQL
+advisory lock, or a file lock next to the SQLite files) and a second one waits.
+`gxtrack scheduler` runs `run_blocking`; `gxtrack serve` runs `start_embedded`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from domain.errors import RuleViolationError
+from gxtrack.settings import Settings
+from jobs.tasks import deliver_mail, weekly_scan
+
+log = logging.getLogger(__name__)
+WEEKLY_SCAN_ID = "weekly-stall-scan"
+DELIVER_MAIL_ID = "deliver-mail"
+# Less than a week, so a missed Monday scan still runs within its own week.
+MISFIRE_GRACE_SECONDS = 6 * 24 * 3600
+MAIL_RETRY_MINUTES = 10
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekly_trigger(spec: str, timezone: str) -> CronTrigger:
+    """ "mon 09:00" (day and time) or a five-field crontab, in `timezone`."""
+    parts = spec.split()
+    try:
+        if len(parts) == 2 and parts[0].lower() in DAYS:
+            hour, minute = parts[1].split(":")
+            return CronTrigger(
+                day_of_week=parts[0].lower(),
+                hour=int(hour),
+                minute=int(minute),
+                timezone=timezone,
+            )
+        return CronTrigger.from_crontab(spec, timezone=timezone)
+    except ValueError:
+        raise RuleViolationError(
+            f"GXTRACK_WEEKLY_SCAN 无效: {spec!r}（例如 'mon 09:00' 或 crontab）",
+            "GXTRACK_WEEKLY_SCAN",
+        ) from None
+
+
+def job_store(settings: Settings) -> Any:
+    """The persistent job store in the project's database."""
+    if settings.database_url == "memory://":
+        return MemoryJobStore()
+    if settings.is_postgres:
+        from sqlalchemy.engine import URL
+
+        params = settings.postgres_params()
+        url = URL.create(
+            "postgresql+psycopg",
+            username=params["user"],
+            password=params["password"] or None,
+            host=params["host"],
+            port=int(params["port"]),
+            database=params["dbname"],
+        )
+        return SQLAlchemyJobStore(url=url, tableschema=params.get("schema"))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SQLAlchemyJobStore(
+        url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
+        # Wait out a projection batch holding SQLite's write lock.
+        engine_options={"connect_args": {"timeout": 30}},
+    )
+
+
+def build_scheduler(
+    settings: Settings,
+    scheduler_class: type[BaseScheduler] = BlockingScheduler,
+    **options: Any,
+) -> BaseScheduler:
+    """A scheduler on the project's job store (jobs not added yet)."""
+    config: dict[str, Any] = {
+        "jobstores": {"default": job_store(settings)},
+        "job_defaults": {
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+        "timezone": settings.timezone,
+    }
+    config.update(options)
+    return scheduler_class(**config)
+
+
+def _stored_next_run(settings: Settings, scheduler: Any, job_id: str, trigger: Any):
+    """The stored next run time of `job_id`, if its trigger is unchanged."""
+    store = job_store(settings)
+    if isinstance(store, MemoryJobStore):
+        return None
+    store.start(scheduler, "probe")
+    try:
+        job = store.lookup_job(job_id)
+    finally:
+        store.shutdown()
+    if job is None or repr(job.trigger) != repr(trigger):
+        return None
+    return job.next_run_time
+
+
+def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
+    """Add (or replace) the weekly scan and the mail retry, by explicit id."""
+    trigger = weekly_trigger(settings.weekly_scan_cron, settings.timezone)
+    extra: dict[str, Any] = {}
+    stored = _stored_next_run(settings, scheduler, WEEKLY_SCAN_ID, trigger)
+    if stored is not None:
+        extra["next_run_time"] = stored
+    scheduler.add_job(
+        weekly_scan,
+        trigger,
+        id=WEEKLY_SCAN_ID,
+        name="停滞项目周扫描 weekly stalled-project scan",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        **extra,
+    )
+    scheduler.add_job(
+        deliver_mail,
+        IntervalTrigger(minutes=MAIL_RETRY_MINUTES, timezone=settings.timezone),
+        id=DELIVER_MAIL_ID,
+        name="重发未送达邮件 resend pending mail",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=MAIL_RETRY_MINUTES * 60,
+    )
+
+
+class SchedulerLock:
+    """Only one scheduler runs jobs: an advisory lock (PostgreSQL) or a file lock."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._conn: Any = None
+        self._file: Any = None
+
+    def _key(self) -> int:
+        schema = self.settings.postgres_params().get("schema", "")
+        digest = hashlib.sha256(f"gxtrack:scheduler:{schema}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def try_acquire(self) -> bool:
+        """Take the lock if free; never blocks."""
+        if self.settings.database_url == "memory://":
+            return True
+        if self.settings.is_postgres:
+            import psycopg
+
+            if self._conn is None:
+                params = self.settings.postgres_params()
+                self._conn = psycopg.connect(
+                    host=params["host"],
+                    port=params["port"],
+                    dbname=params["dbname"],
+                    user=params["user"],
+                    password=params["password"] or None,
+                    autocommit=True,
+                )
+            row = self._conn.execute(
+                "SELECT pg_try_advisory_lock(%s)", (self._key(),)
+            ).fetchone()
+            return bool(row and row[0])
+        from filelock import FileLock, Timeout
+
+        if self._file is None:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._file = FileLock(str(self.settings.data_dir / "scheduler.lock"))
+        try:
+            self._file.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
+
+    def acquire(
+        self,
+        stopping: threading.Event | None = None,
+        on_wait: Callable[[], None] | None = None,
+        poll: float = 1.0,
+    ) -> bool:
+        """Wait for the lock (until `stopping` is set); True once held."""
+        stopping = stopping or threading.Event()
+        announced = False
+        while not stopping.is_set():
+            if self.try_acquire():
+                return True
+            if on_wait and not announced:
+                on_wait()
+                announced = True
+            stopping.wait(poll)
+        return False
+
+    def release(self) -> None:
+        """Give the lock back (a lost connection frees an advisory lock too)."""
+        if self._conn is not None:
+            try:
+                self._conn.execute("SELECT pg_advisory_unlock_all()")
+            finally:
+                self._conn.close()
+                self._conn = None
+        if self._file is not None and self._file.is_locked:
+            self._file.release()
+
+
+def run_blocking(
+    settings: Settings,
+    on_wait: Callable[[], None] | None = None,
+    on_start: Callable[[], None] | None = None,
+) -> None:
+    """Run the scheduler in this process until interrupted (`gxtrack scheduler`)."""
+    import signal
+
+    lock = SchedulerLock(settings)
+    lock.acquire(on_wait=on_wait)
+    try:
+        scheduler = build_scheduler(settings, BlockingScheduler)
+        add_jobs(scheduler, settings)
+        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+        if on_start:
+            on_start()
+        scheduler.start()
+    finally:
+        lock.release()
+
+
+class EmbeddedScheduler:
+    """The same jobs in a background thread of `gxtrack serve`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.lock = SchedulerLock(settings)
+        self.stopping = threading.Event()
+        self.scheduler: BaseScheduler | None = None
+        self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)
+
+    def _run(self) -> None:
+        # Waits without blocking the web server while another scheduler runs.
+        if not self.lock.acquire(self.stopping, lambda: log.info("scheduler waits")):
+            return
+        scheduler = build_scheduler(self.settings, BackgroundScheduler)
+        add_jobs(scheduler, self.settings)
+        scheduler.start()
+        self.scheduler = scheduler
+
+    def start(self) -> EmbeddedScheduler:
+        """Start waiting for the lock, then run the jobs."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the jobs and release the lock."""
+        self.stopping.set()
+        self._thread.join(timeout=10)
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.lock.release()
+
+
+def start_embedded(settings: Settings) -> EmbeddedScheduler:
+    """Run the scheduler's jobs inside this process (embedded mode)."""
+    return EmbeddedScheduler(settings).start()

@@ -1,0 +1,201 @@
+"""The hash chain: tampering with stored events in a real database is detected."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gxtrack.audit.chain import link_digest
+from gxtrack.audit.verify import anchor, notifications, verify
+from gxtrack.projections.chain import ChainBrokenError
+from gxtrack.runtime import Runtime
+from gxtrack.settings import Settings
+from tests.conftest import _conninfo, pg_settings
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path: Path):
+    """A Runtime on a real database file (or PostgreSQL schema), with raw access."""
+    if request.param == "sqlite":
+        settings = Settings(data_dir=tmp_path / "var")
+    else:
+        settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path)
+    runtime = Runtime.open(settings)
+    yield runtime, RawEvents(runtime)
+    runtime.close()
+
+
+class RawEvents:
+    """Direct SQL on the stored events, as an intruder with database access."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        recorder = runtime.app.recorder
+        self.table = recorder.events_table_name
+        if runtime.settings.is_postgres:
+            import psycopg
+
+            schema = recorder.datastore.schema
+            self.conn = psycopg.connect(
+                _conninfo(), options=f"-c search_path={schema}", autocommit=True
+            )
+            self.id, self.mark = "notification_id", "%s"
+        else:
+            path = runtime.settings.data_dir / "events.db"
+            self.conn = sqlite3.connect(path, isolation_level=None)
+            self.id, self.mark = "rowid", "?"
+
+    def run(self, sql: str, *params) -> list:
+        cur = self.conn.cursor()
+        cur.execute(sql.replace("?", self.mark), params)
+        return cur.fetchall() if cur.description else []
+
+    def alter(self, position: int, old: bytes, new: bytes) -> None:
+        (state,) = self.run(
+            f"SELECT state FROM {self.table} WHERE {self.id} = ?", position
+        )[0]
+        assert old in bytes(state)
+        self.run(
+            f"UPDATE {self.table} SET state = ? WHERE {self.id} = ?",
+            bytes(state).replace(old, new),
+            position,
+        )
+
+    def delete(self, position: int) -> None:
+        self.run(f"DELETE FROM {self.table} WHERE {self.id} = ?", position)
+
+    def swap(self, first: int, second: int) -> None:
+        self.run(f"UPDATE {self.table} SET {self.id} = -1 WHERE {self.id} = ?", first)
+        self.run(
+            f"UPDATE {self.table} SET {self.id} = ? WHERE {self.id} = ?", first, second
+        )
+        self.run(f"UPDATE {self.table} SET {self.id} = ? WHERE {self.id} = -1", second)
+
+
+def _history(runtime, leader):
+    app = runtime.app
+    pid = app.register_project(
+        leader,
+        name="【示例】链测试",
+        investor="某投资方",
+        industry="ngit",
+        zone="mudu",
+        planned_investment="1000",
+        stage_date=date(2025, 1, 1),
+    )["id"]
+    app.move_project(leader, pid, "signed", date(2025, 2, 1))
+    app.move_project(leader, pid, "landed", date(2025, 3, 1))
+    app.report_progress(leader, pid, date(2025, 3, 2), "厂房装修")
+    runtime.sync()
+    events = {
+        (str(n.originator_id), n.originator_version): n.id for n in notifications(app)
+    }
+    return pid, events
+
+
+def test_chain_is_kept_and_verifies(store, leader):
+    runtime, _raw = store
+    pid, events = _history(runtime, leader)
+    rows = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+    assert [r["position"] for r in rows] == sorted(events.values())
+    result = verify(runtime.app, runtime.db)
+    assert result.ok and result.checked == len(events) and result.unchained == 0
+    assert result.head_digest == rows[-1]["digest"]
+    # A rebuild of every read model keeps the chain (and re-checks it).
+    runtime.projections.rebuild()
+    assert runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position") == rows
+
+
+def test_altered_event_is_the_first_broken_link(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    signed = events[(pid, 2)]
+    raw.alter(signed, b"2025-02-01", b"2025-01-01")
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "altered"
+    assert (
+        problem["position"],
+        problem["originator_id"],
+        problem["originator_version"],
+    ) == (signed, pid, 2)
+    # A rebuild over the tampered log stops rather than bless it.
+    with pytest.raises(ChainBrokenError, match=str(signed)):
+        runtime.projections.rebuild()
+
+
+def test_deleted_event_is_detected(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    landed = events[(pid, 3)]
+    raw.delete(landed)
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "deleted"
+    assert (problem["position"], problem["originator_version"]) == (landed, 3)
+    # Deleting the newest event is caught too (the chain remembers it).
+    raw.run(f"DELETE FROM {raw.table} WHERE {raw.id} > ?", landed)
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "deleted" and problem["position"] == landed
+
+
+def test_reordered_events_are_detected(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    signed, landed = events[(pid, 2)], events[(pid, 3)]
+    raw.swap(signed, landed)
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "altered"
+    assert (problem["position"], problem["originator_version"]) == (signed, 3)
+    assert f"{pid} v2" in problem["message"]
+
+
+def test_rewritten_chain_is_caught_by_an_earlier_anchor(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    earlier = anchor(runtime.app, runtime.db)
+    assert earlier["position"] == max(events.values())
+    # The intruder alters an event and recomputes the whole chain to match.
+    raw.alter(events[(pid, 2)], b"2025-02-01", b"2025-01-01")
+    digest = "0" * 64
+    with runtime.db.transaction() as cur:
+        for n in notifications(runtime.app):
+            digest = link_digest(digest, n)
+            cur.execute(
+                "UPDATE audit_chain SET digest = ? WHERE position = ?", (digest, n.id)
+            )
+    assert verify(runtime.app, runtime.db).ok
+    problem = verify(runtime.app, runtime.db, [earlier]).problem
+    assert problem["kind"] == "rewritten" and problem["position"] == earlier["position"]
+    # An anchor beyond the end of the log means events were cut off.
+    later = {"position": earlier["position"] + 5, "digest": earlier["digest"]}
+    assert verify(runtime.app, runtime.db, [later]).problem["kind"] == "truncated"
+
+
+def test_events_not_yet_chained_are_reported_not_failed(store, leader):
+    runtime, _raw = store
+    _history(runtime, leader)
+    runtime.app.reference()
+    runtime.app.add_user(leader.__class__.system(), "auditor1", "auditor")
+    result = verify(runtime.app, runtime.db)
+    assert result.ok and result.unchained == 1
+
+
+def test_event_slipped_into_the_log_is_detected(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    (topic, state) = raw.run(
+        f"SELECT topic, state FROM {raw.table} WHERE {raw.id} = ?", events[(pid, 2)]
+    )[0]
+    forged = "0b2a3f1e-0000-4000-8000-000000000000"
+    oid = forged if runtime.settings.is_postgres else forged.replace("-", "")
+    raw.run(
+        f"INSERT INTO {raw.table} ({raw.id}, originator_id, originator_version,"
+        " topic, state) VALUES (0, ?, 1, ?, ?)",
+        oid,
+        topic,
+        state,
+    )
+    problem = verify(runtime.app, runtime.db).problem
+    assert problem["kind"] == "inserted"
+    assert (problem["position"], problem["originator_id"]) == (0, forged)

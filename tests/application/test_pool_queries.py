@@ -1,0 +1,138 @@
+"""Pool list and summary: as-of boundaries, stable paging, Chinese text, LIKE escaping."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.clock import today
+from gxtrack.errors import RuleViolationError
+from gxtrack.queries.pool import PoolFilter, list_projects, summary
+
+D0 = today() - timedelta(days=30)
+
+
+def day(n: int):
+    return D0 + timedelta(days=n)
+
+
+def register(runtime, actor, name, investor="示例投资方", on=0, **extra):
+    fields = dict(
+        name=name,
+        investor=investor,
+        industry="green",
+        zone="wzedz",
+        planned_investment="100",
+        stage_date=day(on),
+    )
+    fields.update(extra)
+    return runtime.app.register_project(actor, **fields)["id"]
+
+
+def names(page):
+    return [item["name"] for item in page["items"]]
+
+
+def test_as_of_on_stage_boundaries(runtime, leader):
+    a = register(runtime, leader, "【示例】甲", on=0, planned_investment="1.5")
+    runtime.app.move_project(leader, a, "signed", day(10))
+    b = register(runtime, leader, "【示例】乙", on=10, planned_investment="2")
+    runtime.app.move_project(leader, b, "withdrawn", day(20), "撤资")
+    runtime.sync()
+
+    def stage_of(as_of):
+        page = list_projects(runtime.db, PoolFilter(as_of=day(as_of)), sort="name")
+        return {i["name"]: (i["stage"], i["stage_date"]) for i in page["items"]}
+
+    assert stage_of(-1) == {}
+    assert stage_of(9) == {"【示例】甲": ("negotiating", day(0).isoformat())}
+    # On the day of a move the project is already in the new stage.
+    assert stage_of(10) == {
+        "【示例】甲": ("signed", day(10).isoformat()),
+        "【示例】乙": ("negotiating", day(10).isoformat()),
+    }
+    assert stage_of(19)["【示例】乙"][0] == "negotiating"
+    assert stage_of(20)["【示例】乙"] == ("withdrawn", day(20).isoformat())
+
+    past = summary(runtime.db, PoolFilter(as_of=day(10)))
+    assert past["as_of"] == day(10).isoformat()
+    assert past["by_stage"]["signed"] == {"count": 1, "investment": "1.5"}
+    assert past["by_stage"]["negotiating"] == {"count": 1, "investment": "2"}
+    assert past["by_stage"]["landed"] == {"count": 0, "investment": "0"}
+    assert past["total"] == {"count": 2, "investment": "3.5"}
+    assert summary(runtime.db, PoolFilter(as_of=day(9)))["total"]["count"] == 1
+    only_signed = list_projects(runtime.db, PoolFilter(as_of=day(10), stage="signed"))
+    assert names(only_signed) == ["【示例】甲"]
+    now = summary(runtime.db, PoolFilter())
+    assert now["by_stage"]["withdrawn"]["count"] == 1
+    assert now["by_zone"] == {"wzedz": {"count": 2, "investment": "3.5"}}
+
+
+def test_paging_is_stable_with_ties(runtime, leader):
+    for n in range(7):
+        register(runtime, leader, f"【示例】同名项目{n % 2}")
+    runtime.sync()
+    seen = []
+    for page in range(1, 5):
+        result = list_projects(
+            runtime.db, PoolFilter(), sort="investment", page=page, page_size=2
+        )
+        assert result["total"] == 7
+        seen += [item["id"] for item in result["items"]]
+    assert len(seen) == len(set(seen)) == 7  # no overlap, nothing skipped
+    again = list_projects(runtime.db, PoolFilter(), sort="investment", page_size=7)
+    assert [i["id"] for i in again["items"]] == seen
+    desc = list_projects(runtime.db, PoolFilter(), sort="-investment", page_size=7)
+    assert [i["id"] for i in desc["items"]] == seen[::-1]
+
+
+def test_text_search_chinese_and_wildcards(runtime, leader):
+    register(runtime, leader, "【示例】100%达产储能项目", investor="宁德示例新能源")
+    register(runtime, leader, "【示例】a_b 项目", investor="Suzhou Example Ltd")
+    register(runtime, leader, "【示例】普通项目", investor="示例!投资")
+    runtime.sync()
+
+    def search(q):
+        return sorted(names(list_projects(runtime.db, PoolFilter(q=q))))
+
+    assert search("储能") == ["【示例】100%达产储能项目"]
+    assert search("新能源") == ["【示例】100%达产储能项目"]  # investor matches too
+    assert search(" 储能 ") == ["【示例】100%达产储能项目"]  # surrounding blanks
+    assert search("%") == ["【示例】100%达产储能项目"]  # literal, not a wildcard
+    assert search("_") == ["【示例】a_b 项目"]
+    assert search("a%b") == []
+    assert search("!") == ["【示例】普通项目"]
+    assert search("suzhou example") == ["【示例】a_b 项目"]  # case-insensitive
+    assert search("示例") == sorted(
+        ["【示例】100%达产储能项目", "【示例】a_b 项目", "【示例】普通项目"]
+    )
+    assert search("不存在") == []
+
+
+def test_filters_and_bad_paging(runtime, leader):
+    register(runtime, leader, "【示例】一", zone="mudu", officer="officer_a")
+    register(runtime, leader, "【示例】二", industry="ngit", officer="officer_b")
+    runtime.sync()
+    assert names(list_projects(runtime.db, PoolFilter(zone="mudu"))) == ["【示例】一"]
+    assert names(list_projects(runtime.db, PoolFilter(industry="ngit"))) == [
+        "【示例】二"
+    ]
+    assert names(list_projects(runtime.db, PoolFilter(officer="officer_a"))) == [
+        "【示例】一"
+    ]
+    assert list_projects(runtime.db, PoolFilter(stalled=True))["total"] == 0
+    assert list_projects(runtime.db, PoolFilter(stalled=False))["total"] == 2
+    assert list_projects(runtime.db, PoolFilter(), page_size=200)["total"] == 2
+    for kwargs, field in (
+        ({"page_size": 201}, "page_size"),
+        ({"page_size": 0}, "page_size"),
+        ({"page": 0}, "page"),
+        ({"sort": "-nope"}, "sort"),
+    ):
+        with pytest.raises(RuleViolationError) as caught:
+            list_projects(runtime.db, PoolFilter(), **kwargs)
+        assert caught.value.field == field
+    # stall_days is empty for all: NULLs sort last in both directions.
+    asc = list_projects(runtime.db, PoolFilter(), sort="stall_days")
+    assert asc["total"] == 2

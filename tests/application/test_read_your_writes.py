@@ -1,0 +1,68 @@
+"""runtime.sync(): inline catch-up in embedded mode, waiting on a follower otherwise."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from gxtrack.errors import ProjectionTimeoutError
+from gxtrack.projections.runner import ProjectionFollower
+from gxtrack.queries.pool import PoolFilter, list_projects
+from gxtrack.runtime import Runtime
+
+
+def _register(runtime: Runtime, actor, name: str = "【示例】同步项目") -> str:
+    return runtime.app.register_project(
+        actor,
+        name=name,
+        investor="示例投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="10",
+    )["id"]
+
+
+def test_inline_sync_makes_the_command_visible(runtime, officer):
+    pid = _register(runtime, officer)
+    assert list_projects(runtime.db, PoolFilter())["total"] == 0  # not yet applied
+    runtime.sync()
+    assert [i["id"] for i in list_projects(runtime.db, PoolFilter())["items"]] == [pid]
+
+
+@pytest.fixture
+def waiting(runtime):
+    """The same stores, but this process never applies events itself."""
+    settings = dataclasses.replace(
+        runtime.settings, inline_projections=False, projection_wait_seconds=0.3
+    )
+    return dataclasses.replace(runtime, settings=settings)
+
+
+def test_sync_times_out_with_a_clear_message_without_a_follower(waiting, officer):
+    _register(waiting, officer)
+    started = time.monotonic()
+    with pytest.raises(ProjectionTimeoutError) as caught:
+        waiting.sync()
+    assert 0.3 <= time.monotonic() - started < 5
+    assert caught.value.message == (
+        "数据已保存，但列表尚未更新（投影进程未在 0.3 秒内追上），请稍后刷新"
+    )
+    assert caught.value.status == 503
+    assert list_projects(waiting.db, PoolFilter())["total"] == 0
+
+
+def test_sync_waits_for_the_follower(waiting, officer):
+    follower = ProjectionFollower(waiting.projections, poll_seconds=0.02)
+    follower.start()
+    try:
+        settings = dataclasses.replace(waiting.settings, projection_wait_seconds=10)
+        patient = dataclasses.replace(waiting, settings=settings)
+        for n in range(3):
+            pid = _register(patient, officer, f"【示例】同步{n}")
+            patient.sync()
+            ids = {i["id"] for i in list_projects(patient.db, PoolFilter())["items"]}
+            assert pid in ids
+    finally:
+        follower.stop()

@@ -1,0 +1,194 @@
+"""The stall policy at its boundary days, the policy aggregate, and project events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
+from domain.reference import ReferenceData
+from domain.stall import StallPolicy, StallTerms, iso_week, judge, stall_change
+
+AS_OF = date(2024, 7, 1)
+
+
+def verdict_at(stage: str, days: int, planned=None, terms=None):
+    return judge(stage, AS_OF - timedelta(days=days), planned or {}, AS_OF, terms)
+
+
+@pytest.mark.parametrize(
+    ("stage", "threshold"), [("negotiating", 90), ("signed", 180), ("landed", 365)]
+)
+def test_stage_threshold_boundaries(stage, threshold):
+    assert verdict_at(stage, threshold - 1) is None
+    yellow = verdict_at(stage, threshold)
+    assert (yellow.level, yellow.rule) == ("yellow", "stage_threshold")
+    assert (yellow.days_in_stage, yellow.threshold) == (threshold, threshold)
+    assert verdict_at(stage, 2 * threshold - 1).level == "yellow"
+    red = verdict_at(stage, 2 * threshold)
+    assert (red.level, red.rule, red.days_in_stage) == (
+        "red",
+        "stage_threshold",
+        2 * threshold,
+    )
+
+
+@pytest.mark.parametrize("stage", ["producing", "withdrawn"])
+def test_terminal_stages_never_stall(stage):
+    assert verdict_at(stage, 5000, {"producing": AS_OF - timedelta(days=400)}) is None
+
+
+def test_overdue_at_30_and_31_days_past_the_planned_next_stage():
+    planned = {"signed": AS_OF - timedelta(days=30)}
+    assert verdict_at("negotiating", 10, planned) is None
+    planned = {"signed": AS_OF - timedelta(days=31)}
+    late = verdict_at("negotiating", 10, planned)
+    assert (late.level, late.rule, late.days_in_stage, late.threshold) == (
+        "yellow",
+        "overdue",
+        10,
+        30,
+    )
+    # Red when more than twice the grace past; only the next stage's date counts.
+    assert (
+        verdict_at("negotiating", 10, {"signed": AS_OF - timedelta(days=60)}).level
+        == "yellow"
+    )
+    assert (
+        verdict_at("negotiating", 10, {"signed": AS_OF - timedelta(days=61)}).level
+        == "red"
+    )
+    assert (
+        verdict_at("negotiating", 10, {"landed": AS_OF - timedelta(days=400)}) is None
+    )
+    assert (
+        verdict_at("signed", 10, {"landed": AS_OF - timedelta(days=31)}).rule
+        == "overdue"
+    )
+
+
+def test_the_more_severe_rule_wins_and_ties_name_the_stage_rule():
+    overdue = {"signed": AS_OF - timedelta(days=61)}  # red overdue
+    assert verdict_at("negotiating", 100, overdue).rule == "overdue"
+    assert verdict_at("negotiating", 180, overdue).rule == "stage_threshold"
+    mild = {"signed": AS_OF - timedelta(days=31)}
+    assert verdict_at("negotiating", 95, mild).rule == "stage_threshold"
+
+
+def test_a_stage_entered_after_the_as_of_date_is_not_stalled():
+    assert judge("negotiating", AS_OF + timedelta(days=1), {}, AS_OF) is None
+
+
+def test_custom_terms_and_the_change_rule():
+    terms = StallTerms({"negotiating": 10, "signed": 20, "landed": 30}, 5, 3)
+    assert verdict_at("negotiating", 9, terms=terms) is None
+    assert verdict_at("negotiating", 10, terms=terms).level == "yellow"
+    yellow = verdict_at("negotiating", 10, terms=terms)
+    red = verdict_at("negotiating", 20, terms=terms)
+    assert stall_change(None, yellow) == "flag"
+    assert stall_change("yellow", red) == "flag"
+    assert stall_change("yellow", yellow) is None
+    assert stall_change("red", yellow) is None  # a falling level keeps its alert
+    assert stall_change("red", None) == "clear"
+    assert stall_change(None, None) is None
+
+
+def test_iso_week_crosses_the_year():
+    assert iso_week(date(2024, 12, 30)) == "2025-W01"
+    assert iso_week(date(2024, 7, 1)) == "2024-W27"
+
+
+def test_policy_changes_are_versioned_and_checked():
+    policy = StallPolicy.with_defaults()
+    assert policy.terms().version == 1
+    policy.change("admin", {"negotiating": "60"}, reason="加快推进")
+    assert policy.version == 2
+    assert policy.terms().thresholds["negotiating"] == 60
+    assert policy.terms().thresholds["signed"] == 180
+    names = [type(e).__name__ for e in policy.collect_events()]
+    assert names == ["Created", "PolicyChanged"]
+    for bad, field in [
+        ({"producing": 10}, "thresholds"),
+        ({"signed": 0}, "thresholds.signed"),
+        ({"signed": "abc"}, "thresholds.signed"),
+    ]:
+        with pytest.raises(RuleViolationError) as error:
+            policy.change("admin", bad)
+        assert error.value.field == field
+    with pytest.raises(RuleViolationError):
+        policy.change("admin", {"negotiating": 60})  # nothing changed
+    with pytest.raises(RuleViolationError) as error:
+        policy.change("admin", overdue_days=-1)
+    assert error.value.field == "overdue_days"
+
+
+def project(stage_date: date) -> InvestmentProject:
+    return InvestmentProject.register(
+        name="【示例】智能装备项目",
+        investor="苏州某科技有限公司",
+        industry="robotics",
+        zone="mudu",
+        planned_investment="1000",
+        officer="officer",
+        actor="officer",
+        reference=ReferenceData.with_defaults(),
+        stage_date=stage_date,
+        today=AS_OF,
+    )
+
+
+def test_review_flags_escalates_and_clears_with_the_policy_version():
+    p = project(AS_OF - timedelta(days=90))
+    terms = StallTerms(version=4)
+    assert p.review_stall(terms, AS_OF, "2024-W27", "system") == "flag"
+    assert p.stall["level"] == "yellow" and p.stall["policy_version"] == 4
+    assert p.review_stall(terms, AS_OF, "2024-W27", "system") is None
+    later = AS_OF + timedelta(days=90)
+    assert p.review_stall(terms, later, "2024-W40", "system") == "flag"
+    assert (p.stall["level"], p.stall["since"]) == ("red", AS_OF.isoformat())
+    events = p.collect_events()
+    flagged = [e for e in events if type(e).__name__ == "StallFlagged"]
+    assert [(e.level, e.days_in_stage, e.policy_version) for e in flagged] == [
+        ("yellow", 90, 4),
+        ("red", 180, 4),
+    ]
+
+
+def test_moving_a_stalled_project_clears_the_stall_in_the_same_save():
+    p = project(AS_OF - timedelta(days=100))
+    p.review_stall(StallTerms(), AS_OF, "2024-W27", "system")
+    p.move("signed", AS_OF, "officer", today=AS_OF)
+    names = [type(e).__name__ for e in p.collect_events()]
+    assert names[-2:] == ["Signed", "StallCleared"]
+    assert p.stall is None
+    # A project that was not stalled records no clear.
+    q = project(AS_OF - timedelta(days=10))
+    q.move("signed", AS_OF, "officer", today=AS_OF)
+    assert [type(e).__name__ for e in q.collect_events()][-1] == "Signed"
+
+
+def test_answer_and_escalate_need_a_stall_and_valid_input():
+    p = project(AS_OF - timedelta(days=100))
+    with pytest.raises(RuleViolationError):
+        p.answer_stall("原因", "计划", AS_OF, "officer", today=AS_OF)
+    with pytest.raises(RuleViolationError):
+        p.escalate_stall("请尽快推进", "leader")
+    p.review_stall(StallTerms(), AS_OF, "2024-W27", "system")
+    with pytest.raises(RuleViolationError) as error:
+        p.answer_stall(
+            "原因", "计划", AS_OF - timedelta(days=1), "officer", today=AS_OF
+        )
+    assert error.value.field == "checkpoint"
+    with pytest.raises(RuleViolationError) as error:
+        p.answer_stall("", "计划", AS_OF, "officer", today=AS_OF)
+    assert error.value.field == "cause"
+    p.answer_stall(
+        "土地指标未落实", "月底前协调自然资源局", AS_OF, "officer", today=AS_OF
+    )
+    assert p.stall["answer"]["checkpoint"] == AS_OF.isoformat()
+    p.escalate_stall("列入督办", "leader")
+    assert p.stall["escalation"]["actor"] == "leader"
+    with pytest.raises(RuleViolationError):
+        p.escalate_stall("再次督办", "leader")

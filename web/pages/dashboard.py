@@ -1,0 +1,56 @@
+"""The leaders' dashboard: funnel, breakdowns, conversion, time in stage, stalls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from domain.clock import today
+from gxtrack.queries import dashboard as figures
+from gxtrack.queries.pool import PoolFilter, summary
+from web.pages.common import parse_date, reference, register_page_errors, runtime
+from web.pages.pool import STALL_LABELS
+
+bp = Blueprint("page_dashboard", __name__)
+register_page_errors(bp)
+
+
+def _breakdown(groups: dict[str, Any], names: dict[str, str]) -> list[dict]:
+    rows = [
+        {
+            "code": code,
+            "label": names.get(code, code),
+            "count": value["count"],
+            "investment": value["investment"],
+        }
+        for code, value in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["count"], r["label"]))
+
+
+@bp.get("/")
+def index() -> Any:
+    """The dashboard, now or as of a past business date."""
+    as_of = parse_date(request.args.get("as_of"), "as_of", required=False)
+    db = runtime().db
+    pool = summary(db, PoolFilter(as_of=as_of))
+    ref = reference()
+    day = as_of or today()
+    funnel = [{"stage": stage, **pool["by_stage"][stage]} for stage in figures.FUNNEL]
+    return render_template(
+        "dashboard.html",
+        as_of=as_of,
+        day=day,
+        pool=pool,
+        funnel=funnel,
+        withdrawn=pool["by_stage"]["withdrawn"],
+        industries=_breakdown(pool["by_industry"], ref.industries),
+        zones=_breakdown(pool["by_zone"], ref.zones),
+        conversion=figures.conversion(db),
+        time_in_stage=figures.time_in_stage(db, day),
+        stalled=figures.stalled_projects(db),
+        targets=figures.yearly_targets(db, day.year),
+        zone_names=ref.zones,
+        stall_labels=STALL_LABELS,
+    )

@@ -1,0 +1,69 @@
+"""Pool exports as .xlsx and .csv with Chinese headers, safe to open in Excel.
+
+A cell that starts with = + - @ (or a tab / carriage return) would be run as a
+formula by a spreadsheet; such text is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Column = tuple[str, Callable[[dict[str, Any]], Any]]
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would treat as a formula, made inert."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rows_of(items: Iterable[dict[str, Any]], columns: list[Column]) -> list[list]:
+    """The export rows: one list of neutralised cell values per item."""
+    return [[neutralise(get(item)) for _, get in columns] for item in items]
+
+
+def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
+    """A one-sheet workbook with a bold header row."""
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([header for header, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, (header, _) in enumerate(columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_csv(columns: list[Column], rows: list[list]) -> bytes:
+    """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([header for header, _ in columns])
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def decimal_or_text(value: Any) -> Any:
+    """Money as an exact Decimal number when it parses, else the text."""
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return value

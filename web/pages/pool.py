@@ -1,0 +1,149 @@
+"""The project pool: filters, search, sort, paging, and .xlsx / .csv exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from domain.clock import today
+from domain.errors import RuleViolationError
+from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS, PoolFilter, list_projects
+from web.i18n import N_, priority_label, stage_label
+from web.pages import export
+from web.pages.common import (
+    args_without,
+    parse_date,
+    parse_int,
+    reference,
+    register_page_errors,
+    runtime,
+)
+
+bp = Blueprint("page_pool", __name__)
+register_page_errors(bp)
+
+PAGE_SIZES = (20, 50, 100, 200)
+EXPORT_LIMIT = 20000
+STALL_LABELS = {"yellow": N_("黄色预警"), "red": N_("红色预警")}
+
+
+def pool_filter() -> PoolFilter:
+    """The filter from the query string; unknown values are 422s naming the field."""
+    args = request.args
+    stalled = {"true": True, "false": False, "": None}.get(args.get("stalled", ""))
+    if args.get("stalled", "") not in ("true", "false", ""):
+        raise RuleViolationError("stalled 只能是 true 或 false", "stalled")
+    return PoolFilter(
+        stage=args.get("stage") or None,
+        industry=args.get("industry") or None,
+        zone=args.get("zone") or None,
+        officer=args.get("officer") or None,
+        stalled=stalled,
+        q=(args.get("q") or "").strip() or None,
+        as_of=parse_date(args.get("as_of"), "as_of", required=False),
+    )
+
+
+def officers() -> list[str]:
+    """Names of everyone who can be responsible for a project."""
+    rows = runtime().db.fetchall(
+        "SELECT name FROM rm_users WHERE role IN ('officer', 'leader', 'admin')"
+        " AND active = 1 ORDER BY name"
+    )
+    return [r["name"] for r in rows]
+
+
+@bp.get("/projects")
+def index() -> Any:
+    """One page of the pool."""
+    f = pool_filter()
+    sort = request.args.get("sort") or "-updated"
+    page = parse_int(request.args.get("page"), "page")
+    size = parse_int(request.args.get("page_size"), "page_size")
+    page = 1 if page is None else page
+    size = 50 if size is None else size
+    result = list_projects(runtime().db, f, sort, page, size)
+    pages = max(1, -(-result["total"] // size))
+    return render_template(
+        "pool.html",
+        f=f,
+        result=result,
+        sort=sort,
+        sorts=SORTS,
+        page=page,
+        pages=pages,
+        page_size=size,
+        page_sizes=PAGE_SIZES,
+        officers=officers(),
+        ref=reference(),
+        args_without=args_without,
+        stall_labels=STALL_LABELS,
+    )
+
+
+def export_columns() -> list[export.Column]:
+    """The exported columns, headed in Chinese."""
+    ref = reference()
+    return [
+        ("项目名称", lambda p: p["name"]),
+        ("投资方", lambda p: p["investor"]),
+        ("产业类别", lambda p: ref.industries.get(p["industry"], p["industry"])),
+        ("落户板块", lambda p: ref.zones.get(p["zone"], p["zone"])),
+        ("总投资（万元）", lambda p: export.decimal_or_text(p["planned_investment"])),
+        ("当前阶段", lambda p: stage_label(p["stage"])),
+        ("阶段日期", lambda p: p["stage_date"]),
+        ("签约日期", lambda p: p["stage_dates"].get("signed")),
+        ("开工日期", lambda p: p["stage_dates"].get("landed")),
+        ("投产日期", lambda p: p["stage_dates"].get("producing")),
+        ("责任人", lambda p: p["officer"]),
+        ("重点级别", lambda p: priority_label(p["priority"])),
+        ("停滞预警", lambda p: STALL_LABELS.get((p["stall"] or {}).get("level"), "")),
+        ("最近推进情况", lambda p: (p["last_progress"] or {}).get("note", "")),
+        ("项目编号", lambda p: p["id"]),
+    ]
+
+
+def _all_rows() -> list[dict[str, Any]]:
+    f = pool_filter()
+    sort = request.args.get("sort") or "-updated"
+    items: list[dict[str, Any]] = []
+    page = 1
+    while len(items) < EXPORT_LIMIT:
+        chunk = list_projects(runtime().db, f, sort, page, MAX_PAGE_SIZE)["items"]
+        items += chunk
+        if len(chunk) < MAX_PAGE_SIZE:
+            break
+        page += 1
+    return items[:EXPORT_LIMIT]
+
+
+def _download(body: bytes, kind: str, mimetype: str) -> Response:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    name = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/projects/export.xlsx")
+def export_xlsx() -> Response:
+    """Every matching project as an Excel workbook."""
+    columns = export_columns()
+    rows = export.rows_of(_all_rows(), columns)
+    return _download(
+        export.to_xlsx("项目池", columns, rows),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.get("/projects/export.csv")
+def export_csv() -> Response:
+    """Every matching project as CSV (UTF-8 with BOM)."""
+    columns = export_columns()
+    rows = export.rows_of(_all_rows(), columns)
+    return _download(export.to_csv(columns, rows), "csv", "text/csv; charset=utf-8")

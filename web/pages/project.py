@@ -1,0 +1,199 @@
+"""The project page: state, timeline, decision history, and the allowed actions.
+
+Every action form carries `expected_version`; a stale submit is refused with a
+conflict message and changes nothing. Rule violations re-render the page with
+the message next to the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+
+from domain.errors import RuleViolationError
+from domain.stages import FORWARD, Stage
+from gxtrack.errors import ConflictError
+from gxtrack.history import history
+from gxtrack.permissions import Actor, can_change_project
+from gxtrack.services.base import parse_id
+from web.i18n import N_
+from web.pages.common import (
+    STALE,
+    expected_version,
+    field_errors,
+    finish,
+    parse_date,
+    reference,
+    register_page_errors,
+    runtime,
+    text,
+)
+from web.pages.history_view import readable
+from web.pages.pool import STALL_LABELS, officers
+from web.security import current_actor
+
+bp = Blueprint("page_project", __name__)
+register_page_errors(bp)
+
+
+def allowed_actions(actor: Actor, project: dict[str, Any]) -> set[str]:
+    """The actions this actor may take on this project in its current stage."""
+    if not can_change_project(actor, project["officer"], project["zone"]):
+        return set()
+    stage = Stage(project["stage"])
+    actions = {"progress", "plan"}
+    if stage is Stage.WITHDRAWN:
+        return {"progress", "reinstate"} if actor.is_leader else {"progress"}
+    actions |= {"withdraw", "edit"}
+    if stage.next() is not None:
+        actions.add("move")
+    if actor.is_leader:
+        actions |= {"reassign", "redate"}
+        if stage.rank > 0:
+            actions.add("correct")
+    return actions
+
+
+def _stage_rows(project_id: str) -> list[dict[str, Any]]:
+    return runtime().db.fetchall(
+        "SELECT stage, entered_on, left_on FROM rm_stage_history"
+        " WHERE project_id = ? ORDER BY seq",
+        (project_id,),
+    )
+
+
+def render_project(
+    project_id: str,
+    errors: dict[str, dict[str, str]] | None = None,
+    open_action: str | None = None,
+    conflict: str | None = None,
+    status: int = 200,
+) -> Any:
+    """The project page, optionally with one action's form errors shown."""
+    rt = runtime()
+    project = rt.app.get_project(project_id)
+    actor = current_actor()
+    stage = Stage(project["stage"])
+    return render_template(
+        "project.html",
+        p=project,
+        ref=reference(),
+        history=readable(history(rt.app, parse_id(project["id"])), reference()),
+        intervals=_stage_rows(project["id"]),
+        actions=allowed_actions(actor, project),
+        forward=FORWARD,
+        next_stage=stage.next(),
+        earlier=[s for s in FORWARD if 0 <= s.rank < stage.rank],
+        reached=[s for s in FORWARD if s.value in project["stage_dates"]],
+        officers=officers(),
+        errors=errors or {},
+        open_action=open_action,
+        form=request.form if request.method == "POST" else {},
+        conflict=conflict,
+        stall_labels=STALL_LABELS,
+    ), status
+
+
+@bp.get("/projects/<project_id>")
+def show(project_id: str) -> Any:
+    """The project page."""
+    return render_project(project_id)
+
+
+def _move(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.move_project(
+        actor,
+        pid,
+        text("to"),
+        parse_date(text("date"), "date"),
+        text("reason"),
+        expected_version=version,
+    )
+
+
+def _withdraw(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.move_project(
+        actor,
+        pid,
+        Stage.WITHDRAWN.value,
+        parse_date(text("date"), "date"),
+        text("reason"),
+        expected_version=version,
+    )
+
+
+def _progress(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.report_progress(
+        actor, pid, parse_date(text("date"), "date"), text("note"), version
+    )
+
+
+def _reinstate(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.reinstate_project(
+        actor,
+        pid,
+        text("reason"),
+        expected_version=version,
+        on=parse_date(text("date"), "date", required=False),
+    )
+
+
+def _reassign(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.reassign_project(
+        actor, pid, text("officer"), text("reason"), expected_version=version
+    )
+
+
+def _plan(actor: Actor, pid: str, version: int) -> None:
+    planned = {
+        key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
+        for key in ("signed", "landed", "producing")
+        if f"planned_{key}" in request.form
+    }
+    runtime().app.revise_plan(
+        actor, pid, planned, text("reason"), expected_version=version
+    )
+
+
+def _redate(actor: Actor, pid: str, version: int) -> None:
+    runtime().app.redate_stage(
+        actor,
+        pid,
+        text("stage"),
+        parse_date(text("date"), "date"),
+        text("reason"),
+        expected_version=version,
+    )
+
+
+ACTIONS: dict[str, tuple[Callable[[Actor, str, int], None], str]] = {
+    "move": (_move, N_("阶段已更新")),
+    "correct": (_move, N_("阶段已更正")),
+    "withdraw": (_withdraw, N_("项目已终止")),
+    "progress": (_progress, N_("推进情况已记录")),
+    "reinstate": (_reinstate, N_("项目已恢复")),
+    "reassign": (_reassign, N_("责任人已调整")),
+    "plan": (_plan, N_("计划节点已调整")),
+    "redate": (_redate, N_("阶段日期已更正")),
+}
+
+
+@bp.post("/projects/<project_id>/actions/<action>")
+def act(project_id: str, action: str) -> Any:
+    """Run one action from the project page, then show the page again."""
+    if action not in ACTIONS:
+        abort(404)
+    command, message = ACTIONS[action]
+    actor = current_actor()
+    try:
+        version = expected_version()
+        command(actor, project_id, version)
+    except RuleViolationError as error:
+        return render_project(
+            project_id, {action: field_errors(error)}, action, status=422
+        )
+    except ConflictError:
+        return render_project(project_id, conflict=STALE, status=409)
+    return finish(message, "page_project.show", project_id=project_id)

@@ -1,0 +1,118 @@
+"""The register form (new project) and the edit form (revise details)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+
+from domain.errors import RuleViolationError
+from domain.stages import OPENING_STAGES, Priority
+from domain.users import Role
+from gxtrack.errors import ConflictError
+from gxtrack.permissions import can_change_project
+from web.i18n import N_, priority_label, stage_label
+from web.pages.common import (
+    STALE,
+    expected_version,
+    field_errors,
+    finish,
+    parse_date,
+    reference,
+    register_page_errors,
+    runtime,
+    text,
+)
+from web.pages.pool import officers
+from web.security import current_actor, roles_required
+
+bp = Blueprint("page_forms", __name__)
+register_page_errors(bp)
+
+CHANGERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
+EDITABLE = ("name", "investor", "industry", "zone", "planned_investment", "priority")
+
+
+def _form_page(template: str, status: int = 200, **context: Any) -> Any:
+    return render_template(
+        template,
+        ref=reference(),
+        priority_options=[(p.value, priority_label(p.value)) for p in Priority],
+        opening_options=[(s.value, stage_label(s.value)) for s in OPENING_STAGES],
+        officer_options=[(name, name) for name in officers()],
+        **context,
+    ), status
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@roles_required(*CHANGERS)
+def register() -> Any:
+    """Register a new project (在谈 or 签约)."""
+    actor = current_actor()
+    if request.method == "GET":
+        form = {"officer": actor.name, "zone": actor.zone or ""}
+        return _form_page("project_new.html", form=form, errors={})
+    try:
+        officer = text("officer") if actor.is_leader else actor.name
+        planned = {
+            key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
+            for key in ("signed", "landed", "producing")
+        }
+        project = runtime().app.register_project(
+            actor,
+            name=text("name"),
+            investor=text("investor"),
+            industry=text("industry"),
+            zone=text("zone"),
+            planned_investment=text("planned_investment"),
+            stage=text("stage") or "negotiating",
+            stage_date=parse_date(text("stage_date"), "stage_date", required=False),
+            officer=officer or actor.name,
+            priority=text("priority") or None,
+            planned_dates=planned,
+            land_area=text("land_area") or None,
+        )
+    except RuleViolationError as error:
+        return _form_page(
+            "project_new.html", 422, form=request.form, errors=field_errors(error)
+        )
+    return finish(N_("项目已登记"), "page_project.show", project_id=project["id"])
+
+
+@bp.route("/projects/<project_id>/edit", methods=["GET", "POST"])
+@roles_required(*CHANGERS)
+def edit(project_id: str) -> Any:
+    """Revise a project's details with a reason; history keeps before → after."""
+    rt = runtime()
+    project = rt.app.get_project(project_id)
+    actor = current_actor()
+    if not can_change_project(actor, project["officer"], project["zone"]):
+        abort(403)
+    if request.method == "GET":
+        return _form_page("project_edit.html", p=project, form=project, errors={})
+    changes = {
+        key: text(key) for key in (*EDITABLE, "land_area") if key in request.form
+    }
+    try:
+        version = expected_version()
+        rt.app.revise_project(
+            actor, project_id, changes, text("reason"), expected_version=version
+        )
+    except RuleViolationError as error:
+        return _form_page(
+            "project_edit.html",
+            422,
+            p=project,
+            form=request.form,
+            errors=field_errors(error),
+        )
+    except ConflictError:
+        return _form_page(
+            "project_edit.html",
+            409,
+            p=project,
+            form=request.form,
+            errors={},
+            conflict=STALE,
+        )
+    return finish(N_("项目信息已修改"), "page_project.show", project_id=project_id)

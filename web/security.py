@@ -1,0 +1,190 @@
+"""Page security: Flask-Login sessions, CSRF on forms, cookie flags, throttling, CSP.
+
+The JSON API under /api/ authenticates with bearer tokens, so CSRF (a cookie
+attack) does not apply there; every other state-changing request must carry the
+form's CSRF token.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, abort, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from domain.users import Role
+from gxtrack.permissions import Actor
+
+API_PREFIX = "/api/"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    " object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+MAX_FAILURES = 5
+WINDOW_SECONDS = 15 * 60
+
+
+class SessionUser(UserMixin):
+    """The signed-in person, as Flask-Login sees them; wraps an Actor."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    def get_id(self) -> str:
+        """The session key: the user name."""
+        return self.actor.name
+
+    @property
+    def name(self) -> str:
+        """The user name."""
+        return self.actor.name
+
+    @property
+    def role(self) -> Role:
+        """The user's role."""
+        return self.actor.role
+
+    @property
+    def can_change(self) -> bool:
+        """Whether the role may change anything at all."""
+        return self.actor.role in (Role.ADMIN, Role.LEADER, Role.OFFICER)
+
+
+class LoginThrottle:
+    """At most MAX_FAILURES failed logins per user and address in WINDOW_SECONDS."""
+
+    def __init__(
+        self,
+        limit: int = MAX_FAILURES,
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str]) -> list[float]:
+        cutoff = self.clock() - self.window
+        recent = [t for t in self._failures.get(key, []) if t > cutoff]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, name: str, address: str) -> bool:
+        """Whether this user and address must wait before trying again."""
+        with self._lock:
+            return len(self._recent((name, address))) >= self.limit
+
+    def fail(self, name: str, address: str) -> None:
+        """Count one failed attempt."""
+        with self._lock:
+            self._recent((name, address))
+            self._failures.setdefault((name, address), []).append(self.clock())
+
+    def reset(self, name: str, address: str) -> None:
+        """Forget the failures after a successful login."""
+        with self._lock:
+            self._failures.pop((name, address), None)
+
+
+def current_actor() -> Actor:
+    """The Actor behind the current request (pages only; login is required)."""
+    return current_user.actor
+
+
+def roles_required(*roles: Role) -> Callable:
+    """View decorator: 403 unless the signed-in user has one of `roles`."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def require_login() -> Any:
+    """A blueprint before_request hook: send anonymous visitors to the login page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("page_auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in ("1", "true", "yes")
+
+
+def init_security(app: Flask) -> None:
+    """Sessions, CSRF for non-API paths, cookie flags, throttle and headers."""
+    secure = app.config.get(
+        "SESSION_COOKIE_SECURE", _env_flag("GXTRACK_SECURE_COOKIES", False)
+    )
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    # Flask's default is None (no attribute); Lax unless a test config says otherwise.
+    app.config["SESSION_COOKIE_SAMESITE"] = (
+        app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    )
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", 8 * 3600)
+    # CSRF is checked below for page requests only, not by default everywhere.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    csrf = CSRFProtect(app)
+    app.extensions["gxtrack_throttle"] = LoginThrottle()
+
+    login = LoginManager(app)
+    login.login_view = "page_auth.login"
+    login.login_message = "请先登录"
+    login.session_protection = "strong"
+
+    @login.user_loader
+    def load_user(name: str) -> SessionUser | None:
+        actor = app.extensions["gxtrack"].app.actor_for(name)
+        return SessionUser(actor) if actor else None
+
+    @app.before_request
+    def check_csrf() -> None:
+        if request.path.startswith(API_PREFIX):
+            return
+        if app.config.get("WTF_CSRF_ENABLED", True) and request.method not in (
+            "GET",
+            "HEAD",
+            "OPTIONS",
+        ):
+            csrf.protect()
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.path.startswith(API_PREFIX):
+            headers.setdefault("Content-Security-Policy", CSP)
+            if not request.path.startswith("/static/"):
+                # Pages and exports show bureau data: keep them out of shared caches.
+                headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def throttle_of(app: Flask) -> LoginThrottle:
+    """The app's login throttle."""
+    return app.extensions["gxtrack_throttle"]
