@@ -198,16 +198,15 @@ class PostgresDatabase(Database):
             "dbname": params["dbname"],
             "user": params["user"],
             "connect_timeout": 5,
-            # Single reads skip BEGIN/COMMIT; transaction() still opens one.
-            "autocommit": True,
         }
         if params.get("password"):
             kwargs["password"] = params["password"]
         if self.schema:
             kwargs["options"] = f"-c search_path={self.schema}"
-        self.params = kwargs
+        self.params = kwargs  # for connections of their own (locks, LISTEN)
         self.pool = ConnectionPool(
-            kwargs=kwargs,
+            # Single reads skip BEGIN/COMMIT; transaction() still opens one.
+            kwargs={**kwargs, "autocommit": True},
             min_size=1,
             max_size=max_size,
             open=True,
