@@ -41,7 +41,7 @@ def seeded(admin, tmp_path):
         runtime = Runtime.open(smtp_settings(tmp_path, port))
         app = runtime.app
         for name, role, email in [
-            ("zhang", "officer", "zhang@example.test"),
+            ("officer_a", "officer", "officer_a@example.test"),
             ("li", "officer", "li@example.test"),
             ("wang", "officer", ""),
             ("lead1", "leader", "lead1@example.test"),
@@ -49,8 +49,8 @@ def seeded(admin, tmp_path):
         ]:
             app.add_user(admin, name, role, email=email, display_name=f"示例{name}")
         for officer, days, name in [
-            ("zhang", 200, "【示例】红色<项目>"),
-            ("zhang", 95, "【示例】黄色项目"),
+            ("officer_a", 200, "【示例】红色<项目>"),
+            ("officer_a", 95, "【示例】黄色项目"),
             ("li", 10, "【示例】正常项目"),
             ("wang", 100, "【示例】无邮箱专员的项目"),
         ]:
@@ -89,16 +89,16 @@ def test_digests_reach_each_officer_and_the_leaders(seeded, smtp_server):
     assert sorted(result["digests"]["skipped"]) == ["wang"]
     received = {tuple(m["to"]): m for m in smtp_server.inbox.received}
     assert set(received) == {
-        ("zhang@example.test",),
+        ("officer_a@example.test",),
         ("lead1@example.test", "lead2@example.test"),
     }
-    mine = received[("zhang@example.test",)]
+    mine = received[("officer_a@example.test",)]
     assert mine["from"] == "gxtrack@example.test"
     message = mine["message"]
     assert "停滞项目预警" in message["Subject"] and "红色 1 个" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "示例zhang同志" in text and "【示例】黄色项目" in text
+    assert "示例officer_a同志" in text and "【示例】黄色项目" in text
     assert "【示例】红色&lt;项目&gt;" in html and "<项目>" not in html
     rows = attachment_rows(message)
     assert rows[0][:2] == ("预警级别", "项目名称")

@@ -22,6 +22,7 @@ RESOURCES = (
     "web.api.enterprises",
     "web.api.reference",
     "web.api.users",
+    "web.api.stalled",
 )
 PUBLIC_PATHS = ("/healthz",)
 

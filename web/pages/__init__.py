@@ -16,12 +16,14 @@ def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
         admin,
+        admin_policy,
         auth,
         dashboard,
         enterprises,
         pool,
         project,
         project_forms,
+        stalled,
     )
 
     init_security(app)
@@ -35,6 +37,8 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(project.bp)
     app.register_blueprint(enterprises.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(stalled.bp)
+    app.register_blueprint(admin_policy.bp)
 
 
 def wan(value: object) -> str:
