@@ -18,5 +18,6 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
-# The projection process applies events; web workers only wait for it.
-raw_env = ["GXTRACK_INLINE_PROJECTIONS=0"]
+# The projection process applies events; web workers only wait for it. The
+# environment file may say otherwise (a single-host set-up without the follower).
+os.environ.setdefault("GXTRACK_INLINE_PROJECTIONS", "0")

@@ -15,14 +15,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from gxtrack.db import Database
 
-DDL = (
-    "CREATE TABLE IF NOT EXISTS acc_passwords ("
-    " name TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS acc_tokens ("
-    " digest TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " revoked INTEGER NOT NULL DEFAULT 0)",
-    "CREATE INDEX IF NOT EXISTS acc_tokens_name ON acc_tokens (name)",
-)
 MIN_PASSWORD = 8
 
 
@@ -41,10 +33,10 @@ class Accounts:
         self.db = db
 
     def setup(self) -> None:
-        """Create the credential tables (idempotent)."""
-        with self.db.transaction() as cur:
-            for statement in DDL:
-                cur.execute(statement)
+        """Create the credential tables (gxtrack.migrations, idempotent)."""
+        from gxtrack.migrations import migrate
+
+        migrate(self.db)
 
     def set_password(self, name: str, password: str) -> None:
         """Store a new password hash for `name`."""

@@ -6,6 +6,7 @@ differences (placeholders, locking a row, connection set-up) live here.
 
 from __future__ import annotations
 
+import select
 import sqlite3
 import threading
 import uuid
@@ -15,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
+# psycopg_pool retries a lost connection with exponential backoff for this long,
+# then gives the slot up; the next request opens a fresh one at once. Kept short
+# so a pool recovers within seconds of PostgreSQL coming back, not minutes.
+RECONNECT_SECONDS = 5.0
 
 
 class Database:
@@ -108,6 +113,10 @@ class SQLiteDatabase(Database):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Shared-cache memory databases lock per table and report a conflict at
+        # once (SQLITE_LOCKED) instead of waiting like a file does, so their
+        # transactions take turns within the process.
+        self._turns = threading.RLock() if path is None else None
         # An in-memory database lives as long as one connection to it is open.
         self._keeper = self._connect()
 
@@ -144,6 +153,15 @@ class SQLiteDatabase(Database):
         if conn.in_transaction:  # nested use joins the open transaction
             yield Cursor(self, conn.cursor())
             return
+        if self._turns is None:
+            with self._run(conn, write) as cur:
+                yield cur
+            return
+        with self._turns, self._run(conn, write) as cur:
+            yield cur
+
+    @contextmanager
+    def _run(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
             yield Cursor(self, conn.cursor())
@@ -158,6 +176,24 @@ class SQLiteDatabase(Database):
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def check_connection(conn: Any) -> None:
+    """The pool's check on checkout, without a round trip for a healthy connection.
+
+    An idle connection has nothing to read; when its socket is readable the
+    server has closed it or sent an error (a restart sends "terminating
+    connection"), so only then is it pinged, which raises and makes the pool
+    replace it. A healthy connection costs one poll(), not a query.
+    """
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+    if conn.closed:
+        raise psycopg.OperationalError("connection closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        ConnectionPool.check_connection(conn)
 
 
 class PostgresDatabase(Database):
@@ -180,18 +216,28 @@ class PostgresDatabase(Database):
             kwargs["password"] = params["password"]
         if self.schema:
             kwargs["options"] = f"-c search_path={self.schema}"
-        self.params = kwargs
+        self.params = kwargs  # for connections of their own (locks, LISTEN)
         self.pool = ConnectionPool(
-            kwargs=kwargs,
+            # Single reads skip BEGIN/COMMIT; transaction() still opens one.
+            kwargs={**kwargs, "autocommit": True},
             min_size=1,
             max_size=max_size,
             open=True,
-            timeout=10,
-            check=ConnectionPool.check_connection,
+            # A request waits this long for a connection, then answers 503; a
+            # connection broken by a server restart fails the check on checkout
+            # and is replaced, so the pool heals without a process restart.
+            timeout=5,
+            check=check_connection,
+            reconnect_timeout=RECONNECT_SECONDS,
         )
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
+
+    def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One statement on an autocommit connection: one round trip, not three."""
+        with self.pool.connection() as conn, conn.cursor() as raw:
+            return Cursor(self, raw).fetchall(text, params)
 
     @contextmanager
     def transaction(self, write: bool = True, bulk: bool = False) -> Iterator[Cursor]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from gxtrack.accounts import Accounts
 from gxtrack.db import Database, open_database
+from gxtrack.migrations import migrate, schema_lock
 from gxtrack.projections import ProjectionEngine, default_projections
 from gxtrack.services import GxTrack
 from gxtrack.services.application import application_env
@@ -32,8 +33,9 @@ class Runtime:
     def open(cls, settings: Settings | None = None, **env: Any) -> Runtime:
         """Connect to the stores named by `settings` and make sure tables exist."""
         settings = settings or Settings.from_env()
-        app = GxTrack(env=application_env(settings))
         db = open_database(settings)
+        with schema_lock(db):  # workers starting at once create tables once
+            app = GxTrack(env=application_env(settings))
         runtime = cls(
             settings=settings,
             app=app,
@@ -46,9 +48,10 @@ class Runtime:
         return runtime
 
     def setup(self) -> None:
-        """Create read-model and credential tables (idempotent)."""
-        self.accounts.setup()
-        self.projections.setup()
+        """Migrate the credential schema, create read-model tables (idempotent)."""
+        with schema_lock(self.db):
+            migrate(self.db)
+            self.projections.setup()
 
     def sync(self) -> None:
         """Read-your-writes: wait until the read models include every event."""

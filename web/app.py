@@ -23,6 +23,9 @@ def create_app(
     @app.get("/healthz")
     def healthz() -> Any:
         try:
+            # The read-model pool fails fast (no driver-level retries) when
+            # PostgreSQL is down; the event store's check retries for seconds.
+            runtime.db.scalar("SELECT 1")
             status = runtime.projections.status()
         except Exception as error:  # noqa: BLE001 - any store failure is "unavailable"
             return jsonify(status="unavailable", message=str(error)[:200]), 503

@@ -157,19 +157,38 @@ def handle_gxtrack_error(error: Exception) -> Any:
     return error_response(status, message, errors)
 
 
+STORE_DOWN = "数据库暂时无法连接，请稍后重试 (database unavailable, retry shortly)"
+RETRY_AFTER = "5"
+# Driver errors that mean "the store cannot be reached", by module and class:
+# psycopg and its pool, and eventsourcing's wrappers around psycopg/sqlite3.
+UNREACHABLE = {
+    "psycopg": ("OperationalError", "InterfaceError"),
+    "psycopg_pool": ("PoolTimeout", "PoolClosed", "TooManyRequests"),
+    "eventsourcing": ("OperationalError", "InterfaceError"),
+}
+
+
 def store_unreachable(error: BaseException) -> bool:
     """Whether `error` is the database failing rather than a bug."""
     import sqlite3
 
     if isinstance(error, sqlite3.OperationalError):
         return True
-    module = type(error).__module__
-    return module.startswith(("psycopg", "psycopg_pool")) and type(error).__name__ in (
-        "OperationalError",
-        "PoolTimeout",
-        "PoolClosed",
-        "InterfaceError",
-    )
+    for cls in type(error).__mro__:
+        package = cls.__module__.split(".")[0]
+        if cls.__name__ in UNREACHABLE.get(package, ()):
+            return True
+    return False
+
+
+def store_down_response() -> Response:
+    """503 with a Chinese-first message and Retry-After: JSON or a short page."""
+    if is_api_request():
+        response = error_response(503, STORE_DOWN)
+    else:
+        response = _html(503, STORE_DOWN)
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def handle_unexpected(error: Exception) -> Any:
@@ -178,9 +197,7 @@ def handle_unexpected(error: Exception) -> Any:
         return handle_http_exception(error)
     if store_unreachable(error):
         current_app.logger.warning("store unavailable: %s", error)
-        if not is_api_request():
-            return _html(503, HTTP_MESSAGES[503])
-        return error_response(503, HTTP_MESSAGES[503])
+        return store_down_response()
     current_app.logger.exception(
         "unhandled error on %s %s", request.method, request.path
     )

@@ -51,6 +51,7 @@ DATE_FIELDS = {
     "progress_on",
 }
 TOTAL_ROWS = {"合计", "总计", "小计"}
+EXAMPLE_MARK = "示例"
 
 
 @dataclass
@@ -133,6 +134,11 @@ class Planner:
         if normalize(name) in TOTAL_ROWS:
             plan.action = "skipped"
             plan.steps.append("合计行，已跳过")
+            return plan
+        if cells and normalize(str(cells[0] or "")) == EXAMPLE_MARK:
+            # The template's example row (序号 “示例”) shows how to fill it in.
+            plan.action = "skipped"
+            plan.steps.append("示例行，已跳过")
             return plan
         if self._no_project(cells):
             # A footer such as “填表人：… 填报日期：…” names no project at all.

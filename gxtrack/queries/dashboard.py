@@ -27,6 +27,21 @@ def stalled_projects(db: Database, limit: int = 20) -> list[dict[str, Any]]:
     )
 
 
+def stall_counts(db: Database) -> dict[str, dict[str, int]]:
+    """Flagged projects counted by alert level and by stage (for the charts)."""
+    rows = db.fetchall(
+        "SELECT stall_level, stage, COUNT(*) AS n FROM rm_projects"
+        " WHERE stall_level IS NOT NULL GROUP BY stall_level, stage"
+    )
+    by_level: dict[str, int] = {}
+    by_stage: dict[str, int] = {}
+    for row in rows:
+        n = int(row["n"])
+        by_level[row["stall_level"]] = by_level.get(row["stall_level"], 0) + n
+        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + n
+    return {"by_level": by_level, "by_stage": by_stage}
+
+
 def yearly_targets(
     db: Database,
     year: int,

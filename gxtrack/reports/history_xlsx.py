@@ -7,6 +7,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gxtrack.reports.cells import neutralise
+
 HEADERS = (
     "版本",
     "事件",
@@ -23,8 +25,8 @@ HEADERS = (
 
 def _cell(value: Any) -> Any:
     if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    return value
+        value = ", ".join(f"{k}={v}" for k, v in value.items())
+    return neutralise(value)
 
 
 def write_history_xlsx(items: list[dict[str, Any]], target: str | IO[bytes]) -> None:
@@ -49,12 +51,6 @@ def write_history_xlsx(items: list[dict[str, Any]], target: str | IO[bytes]) -> 
             {"label": None, "before": None, "after": None}
         ]
         for change in changes:
-            sheet.append(
-                [
-                    *head,
-                    change["label"],
-                    _cell(change["before"]),
-                    _cell(change["after"]),
-                ]
-            )
+            cells = [*head, change["label"], change["before"], change["after"]]
+            sheet.append([_cell(value) for value in cells])
     book.save(target)

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from domain.stages import STAGE_LABELS, Stage
+from gxtrack.reports.cells import neutralise
 
 SUMMARY_HEADERS = (
     "类别",
@@ -94,6 +95,9 @@ def write_monthly_xlsx(report: dict[str, Any], path: Path) -> None:
             ]
         )
     for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.value = neutralise(cell.value)
         for cell in sheet[2 if sheet is summary else 1]:
             cell.font = Font(bold=True)
     book.save(path)

@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder
 
+from gxtrack.db import RECONNECT_SECONDS
 from gxtrack.services.audit import AuditService
 from gxtrack.services.enterprise_import import EnterpriseImportService
 from gxtrack.services.enterprises import EnterpriseService
@@ -28,6 +29,15 @@ class GxTrack(
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 
     name = "gxtrack"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # eventsourcing's PostgreSQL pool keeps psycopg_pool's 5-minute
+        # reconnect backoff; shorten it like ours (gxtrack.db) so the event
+        # store heals within seconds after a server restart.
+        datastore = getattr(self.recorder, "datastore", None)
+        if hasattr(datastore, "pool"):
+            datastore.pool.reconnect_timeout = RECONNECT_SECONDS
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's transcodings plus gxtrack's own."""
@@ -58,7 +68,12 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
             "POSTGRES_USER": params["user"],
             "POSTGRES_PASSWORD": params["password"],
             "POSTGRES_POOL_SIZE": "5",
-            "POSTGRES_CONNECT_TIMEOUT": "5",
+            # eventsourcing retries a failed statement 10 times (0.2 s apart),
+            # each waiting up to this for a connection: keep outages short-lived
+            # for callers. No pre-ping (a round trip per checkout): a connection
+            # a server restart broke fails once, is discarded, and the retry
+            # takes another.
+            "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_LOCK_TIMEOUT": "5",
         }
         schema = schema or params.get("schema")

@@ -98,6 +98,24 @@ class StalledService(ServiceBase):
         """The thresholds in force and their version."""
         return policy_view(self._policy())
 
+    def stall_policy_history(self) -> list[dict[str, Any]]:
+        """Every version of the policy, newest first (who, when, why, what)."""
+        self._policy()  # the defaults are version 1
+        items = []
+        for e in self.events.get(StallPolicy.create_id()):
+            items.append(
+                {
+                    "version": e.originator_version,
+                    "recorded_at": e.timestamp.isoformat(),
+                    "thresholds": dict(e.thresholds),
+                    "overdue_days": e.overdue_days,
+                    "before": dict(getattr(e, "before", None) or {}),
+                    "reason": getattr(e, "reason", ""),
+                    "actor": getattr(e, "actor", None),
+                }
+            )
+        return items[::-1]
+
     def change_stall_policy(
         self,
         actor: Actor,

@@ -1,15 +1,24 @@
-"""Stores for the reliability tests: a SQLite data dir or a PostgreSQL schema,
-with the settings and the environment a `gxtrack` subprocess needs for them."""
+"""Fixtures for the fault tests: stores for `gxtrack` subprocesses, a private
+PostgreSQL cluster a test may stop and start, and gunicorn serving gxtrack.
+
+Locally a missing piece skips with its reason; under CI=true it fails, so the
+suite cannot pass in CI without really running.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from gxtrack.permissions import Actor
+from gxtrack.runtime import Runtime
 from gxtrack.settings import Settings
-from tests.conftest import pg_settings
+from tests.conftest import IN_CI, pg_settings
+from tests.reliability.cluster import PrivateCluster, unavailable_reason
+from tests.reliability.server import Gunicorn, server_env
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -22,3 +31,40 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Settings, dic
     settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path / "var")
     env["GXTRACK_DATABASE_URL"] = settings.database_url or ""
     return settings, env
+
+
+@pytest.fixture
+def private_cluster() -> Iterator[PrivateCluster]:
+    """A PostgreSQL cluster of this test's own, which it may stop and start."""
+    reason = unavailable_reason()
+    if reason:
+        message = f"cannot start a private PostgreSQL cluster: {reason}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    cluster = PrivateCluster().init()
+    yield cluster
+    cluster.destroy()
+
+
+def seed_admin(settings: Settings) -> str:
+    """Create the schema, an admin user and its API token; returns the token."""
+    runtime = Runtime.open(settings)
+    try:
+        runtime.app.add_user(Actor.system(), "admin1", "admin")
+        runtime.sync()
+        return runtime.accounts.issue_token("admin1")
+    finally:
+        runtime.close()
+
+
+def start_gunicorn(url: str, tmp_path: Path, workers: int = 2, *extra: str) -> Gunicorn:
+    """gunicorn serving gxtrack on `url`, ready to answer."""
+    env = server_env(url, tmp_path / "var")
+    server = Gunicorn(env, tmp_path / "gunicorn.log", workers, *extra)
+    try:
+        server.wait_ready()
+    except BaseException:
+        server.stop()
+        raise
+    return server

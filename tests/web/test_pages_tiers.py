@@ -54,7 +54,7 @@ def test_review_and_revoke_from_the_enterprise_page(client, page_runtime):
     eid = enterprise(page_runtime, award=("srdi", TODAY - timedelta(days=400)))
     login(client, "leader")
     page = page_text(client.get(f"/enterprises/{eid}"))
-    assert "记录复核" in page and "撤销称号" in page and "变更记录" in page
+    assert "记录复核" in page and "撤销称号" in page and "企业决策记录" in page
     review = f"/enterprises/{eid}/designations/1/review"
     bad = client.post(review, data={"reviewed_on": "", "expected_version": "2"})
     assert bad.status_code == 422 and "请选择复核结论" in page_text(bad)

@@ -22,6 +22,9 @@ RESOURCES = (
     "web.api.enterprises",
     "web.api.reference",
     "web.api.users",
+    "web.api.stalled",
+    "web.api.imports",
+    "web.api.audit",
     "web.api.tiers",
 )
 PUBLIC_PATHS = ("/healthz",)

@@ -7,6 +7,7 @@ is listed once in `web.api.RESOURCES`.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -14,12 +15,14 @@ from typing import Any, TypeVar
 
 import flask
 import flask_smorest
+from marshmallow import Schema, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from gxtrack.permissions import Actor
 from gxtrack.runtime import Runtime
 from web.api.auth import current_actor, runtime
+from web.api.schemas.fields import Money
 
 T = TypeVar("T")
 
@@ -61,3 +64,66 @@ def run(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     result = command(actor(), *args, **kwargs)
     runtime().sync()
     return result
+
+
+def plain_dump(schema: type[Schema], data: Any) -> Any:
+    """`schema().dump(data)` for data that is already JSON-ready (SQL rows).
+
+    marshmallow's dump costs ~12 ms for a page of 50 projects, most of a list
+    request's CPU under load; this keeps only the declared fields, as dump
+    does, without re-serializing values. tests/web/test_plain_dump.py checks it
+    gives what dump gives.
+    """
+    return _dump(_plan(schema), data)
+
+
+Plan = tuple[tuple[str, str, str, Any], ...]
+
+
+@functools.cache
+def _plan(schema: type[Schema]) -> Plan:
+    """(attribute, JSON key, kind, nested plan) per field, built once per schema."""
+    plan = []
+    for name, field in schema().dump_fields.items():
+        kind, inner = "value", None
+        if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+            kind, inner = "many", _plan(_schema_class(field.inner))
+        elif isinstance(field, fields.Nested):
+            many = field.many
+            kind, inner = ("many" if many else "one"), _plan(_schema_class(field))
+        elif isinstance(field, fields.Dict):
+            kind = "dict"
+        elif isinstance(field, Money):
+            kind = "str"
+        elif isinstance(field, fields.List):
+            raise TypeError(f"plain_dump: unsupported list field {name}")
+        plan.append((name, field.data_key or name, kind, inner))
+    return tuple(plan)
+
+
+def _schema_class(field: fields.Nested) -> type[Schema]:
+    nested = field.nested
+    return nested if isinstance(nested, type) else type(field.schema)
+
+
+def _dump(plan: Plan, data: Any) -> Any:
+    if data is None:
+        return None
+    out = {}
+    for name, key, kind, inner in plan:
+        if name not in data:
+            continue
+        value = data[name]
+        if value is None:
+            out[key] = None
+        elif kind == "value":
+            out[key] = value
+        elif kind == "many":
+            out[key] = [_dump(inner, v) for v in value]
+        elif kind == "one":
+            out[key] = _dump(inner, value)
+        elif kind == "dict":
+            out[key] = dict(value)
+        else:
+            out[key] = str(value)
+    return out

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import jsonify
 from flask.views import MethodView
 
 from domain.stages import Stage
 from gxtrack.history import history
 from gxtrack.queries.pool import PoolFilter, list_projects
 from gxtrack.services.base import parse_id
-from web.api.base import ApiBlueprint, rt, run
+from web.api.base import ApiBlueprint, plain_dump, rt, run
 from web.api.schemas.projects import (
     HistorySchema,
     PlanSchema,
@@ -51,7 +52,9 @@ class Projects(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """项目库 List projects (filter, search, sort, page; as of a date)."""
         paging = {k: args.pop(k) for k in ("sort", "page", "page_size")}
-        return with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
+        page = with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
+        # Rows are JSON-ready already: skip marshmallow's per-field dump.
+        return jsonify(plain_dump(ProjectPageSchema, page))
 
     @blp.arguments(ProjectCreateSchema)
     @blp.response(201, ProjectSchema)

@@ -33,10 +33,11 @@ from web.api.schemas.tiers import (
     TierCountsArgsSchema,
     TierCountsSchema,
 )
+from web.uploads import MAX_BYTES
 
 blp = ApiBlueprint("tiers", __name__, description="梯度培育 Cultivation")
 UPLOAD_SUFFIXES = (".xlsx", ".csv")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_BYTES  # as the ledger import (web.uploads)
 
 
 def report(year: int, as_of: Any = None) -> dict[str, Any]:
@@ -136,7 +137,7 @@ class EnterpriseImport(MethodView):
     def post(self, args: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         """导入企业称号名单 Upload .xlsx/.csv; any bad row: 422 and nothing written."""
         if (request.content_length or 0) > MAX_UPLOAD_BYTES:
-            raise RuleViolationError("文件过大（不超过 20 MB）", "file")
+            raise RuleViolationError("文件过大（不超过 10 MB）", "file")
         upload = files["file"]
         suffix = Path(upload.filename or "").suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:

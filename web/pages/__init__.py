@@ -16,15 +16,20 @@ def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
         admin,
+        admin_policy,
+        audit,
         auth,
         cultivation,
         dashboard,
         enterprise_actions,
         enterprise_import,
         enterprises,
+        imports,
         pool,
         project,
         project_forms,
+        reports,
+        stalled,
         targets,
     )
 
@@ -43,6 +48,11 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(cultivation.bp)
     app.register_blueprint(targets.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(stalled.bp)
+    app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(imports.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(reports.bp)
 
 
 def wan(value: object) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from domain.clock import today
 from gxtrack.queries import dashboard as figures
 from gxtrack.queries import stats
 from gxtrack.queries.pool import PoolFilter, summary
+from gxtrack.queries.stalled import alert_metrics
+from web.i18n import stage_label
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.pool import STALL_LABELS
 
@@ -28,6 +31,22 @@ def _breakdown(groups: dict[str, Any], names: dict[str, str]) -> list[dict]:
         for code, value in groups.items()
     ]
     return sorted(rows, key=lambda r: (-r["count"], r["label"]))
+
+
+def _stall_charts(db: Any) -> dict[str, list[dict[str, Any]]]:
+    counts = figures.stall_counts(db)
+    return {
+        "by_level": [
+            {"label": _(STALL_LABELS[level]), "count": n, "cls": f"stall-{level}"}
+            for level in ("red", "yellow")
+            if (n := counts["by_level"].get(level))
+        ],
+        "by_stage": [
+            {"label": stage_label(stage), "count": n}
+            for stage in figures.FUNNEL
+            if (n := counts["by_stage"].get(stage))
+        ],
+    }
 
 
 @bp.get("/")
@@ -51,6 +70,8 @@ def index() -> Any:
         conversion=stats.conversion(db, day)["steps"],
         time_in_stage=stats.time_in_stage(db, day)["stages"],
         stalled=figures.stalled_projects(db),
+        stall_charts=_stall_charts(db),
+        alert_metrics=alert_metrics(db),
         targets=figures.yearly_targets(db, day.year, day, ref.zones),
         zone_names=ref.zones,
         stall_labels=STALL_LABELS,

@@ -1,4 +1,4 @@
-"""Enterprise page actions: re-review (复核), revoke, the cultivation pool, history.
+"""Enterprise page actions: re-review (复核), revoke, the cultivation pool.
 
 Leaders and admins review and revoke designations; officers, leaders and admins
 list an enterprise as a candidate, and withdraw a candidacy (officers only their
@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
-from gxtrack.history import history
-from gxtrack.services.base import parse_id
 from web.i18n import N_
 from web.pages.common import (
     expected_version,
@@ -136,11 +134,3 @@ def withdraw_candidate(enterprise_id: str, candidacy_id: str) -> Any:
         )
 
     return _act(enterprise_id, f"withdraw-{candidacy_id}", command, N_("已移出培育库"))
-
-
-@bp.get("/enterprises/<enterprise_id>/history")
-def show_history(enterprise_id: str) -> Any:
-    """Every recorded change of the enterprise, oldest first."""
-    enterprise = runtime().app.get_enterprise(enterprise_id)
-    items = history(runtime().app, parse_id(enterprise["id"], "企业"))
-    return render_template("enterprise_history.html", e=enterprise, items=items)

@@ -24,6 +24,7 @@ from gxtrack.services.enterprise_import import ImportRowsError
 from web.i18n import N_
 from web.pages.common import finish, register_page_errors, runtime
 from web.security import current_actor, roles_required
+from web.uploads import MAX_BYTES
 
 bp = Blueprint("page_enterprises_import", __name__)
 register_page_errors(bp)
@@ -31,7 +32,7 @@ register_page_errors(bp)
 SESSION_KEY = "enterprise_import"
 SUFFIXES = (".xlsx", ".csv")
 PREVIEW_ROWS = 50
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_BYTES  # as the ledger import (web.uploads)
 # Uploads never confirmed (a closed tab, an expired session) are swept after this.
 ABANDONED_SECONDS = 24 * 3600
 COUNT_KEYS = ("rows", "enterprises_created", "designations_awarded", "unchanged")
@@ -144,7 +145,7 @@ def upload() -> Any:
     _discard()
     _sweep(upload_dir())
     if (request.content_length or 0) > MAX_UPLOAD_BYTES:
-        return _page(413, message=N_("文件过大（不超过 20 MB）"))
+        return _page(413, message=N_("文件过大（不超过 10 MB）"))
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         return _page(422, message=N_("请选择要上传的文件"))

@@ -14,15 +14,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from gxtrack.reports.cells import FORMULA_STARTS, neutralise  # noqa: F401 (re-export)
+
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would treat as a formula, made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def rows_of(items: Iterable[dict[str, Any]], columns: list[Column]) -> list[list]:

@@ -82,6 +82,32 @@ def changes_of(item: dict[str, Any], ref: ReferenceData) -> list[dict[str, str]]
     return []
 
 
+def _full(change: dict[str, Any], ref: ReferenceData) -> dict[str, str]:
+    """A change from gxtrack.history (field code, label, before, after) for display."""
+    field = change["field"]
+    base = field.split(".")[0]
+    shown = base if base in ("industry", "zone", "priority", "stage") else field
+    return {
+        "field": FIELD_LABELS.get(field) or change.get("label") or field,
+        "before": _show(shown, _flat(change.get("before")), ref),
+        "after": _show(shown, _flat(change.get("after")), ref),
+    }
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
+    return value
+
+
 def readable(items: list[dict[str, Any]], ref: ReferenceData) -> list[dict]:
-    """History items, newest first, each with its changes spelled out."""
-    return [{**item, "changes": changes_of(item, ref)} for item in reversed(items)]
+    """History items, newest first, each with its changes spelled out (before →
+    after for every field the event touched, as gxtrack.history computes them)."""
+    out = []
+    for item in reversed(items):
+        if "changes" in item:
+            changes = [_full(c, ref) for c in item["changes"]]
+        else:
+            changes = changes_of(item, ref)
+        out.append({**item, "changes": changes})
+    return out

@@ -32,6 +32,13 @@ from web.pages.common import (
 )
 from web.pages.history_view import readable
 from web.pages.pool import STALL_LABELS, officers
+from web.pages.stall_actions import (
+    RULE_LABELS,
+    alert_lifecycle,
+    answer,
+    escalate,
+    stall_actions,
+)
 from web.security import current_actor
 
 bp = Blueprint("page_project", __name__)
@@ -76,13 +83,16 @@ def render_project(
     project = rt.app.get_project(project_id)
     actor = current_actor()
     stage = Stage(project["stage"])
+    actions = allowed_actions(actor, project)
+    actions |= stall_actions(actor, project, actions)
     return render_template(
         "project.html",
         p=project,
         ref=reference(),
         history=readable(history(rt.app, parse_id(project["id"])), reference()),
         intervals=_stage_rows(project["id"]),
-        actions=allowed_actions(actor, project),
+        actions=actions,
+        alerts=alert_lifecycle(project["id"]),
         forward=FORWARD,
         next_stage=stage.next(),
         earlier=[s for s in FORWARD if 0 <= s.rank < stage.rank],
@@ -93,6 +103,7 @@ def render_project(
         form=request.form if request.method == "POST" else {},
         conflict=conflict,
         stall_labels=STALL_LABELS,
+        rule_labels=RULE_LABELS,
     ), status
 
 
@@ -177,6 +188,8 @@ ACTIONS: dict[str, tuple[Callable[[Actor, str, int], None], str]] = {
     "reassign": (_reassign, N_("责任人已调整")),
     "plan": (_plan, N_("计划节点已调整")),
     "redate": (_redate, N_("阶段日期已更正")),
+    "answer": (answer, N_("预警回复已记录")),
+    "escalate": (escalate, N_("已督办")),
 }
 
 

@@ -75,13 +75,35 @@ class ProjectGetArgsSchema(Schema):
     as_of = Instant()
 
 
+class StallAnswerSchema(Schema):
+    """The officer's answer to the open alert."""
+
+    cause = fields.String()
+    plan = fields.String()
+    checkpoint = fields.String()
+    actor = fields.String()
+
+
+class StallEscalationSchema(Schema):
+    """The leader's escalation (督办) of the open alert."""
+
+    reason = fields.String()
+    actor = fields.String()
+
+
 class StallSchema(Schema):
-    """The project's current stall flag."""
+    """The project's current stall flag, its answer and escalation."""
 
     level = fields.String()
     days_in_stage = fields.Integer(allow_none=True)
     rule = fields.String(allow_none=True)
+    threshold = fields.Integer(allow_none=True)
+    policy_version = fields.Integer(allow_none=True)
+    week = fields.String(allow_none=True)
+    flagged_on = fields.String(allow_none=True)
     since = fields.String(allow_none=True)
+    answer = fields.Nested(StallAnswerSchema, allow_none=True)
+    escalation = fields.Nested(StallEscalationSchema, allow_none=True)
 
 
 class ProgressSchema(Schema):
@@ -210,6 +232,7 @@ class HistoryItemSchema(Schema):
     reason = fields.String(allow_none=True)
     effective_date = fields.String(allow_none=True)
     data = fields.Dict()
+    changes = fields.List(fields.Dict())
 
 
 class HistorySchema(Schema):

@@ -1,0 +1,35 @@
+"""The audit page's and API's read of the log: verification plus the current anchor."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from domain.users import Role
+from gxtrack.audit.verify import anchor, verify
+from gxtrack.permissions import Actor, require_role
+
+AUDIT_READERS = {Role.AUDITOR, Role.ADMIN, Role.LEADER}
+
+
+def audit_status(runtime: Any, actor: Actor) -> dict[str, Any]:
+    """Walk the hash chain now and return its verdict with today's anchor."""
+    require_role(actor, AUDIT_READERS, "查看审计校验")
+    runtime.sync()
+    result = verify(runtime.app, runtime.db)
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "unchained": result.unchained,
+        "head_position": result.head_position,
+        "head_digest": result.head_digest,
+        "problem": result.problem,
+        "anchor": anchor(runtime.app, runtime.db),
+    }
+
+
+def anchor_line(runtime: Any, actor: Actor) -> str:
+    """Today's anchor as the one JSON line `gxtrack audit anchor` prints."""
+    require_role(actor, AUDIT_READERS, "导出锚点")
+    runtime.sync()
+    return json.dumps(anchor(runtime.app, runtime.db), ensure_ascii=False) + "\n"

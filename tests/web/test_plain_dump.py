@@ -1,0 +1,46 @@
+"""The pool list's fast JSON path gives exactly what marshmallow's dump gives."""
+
+from __future__ import annotations
+
+from gxtrack.queries.pool import PoolFilter, list_projects
+from tests.web.api_fixtures import (  # noqa: F401 - fixtures are found by name
+    API,
+    api_app_fixture,
+    api_runtime_fixture,
+    client_fixture,
+    days_ago,
+    register,
+    tokens_fixture,
+)
+from web.api.base import plain_dump
+from web.api.schemas.projects import ProjectPageSchema, ProjectSchema
+
+
+def test_plain_dump_equals_schema_dump(client, tokens, api_runtime, api_app):
+    headers = tokens["leader1"]
+    a = register(client, headers, land_area="12.5")
+    register(client, headers, name="【示例】第二个项目", stage="signed")
+    client.post(
+        f"{API}/projects/{a['id']}/progress",
+        json={"date": days_ago(1), "note": "【示例】已完成环评"},
+        headers=headers,
+    )
+    # A stall flag, so the nested stall object is covered too.
+    with api_runtime.db.transaction() as cur:
+        cur.execute(
+            "UPDATE rm_projects SET stall_level = 'yellow', stall_rule = 'r',"
+            " stall_days = 40, stall_since = ? WHERE id = ?",
+            (days_ago(2), a["id"]),
+        )
+    page = list_projects(api_runtime.db, PoolFilter())
+    page["items"][0]["not_in_schema"] = "dropped"
+    assert plain_dump(ProjectPageSchema, page) == ProjectPageSchema().dump(page)
+    assert "not_in_schema" not in plain_dump(ProjectPageSchema, page)["items"][0]
+    view = api_runtime.app.get_project(a["id"])
+    assert plain_dump(ProjectSchema, view) == ProjectSchema().dump(view)
+    listed = client.get(f"{API}/projects?sort=name", headers=headers).json
+    assert {i["id"] for i in listed["items"]} == {i["id"] for i in page["items"]}
+    assert all(i["stage_label"] for i in listed["items"])
+    stalled = [i for i in listed["items"] if i["stall"]]
+    assert stalled[0]["stall"]["days_in_stage"] == 40
+    assert stalled[0]["last_progress"]["note"] == "【示例】已完成环评"

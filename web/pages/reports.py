@@ -1,0 +1,104 @@
+"""The reports page (monthly report as known on a date, on screen and as .xlsx)
+and the audit page (hash-chain verification and today's anchor)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from domain.clock import today
+from domain.errors import RuleViolationError
+from gxtrack.audit.status import anchor_line, audit_status
+from gxtrack.reports.monthly import monthly_report
+from gxtrack.reports.monthly_xlsx import write_monthly_xlsx
+from web.pages.common import parse_date, register_page_errors, runtime
+from web.pages.monthly_labels import WHAT_LABELS
+from web.security import current_actor
+
+bp = Blueprint("page_reports", __name__)
+register_page_errors(bp)
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month() -> str:
+    value = (request.args.get("month") or "").strip()
+    if not value:
+        first = today().replace(day=1)
+        previous = date.fromordinal(first.toordinal() - 1)
+        return previous.strftime("%Y-%m")
+    if not MONTH.match(value):
+        raise RuleViolationError("月份格式应为 YYYY-MM (month expected)", "month")
+    return value
+
+
+def _report() -> tuple[dict[str, Any], date | None]:
+    known_on = parse_date(request.args.get("as_known_on"), "as_known_on", False)
+    rt = runtime()
+    rt.sync()
+    reference = rt.app.reference()
+    names = {"zone": reference.zones, "industry": reference.industries}
+    return monthly_report(rt.db, _month(), known_on, names), known_on
+
+
+@bp.get("/reports/monthly")
+def monthly() -> Any:
+    """The monthly report on screen: as known then, and as corrected since."""
+    try:
+        report, known_on = _report()
+    except RuleViolationError as error:
+        return render_template(
+            "report_monthly.html",
+            report=None,
+            month=request.args.get("month", ""),
+            known_on=request.args.get("as_known_on", ""),
+            error=error.message,
+        ), 422
+    return render_template(
+        "report_monthly.html",
+        report=report,
+        month=report["month"],
+        known_on=known_on.isoformat() if known_on else "",
+        error="",
+        what=WHAT_LABELS,
+    )
+
+
+@bp.get("/reports/monthly.xlsx")
+def monthly_xlsx() -> Response:
+    """The same report as an .xlsx workbook."""
+    report, _known = _report()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.xlsx"
+        write_monthly_xlsx(report, path)
+        data = path.read_bytes()
+    name = f"monthly-report-{report['month']}.xlsx"
+    return Response(
+        data,
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.get("/audit")
+def audit() -> Any:
+    """Hash-chain verification now, and the chain head to keep elsewhere."""
+    status = audit_status(runtime(), current_actor())
+    return render_template("audit.html", s=status)
+
+
+@bp.get("/audit/anchor.jsonl")
+def anchor_download() -> Response:
+    """Today's anchor line, to append to an anchors file kept outside."""
+    line = anchor_line(runtime(), current_actor())
+    name = f"gxtrack-anchor-{today().isoformat()}.jsonl"
+    return Response(
+        line,
+        mimetype="application/x-ndjson",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )

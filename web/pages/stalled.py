@@ -1,0 +1,139 @@
+"""The stalled-projects page (停滞项目) and the alert mail outbox.
+
+The list judges the pool for a date with the policy in force (the same rule as
+the weekly scan); leaders may run the scan for a date from here. The outbox
+shows the queued and sent digests, read-only, to leaders and admins.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from email.message import EmailMessage
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+
+from domain.clock import today
+from domain.errors import RuleViolationError
+from domain.stall import LEVELS
+from domain.users import Role
+from gxtrack.digest import queue_stall_digests
+from gxtrack.mailer import Outbox
+from gxtrack.queries.stalled import alert_metrics, list_scans, list_stalled
+from web.pages.common import (
+    field_errors,
+    finish,
+    parse_date,
+    reference,
+    register_page_errors,
+    runtime,
+    text,
+)
+from web.pages.pool import STALL_LABELS, officers
+from web.pages.stall_actions import RULE_LABELS
+from web.security import current_actor, roles_required
+
+bp = Blueprint("page_stalled", __name__)
+register_page_errors(bp)
+
+
+def _filters() -> dict[str, Any]:
+    args = request.args
+    level = args.get("level") or None
+    if level not in (None, *LEVELS):
+        raise RuleViolationError("预警级别只能是 yellow 或 red", "level")
+    return {
+        "as_of": parse_date(args.get("as_of"), "as_of", required=False),
+        "level": level,
+        "officer": args.get("officer") or None,
+        "zone": args.get("zone") or None,
+    }
+
+
+def _page(status: int = 200, errors: dict[str, str] | None = None) -> Any:
+    f = _filters()
+    db = runtime().db
+    listing = list_stalled(db, f["as_of"], f["officer"])
+    items = [
+        i
+        for i in listing["items"]
+        if f["level"] in (None, i["level"]) and f["zone"] in (None, i["zone"])
+    ]
+    return render_template(
+        "stalled.html",
+        f=f,
+        day=f["as_of"] or today(),
+        items=items,
+        by_level=Counter(i["level"] for i in items),
+        policy_version=listing["policy_version"],
+        scans=list_scans(db, limit=8)["items"],
+        metrics=alert_metrics(db),
+        officers=officers(),
+        ref=reference(),
+        stall_labels=STALL_LABELS,
+        rule_labels=RULE_LABELS,
+        can_scan=current_actor().is_leader,
+        errors=errors or {},
+        form=request.form,
+    ), status
+
+
+@bp.get("/stalled")
+def index() -> Any:
+    """The projects stalled on a date (default today), worst first."""
+    return _page()
+
+
+@bp.post("/stalled/scan")
+@roles_required(Role.LEADER, Role.ADMIN)
+def scan() -> Any:
+    """Run the weekly scan for a date (leaders); a week already scanned is kept."""
+    rt = runtime()
+    try:
+        as_of = parse_date(text("as_of"), "as_of", required=False)
+        result, created = rt.app.run_stall_scan(current_actor(), as_of)
+    except RuleViolationError as error:
+        return _page(422, field_errors(error))
+    if created:
+        rt.sync()
+        queue_stall_digests(rt, result)
+        message = _(
+            "扫描完成：新增预警 %(flagged)s 个，解除 %(cleared)s 个",
+            flagged=len(result["flagged"]),
+            cleared=len(result["cleared"]),
+        )
+    else:
+        message = _("本周（%(week)s）已扫描，结果未变", week=result["week"])
+    return finish(message, "page_stalled.index", as_of=result["as_of"])
+
+
+@bp.get("/stalled/outbox")
+@roles_required(Role.LEADER, Role.ADMIN)
+def outbox() -> Any:
+    """The alert digests queued and sent (read-only)."""
+    messages = Outbox.for_runtime(runtime()).messages(limit=200)
+    return render_template("outbox.html", messages=messages)
+
+
+@bp.get("/stalled/outbox/<message_id>")
+@roles_required(Role.LEADER, Role.ADMIN)
+def outbox_message(message_id: str) -> Any:
+    """One digest as its plain-text part (escaped when shown)."""
+    box = Outbox.for_runtime(runtime())
+    msg = box.message(message_id)
+    if msg is None:
+        abort(404)
+    row = next((m for m in box.messages(limit=1000) if m["id"] == message_id), {})
+    return render_template(
+        "outbox_message.html",
+        row=row,
+        headers={k: str(msg[k] or "") for k in ("From", "To", "Subject", "Date")},
+        body=_plain_text(msg),
+        attachments=[a.get_filename() or "" for a in msg.iter_attachments()],
+    )
+
+
+def _plain_text(msg: EmailMessage) -> str:
+    part = msg.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
