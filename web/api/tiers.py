@@ -24,9 +24,9 @@ from web.api.schemas.tiers import (
     CandidatePageSchema,
     CandidateSchema,
     CandidateWithdrawSchema,
-    ImportArgsSchema,
-    ImportFileSchema,
-    ImportResultSchema,
+    EnterpriseImportArgsSchema,
+    EnterpriseImportFileSchema,
+    EnterpriseImportResultSchema,
     TargetsArgsSchema,
     TargetSetSchema,
     TargetsReportSchema,
@@ -131,9 +131,9 @@ class CandidateWithdraw(MethodView):
 class EnterpriseImport(MethodView):
     """The published designation list, imported all or nothing."""
 
-    @blp.arguments(ImportArgsSchema, location="query")
-    @blp.arguments(ImportFileSchema, location="files")
-    @blp.response(200, ImportResultSchema)
+    @blp.arguments(EnterpriseImportArgsSchema, location="query")
+    @blp.arguments(EnterpriseImportFileSchema, location="files")
+    @blp.response(200, EnterpriseImportResultSchema)
     def post(self, args: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         """导入企业称号名单 Upload .xlsx/.csv; any bad row: 422 and nothing written."""
         if (request.content_length or 0) > MAX_UPLOAD_BYTES:

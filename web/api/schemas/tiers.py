@@ -137,19 +137,19 @@ class CandidatePageSchema(Schema):
     total = fields.Integer()
 
 
-class ImportArgsSchema(Schema):
+class EnterpriseImportArgsSchema(Schema):
     """POST /imports/enterprises query."""
 
     dry_run = fields.Boolean(load_default=False)
 
 
-class ImportFileSchema(Schema):
+class EnterpriseImportFileSchema(Schema):
     """POST /imports/enterprises multipart body."""
 
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-class ImportResultSchema(Schema):
+class EnterpriseImportResultSchema(Schema):
     """What an enterprise import did (or would do, on a dry run)."""
 
     rows = fields.Integer()
