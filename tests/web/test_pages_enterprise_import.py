@@ -37,8 +37,9 @@ GOOD = (
 
 
 def uploads(page_runtime) -> list:
-    folder = page_runtime.settings.data_dir / "uploads" / "enterprise-import"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    """The uploaded files (bytes) waiting in the shared upload store."""
+    folder = page_runtime.settings.data_dir / "uploads"
+    return sorted(folder.glob("*.bin")) if folder.exists() else []
 
 
 def upload(client, data):
@@ -117,22 +118,22 @@ def test_only_leaders_and_admins_import(client):
         client.post("/logout")
 
 
-def test_oversized_uploads_are_refused_and_abandoned_ones_swept(
-    client, page_runtime, monkeypatch
-):
-    import os
-
+def test_oversized_uploads_are_refused(client, page_runtime, monkeypatch):
     from web.pages import enterprise_import
 
     login(client, "leader")
-    response = upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
-    assert response.status_code == 200
-    [kept] = uploads(page_runtime)
-    old = kept.stat().st_mtime - 2 * enterprise_import.ABANDONED_SECONDS
-    os.utime(kept, (old, old))
-    client.post("/logout")
-    login(client, "admin")  # another session uploads: the stale file is swept
-    monkeypatch.setattr(enterprise_import, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(enterprise_import, "MAX_BYTES", 10)
     response = upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
     assert response.status_code == 413 and "文件过大" in page_text(response)
     assert uploads(page_runtime) == []
+
+
+def test_another_users_session_cannot_confirm(client, app, page_runtime):
+    login(client, "leader")
+    upload(client, {"file": (csv_file(*GOOD), "名单.csv")})
+    [kept] = uploads(page_runtime)
+    other = app.test_client()
+    login(other, "admin")
+    response = other.post("/enterprises/import/confirm", data={"token": kept.stem})
+    assert response.status_code == 409
+    assert page_runtime.db.scalar("SELECT COUNT(*) FROM rm_enterprises") == 0

@@ -1,16 +1,17 @@
 """Importing a published designation list from the browser: upload → preview → confirm.
 
 The upload is checked with a dry run and shown as a preview with every row and
-column error. The bytes stay on the server, under the data directory, in a file
-named by a random token that only this session knows (the cookie holds the token,
-never the file); confirming imports that file, all or nothing, then deletes it.
+column error. The bytes stay on the server in the shared upload store
+(web.uploads: under the data directory, named by a random token, bound to the
+user, checked by digest, expiring after an hour); the session holds the token,
+never the file. Confirming imports that file, all or nothing, under the store's
+per-upload lock (a double-clicked confirm imports once), then drops the bytes.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
-import time
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,12 @@ from openpyxl import Workbook
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.enterprise_import import COLUMNS, Sheet, read_sheet
+from gxtrack.errors import GxtrackError
 from gxtrack.services.enterprise_import import ImportRowsError
 from web.i18n import N_
 from web.pages.common import finish, register_page_errors, runtime
 from web.security import current_actor, roles_required
-from web.uploads import MAX_BYTES
+from web.uploads import MAX_BYTES, UploadMissingError, UploadStore
 
 bp = Blueprint("page_enterprises_import", __name__)
 register_page_errors(bp)
@@ -32,9 +34,7 @@ register_page_errors(bp)
 SESSION_KEY = "enterprise_import"
 SUFFIXES = (".xlsx", ".csv")
 PREVIEW_ROWS = 50
-MAX_UPLOAD_BYTES = MAX_BYTES  # as the ledger import (web.uploads)
-# Uploads never confirmed (a closed tab, an expired session) are swept after this.
-ABANDONED_SECONDS = 24 * 3600
+EXPIRED = N_("上传的文件已失效，请重新上传")
 COUNT_KEYS = ("rows", "enterprises_created", "designations_awarded", "unchanged")
 TEMPLATE_FIELDS = (
     "name",
@@ -62,36 +62,18 @@ SAMPLE = (
 )
 
 
-def upload_dir() -> Path:
-    """Where pending uploads wait for confirmation."""
-    folder = Path(runtime().settings.data_dir) / "uploads" / "enterprise-import"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def uploads() -> UploadStore:
+    """The shared upload store under the data directory."""
+    return UploadStore(runtime().settings.data_dir / "uploads")
 
 
-def _sweep(folder: Path) -> None:
-    """Delete uploads left unconfirmed for more than ABANDONED_SECONDS."""
-    cutoff = time.time() - ABANDONED_SECONDS
-    for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _pending() -> Path | None:
-    """This session's uploaded file, if it is still there."""
-    held = session.get(SESSION_KEY) or {}
-    token, suffix = held.get("token", ""), held.get("suffix", "")
-    if not token or suffix not in SUFFIXES or not token.isalnum():
-        return None
-    path = upload_dir() / f"{token}{suffix}"
-    return path if path.is_file() else None
-
-
-def _discard() -> None:
-    path = _pending()
-    if path is not None:
-        path.unlink(missing_ok=True)
-    session.pop(SESSION_KEY, None)
+def read_upload(data: bytes, filename: str) -> Sheet:
+    """The rows of uploaded bytes (read from a private temporary copy)."""
+    suffix = Path(filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        return read_sheet(path)
 
 
 def _page(status: int = 200, **context: Any) -> Any:
@@ -142,36 +124,27 @@ def template() -> Any:
 @roles_required(Role.ADMIN, Role.LEADER)
 def upload() -> Any:
     """Keep the file server-side and show what importing it would do."""
-    _discard()
-    _sweep(upload_dir())
-    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
-        return _page(413, message=N_("文件过大（不超过 10 MB）"))
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         return _page(422, message=N_("请选择要上传的文件"))
-    suffix = Path(upload_file.filename).suffix.lower()
-    if suffix not in SUFFIXES:
+    if Path(upload_file.filename).suffix.lower() not in SUFFIXES:
         return _page(422, message=N_("只支持 .xlsx 或 .csv 文件"))
-    token = secrets.token_hex(24)
-    path = upload_dir() / f"{token}{suffix}"
-    upload_file.save(path)
+    data = upload_file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return _page(413, message=N_("文件过大（不超过 10 MB）"))
     try:
-        sheet = read_sheet(path)
+        sheet = read_upload(data, upload_file.filename)
         result = runtime().app.import_enterprises(current_actor(), sheet, dry_run=True)
     except (RuleViolationError, ImportRowsError) as error:
-        path.unlink(missing_ok=True)
         return _errors_page(error)
-    session[SESSION_KEY] = {
-        "token": token,
-        "suffix": suffix,
-        "name": upload_file.filename[:200],
-    }
+    kept = uploads().put(data, upload_file.filename[:200], current_actor().name)
+    session[SESSION_KEY] = kept.token
     return _page(
         preview=result,
         rows=_preview_rows(sheet),
         more=max(0, len(sheet.rows) - PREVIEW_ROWS),
         file_name=upload_file.filename,
-        token=token,
+        token=kept.token,
     )
 
 
@@ -179,16 +152,27 @@ def upload() -> Any:
 @roles_required(Role.ADMIN, Role.LEADER)
 def confirm() -> Any:
     """Import the previewed file (this session's, by its token), all or nothing."""
-    path = _pending()
-    held = session.get(SESSION_KEY) or {}
-    if path is None or request.form.get("token") != held.get("token"):
-        return _page(409, message=N_("上传的文件已失效，请重新上传"))
+    token = request.form.get("token") or ""
+    store = uploads()
     try:
-        result = runtime().app.import_enterprises(current_actor(), read_sheet(path))
+        if not token or token != session.get(SESSION_KEY):
+            raise UploadMissingError(token)
+        kept, data = store.get(token, current_actor().name)
+    except UploadMissingError:
+        return _page(409, message=EXPIRED)
+    if not store.claim(token):
+        return _page(409, message=EXPIRED)
+    try:
+        sheet = read_upload(data, kept.filename)
+        result = runtime().app.import_enterprises(current_actor(), sheet)
     except (RuleViolationError, ImportRowsError) as error:
-        _discard()
         return _errors_page(error)
-    _discard()
+    except GxtrackError as error:  # e.g. a concurrent change: nothing written
+        return _page(409, message=error.message)
+    finally:
+        store.drop_bytes(token)
+        store.release(token)
+        session.pop(SESSION_KEY, None)
     counts = {k: result[k] for k in COUNT_KEYS}
     return finish(N_("导入完成"), "page_enterprises_import.done", **counts)
 
