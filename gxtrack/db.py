@@ -135,6 +135,10 @@ class SQLiteDatabase(Database):
         # projects stay in memory while projections update them at random.
         conn.execute("PRAGMA cache_size=-32768")
         conn.execute("PRAGMA temp_store=MEMORY")
+        # Checkpoint every 64 MB of WAL, not every 4 MB: a projection batch dirties
+        # thousands of pages, and a checkpoint after each one rewrote them all
+        # into the database file (about 15% of a rebuild's CPU time).
+        conn.execute("PRAGMA wal_autocheckpoint=16384")
         with self._lock:
             self._all.append(conn)
         return conn

@@ -78,12 +78,13 @@ class ChainProjection(Projection):
 
     def _check(self, cur: Cursor, notification: Any, digest: str) -> None:
         if notification.id not in self._window:
-            rows = cur.fetchall(
+            # Plain tuples from the driver: no dict per row for a read-ahead.
+            cur.execute(
                 "SELECT position, digest FROM audit_chain WHERE position >= ?"
-                " ORDER BY position LIMIT 1000",
+                " ORDER BY position LIMIT 5000",
                 (notification.id,),
             )
-            self._window = {int(r["position"]): r["digest"] for r in rows}
+            self._window = {int(p): d for p, d in cur.raw.fetchall()}
         if self._window.get(notification.id) != digest:
             raise ChainBrokenError(
                 f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "

@@ -129,15 +129,18 @@ class ProjectionEngine:
                 (position, self.projections[name])
                 for name, position in positions.items()
             ]
-            routes: dict[type, list[tuple[int, Applier]]] = {}
+            routes: dict[type, list[tuple[int, Any, bool]]] = {}
             for notification in notifications:
                 event = decode(notification)
                 route = routes.get(type(event))
                 if route is None:
                     route = routes[type(event)] = _route(appliers, type(event))
-                for position, apply in route:
+                for position, apply, recorded in route:
                     if notification.id > position:
-                        apply(cur, notification, event)
+                        if recorded:
+                            apply(cur, notification, event)
+                        else:
+                            apply(cur, event)
             last = notifications[-1].id
             for name, position in positions.items():
                 if last > position:
@@ -224,18 +227,22 @@ class ProjectionEngine:
 
 def _route(
     appliers: list[tuple[int, Projection]], event_type: type
-) -> list[tuple[int, Applier]]:
-    """The projections an event type concerns: those with a handler for it,
-    and those that override apply() or apply_recorded() (they may act on any
-    event)."""
+) -> list[tuple[int, Any, bool]]:
+    """The projections an event type concerns, each with the most direct way to
+    apply it: its handler, its own apply(), or apply_recorded() (which also
+    gets the stored notification), and whether the notification is passed.
+    A projection overriding apply() or apply_recorded() may act on any event."""
     key = event_type.__qualname__
-    return [
-        (position, projection.apply_recorded)
-        for position, projection in appliers
-        if key in projection.handlers
-        or type(projection).apply is not Projection.apply
-        or type(projection).apply_recorded is not Projection.apply_recorded
-    ]
+    route: list[tuple[int, Any, bool]] = []
+    for position, projection in appliers:
+        kind = type(projection)
+        if kind.apply_recorded is not Projection.apply_recorded:
+            route.append((position, projection.apply_recorded, True))
+        elif kind.apply is not Projection.apply:
+            route.append((position, projection.apply, False))
+        elif key in projection.handlers:
+            route.append((position, projection.handlers[key], False))
+    return route
 
 
 def _ddl_hash(projection: Projection) -> str:

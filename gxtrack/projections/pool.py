@@ -11,10 +11,10 @@ from typing import Any
 
 from gxtrack.db import Cursor
 from gxtrack.projections.base import Projection, to_yuan
+from gxtrack.projections.pool_buffer import PoolBuffer
 
 FORWARD = ("negotiating", "signed", "landed", "producing")
 HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
-_TOUCH_SQL: dict[tuple[str, ...], str] = {}
 
 
 def _iso(day: Any) -> str | None:
@@ -63,52 +63,33 @@ class PoolProjection(Projection):
         " (entered_on, left_on, stage, industry, zone, investment)",
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = PoolBuffer()
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write the rows and intervals held back during the batch."""
+        self.buffer.flush(cur)
+
     # -- helpers -----------------------------------------------------------
 
-    @staticmethod
-    def _touch(cur: Cursor, event: Any, **columns: Any) -> None:
-        key = tuple(columns)
-        statement = _TOUCH_SQL.get(key)
-        if statement is None:  # built once per column set, not per event
-            sets = "".join(f"{c} = ?, " for c in columns)
-            statement = _TOUCH_SQL[key] = (
-                f"UPDATE rm_projects SET {sets}version = ?, updated_at = ? WHERE id = ?"
-            )
-        cur.execute(
-            statement,
-            (
-                *columns.values(),
-                event.originator_version,
-                event.timestamp.isoformat(),
-                str(event.originator_id),
-            ),
+    def _touch(self, cur: Cursor, event: Any, **columns: Any) -> None:
+        columns["version"] = event.originator_version
+        columns["updated_at"] = event.timestamp.isoformat()
+        self.buffer.update(cur, str(event.originator_id), columns)
+
+    def _open_interval(self, cur: Cursor, event: Any, stage: str, day: Any) -> None:
+        self.buffer.open_interval(
+            cur,
+            str(event.originator_id),
+            event.originator_version,
+            stage,
+            _iso(day),
+            event.timestamp.isoformat(),
         )
 
-    @staticmethod
-    def _open_interval(cur: Cursor, event: Any, stage: str, day: Any) -> None:
-        pid = str(event.originator_id)
-        cur.execute(
-            "INSERT INTO rm_stage_history (project_id, seq, stage, entered_on,"
-            " left_on, recorded_at, industry, zone, investment)"
-            " SELECT ?, ?, ?, ?, NULL, ?, industry, zone, investment"
-            " FROM rm_projects WHERE id = ?",
-            (
-                pid,
-                event.originator_version,
-                stage,
-                _iso(day),
-                event.timestamp.isoformat(),
-                pid,
-            ),
-        )
-
-    @staticmethod
-    def _close_interval(cur: Cursor, event: Any, day: Any) -> None:
-        cur.execute(
-            "UPDATE rm_stage_history SET left_on = ?"
-            " WHERE project_id = ? AND left_on IS NULL",
-            (_iso(day), str(event.originator_id)),
-        )
+    def _close_interval(self, cur: Cursor, event: Any, day: Any) -> None:
+        self.buffer.close_interval(cur, str(event.originator_id), _iso(day))
 
     def _advance(self, cur: Cursor, event: Any, stage: str) -> None:
         self._close_interval(cur, event, event.effective_date)
@@ -134,35 +115,32 @@ class PoolProjection(Projection):
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         planned = e.planned_dates or {}
         day = _iso(e.stage_date)
-        cur.execute(
-            "INSERT INTO rm_projects (id, name, investor, search, industry, zone,"
-            " investment, priority, officer, enterprise_id, land_area, stage,"
-            " stage_date, negotiating_on, signed_on, planned_signed, planned_landed,"
-            " planned_producing, version, created_at, updated_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                str(e.originator_id),
-                e.name,
-                e.investor,
-                f"{e.name}\n{e.investor}".lower(),
-                e.industry,
-                e.zone,
-                to_yuan(e.planned_investment),
-                e.priority,
-                e.officer,
-                str(e.enterprise_id) if e.enterprise_id else None,
-                None if e.land_area is None else str(e.land_area),
-                e.stage,
-                day,
-                day if e.stage == "negotiating" else None,
-                day if e.stage == "signed" else None,
-                _iso(planned.get("signed")),
-                _iso(planned.get("landed")),
-                _iso(planned.get("producing")),
-                e.originator_version,
-                e.timestamp.isoformat(),
-                e.timestamp.isoformat(),
-            ),
+        at = e.timestamp.isoformat()
+        self.buffer.insert(
+            cur,
+            {
+                "id": str(e.originator_id),
+                "name": e.name,
+                "investor": e.investor,
+                "search": f"{e.name}\n{e.investor}".lower(),
+                "industry": e.industry,
+                "zone": e.zone,
+                "investment": to_yuan(e.planned_investment),
+                "priority": e.priority,
+                "officer": e.officer,
+                "enterprise_id": str(e.enterprise_id) if e.enterprise_id else None,
+                "land_area": None if e.land_area is None else str(e.land_area),
+                "stage": e.stage,
+                "stage_date": day,
+                "negotiating_on": day if e.stage == "negotiating" else None,
+                "signed_on": day if e.stage == "signed" else None,
+                "planned_signed": _iso(planned.get("signed")),
+                "planned_landed": _iso(planned.get("landed")),
+                "planned_producing": _iso(planned.get("producing")),
+                "version": e.originator_version,
+                "created_at": at,
+                "updated_at": at,
+            },
         )
         self._open_interval(cur, e, e.stage, e.stage_date)
 
@@ -182,15 +160,13 @@ class PoolProjection(Projection):
     def on_InvestmentProject_Reinstated(self, cur: Cursor, e: Any) -> None:
         self._close_interval(cur, e, e.effective_date)
         self._open_interval(cur, e, e.to_stage, e.effective_date)
-        row = cur.fetchone(
-            f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?",
-            (str(e.originator_id),),
-        )
+        column = f"{e.to_stage}_on"
+        row = self.buffer.get(cur, str(e.originator_id), column)
         self._touch(
             cur,
             e,
             stage=e.to_stage,
-            stage_date=row["day"] if row else _iso(e.effective_date),
+            stage_date=row[column] if row else _iso(e.effective_date),
             withdrawn_from=None,
             withdrawn_on=None,
         )
@@ -201,6 +177,7 @@ class PoolProjection(Projection):
         # the stage it is back in since it last entered it. Drop every later
         # interval (the removed stages, and a withdrawal from them) and reopen
         # that one.
+        self.buffer.flush_intervals(cur)
         last = cur.fetchone(
             "SELECT MAX(seq) AS seq FROM rm_stage_history"
             " WHERE project_id = ? AND stage = ?",
@@ -216,18 +193,18 @@ class PoolProjection(Projection):
                 " WHERE project_id = ? AND seq = ?",
                 (pid, last["seq"]),
             )
-        row = cur.fetchone(
-            f"SELECT {e.to_stage}_on AS day FROM rm_projects WHERE id = ?", (pid,)
-        )
+        column = f"{e.to_stage}_on"
+        row = self.buffer.get(cur, pid, column)
         cleared = {f"{stage}_on": None for stage in e.removed}
         self._touch(
-            cur, e, stage=e.to_stage, stage_date=row["day"] if row else None, **cleared
+            cur, e, stage=e.to_stage, stage_date=row[column] if row else None, **cleared
         )
 
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
         pid = str(e.originator_id)
         day = _iso(e.effective_date)
         before = _iso(e.before)
+        self.buffer.flush_intervals(cur)
         cur.execute(
             "UPDATE rm_stage_history SET left_on = ?"
             " WHERE project_id = ? AND left_on = ?",
@@ -238,7 +215,7 @@ class PoolProjection(Projection):
             " WHERE project_id = ? AND stage = ? AND entered_on = ?",
             (day, pid, e.stage, before),
         )
-        row = cur.fetchone("SELECT stage FROM rm_projects WHERE id = ?", (pid,))
+        row = self.buffer.get(cur, pid, "stage")
         extra = {"stage_date": day} if row and row["stage"] == e.stage else {}
         self._touch(cur, e, **{f"{e.stage}_on": day}, **extra)
 
@@ -255,21 +232,14 @@ class PoolProjection(Projection):
             else:
                 columns[field] = after
         if "name" in columns or "investor" in columns:
-            row = cur.fetchone(
-                "SELECT name, investor FROM rm_projects WHERE id = ?",
-                (str(e.originator_id),),
-            )
+            row = self.buffer.get(cur, str(e.originator_id), "name", "investor")
             name = columns.get("name", row["name"] if row else "")
             investor = columns.get("investor", row["investor"] if row else "")
             columns["search"] = f"{name}\n{investor}".lower()
         self._touch(cur, e, **columns)
         copied = {c: columns[c] for c in HISTORY_COPY if c in columns}
         if copied:
-            sets = ", ".join(f"{c} = ?" for c in copied)
-            cur.execute(
-                f"UPDATE rm_stage_history SET {sets} WHERE project_id = ?",
-                (*copied.values(), str(e.originator_id)),
-            )
+            self.buffer.copy_to_intervals(cur, str(e.originator_id), copied)
 
     def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self._touch(cur, e, officer=e.after)
@@ -286,21 +256,16 @@ class PoolProjection(Projection):
     # -- stall alerts --------------------------------------------------------
 
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
-        # One statement (a scan projects thousands of these); stall_since keeps
-        # the first flag of the episode across escalations.
-        cur.execute(
-            "UPDATE rm_projects SET stall_since = COALESCE(stall_since, ?),"
-            " stall_level = ?, stall_rule = ?, stall_days = ?, version = ?,"
-            " updated_at = ? WHERE id = ?",
-            (
-                _iso(e.as_of),
-                e.level,
-                e.rule,
-                e.days_in_stage,
-                e.originator_version,
-                e.timestamp.isoformat(),
-                str(e.originator_id),
-            ),
+        # stall_since keeps the first flag of the episode across escalations.
+        row = self.buffer.get(cur, str(e.originator_id), "stall_since")
+        since = row["stall_since"] if row else None
+        self._touch(
+            cur,
+            e,
+            stall_since=since if since is not None else _iso(e.as_of),
+            stall_level=e.level,
+            stall_rule=e.rule,
+            stall_days=e.days_in_stage,
         )
 
     def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:

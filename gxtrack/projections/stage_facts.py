@@ -17,6 +17,11 @@ from gxtrack.db import Cursor
 from gxtrack.projections.base import Projection, to_yuan
 
 ATTRIBUTES = ("name", "industry", "zone", "planned_investment")
+PROJECT_FACT_SQL = (
+    "INSERT INTO rm_project_facts (project_id, version, name, industry, zone,"
+    " investment, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+SUPERSEDED = 7  # index of superseded_at in a held rm_project_facts row
 
 
 def instant_text(moment: datetime) -> str:
@@ -49,20 +54,27 @@ class StageFactsProjection(Projection):
         # New rows are held back and written in one statement per table, unless a
         # handler must read or update the table first.
         self._cur: Cursor | None = None
-        self._pending: dict[str, list[tuple[Any, ...]]] = {}
+        self._pending: dict[str, list[Any]] = {}
+        # Each project's current rm_project_facts row while it is still held
+        # back: a revision then supersedes it in memory, with no read or update.
+        self._current: dict[str, list[Any]] = {}
 
     # -- helpers -----------------------------------------------------------
 
-    def _hold(self, cur: Cursor, sql: str, row: tuple[Any, ...]) -> None:
+    def _hold(self, cur: Cursor, sql: str, row: Any) -> None:
         if self._cur is not cur:
-            self._cur, self._pending = cur, {}
+            self._cur, self._pending, self._current = cur, {}, {}
         self._pending.setdefault(sql, []).append(row)
 
     def _flush(self, cur: Cursor) -> None:
         if self._cur is cur:
             for sql, rows in self._pending.items():
                 cur.executemany(sql, rows)
-        self._pending = {}
+        self._pending, self._current = {}, {}
+
+    def _hold_project_fact(self, cur: Cursor, row: list[Any]) -> None:
+        self._hold(cur, PROJECT_FACT_SQL, row)
+        self._current[row[0]] = row
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write the rows held back during the batch."""
@@ -109,11 +121,9 @@ class StageFactsProjection(Projection):
 
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         self._fact(cur, e, e.stage, e.stage_date, "registered")
-        self._hold(
+        self._hold_project_fact(
             cur,
-            "INSERT INTO rm_project_facts (project_id, version, name, industry, zone,"
-            " investment, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (
+            [
                 str(e.originator_id),
                 e.originator_version,
                 e.name,
@@ -121,7 +131,8 @@ class StageFactsProjection(Projection):
                 e.zone,
                 to_yuan(e.planned_investment),
                 instant_text(e.timestamp),
-            ),
+                None,
+            ],
         )
 
     def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
@@ -167,7 +178,26 @@ class StageFactsProjection(Projection):
         if not changed:
             return
         pid = str(e.originator_id)
-        self._flush(cur)
+        at = instant_text(e.timestamp)
+        investment = changed.get("planned_investment")
+        held = self._current.get(pid) if self._cur is cur else None
+        if held is not None:  # supersede the held row in memory
+            held[SUPERSEDED] = at
+            self._hold_project_fact(
+                cur,
+                [
+                    pid,
+                    e.originator_version,
+                    changed.get("name", held[2]),
+                    changed.get("industry", held[3]),
+                    changed.get("zone", held[4]),
+                    held[5] if investment is None else to_yuan(investment),
+                    at,
+                    None,
+                ],
+            )
+            return
+        # No held row of this project: its current row is stored.
         row = cur.fetchone(
             "SELECT name, industry, zone, investment FROM rm_project_facts"
             " WHERE project_id = ? AND superseded_at IS NULL",
@@ -175,17 +205,14 @@ class StageFactsProjection(Projection):
         )
         if row is None:
             return
-        at = instant_text(e.timestamp)
         cur.execute(
             "UPDATE rm_project_facts SET superseded_at = ?"
             " WHERE project_id = ? AND superseded_at IS NULL",
             (at, pid),
         )
-        investment = changed.get("planned_investment")
-        cur.execute(
-            "INSERT INTO rm_project_facts (project_id, version, name, industry, zone,"
-            " investment, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            (
+        self._hold_project_fact(
+            cur,
+            [
                 pid,
                 e.originator_version,
                 changed.get("name", row["name"]),
@@ -193,5 +220,6 @@ class StageFactsProjection(Projection):
                 changed.get("zone", row["zone"]),
                 row["investment"] if investment is None else to_yuan(investment),
                 at,
-            ),
+                None,
+            ],
         )

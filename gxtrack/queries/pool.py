@@ -126,6 +126,18 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
 
 
 STAGE_COLUMNS = tuple((s, f"{s}_on") for s in STAGE_ORDER)
+# Only the columns a list item shows: not p.* (the search text, land area,
+# creation time and stored stage would be read and converted for nothing).
+LIST_COLUMNS = ", ".join(
+    f"p.{c}"
+    for c in (
+        "id", "name", "investor", "industry", "zone", "investment", "priority",
+        "officer", "enterprise_id", *(c for _s, c in STAGE_COLUMNS),
+        *(c for _k, c in PLANNED_COLUMNS), "progress_on", "progress_note",
+        "stall_level", "stall_rule", "stall_days", "stall_since", "version",
+        "updated_at",
+    )
+)  # fmt: skip
 
 
 def _row(row: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +196,7 @@ def list_projects(
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         total = cur.fetchone("SELECT COUNT(*) AS n" + src.clause, src.params)
         rows = cur.fetchall(
-            f"SELECT p.*, {src.stage} AS stage_code, {src.day} AS stage_day"
+            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
             + src.clause
             + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
             " LIMIT ? OFFSET ?",
