@@ -15,11 +15,11 @@ from web.api.base import ApiBlueprint, actor, rt
 from web.api.schemas.audit import (
     AsKnownArgsSchema,
     AsKnownSchema,
-    AuditHistorySchema,
     MonthlyArgsSchema,
     MonthlySchema,
     VerifySchema,
 )
+from web.api.schemas.projects import HistorySchema
 
 blp = ApiBlueprint("audit", __name__, description="审计与报表 Audit and reports")
 
@@ -34,7 +34,7 @@ def reference_names() -> dict[str, dict[str, str]]:
 class EnterpriseHistory(MethodView):
     """An enterprise's decision history."""
 
-    @blp.response(200, AuditHistorySchema)
+    @blp.response(200, HistorySchema)
     def get(self, enterprise_id: str) -> dict[str, Any]:
         """企业决策记录 Every event of the enterprise (revoked ones included)."""
         return {"items": rt().app.enterprise_history(enterprise_id)}

@@ -7,36 +7,6 @@ from marshmallow import Schema, fields, validate
 from web.api.schemas.fields import Day
 
 
-class ChangeSchema(Schema):
-    """One field's value before → after an event."""
-
-    field = fields.String()
-    label = fields.String()
-    before = fields.Raw(allow_none=True)
-    after = fields.Raw(allow_none=True)
-
-
-class AuditHistoryItemSchema(Schema):
-    """One event of an aggregate's history with its changes."""
-
-    version = fields.Integer()
-    type = fields.String()
-    label = fields.String()
-    label_en = fields.String()
-    recorded_at = fields.String()
-    actor = fields.String(allow_none=True)
-    reason = fields.String(allow_none=True)
-    effective_date = fields.String(allow_none=True)
-    data = fields.Dict()
-    changes = fields.List(fields.Nested(ChangeSchema))
-
-
-class AuditHistorySchema(Schema):
-    """GET /enterprises/<id>/history."""
-
-    items = fields.List(fields.Nested(AuditHistoryItemSchema))
-
-
 class MonthlyArgsSchema(Schema):
     """GET /reports/monthly query."""
 

@@ -220,8 +220,17 @@ class RedateSchema(Schema):
     expected_version = version_field(required=True)
 
 
+class ChangeSchema(Schema):
+    """One field's value before → after an event."""
+
+    field = fields.String()
+    label = fields.String()
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
 class HistoryItemSchema(Schema):
-    """One event of a project's history."""
+    """One event of a project's or an enterprise's history."""
 
     version = fields.Integer()
     type = fields.String()
@@ -232,10 +241,10 @@ class HistoryItemSchema(Schema):
     reason = fields.String(allow_none=True)
     effective_date = fields.String(allow_none=True)
     data = fields.Dict()
-    changes = fields.List(fields.Dict())
+    changes = fields.List(fields.Nested(ChangeSchema))
 
 
 class HistorySchema(Schema):
-    """GET /projects/<id>/history."""
+    """GET /projects/<id>/history and GET /enterprises/<id>/history."""
 
     items = fields.List(fields.Nested(HistoryItemSchema))
