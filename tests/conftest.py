@@ -108,3 +108,28 @@ def leader() -> Actor:
 @pytest.fixture
 def officer() -> Actor:
     return Actor("officer", Role.OFFICER)
+
+
+@pytest.fixture
+def gx(tmp_path: Path):
+    """Run the real `gxtrack` command on a fresh SQLite data dir."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GXTRACK_DATA_DIR": str(tmp_path / "var")}
+    env.pop("GXTRACK_DATABASE_URL", None)
+
+    def run(*args: str, stdin: str = "", ok: bool = True):
+        result = subprocess.run(
+            [sys.executable, "-m", "gxtrack", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    return run

@@ -3,33 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-
-@pytest.fixture
-def gx(tmp_path: Path):
-    env = {**os.environ, "GXTRACK_DATA_DIR": str(tmp_path / "var")}
-    env.pop("GXTRACK_DATABASE_URL", None)
-
-    def run(*args: str, stdin: str = "", ok: bool = True):
-        result = subprocess.run(
-            [sys.executable, "-m", "gxtrack", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        if ok:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    return run
 
 
 def assert_one_line_error(result) -> None:

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 from domain.uscc import check_character
 
@@ -16,26 +10,6 @@ from domain.uscc import check_character
 def code(n: int) -> str:
     body = f"91320506MA1{n:06d}"
     return body + check_character(body)
-
-
-@pytest.fixture
-def gx(tmp_path: Path):
-    env = {**os.environ, "GXTRACK_DATA_DIR": str(tmp_path / "var")}
-    env.pop("GXTRACK_DATABASE_URL", None)
-
-    def run(*args: str, ok: bool = True):
-        result = subprocess.run(
-            [sys.executable, "-m", "gxtrack", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        if ok:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    return run
 
 
 def one_line_error(result) -> str:

@@ -3,34 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.ledger.sheets import HEADERS, ROWS, csv_bytes, xlsx_bytes
-
-
-@pytest.fixture
-def gx(tmp_path: Path):
-    env = {**os.environ, "GXTRACK_DATA_DIR": str(tmp_path / "var")}
-    env.pop("GXTRACK_DATABASE_URL", None)
-
-    def run(*args: str, ok: bool = True):
-        result = subprocess.run(
-            [sys.executable, "-m", "gxtrack", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-        if ok:
-            assert result.returncode == 0, result.stderr
-        return result
-
-    return run
 
 
 def head(gx) -> int:
