@@ -88,6 +88,11 @@ class Cursor:
         names = [d[0] for d in self.raw.description]
         return [dict(zip(names, row, strict=True)) for row in rows]
 
+    def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a query and return the driver's own rows (tuples): for hot paths."""
+        self.execute(text, params)
+        return self.raw.fetchall()
+
     def fetchone(self, text: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a query and return its first row, or None."""
         rows = self.fetchall(text, params)
