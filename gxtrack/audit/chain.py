@@ -15,6 +15,7 @@ from typing import Any
 
 from gxtrack.db import Cursor
 from gxtrack.errors import GxtrackError
+from gxtrack.ids import id_text
 
 GENESIS = "0" * 64
 CHAIN_DDL = (
@@ -41,7 +42,7 @@ def link_digest(previous: str, notification: Any) -> str:
     # The common case (bytes) without a call: this runs once per event replayed.
     data = state if type(state) is bytes else state_bytes(state)
     n = notification
-    head = f"{n.id}|{n.originator_id}|{n.originator_version}|{n.topic}|{len(data)}\n"
+    head = f"{n.id}|{id_text(n.originator_id)}|{n.originator_version}|{n.topic}|{len(data)}\n"
     sha = hashlib.sha256(bytes.fromhex(previous))
     sha.update(head.encode())
     sha.update(data)

@@ -39,6 +39,13 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
     ddl: ClassVar[tuple[str, ...]]
+    # Event types (qualnames) of which only an aggregate's latest one in a batch
+    # matters here: the engine does not decode or apply the earlier ones when
+    # no other projection needs them (a week's progress notes, say).
+    latest_only: ClassVar[frozenset[str]] = frozenset()
+    # Whether apply_recorded() reads the decoded event; one that only reads the
+    # stored notification (the hash chain) is given None for undecoded events.
+    needs_event: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.handlers: dict[str, Handler] = {}
@@ -47,9 +54,15 @@ class Projection:
                 key = attr[3:].replace("_", ".", 1)
                 self.handlers[key] = getattr(self, attr)
 
+    def route(self, key: str) -> Handler | None:
+        """The callable applying events of type `key` (a qualname), or None."""
+        if type(self).apply is not Projection.apply:
+            return self.apply  # an apply() of its own sees every event
+        return self.handlers.get(key)
+
     def apply(self, cur: Cursor, event: Any) -> None:
         """Apply one domain event, if this projection cares about it."""
-        handler = self.handlers.get(type(event).__qualname__)
+        handler = self.route(type(event).__qualname__)
         if handler is not None:
             handler(cur, event)
 

@@ -17,6 +17,7 @@ from gxtrack.audit.chain import (
     link_digest,
 )
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections.base import Projection
 
 
@@ -26,46 +27,67 @@ class ChainProjection(Projection):
     name = "audit_chain"
     tables = ()  # a rebuild replays the chain verifying, it does not drop it
     ddl = (CHAIN_DDL,)
+    needs_event = False  # the digest covers the stored bytes, not the decoded event
 
     def __init__(self) -> None:
         super().__init__()
-        # (cursor, highest kept position, digest of the last event applied)
-        self._batch: tuple[Cursor, int, str] | None = None
-        self._window: dict[int, str] = {}  # kept digests read ahead when replaying
-        self._pending: list[tuple[int, str, int, str]] = []  # rows to insert
+        self._cur: Cursor | None = None
+        self._seen: list[Any] = []  # the batch's notifications, in order
 
     def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
-        """Chain one stored event (or, when replaying, check it against its row)."""
-        if self._batch is None or self._batch[0] is not cur:
-            head = chain_head(cur)
-            kept = int(head["position"]) if head else 0
-            self._batch = (cur, kept, self._previous(cur, notification.id))
-            self._window, self._pending = {}, []
-        _, kept, previous = self._batch
-        digest = link_digest(previous, notification)
-        if notification.id > kept:
-            self._pending.append(
-                (
-                    notification.id,
-                    str(notification.originator_id),
-                    notification.originator_version,
-                    digest,
-                )
-            )
-        else:
-            self._check(cur, notification, digest)
-        self._batch = (cur, kept, digest)
+        """Note one stored event; the batch is chained (or checked) at its end."""
+        if self._cur is not cur:
+            self._cur, self._seen = cur, []
+        self._seen.append(notification)
 
     def finish_batch(self, cur: Cursor) -> None:
-        """Insert the batch's chain rows in one statement."""
-        if self._batch is not None and self._batch[0] is cur and self._pending:
+        """Chain the batch's events: insert new rows, check replayed ones.
+
+        One tight loop per batch: the digests are computed back to back and
+        the rows already kept for the replayed range are read in one query.
+        """
+        if self._cur is not cur or not self._seen:
+            return
+        seen, self._cur, self._seen = self._seen, None, []
+        head = chain_head(cur)
+        kept_to = int(head["position"]) if head else 0
+        first = seen[0].id
+        kept: dict[int, str] = {}
+        if first <= kept_to:
+            # Plain tuples from the driver: no dict per row for a read-ahead.
+            cur.execute(
+                "SELECT position, digest FROM audit_chain"
+                " WHERE position >= ? AND position <= ?",
+                (first, seen[-1].id),
+            )
+            kept = {int(p): d for p, d in cur.raw.fetchall()}
+        previous = self._previous(cur, first)
+        rows = []
+        for notification in seen:
+            digest = link_digest(previous, notification)
+            if notification.id > kept_to:
+                rows.append(
+                    (
+                        notification.id,
+                        id_text(notification.originator_id),
+                        notification.originator_version,
+                        digest,
+                    )
+                )
+            elif kept.get(notification.id) != digest:
+                raise ChainBrokenError(
+                    f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
+                    f"{notification.id}，聚合 {notification.originator_id} 版本 "
+                    f"{notification.originator_version}；请运行 gxtrack audit verify"
+                )
+            previous = digest
+        if rows:
             cur.executemany(
                 "INSERT INTO audit_chain"
                 " (position, originator_id, originator_version, digest)"
                 " VALUES (?, ?, ?, ?)",
-                self._pending,
+                rows,
             )
-        self._pending = []
 
     @staticmethod
     def _previous(cur: Cursor, position: int) -> str:
@@ -75,19 +97,3 @@ class ChainProjection(Projection):
             (position,),
         )
         return row["digest"] if row else GENESIS
-
-    def _check(self, cur: Cursor, notification: Any, digest: str) -> None:
-        if notification.id not in self._window:
-            # Plain tuples from the driver: no dict per row for a read-ahead.
-            cur.execute(
-                "SELECT position, digest FROM audit_chain WHERE position >= ?"
-                " ORDER BY position LIMIT 5000",
-                (notification.id,),
-            )
-            self._window = {int(p): d for p, d in cur.raw.fetchall()}
-        if self._window.get(notification.id) != digest:
-            raise ChainBrokenError(
-                f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
-                f"{notification.id}，聚合 {notification.originator_id} 版本 "
-                f"{notification.originator_version}；请运行 gxtrack audit verify"
-            )

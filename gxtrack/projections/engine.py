@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from eventsourcing.utils import resolve_topic
+
 from gxtrack.db import Cursor, Database
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.projections.base import Projection
@@ -29,7 +31,9 @@ SCHEMA_DDL = (
 # Applies one event given with its stored notification.
 Applier = Callable[[Cursor, Any, Any], None]
 Progress = Callable[[int, int], None]
-REBUILD_BATCH = 5000  # bigger transactions while replaying: fewer page rewrites
+# Bigger transactions while replaying: each commit rewrites every page the batch
+# touched, and at 100k projects a batch touches most of the pool's pages.
+REBUILD_BATCH = 50_000
 
 
 class ProjectionEngine:
@@ -124,22 +128,26 @@ class ProjectionEngine:
             )
             if not notifications:
                 return 0
-            decode = self.app.mapper.to_domain_event
             appliers = [
                 (position, self.projections[name])
                 for name, position in positions.items()
             ]
-            routes: dict[type, list[tuple[int, Any, bool]]] = {}
+            plans: dict[str, _Plan] = {}
             for notification in notifications:
-                event = decode(notification)
-                route = routes.get(type(event))
-                if route is None:
-                    route = routes[type(event)] = _route(appliers, type(event))
-                for position, apply, recorded in route:
+                if notification.topic not in plans:
+                    plans[notification.topic] = _plan(appliers, notification.topic)
+            superseded = _superseded(notifications, plans)
+            decode = self.app.mapper.to_domain_event
+            for index, notification in enumerate(notifications):
+                routes, needs_event, _coalesce = plans[notification.topic]
+                event = None
+                if needs_event and index not in superseded:
+                    event = decode(notification)
+                for position, apply, recorded in routes:
                     if notification.id > position:
                         if recorded:
                             apply(cur, notification, event)
-                        else:
+                        elif event is not None:
                             apply(cur, event)
             last = notifications[-1].id
             for name, position in positions.items():
@@ -218,31 +226,58 @@ class ProjectionEngine:
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
                     (name,),
                 )
-        done = self.run(progress, batch_size or REBUILD_BATCH)
+        with self.db.bulk_load():
+            done = self.run(progress, batch_size or REBUILD_BATCH)
         with self._local_lock, self.db.transaction() as cur:
             for name in chosen:
                 self.projections[name].create(cur)
         return done
 
 
-def _route(
-    appliers: list[tuple[int, Projection]], event_type: type
-) -> list[tuple[int, Any, bool]]:
+# How a batch treats one event type: its routes (position, callable, whether the
+# stored notification is passed), whether any of them reads the decoded event,
+# and whether only an aggregate's latest event of the type in a batch matters.
+_Plan = tuple[list[tuple[int, Any, bool]], bool, bool]
+
+
+def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
     """The projections an event type concerns, each with the most direct way to
-    apply it: its handler, its own apply(), or apply_recorded() (which also
-    gets the stored notification), and whether the notification is passed.
-    A projection overriding apply() or apply_recorded() may act on any event."""
-    key = event_type.__qualname__
-    route: list[tuple[int, Any, bool]] = []
+    apply it: its own handler, or apply_recorded() (which also gets the stored
+    notification). The type comes from the stored topic, so an event whose
+    type concerns no projection that reads it is never decoded."""
+    key = resolve_topic(topic).__qualname__
+    routes: list[tuple[int, Any, bool]] = []
+    readers: list[Projection] = []
     for position, projection in appliers:
-        kind = type(projection)
-        if kind.apply_recorded is not Projection.apply_recorded:
-            route.append((position, projection.apply_recorded, True))
-        elif kind.apply is not Projection.apply:
-            route.append((position, projection.apply, False))
-        elif key in projection.handlers:
-            route.append((position, projection.handlers[key], False))
-    return route
+        if type(projection).apply_recorded is not Projection.apply_recorded:
+            routes.append((position, projection.apply_recorded, True))
+            if projection.needs_event:
+                readers.append(projection)
+            continue
+        handler = projection.route(key)
+        if handler is not None:
+            routes.append((position, handler, False))
+            readers.append(projection)
+    coalesce = bool(readers) and all(key in p.latest_only for p in readers)
+    return routes, bool(readers), coalesce
+
+
+def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
+    """Indexes of events that a later event of the same type and aggregate in
+    this batch makes moot for every projection reading them."""
+    if not any(plan[2] for plan in plans.values()):
+        return set()
+    superseded: set[int] = set()
+    seen: set[tuple[str, Any]] = set()
+    for index in range(len(notifications) - 1, -1, -1):
+        notification = notifications[index]
+        if plans[notification.topic][2]:
+            key = (notification.topic, notification.originator_id)
+            if key in seen:
+                superseded.add(index)
+            else:
+                seen.add(key)
+    return superseded
 
 
 def _ddl_hash(projection: Projection) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 
 from domain.designations import Designation
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections import tier_history
-from gxtrack.projections.base import Projection
+from gxtrack.projections.base import Handler, Projection
 
 
 class EnterpriseProjection(Projection):
@@ -62,11 +63,12 @@ class EnterpriseProjection(Projection):
             tier_history.refresh_many(cur, self._dirty)
             self._dirty.clear()
 
-    def apply(self, cur: Cursor, event: Any) -> None:
-        """Apply an enterprise event; every one bumps the enterprise's version."""
+    def route(self, key: str) -> Handler | None:
+        """Every enterprise event: each one bumps the enterprise's version."""
+        return self._apply_enterprise if key.startswith("Enterprise.") else None
+
+    def _apply_enterprise(self, cur: Cursor, event: Any) -> None:
         key = type(event).__qualname__
-        if not key.startswith("Enterprise."):
-            return
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
@@ -75,14 +77,14 @@ class EnterpriseProjection(Projection):
             key == "Enterprise.DesignationAwarded"
             and not Designation(event.designation).rank
         ):
-            self._dirty.add(str(event.originator_id))
+            self._dirty.add(id_text(event.originator_id))
         if key != "Enterprise.Registered":
             cur.execute(
                 "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
                 (
                     event.originator_version,
                     event.timestamp.isoformat(),
-                    str(event.originator_id),
+                    id_text(event.originator_id),
                 ),
             )
 
@@ -92,7 +94,7 @@ class EnterpriseProjection(Projection):
             " (id, uscc, name, industry, zone, version, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.uscc,
                 e.name,
                 e.industry,
@@ -109,7 +111,7 @@ class EnterpriseProjection(Projection):
             " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.award_id,
                 e.designation,
                 Designation(e.designation).rank,
@@ -132,7 +134,7 @@ class EnterpriseProjection(Projection):
                 e.after.isoformat(),
                 e.reviewed_on.isoformat(),
                 None if e.passed else e.reviewed_on.isoformat(),
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.award_id,
             ),
         )
@@ -148,7 +150,7 @@ class EnterpriseProjection(Projection):
                 e.reason,
                 last_day.isoformat(),
                 last_day.isoformat(),
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.award_id,
             ),
         )
@@ -157,5 +159,5 @@ class EnterpriseProjection(Projection):
         cur.execute(
             "UPDATE rm_designations SET expired_recorded = 1"
             " WHERE enterprise_id = ? AND award_id = ?",
-            (str(e.originator_id), e.award_id),
+            (id_text(e.originator_id), e.award_id),
         )

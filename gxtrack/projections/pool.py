@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from gxtrack.db import Cursor
-from gxtrack.projections.base import Projection, to_yuan
+from gxtrack.ids import id_text
+from gxtrack.projections.base import Handler, Projection, to_yuan
 from gxtrack.projections.pool_buffer import PoolBuffer
 
 FORWARD = ("negotiating", "signed", "landed", "producing")
@@ -26,6 +27,9 @@ class PoolProjection(Projection):
 
     name = "pool"
     tables = ("rm_projects", "rm_stage_history")
+    # A project's latest progress note is all the pool shows: the earlier ones in
+    # a batch are not even decoded (half of all events in a year's log).
+    latest_only = frozenset({"InvestmentProject.ProgressReported"})
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_projects ("
         " id TEXT PRIMARY KEY, name TEXT NOT NULL, investor TEXT NOT NULL,"
@@ -74,14 +78,12 @@ class PoolProjection(Projection):
     # -- helpers -----------------------------------------------------------
 
     def _touch(self, cur: Cursor, event: Any, **columns: Any) -> None:
-        columns["version"] = event.originator_version
-        columns["updated_at"] = event.timestamp.isoformat()
-        self.buffer.update(cur, str(event.originator_id), columns)
+        self.buffer.update(cur, id_text(event.originator_id), columns, event)
 
     def _open_interval(self, cur: Cursor, event: Any, stage: str, day: Any) -> None:
         self.buffer.open_interval(
             cur,
-            str(event.originator_id),
+            id_text(event.originator_id),
             event.originator_version,
             stage,
             _iso(day),
@@ -89,7 +91,7 @@ class PoolProjection(Projection):
         )
 
     def _close_interval(self, cur: Cursor, event: Any, day: Any) -> None:
-        self.buffer.close_interval(cur, str(event.originator_id), _iso(day))
+        self.buffer.close_interval(cur, id_text(event.originator_id), _iso(day))
 
     def _advance(self, cur: Cursor, event: Any, stage: str) -> None:
         self._close_interval(cur, event, event.effective_date)
@@ -102,13 +104,12 @@ class PoolProjection(Projection):
             **{f"{stage}_on": _iso(event.effective_date)},
         )
 
-    def apply(self, cur: Cursor, event: Any) -> None:
-        """Apply a project event; unhandled project events still bump the version."""
-        key = type(event).__qualname__
-        if key in self.handlers:
-            self.handlers[key](cur, event)
-        elif key.startswith("InvestmentProject."):
-            self._touch(cur, event)
+    def route(self, key: str) -> Handler | None:
+        """A project event's handler; unhandled project events still bump the version."""
+        handler = self.handlers.get(key)
+        if handler is None and key.startswith("InvestmentProject."):
+            return self._touch
+        return handler
 
     # -- handlers ----------------------------------------------------------
 
@@ -119,7 +120,7 @@ class PoolProjection(Projection):
         self.buffer.insert(
             cur,
             {
-                "id": str(e.originator_id),
+                "id": id_text(e.originator_id),
                 "name": e.name,
                 "investor": e.investor,
                 "search": f"{e.name}\n{e.investor}".lower(),
@@ -161,7 +162,7 @@ class PoolProjection(Projection):
         self._close_interval(cur, e, e.effective_date)
         self._open_interval(cur, e, e.to_stage, e.effective_date)
         column = f"{e.to_stage}_on"
-        row = self.buffer.get(cur, str(e.originator_id), column)
+        row = self.buffer.get(cur, id_text(e.originator_id), column)
         self._touch(
             cur,
             e,
@@ -172,7 +173,7 @@ class PoolProjection(Projection):
         )
 
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
-        pid = str(e.originator_id)
+        pid = id_text(e.originator_id)
         # The removed stages never really happened: the project has been in
         # the stage it is back in since it last entered it. Drop every later
         # interval (the removed stages, and a withdrawal from them) and reopen
@@ -201,7 +202,7 @@ class PoolProjection(Projection):
         )
 
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
-        pid = str(e.originator_id)
+        pid = id_text(e.originator_id)
         day = _iso(e.effective_date)
         before = _iso(e.before)
         self.buffer.flush_intervals(cur)
@@ -232,14 +233,14 @@ class PoolProjection(Projection):
             else:
                 columns[field] = after
         if "name" in columns or "investor" in columns:
-            row = self.buffer.get(cur, str(e.originator_id), "name", "investor")
+            row = self.buffer.get(cur, id_text(e.originator_id), "name", "investor")
             name = columns.get("name", row["name"] if row else "")
             investor = columns.get("investor", row["investor"] if row else "")
             columns["search"] = f"{name}\n{investor}".lower()
         self._touch(cur, e, **columns)
         copied = {c: columns[c] for c in HISTORY_COPY if c in columns}
         if copied:
-            self.buffer.copy_to_intervals(cur, str(e.originator_id), copied)
+            self.buffer.copy_to_intervals(cur, id_text(e.originator_id), copied)
 
     def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self._touch(cur, e, officer=e.after)
@@ -257,7 +258,7 @@ class PoolProjection(Projection):
 
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
         # stall_since keeps the first flag of the episode across escalations.
-        row = self.buffer.get(cur, str(e.originator_id), "stall_since")
+        row = self.buffer.get(cur, id_text(e.originator_id), "stall_since")
         since = row["stall_since"] if row else None
         self._touch(
             cur,

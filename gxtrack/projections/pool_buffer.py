@@ -75,6 +75,7 @@ class PoolBuffer:
         self.loaded: set[str] = set()  # rows holding every column
         self.new: dict[str, None] = {}  # rows to insert, in order
         self.dirty: dict[str, dict[str, Any]] = {}  # stored rows: columns to set
+        self.latest: dict[str, Any] = {}  # each touched row's latest event
         self.intervals: dict[str, list[list[Any]]] = {}  # intervals to insert
         self.closes: dict[str, str | None] = {}  # stored open intervals to close
         self.flushed: set[str] = set()  # new rows whose intervals were written
@@ -97,12 +98,20 @@ class PoolBuffer:
         self.loaded.add(pid)
         self.new[pid] = None
 
-    def update(self, cur: Cursor, pid: str, columns: dict[str, Any]) -> None:
-        """Set columns of a pool row (a row that does not exist stays absent)."""
+    def update(
+        self, cur: Cursor, pid: str, columns: dict[str, Any], event: Any
+    ) -> None:
+        """Set columns of a pool row as of `event` (a missing row stays absent).
+
+        The row's version and update time are the latest event's, written
+        once at flush rather than formatted for every event.
+        """
         self.bind(cur)
-        self.rows.setdefault(pid, {}).update(columns)
-        if pid not in self.new:
-            self.dirty.setdefault(pid, {}).update(columns)
+        self.latest[pid] = event
+        if columns:
+            self.rows.setdefault(pid, {}).update(columns)
+            if pid not in self.new:
+                self.dirty.setdefault(pid, {}).update(columns)
 
     def get(self, cur: Cursor, pid: str, *names: str) -> dict[str, Any] | None:
         """The row as it stands now (stored values under buffered ones), or None."""
@@ -189,6 +198,15 @@ class PoolBuffer:
         if self.cur is not cur:
             return
         self.flush_intervals(cur)
+        for pid, event in self.latest.items():
+            stamp = {
+                "version": event.originator_version,
+                "updated_at": event.timestamp.isoformat(),
+            }
+            if pid in self.new:
+                self.rows[pid].update(stamp)
+            else:
+                self.dirty.setdefault(pid, {}).update(stamp)
         if self.new:
             cur.executemany(
                 INSERT_PROJECT,

@@ -10,10 +10,11 @@ rebuilt as it was known at any recorded instant (gxtrack.audit.asknown).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections.base import Projection, to_yuan
 
 ATTRIBUTES = ("name", "industry", "zone", "planned_investment")
@@ -21,12 +22,17 @@ PROJECT_FACT_SQL = (
     "INSERT INTO rm_project_facts (project_id, version, name, industry, zone,"
     " investment, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+ZERO = timedelta(0)
 SUPERSEDED = 7  # index of superseded_at in a held rm_project_facts row
 
 
 def instant_text(moment: datetime) -> str:
     """A fixed-width UTC text form, so instants compare correctly as strings."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    # isoformat() of a UTC time is that form and several times cheaper than
+    # strftime(); events are stamped in UTC, so the conversion is rare.
+    if moment.utcoffset() != ZERO:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 class StageFactsProjection(Projection):
@@ -94,7 +100,7 @@ class StageFactsProjection(Projection):
             "INSERT INTO rm_stage_facts (project_id, version, seq, stage, entered_on,"
             " kind, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.originator_version,
                 e.originator_version if seq is None else seq,
                 stage,
@@ -111,7 +117,7 @@ class StageFactsProjection(Projection):
         cur.execute(
             "UPDATE rm_stage_facts SET superseded_at = ?"
             " WHERE project_id = ? AND superseded_at IS NULL AND " + where,
-            (instant_text(e.timestamp), str(e.originator_id), *params),
+            (instant_text(e.timestamp), id_text(e.originator_id), *params),
         )
 
     def _move(self, cur: Cursor, e: Any, stage: str) -> None:
@@ -124,7 +130,7 @@ class StageFactsProjection(Projection):
         self._hold_project_fact(
             cur,
             [
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.originator_version,
                 e.name,
                 e.industry,
@@ -164,7 +170,7 @@ class StageFactsProjection(Projection):
             "SELECT seq, kind FROM rm_stage_facts WHERE project_id = ?"
             " AND stage = ? AND entered_on = ? AND superseded_at IS NULL"
             " ORDER BY version DESC LIMIT 1",
-            (str(e.originator_id), e.stage, e.before.isoformat()),
+            (id_text(e.originator_id), e.stage, e.before.isoformat()),
         )
         if row is None:
             return
@@ -177,7 +183,7 @@ class StageFactsProjection(Projection):
         changed = {k: after for k, (_b, after) in e.changes.items() if k in ATTRIBUTES}
         if not changed:
             return
-        pid = str(e.originator_id)
+        pid = id_text(e.originator_id)
         at = instant_text(e.timestamp)
         investment = changed.get("planned_investment")
         held = self._current.get(pid) if self._cur is cur else None

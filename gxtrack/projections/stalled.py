@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections.base import Projection
 
 
@@ -53,7 +54,7 @@ class StallProjection(Projection):
     # -- alerts ------------------------------------------------------------
 
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
-        pid, at = str(e.originator_id), e.timestamp.isoformat()
+        pid, at = id_text(e.originator_id), e.timestamp.isoformat()
         cur.execute(
             "UPDATE rm_alerts SET is_open = 0, superseded_at = ?"
             " WHERE project_id = ? AND is_open = 1",
@@ -91,7 +92,7 @@ class StallProjection(Projection):
                 e.cause,
                 e.plan,
                 _iso(e.checkpoint),
-                str(e.originator_id),
+                id_text(e.originator_id),
             ),
         )
 
@@ -99,7 +100,7 @@ class StallProjection(Projection):
         cur.execute(
             "UPDATE rm_alerts SET escalated_at = ?, escalated_by = ?,"
             " escalation_reason = ? WHERE project_id = ? AND is_open = 1",
-            (e.timestamp.isoformat(), e.actor, e.reason, str(e.originator_id)),
+            (e.timestamp.isoformat(), e.actor, e.reason, id_text(e.originator_id)),
         )
 
     def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
@@ -107,7 +108,12 @@ class StallProjection(Projection):
         cur.execute(
             "UPDATE rm_alerts SET is_open = 0, cleared_at = ?, cleared_on = ?,"
             " clear_reason = ? WHERE project_id = ? AND cleared_at IS NULL",
-            (e.timestamp.isoformat(), _iso(e.as_of), e.reason, str(e.originator_id)),
+            (
+                e.timestamp.isoformat(),
+                _iso(e.as_of),
+                e.reason,
+                id_text(e.originator_id),
+            ),
         )
 
     # -- scans and policy --------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections.base import Projection
 
 
@@ -39,7 +40,7 @@ class TiersProjection(Projection):
             " year, officer, status, listed_on, note, updated_at)"
             " VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.candidacy_id,
                 e.designation,
                 e.year,
@@ -60,7 +61,7 @@ class TiersProjection(Projection):
                 reason,
                 award,
                 e.timestamp.isoformat(),
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.candidacy_id,
             ),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 from gxtrack.projections.base import Projection
 
 
@@ -26,7 +27,7 @@ class UserProjection(Projection):
             " (id, name, role, zone, display_name, email, active, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.name,
                 e.role,
                 e.zone,
@@ -41,7 +42,7 @@ class UserProjection(Projection):
         sets = ", ".join(f"{c} = ?" for c in columns)
         cur.execute(
             f"UPDATE rm_users SET {sets} WHERE id = ?",
-            (*columns.values(), str(e.originator_id)),
+            (*columns.values(), id_text(e.originator_id)),
         )
 
     def on_User_RoleChanged(self, cur: Cursor, e: Any) -> None:

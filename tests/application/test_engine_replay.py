@@ -1,0 +1,77 @@
+"""Replaying skips work that changes nothing, and ends with the same rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.clock import today
+
+
+def _decoded_topics(runtime):
+    """Wrap the mapper so each decoded event's type name is recorded."""
+    mapper = runtime.app.mapper
+    decode = mapper.to_domain_event
+    seen: list[str] = []
+
+    def counting(notification):
+        seen.append(notification.topic.rpartition(".")[2])
+        return decode(notification)
+
+    mapper.to_domain_event = counting
+    return seen
+
+
+def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader):
+    day = today() - timedelta(days=20)
+    app = runtime.app
+    ids = [
+        app.register_project(
+            leader,
+            name=f"【示例】进展项目{n}",
+            investor="示例投资方",
+            industry="green",
+            zone="wzedz",
+            planned_investment="100",
+            stage_date=day,
+        )["id"]
+        for n in range(2)
+    ]
+    for week in range(3):
+        for pid in ids:
+            app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
+    app.move_project(leader, ids[0], "signed", day + timedelta(days=5))
+    runtime.sync()
+    before = runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id")
+    head = runtime.app.position()
+
+    seen = _decoded_topics(runtime)
+    runtime.projections.rebuild()
+
+    # Two of each project's three notes are superseded within the batch.
+    assert seen.count("ProgressReported") == 2
+    assert runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id") == before
+    notes = {r["progress_note"] for r in before}
+    assert notes == {"第2周"}
+    # The hash chain still checked every event, decoded or not.
+    assert runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_chain") == head
+    assert set(runtime.projections.positions().values()) == {head}
+
+
+def test_each_note_shows_as_soon_as_it_is_followed(runtime, leader):
+    app = runtime.app
+    pid = app.register_project(
+        leader,
+        name="【示例】逐条项目",
+        investor="示例投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="100",
+    )["id"]
+    runtime.sync()
+    for week in range(3):
+        app.report_progress(leader, pid, today(), f"第{week}周")
+        runtime.sync()
+        row = runtime.db.fetchone(
+            "SELECT progress_note, version FROM rm_projects WHERE id = ?", (pid,)
+        )
+        assert row == {"progress_note": f"第{week}周", "version": week + 2}
