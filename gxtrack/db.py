@@ -69,9 +69,13 @@ class Database:
 class Cursor:
     """A thin cursor wrapper that adapts placeholders and returns dict rows."""
 
-    def __init__(self, db: Database, raw: Any) -> None:
+    def __init__(self, db: Database, raw: Any, pipeline: Any = None) -> None:
         self.db = db
         self.raw = raw
+        # PostgreSQL pipeline mode: a query must wait for the replies to the
+        # statements queued before it, or the cursor may hand back one of
+        # theirs ("the last operation didn't produce records").
+        self.pipeline = pipeline
         # Projections run millions of statements: skip the no-op translation.
         self._native = db.kind == "sqlite"
 
@@ -90,6 +94,8 @@ class Cursor:
 
     def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a query and return its rows as dicts."""
+        if self.pipeline is not None:
+            self.pipeline.sync()
         self.execute(text, params)
         rows = self.raw.fetchall()  # first: in pipeline mode this waits for it
         names = [d[0] for d in self.raw.description]
@@ -97,6 +103,8 @@ class Cursor:
 
     def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query and return the driver's own rows (tuples): for hot paths."""
+        if self.pipeline is not None:
+            self.pipeline.sync()
         self.execute(text, params)
         return self.raw.fetchall()
 
@@ -285,8 +293,8 @@ class PostgresDatabase(Database):
         """
         with self.pool.connection() as conn:
             if bulk:
-                with conn.pipeline(), conn.transaction(), conn.cursor() as raw:
-                    yield Cursor(self, raw)
+                with conn.pipeline() as pipe, conn.transaction(), conn.cursor() as raw:
+                    yield Cursor(self, raw, pipe)
                 return
             with conn.transaction(), conn.cursor() as raw:
                 yield Cursor(self, raw)

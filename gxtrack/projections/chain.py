@@ -55,14 +55,14 @@ class ChainProjection(Projection):
         kept: dict[int, str] = {}
         if first <= kept_to:
             # Plain tuples from the driver: no dict per row for a read-ahead.
-            cur.execute(
+            rows = cur.tuples(
                 "SELECT position, digest FROM audit_chain"
                 " WHERE position >= ? AND position <= ?",
                 (first, seen[-1].id),
             )
-            kept = {int(p): d for p, d in cur.raw.fetchall()}
+            kept = {int(p): d for p, d in rows}
         previous = self._previous(cur, first)
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for notification in seen:
             digest = link_digest(previous, notification)
             if notification.id > kept_to:
