@@ -128,9 +128,13 @@ class ProjectionEngine:
             )
             if not notifications:
                 return 0
+            last = notifications[-1].id
+            # Projections already past this batch (a partial rebuild, one that
+            # caught up alone) neither get its events nor make them decoded.
             appliers = [
                 (position, self.projections[name])
                 for name, position in positions.items()
+                if position < last
             ]
             plans: dict[str, _Plan] = {}
             for notification in notifications:
@@ -149,7 +153,6 @@ class ProjectionEngine:
                             apply(cur, notification, event)
                         elif event is not None:
                             apply(cur, event)
-            last = notifications[-1].id
             for name, position in positions.items():
                 if last > position:
                     self.projections[name].finish_batch(cur)

@@ -11,6 +11,7 @@ fraction.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from gxtrack.db import Cursor
@@ -60,6 +61,7 @@ CLOSE_INTERVAL = (
     "UPDATE rm_stage_history SET left_on = ? WHERE project_id = ? AND left_on IS NULL"
 )
 LEFT_ON = 4  # index of left_on in an interval row
+_PROJECT_VALUES = itemgetter(*PROJECT_COLUMNS)  # a row dict's values, in order
 _UPDATE_SQL: dict[tuple[str, ...], str] = {}
 
 
@@ -210,7 +212,7 @@ class PoolBuffer:
         if self.new:
             cur.executemany(
                 INSERT_PROJECT,
-                [tuple(self.rows[pid][c] for c in PROJECT_COLUMNS) for pid in self.new],
+                [_PROJECT_VALUES(self.rows[pid]) for pid in self.new],
             )
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for pid, columns in self.dirty.items():
