@@ -6,6 +6,7 @@ differences (placeholders, locking a row, connection set-up) live here.
 
 from __future__ import annotations
 
+import re
 import select
 import sqlite3
 import threading
@@ -20,6 +21,12 @@ Row = dict[str, Any]
 # then gives the slot up; the next request opens a fresh one at once. Kept short
 # so a pool recovers within seconds of PostgreSQL coming back, not minutes.
 RECONNECT_SECONDS = 5.0
+# "INSERT INTO t (a, b) VALUES (?, NULL)" and nothing more: on PostgreSQL many
+# rows of it go as one statement over arrays (Cursor._insert_unnest).
+_PLAIN_INSERT = re.compile(
+    r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)\s*$", re.I
+)
+UNNEST_MIN_ROWS = 50
 CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages: see SQLiteDatabase._connect
 BULK_CHECKPOINT_PAGES = 262144  # 1 GB, while a rebuild runs
 
@@ -62,6 +69,10 @@ class Database:
         row = self.fetchone(text, params)
         return next(iter(row.values())) if row else None
 
+    def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
+        """A table's column types, for dialects that cast parameters."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Release connections."""
 
@@ -89,8 +100,33 @@ class Cursor:
 
     def executemany(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement for many parameter rows."""
-        if rows:
-            self.raw.executemany(self.db.sql(text), [tuple(r) for r in rows])
+        if not rows:
+            return
+        if not self._native and len(rows) >= UNNEST_MIN_ROWS:
+            insert = _PLAIN_INSERT.match(text)
+            if insert:
+                self._insert_unnest(*insert.groups(), rows)
+                return
+        self.raw.executemany(self.db.sql(text), [tuple(r) for r in rows])
+
+    def _insert_unnest(
+        self, table: str, columns: str, values: str, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows as one INSERT … SELECT FROM unnest(arrays) (PostgreSQL).
+
+        executemany sends a statement per row, and psycopg's per-row work was
+        the largest part of a rebuild; one array per column is one statement.
+        Columns given as NULL in the VALUES list are left to their default.
+        """
+        names = [c.strip() for c in columns.split(",")]
+        given = [n for n, v in zip(names, values.split(","), strict=True) if "?" in v]
+        types = self.db.column_types(self, table)
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        casts = ", ".join(f"%b::{types[n]}[]" for n in given)
+        self.raw.execute(
+            f"INSERT INTO {table} ({', '.join(given)}) SELECT * FROM unnest({casts})",
+            arrays,
+        )
 
     def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a query and return its rows as dicts."""
@@ -249,6 +285,7 @@ class PostgresDatabase(Database):
         from psycopg_pool import ConnectionPool
 
         self.schema = params.get("schema")
+        self._column_types: dict[str, dict[str, str]] = {}
         kwargs: dict[str, Any] = {
             "host": params["host"],
             "port": params["port"],
@@ -277,6 +314,18 @@ class PostgresDatabase(Database):
 
     def sql(self, text: str) -> str:
         return text.replace("?", "%s")
+
+    def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
+        """A table's column types (cached: read models keep their shape)."""
+        types = self._column_types.get(table)
+        if types is None:
+            rows = cur.tuples(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = ?",
+                (table,),
+            )
+            types = self._column_types[table] = dict(rows)
+        return types
 
     def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
         """One statement on an autocommit connection: one round trip, not three."""

@@ -29,7 +29,13 @@ class PoolProjection(Projection):
     tables = ("rm_projects", "rm_stage_history")
     # A project's latest progress note is all the pool shows: the earlier ones in
     # a batch are not even decoded (half of all events in a year's log).
-    latest_only = frozenset({"InvestmentProject.ProgressReported"})
+    latest_only = frozenset(
+        {
+            "InvestmentProject.ProgressReported",
+            "InvestmentProject.OfficerReassigned",  # the officer is set, not changed
+            "InvestmentProject.PlannedDatesRevised",  # so are all planned dates
+        }
+    )
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_projects ("
         " id TEXT PRIMARY KEY, name TEXT NOT NULL, investor TEXT NOT NULL,"

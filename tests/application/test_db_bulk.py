@@ -1,0 +1,44 @@
+"""Many-row inserts write exactly the rows given, on every store."""
+
+from __future__ import annotations
+
+from gxtrack.db import UNNEST_MIN_ROWS
+
+
+def test_executemany_of_many_rows_writes_each_row(runtime):
+    db = runtime.db
+    rows = [
+        (f"id-{n:04d}", n * 10_000_000_000, None if n % 3 else f"备注{n}", n)
+        for n in range(UNNEST_MIN_ROWS * 3)
+    ]
+    with db.transaction(bulk=True) as cur:
+        cur.execute(
+            "CREATE TABLE bulk_probe (id TEXT PRIMARY KEY, amount BIGINT NOT NULL,"
+            " note TEXT, n INTEGER, gone TEXT)"
+        )
+        cur.executemany(
+            "INSERT INTO bulk_probe (id, amount, note, n, gone)"
+            " VALUES (?, ?, ?, ?, NULL)",
+            rows,
+        )
+        # A read in the same batch sees them (PostgreSQL pipelines the batch).
+        assert cur.tuples("SELECT COUNT(*) FROM bulk_probe") == [(len(rows),)]
+    stored = db.fetchall("SELECT id, amount, note, n, gone FROM bulk_probe ORDER BY id")
+    assert [(r["id"], r["amount"], r["note"], r["n"]) for r in stored] == rows
+    assert {r["gone"] for r in stored} == {None}
+
+
+def test_a_failed_many_row_insert_leaves_nothing(runtime):
+    db = runtime.db
+    with db.transaction() as cur:
+        cur.execute("CREATE TABLE bulk_unique (id TEXT PRIMARY KEY)")
+    rows = [(f"k{n}",) for n in range(UNNEST_MIN_ROWS)] + [("k0",)]
+    try:
+        with db.transaction(bulk=True) as cur:
+            cur.executemany("INSERT INTO bulk_unique (id) VALUES (?)", rows)
+            cur.tuples("SELECT COUNT(*) FROM bulk_unique")
+    except Exception as error:  # the driver's own integrity error
+        assert "unique" in str(error).lower() or "duplicate" in str(error).lower()
+    else:
+        raise AssertionError("a duplicate key was accepted")
+    assert db.fetchall("SELECT id FROM bulk_unique") == []
