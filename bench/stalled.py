@@ -1,11 +1,11 @@
 """Bench `stalled`: the weekly scan at 100k projects, ~10% newly stalled.
 
-Builds a seeded pool on a fresh SQLite data directory (or PostgreSQL with
-GXTRACK_DATABASE_URL), then times the whole scan (pool read, judging, loading
+Builds a seeded pool on a fresh SQLite data directory (or, with --pg, in a fresh
+PostgreSQL schema `bench_stalled`, dropped first), then times the whole scan (pool read, judging, loading
 the changed projects, saving their StallFlagged events and the StallScan) against
 the baseline of reading the pool table alone. Figures print last.
 
-    .venv/bin/python bench/stalled.py [--projects 100000]
+    python -m bench.stalled [--projects 100000] [--pg [URL]]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.data import common_args
 from domain.project import InvestmentProject
 from domain.users import Role
 from gxtrack.permissions import SYSTEM, Actor
@@ -73,15 +74,27 @@ def build(runtime: Runtime, count: int, seed: int = 7) -> None:
             cur.execute("ANALYZE")  # as autovacuum would, after a bulk load
 
 
+def _fresh_schema(url: str) -> str:
+    """An empty schema for this run: a scan of the same week is not repeated."""
+    import psycopg
+
+    with psycopg.connect(url.split("?")[0], autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS bench_stalled CASCADE")
+        conn.execute("CREATE SCHEMA bench_stalled")
+    return f"{url.split('?')[0]}?schema=bench_stalled"
+
+
 def main() -> None:
     """Build, then time the pool read (baseline) and the scan."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=100_000)
+    common_args(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.from_env()
-        if not settings.is_postgres:
-            settings = Settings(data_dir=Path(tmp) / "var")
+        settings = Settings(data_dir=Path(tmp) / "var")
+        if args.pg:
+            settings = Settings(
+                data_dir=settings.data_dir, database_url=_fresh_schema(args.pg)
+            )
         runtime = Runtime.open(settings)
         started = time.perf_counter()
         build(runtime, args.projects)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -69,6 +69,9 @@ class Projection:
     def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
         """Apply one event given with its stored form (position, topic, state)."""
         self.apply(cur, event)
+
+    def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Called with the batch's stored events before any is applied."""
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write anything held back during the batch (before its commit)."""

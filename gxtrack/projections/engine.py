@@ -136,6 +136,8 @@ class ProjectionEngine:
                 for name, position in positions.items()
                 if position < last
             ]
+            for _position, projection in appliers:
+                projection.begin_batch(cur, notifications)
             plans: dict[str, _Plan] = {}
             for notification in notifications:
                 if notification.topic not in plans:

@@ -7,6 +7,7 @@ on any past business date is the interval containing that date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from gxtrack.db import Cursor
@@ -76,6 +77,10 @@ class PoolProjection(Projection):
     def __init__(self) -> None:
         super().__init__()
         self.buffer = PoolBuffer()
+
+    def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Let the buffer read the batch's stored rows in one go when needed."""
+        self.buffer.expect(cur, notifications)
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write the rows and intervals held back during the batch."""

@@ -11,10 +11,12 @@ fraction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
 from gxtrack.db import Cursor
+from gxtrack.ids import id_text
 
 PROJECT_COLUMNS = (
     "id",
@@ -61,6 +63,7 @@ CLOSE_INTERVAL = (
     "UPDATE rm_stage_history SET left_on = ? WHERE project_id = ? AND left_on IS NULL"
 )
 LEFT_ON = 4  # index of left_on in an interval row
+LOAD_CHUNK = 500  # ids per lookup query (SQLite allows 32,766 parameters)
 _PROJECT_VALUES = itemgetter(*PROJECT_COLUMNS)  # a row dict's values, in order
 _UPDATE_SQL: dict[tuple[str, ...], str] = {}
 
@@ -81,6 +84,8 @@ class PoolBuffer:
         self.intervals: dict[str, list[list[Any]]] = {}  # intervals to insert
         self.closes: dict[str, str | None] = {}  # stored open intervals to close
         self.flushed: set[str] = set()  # new rows whose intervals were written
+        self.expected: Sequence[Any] = ()  # the batch's events, not yet looked up
+        self.absent: set[str] = set()  # looked up with them and not stored
 
     def bind(self, cur: Cursor) -> None:
         """Start afresh on a new transaction (a failed one left nothing behind)."""
@@ -115,12 +120,23 @@ class PoolBuffer:
             if pid not in self.new:
                 self.dirty.setdefault(pid, {}).update(columns)
 
+    def expect(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Note the batch's events: the first stored row read loads all of theirs."""
+        self.bind(cur)
+        self.expected = notifications
+
     def get(self, cur: Cursor, pid: str, *names: str) -> dict[str, Any] | None:
         """The row as it stands now (stored values under buffered ones), or None."""
         self.bind(cur)
         row = self.rows.get(pid)
         if row is not None and (pid in self.loaded or all(n in row for n in names)):
             return row
+        if self.expected:
+            self._load_expected(cur)
+            if pid in self.loaded:
+                return self.rows[pid]
+        if pid in self.absent:
+            return None
         stored = cur.fetchone("SELECT * FROM rm_projects WHERE id = ?", (pid,))
         if stored is None:
             return None
@@ -128,6 +144,33 @@ class PoolBuffer:
         self.rows[pid] = stored
         self.loaded.add(pid)
         return stored
+
+    def _load_expected(self, cur: Cursor) -> None:
+        """Read the stored rows of every project in the batch at once.
+
+        A weekly scan flags thousands of projects, each handler reading its
+        row: one query per row cost a round trip each on PostgreSQL.
+        """
+        wanted = {
+            id_text(n.originator_id)
+            for n in self.expected
+            if ":InvestmentProject." in n.topic
+        } - self.loaded
+        self.expected = ()
+        found: set[str] = set()
+        ids = sorted(wanted)
+        for start in range(0, len(ids), LOAD_CHUNK):
+            chunk = ids[start : start + LOAD_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            for stored in cur.fetchall(
+                f"SELECT * FROM rm_projects WHERE id IN ({marks})", chunk
+            ):
+                pid = stored["id"]
+                stored.update(self.rows.get(pid) or {})
+                self.rows[pid] = stored
+                self.loaded.add(pid)
+                found.add(pid)
+        self.absent = wanted - found
 
     # -- rm_stage_history --------------------------------------------------
 

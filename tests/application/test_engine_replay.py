@@ -75,3 +75,42 @@ def test_each_note_shows_as_soon_as_it_is_followed(runtime, leader):
             "SELECT progress_note, version FROM rm_projects WHERE id = ?", (pid,)
         )
         assert row == {"progress_note": f"第{week}周", "version": week + 2}
+
+
+def test_a_batch_reads_the_stored_rows_it_needs_in_one_query(sqlite_settings, leader):
+    from gxtrack.runtime import Runtime
+
+    runtime = Runtime.open(sqlite_settings)
+    try:
+        app = runtime.app
+        ids = [
+            app.register_project(
+                leader,
+                name=f"【示例】改名项目{n}",
+                investor="示例投资方",
+                industry="green",
+                zone="wzedz",
+                planned_investment="100",
+            )["id"]
+            for n in range(30)
+        ]
+        runtime.sync()
+        for n, pid in enumerate(ids):
+            app.revise_project(leader, pid, {"name": f"【示例】新名{n}"}, "更名")
+        lookups: list[str] = []
+        runtime.db.connection().set_trace_callback(
+            lambda sql: (
+                lookups.append(sql) if "FROM rm_projects WHERE id" in sql else None
+            )
+        )
+        runtime.projections.run()
+        runtime.db.connection().set_trace_callback(None)
+        # Each revision reads the project's stored row (for its search text):
+        # one query for all thirty, not one each.
+        assert len(lookups) == 1
+        names = {r["name"] for r in runtime.db.fetchall("SELECT name FROM rm_projects")}
+        assert names == {f"【示例】新名{n}" for n in range(30)}
+        searches = runtime.db.fetchall("SELECT search FROM rm_projects")
+        assert all(r["search"].startswith("【示例】新名") for r in searches)
+    finally:
+        runtime.close()
