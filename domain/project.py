@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -82,6 +82,18 @@ def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
 
 class InvestmentProject(Aggregate):
     """An investment project moving from negotiation to production."""
+
+    @staticmethod
+    def create_id(source: dict[str, Any] | None = None, **_: Any) -> UUID:
+        """A random id; a ledger row's project gets one derived from the file.
+
+        Two imports of the same ledger at once then register the same ids and
+        the second save fails as a whole, instead of both writing the projects.
+        """
+        if source and source.get("sha256") and source.get("row") is not None:
+            key = f"{source['sha256']}:{source.get('sheet', '')}:{source['row']}"
+            return uuid5(NAMESPACE_URL, f"gxtrack:project:ledger:{key}")
+        return uuid4()
 
     @classmethod
     def register(

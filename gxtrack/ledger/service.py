@@ -19,7 +19,7 @@ from typing import Any
 
 from domain.clock import today as bureau_today
 from domain.project import InvestmentProject
-from gxtrack.errors import GxtrackError
+from gxtrack.errors import ConflictError, GxtrackError
 from gxtrack.ledger.headers import MappingStore, match_headers, missing_required
 from gxtrack.ledger.outcome import Problem, RowPlan, project_key
 from gxtrack.ledger.plan import Planner
@@ -232,7 +232,15 @@ def import_ledger(
     events = preview.events
     if changed:
         _notify(progress, "写入 (saving)", 0, events)
-        runtime.app.store(*changed)  # one call: one transaction, all or nothing
+        try:
+            runtime.app.store(*changed)  # one call: one transaction, all or nothing
+        except ConflictError:
+            # New projects have ids derived from this file's rows, so an import
+            # of the same file that won the race makes this one collide.
+            raise ConflictError(
+                "台账未导入，未写入任何数据：其中的项目刚被另一次导入（同一文件）"
+                "写入或修改，请重新预览后再导入"
+            ) from None
         _notify(progress, "写入 (saving)", events, events)
         _catch_up(runtime, progress)
     if mapping and save_mapping:

@@ -369,3 +369,26 @@ def test_officer_named_as_people_write_it_becomes_the_user(runtime, admin):
     }
     assert officers["工业机器"] == "officer_a"
     assert officers["创新药研"] == "示例专员乙"  # no such user: kept as written
+
+
+def test_the_same_file_imported_twice_at_once_writes_its_projects_once(
+    runtime, leader, monkeypatch
+):
+    """Two imports planned before either is saved (two uploads of one ledger
+    racing): the second collides on the projects' ids and writes nothing."""
+    from gxtrack.errors import ConflictError
+    from gxtrack.ledger import service
+
+    data = xlsx_bytes()
+    runtime.app.reference()
+    # Both imports see the pool as it was before either: nothing to match.
+    monkeypatch.setattr(service, "_existing_projects", lambda _runtime: {})
+    first = import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+    assert first.preview.counts()["create"] == 4
+    position = runtime.app.position()
+    with pytest.raises(ConflictError, match="另一次导入"):
+        import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+    assert runtime.app.position() == position
+    runtime.sync()
+    count = runtime.db.fetchone("SELECT COUNT(*) AS n FROM rm_projects")
+    assert count == {"n": 4}
