@@ -47,6 +47,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX IF NOT EXISTS acc_tokens_name ON acc_tokens (name)",
         ),
     ),
+    Migration(
+        2,
+        "failed logins, counted across every web worker",
+        (
+            "CREATE TABLE acc_login_failures ("
+            " name TEXT NOT NULL, address TEXT NOT NULL,"
+            " failed_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX acc_login_failures_key"
+            " ON acc_login_failures (name, address, failed_at)",
+            "CREATE INDEX acc_login_failures_at ON acc_login_failures (failed_at)",
+        ),
+    ),
 )
 
 TABLE_DDL = (

@@ -8,7 +8,6 @@ form's CSRF token.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +18,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from domain.users import Role
+from gxtrack.db import Database
 from gxtrack.permissions import Actor
 
 API_PREFIX = "/api/"
@@ -57,44 +57,56 @@ class SessionUser(UserMixin):
 
 
 class LoginThrottle:
-    """At most MAX_FAILURES failed logins per user and address in WINDOW_SECONDS."""
+    """At most MAX_FAILURES failed logins per user and address in WINDOW_SECONDS.
+
+    Failures are rows in `acc_login_failures`, so every worker process (and a
+    restarted one) sees the same count: a count in each process's memory let
+    N gunicorn workers allow N times the attempts. Only the name tried and the
+    client address are kept, never a password.
+    """
 
     def __init__(
         self,
+        db: Database,
         limit: int = MAX_FAILURES,
         window: float = WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,  # wall clock: shared by processes
     ) -> None:
+        self.db = db
         self.limit = limit
         self.window = window
         self.clock = clock
-        self._failures: dict[tuple[str, str], list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str]) -> list[float]:
-        cutoff = self.clock() - self.window
-        recent = [t for t in self._failures.get(key, []) if t > cutoff]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
 
     def blocked(self, name: str, address: str) -> bool:
         """Whether this user and address must wait before trying again."""
-        with self._lock:
-            return len(self._recent((name, address))) >= self.limit
+        count = self.db.scalar(
+            "SELECT COUNT(*) AS n FROM acc_login_failures"
+            " WHERE name = ? AND address = ? AND failed_at > ?",
+            (name, address, self.clock() - self.window),
+        )
+        return int(count or 0) >= self.limit
 
     def fail(self, name: str, address: str) -> None:
-        """Count one failed attempt."""
-        with self._lock:
-            self._recent((name, address))
-            self._failures.setdefault((name, address), []).append(self.clock())
+        """Count one failed attempt (and forget those past the window)."""
+        now = self.clock()
+        with self.db.transaction() as cur:
+            cur.execute(
+                "DELETE FROM acc_login_failures WHERE failed_at <= ?",
+                (now - self.window,),
+            )
+            cur.execute(
+                "INSERT INTO acc_login_failures (name, address, failed_at)"
+                " VALUES (?, ?, ?)",
+                (name, address, now),
+            )
 
     def reset(self, name: str, address: str) -> None:
         """Forget the failures after a successful login."""
-        with self._lock:
-            self._failures.pop((name, address), None)
+        with self.db.transaction() as cur:
+            cur.execute(
+                "DELETE FROM acc_login_failures WHERE name = ? AND address = ?",
+                (name, address),
+            )
 
 
 def current_actor() -> Actor:
@@ -148,7 +160,7 @@ def init_security(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
     csrf = CSRFProtect(app)
-    app.extensions["gxtrack_throttle"] = LoginThrottle()
+    app.extensions["gxtrack_throttle"] = LoginThrottle(app.extensions["gxtrack"].db)
 
     login = LoginManager(app)
     login.login_view = "page_auth.login"

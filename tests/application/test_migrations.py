@@ -30,8 +30,10 @@ PRE_MIGRATION_DDL = (
     "CREATE INDEX acc_tokens_name ON acc_tokens (name)",
 )
 # A later release's change, to prove upgrades keep data and run once.
+ALL = [m.version for m in MIGRATIONS]
+NEW = ALL[-1] + 1
 LABEL = Migration(
-    2,
+    NEW,
     "acc_tokens.label",
     ("ALTER TABLE acc_tokens ADD COLUMN label TEXT NOT NULL DEFAULT ''",),
 )
@@ -81,7 +83,7 @@ def test_upgrade_from_store_made_before_migrations(disk_settings):
                 "INSERT INTO acc_tokens (digest, name, created_at) VALUES (?, ?, ?)",
                 ("d1", "chief", "2025-01-01"),
             )
-        assert migrate(db, NEXT) == [1, 2]
+        assert migrate(db, NEXT) == [*ALL, NEW]
         assert migrate(db, NEXT) == []
         token = db.fetchone("SELECT name, revoked, label FROM acc_tokens")
         assert token == {"name": "chief", "revoked": 0, "label": ""}
@@ -94,7 +96,7 @@ def test_upgrade_from_previous_version_runs_only_the_new_one(disk_settings):
     try:
         token = runtime.accounts.issue_token("chief")
         old = rows(runtime.db)
-        assert migrate(runtime.db, NEXT) == [2]
+        assert migrate(runtime.db, NEXT) == [NEW]
         assert rows(runtime.db)[: len(old)] == old
         assert runtime.accounts.token_owner(token) == "chief"
         assert runtime.db.scalar("SELECT count(*) FROM acc_tokens WHERE label = ''")
@@ -104,15 +106,15 @@ def test_upgrade_from_previous_version_runs_only_the_new_one(disk_settings):
 
 def test_failed_migration_leaves_no_trace(disk_settings):
     db = open_database(disk_settings)
-    broken = Migration(2, "broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL"))
+    broken = Migration(NEW, "broken", ("CREATE TABLE half (x INTEGER)", "NOT SQL"))
     try:
         migrate(db)
         with pytest.raises(Exception):  # noqa: B017 - each driver has its own
             migrate(db, (*MIGRATIONS, broken))
-        assert applied_versions(db) == [1]
-        assert migrate(db, NEXT) == [2]
+        assert applied_versions(db) == ALL
+        assert migrate(db, NEXT) == [NEW]
         names = db.fetchall("SELECT version FROM schema_migrations")
-        assert sorted(r["version"] for r in names) == [1, 2]
+        assert sorted(r["version"] for r in names) == [*ALL, NEW]
         with pytest.raises(Exception):  # noqa: B017 - the half table never existed
             db.fetchall("SELECT x FROM half")
     finally:
@@ -140,8 +142,8 @@ def test_two_processes_at_once_apply_each_migration_once(disk_settings):
         thread.join(60)
     try:
         assert not errors
-        assert sorted(results) == [[], [1, 2]]
-        assert applied_versions(dbs[0]) == [1, 2]
+        assert sorted(results) == [[], [*ALL, NEW]]
+        assert applied_versions(dbs[0]) == [*ALL, NEW]
     finally:
         for db in dbs:
             db.close()

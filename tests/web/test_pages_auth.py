@@ -78,6 +78,43 @@ def test_five_failures_throttle_even_the_right_password(client: FlaskClient) -> 
     assert login(client, "leader").status_code == 302
 
 
+def test_failures_count_across_worker_processes(tmp_path) -> None:
+    """Two web workers (two Runtimes on one SQLite store) share one count."""
+    from gxtrack.settings import Settings
+    from tests.web.pages_fixtures import PASSWORD, password_hash
+    from web.app import create_app
+
+    settings = Settings(data_dir=tmp_path / "var")
+    first, second = Runtime.open(settings), Runtime.open(settings)
+    try:
+        first.app.add_user(Actor.system(), "officer", "officer", None)
+        with first.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
+                ("officer", password_hash(), "2026-01-01"),
+            )
+        config = {"TESTING": True, "WTF_CSRF_ENABLED": False}
+        worker_a = create_app(first, config).test_client()
+        worker_b = create_app(second, config).test_client()
+        for worker in (worker_a, worker_b, worker_a, worker_b, worker_a):
+            assert login(worker, "officer", "bad-password").status_code == 401
+        assert login(worker_b, "officer", PASSWORD).status_code == 429
+        rows = first.db.fetchall("SELECT * FROM acc_login_failures")
+        assert len(rows) == 5
+        assert {r["name"] for r in rows} == {"officer"}
+        assert all("password" not in str(r.values()) for r in rows)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_successful_login_clears_the_count(client: FlaskClient, page_runtime) -> None:
+    for _ in range(4):
+        assert login(client, "officer", "bad-password").status_code == 401
+    assert login(client, "officer").status_code == 302
+    assert page_runtime.db.fetchall("SELECT * FROM acc_login_failures") == []
+
+
 def test_logout_ends_session(client: FlaskClient) -> None:
     login(client, "leader")
     response = client.post("/logout")
