@@ -59,6 +59,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX acc_login_failures_at ON acc_login_failures (failed_at)",
         ),
     ),
+    Migration(
+        3,
+        "hash-chain verifications, so the audit page need not walk the whole log",
+        (
+            "CREATE TABLE audit_verifications ("
+            " verified_at TEXT NOT NULL, kind TEXT NOT NULL, ok INTEGER NOT NULL,"
+            " checked BIGINT NOT NULL, head_position BIGINT NOT NULL,"
+            " head_digest TEXT NOT NULL, problem TEXT,"
+            " seconds DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX audit_verifications_at ON audit_verifications (verified_at)",
+        ),
+    ),
 )
 
 TABLE_DDL = (

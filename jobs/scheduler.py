@@ -30,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from domain.errors import RuleViolationError
 from gxtrack.settings import Settings
 from jobs.expiry import JOB_ID as EXPIRY_ID
-from jobs.tasks import daily_expiry, deliver_mail, weekly_scan
+from jobs.tasks import daily_audit, daily_expiry, deliver_mail, weekly_scan
 
 log = logging.getLogger(__name__)
 WEEKLY_SCAN_ID = "weekly-stall-scan"
@@ -42,6 +42,9 @@ MAIL_RETRY_MINUTES = 10
 EXPIRY_HOUR, EXPIRY_MINUTE = 0, 30
 # Less than a day, so a missed run is caught up once and never runs twice a day.
 EXPIRY_GRACE_SECONDS = 23 * 3600
+AUDIT_ID = "daily-audit-verify"
+# At night, when the full walk of the log (seconds at a million events) is alone.
+AUDIT_HOUR, AUDIT_MINUTE = 2, 30
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -133,7 +136,8 @@ def _keep_next_run(
 
 
 def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
-    """Add (or replace) the weekly scan, the daily expiry and the mail retry."""
+    """Add (or replace) the weekly scan, the daily expiry, the nightly chain
+    verification and the mail retry."""
     trigger = weekly_trigger(settings.weekly_scan_cron, settings.timezone)
     extra = _keep_next_run(settings, scheduler, WEEKLY_SCAN_ID, trigger)
     scheduler.add_job(
@@ -160,6 +164,20 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
         max_instances=1,
         misfire_grace_time=EXPIRY_GRACE_SECONDS,
         **_keep_next_run(settings, scheduler, EXPIRY_ID, daily),
+    )
+    nightly = CronTrigger(
+        hour=AUDIT_HOUR, minute=AUDIT_MINUTE, timezone=settings.timezone
+    )
+    scheduler.add_job(
+        daily_audit,
+        nightly,
+        id=AUDIT_ID,
+        name="哈希链全量校验 nightly hash-chain verification",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=EXPIRY_GRACE_SECONDS,
+        **_keep_next_run(settings, scheduler, AUDIT_ID, nightly),
     )
     scheduler.add_job(
         deliver_mail,

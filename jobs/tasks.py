@@ -98,6 +98,20 @@ def daily_expiry() -> None:
         log.info("designation expiry %s: %s", result["as_of"], detail)
 
 
+def daily_audit() -> None:
+    """Job: walk the whole event log against the hash chain and keep the verdict."""
+    from gxtrack.audit.record import verify_full
+
+    with job_runtime() as runtime, recorded(runtime, "audit_verify") as detail:
+        runtime.sync()
+        result = verify_full(runtime)
+        detail.update(ok=result.ok, checked=result.checked, problem=result.problem)
+        if result.ok:
+            log.info("audit verify: %s events, chain intact", result.checked)
+        else:
+            log.error("audit verify FAILED: %s", result.problem)
+
+
 def deliver_mail() -> None:
     """Job: resend mail the server did not accept yet."""
     with job_runtime() as runtime:

@@ -6,19 +6,23 @@ import json
 from typing import Any
 
 from domain.users import Role
-from gxtrack.audit.verify import anchor, verify
+from gxtrack.audit.record import FULL, latest, verify_since_last
+from gxtrack.audit.verify import anchor
 from gxtrack.permissions import Actor, require_role
 
 AUDIT_READERS = {Role.AUDITOR, Role.ADMIN, Role.LEADER}
 
 
 def audit_status(runtime: Any, actor: Actor) -> dict[str, Any]:
-    """Walk the hash chain now and return its verdict with today's anchor."""
+    """Verify the chain (the events since the last verified head) and return
+    the verdict, when the last full walk ran, and today's anchor."""
     require_role(actor, AUDIT_READERS, "查看审计校验")
     runtime.sync()
-    result = verify(runtime.app, runtime.db)
+    result, walk = verify_since_last(runtime)
     return {
         "ok": result.ok,
+        "walk": walk,
+        "last_full": latest(runtime.db, FULL),
         "checked": result.checked,
         "unchained": result.unchained,
         "head_position": result.head_position,

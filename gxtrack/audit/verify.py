@@ -39,13 +39,14 @@ class VerifyResult:
         return self.problem is None
 
 
-def notifications(app: Any, stop: int | None = None) -> Iterator[Any]:
-    """Every stored event in log order, read a page at a time.
+def notifications(
+    app: Any, stop: int | None = None, start: int | None = None
+) -> Iterator[Any]:
+    """Every stored event in log order (from `start`), read a page at a time.
 
-    The first page has no lower bound, so a row forged at position 0 or below
-    (which the projections would never read) is still seen.
+    A full walk's first page has no lower bound, so a row forged at position 0
+    or below (which the projections would never read) is still seen.
     """
-    start: int | None = None
     while True:
         page = app.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
         yield from page
@@ -54,8 +55,7 @@ def notifications(app: Any, stop: int | None = None) -> Iterator[Any]:
         start = page[-1].id + 1
 
 
-def _chain_rows(db: Database) -> Iterator[dict[str, Any]]:
-    after = 0
+def _chain_rows(db: Database, after: int = 0) -> Iterator[dict[str, Any]]:
     while True:
         rows = db.fetchall(
             "SELECT position, originator_id, originator_version, digest"
@@ -83,15 +83,35 @@ def verify(
     db: Database,
     anchors: Sequence[dict[str, Any]] = (),
     progress: Progress | None = None,
+    since: tuple[int, str] | None = None,
 ) -> VerifyResult:
-    """Walk the whole log against the kept chain (and any anchors)."""
+    """Walk the whole log against the kept chain (and any anchors).
+
+    With `since` (a head an earlier walk verified: position, digest), only the
+    events after it are walked, chained on from that digest — provided the
+    chain still holds that digest there.
+    """
     result = VerifyResult()
     wanted = {int(a["position"]): a for a in anchors if int(a["position"]) > 0}
     total = app.recorder.max_notification_id() or 0
-    rows = _chain_rows(db)
+    after, previous = since or (0, GENESIS)
+    if since is not None:
+        result.head_position, result.head_digest = after, previous
+        kept = db.fetchone(
+            "SELECT digest FROM audit_chain WHERE position = ?", (after,)
+        )
+        if kept is None or kept["digest"] != previous:
+            result.problem = {
+                "kind": "rewritten",
+                "message": "已校验的链头被改写 (chain rewritten since last check)",
+                "position": after,
+                "originator_id": None,
+                "originator_version": None,
+            }
+            return result
+    rows = _chain_rows(db, after)
     row = next(rows, None)
-    previous = GENESIS
-    for n in notifications(app):
+    for n in notifications(app, start=after + 1 if since is not None else None):
         if row is not None and int(row["position"]) < n.id:
             result.problem = _broken(
                 "deleted",

@@ -67,7 +67,7 @@ def _read_anchors(path: Path) -> list[dict]:
 @pass_state
 def audit_verify(state, anchor_file) -> None:
     """校验哈希链；发现篡改时非零退出 Verify the chain; non-zero exit on tampering."""
-    from gxtrack.audit.verify import verify
+    from gxtrack.audit.record import verify_full
 
     anchors = _read_anchors(anchor_file) if anchor_file else []
     runtime = state.runtime
@@ -75,7 +75,7 @@ def audit_verify(state, anchor_file) -> None:
     def show(done: int, total: int) -> None:
         click.echo(f"\r校验: {done}/{total}", nl=False, err=True)
 
-    result = verify(runtime.app, runtime.db, anchors, show)
+    result = verify_full(runtime, anchors, show)
     if result.problem:
         p = result.problem
         raise click.ClickException(

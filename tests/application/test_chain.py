@@ -199,3 +199,49 @@ def test_event_slipped_into_the_log_is_detected(store, leader):
     problem = verify(runtime.app, runtime.db).problem
     assert problem["kind"] == "inserted"
     assert (problem["position"], problem["originator_id"]) == (0, forged)
+
+
+def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
+    from gxtrack.audit.status import audit_status
+
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    head = runtime.app.position()
+
+    first = audit_status(runtime, leader)
+    assert (first["ok"], first["walk"], first["checked"]) == (True, "full", head)
+    assert first["last_full"]["checked"] == head
+
+    runtime.app.report_progress(leader, pid, date(2025, 3, 9), "设备进场")
+    runtime.sync()
+    second = audit_status(runtime, leader)
+    assert (second["ok"], second["walk"], second["checked"]) == (True, "incremental", 1)
+    assert second["head_position"] == head + 1
+
+    # A new event altered after it was chained: the next view sees it.
+    runtime.app.report_progress(leader, pid, date(2025, 3, 16), "设备调试")
+    runtime.sync()
+    raw.alter(head + 2, "设备调试".encode(), "设备安装".encode())
+    third = audit_status(runtime, leader)
+    assert not third["ok"] and third["problem"]["position"] == head + 2
+
+    # After a failure every view walks the whole log, and keeps failing.
+    raw.alter(head + 2, "设备安装".encode(), "设备调试".encode())
+    assert audit_status(runtime, leader)["walk"] == "full"
+
+
+def test_an_old_event_altered_after_a_check_fails_the_next_full_walk(store, leader):
+    from gxtrack.audit.record import latest, verify_full
+    from gxtrack.audit.status import audit_status
+
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    registered = events[(pid, 1)]
+    assert audit_status(runtime, leader)["ok"]
+    raw.alter(registered, "某投资方".encode(), "某投资人".encode())
+    # The nightly job's full walk finds it; from then on the page reports it.
+    assert not verify_full(runtime).ok
+    assert latest(runtime.db)["ok"] is False
+    status = audit_status(runtime, leader)
+    assert (status["ok"], status["walk"]) == (False, "full")
+    assert status["problem"]["position"] == registered

@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from gxtrack.migrations import MIGRATIONS
 from tests.conftest import _conninfo
 
 pytestmark = pytest.mark.postgres
@@ -69,7 +70,7 @@ def test_init_twice_keeps_everything_in_postgres(pg_schema, tmp_path: Path):
         } <= tables
         schema = pg_schema
         migrations = conn.execute(f"SELECT version FROM {schema}.schema_migrations")
-        assert [v for (v,) in migrations] == [1]
+        assert sorted(v for (v,) in migrations) == [m.version for m in MIGRATIONS]
         users = conn.execute(f"SELECT name, role FROM {schema}.rm_users").fetchall()
         assert users == [("chief", "leader")]
         owners = conn.execute(f"SELECT name FROM {schema}.acc_tokens").fetchall()

@@ -236,5 +236,6 @@ def test_embedded_scheduler_waits_for_the_lock_then_runs(env):
         WEEKLY_SCAN_ID,
         "deliver-mail",
         "designation-expiry",
+        "daily-audit-verify",
     }
     embedded.stop()

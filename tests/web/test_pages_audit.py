@@ -165,6 +165,11 @@ def test_audit_page_shows_verification_and_anchor(
     assert "attachment" in response.headers["Content-Disposition"]
     anchor = json.loads(response.get_data(as_text=True))
     assert anchor["digest"] in page and anchor["position"] > 0
+    # The next view walks only what was recorded since, and says when the
+    # last full walk ran.
+    again = page_text(client.get("/audit"))
+    assert "上次全量校验" in again and "通过" in again
+    assert "本次校验了上次校验之后新增的 0 个事件" in again
 
 
 @pytest.mark.parametrize("name", ["officer", "viewer"])

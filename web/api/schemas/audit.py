@@ -50,6 +50,13 @@ class VerifySchema(Schema):
     """The result of `audit verify` and the current anchor."""
 
     ok = fields.Boolean()
+    walk = fields.String(
+        metadata={"description": "full: the whole log; incremental: since the last"}
+    )
+    last_full = fields.Dict(
+        allow_none=True,
+        metadata={"description": "the last full walk: verified_at, ok, checked…"},
+    )
     checked = fields.Integer()
     unchained = fields.Integer()
     head_position = fields.Integer()
