@@ -138,47 +138,48 @@ def _keep_next_run(
 def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
     """Add (or replace) the weekly scan, the daily expiry, the nightly chain
     verification and the mail retry."""
-    trigger = weekly_trigger(settings.weekly_scan_cron, settings.timezone)
-    extra = _keep_next_run(settings, scheduler, WEEKLY_SCAN_ID, trigger)
-    scheduler.add_job(
-        weekly_scan,
-        trigger,
-        id=WEEKLY_SCAN_ID,
-        name="停滞项目周扫描 weekly stalled-project scan",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=MISFIRE_GRACE_SECONDS,
-        **extra,
-    )
+    weekly = weekly_trigger(settings.weekly_scan_cron, settings.timezone)
     daily = CronTrigger(
         hour=EXPIRY_HOUR, minute=EXPIRY_MINUTE, timezone=settings.timezone
-    )
-    scheduler.add_job(
-        daily_expiry,
-        daily,
-        id=EXPIRY_ID,
-        name="称号到期记录 daily designation expiry",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=EXPIRY_GRACE_SECONDS,
-        **_keep_next_run(settings, scheduler, EXPIRY_ID, daily),
     )
     nightly = CronTrigger(
         hour=AUDIT_HOUR, minute=AUDIT_MINUTE, timezone=settings.timezone
     )
-    scheduler.add_job(
-        daily_audit,
-        nightly,
-        id=AUDIT_ID,
-        name="哈希链全量校验 nightly hash-chain verification",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        misfire_grace_time=EXPIRY_GRACE_SECONDS,
-        **_keep_next_run(settings, scheduler, AUDIT_ID, nightly),
-    )
+    for job, trigger, job_id, name, grace in (
+        (
+            weekly_scan,
+            weekly,
+            WEEKLY_SCAN_ID,
+            "停滞项目周扫描 weekly stalled-project scan",
+            MISFIRE_GRACE_SECONDS,
+        ),
+        (
+            daily_expiry,
+            daily,
+            EXPIRY_ID,
+            "称号到期记录 daily designation expiry",
+            EXPIRY_GRACE_SECONDS,
+        ),
+        (
+            daily_audit,
+            nightly,
+            AUDIT_ID,
+            "哈希链全量校验 nightly hash-chain verification",
+            EXPIRY_GRACE_SECONDS,
+        ),
+    ):
+        # A run missed while no scheduler was up still happens once.
+        scheduler.add_job(
+            job,
+            trigger,
+            id=job_id,
+            name=name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=grace,
+            **_keep_next_run(settings, scheduler, job_id, trigger),
+        )
     scheduler.add_job(
         deliver_mail,
         IntervalTrigger(minutes=MAIL_RETRY_MINUTES, timezone=settings.timezone),
