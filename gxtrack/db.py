@@ -130,10 +130,7 @@ class Cursor:
 
     def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a query and return its rows as dicts."""
-        if self.pipeline is not None:
-            self.pipeline.sync()
-        self.execute(text, params)
-        rows = self.raw.fetchall()  # first: in pipeline mode this waits for it
+        rows = self.tuples(text, params)  # first: then the description is its own
         names = [d[0] for d in self.raw.description]
         return [dict(zip(names, row, strict=True)) for row in rows]
 

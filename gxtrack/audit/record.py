@@ -77,5 +77,6 @@ def verify_since_last(runtime: Any) -> tuple[VerifyResult, str]:
         runtime.db,
         since=(int(last["head_position"]), last["head_digest"]),
     )
-    record(runtime.db, INCREMENTAL, result, time.perf_counter() - started)
+    if result.checked or not result.ok:  # a view that found nothing new keeps no row
+        record(runtime.db, INCREMENTAL, result, time.perf_counter() - started)
     return result, INCREMENTAL

@@ -138,9 +138,12 @@ class PoolBuffer:
         if pid in self.absent:
             return None
         stored = cur.fetchone("SELECT * FROM rm_projects WHERE id = ?", (pid,))
-        if stored is None:
-            return None
-        stored.update(row or {})
+        return None if stored is None else self._keep(stored)
+
+    def _keep(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """Hold a stored row, with this batch's buffered values over it."""
+        pid = stored["id"]
+        stored.update(self.rows.get(pid) or {})
         self.rows[pid] = stored
         self.loaded.add(pid)
         return stored
@@ -165,11 +168,7 @@ class PoolBuffer:
             for stored in cur.fetchall(
                 f"SELECT * FROM rm_projects WHERE id IN ({marks})", chunk
             ):
-                pid = stored["id"]
-                stored.update(self.rows.get(pid) or {})
-                self.rows[pid] = stored
-                self.loaded.add(pid)
-                found.add(pid)
+                found.add(self._keep(stored)["id"])
         self.absent = wanted - found
 
     # -- rm_stage_history --------------------------------------------------

@@ -217,6 +217,10 @@ def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
     second = audit_status(runtime, leader)
     assert (second["ok"], second["walk"], second["checked"]) == (True, "incremental", 1)
     assert second["head_position"] == head + 1
+    # A view with nothing new to check keeps no row.
+    kept = runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_verifications")
+    assert audit_status(runtime, leader)["checked"] == 0
+    assert runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_verifications") == kept
 
     # A new event altered after it was chained: the next view sees it.
     runtime.app.report_progress(leader, pid, date(2025, 3, 16), "设备调试")
