@@ -15,6 +15,8 @@ _LIMIT = 200_000  # about 20 MB: a district's aggregates several times over
 
 def id_text(originator_id: UUID | str) -> str:
     """The same as str(originator_id) (a backup's ids are text already)."""
+    if type(originator_id) is str:  # read straight from a log stored as text
+        return originator_id
     try:
         key = originator_id.int  # type: ignore[union-attr]
     except AttributeError:

@@ -13,8 +13,8 @@ from gxtrack.audit.chain import (
     CHAIN_DDL,
     GENESIS,
     ChainBrokenError,
+    chain_digests,
     chain_head,
-    link_digest,
 )
 from gxtrack.db import Cursor
 from gxtrack.ids import id_text
@@ -51,43 +51,44 @@ class ChainProjection(Projection):
         seen, self._cur, self._seen = self._seen, None, []
         head = chain_head(cur)
         kept_to = int(head["position"]) if head else 0
-        first = seen[0].id
-        kept: dict[int, str] = {}
-        if first <= kept_to:
-            # Plain tuples from the driver: no dict per row for a read-ahead.
-            rows = cur.tuples(
-                "SELECT position, digest FROM audit_chain"
-                " WHERE position >= ? AND position <= ?",
-                (first, seen[-1].id),
-            )
-            kept = {int(p): d for p, d in rows}
-        previous = self._previous(cur, first)
-        rows: list[tuple[Any, ...]] = []
-        for notification in seen:
-            digest = link_digest(previous, notification)
-            if notification.id > kept_to:
-                rows.append(
-                    (
-                        notification.id,
-                        id_text(notification.originator_id),
-                        notification.originator_version,
-                        digest,
-                    )
-                )
-            elif kept.get(notification.id) != digest:
-                raise ChainBrokenError(
-                    f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
-                    f"{notification.id}，聚合 {notification.originator_id} 版本 "
-                    f"{notification.originator_version}；请运行 gxtrack audit verify"
-                )
-            previous = digest
-        if rows:
+        digests = chain_digests(self._previous(cur, seen[0].id), seen)
+        replayed = sum(1 for n in seen if n.id <= kept_to)  # the log is in order
+        if replayed:
+            self._check(cur, seen[:replayed], digests[:replayed])
+        if replayed < len(seen):
             cur.executemany(
                 "INSERT INTO audit_chain"
                 " (position, originator_id, originator_version, digest)"
                 " VALUES (?, ?, ?, ?)",
-                rows,
+                [
+                    (n.id, id_text(n.originator_id), n.originator_version, digest)
+                    for n, digest in zip(
+                        seen[replayed:], digests[replayed:], strict=True
+                    )
+                ],
             )
+
+    @staticmethod
+    def _check(cur: Cursor, seen: list[Any], digests: list[str]) -> None:
+        """Compare replayed events' digests with the rows kept for them."""
+        # Plain tuples from the driver compared as whole lists: in a replay of
+        # an untouched log this is one comparison per batch.
+        kept = cur.tuples(
+            "SELECT position, digest FROM audit_chain"
+            " WHERE position >= ? AND position <= ? ORDER BY position",
+            (seen[0].id, seen[-1].id),
+        )
+        computed = [(n.id, d) for n, d in zip(seen, digests, strict=True)]
+        if [(int(p), d) for p, d in kept] == computed:
+            return
+        by_position = {int(p): d for p, d in kept}
+        for n, digest in zip(seen, digests, strict=True):
+            if by_position.get(n.id) != digest:
+                raise ChainBrokenError(
+                    f"事件日志与哈希链不符，已停止重建 (tampered log): 位置 "
+                    f"{n.id}，聚合 {n.originator_id} 版本 "
+                    f"{n.originator_version}；请运行 gxtrack audit verify"
+                )
 
     @staticmethod
     def _previous(cur: Cursor, position: int) -> str:
