@@ -8,12 +8,14 @@ created at import time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from gxtrack.accounts import Accounts
 from gxtrack.db import Database, open_database
 from gxtrack.migrations import migrate, schema_lock
 from gxtrack.projections import ProjectionEngine, default_projections
+from gxtrack.projections.chain_check import KeptChainCheck
 from gxtrack.services import GxTrack
 from gxtrack.services.application import application_env
 from gxtrack.settings import Settings
@@ -41,7 +43,15 @@ class Runtime:
             app=app,
             db=db,
             accounts=Accounts(db),
-            projections=ProjectionEngine(app, db, default_projections()),
+            projections=ProjectionEngine(
+                app,
+                db,
+                default_projections(),
+                # A second process needs a store it can open too.
+                chain_check=None
+                if settings.database_url == "memory://"
+                else partial(KeptChainCheck, settings),
+            ),
         )
         app.bind_read_side(db, runtime.sync)
         runtime.setup()

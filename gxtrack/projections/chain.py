@@ -54,7 +54,7 @@ class ChainProjection(Projection):
         digests = chain_digests(self._previous(cur, seen[0].id), seen)
         replayed = sum(1 for n in seen if n.id <= kept_to)  # the log is in order
         if replayed:
-            self._check(cur, seen[:replayed], digests[:replayed])
+            self.check(cur, seen[:replayed], digests[:replayed])
         if replayed < len(seen):
             cur.executemany(
                 "INSERT INTO audit_chain"
@@ -69,7 +69,7 @@ class ChainProjection(Projection):
             )
 
     @staticmethod
-    def _check(cur: Cursor, seen: list[Any], digests: list[str]) -> None:
+    def check(cur: Cursor, seen: list[Any], digests: list[str]) -> None:
         """Compare replayed events' digests with the rows kept for them."""
         first, last = seen[0].id, seen[-1].id
         # The kept digests come back as one string, compared with the computed

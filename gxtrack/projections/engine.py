@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,9 +19,11 @@ from typing import Any
 
 from eventsourcing.utils import resolve_topic
 
+from gxtrack.audit.chain import ChainBrokenError, chain_head
 from gxtrack.db import Cursor, Database
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.projections.base import Projection
+from gxtrack.projections.chain import ChainProjection
 from gxtrack.projections.log import reader
 
 TRACKING_DDL = (
@@ -37,6 +40,9 @@ Progress = Callable[[int, int], None]
 # Bigger transactions while replaying: each commit rewrites every page the batch
 # touched, and at 100k projects a batch touches most of the pool's pages.
 REBUILD_BATCH = 50_000
+# Below this many kept chain links, checking them here costs less than starting
+# a second process to do it.
+PARALLEL_CHAIN_MIN = 200_000
 
 
 class ProjectionEngine:
@@ -48,11 +54,16 @@ class ProjectionEngine:
         db: Database,
         projections: Sequence[Projection],
         batch_size: int = 500,
+        chain_check: Callable[[int], Any] | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        # Starts a second process checking the kept chain up to a position
+        # (gxtrack.projections.chain_check); None checks it in this one.
+        self.chain_check = chain_check
+        self.parallel_chain_min = PARALLEL_CHAIN_MIN
         self._local_lock = threading.Lock()
         self._read = reader(app.recorder)
 
@@ -218,16 +229,51 @@ class ProjectionEngine:
         unknown = [n for n in chosen if n not in self.projections]
         if unknown:
             raise ValueError(f"unknown projection: {', '.join(unknown)}")
-        with self.db.bulk_load(), _no_cycle_collection():
-            self._reset(chosen)
-            done = self.run(progress, batch_size or REBUILD_BATCH)
-            with self._local_lock, self.db.transaction() as cur:
-                for name in chosen:
-                    self.projections[name].create(cur)
+        check = self._start_chain_check(chosen)
+        try:
+            with self.db.bulk_load(), _no_cycle_collection():
+                self._reset(chosen, check.stop if check else 0)
+                done = self.run(progress, batch_size or REBUILD_BATCH)
+                verdict = check.result() if check else None
+                if verdict:
+                    # Built from a tampered log: start again from zero, chain
+                    # follower included, so that following stops at the batch.
+                    self._reset(chosen)
+                self._create(chosen)
+        except BaseException:
+            if check:
+                check.cancel()
+            raise
+        if verdict:
+            raise ChainBrokenError(verdict)
         return done
 
-    def _reset(self, chosen: Sequence[str]) -> None:
-        """Drop the chosen projections' tables and set their positions to zero."""
+    def _start_chain_check(self, chosen: Sequence[str]) -> Any:
+        """A second process checking the kept chain, when that pays; else None."""
+        if (
+            ChainProjection.name not in chosen
+            or self.chain_check is None
+            or (os.cpu_count() or 1) < 2
+        ):
+            return None
+        with self.db.transaction(write=False) as cur:
+            head = chain_head(cur)
+        kept_to = int(head["position"]) if head else 0
+        if kept_to < self.parallel_chain_min:
+            return None
+        return self.chain_check(kept_to)
+
+    def _create(self, chosen: Sequence[str]) -> None:
+        with self._local_lock, self.db.transaction() as cur:
+            for name in chosen:
+                self.projections[name].create(cur)
+
+    def _reset(self, chosen: Sequence[str], chain_checked_to: int = 0) -> None:
+        """Drop the chosen projections' tables and set their positions to zero.
+
+        The chain follower's table is never dropped; it resumes after
+        `chain_checked_to` when a second process checks the links up to there.
+        """
         with self._local_lock, self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
             for name in chosen:
@@ -241,9 +287,10 @@ class ProjectionEngine:
                     if not _is_index(statement):
                         cur.execute(statement)
                 cur.execute("DELETE FROM rm_tracking WHERE projection = ?", (name,))
+                start = chain_checked_to if name == ChainProjection.name else 0
                 cur.execute(
-                    "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
-                    (name,),
+                    "INSERT INTO rm_tracking (projection, position) VALUES (?, ?)",
+                    (name, start),
                 )
 
 

@@ -125,6 +125,38 @@ def test_altered_event_is_the_first_broken_link(store, leader):
         runtime.projections.rebuild()
 
 
+def test_rebuild_checks_the_kept_chain_in_a_second_process(store, leader):
+    runtime, _raw = store
+    pid, events = _history(runtime, leader)
+    rows = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+    pool = runtime.db.fetchall("SELECT * FROM rm_projects")
+    runtime.projections.parallel_chain_min = 1  # long logs only, normally
+    checks = []
+    start = runtime.projections.chain_check
+    runtime.projections.chain_check = lambda stop: checks.append(stop) or start(stop)
+    runtime.projections.rebuild()
+    assert checks == [max(events.values())]
+    assert runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position") == rows
+    assert runtime.db.fetchall("SELECT * FROM rm_projects") == pool
+
+
+def test_second_process_check_of_a_tampered_log_unbuilds_the_read_models(store, leader):
+    runtime, raw = store
+    pid, events = _history(runtime, leader)
+    signed = events[(pid, 2)]
+    raw.alter(signed, b"2025-02-01", b"2025-01-01")
+    runtime.projections.parallel_chain_min = 1
+    with pytest.raises(ChainBrokenError, match=str(signed)):
+        runtime.projections.rebuild()
+    # Nothing built from the tampered log is left to serve, and following the
+    # log again stops at the tampered batch, as a replay in one process does.
+    assert set(runtime.projections.positions().values()) == {0}
+    assert runtime.db.fetchall("SELECT * FROM rm_projects") == []
+    with pytest.raises(ChainBrokenError, match=str(signed)):
+        runtime.projections.run()
+    assert runtime.db.fetchall("SELECT * FROM rm_projects") == []
+
+
 def test_deleted_event_is_detected(store, leader):
     runtime, raw = store
     pid, events = _history(runtime, leader)
