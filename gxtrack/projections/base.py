@@ -43,9 +43,6 @@ class Projection:
     # matters here: the engine does not decode or apply the earlier ones when
     # no other projection needs them (a week's progress notes, say).
     latest_only: ClassVar[frozenset[str]] = frozenset()
-    # Whether apply_recorded() reads the decoded event; one that only reads the
-    # stored notification (the hash chain) is given None for undecoded events.
-    needs_event: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.handlers: dict[str, Handler] = {}
@@ -65,10 +62,6 @@ class Projection:
         handler = self.route(type(event).__qualname__)
         if handler is not None:
             handler(cur, event)
-
-    def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
-        """Apply one event given with its stored form (position, topic, state)."""
-        self.apply(cur, event)
 
     def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
         """Called with the batch's stored events before any is applied."""

@@ -7,6 +7,7 @@ kept, so a rebuild over a tampered log stops instead of blessing it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from gxtrack.audit.chain import (
@@ -27,18 +28,21 @@ class ChainProjection(Projection):
     name = "audit_chain"
     tables = ()  # a rebuild replays the chain verifying, it does not drop it
     ddl = (CHAIN_DDL,)
-    needs_event = False  # the digest covers the stored bytes, not the decoded event
 
     def __init__(self) -> None:
         super().__init__()
         self._cur: Cursor | None = None
-        self._seen: list[Any] = []  # the batch's notifications, in order
+        self._seen: Sequence[Any] = ()  # the batch's stored events, in order
 
-    def apply_recorded(self, cur: Cursor, notification: Any, event: Any) -> None:
-        """Note one stored event; the batch is chained (or checked) at its end."""
-        if self._cur is not cur:
-            self._cur, self._seen = cur, []
-        self._seen.append(notification)
+    def route(self, key: str) -> None:
+        """No event is applied one by one: the digest covers the stored bytes,
+        so the chain takes the batch's stored events whole and never needs
+        them decoded."""
+        return None
+
+    def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Note the batch's stored events; they are chained (or checked) at its end."""
+        self._cur, self._seen = cur, notifications
 
     def finish_batch(self, cur: Cursor) -> None:
         """Chain the batch's events: insert new rows, check replayed ones.
@@ -48,7 +52,7 @@ class ChainProjection(Projection):
         """
         if self._cur is not cur or not self._seen:
             return
-        seen, self._cur, self._seen = self._seen, None, []
+        seen, self._cur, self._seen = self._seen, None, ()
         head = chain_head(cur)
         kept_to = int(head["position"]) if head else 0
         digests = chain_digests(self._previous(cur, seen[0].id), seen)

@@ -22,7 +22,7 @@ from eventsourcing.utils import resolve_topic
 from gxtrack.audit.chain import ChainBrokenError, chain_head
 from gxtrack.db import Cursor, Database
 from gxtrack.errors import ProjectionTimeoutError
-from gxtrack.projections.base import Projection
+from gxtrack.projections.base import Handler, Projection
 from gxtrack.projections.chain import ChainProjection
 from gxtrack.projections.log import reader
 
@@ -34,8 +34,6 @@ SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
-# Applies one event given with its stored notification.
-Applier = Callable[[Cursor, Any, Any], None]
 Progress = Callable[[int, int], None]
 # Bigger transactions while replaying: each commit rewrites every page the batch
 # touched, and at 100k projects a batch touches most of the pool's pages.
@@ -151,8 +149,14 @@ class ProjectionEngine:
                 for name, position in positions.items()
                 if position < last
             ]
-            for _position, projection in appliers:
-                projection.begin_batch(cur, notifications)
+            first = notifications[0].id
+            for position, projection in appliers:
+                projection.begin_batch(
+                    cur,
+                    notifications
+                    if position < first
+                    else [n for n in notifications if n.id > position],
+                )
             plans: dict[str, _Plan] = {}
             for notification in notifications:
                 if notification.topic not in plans:
@@ -160,16 +164,13 @@ class ProjectionEngine:
             superseded = _superseded(notifications, plans)
             decode = self.app.mapper.to_domain_event
             for index, notification in enumerate(notifications):
-                routes, needs_event, _coalesce = plans[notification.topic]
-                event = None
-                if needs_event and index not in superseded:
-                    event = decode(notification)
-                for position, apply, recorded in routes:
+                routes, _coalesce = plans[notification.topic]
+                if not routes or index in superseded:
+                    continue  # never decoded
+                event = decode(notification)
+                for position, apply in routes:
                     if notification.id > position:
-                        if recorded:
-                            apply(cur, notification, event)
-                        elif event is not None:
-                            apply(cur, event)
+                        apply(cur, event)
             for name, position in positions.items():
                 if last > position:
                     self.projections[name].finish_batch(cur)
@@ -312,44 +313,36 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-# How a batch treats one event type: its routes (position, callable, whether the
-# stored notification is passed), whether any of them reads the decoded event,
-# and whether only an aggregate's latest event of the type in a batch matters.
-_Plan = tuple[list[tuple[int, Any, bool]], bool, bool]
+# How a batch treats one event type: its routes (position, handler), and whether
+# only an aggregate's latest event of the type in a batch matters.
+_Plan = tuple[list[tuple[int, Handler]], bool]
 
 
 def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
-    """The projections an event type concerns, each with the most direct way to
-    apply it: its own handler, or apply_recorded() (which also gets the stored
-    notification). The type comes from the stored topic, so an event whose
-    type concerns no projection that reads it is never decoded."""
+    """The handlers an event type concerns. The type comes from the stored
+    topic, so an event that no projection handles is never decoded."""
     key = resolve_topic(topic).__qualname__
-    routes: list[tuple[int, Any, bool]] = []
+    routes: list[tuple[int, Handler]] = []
     readers: list[Projection] = []
     for position, projection in appliers:
-        if type(projection).apply_recorded is not Projection.apply_recorded:
-            routes.append((position, projection.apply_recorded, True))
-            if projection.needs_event:
-                readers.append(projection)
-            continue
         handler = projection.route(key)
         if handler is not None:
-            routes.append((position, handler, False))
+            routes.append((position, handler))
             readers.append(projection)
     coalesce = bool(readers) and all(key in p.latest_only for p in readers)
-    return routes, bool(readers), coalesce
+    return routes, coalesce
 
 
 def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
     """Indexes of events that a later event of the same type and aggregate in
     this batch makes moot for every projection reading them."""
-    if not any(plan[2] for plan in plans.values()):
+    if not any(plan[1] for plan in plans.values()):
         return set()
     superseded: set[int] = set()
     seen: set[tuple[str, Any]] = set()
     for index in range(len(notifications) - 1, -1, -1):
         notification = notifications[index]
-        if plans[notification.topic][2]:
+        if plans[notification.topic][1]:
             key = (notification.topic, notification.originator_id)
             if key in seen:
                 superseded.add(index)
