@@ -16,6 +16,18 @@ from gxtrack.ids import id_text
 from gxtrack.projections import tier_history
 from gxtrack.projections.base import Handler, Projection
 
+INSERT_ENTERPRISE = (
+    "INSERT INTO rm_enterprises"
+    " (id, uscc, name, industry, zone, version, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_AWARD = (
+    "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
+    " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+VERSION, UPDATED_AT = 5, 7  # their indexes in a held rm_enterprises row
+
 
 class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
@@ -56,9 +68,38 @@ class EnterpriseProjection(Projection):
     def __init__(self) -> None:
         super().__init__()
         self._dirty: set[str] = set()
+        # New rows held back until the batch ends (or a handler updates the
+        # table): one statement per table instead of one per event.
+        self._cur: Cursor | None = None
+        self._enterprises: dict[str, list[Any]] = {}
+        self._awards: list[tuple[Any, ...]] = []
+        self._versions: dict[str, tuple[int, str]] = {}  # stored rows: latest
+
+    def _bind(self, cur: Cursor) -> None:
+        if self._cur is not cur:  # a new transaction: nothing held is stored
+            self._cur, self._enterprises, self._awards = cur, {}, []
+            self._versions = {}
+            self._dirty.clear()
+
+    def _flush(self, cur: Cursor) -> None:
+        """Write the held rows (before a statement that reads or updates them)."""
+        self._bind(cur)
+        if self._enterprises:
+            cur.executemany(INSERT_ENTERPRISE, list(self._enterprises.values()))
+            self._enterprises = {}
+        if self._awards:
+            cur.executemany(INSERT_AWARD, self._awards)
+            self._awards = []
+        if self._versions:
+            cur.executemany(
+                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
+                [(v, at, eid) for eid, (v, at) in self._versions.items()],
+            )
+            self._versions = {}
 
     def finish_batch(self, cur: Cursor) -> None:
-        """Refresh the tier intervals of the enterprises this batch touched."""
+        """Write the held rows; refresh the tier intervals of those touched."""
+        self._flush(cur)
         if self._dirty:
             tier_history.refresh_many(cur, self._dirty)
             self._dirty.clear()
@@ -68,6 +109,7 @@ class EnterpriseProjection(Projection):
         return self._apply_enterprise if key.startswith("Enterprise.") else None
 
     def _apply_enterprise(self, cur: Cursor, event: Any) -> None:
+        self._bind(cur)
         key = type(event).__qualname__
         handler = self.handlers.get(key)
         if handler is not None:
@@ -79,37 +121,31 @@ class EnterpriseProjection(Projection):
         ):
             self._dirty.add(id_text(event.originator_id))
         if key != "Enterprise.Registered":
-            cur.execute(
-                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
-                (
-                    event.originator_version,
-                    event.timestamp.isoformat(),
-                    id_text(event.originator_id),
-                ),
-            )
+            eid = id_text(event.originator_id)
+            at = event.timestamp.isoformat()
+            held = self._enterprises.get(eid)
+            if held is not None:
+                held[VERSION] = event.originator_version
+                held[UPDATED_AT] = at
+            else:
+                self._versions[eid] = (event.originator_version, at)
 
     def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO rm_enterprises"
-            " (id, uscc, name, industry, zone, version, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                id_text(e.originator_id),
-                e.uscc,
-                e.name,
-                e.industry,
-                e.zone,
-                e.originator_version,
-                e.timestamp.isoformat(),
-                e.timestamp.isoformat(),
-            ),
-        )
+        at = e.timestamp.isoformat()
+        eid = id_text(e.originator_id)
+        self._enterprises[eid] = [
+            eid,
+            e.uscc,
+            e.name,
+            e.industry,
+            e.zone,
+            e.originator_version,
+            at,
+            at,
+        ]
 
     def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
-            " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._awards.append(
             (
                 id_text(e.originator_id),
                 e.award_id,
@@ -121,10 +157,11 @@ class EnterpriseProjection(Projection):
                 e.document_no,
                 e.batch,
                 e.stars,
-            ),
+            )
         )
 
     def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
+        self._flush(cur)
         cur.execute(
             "UPDATE rm_designations SET expires_on = ?, valid_until = ?,"
             " expired_recorded = 0, last_reviewed_on = ?, review_failed_on = ?"
@@ -141,6 +178,7 @@ class EnterpriseProjection(Projection):
 
     def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
         last_day = e.effective_date - timedelta(days=1)
+        self._flush(cur)
         cur.execute(
             "UPDATE rm_designations SET revoked_on = ?, revoke_reason = ?,"
             " valid_until = CASE WHEN valid_until < ? THEN valid_until ELSE ? END"
@@ -156,6 +194,7 @@ class EnterpriseProjection(Projection):
         )
 
     def on_Enterprise_DesignationExpired(self, cur: Cursor, e: Any) -> None:
+        self._flush(cur)
         cur.execute(
             "UPDATE rm_designations SET expired_recorded = 1"
             " WHERE enterprise_id = ? AND award_id = ?",
