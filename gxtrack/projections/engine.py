@@ -336,14 +336,16 @@ def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
 def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
     """Indexes of events that a later event of the same type and aggregate in
     this batch makes moot for every projection reading them."""
-    if not any(plan[1] for plan in plans.values()):
+    coalesced = {topic for topic, plan in plans.items() if plan[1]}
+    if not coalesced:
         return set()
     superseded: set[int] = set()
     seen: set[tuple[str, Any]] = set()
     for index in range(len(notifications) - 1, -1, -1):
         notification = notifications[index]
-        if plans[notification.topic][1]:
-            key = (notification.topic, notification.originator_id)
+        topic = notification.topic
+        if topic in coalesced:
+            key = (topic, notification.originator_id)
             if key in seen:
                 superseded.add(index)
             else:

@@ -242,15 +242,11 @@ class PoolBuffer:
         if self.cur is not cur:
             return
         self.flush_intervals(cur)
+        rows, new, dirty = self.rows, self.new, self.dirty
         for pid, event in self.latest.items():
-            stamp = {
-                "version": event.originator_version,
-                "updated_at": event.timestamp.isoformat(),
-            }
-            if pid in self.new:
-                self.rows[pid].update(stamp)
-            else:
-                self.dirty.setdefault(pid, {}).update(stamp)
+            target = rows[pid] if pid in new else dirty.setdefault(pid, {})
+            target["version"] = event.originator_version
+            target["updated_at"] = event.timestamp.isoformat()
         if self.new:
             cur.executemany(
                 INSERT_PROJECT,
