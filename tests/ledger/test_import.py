@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from domain.clock import today as bureau_today
 from gxtrack.errors import NotFoundError, PermissionDeniedError
 from gxtrack.history import history
 from gxtrack.ledger.service import LedgerRejectedError, import_ledger, preview_ledger
@@ -209,7 +210,10 @@ def test_updated_ledger_moves_matched_projects_and_reports_differences(runtime, 
     result = import_ledger(runtime, xlsx_bytes(later), "台账2.xlsx", leader, True)
     plans = {r.row: r for r in result.preview.rows}
     assert plans[5].action == "update"
-    assert plans[5].steps == ["投产 2024-03-01", f"推进情况 {date.today().isoformat()}"]
+    assert plans[5].steps == [
+        "投产 2024-03-01",
+        f"推进情况 {bureau_today().isoformat()}",
+    ]
     # Differences in dates or amounts are shown, never written: that is a
     # leader's correction, with a reason, through the project page.
     assert plans[4].action == "unchanged"
@@ -275,7 +279,7 @@ def test_header_mapping_is_saved_and_reused(runtime, admin):
 
 
 def test_gb18030_csv_import(runtime, admin):
-    today = date.today()
+    today = bureau_today()
     rows = [list(r) for r in ROWS[:2]]
     rows[0][COL["签约日期"]] = (today - timedelta(days=400)).strftime("%Y年%-m月%-d日")
     rows[0][COL["开工日期"]] = None

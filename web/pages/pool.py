@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
-from domain.clock import today
+from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
 from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS, PoolFilter, list_projects
@@ -123,7 +123,7 @@ def _all_rows() -> list[dict[str, Any]]:
 
 
 def _download(body: bytes, kind: str, mimetype: str) -> Response:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    stamp = datetime.now(BUREAU_TZ).strftime("%Y%m%d-%H%M")
     name = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
     return Response(
         body,
