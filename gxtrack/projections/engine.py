@@ -36,8 +36,10 @@ SCHEMA_DDL = (
 )
 Progress = Callable[[int, int], None]
 # Bigger transactions while replaying: each commit rewrites every page the batch
-# touched, and at 100k projects a batch touches most of the pool's pages.
+# touched, and at 100k projects a batch touches most of the pool's pages. A
+# replay commits every few pages of events; memory holds one page.
 REBUILD_BATCH = 50_000
+REBUILD_PAGES = 4
 # Below this many kept chain links, checking them here costs less than starting
 # a second process to do it.
 PARALLEL_CHAIN_MIN = 200_000
@@ -130,64 +132,81 @@ class ProjectionEngine:
         known = {r["projection"]: int(r["position"]) for r in rows}
         return {n: known[n] for n in self.projections if n in known}
 
-    def run_batch(self, limit: int | None = None) -> int:
-        """Apply the next batch of events; returns how many events were read."""
+    def run_batch(self, limit: int | None = None, pages: int = 1) -> int:
+        """Apply the next batch of events; returns how many events were read.
+
+        A batch is up to `pages` pages of `limit` events in one transaction:
+        each page's rows are written as it ends, so memory holds one page, and
+        the commit (which writes every page the batch dirtied) comes once.
+        """
         with self._local_lock, self.db.transaction(bulk=True) as cur:
             positions = self._lock_positions(cur)
-            if not positions:
-                return 0
-            notifications = self._read(
-                min(positions.values()) + 1, limit or self.batch_size
+            read = 0
+            for _ in range(pages):
+                page = self._apply_page(cur, positions, limit or self.batch_size)
+                if not page:
+                    break
+                read += page
+            return read
+
+    def _apply_page(self, cur: Cursor, positions: dict[str, int], limit: int) -> int:
+        """Apply the events after the lowest position; advance `positions`."""
+        if not positions:
+            return 0
+        notifications = self._read(min(positions.values()) + 1, limit)
+        if not notifications:
+            return 0
+        last = notifications[-1].id
+        # Projections already past this page (a partial rebuild, one that
+        # caught up alone) neither get its events nor make them decoded.
+        appliers = [
+            (position, self.projections[name])
+            for name, position in positions.items()
+            if position < last
+        ]
+        first = notifications[0].id
+        for position, projection in appliers:
+            projection.begin_batch(
+                cur,
+                notifications
+                if position < first
+                else [n for n in notifications if n.id > position],
             )
-            if not notifications:
-                return 0
-            last = notifications[-1].id
-            # Projections already past this batch (a partial rebuild, one that
-            # caught up alone) neither get its events nor make them decoded.
-            appliers = [
-                (position, self.projections[name])
-                for name, position in positions.items()
-                if position < last
-            ]
-            first = notifications[0].id
-            for position, projection in appliers:
-                projection.begin_batch(
-                    cur,
-                    notifications
-                    if position < first
-                    else [n for n in notifications if n.id > position],
+        plans: dict[str, _Plan] = {}
+        for notification in notifications:
+            if notification.topic not in plans:
+                plans[notification.topic] = _plan(appliers, notification.topic)
+        superseded = _superseded(notifications, plans)
+        decode = self.app.mapper.to_domain_event
+        for index, notification in enumerate(notifications):
+            routes, _coalesce = plans[notification.topic]
+            if not routes or index in superseded:
+                continue  # never decoded
+            event = decode(notification)
+            for position, apply in routes:
+                if notification.id > position:
+                    apply(cur, event)
+        for name, position in positions.items():
+            if last > position:
+                self.projections[name].finish_batch(cur)
+                cur.execute(
+                    "UPDATE rm_tracking SET position = ? WHERE projection = ?",
+                    (last, name),
                 )
-            plans: dict[str, _Plan] = {}
-            for notification in notifications:
-                if notification.topic not in plans:
-                    plans[notification.topic] = _plan(appliers, notification.topic)
-            superseded = _superseded(notifications, plans)
-            decode = self.app.mapper.to_domain_event
-            for index, notification in enumerate(notifications):
-                routes, _coalesce = plans[notification.topic]
-                if not routes or index in superseded:
-                    continue  # never decoded
-                event = decode(notification)
-                for position, apply in routes:
-                    if notification.id > position:
-                        apply(cur, event)
-            for name, position in positions.items():
-                if last > position:
-                    self.projections[name].finish_batch(cur)
-                    cur.execute(
-                        "UPDATE rm_tracking SET position = ? WHERE projection = ?",
-                        (last, name),
-                    )
-            return len(notifications)
+                positions[name] = last
+        return len(notifications)
 
     def run(
-        self, progress: Progress | None = None, batch_size: int | None = None
+        self,
+        progress: Progress | None = None,
+        batch_size: int | None = None,
+        pages: int = 1,
     ) -> int:
         """Catch up with the head of the log; returns events read."""
         head = self.app.recorder.max_notification_id() or 0
         done = 0
         while True:
-            read = self.run_batch(batch_size)
+            read = self.run_batch(batch_size, pages)
             done += read
             if progress:
                 progress(min(self.lowest(), head), head)
@@ -234,7 +253,7 @@ class ProjectionEngine:
         try:
             with self.db.bulk_load(), _no_cycle_collection():
                 self._reset(chosen, check.stop if check else 0)
-                done = self.run(progress, batch_size or REBUILD_BATCH)
+                done = self.run(progress, batch_size or REBUILD_BATCH, REBUILD_PAGES)
                 verdict = check.result() if check else None
                 if verdict:
                     # Built from a tampered log: start again from zero, chain
