@@ -137,7 +137,7 @@ class PoolProjection(Projection):
         day = _iso(e.stage_date)
         at = e.timestamp.isoformat()
         pid = id_text(e.originator_id)
-        self.buffer.insert(
+        self.buffer.register(
             cur,
             {
                 "id": pid,
@@ -162,8 +162,9 @@ class PoolProjection(Projection):
                 "created_at": at,
                 "updated_at": at,
             },
+            e.originator_version,
+            at,
         )
-        self.buffer.open_interval(cur, pid, e.originator_version, e.stage, day, at)
 
     def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
         self._advance(cur, e, "signed")

@@ -62,6 +62,7 @@ INSERT_INTERVAL = (
 CLOSE_INTERVAL = (
     "UPDATE rm_stage_history SET left_on = ? WHERE project_id = ? AND left_on IS NULL"
 )
+EMPTY_ROW = dict.fromkeys(PROJECT_COLUMNS)
 LEFT_ON = 4  # index of left_on in an interval row
 LOAD_CHUNK = 500  # ids per lookup query (SQLite allows 32,766 parameters)
 _PROJECT_VALUES = itemgetter(*PROJECT_COLUMNS)  # a row dict's values, in order
@@ -95,15 +96,28 @@ class PoolBuffer:
 
     # -- rm_projects -------------------------------------------------------
 
-    def insert(self, cur: Cursor, row: dict[str, Any]) -> None:
-        """Hold a new pool row (every column not given is NULL)."""
+    def register(self, cur: Cursor, row: dict[str, Any], seq: int, at: str) -> None:
+        """Hold a new pool row (every column not given is NULL) and its first
+        stage interval, opened by event `seq` recorded at `at`."""
         self.bind(cur)
-        full = dict.fromkeys(PROJECT_COLUMNS)
-        full.update(row)
+        full = {**EMPTY_ROW, **row}
         pid = full["id"]
         self.rows[pid] = full
         self.loaded.add(pid)
         self.new[pid] = None
+        self.intervals.setdefault(pid, []).append(
+            [
+                pid,
+                seq,
+                full["stage"],
+                full["stage_date"],
+                None,
+                at,
+                full["industry"],
+                full["zone"],
+                full["investment"],
+            ]
+        )
 
     def update(
         self, cur: Cursor, pid: str, columns: dict[str, Any], event: Any
