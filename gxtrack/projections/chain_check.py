@@ -60,9 +60,9 @@ class KeptChainCheck:
         out = self._process.stdout.read()
         self._process.wait()
         self._process.stdout.close()
-        try:
-            return json.loads(out)["problem"]
-        except (ValueError, KeyError, TypeError):
+        try:  # the verdict is the last line: anything printed before it is not
+            return json.loads(out.strip().splitlines()[-1])["problem"]
+        except (ValueError, KeyError, TypeError, IndexError):
             return DIED
 
     def cancel(self) -> None:
