@@ -89,12 +89,11 @@ class PoolProjection(Projection):
 
     # -- helpers -----------------------------------------------------------
 
-    def _touch(self, cur: Cursor, event: Any, **columns: Any) -> None:
+    def _set(self, cur: Cursor, event: Any, columns: dict[str, Any]) -> None:
         self.buffer.update(cur, id_text(event.originator_id), columns, event)
 
-    def _set(self, cur: Cursor, event: Any, columns: dict[str, Any]) -> None:
-        """_touch() without the keyword packing, for the handlers that run most."""
-        self.buffer.update(cur, id_text(event.originator_id), columns, event)
+    def _touch(self, cur: Cursor, event: Any, **columns: Any) -> None:
+        self._set(cur, event, columns)
 
     def _open_interval(self, cur: Cursor, event: Any, stage: str, day: Any) -> None:
         self.buffer.open_interval(
