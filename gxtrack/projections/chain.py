@@ -48,7 +48,7 @@ class ChainProjection(Projection):
         """Chain the batch's events: insert new rows, check replayed ones.
 
         One tight loop per batch: the digests are computed back to back and
-        the rows already kept for the replayed range are read in one query.
+        compared with the rows already kept for the replayed range in one query.
         """
         if self._cur is not cur or not self._seen:
             return

@@ -5,9 +5,9 @@ through keyword arguments and, on SQLite (ids stored as text), builds a `UUID`
 for each: together about three microseconds a row, most of a replay's reading
 time. A replay reads a million rows and decodes barely half of them, so the
 engine reads the same columns with its own query into `Logged` tuples (the same
-attribute names) and gives each aggregate one shared `UUID`, made the first time
-it is read. Any other recorder (the in-memory one in tests) is read
-through the library.
+attribute names). On SQLite each aggregate gets one shared `UUID`, made the
+first time it is read; psycopg already returns UUIDs. Any other recorder (the
+in-memory one in tests) is read through the library.
 """
 
 from __future__ import annotations
