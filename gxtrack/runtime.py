@@ -15,7 +15,7 @@ from gxtrack.accounts import Accounts
 from gxtrack.db import Database, open_database
 from gxtrack.migrations import migrate, schema_lock
 from gxtrack.projections import ProjectionEngine, default_projections
-from gxtrack.projections.chain_check import KeptChainCheck
+from gxtrack.projections.helper import RebuildHelper
 from gxtrack.services import GxTrack
 from gxtrack.services.application import application_env
 from gxtrack.settings import Settings
@@ -48,9 +48,9 @@ class Runtime:
                 db,
                 default_projections(),
                 # A second process needs a store it can open too.
-                chain_check=None
+                helper=None
                 if settings.database_url == "memory://"
-                else partial(KeptChainCheck, settings),
+                else partial(RebuildHelper, settings),
             ),
         )
         app.bind_read_side(db, runtime.sync)

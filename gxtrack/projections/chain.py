@@ -55,7 +55,7 @@ class ChainProjection(Projection):
         seen, self._cur, self._seen = self._seen, None, ()
         head = chain_head(cur)
         kept_to = int(head["position"]) if head else 0
-        digests = chain_digests(self._previous(cur, seen[0].id), seen)
+        digests = chain_digests(self.previous(cur, seen[0].id), seen)
         replayed = sum(1 for n in seen if n.id <= kept_to)  # the log is in order
         if replayed:
             self.check(cur, seen[:replayed], digests[:replayed])
@@ -112,7 +112,8 @@ class ChainProjection(Projection):
             )
 
     @staticmethod
-    def _previous(cur: Cursor, position: int) -> str:
+    def previous(cur: Cursor, position: int) -> str:
+        """The kept digest of the event before `position` (GENESIS for none)."""
         row = cur.fetchone(
             "SELECT digest FROM audit_chain WHERE position < ?"
             " ORDER BY position DESC LIMIT 1",

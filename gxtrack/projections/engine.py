@@ -13,7 +13,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,9 +40,9 @@ Progress = Callable[[int, int], None]
 # replay commits every few pages of events; memory holds one page.
 REBUILD_BATCH = 50_000
 REBUILD_PAGES = 4
-# Below this many kept chain links, checking them here costs less than starting
-# a second process to do it.
-PARALLEL_CHAIN_MIN = 200_000
+# Below this many events in the log, a rebuild does all its work here: a second
+# process would cost more to start and to copy in than it saves.
+PARALLEL_MIN = 200_000
 
 
 class ProjectionEngine:
@@ -54,18 +54,19 @@ class ProjectionEngine:
         db: Database,
         projections: Sequence[Projection],
         batch_size: int = 500,
-        chain_check: Callable[[int], Any] | None = None,
+        helper: Callable[..., Any] | None = None,
+        read: Callable[[int, int], Sequence[Any]] | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
-        # Starts a second process checking the kept chain up to a position
-        # (gxtrack.projections.chain_check); None checks it in this one.
-        self.chain_check = chain_check
-        self.parallel_chain_min = PARALLEL_CHAIN_MIN
+        # Starts a long rebuild's second process (gxtrack.projections.helper)
+        # with (db, chain_to=, apart=, stop=); None does all the work here.
+        self.helper = helper
+        self.parallel_min = PARALLEL_MIN
         self._local_lock = threading.Lock()
-        self._read = reader(app.recorder)
+        self._read = read or reader(app.recorder)
 
     # -- schema ------------------------------------------------------------
 
@@ -124,23 +125,32 @@ class ProjectionEngine:
 
     # -- processing --------------------------------------------------------
 
-    def _lock_positions(self, cur: Cursor) -> dict[str, int]:
+    def _lock_positions(
+        self, cur: Cursor, only: Collection[str] | None = None
+    ) -> dict[str, int]:
         lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
         rows = cur.fetchall(
             "SELECT projection, position FROM rm_tracking ORDER BY projection" + lock
         )
         known = {r["projection"]: int(r["position"]) for r in rows}
-        return {n: known[n] for n in self.projections if n in known}
+        names = self.projections if only is None else only
+        return {n: known[n] for n in names if n in known}
 
-    def run_batch(self, limit: int | None = None, pages: int = 1) -> int:
+    def run_batch(
+        self,
+        limit: int | None = None,
+        pages: int = 1,
+        only: Collection[str] | None = None,
+    ) -> int:
         """Apply the next batch of events; returns how many events were read.
 
         A batch is up to `pages` pages of `limit` events in one transaction:
         each page's rows are written as it ends, so memory holds one page, and
         the commit (which writes every page the batch dirtied) comes once.
+        With `only`, just those projections move.
         """
         with self._local_lock, self.db.transaction(bulk=True) as cur:
-            positions = self._lock_positions(cur)
+            positions = self._lock_positions(cur, only)
             read = 0
             for _ in range(pages):
                 page = self._apply_page(cur, positions, limit or self.batch_size)
@@ -201,21 +211,24 @@ class ProjectionEngine:
         progress: Progress | None = None,
         batch_size: int | None = None,
         pages: int = 1,
+        only: Collection[str] | None = None,
     ) -> int:
         """Catch up with the head of the log; returns events read."""
         head = self.app.recorder.max_notification_id() or 0
         done = 0
         while True:
-            read = self.run_batch(batch_size, pages)
+            read = self.run_batch(batch_size, pages, only)
             done += read
             if progress:
-                progress(min(self.lowest(), head), head)
+                progress(min(self.lowest(only), head), head)
             if not read:
                 return done
 
-    def lowest(self) -> int:
-        """The smallest position of all projections."""
-        return min(self.positions().values(), default=0)
+    def lowest(self, only: Collection[str] | None = None) -> int:
+        """The smallest position of all projections (or of those named)."""
+        positions = self.positions()
+        names = positions if only is None else only
+        return min((positions[n] for n in names), default=0)
 
     def wait_for(self, position: int, timeout: float, inline: bool = True) -> None:
         """Return once every projection has reached `position` (read-your-writes).
@@ -244,44 +257,106 @@ class ProjectionEngine:
         progress: Progress | None = None,
         batch_size: int | None = None,
     ) -> int:
-        """Drop the named projections (default all) and replay them from zero."""
+        """Drop the named projections (default all) and replay them from zero.
+
+        A long one shares the work with a second process (gxtrack.projections
+        .helper): it checks the kept chain and replays the `apart` projections
+        into a scratch file, whose tables are copied in at the end.
+        """
         chosen = list(names) or list(self.projections)
         unknown = [n for n in chosen if n not in self.projections]
         if unknown:
             raise ValueError(f"unknown projection: {', '.join(unknown)}")
-        check = self._start_chain_check(chosen)
+        batch_size = batch_size or REBUILD_BATCH
+        helper = self._start_helper(chosen)
+        problem = None
         try:
+            here = [n for n in chosen if not helper or n not in helper.apart]
             with self.db.bulk_load(), _no_cycle_collection():
-                self._reset(chosen, check.stop if check else 0)
-                done = self.run(progress, batch_size or REBUILD_BATCH, REBUILD_PAGES)
-                verdict = check.result() if check else None
-                if verdict:
+                self._reset(chosen, helper.chain_to if helper else 0)
+                done = self.run(progress, batch_size, REBUILD_PAGES, only=here)
+                if helper:
+                    problem = self._join(helper, progress, batch_size)
+                if problem:
                     # Built from a tampered log: start again from zero, chain
-                    # follower included, so that following stops at the batch.
+                    # follower included, so that following stops there.
                     self._reset(chosen)
                 self._create(chosen)
         except BaseException:
-            if check:
-                check.cancel()
+            if helper:
+                helper.cancel()
             raise
-        if verdict:
-            raise ChainBrokenError(verdict)
+        finally:
+            if helper:
+                helper.discard()
+        if problem:
+            raise ChainBrokenError(problem)
         return done
 
-    def _start_chain_check(self, chosen: Sequence[str]) -> Any:
-        """A second process checking the kept chain, when that pays; else None."""
-        if (
-            ChainProjection.name not in chosen
-            or self.chain_check is None
-            or (os.cpu_count() or 1) < 2
+    def _join(self, helper: Any, progress: Progress | None, batch_size: int) -> Any:
+        """Take in the second process's work and catch every projection up.
+
+        Returns the broken chain link found, if any: by the second process, or
+        here when it died and its work was done here instead.
+        """
+        outcome = helper.result()
+        if outcome.problem:
+            return outcome.problem
+        if outcome.died:
+            chain = [ChainProjection.name] if helper.chain_to else []
+            self._reset(helper.apart + chain)
+        elif outcome.apart:
+            self._adopt(helper.scratch, outcome)
+        try:  # events recorded since the second process began, or all of them
+            self.run(progress, batch_size, REBUILD_PAGES)
+        except ChainBrokenError as error:
+            return str(error)
+        return None
+
+    def _start_helper(self, chosen: Sequence[str]) -> Any:
+        """A second process sharing the rebuild's work, when that pays; else None."""
+        if self.helper is None or (os.cpu_count() or 1) < 2:
+            return None
+        head = self.app.recorder.max_notification_id() or 0
+        if head < self.parallel_min:
+            return None
+        kept_to = 0
+        if ChainProjection.name in chosen:
+            with self.db.transaction(write=False) as cur:
+                kept = chain_head(cur)
+            kept_to = int(kept["position"]) if kept else 0
+        apart = [n for n in chosen if self.projections[n].apart]
+        if len(apart) == len(chosen):
+            apart = []  # nothing left to do here meanwhile
+        if not kept_to and not apart:
+            return None
+        return self.helper(self.db, chain_to=kept_to, apart=apart, stop=head)
+
+    def _adopt(self, scratch: Any, outcome: Any) -> None:
+        """Copy the tables the second process built, and their positions.
+
+        Skipped when another process has followed the log for them meanwhile
+        (they are not at zero): the rebuild's last run catches them up instead.
+        """
+        with (
+            self.db.attached(scratch, "apart"),
+            self._local_lock,
+            self.db.transaction() as cur,
         ):
-            return None
-        with self.db.transaction(write=False) as cur:
-            head = chain_head(cur)
-        kept_to = int(head["position"]) if head else 0
-        if kept_to < self.parallel_chain_min:
-            return None
-        return self.chain_check(kept_to)
+            positions = self._lock_positions(cur, outcome.apart)
+            if any(positions.values()):
+                return
+            for name in outcome.apart:
+                projection = self.projections[name]
+                # Indexes first, as in the scratch file: with the same
+                # schema on both sides the copy moves whole records.
+                projection.create(cur)
+                for table in projection.tables:
+                    cur.execute(f"INSERT INTO main.{table} SELECT * FROM apart.{table}")
+                cur.execute(
+                    "UPDATE rm_tracking SET position = ? WHERE projection = ?",
+                    (outcome.built, name),
+                )
 
     def _create(self, chosen: Sequence[str]) -> None:
         with self._local_lock, self.db.transaction() as cur:

@@ -130,12 +130,17 @@ def test_rebuild_checks_the_kept_chain_in_a_second_process(store, leader):
     pid, events = _history(runtime, leader)
     rows = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
     pool = runtime.db.fetchall("SELECT * FROM rm_projects")
-    runtime.projections.parallel_chain_min = 1  # long logs only, normally
-    checks = []
-    start = runtime.projections.chain_check
-    runtime.projections.chain_check = lambda stop: checks.append(stop) or start(stop)
+    runtime.projections.parallel_min = 1  # long logs only, normally
+    started = []
+    start = runtime.projections.helper
+
+    def helper(db, **asked):
+        started.append(asked["chain_to"])
+        return start(db, **asked)
+
+    runtime.projections.helper = helper
     runtime.projections.rebuild()
-    assert checks == [max(events.values())]
+    assert started == [max(events.values())]
     assert runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position") == rows
     assert runtime.db.fetchall("SELECT * FROM rm_projects") == pool
 
@@ -145,7 +150,7 @@ def test_second_process_check_of_a_tampered_log_unbuilds_the_read_models(store, 
     pid, events = _history(runtime, leader)
     signed = events[(pid, 2)]
     raw.alter(signed, b"2025-02-01", b"2025-01-01")
-    runtime.projections.parallel_chain_min = 1
+    runtime.projections.parallel_min = 1
     with pytest.raises(ChainBrokenError, match=str(signed)):
         runtime.projections.rebuild()
     # Nothing built from the tampered log is left to serve, and following the

@@ -1,0 +1,172 @@
+"""A long rebuild shares its work with a second process and ends the same.
+
+The second process (gxtrack/projections/helper.py) checks the kept chain and, on
+SQLite, replays the `apart` read models into a scratch file that the rebuild
+copies in. Whatever happens to it (it dies, the log grows meanwhile, another
+process follows the log for those read models), the tables must equal the
+ones built event by event.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from domain.clock import today
+from gxtrack.demo import sample_uscc
+from gxtrack.permissions import Actor
+from gxtrack.projections.chain import ChainBrokenError
+from gxtrack.runtime import Runtime
+from tests.application.test_chain import RawEvents
+from tests.reliability.workload import LEADER, dump, read_model_tables, run_workload
+
+
+@pytest.fixture
+def filled(runtime: Runtime) -> tuple[Runtime, dict]:
+    """A runtime on a durable store, followed event by event; and its tables."""
+    if runtime.settings.database_url == "memory://":
+        pytest.skip("a second process needs a store it can open too")
+    app = runtime.app
+    run_workload(app, projects=10, commands=80, after_each=runtime.sync)
+    rng = random.Random(5)
+    for n in range(3):
+        eid = app.register_enterprise(LEADER, sample_uscc(rng), f"【示例】企业{n}")
+        app.award_designation(
+            LEADER, eid["id"], "srdi", today() - timedelta(days=30 * n)
+        )
+    app.add_user(Actor.system(), "officer9", "officer")
+    runtime.sync()
+    runtime.projections.parallel_min = 1  # long logs only, normally
+    return runtime, dump(runtime.db, read_model_tables(runtime))
+
+
+class Watched:
+    """The engine's helper factory, noting what each helper was asked to do and
+    running `before_result` before the rebuild reads the helper's outcome."""
+
+    def __init__(self, runtime: Runtime, before_result=None) -> None:
+        self.start = runtime.projections.helper
+        self.before_result = before_result
+        self.helpers: list = []
+        runtime.projections.helper = self
+
+    def __call__(self, db, **asked):
+        helper = self.start(db, **asked)
+        self.helpers.append(helper)
+        if self.before_result:
+            original = helper.result
+
+            def result():
+                self.before_result(helper)
+                return original()
+
+            helper.result = result
+        return helper
+
+
+def _apart(runtime: Runtime) -> list[str]:
+    return [p.name for p in runtime.projections.projections.values() if p.apart]
+
+
+def _indexes(runtime: Runtime) -> set[str]:
+    rows = runtime.db.fetchall(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'rm_%'"
+    )
+    return {r["name"] for r in rows}
+
+
+def test_rebuild_in_two_processes_equals_incremental(filled):
+    runtime, incremental = filled
+    tables = read_model_tables(runtime)
+    head = runtime.app.position()
+    indexes = _indexes(runtime) if runtime.db.kind == "sqlite" else set()
+    watched = Watched(runtime)
+    assert runtime.projections.rebuild() == head
+    (helper,) = watched.helpers
+    if runtime.db.kind == "sqlite":
+        # The apart read models were replayed in the second process.
+        assert sorted(helper.apart) == sorted(_apart(runtime))
+        assert helper.scratch is not None and not helper.scratch.exists()
+        assert list(runtime.settings.data_dir.glob("*.rebuild-*")) == []
+        assert _indexes(runtime) == indexes
+    else:  # PostgreSQL: it only checks the chain, the rest is done here
+        assert helper.apart == [] and helper.chain_to == head
+    assert dump(runtime.db, tables) == incremental
+    assert set(runtime.projections.positions().values()) == {head}
+
+
+def test_events_recorded_during_the_rebuild_reach_the_apart_read_models(filled):
+    runtime, _before = filled
+    app = runtime.app
+    ids = [r["id"] for r in runtime.db.fetchall("SELECT id FROM rm_projects")]
+
+    def record_more(_helper) -> None:  # after the helper's stop position
+        app.revise_project(LEADER, ids[0], {"name": "【示例】重建中改名"}, "改名")
+        app.report_progress(LEADER, ids[1], today(), "【示例】重建中进展")
+
+    Watched(runtime, record_more)
+    runtime.projections.rebuild()
+    head = app.position()
+    assert set(runtime.projections.positions().values()) == {head}
+    rebuilt = dump(runtime.db, read_model_tables(runtime))
+    # The same as replaying everything in one process.
+    runtime.projections.helper = None
+    runtime.projections.rebuild()
+    assert dump(runtime.db, read_model_tables(runtime)) == rebuilt
+    facts = runtime.db.fetchall(
+        "SELECT name FROM rm_project_facts WHERE project_id = ?"
+        " AND superseded_at IS NULL",
+        (ids[0],),
+    )
+    assert facts == [{"name": "【示例】重建中改名"}]
+
+
+def test_a_second_process_that_dies_leaves_its_work_to_the_rebuild(filled):
+    runtime, incremental = filled
+    chain = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+    watched = Watched(runtime, lambda helper: helper.cancel())  # SIGKILL
+    runtime.projections.rebuild()
+    assert len(watched.helpers) == 1
+    assert dump(runtime.db, read_model_tables(runtime)) == incremental
+    head = runtime.app.position()
+    assert set(runtime.projections.positions().values()) == {head}
+    assert runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position") == chain
+    assert list(runtime.settings.data_dir.glob("*.rebuild-*")) == []
+
+
+def test_read_models_followed_meanwhile_are_caught_up_not_copied(filled):
+    runtime, incremental = filled
+    if runtime.db.kind != "sqlite":
+        pytest.skip("only SQLite replays read models apart")
+    engine = runtime.projections
+    followed = []
+
+    def follow(helper) -> None:  # as a projection process would, meanwhile
+        followed.append(engine.run_batch(limit=7, only=helper.apart))
+
+    Watched(runtime, follow)
+    engine.rebuild()
+    assert followed and followed[0] > 0
+    assert dump(runtime.db, read_model_tables(runtime)) == incremental
+    assert set(engine.positions().values()) == {runtime.app.position()}
+
+
+def test_a_dead_second_process_leaves_the_chain_check_to_the_rebuild(filled):
+    runtime, _incremental = filled
+    raw = RawEvents(runtime)
+    (position, state), *_ = raw.run(
+        f"SELECT {raw.id}, state FROM {raw.table} WHERE topic LIKE ?"
+        f" ORDER BY {raw.id} LIMIT 1",
+        "%.Registered",
+    )
+    raw.run(
+        f"UPDATE {raw.table} SET state = ? WHERE {raw.id} = ?",
+        bytes(state).replace("示例".encode(), "样例".encode()),
+        position,
+    )
+    Watched(runtime, lambda helper: helper.cancel())
+    with pytest.raises(ChainBrokenError, match=f"位置 {position}，"):
+        runtime.projections.rebuild()
+    assert set(runtime.projections.positions().values()) == {0}
