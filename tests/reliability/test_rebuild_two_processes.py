@@ -10,6 +10,7 @@ ones built event by event.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -23,11 +24,8 @@ from tests.application.test_chain import RawEvents
 from tests.reliability.workload import LEADER, dump, read_model_tables, run_workload
 
 
-@pytest.fixture
-def filled(runtime: Runtime) -> tuple[Runtime, dict]:
-    """A runtime on a durable store, followed event by event; and its tables."""
-    if runtime.settings.database_url == "memory://":
-        pytest.skip("a second process needs a store it can open too")
+def _fill(runtime: Runtime) -> tuple[Runtime, dict]:
+    """Events of every read model, followed event by event; and the tables."""
     app = runtime.app
     run_workload(app, projects=10, commands=80, after_each=runtime.sync)
     rng = random.Random(5)
@@ -40,6 +38,22 @@ def filled(runtime: Runtime) -> tuple[Runtime, dict]:
     runtime.sync()
     runtime.projections.parallel_min = 1  # long logs only, normally
     return runtime, dump(runtime.db, read_model_tables(runtime))
+
+
+@pytest.fixture
+def filled(store) -> Iterator[tuple[Runtime, dict]]:
+    """On SQLite and PostgreSQL: stores a second process can open too."""
+    runtime = Runtime.open(store[0])
+    yield _fill(runtime)
+    runtime.close()
+
+
+@pytest.fixture
+def filled_sqlite(sqlite_settings) -> Iterator[tuple[Runtime, dict]]:
+    """On SQLite only, where read models are replayed apart."""
+    runtime = Runtime.open(sqlite_settings)
+    yield _fill(runtime)
+    runtime.close()
 
 
 class Watched:
@@ -136,10 +150,8 @@ def test_a_second_process_that_dies_leaves_its_work_to_the_rebuild(filled):
     assert list(runtime.settings.data_dir.glob("*.rebuild-*")) == []
 
 
-def test_read_models_followed_meanwhile_are_caught_up_not_copied(filled):
-    runtime, incremental = filled
-    if runtime.db.kind != "sqlite":
-        pytest.skip("only SQLite replays read models apart")
+def test_read_models_followed_meanwhile_are_caught_up_not_copied(filled_sqlite):
+    runtime, incremental = filled_sqlite
     engine = runtime.projections
     followed = []
 
