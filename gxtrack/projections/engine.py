@@ -128,12 +128,22 @@ class ProjectionEngine:
     def _lock_positions(
         self, cur: Cursor, only: Collection[str] | None = None
     ) -> dict[str, int]:
+        """The positions of these projections (default all), their rows locked.
+
+        Only their rows: a rebuild's second process, moving other projections
+        in the same PostgreSQL database meanwhile, locks the others.
+        """
+        names = [n for n in self.projections if only is None or n in only]
+        if not names:
+            return {}
+        marks = ", ".join("?" for _ in names)
         lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
         rows = cur.fetchall(
-            "SELECT projection, position FROM rm_tracking ORDER BY projection" + lock
+            "SELECT projection, position FROM rm_tracking"
+            f" WHERE projection IN ({marks}) ORDER BY projection{lock}",
+            tuple(names),
         )
         known = {r["projection"]: int(r["position"]) for r in rows}
-        names = self.projections if only is None else only
         return {n: known[n] for n in names if n in known}
 
     def run_batch(
@@ -261,19 +271,24 @@ class ProjectionEngine:
 
         A long one shares the work with a second process (gxtrack.projections
         .helper): it checks the kept chain and replays the `apart` projections
-        into a scratch file, whose tables are copied in at the end.
+        (on SQLite into a scratch file, whose tables are copied in at the end).
         """
         chosen = list(names) or list(self.projections)
         unknown = [n for n in chosen if n not in self.projections]
         if unknown:
             raise ValueError(f"unknown projection: {', '.join(unknown)}")
         batch_size = batch_size or REBUILD_BATCH
-        helper = self._start_helper(chosen)
+        kept_to, apart = self._helper_plan(chosen)
+        helper = None
         problem = None
         try:
-            here = [n for n in chosen if not helper or n not in helper.apart]
-            with self.db.bulk_load(), _no_cycle_collection():
-                self._reset(chosen, helper.chain_to if helper else 0)
+            with self.db.bulk_load(), no_cycle_collection():
+                self._reset(chosen, kept_to)
+                if kept_to or apart:
+                    helper = self.helper(
+                        self.db, chain_to=kept_to, apart=apart, stop=self._head()
+                    )
+                here = [n for n in chosen if n not in apart]
                 done = self.run(progress, batch_size, REBUILD_PAGES, only=here)
                 if helper:
                     problem = self._join(helper, progress, batch_size)
@@ -302,24 +317,29 @@ class ProjectionEngine:
         outcome = helper.result()
         if outcome.problem:
             return outcome.problem
-        if outcome.died:
-            chain = [ChainProjection.name] if helper.chain_to else []
-            self._reset(helper.apart + chain)
-        elif outcome.apart:
-            self._adopt(helper.scratch, outcome)
-        try:  # events recorded since the second process began, or all of them
+        if outcome.died and helper.chain_to:  # checked here instead
+            self._reset([ChainProjection.name])
+        elif helper.scratch:
+            self._adopt(helper.scratch, helper.apart, outcome.built)
+        try:  # what the second process left: recent events, or all of them
             self.run(progress, batch_size, REBUILD_PAGES)
         except ChainBrokenError as error:
             return str(error)
         return None
 
-    def _start_helper(self, chosen: Sequence[str]) -> Any:
-        """A second process sharing the rebuild's work, when that pays; else None."""
-        if self.helper is None or (os.cpu_count() or 1) < 2:
-            return None
-        head = self.app.recorder.max_notification_id() or 0
-        if head < self.parallel_min:
-            return None
+    def _head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def _helper_plan(self, chosen: Sequence[str]) -> tuple[int, list[str]]:
+        """What a second process should do: check the kept chain up to a
+        position (0: not at all) and replay which projections. Nothing for a
+        short log: starting it and taking its work in would cost more."""
+        if (
+            self.helper is None
+            or (os.cpu_count() or 1) < 2
+            or self._head() < self.parallel_min
+        ):
+            return 0, []
         kept_to = 0
         if ChainProjection.name in chosen:
             with self.db.transaction(write=False) as cur:
@@ -327,13 +347,12 @@ class ProjectionEngine:
             kept_to = int(kept["position"]) if kept else 0
         apart = [n for n in chosen if self.projections[n].apart]
         if len(apart) == len(chosen):
-            apart = []  # nothing left to do here meanwhile
-        if not kept_to and not apart:
-            return None
-        return self.helper(self.db, chain_to=kept_to, apart=apart, stop=head)
+            apart = []  # nothing would be left to do here meanwhile
+        return kept_to, apart
 
-    def _adopt(self, scratch: Any, outcome: Any) -> None:
-        """Copy the tables the second process built, and their positions.
+    def _adopt(self, scratch: Any, apart: Sequence[str], built: int) -> None:
+        """Copy the tables the second process built in `scratch`, and set
+        their positions to `built`.
 
         Skipped when another process has followed the log for them meanwhile
         (they are not at zero): the rebuild's last run catches them up instead.
@@ -343,10 +362,9 @@ class ProjectionEngine:
             self._local_lock,
             self.db.transaction() as cur,
         ):
-            positions = self._lock_positions(cur, outcome.apart)
-            if any(positions.values()):
+            if any(self._lock_positions(cur, apart).values()):
                 return
-            for name in outcome.apart:
+            for name in apart:
                 projection = self.projections[name]
                 # Indexes first, as in the scratch file: with the same
                 # schema on both sides the copy moves whole records.
@@ -355,7 +373,7 @@ class ProjectionEngine:
                     cur.execute(f"INSERT INTO main.{table} SELECT * FROM apart.{table}")
                 cur.execute(
                     "UPDATE rm_tracking SET position = ? WHERE projection = ?",
-                    (outcome.built, name),
+                    (built, name),
                 )
 
     def _create(self, chosen: Sequence[str]) -> None:
@@ -390,7 +408,7 @@ class ProjectionEngine:
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector for a replay.
 
     A replay allocates millions of short-lived objects, none in cycles

@@ -8,13 +8,14 @@ module as a child process, which reads the log once and, page by page:
   replaying the chain follower over the kept part of the log would only verify
   it, a million SHA-256 links at 1M events); the follower itself resumes at the
   kept head;
-- on SQLite, replays the projections marked `apart` (each reads and writes only
-  its own tables) into a scratch file beside the database. The rebuild then
-  copies their tables in and sets their positions in one transaction: SQLite
-  moves whole records, index entries included, when the schemas match.
+- replays the projections marked `apart` (each reads and writes only its own
+  tables). On PostgreSQL it writes them in place, in batches of its own: they
+  lock other rows than the rebuild's. SQLite has one writer at a time, so there
+  it writes a scratch file beside the database; the rebuild then copies their
+  tables in and sets their positions in one transaction (SQLite moves whole
+  records, index entries included, when the schemas match).
 
-The child only reads the rebuild's database, so it never waits on its write
-lock. The rebuild waits for the child's outcome before it finishes. If a kept
+The rebuild waits for the child's outcome before it finishes. If a kept
 link does not hold, the rebuilt read models and the chain follower go back to
 position zero: following the log again then stops at the tampered batch, as a
 replay in one process does, instead of serving read models built from a
@@ -30,7 +31,7 @@ import sys
 import tempfile
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,6 @@ class Outcome:
     problem: str | None = None  # a kept link that does not hold
     built: int = 0  # the position the apart projections reached
     died: str | None = None  # set when it gave no verdict: do its work here
-    apart: list[str] = field(default_factory=list)
 
 
 class RebuildHelper:
@@ -67,14 +67,16 @@ class RebuildHelper:
         stop: int,
     ) -> None:
         self.chain_to = chain_to
-        self.scratch: Path | None = None
-        if apart and isinstance(db, SQLiteDatabase) and db.path is not None:
+        self.apart = list(apart)
+        self.scratch: Path | None = None  # SQLite: where the child writes
+        if apart and isinstance(db, SQLiteDatabase):
+            if db.path is None:
+                raise ValueError("an in-memory database cannot be shared")
             handle, name = tempfile.mkstemp(
                 prefix=f"{db.path.name}.rebuild-", suffix=".db", dir=db.path.parent
             )
             os.close(handle)
             self.scratch = Path(name)
-        self.apart = list(apart) if self.scratch else []
         # A fresh interpreter running this module (not multiprocessing, whose
         # spawn re-imports the caller's main script): it shares no connection.
         self._process = subprocess.Popen(
@@ -106,9 +108,7 @@ class RebuildHelper:
         self._process.stdout.close()
         try:
             told = json.loads(out.strip().splitlines()[-1])
-            return Outcome(
-                problem=told["problem"], built=int(told["built"]), apart=self.apart
-            )
+            return Outcome(problem=told["problem"], built=int(told["built"]))
         except (ValueError, KeyError, TypeError, IndexError):
             return Outcome(died=f"exit status {self._process.returncode}")
 
@@ -165,20 +165,33 @@ def work(settings: Settings, asked: dict[str, Any]) -> dict[str, Any]:
     # Not Runtime.open(): its setup() would create the indexes the rebuild
     # defers, in the middle of the rebuild.
     from gxtrack.projections import ProjectionEngine, default_projections
+    from gxtrack.projections.engine import (
+        REBUILD_BATCH,
+        REBUILD_PAGES,
+        no_cycle_collection,
+    )
     from gxtrack.services import GxTrack
     from gxtrack.services.application import application_env
 
     chain_to, stop = int(asked["chain_to"]), int(asked["stop"])
     db = open_database(settings)
     app = GxTrack(env=application_env(settings))
-    scratch = SQLiteDatabase(asked["scratch"], scratch=True) if asked["apart"] else None
+    scratch = (
+        SQLiteDatabase(asked["scratch"], scratch=True) if asked["scratch"] else None
+    )
     try:
         read = checking(reader(app.recorder), db, chain_to)
         built = 0
-        if scratch is not None:
+        if asked["apart"]:
             chosen = [p for p in default_projections() if p.name in asked["apart"]]
-            engine = ProjectionEngine(app, scratch, chosen, read=up_to(read, stop))
-            engine.rebuild()
+            engine = ProjectionEngine(
+                app, scratch or db, chosen, read=up_to(read, stop)
+            )
+            if scratch:
+                engine.rebuild()
+            else:  # the rebuild has reset their tables and positions
+                with db.bulk_load(), no_cycle_collection():
+                    engine.run(batch_size=REBUILD_BATCH, pages=REBUILD_PAGES)
             built = engine.lowest()
         start = built + 1
         while start <= chain_to:  # the kept links past the replayed part
