@@ -53,6 +53,7 @@ class Runtime:
                 else partial(RebuildHelper, settings),
             ),
         )
+        runtime.projections.parallel_min = settings.rebuild_parallel_min
         app.bind_read_side(db, runtime.sync)
         runtime.setup()
         return runtime

@@ -41,7 +41,8 @@ Progress = Callable[[int, int], None]
 REBUILD_BATCH = 50_000
 REBUILD_PAGES = 4
 # Below this many events in the log, a rebuild does all its work here: a second
-# process would cost more to start and to copy in than it saves.
+# process would cost more to start and to copy in than it saves. (Settings
+# rebuild_parallel_min, GXTRACK_REBUILD_PARALLEL_MIN, sets it per process.)
 PARALLEL_MIN = 200_000
 
 

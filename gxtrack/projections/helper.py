@@ -72,8 +72,11 @@ class RebuildHelper:
         if apart and isinstance(db, SQLiteDatabase):
             if db.path is None:
                 raise ValueError("an in-memory database cannot be shared")
+            sweep(db.path)
             handle, name = tempfile.mkstemp(
-                prefix=f"{db.path.name}.rebuild-", suffix=".db", dir=db.path.parent
+                prefix=f"{db.path.name}.rebuild-{os.getpid()}-",
+                suffix=".db",
+                dir=db.path.parent,
             )
             os.close(handle)
             self.scratch = Path(name)
@@ -122,6 +125,37 @@ class RebuildHelper:
         if self.scratch:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
+
+
+def sweep(database: Path) -> None:
+    """Remove the scratch files of rebuilds whose process is gone (killed)."""
+    for path in database.parent.glob(f"{database.name}.rebuild-*"):
+        owner = path.name[len(database.name) + len(".rebuild-") :].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def while_parent_lives(read: Read) -> Read:
+    """`read`, ending this process once the rebuild that started it is gone
+    (killed): its work would be thrown away."""
+    parent = os.getppid()
+
+    def read_guarded(start: int, limit: int) -> Sequence[Any]:
+        if os.getppid() != parent:
+            raise SystemExit("重建进程已退出 (the rebuild is gone)")
+        return read(start, limit)
+
+    return read_guarded
 
 
 def checking(read: Read, db: Database, chain_to: int) -> Read:
@@ -180,7 +214,7 @@ def work(settings: Settings, asked: dict[str, Any]) -> dict[str, Any]:
         SQLiteDatabase(asked["scratch"], scratch=True) if asked["scratch"] else None
     )
     try:
-        read = checking(reader(app.recorder), db, chain_to)
+        read = checking(while_parent_lives(reader(app.recorder)), db, chain_to)
         built = 0
         if asked["apart"]:
             chosen = [p for p in default_projections() if p.name in asked["apart"]]

@@ -10,8 +10,12 @@ ones built event by event.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +179,35 @@ def test_a_dead_second_process_leaves_the_chain_check_to_the_rebuild(filled):
     with pytest.raises(ChainBrokenError, match=f"位置 {position}，"):
         runtime.projections.rebuild()
     assert set(runtime.projections.positions().values()) == {0}
+
+
+ORPHAN = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", '''
+import time
+from gxtrack.projections.helper import while_parent_lives
+read = while_parent_lives(lambda start, limit: time.sleep(0.01) or [start])
+while True:
+    read(1, 1)
+'''])
+print(child.pid, flush=True)
+child.wait()
+"""
+
+
+def test_the_second_process_stops_when_the_rebuild_is_killed():
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    time.sleep(0.3)
+    assert Path(f"/proc/{child}").exists()  # reading while its parent lives
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and "zombie" not in Path(
+        f"/proc/{child}/status"
+    ).read_text(errors="replace"):
+        assert time.monotonic() < deadline, "the orphaned reader kept going"
+        time.sleep(0.02)
