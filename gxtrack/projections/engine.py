@@ -292,6 +292,7 @@ class ProjectionEngine:
                 here = [n for n in chosen if n not in apart]
                 done = self.run(progress, batch_size, REBUILD_PAGES, only=here)
                 if helper:
+                    self._create(here)  # while the second process finishes
                     problem = self._join(helper, progress, batch_size)
                 if problem:
                     # Built from a tampered log: start again from zero, chain

@@ -12,6 +12,7 @@ from typing import Any
 
 from gxtrack.db import Cursor
 from gxtrack.ids import id_text
+from gxtrack.projections import stage_months
 from gxtrack.projections.base import Handler, Projection, to_yuan
 from gxtrack.projections.pool_buffer import PoolBuffer
 
@@ -25,10 +26,10 @@ def _iso(day: Any) -> str | None:
 
 
 class PoolProjection(Projection):
-    """rm_projects and rm_stage_history."""
+    """rm_projects, rm_stage_history and its monthly sums (rm_stage_months)."""
 
     name = "pool"
-    tables = ("rm_projects", "rm_stage_history")
+    tables = ("rm_projects", "rm_stage_history", "rm_stage_months")
     # A project's latest progress note is all the pool shows: the earlier ones in
     # a batch are not even decoded (half of all events in a year's log).
     latest_only = frozenset(
@@ -73,11 +74,17 @@ class PoolProjection(Projection):
         # investment, copied here so that no row of rm_projects is visited.
         "CREATE INDEX IF NOT EXISTS rm_stage_history_span ON rm_stage_history"
         " (entered_on, left_on, stage, industry, zone, investment)",
+        *stage_months.DDL,
     )
 
     def __init__(self) -> None:
         super().__init__()
         self.buffer = PoolBuffer()
+
+    def create(self, cur: Cursor) -> None:
+        """Tables and indexes, and the triggers keeping rm_stage_months."""
+        super().create(cur)
+        stage_months.install(cur)
 
     def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
         """Let the buffer read the batch's stored rows in one go when needed."""

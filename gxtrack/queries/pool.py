@@ -14,6 +14,7 @@ from typing import Any
 from domain.clock import today
 from domain.errors import RuleViolationError
 from gxtrack.db import Database
+from gxtrack.projections import stage_months
 from gxtrack.projections.base import to_wan
 
 MAX_PAGE_SIZE = 200
@@ -63,6 +64,46 @@ class _Source:
     investment: str
 
 
+def _project_filters(f: PoolFilter) -> bool:
+    """Whether the filter reads columns only rm_projects has."""
+    return bool(
+        f.officer or f.enterprise_id or f.stalled is not None or f.q or f.ids or f.tier
+    )
+
+
+def _sums_as_of(day: str, f: PoolFilter) -> tuple[str, list[Any]]:
+    """The summary query as of `day` from the monthly sums (stage_months.py):
+    the months before the day's month, plus the intervals that began, less
+    those that ended, from its first day to `day`."""
+    where, values = "", []
+    for value, column in (
+        (f.stage, "stage"),
+        (f.industry, "industry"),
+        (f.zone, "zone"),
+    ):
+        if value:
+            where += f" AND {column} = ?"
+            values.append(value)
+    month = day[:8] + "01"
+    group = " GROUP BY stage, industry, zone"
+    edges = (
+        "SELECT stage, COALESCE(industry, '') AS industry, COALESCE(zone, '') AS zone,"
+        " {sign}COUNT(*), {sign}SUM(COALESCE(investment, 0)) FROM rm_stage_history"
+        " WHERE {column} >= ? AND {column} <= ? AND " + stage_months.HOLDS
+    )
+    sql = (
+        "SELECT stage AS st, industry AS ind, zone AS zn, SUM(n) AS n, SUM(s) AS s"
+        " FROM (SELECT stage, industry, zone, SUM(n) AS n, SUM(investment) AS s"
+        " FROM rm_stage_months WHERE month < ?" + where + group
+        + " UNION ALL "
+        + edges.format(sign="", column="entered_on") + where + group
+        + " UNION ALL "
+        + edges.format(sign="-", column="left_on") + where + group
+        + ") AS e" + group + " HAVING SUM(n) > 0"
+    )  # fmt: skip
+    return sql, [month, *values, month, day, *values, month, day, *values]
+
+
 def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
     """The source of a list (`rows`: project rows are read) or a summary.
 
@@ -73,9 +114,7 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
     """
     params: list[Any] = []
     where: list[str] = []
-    p_filters = bool(
-        f.officer or f.enterprise_id or f.stalled is not None or f.q or f.ids or f.tier
-    )
+    p_filters = _project_filters(f)
     if f.as_of is not None:
         day = f.as_of.isoformat()
         where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
@@ -240,14 +279,17 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     One grouped query by (stage, industry, zone) — a single pass over a
     covering index — folded into the three breakdowns here.
     """
-    src = _from_clause(f)
-    rows = db.fetchall(
-        f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
-        f" COUNT(*) AS n, SUM({src.investment}) AS s"
-        + src.clause
-        + f" GROUP BY {src.stage}, {src.industry}, {src.zone}",
-        src.params,
-    )
+    if f.as_of is not None and not _project_filters(f):
+        rows = db.fetchall(*_sums_as_of(f.as_of.isoformat(), f))
+    else:
+        src = _from_clause(f)
+        rows = db.fetchall(
+            f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
+            f" COUNT(*) AS n, SUM({src.investment}) AS s"
+            + src.clause
+            + f" GROUP BY {src.stage}, {src.industry}, {src.zone}",
+            src.params,
+        )
     sums: dict[str, dict[str, list[int]]] = {
         "by_stage": {s: [0, 0] for s in STAGE_ORDER},
         "by_industry": {},
