@@ -226,6 +226,9 @@ def work(settings: Settings, asked: dict[str, Any]) -> dict[str, Any]:
             else:  # the rebuild has reset their tables and positions
                 with db.bulk_load(), no_cycle_collection():
                     engine.run(batch_size=REBUILD_BATCH, pages=REBUILD_PAGES)
+                with db.transaction() as cur:  # their indexes, not the rebuild's job
+                    for projection in chosen:
+                        projection.create(cur)
             built = engine.lowest()
         start = built + 1
         while start <= chain_to:  # the kept links past the replayed part

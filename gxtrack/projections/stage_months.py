@@ -101,6 +101,9 @@ def install(cur: Cursor) -> None:
         _install_sqlite(cur)
     empty = cur.fetchone("SELECT 1 AS one FROM rm_stage_months LIMIT 1") is None
     if empty and cur.fetchone("SELECT 1 AS one FROM rm_stage_history LIMIT 1"):
+        if cur.db.kind == "postgres":
+            # Its sorts in memory, not in files: a quarter of the time.
+            cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute(FILL)
 
 
