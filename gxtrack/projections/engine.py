@@ -118,7 +118,7 @@ class ProjectionEngine:
 
     def status(self) -> list[dict[str, Any]]:
         """Position, head of the log and lag for each projection."""
-        head = self.app.recorder.max_notification_id() or 0
+        head = self._head()
         return [
             {"projection": name, "position": pos, "head": head, "lag": head - pos}
             for name, pos in self.positions().items()
@@ -225,7 +225,7 @@ class ProjectionEngine:
         only: Collection[str] | None = None,
     ) -> int:
         """Catch up with the head of the log; returns events read."""
-        head = self.app.recorder.max_notification_id() or 0
+        head = self._head()
         done = 0
         while True:
             read = self.run_batch(batch_size, pages, only)
@@ -260,7 +260,7 @@ class ProjectionEngine:
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
         """Wait until the read models include every event recorded so far."""
-        self.wait_for(self.app.recorder.max_notification_id() or 0, timeout, inline)
+        self.wait_for(self._head(), timeout, inline)
 
     def rebuild(
         self,
@@ -319,8 +319,9 @@ class ProjectionEngine:
         outcome = helper.result()
         if outcome.problem:
             return outcome.problem
-        if outcome.died and helper.chain_to:  # checked here instead
-            self._reset([ChainProjection.name])
+        if outcome.died:  # its scratch file is not to be trusted: redo it here
+            if helper.chain_to:
+                self._reset([ChainProjection.name])
         elif helper.scratch:
             self._adopt(helper.scratch, helper.apart, outcome.built)
         try:  # what the second process left: recent events, or all of them
@@ -330,6 +331,7 @@ class ProjectionEngine:
         return None
 
     def _head(self) -> int:
+        """The position of the newest event in the log."""
         return self.app.recorder.max_notification_id() or 0
 
     def _helper_plan(self, chosen: Sequence[str]) -> tuple[int, list[str]]:

@@ -211,3 +211,16 @@ def test_the_second_process_stops_when_the_rebuild_is_killed():
     ).read_text(errors="replace"):
         assert time.monotonic() < deadline, "the orphaned reader kept going"
         time.sleep(0.02)
+
+
+def test_a_dead_second_process_without_a_chain_to_check_leaves_nothing_half_copied(
+    filled,
+):
+    runtime, incremental = filled
+    tables = read_model_tables(runtime)
+    watched = Watched(runtime, lambda helper: helper.cancel())
+    runtime.projections.rebuild(["pool", "stage_facts", "enterprises"])
+    (helper,) = watched.helpers
+    assert helper.chain_to == 0 and helper.apart == ["stage_facts", "enterprises"]
+    assert dump(runtime.db, tables) == incremental
+    assert set(runtime.projections.positions().values()) == {runtime.app.position()}
