@@ -277,7 +277,8 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     """Counts and exact investment sums by stage, industry and zone.
 
     One grouped query by (stage, industry, zone) — a single pass over a
-    covering index — folded into the three breakdowns here.
+    covering index — folded into the three breakdowns here. As of a past date,
+    unless a filter needs rm_projects, the monthly sums answer (_sums_as_of).
     """
     if f.as_of is not None and not _project_filters(f):
         rows = db.fetchall(*_sums_as_of(f.as_of.isoformat(), f))
