@@ -8,23 +8,19 @@ two processes running at once queue on the lock and never apply an event twice.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from eventsourcing.utils import resolve_topic
 
-from gxtrack.audit.chain import ChainBrokenError, chain_head
 from gxtrack.db import Cursor, Database
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.projections.base import Handler, Projection
-from gxtrack.projections.chain import ChainProjection
 from gxtrack.projections.log import reader
+from gxtrack.projections.rebuild import PARALLEL_MIN, Rebuild
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -35,15 +31,6 @@ SCHEMA_DDL = (
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
 Progress = Callable[[int, int], None]
-# Bigger transactions while replaying: each commit rewrites every page the batch
-# touched, and at 100k projects a batch touches most of the pool's pages. A
-# replay commits every few pages of events; memory holds one page.
-REBUILD_BATCH = 50_000
-REBUILD_PAGES = 4
-# Below this many events in the log, a rebuild does all its work here: a second
-# process would cost more to start and to copy in than it saves. (Settings
-# rebuild_parallel_min, GXTRACK_REBUILD_PARALLEL_MIN, sets it per process.)
-PARALLEL_MIN = 200_000
 
 
 class ProjectionEngine:
@@ -66,7 +53,9 @@ class ProjectionEngine:
         # with (db, chain_to=, apart=, stop=); None does all the work here.
         self.helper = helper
         self.parallel_min = PARALLEL_MIN
-        self._local_lock = threading.Lock()
+        # One batch (or rebuild step) at a time among this process's threads;
+        # other processes queue on the tracking rows' lock instead.
+        self.local_lock = threading.Lock()
         self._read = read or reader(app.recorder)
 
     # -- schema ------------------------------------------------------------
@@ -118,7 +107,7 @@ class ProjectionEngine:
 
     def status(self) -> list[dict[str, Any]]:
         """Position, head of the log and lag for each projection."""
-        head = self._head()
+        head = self.head()
         return [
             {"projection": name, "position": pos, "head": head, "lag": head - pos}
             for name, pos in self.positions().items()
@@ -126,7 +115,7 @@ class ProjectionEngine:
 
     # -- processing --------------------------------------------------------
 
-    def _lock_positions(
+    def lock_positions(
         self, cur: Cursor, only: Collection[str] | None = None
     ) -> dict[str, int]:
         """The positions of these projections (default all), their rows locked.
@@ -160,8 +149,8 @@ class ProjectionEngine:
         the commit (which writes every page the batch dirtied) comes once.
         With `only`, just those projections move.
         """
-        with self._local_lock, self.db.transaction(bulk=True) as cur:
-            positions = self._lock_positions(cur, only)
+        with self.local_lock, self.db.transaction(bulk=True) as cur:
+            positions = self.lock_positions(cur, only)
             read = 0
             for _ in range(pages):
                 page = self._apply_page(cur, positions, limit or self.batch_size)
@@ -225,7 +214,7 @@ class ProjectionEngine:
         only: Collection[str] | None = None,
     ) -> int:
         """Catch up with the head of the log; returns events read."""
-        head = self._head()
+        head = self.head()
         done = 0
         while True:
             read = self.run_batch(batch_size, pages, only)
@@ -260,7 +249,7 @@ class ProjectionEngine:
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
         """Wait until the read models include every event recorded so far."""
-        self.wait_for(self._head(), timeout, inline)
+        self.wait_for(self.head(), timeout, inline)
 
     def rebuild(
         self,
@@ -268,165 +257,13 @@ class ProjectionEngine:
         progress: Progress | None = None,
         batch_size: int | None = None,
     ) -> int:
-        """Drop the named projections (default all) and replay them from zero.
+        """Drop the named projections (default all) and replay them from zero
+        (gxtrack.projections.rebuild); returns the events read."""
+        return Rebuild(self, names, progress, batch_size).run()
 
-        A long one shares the work with a second process (gxtrack.projections
-        .helper): it checks the kept chain and replays the `apart` projections
-        (on SQLite into a scratch file, whose tables are copied in at the end).
-        """
-        chosen = list(names) or list(self.projections)
-        unknown = [n for n in chosen if n not in self.projections]
-        if unknown:
-            raise ValueError(f"unknown projection: {', '.join(unknown)}")
-        batch_size = batch_size or REBUILD_BATCH
-        kept_to, apart = self._helper_plan(chosen)
-        helper = None
-        problem = None
-        try:
-            with self.db.bulk_load(), no_cycle_collection():
-                self._reset(chosen, kept_to)
-                if kept_to or apart:
-                    helper = self.helper(
-                        self.db, chain_to=kept_to, apart=apart, stop=self._head()
-                    )
-                here = [n for n in chosen if n not in apart]
-                done = self.run(progress, batch_size, REBUILD_PAGES, only=here)
-                if helper:
-                    self._create(here)  # while the second process finishes
-                    problem = self._join(helper, progress, batch_size)
-                if problem:
-                    # Built from a tampered log: start again from zero, chain
-                    # follower included, so that following stops there.
-                    self._reset(chosen)
-                self._create(chosen)
-        except BaseException:
-            if helper:
-                helper.cancel()
-            raise
-        finally:
-            if helper:
-                helper.discard()
-        if problem:
-            raise ChainBrokenError(problem)
-        return done
-
-    def _join(self, helper: Any, progress: Progress | None, batch_size: int) -> Any:
-        """Take in the second process's work and catch every projection up.
-
-        Returns the broken chain link found, if any: by the second process, or
-        here when it died and its work was done here instead.
-        """
-        outcome = helper.result()
-        if outcome.problem:
-            return outcome.problem
-        if outcome.died:  # its scratch file is not to be trusted: redo it here
-            if helper.chain_to:
-                self._reset([ChainProjection.name])
-        elif helper.scratch:
-            self._adopt(helper.scratch, helper.apart, outcome.built)
-        try:  # what the second process left: recent events, or all of them
-            self.run(progress, batch_size, REBUILD_PAGES)
-        except ChainBrokenError as error:
-            return str(error)
-        return None
-
-    def _head(self) -> int:
+    def head(self) -> int:
         """The position of the newest event in the log."""
         return self.app.recorder.max_notification_id() or 0
-
-    def _helper_plan(self, chosen: Sequence[str]) -> tuple[int, list[str]]:
-        """What a second process should do: check the kept chain up to a
-        position (0: not at all) and replay which projections. Nothing for a
-        short log: starting it and taking its work in would cost more."""
-        if (
-            self.helper is None
-            or (os.cpu_count() or 1) < 2
-            or self._head() < self.parallel_min
-        ):
-            return 0, []
-        kept_to = 0
-        if ChainProjection.name in chosen:
-            with self.db.transaction(write=False) as cur:
-                kept = chain_head(cur)
-            kept_to = int(kept["position"]) if kept else 0
-        apart = [n for n in chosen if self.projections[n].apart]
-        if len(apart) == len(chosen):
-            apart = []  # nothing would be left to do here meanwhile
-        return kept_to, apart
-
-    def _adopt(self, scratch: Any, apart: Sequence[str], built: int) -> None:
-        """Copy the tables the second process built in `scratch`, and set
-        their positions to `built`.
-
-        Skipped when another process has followed the log for them meanwhile
-        (they are not at zero): the rebuild's last run catches them up instead.
-        """
-        with (
-            self.db.attached(scratch, "apart"),
-            self._local_lock,
-            self.db.transaction() as cur,
-        ):
-            if any(self._lock_positions(cur, apart).values()):
-                return
-            for name in apart:
-                projection = self.projections[name]
-                # Indexes first, as in the scratch file: with the same
-                # schema on both sides the copy moves whole records.
-                projection.create(cur)
-                for table in projection.tables:
-                    cur.execute(f"INSERT INTO main.{table} SELECT * FROM apart.{table}")
-                cur.execute(
-                    "UPDATE rm_tracking SET position = ? WHERE projection = ?",
-                    (built, name),
-                )
-
-    def _create(self, chosen: Sequence[str]) -> None:
-        with self._local_lock, self.db.transaction() as cur:
-            for name in chosen:
-                self.projections[name].create(cur)
-
-    def _reset(self, chosen: Sequence[str], chain_checked_to: int = 0) -> None:
-        """Drop the chosen projections' tables and set their positions to zero.
-
-        The chain follower's table is never dropped; it resumes after
-        `chain_checked_to` when a second process checks the links up to there.
-        """
-        with self._local_lock, self.db.transaction() as cur:
-            cur.execute(TRACKING_DDL)
-            for name in chosen:
-                projection = self.projections[name]
-                projection.drop(cur)
-                # Secondary indexes are built once at the end, not row by row:
-                # handlers look rows up by primary key, and a sorted bulk
-                # build is several times cheaper. If the rebuild is killed,
-                # setup() (run by every process on start) creates them.
-                for statement in projection.ddl:
-                    if not _is_index(statement):
-                        cur.execute(statement)
-                cur.execute("DELETE FROM rm_tracking WHERE projection = ?", (name,))
-                start = chain_checked_to if name == ChainProjection.name else 0
-                cur.execute(
-                    "INSERT INTO rm_tracking (projection, position) VALUES (?, ?)",
-                    (name, start),
-                )
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector for a replay.
-
-    A replay allocates millions of short-lived objects, none in cycles
-    (reference counting frees them); each batch also keeps tens of thousands
-    alive until its end, so the collector ran its full passes over a growing
-    heap again and again: about a tenth of a rebuild for nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # How a batch treats one event type: its routes (position, handler), and whether
@@ -471,9 +308,3 @@ def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[in
 
 def _ddl_hash(projection: Projection) -> str:
     return hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()[:16]
-
-
-def _is_index(statement: str) -> bool:
-    return (
-        statement.lstrip().upper().startswith(("CREATE INDEX", "CREATE UNIQUE INDEX"))
-    )

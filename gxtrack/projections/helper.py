@@ -199,7 +199,7 @@ def work(settings: Settings, asked: dict[str, Any]) -> dict[str, Any]:
     # Not Runtime.open(): its setup() would create the indexes the rebuild
     # defers, in the middle of the rebuild.
     from gxtrack.projections import ProjectionEngine, default_projections
-    from gxtrack.projections.engine import (
+    from gxtrack.projections.rebuild import (
         REBUILD_BATCH,
         REBUILD_PAGES,
         no_cycle_collection,
