@@ -168,6 +168,10 @@ class InvestmentProject(Aggregate):
         self.enterprise_id = enterprise_id
         self.stage = Stage(stage)
         self.stage_dates: dict[str, date] = {stage: stage_date}
+        # Every stage entered, in order, as [stage, day]: the stage history's
+        # intervals, each ending where the next begins. A withdrawal later
+        # undone stays in it, which stage_dates forgets.
+        self.timeline: list[list[Any]] = [[stage, stage_date]]
         self.withdrawn_from: Stage | None = None
         self.last_progress: dict[str, Any] | None = None
         self.progress_count = 0
@@ -261,6 +265,7 @@ class InvestmentProject(Aggregate):
     def _enter(self, stage: Stage, day: date) -> None:
         self.stage = stage
         self.stage_dates[stage.value] = day
+        self.timeline.append([stage.value, day])
 
     def withdraw(
         self,
@@ -315,6 +320,7 @@ class InvestmentProject(Aggregate):
         self.stage_dates.pop(Stage.WITHDRAWN.value, None)
         self.stage = Stage(to_stage)
         self.withdrawn_from = None
+        self.timeline.append([to_stage, effective_date])
 
     def correct(
         self,
@@ -360,6 +366,9 @@ class InvestmentProject(Aggregate):
         for stage in removed:
             self.stage_dates.pop(stage, None)
         self.stage = Stage(to_stage)
+        # Back in the stage since it was last entered: what came after never was.
+        last = max(i for i, (s, _day) in enumerate(self.timeline) if s == to_stage)
+        del self.timeline[last + 1 :]
 
     def redate(
         self,
@@ -373,14 +382,14 @@ class InvestmentProject(Aggregate):
         target = _stage(stage, "stage")
         if target.value not in self.stage_dates:
             raise RuleViolationError(f"项目尚未到达{target.label}阶段", "stage")
-        order = [s for s in (*FORWARD, Stage.WITHDRAWN) if s.value in self.stage_dates]
-        position = order.index(target)
-        before = self.stage_dates[order[position - 1].value] if position else None
-        after = (
-            self.stage_dates[order[position + 1].value]
-            if position + 1 < len(order)
-            else None
-        )
+        # The stage's date is where its interval in the timeline begins: it
+        # stays between the stage entered before and the one entered after
+        # (a withdrawal later undone included).
+        index = self._entry(target.value, self.stage_dates[target.value])
+        if index is None:  # cannot be: stage_dates and the timeline move together
+            index = len(self.timeline) - 1
+        before = self.timeline[index - 1][1] if index else None
+        after = self.timeline[index + 1][1] if index + 1 < len(self.timeline) else None
         day = business_date(on, today or bureau_today(), "date", before)
         if after is not None and day > after:
             raise RuleViolationError(
@@ -399,6 +408,16 @@ class InvestmentProject(Aggregate):
         self, stage: str, before: date, effective_date: date, reason: str, actor: str
     ) -> None:
         self.stage_dates[stage] = effective_date
+        index = self._entry(stage, before)
+        if index is not None:
+            self.timeline[index][1] = effective_date
+
+    def _entry(self, stage: str, day: date) -> int | None:
+        """Where in the timeline `stage` was entered on `day`."""
+        for index, (entered, on) in enumerate(self.timeline):
+            if entered == stage and on == day:
+                return index
+        return None
 
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:

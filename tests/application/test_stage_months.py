@@ -101,3 +101,10 @@ def test_rebuilt_sums_equal_the_followed_ones(runtime, history):
     after = runtime.db.fetchall("SELECT * FROM rm_stage_months")
     key = lambda r: (r["stage"], r["industry"], r["zone"], r["month"])  # noqa: E731
     assert sorted(after, key=key) == sorted(before, key=key)
+
+
+def test_no_interval_ends_before_it_begins(history):
+    # The aggregate keeps its own timeline, so a re-dated stage stays within
+    # the interval around it (a withdrawal later undone included).
+    assert len(history) > 40
+    assert [r for r in history if r["left_on"] and r["left_on"] < r["entered_on"]] == []

@@ -188,6 +188,40 @@ def test_redate_keeps_stage_dates_in_order():
     assert (event.before, event.effective_date) == (date(2024, 2, 1), date(2024, 2, 20))
 
 
+def test_redate_stays_before_a_withdrawal_later_undone():
+    project = new_project()  # 在谈 since 2024-01-10
+    project.withdraw(date(2024, 1, 20), "投资方暂缓", "leader", today=TODAY)
+    project.reinstate("恢复洽谈", "leader", on=date(2024, 2, 1), today=TODAY)
+    assert project.stage_dates == {"negotiating": date(2024, 1, 10)}  # forgotten
+    # 在谈 was left on 01-20: its start cannot move past that day.
+    with pytest.raises(RuleViolationError, match="2024-01-20") as refused:
+        project.redate("negotiating", date(2024, 1, 25), "更正", "leader", today=TODAY)
+    assert refused.value.field == "date"
+    project.redate("negotiating", date(2024, 1, 20), "更正", "leader", today=TODAY)
+    # A stage entered after the reinstatement cannot move before it.
+    project.move("signed", date(2024, 3, 1), "o", today=TODAY)
+    with pytest.raises(RuleViolationError):
+        project.redate("signed", date(2024, 1, 25), "更正", "leader", today=TODAY)
+    project.redate("signed", date(2024, 2, 1), "更正", "leader", today=TODAY)
+    assert project.timeline == [
+        ["negotiating", date(2024, 1, 20)],
+        ["withdrawn", date(2024, 1, 20)],
+        ["negotiating", date(2024, 2, 1)],
+        ["signed", date(2024, 2, 1)],
+    ]
+
+
+def test_timeline_after_a_correction_ends_where_the_stage_was_last_entered():
+    project = new_project()
+    project.move("signed", date(2024, 2, 1), "o", today=TODAY)
+    project.withdraw(date(2024, 2, 10), "暂缓", "leader", today=TODAY)
+    project.reinstate("恢复", "leader", on=date(2024, 2, 20), today=TODAY)
+    project.correct("negotiating", date(2024, 3, 1), "签约录错", "leader", today=TODAY)
+    assert project.timeline == [["negotiating", date(2024, 1, 10)]]
+    # Nothing after it any more: its date may move up to today.
+    project.redate("negotiating", date(2024, 2, 15), "更正", "leader", today=TODAY)
+
+
 def test_revise_keeps_before_and_after():
     project = new_project()
     reference = ReferenceData.with_defaults()
