@@ -43,9 +43,10 @@ class Projection:
     # matters here: the engine does not decode or apply the earlier ones when
     # no other projection needs them (a week's progress notes, say).
     latest_only: ClassVar[frozenset[str]] = frozenset()
-    # Whether a long rebuild may replay this projection in its second process,
-    # into a scratch file whose tables are then copied in: true of one that
-    # reads and writes only its own tables (gxtrack.projections.helper).
+    # Whether a long rebuild may replay this projection in its second process
+    # (gxtrack.projections.helper: in place on PostgreSQL, into a scratch file
+    # copied in on SQLite): true of one that reads and writes only its own
+    # tables.
     apart: ClassVar[bool] = False
 
     def __init__(self) -> None:

@@ -38,8 +38,9 @@ TRIGGERS = (
 )
 
 
-# An interval that holds some day: one left before it was entered (a stage
-# re-dated past its end) holds none and adds nothing.
+# An interval that holds some day: one left before it was entered holds none
+# and adds nothing. The domain no longer lets a redate make one, but logs
+# recorded before it did may hold such redates.
 _HOLDS = "({row}left_on IS NULL OR {row}left_on > {row}entered_on)"
 HOLDS = _HOLDS.format(row="")
 
