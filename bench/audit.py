@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.project import InvestmentProject
+from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.audit.backup import export_events
 from gxtrack.audit.restore import import_events
 from gxtrack.audit.verify import notifications, verify
-from gxtrack.projections import ProjectionEngine, default_projections
-from gxtrack.reports.monthly import monthly_report
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels import ProjectionEngine, default_projections
 from gxtrack.settings import Settings
 
 ZONES = ("mudu", "luzhi", "xukou", "guoxiang")

@@ -29,7 +29,7 @@ from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES, ReferenceData
 from domain.uscc import check_character
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "out"

@@ -111,8 +111,8 @@ def ensure_data(database_url: str, count: int, fresh: bool = False) -> dict:
     """The seeded pool in its own schema, made once and reused (bench/out/)."""
     import psycopg
 
-    from gxtrack.permissions import Actor
-    from gxtrack.runtime import Runtime
+    from gxtrack.app.permissions import Actor
+    from gxtrack.bootstrap import Runtime
     from gxtrack.settings import Settings
 
     schema = f"bench_http_{count}_{SEED}"

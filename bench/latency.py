@@ -24,10 +24,10 @@ from bench.common import figures, percentile
 from bench.data import OUT, PG_DEFAULT
 from domain.clock import today
 from domain.users import Role
-from gxtrack.permissions import Actor
-from gxtrack.projections.runner import ProjectionFollower
-from gxtrack.queries.pool import PoolFilter, list_projects
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.engine.follower import ProjectionFollower
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from gxtrack.settings import Settings
 
 ACTOR = Actor("bench", Role.LEADER)

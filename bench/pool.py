@@ -25,9 +25,14 @@ from datetime import timedelta
 from bench.common import figures, percentile
 from bench.data import TODAY, common_args, ensure, enterprises_for
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES
-from gxtrack.db import Database
-from gxtrack.queries.pool import LIST_COLUMNS, PoolFilter, list_projects, summary
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
+from gxtrack.infra.db import Database
+from gxtrack.readmodels.pool.queries import (
+    LIST_COLUMNS,
+    PoolFilter,
+    list_projects,
+    summary,
+)
 
 STAGES = ("negotiating", "signed", "landed", "producing")
 READ_MODELS = ("rm_projects", "rm_stage_history")

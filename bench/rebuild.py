@@ -23,7 +23,7 @@ import time
 
 from bench.common import figures, peak_rss_mb, rss_mb
 from bench.data import common_args, ensure, enterprises_for
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 
 
 def decode_all(runtime: Runtime, page: int = 500, stop: int | None = None) -> int:
@@ -71,7 +71,7 @@ def main() -> None:
         rebuild_s = time.monotonic() - started
         rebuild_cpu = time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # The rebuild's second process (gxtrack/projections/helper.py).
+        # The rebuild's second process (gxtrack/readmodels/engine/second_process.py).
         child_cpu = (after.ru_utime + after.ru_stime) - (
             children.ru_utime + children.ru_stime
         )

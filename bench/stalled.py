@@ -21,9 +21,9 @@ from pathlib import Path
 from bench.data import common_args
 from domain.project import InvestmentProject
 from domain.users import Role
-from gxtrack.permissions import SYSTEM, Actor
-from gxtrack.runtime import Runtime
-from gxtrack.services.stalled import POOL_SQL
+from gxtrack.app.permissions import SYSTEM, Actor
+from gxtrack.app.stalled import POOL_SQL
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 
 AS_OF = date(2025, 6, 30)
@@ -114,7 +114,7 @@ def main() -> None:
         again, _ = runtime.app.run_stall_scan(leader, AS_OF)
         repeat = time.perf_counter() - started
         assert created and again == scan
-        from gxtrack.queries.stalled import list_stalled
+        from gxtrack.readmodels.alerts.queries import list_stalled
 
         started = time.perf_counter()
         listed = list_stalled(runtime.db, AS_OF)["items"]

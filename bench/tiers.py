@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain.enterprise import Enterprise  # noqa: E402
 from domain.uscc import check_character  # noqa: E402
-from gxtrack.queries.tiers import list_enterprises, tier_counts  # noqa: E402
-from gxtrack.runtime import Runtime  # noqa: E402
+from gxtrack.bootstrap import Runtime  # noqa: E402
+from gxtrack.readmodels.enterprises.queries import list_enterprises, tier_counts  # noqa: E402
 from gxtrack.settings import Settings  # noqa: E402
 
 SEED = 7

@@ -23,8 +23,8 @@ from bench.common import figures
 from bench.data import OUT, PG_DEFAULT
 from domain.clock import today
 from domain.users import Role
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 
 ACTOR = Actor("bench", Role.LEADER)

@@ -13,8 +13,8 @@ from typing import Any
 
 from domain.clock import today
 from domain.rules import business_date
-from gxtrack.permissions import Actor
-from gxtrack.queries.tiers import due_for_review, lapsed_enterprises
+from gxtrack.app.permissions import Actor
+from gxtrack.readmodels.enterprises.queries import due_for_review, lapsed_enterprises
 
 JOB_ID = "designation-expiry"
 __all__ = ["JOB_ID", "due_for_review", "review_digest", "run_expiry"]
@@ -23,7 +23,7 @@ __all__ = ["JOB_ID", "due_for_review", "review_digest", "run_expiry"]
 def run_expiry(runtime: Any = None, as_of: date | None = None) -> dict[str, Any]:
     """Record DesignationExpired for every lapse before `as_of` (default today)."""
     if runtime is None:
-        from gxtrack.runtime import Runtime
+        from gxtrack.bootstrap import Runtime
 
         runtime = Runtime.open()
         try:

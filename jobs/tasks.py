@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from gxtrack.digest import queue_stall_digests
-from gxtrack.mailer import Outbox
-from gxtrack.permissions import Actor
+from gxtrack.app.digest import queue_stall_digests
+from gxtrack.app.permissions import Actor
+from gxtrack.infra.mailer import Outbox
 
 log = logging.getLogger(__name__)
 RUNS_DDL = (
@@ -29,7 +29,7 @@ RUNS_DDL = (
 @contextmanager
 def job_runtime() -> Iterator[Any]:
     """A Runtime for one job run, from the environment (GXTRACK_*)."""
-    from gxtrack.runtime import Runtime
+    from gxtrack.bootstrap import Runtime
 
     runtime = Runtime.open()
     try:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from domain.users import Role
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 
 PG_URL = os.environ.get(

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 
 
 def create_app(

@@ -18,8 +18,8 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from domain.users import Role
-from gxtrack.db import Database
-from gxtrack.permissions import Actor
+from gxtrack.app.permissions import Actor
+from gxtrack.infra.db import Database
 
 API_PREFIX = "/api/"
 CSP = (

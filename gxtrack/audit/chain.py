@@ -14,9 +14,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from gxtrack.db import Cursor
 from gxtrack.errors import GxtrackError
-from gxtrack.ids import id_text
+from gxtrack.infra.db import Cursor
+from gxtrack.infra.ids import id_text
 
 GENESIS = "0" * 64
 CHAIN_DDL = (

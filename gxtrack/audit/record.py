@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gxtrack.audit.verify import VerifyResult, verify
-from gxtrack.db import Database
+from gxtrack.infra.db import Database
 
 FULL = "full"
 INCREMENTAL = "incremental"

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from domain.users import Role
+from gxtrack.app.permissions import Actor, require_role
 from gxtrack.audit.record import FULL, latest, verify_since_last
 from gxtrack.audit.verify import anchor
-from gxtrack.permissions import Actor, require_role
 
 AUDIT_READERS = {Role.AUDITOR, Role.ADMIN, Role.LEADER}
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.clock import today
 from gxtrack.audit.chain import GENESIS, chain_head, link_digest
-from gxtrack.db import Database
+from gxtrack.infra.db import Database
 
 PAGE = 1000
 Progress = Callable[[int, int], None]

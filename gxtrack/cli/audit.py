@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from gxtrack.app.history import describe
 from gxtrack.cli.context import cli, command_group, echo_json, pass_state
-from gxtrack.history import describe
 
 enterprise = command_group("enterprise", "企业 Enterprises.")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from gxtrack.permissions import Actor
+from gxtrack.app.permissions import Actor
 
 
 class DateType(click.ParamType):
@@ -39,7 +39,7 @@ class State:
     def runtime(self) -> Any:
         """The Runtime, opened on first use."""
         if self._runtime is None:
-            from gxtrack.runtime import Runtime
+            from gxtrack.bootstrap import Runtime
 
             self._runtime = Runtime.open()
             if self.acting_as:

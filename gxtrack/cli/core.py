@@ -38,7 +38,7 @@ def users_add(state, name, role, zone, display_name, email, password_stdin) -> N
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     runtime = state.runtime
     if password is not None:
-        from gxtrack.accounts import MIN_PASSWORD
+        from gxtrack.infra.accounts import MIN_PASSWORD
 
         if len(password) < MIN_PASSWORD:
             raise click.ClickException(f"密码至少 {MIN_PASSWORD} 位")
@@ -175,7 +175,7 @@ def projections_rebuild(state, names) -> None:
 @pass_state
 def demo(state, password) -> None:
     """载入示例数据（标注为示例） Load the sample data set (labelled as sample)."""
-    from gxtrack.demo import load_demo
+    from gxtrack.app.demo import load_demo
 
     report = load_demo(state.runtime, password, progress=_progress_printer("示例数据"))
     click.echo("", err=True)

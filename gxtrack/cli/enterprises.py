@@ -8,9 +8,9 @@ from __future__ import annotations
 import click
 
 from domain.clock import today
+from gxtrack.app.history import history
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
-from gxtrack.history import history
-from gxtrack.queries.tiers import enterprise_projects, list_enterprises
+from gxtrack.readmodels.enterprises.queries import enterprise_projects, list_enterprises
 
 
 @cli.group()

@@ -11,7 +11,7 @@ import click
 
 def run_follower(runtime: Any) -> None:
     """Follow the event log until SIGTERM or Ctrl+C; waits if another runs."""
-    from gxtrack.projections.runner import follow
+    from gxtrack.readmodels.engine.follower import follow
 
     stopping = threading.Event()
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from gxtrack.cli.context import command_group, pass_state
-from gxtrack.ledger.headers import load_mapping_file
-from gxtrack.ledger.service import (
+from gxtrack.app.ledger.headers import load_mapping_file
+from gxtrack.app.ledger.service import (
     ACTION_LABELS,
     LedgerRejectedError,
     Preview,
     import_ledger,
 )
+from gxtrack.cli.context import command_group, pass_state
 
 
 def _import_group() -> click.Group:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from domain.clock import today
+from gxtrack.app.history import describe
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
-from gxtrack.history import describe
 
 
 @cli.group()
@@ -118,7 +118,7 @@ def project_history(state, project_id, as_json, out) -> None:
     """决策历史 Every decision on a project, oldest first."""
     items = state.runtime.app.project_history(project_id)
     if out:
-        from gxtrack.reports.history_xlsx import write_history_xlsx
+        from gxtrack.app.reports.history_xlsx import write_history_xlsx
 
         if not out.lower().endswith(".xlsx"):
             raise click.ClickException(f"输出文件须为 .xlsx: {out}")
@@ -151,7 +151,7 @@ def project_list(
     state, stage, industry, zone, officer, q, as_of, sort, page, page_size
 ) -> None:
     """项目库 The project pool, one project per line."""
-    from gxtrack.queries.pool import PoolFilter, list_projects
+    from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 
     runtime = state.runtime
     reference = runtime.app.reference()

@@ -50,7 +50,7 @@ class KnownOnType(click.ParamType):
 @pass_state
 def monthly(state, month: str, known_on, out: Path | None) -> None:
     """月报：新签约/落地/投产、项目库、停滞项目 The monthly report."""
-    from gxtrack.reports.monthly import monthly_report
+    from gxtrack.app.reports.monthly import monthly_report
 
     runtime = state.runtime
     runtime.sync()
@@ -60,7 +60,7 @@ def monthly(state, month: str, known_on, out: Path | None) -> None:
     if out is not None:
         if out.suffix.lower() != ".xlsx":
             raise click.ClickException(f"输出文件须为 .xlsx: {out}")
-        from gxtrack.reports.monthly_xlsx import write_monthly_xlsx
+        from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
 
         try:
             write_monthly_xlsx(result, out)

@@ -16,7 +16,7 @@ def serve(state, host: str, port: int, threads: int) -> None:
     """启动网页与后台任务 Serve the web app with projections (and the scheduler)."""
     from waitress import serve as waitress_serve
 
-    from gxtrack.projections.runner import ProjectionFollower
+    from gxtrack.readmodels.engine.follower import ProjectionFollower
     from web import create_app
 
     runtime = state.runtime

@@ -43,7 +43,7 @@ def scan(state, as_of, no_mail) -> None:
 @pass_state
 def list_(state, as_of, officer, as_json) -> None:
     """停滞项目清单 The stalled projects, most severe first."""
-    from gxtrack.queries.stalled import list_stalled
+    from gxtrack.readmodels.alerts.queries import list_stalled
 
     state.runtime.sync()
     result = list_stalled(state.runtime.db, as_of, officer)

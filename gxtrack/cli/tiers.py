@@ -8,8 +8,12 @@ import click
 
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
 from gxtrack.cli.enterprises import enterprise
-from gxtrack.queries.targets import targets_report
-from gxtrack.queries.tiers import CandidateFilter, due_for_review, list_candidates
+from gxtrack.readmodels.cultivation.targets import targets_report
+from gxtrack.readmodels.enterprises.queries import (
+    CandidateFilter,
+    due_for_review,
+    list_candidates,
+)
 
 PROGRESS_ROWS = 200
 
@@ -106,7 +110,7 @@ def due(state, as_of, days) -> None:
 
 
 def _import_file(state, file: str, dry_run: bool) -> None:
-    from gxtrack.enterprise_import import read_sheet
+    from gxtrack.app.designation_list import read_sheet
 
     sheet = read_sheet(file)
     # Long files (or a terminal) show progress; a short piped run stays quiet

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from gxtrack.app.history import history
 from gxtrack.audit.backup import BackupFileError, export_events
 from gxtrack.audit.restore import import_events
 from gxtrack.audit.verify import notifications, verify
+from gxtrack.bootstrap import Runtime
 from gxtrack.errors import ConflictError
-from gxtrack.history import history
-from gxtrack.queries.pool import PoolFilter, list_projects, summary
-from gxtrack.runtime import Runtime
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, summary
 from gxtrack.settings import Settings
 from tests.conftest import _conninfo, pg_settings
 

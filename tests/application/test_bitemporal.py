@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, date, datetime
 
-from gxtrack.audit.asknown import pool_as_known
-from gxtrack.queries.pool import PoolFilter, list_projects
-from gxtrack.reports.monthly import monthly_report
+from gxtrack.app.reports.monthly import monthly_report
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+from gxtrack.readmodels.stage_facts.queries import pool_as_known
 
 
 def _register(app, actor, name, zone, industry, investment, stage, day):
@@ -173,7 +173,7 @@ def test_withdrawn_and_reinstated_stay_in_their_time(runtime, leader):
 
 def test_known_on_a_date_means_by_the_end_of_that_bureau_day():
     from domain.clock import BUREAU_TZ
-    from gxtrack.audit.asknown import known_instant
+    from gxtrack.readmodels.stage_facts.queries import known_instant
 
     end = known_instant(date(2025, 7, 5))
     assert end.tzinfo is BUREAU_TZ

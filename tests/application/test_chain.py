@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from gxtrack.audit.chain import link_digest
+from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.audit.verify import anchor, notifications, verify
-from gxtrack.projections.chain import ChainBrokenError
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from tests.conftest import _conninfo, pg_settings
 

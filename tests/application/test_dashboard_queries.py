@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from domain.clock import today
 from domain.uscc import check_character
-from gxtrack.permissions import Actor
-from gxtrack.queries import dashboard, stats
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.pool import dashboard, stats
 
 
 def _project(runtime: Runtime, actor: Actor, name: str, days: int) -> str:
@@ -36,7 +36,7 @@ def test_conversion_and_time_in_stage(runtime: Runtime, leader: Actor) -> None:
     runtime.app.move_project(leader, b, "withdrawn", day - timedelta(days=5), "撤资")
     runtime.sync()
 
-    # The dashboard shows gxtrack.queries.stats (one definition of each figure).
+    # The dashboard shows gxtrack.readmodels.pool.stats (one definition of each figure).
     steps = {s["to"]: s for s in stats.conversion(runtime.db, day)["steps"]}
     assert (steps["signed"]["reached"], steps["signed"]["converted"]) == (3, 2)
     assert steps["signed"]["rate"] == 0.6667

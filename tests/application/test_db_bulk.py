@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gxtrack.db import UNNEST_MIN_ROWS
+from gxtrack.infra.db import UNNEST_MIN_ROWS
 
 
 def test_executemany_of_many_rows_writes_each_row(runtime):

@@ -78,7 +78,7 @@ def test_each_note_shows_as_soon_as_it_is_followed(runtime, leader):
 
 
 def test_a_batch_reads_the_stored_rows_it_needs_in_one_query(sqlite_settings, leader):
-    from gxtrack.runtime import Runtime
+    from gxtrack.bootstrap import Runtime
 
     runtime = Runtime.open(sqlite_settings)
     try:

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from domain.uscc import check_character
-from gxtrack.enterprise_import import read_sheet
+from gxtrack.app.designation_import import ImportRowsError
+from gxtrack.app.designation_list import read_sheet
 from gxtrack.errors import PermissionDeniedError, RuleViolationError
-from gxtrack.queries.tiers import tier_counts
-from gxtrack.services.enterprise_import import ImportRowsError
+from gxtrack.readmodels.enterprises.queries import tier_counts
 
 HEADER = "序号,企业名称,统一社会信用代码,认定类别,批次,认定日期,证书编号,所属板块\n"
 

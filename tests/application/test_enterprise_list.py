@@ -9,7 +9,7 @@ import pytest
 from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.uscc import check_character
-from gxtrack.queries.tiers import list_enterprises
+from gxtrack.readmodels.enterprises.queries import list_enterprises
 
 
 def _uscc(n: int) -> str:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.db import Database, open_database
-from gxtrack.migrations import (
+from gxtrack.bootstrap import Runtime
+from gxtrack.infra.db import Database, open_database
+from gxtrack.infra.migrations import (
     MIGRATIONS,
     Migration,
     SchemaTooNewError,
@@ -16,7 +17,6 @@ from gxtrack.migrations import (
     migrate,
     schema_lock,
 )
-from gxtrack.runtime import Runtime
 from gxtrack.settings import Settings
 from tests.conftest import pg_settings
 

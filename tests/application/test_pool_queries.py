@@ -8,7 +8,7 @@ import pytest
 
 from domain.clock import today
 from gxtrack.errors import RuleViolationError
-from gxtrack.queries.pool import PoolFilter, list_projects, summary
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, summary
 
 D0 = today() - timedelta(days=30)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gxtrack.projections.users import UserProjection
+from gxtrack.readmodels.users.projector import UserProjection
 from tests.reliability.workload import LEADER
 
 

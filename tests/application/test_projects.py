@@ -9,15 +9,15 @@ import pytest
 
 from domain.clock import today
 from domain.users import Role
+from gxtrack.app.history import history
+from gxtrack.app.permissions import Actor
 from gxtrack.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
     RuleViolationError,
 )
-from gxtrack.history import history
-from gxtrack.permissions import Actor
-from gxtrack.queries.pool import PoolFilter, list_projects
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 
 DAY0 = today() - timedelta(days=100)
 

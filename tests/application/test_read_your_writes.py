@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from gxtrack.bootstrap import Runtime
 from gxtrack.errors import ProjectionTimeoutError
-from gxtrack.projections.runner import ProjectionFollower
-from gxtrack.queries.pool import PoolFilter, list_projects
-from gxtrack.runtime import Runtime
+from gxtrack.readmodels.engine.follower import ProjectionFollower
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 
 
 def _register(runtime: Runtime, actor, name: str = "【示例】同步项目") -> str:

@@ -1,7 +1,7 @@
 """A past date's summary from the monthly sums equals the intervals containing it.
 
 `rm_stage_months` is kept by database triggers on `rm_stage_history`
-(gxtrack/projections/stage_months.py): every way an interval changes
+(gxtrack/readmodels/pool/stage_months.py): every way an interval changes
 (corrections, re-dated stages, revised zone or investment) must leave sums from
 which any day's pool comes out as the history itself says.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from gxtrack.queries.pool import PoolFilter, summary
+from gxtrack.readmodels.pool.queries import PoolFilter, summary
 from tests.reliability.workload import run_workload
 
 UNIT = Decimal(10000)

@@ -9,9 +9,14 @@ import pytest
 
 from domain.clock import today
 from domain.stall import iso_week
+from gxtrack.app.history import history
 from gxtrack.errors import ConflictError, PermissionDeniedError, RuleViolationError
-from gxtrack.history import history
-from gxtrack.queries.stalled import alert_metrics, list_alerts, list_scans, list_stalled
+from gxtrack.readmodels.alerts.queries import (
+    alert_metrics,
+    list_alerts,
+    list_scans,
+    list_stalled,
+)
 
 TODAY = today()
 
@@ -155,7 +160,7 @@ def test_policy_change_is_recorded_and_flags_carry_its_version(
 
 def test_answer_and_escalate_permissions_and_events(runtime, officer, leader):
     from domain.users import Role
-    from gxtrack.permissions import Actor
+    from gxtrack.app.permissions import Actor
 
     p = register(runtime, officer, 100)
     with pytest.raises(RuleViolationError):  # not stalled yet

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
-from gxtrack.queries.stats import conversion, quantile, time_in_stage
+from gxtrack.readmodels.pool.stats import conversion, quantile, time_in_stage
 
 D0 = today() - timedelta(days=100)
 

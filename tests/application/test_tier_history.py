@@ -13,8 +13,8 @@ from domain.enterprise import Enterprise
 from domain.errors import RuleViolationError
 from domain.uscc import check_character
 from domain.validity import last_valid_day
-from gxtrack.projections.tier_history import tier_intervals
-from gxtrack.queries.tiers import list_enterprises, tier_counts
+from gxtrack.readmodels.enterprises.queries import list_enterprises, tier_counts
+from gxtrack.readmodels.enterprises.tier_history import tier_intervals
 
 TODAY = date(2026, 6, 30)
 START = date(2018, 1, 1)

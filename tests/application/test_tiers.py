@@ -9,11 +9,10 @@ from uuid import UUID
 import pytest
 
 from domain.uscc import check_character
+from gxtrack.app.history import history
 from gxtrack.errors import NotFoundError, PermissionDeniedError, RuleViolationError
-from gxtrack.history import history
-from gxtrack.queries.pool import PoolFilter, list_projects, summary
-from gxtrack.queries.targets import targets_report
-from gxtrack.queries.tiers import (
+from gxtrack.readmodels.cultivation.targets import targets_report
+from gxtrack.readmodels.enterprises.queries import (
     CandidateFilter,
     due_for_review,
     enterprise_projects,
@@ -21,6 +20,7 @@ from gxtrack.queries.tiers import (
     list_enterprises,
     tier_counts,
 )
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, summary
 from jobs.expiry import run_expiry
 
 

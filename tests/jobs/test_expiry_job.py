@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from domain.clock import today
 from domain.uscc import check_character
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from jobs.expiry import JOB_ID
 from jobs.tasks import scan_and_mail
 from tests.jobs.test_mail import attachment_rows, seeded  # noqa: F401 - fixture

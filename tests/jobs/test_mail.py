@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.clock import today
-from gxtrack.mailer import Outbox
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
+from gxtrack.infra.mailer import Outbox
 from gxtrack.settings import Settings
 from jobs.tasks import scan_and_mail
 

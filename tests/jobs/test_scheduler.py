@@ -18,7 +18,7 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from domain.clock import today
 from domain.stall import iso_week
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from jobs.scheduler import WEEKLY_SCAN_ID, add_jobs, build_scheduler, weekly_trigger
 

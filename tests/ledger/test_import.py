@@ -7,11 +7,15 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from domain.clock import today as bureau_today
+from gxtrack.app.base import parse_id
+from gxtrack.app.history import history
+from gxtrack.app.ledger.service import (
+    LedgerRejectedError,
+    import_ledger,
+    preview_ledger,
+)
 from gxtrack.errors import NotFoundError, PermissionDeniedError
-from gxtrack.history import history
-from gxtrack.ledger.service import LedgerRejectedError, import_ledger, preview_ledger
-from gxtrack.queries.pool import PoolFilter, list_projects
-from gxtrack.services.base import parse_id
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from tests.ledger.sheets import HEADERS, ROWS, csv_bytes, xlsx_bytes
 
 COL = {header: i for i, header in enumerate(HEADERS)}
@@ -380,8 +384,8 @@ def test_the_same_file_imported_twice_at_once_writes_its_projects_once(
 ):
     """Two imports planned before either is saved (two uploads of one ledger
     racing): the second collides on the projects' ids and writes nothing."""
+    from gxtrack.app.ledger import service
     from gxtrack.errors import ConflictError
-    from gxtrack.ledger import service
 
     data = xlsx_bytes()
     runtime.app.reference()

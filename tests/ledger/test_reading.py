@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from gxtrack.ledger.headers import match_headers, missing_required
-from gxtrack.ledger.reading import LedgerFileError, read_table
+from gxtrack.app.ledger.headers import match_headers, missing_required
+from gxtrack.app.ledger.reading import LedgerFileError, read_table
 from tests.ledger.sheets import HEADERS, ROWS, csv_bytes, xlsx_bytes
 
 

@@ -7,7 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from gxtrack.ledger.values import parse_amount, parse_area, parse_date, parse_priority
+from gxtrack.app.ledger.values import (
+    parse_amount,
+    parse_area,
+    parse_date,
+    parse_priority,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from gxtrack.ledger.reading import LedgerFileError, read_table
-from gxtrack.ledger.xlsx import Workbook, XlsxError, column_index
+from gxtrack.app.ledger.reading import LedgerFileError, read_table
+from gxtrack.app.ledger.xlsx import Workbook, XlsxError, column_index
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'

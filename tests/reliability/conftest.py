@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from tests.conftest import IN_CI, pg_settings
 from tests.reliability.cluster import PrivateCluster, unavailable_reason

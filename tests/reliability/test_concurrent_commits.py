@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.conftest import _conninfo, pg_settings
 from tests.reliability.conftest import seed_admin, start_gunicorn
 from tests.web.api_fixtures import API, days_ago, project_body

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.reliability.workload import LEADER
 
 pytestmark = pytest.mark.slow

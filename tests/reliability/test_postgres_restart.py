@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from tests.reliability.conftest import seed_admin, start_gunicorn
 from tests.web.api_fixtures import API, project_body

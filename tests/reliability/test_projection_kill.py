@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.reliability.workload import dump, read_model_tables, run_workload
 
 pytestmark = pytest.mark.slow
@@ -136,6 +136,6 @@ def test_killed_rebuild_with_its_second_process_resumes_exactly_once(store):
         runtime.projections.parallel_min = 1
         runtime.projections.rebuild()
         assert dump(runtime.db, tables) == clean
-        assert list(settings.data_dir.glob("gxtrack.db.rebuild-*")) == []
+        assert list(settings.data_dir.glob("gxtrack.infra.db.rebuild-*")) == []
     finally:
         runtime.close()

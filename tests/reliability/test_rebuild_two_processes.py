@@ -1,6 +1,6 @@
 """A long rebuild shares its work with a second process and ends the same.
 
-The second process (gxtrack/projections/helper.py) checks the kept chain and
+The second process (gxtrack/readmodels/engine/second_process.py) checks the kept chain and
 replays the `apart` read models: in place on PostgreSQL, on SQLite into a
 scratch file that the rebuild copies in. Whatever happens to it (it dies, the log grows meanwhile, another
 process follows the log for those read models), the tables must equal the
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
-from gxtrack.demo import sample_uscc
-from gxtrack.permissions import Actor
-from gxtrack.projections.chain import ChainBrokenError
-from gxtrack.runtime import Runtime
+from gxtrack.app.demo import sample_uscc
+from gxtrack.app.permissions import Actor
+from gxtrack.audit.chain_follower import ChainBrokenError
+from gxtrack.bootstrap import Runtime
 from tests.application.test_chain import RawEvents
 from tests.reliability.workload import LEADER, dump, read_model_tables, run_workload
 
@@ -185,7 +185,7 @@ ORPHAN = """
 import subprocess, sys
 child = subprocess.Popen([sys.executable, "-c", '''
 import time
-from gxtrack.projections.helper import while_parent_lives
+from gxtrack.readmodels.engine.second_process import while_parent_lives
 read = while_parent_lives(lambda start, limit: time.sleep(0.01) or [start])
 while True:
     read(1, 1)

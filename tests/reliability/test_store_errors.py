@@ -9,7 +9,7 @@ import psycopg_pool
 import pytest
 from eventsourcing import persistence
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app
 from web.errors import STORE_DOWN, store_unreachable

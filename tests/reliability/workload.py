@@ -14,8 +14,8 @@ from typing import Any
 from domain.clock import today
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES
 from domain.users import Role
+from gxtrack.app.permissions import Actor
 from gxtrack.errors import RuleViolationError
-from gxtrack.permissions import Actor
 
 LEADER = Actor("leader", Role.LEADER)
 NEXT = {"negotiating": "signed", "signed": "landed", "landed": "producing"}

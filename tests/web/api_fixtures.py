@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.clock import today
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import openpyxl
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 
 GOOD = [
     [

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from flask.testing import FlaskClient
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,
     api_app_fixture,

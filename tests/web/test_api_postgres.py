@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.api_fixtures import API, days_ago, project_body
 from web.app import create_app

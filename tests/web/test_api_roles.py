@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from domain.users import Role
-from gxtrack.permissions import Actor
+from gxtrack.app.permissions import Actor
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,
     USERS,

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from domain.users import Role
-from gxtrack.permissions import Actor
+from gxtrack.app.permissions import Actor
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,
     api_app_fixture,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from domain.clock import today
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app
 
@@ -222,7 +222,7 @@ def test_tablet_width_and_english(server: tuple[str, Runtime], browser: Any) -> 
 
 
 def test_sample_data_pages(tmp_path: Path, browser: Any) -> None:
-    from gxtrack.demo import load_demo
+    from gxtrack.app.demo import load_demo
 
     runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
     load_demo(runtime, PASSWORD)

@@ -12,7 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.test_browser import (  # noqa: F401 - fixtures
     browser_fixture,
     console_errors,

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from domain.clock import today
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from tests.web.test_browser import (  # noqa: F401 - fixture
     PASSWORD,

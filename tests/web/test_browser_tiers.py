@@ -15,8 +15,8 @@ import pytest
 from domain.clock import today
 from domain.uscc import check_character
 from domain.users import Role
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.web.test_browser import (  # noqa: F401 - fixtures
     browser_fixture,
     console_errors,

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from domain.clock import today
 from domain.uscc import check_character
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,
@@ -188,7 +188,7 @@ def test_anonymous_visitors_are_sent_to_login(client: FlaskClient) -> None:
 
 
 def test_monthly_xlsx_neutralises_formula_text() -> None:
-    from gxtrack.reports.monthly_xlsx import write_monthly_xlsx
+    from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
 
     report = {
         "month": "2026-05",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.import_sheets import GOOD, ledger
 from tests.web.pages_fixtures import PASSWORD, login, page_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     PASSWORD,
     app_fixture,

@@ -8,8 +8,8 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from domain.clock import today
-from gxtrack.demo import sample_uscc
-from gxtrack.runtime import Runtime
+from gxtrack.app.demo import sample_uscc
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     PASSWORD,
     app_fixture,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,

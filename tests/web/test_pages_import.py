@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from gxtrack.ledger.headers import MappingStore
-from gxtrack.runtime import Runtime
+from gxtrack.app.ledger.headers import MappingStore
+from gxtrack.bootstrap import Runtime
 from tests.web.import_sheets import BAD_INDUSTRY, GOOD, event_count, ledger
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,

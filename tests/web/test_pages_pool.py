@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from domain.clock import today
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,

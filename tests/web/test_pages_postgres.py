@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
-from gxtrack.demo import sample_uscc
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.demo import sample_uscc
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.pages_fixtures import PASSWORD, login, page_text, register
 from web.app import create_app

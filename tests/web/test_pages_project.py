@@ -8,7 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from domain.clock import today
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,

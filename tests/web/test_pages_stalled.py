@@ -11,8 +11,8 @@ import pytest
 from domain.clock import today
 from domain.stall import POLICY_ID, iso_week
 from domain.stall_scan import scan_id
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,

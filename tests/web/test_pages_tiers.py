@@ -7,7 +7,7 @@ from uuid import UUID
 
 from domain.clock import today
 from domain.uscc import check_character
-from gxtrack.runtime import Runtime
+from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
     client_fixture,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gxtrack.queries.pool import PoolFilter, list_projects
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures are found by name
     API,
     api_app_fixture,

@@ -7,10 +7,10 @@ from typing import Any
 from flask.views import MethodView
 
 from domain.users import Role
-from gxtrack.audit.asknown import pool_as_known
+from gxtrack.app.permissions import require_role
+from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.audit.status import audit_status
-from gxtrack.permissions import require_role
-from gxtrack.reports.monthly import monthly_report
+from gxtrack.readmodels.stage_facts.queries import pool_as_known
 from web.api.base import ApiBlueprint, actor, rt
 from web.api.schemas.audit import (
     AsKnownArgsSchema,

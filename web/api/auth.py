@@ -11,8 +11,8 @@ import re
 
 from flask import abort, current_app, g, request
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 
 SECURITY_SCHEME = "bearerAuth"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-.~+/=]{1,200}")

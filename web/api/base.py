@@ -19,8 +19,8 @@ from marshmallow import Schema, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from gxtrack.permissions import Actor
-from gxtrack.runtime import Runtime
+from gxtrack.app.permissions import Actor
+from gxtrack.bootstrap import Runtime
 from web.api.auth import current_actor, runtime
 from web.api.schemas.fields import Money
 

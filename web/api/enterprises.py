@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from domain.designations import Designation
-from gxtrack.queries.tiers import enterprise_projects, list_enterprises
+from gxtrack.readmodels.enterprises.queries import enterprise_projects, list_enterprises
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.enterprises import (
     AwardSchema,

@@ -14,8 +14,8 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gxtrack.ledger.headers import load_mapping_file
-from gxtrack.ledger.service import LedgerRejectedError, import_ledger
+from gxtrack.app.ledger.headers import load_mapping_file
+from gxtrack.app.ledger.service import LedgerRejectedError, import_ledger
 from web.api.base import ApiBlueprint, actor, rt
 from web.api.schemas.imports import (
     ImportArgsSchema,

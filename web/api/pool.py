@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from gxtrack.queries.pool import PoolFilter, summary
+from gxtrack.readmodels.pool.queries import PoolFilter, summary
 from web.api.base import ApiBlueprint, rt
 from web.api.schemas.admin import SummaryArgsSchema, SummarySchema
 

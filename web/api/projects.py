@@ -8,9 +8,9 @@ from flask import jsonify
 from flask.views import MethodView
 
 from domain.stages import Stage
-from gxtrack.history import history
-from gxtrack.queries.pool import PoolFilter, list_projects
-from gxtrack.services.base import parse_id
+from gxtrack.app.base import parse_id
+from gxtrack.app.history import history
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from web.api.base import ApiBlueprint, plain_dump, rt, run
 from web.api.schemas.projects import (
     HistorySchema,

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from domain.designations import Designation
 from domain.stages import Priority, Stage
-from gxtrack.services.users import ROLES
+from gxtrack.app.users import ROLES
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.admin import EntryCreateSchema, EntryRenameSchema, ReferenceSchema
 

@@ -11,8 +11,13 @@ from typing import Any
 
 from flask.views import MethodView
 
-from gxtrack.digest import queue_stall_digests
-from gxtrack.queries.stalled import alert_metrics, list_alerts, list_scans, list_stalled
+from gxtrack.app.digest import queue_stall_digests
+from gxtrack.readmodels.alerts.queries import (
+    alert_metrics,
+    list_alerts,
+    list_scans,
+    list_stalled,
+)
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.projects import ProjectSchema
 from web.api.schemas.stalled import (

@@ -14,9 +14,13 @@ from flask import request
 from flask.views import MethodView
 
 from domain.errors import RuleViolationError
-from gxtrack.enterprise_import import read_sheet
-from gxtrack.queries.targets import targets_report
-from gxtrack.queries.tiers import CandidateFilter, list_candidates, tier_counts
+from gxtrack.app.designation_list import read_sheet
+from gxtrack.readmodels.cultivation.targets import targets_report
+from gxtrack.readmodels.enterprises.queries import (
+    CandidateFilter,
+    list_candidates,
+    tier_counts,
+)
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.tiers import (
     CandidateArgsSchema,

@@ -8,8 +8,8 @@ from flask import Blueprint, render_template, request
 
 from domain.errors import RuleViolationError
 from domain.users import Role
-from gxtrack.accounts import MIN_PASSWORD
 from gxtrack.errors import ConflictError
+from gxtrack.infra.accounts import MIN_PASSWORD
 from web.i18n import N_, role_label
 from web.pages.common import (
     field_errors,

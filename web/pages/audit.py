@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template, request
 
 from domain.errors import RuleViolationError
 from domain.stages import FORWARD
-from gxtrack.reports.history_xlsx import write_history_xlsx
+from gxtrack.app.reports.history_xlsx import write_history_xlsx
 from web.pages.common import parse_int, reference, register_page_errors, runtime
 from web.pages.history_view import readable
 from web.pages.pool import STALL_LABELS

@@ -21,8 +21,8 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import RuleViolationError
 from domain.reference import ReferenceData
+from gxtrack.bootstrap import Runtime
 from gxtrack.errors import GxtrackError, http_status
-from gxtrack.runtime import Runtime
 from web.i18n import N_
 from web.security import require_login
 

@@ -8,10 +8,10 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from domain.clock import today
-from gxtrack.queries import dashboard as figures
-from gxtrack.queries import stats
-from gxtrack.queries.pool import PoolFilter, summary
-from gxtrack.queries.stalled import alert_metrics
+from gxtrack.readmodels.alerts.queries import alert_metrics
+from gxtrack.readmodels.pool import dashboard as figures
+from gxtrack.readmodels.pool import stats
+from gxtrack.readmodels.pool.queries import PoolFilter, summary
 from web.i18n import stage_label
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.pool import STALL_LABELS

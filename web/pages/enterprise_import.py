@@ -20,9 +20,9 @@ from openpyxl import Workbook
 
 from domain.errors import RuleViolationError
 from domain.users import Role
-from gxtrack.enterprise_import import COLUMNS, Sheet, read_sheet
+from gxtrack.app.designation_import import ImportRowsError
+from gxtrack.app.designation_list import COLUMNS, Sheet, read_sheet
 from gxtrack.errors import GxtrackError
-from gxtrack.services.enterprise_import import ImportRowsError
 from web.i18n import N_
 from web.pages.common import finish, register_page_errors, runtime
 from web.security import current_actor, roles_required

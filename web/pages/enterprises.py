@@ -11,7 +11,11 @@ from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
-from gxtrack.queries.tiers import enterprise_projects, list_enterprises, tier_counts
+from gxtrack.readmodels.enterprises.queries import (
+    enterprise_projects,
+    list_enterprises,
+    tier_counts,
+)
 from web.i18n import N_
 from web.pages.common import (
     expected_version,

@@ -14,7 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from gxtrack.reports.cells import FORMULA_STARTS, neutralise  # noqa: F401 (re-export)
+from gxtrack.app.reports.cells import FORMULA_STARTS, neutralise  # noqa: F401 (re-export)
 
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
 

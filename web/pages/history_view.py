@@ -83,7 +83,7 @@ def changes_of(item: dict[str, Any], ref: ReferenceData) -> list[dict[str, str]]
 
 
 def _full(change: dict[str, Any], ref: ReferenceData) -> dict[str, str]:
-    """A change from gxtrack.history (field code, label, before, after) for display."""
+    """A change from gxtrack.app.history (field code, label, before, after) for display."""
     field = change["field"]
     base = field.split(".")[0]
     shown = base if base in ("industry", "zone", "priority", "stage") else field
@@ -102,7 +102,7 @@ def _flat(value: Any) -> Any:
 
 def readable(items: list[dict[str, Any]], ref: ReferenceData) -> list[dict]:
     """History items, newest first, each with its changes spelled out (before →
-    after for every field the event touched, as gxtrack.history computes them)."""
+    after for every field the event touched, as gxtrack.app.history computes them)."""
     out = []
     for item in reversed(items):
         if "changes" in item:

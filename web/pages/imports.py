@@ -23,15 +23,15 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain.users import Role
-from gxtrack.errors import NotFoundError
-from gxtrack.ledger.headers import FIELDS, MappingStore
-from gxtrack.ledger.reading import read_table
-from gxtrack.ledger.service import (
+from gxtrack.app.ledger.headers import FIELDS, MappingStore
+from gxtrack.app.ledger.reading import read_table
+from gxtrack.app.ledger.service import (
     LedgerRejectedError,
     import_ledger,
     preview_ledger,
 )
-from gxtrack.ledger.template import template_xlsx
+from gxtrack.app.ledger.template import template_xlsx
+from gxtrack.errors import NotFoundError
 from web.i18n import N_
 from web.pages.common import error_page, register_page_errors, runtime
 from web.security import current_actor, roles_required

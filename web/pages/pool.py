@@ -10,7 +10,12 @@ from flask import Blueprint, Response, render_template, request
 from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
-from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS, PoolFilter, list_projects
+from gxtrack.readmodels.pool.queries import (
+    MAX_PAGE_SIZE,
+    SORTS,
+    PoolFilter,
+    list_projects,
+)
 from web.i18n import N_, priority_label, stage_label
 from web.pages import export
 from web.pages.common import (

@@ -14,10 +14,10 @@ from flask import Blueprint, abort, render_template, request
 
 from domain.errors import RuleViolationError
 from domain.stages import FORWARD, Stage
+from gxtrack.app.base import parse_id
+from gxtrack.app.history import history
+from gxtrack.app.permissions import Actor, can_change_project
 from gxtrack.errors import ConflictError
-from gxtrack.history import history
-from gxtrack.permissions import Actor, can_change_project
-from gxtrack.services.base import parse_id
 from web.i18n import N_
 from web.pages.common import (
     STALE,

@@ -18,9 +18,9 @@ from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stall import LEVELS
 from domain.users import Role
-from gxtrack.digest import queue_stall_digests
-from gxtrack.mailer import Outbox
-from gxtrack.queries.stalled import alert_metrics, list_scans, list_stalled
+from gxtrack.app.digest import queue_stall_digests
+from gxtrack.infra.mailer import Outbox
+from gxtrack.readmodels.alerts.queries import alert_metrics, list_scans, list_stalled
 from web.pages.common import (
     field_errors,
     finish,

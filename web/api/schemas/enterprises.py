@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from domain.designations import LADDER, Designation
-from gxtrack.queries.pool import MAX_PAGE_SIZE
-from gxtrack.queries.tiers import NO_TIER
+from gxtrack.readmodels.enterprises.queries import NO_TIER
+from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE
 from web.api.schemas.fields import (
     Day,
     Text,

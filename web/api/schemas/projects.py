@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from domain.designations import LADDER
 from domain.stages import Priority, Stage
-from gxtrack.queries.pool import MAX_PAGE_SIZE, SORTS
+from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE, SORTS
 from web.api.schemas.fields import (
     Day,
     Instant,

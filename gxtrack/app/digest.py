@@ -1,0 +1,194 @@
+"""The weekly stalled-project digest (停滞项目周报): one mail per officer, one to leaders.
+
+Each officer gets the stalled projects they are responsible for; the leaders get
+one mail with all of them. Every mail is Chinese, HTML plus plain text, with the
+list attached as an .xlsx workbook. The leaders' mail also lists the designations
+due for re-review within 90 days (gxtrack.app.digest_reviews). Digests are queued in
+the outbox (ids derived from the week and recipient, so a week is queued once) and then delivered.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from html import escape
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from openpyxl import Workbook
+
+from gxtrack.app.digest_reviews import (
+    REVIEW_DAYS,
+    add_review_sheet,
+    review_html,
+    review_lines,
+)
+from gxtrack.infra.mailer import Outbox, sender
+from gxtrack.readmodels.alerts.queries import list_stalled
+from gxtrack.readmodels.enterprises.queries import due_for_review
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = (
+    ("预警级别", "level_label"),
+    ("项目名称", "name"),
+    ("投资方", "investor"),
+    ("所处阶段", "stage_label"),
+    ("阶段日期", "stage_date"),
+    ("停留天数", "days_in_stage"),
+    ("阈值（天）", "threshold"),
+    ("预警规则", "rule_label"),
+    ("责任人", "officer"),
+    ("本周新增", "new_label"),
+    ("回复", "answer_label"),
+    ("督办", "escalation_label"),
+)
+
+
+def workbook(
+    items: list[dict[str, Any]], week: str, reviews: list[dict[str, Any]] | None = None
+) -> bytes:
+    """The list as an .xlsx file (and the re-reviews due, on a second sheet)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"停滞项目 {week}"
+    sheet.append([title for title, _ in COLUMNS])
+    for item in items:
+        sheet.append([item.get(key) for _, key in COLUMNS])
+    sheet.freeze_panes = "A2"
+    if reviews:
+        add_review_sheet(book, reviews)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _decorate(items: list[dict[str, Any]], new_ids: set[str]) -> list[dict]:
+    rows = []
+    for item in items:
+        alert = item.get("alert") or {}
+        rows.append(
+            {
+                **item,
+                "new_label": "是" if item["project_id"] in new_ids else "",
+                "answer_label": "已回复" if alert.get("answered_at") else "未回复",
+                "escalation_label": "已督办" if alert.get("escalated_at") else "",
+            }
+        )
+    return rows
+
+
+def compose(
+    smtp: dict[str, str],
+    to: list[str],
+    greeting: str,
+    items: list[dict[str, Any]],
+    week: str,
+    as_of: str,
+    reviews: list[dict[str, Any]] | None = None,
+) -> EmailMessage:
+    """One digest: subject, plain text, HTML and the .xlsx attachment."""
+    red = sum(1 for i in items if i["level"] == "red")
+    reviews = reviews or []
+    subject = f"【停滞项目预警】{week} 停滞项目 {len(items)} 个（红色 {red} 个）"
+    if reviews:
+        subject += f"，待复核称号 {len(reviews)} 项"
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = sender(smtp)
+    msg["To"] = ", ".join(to)
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="gxtrack.local")
+    intro = f"{greeting}：截至 {as_of}（{week}），以下项目停滞，请及时回复原因、推进计划和下一检查节点。"
+    if not items:
+        intro = f"{greeting}：截至 {as_of}（{week}），没有停滞项目。"
+    lines = [intro, ""]
+    for i in items:
+        lines.append(
+            f"- [{i['level_label']}] {i['name']}｜{i['stage_label']}"
+            f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i['officer']}"
+            f"｜{i['answer_label']}{'｜本周新增' if i['new_label'] else ''}"
+        )
+    lines += review_lines(reviews)
+    lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
+    msg.set_content("\n".join(lines))
+    msg.add_alternative(_html(intro, items, review_html(reviews)), subtype="html")
+    msg.add_attachment(
+        workbook(items, week, reviews),
+        maintype="application",
+        subtype=XLSX.split("/", 1)[1],
+        filename=f"stalled-{week}.xlsx",
+    )
+    return msg
+
+
+def _html(intro: str, items: list[dict[str, Any]], extra: str = "") -> str:
+    head = "".join(f"<th>{escape(title)}</th>" for title, _ in COLUMNS)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(str(i.get(key) or ''))}</td>" for _, key in COLUMNS)
+        + "</tr>"
+        for i in items
+    )
+    table = (
+        f'<table border="1" cellpadding="4" cellspacing="0"><thead><tr>{head}'
+        f"</tr></thead><tbody>{body}</tbody></table>"
+        if items
+        else ""
+    )
+    return (
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>'
+        f"<p>{escape(intro)}</p>{table}{extra}"
+        "<p>明细见附件 Excel。此邮件由 gxtrack 自动发送。</p></body></html>"
+    )
+
+
+def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
+    """Queue the week's digests for `scan`; {"queued": [...], "skipped": [...]}."""
+    week, as_of = scan["week"], scan["as_of"]
+    listing = list_stalled(runtime.db, date.fromisoformat(as_of))["items"]
+    items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+    reviews = due_for_review(runtime.db, date.fromisoformat(as_of), REVIEW_DAYS)
+    users = runtime.db.fetchall(
+        "SELECT name, role, display_name, email FROM rm_users"
+        " WHERE active = 1 ORDER BY name"
+    )
+    outbox = Outbox.for_runtime(runtime)
+    smtp = outbox.smtp
+    queued: list[str] = []
+    skipped: list[str] = []
+
+    def put(
+        kind: str,
+        recipient: str,
+        to: list[str],
+        greeting: str,
+        rows: list,
+        due: list | None = None,
+    ) -> None:
+        msg = compose(smtp, to, greeting, rows, week, as_of, due)
+        key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
+        if outbox.queue(key, kind, week, recipient, msg):
+            queued.append(recipient)
+
+    for user in users:
+        if user["role"] != "officer":
+            continue
+        mine = [i for i in items if i["officer"] == user["name"]]
+        if not mine:
+            continue
+        if not user["email"]:
+            skipped.append(user["name"])
+            continue
+        put("officer", user["name"], [user["email"]], _name(user), mine)
+    leaders = [u for u in users if u["role"] == "leader"]
+    addresses = [u["email"] for u in leaders if u["email"]]
+    skipped += [u["name"] for u in leaders if not u["email"]]
+    if addresses:
+        put("leaders", "leaders", addresses, "各位领导", items, reviews)
+    return {"week": week, "queued": queued, "skipped": skipped}
+
+
+def _name(user: dict[str, Any]) -> str:
+    return f"{user['display_name'] or user['name']}同志"

@@ -1,0 +1,181 @@
+"""Project use cases: register, move, withdraw, reinstate, correct, revise."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.project import InvestmentProject
+from gxtrack.app.base import ServiceBase
+from gxtrack.app.permissions import (
+    Actor,
+    require_leader,
+    require_project_change,
+    require_register_in_zone,
+)
+from gxtrack.app.presenters import project_view
+from gxtrack.errors import NotFoundError, RuleViolationError
+
+InvestmentProject.LABEL = "项目"  # type: ignore[attr-defined]
+
+
+class ProjectService(ServiceBase):
+    """Commands and point reads on investment projects."""
+
+    def register_project(self, actor: Actor, **fields: Any) -> dict[str, Any]:
+        """Register a project (在谈 or 签约); the officer defaults to the actor."""
+        reference = self.reference()
+        zone = reference.resolve("zone", fields.get("zone", ""))
+        require_register_in_zone(actor, zone)
+        fields.setdefault("officer", actor.name)
+        if not fields.get("officer"):
+            fields["officer"] = actor.name
+        if fields.get("enterprise_id"):
+            fields["enterprise_id"] = self._enterprise_ref(fields["enterprise_id"])
+        project = InvestmentProject.register(
+            actor=actor.name, reference=reference, **fields
+        )
+        self.store(project)
+        return project_view(project, reference)
+
+    def _enterprise_ref(self, value: str | UUID) -> UUID:
+        from domain.enterprise import Enterprise
+
+        # A reference inside the input is bad input (422), not a missing resource.
+        try:
+            return self.load(Enterprise, value).id
+        except NotFoundError as error:
+            raise RuleViolationError(error.message, "enterprise_id") from None
+
+    def get_project(
+        self,
+        project_id: str | UUID,
+        version: int | None = None,
+        recorded_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The project now, at a version, or as recorded at an instant."""
+        if recorded_at is not None:
+            version = self._version_at(project_id, recorded_at)
+        return project_view(
+            self.load(InvestmentProject, project_id, version), self.reference()
+        )
+
+    def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
+        return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
+
+    def _changeable(
+        self, actor: Actor, project_id: str | UUID, expected_version: int | None
+    ) -> InvestmentProject:
+        project = self.load(InvestmentProject, project_id)
+        require_project_change(actor, project.officer, project.zone)
+        self.check_version(project, expected_version)
+        return project
+
+    def _finish(self, project: InvestmentProject) -> dict[str, Any]:
+        self.store(project)
+        return project_view(project, self.reference())
+
+    def move_project(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        to: str,
+        on: date,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Move forward, withdraw, or (leaders only) correct backwards."""
+        project = self._changeable(actor, project_id, expected_version)
+        if project.is_backward(to):
+            require_leader(actor, "退回阶段（更正）")
+        project.move(to, on, actor.name, reason)
+        return self._finish(project)
+
+    def reinstate_project(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        reason: str,
+        expected_version: int | None = None,
+        on: date | None = None,
+    ) -> dict[str, Any]:
+        """Bring a withdrawn project back (leaders only)."""
+        require_leader(actor, "恢复已终止项目")
+        project = self._changeable(actor, project_id, expected_version)
+        project.reinstate(reason, actor.name, on)
+        return self._finish(project)
+
+    def redate_stage(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        stage: str,
+        on: date,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Correct the recorded date of a stage (leaders only)."""
+        require_leader(actor, "更正阶段日期")
+        project = self._changeable(actor, project_id, expected_version)
+        project.redate(stage, on, reason, actor.name)
+        return self._finish(project)
+
+    def report_progress(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        on: date,
+        note: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Add a progress note (推进情况)."""
+        project = self._changeable(actor, project_id, expected_version)
+        project.report_progress(on, note, actor.name)
+        return self._finish(project)
+
+    def revise_project(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        changes: dict[str, Any],
+        reason: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Revise details; the event keeps each change before → after."""
+        project = self._changeable(actor, project_id, expected_version)
+        if changes.get("enterprise_id"):
+            changes["enterprise_id"] = self._enterprise_ref(changes["enterprise_id"])
+        if "zone" in changes:
+            require_register_in_zone(
+                actor, self.reference().resolve("zone", changes["zone"])
+            )
+        project.revise(changes, reason, actor.name, self.reference())
+        return self._finish(project)
+
+    def reassign_project(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        officer: str,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Hand the project to another officer (leaders only)."""
+        require_leader(actor, "调整责任人")
+        project = self._changeable(actor, project_id, expected_version)
+        project.reassign(officer, reason, actor.name)
+        return self._finish(project)
+
+    def revise_plan(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        planned_dates: dict[str, date | None],
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Set new planned dates for the coming stages."""
+        project = self._changeable(actor, project_id, expected_version)
+        project.revise_plan(planned_dates, reason, actor.name)
+        return self._finish(project)

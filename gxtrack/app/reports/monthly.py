@@ -1,0 +1,185 @@
+"""The bureau's monthly report (招商项目月报), as known on a date and as corrected since.
+
+For month M the report has new signings / landings / productions dated in M by
+zone and industry, the pool by stage at the end of M, and the projects flagged
+as stalled. Each figure is given twice: as it was known at the instant K (what
+was submitted then) and as known now; `corrections` lists the projects whose
+figures a later, back-dated correction changed.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.errors import RuleViolationError
+from domain.stages import STAGE_LABELS, Stage
+from gxtrack.infra.db import Database
+from gxtrack.readmodels.stage_facts.queries import (
+    entries_as_known,
+    known_instant,
+    pool_as_known,
+)
+
+ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
+DIMENSIONS = {"total": "合计", "zone": "板块", "industry": "产业"}
+POOL_STAGES = ("negotiating", "signed", "landed", "producing", "withdrawn")
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """The first and last day of a `YYYY-MM` month."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        raise RuleViolationError(f"月份格式应为 YYYY-MM: {month}", "month") from None
+    return first, first.replace(day=calendar.monthrange(year, number)[1])
+
+
+def _money(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _tally(items: list[dict[str, Any]], keys: list[tuple[str, str, str]]) -> dict:
+    """Count and investment per (section, dimension, key)."""
+    totals: dict[tuple[str, str, str], list[Any]] = {}
+    for item in items:
+        for section, dimension, key in keys_of(item, keys):
+            slot = totals.setdefault((section, dimension, key), [0, Decimal(0)])
+            slot[0] += 1
+            slot[1] += Decimal(item["investment"])
+    return totals
+
+
+def keys_of(item: dict[str, Any], keys: list[tuple[str, str, str]]) -> list:
+    """The summary cells one project counts in."""
+    return [(s.format(**item), d, k.format(**item)) for s, d, k in keys]
+
+
+ENTRY_KEYS = [
+    ("new_{stage}", "total", "all"),
+    ("new_{stage}", "zone", "{zone}"),
+    ("new_{stage}", "industry", "{industry}"),
+]
+POOL_KEYS = [("pool", "stage", "{stage}")]
+
+
+def _view(db: Database, first: date, last: date, known: datetime) -> dict[str, Any]:
+    entries = entries_as_known(db, first, last, known)
+    pool = pool_as_known(db, last, known)
+    totals = _tally(entries, ENTRY_KEYS)
+    totals.update(_tally(pool, POOL_KEYS))
+    for stage in POOL_STAGES:
+        totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
+    for stage in ENTRIES:
+        totals.setdefault((f"new_{stage}", "total", "all"), [0, Decimal(0)])
+    return {"entries": entries, "pool": pool, "totals": totals}
+
+
+def _label(dimension: str, key: str, names: dict[str, dict[str, str]]) -> str:
+    if dimension == "stage":
+        return STAGE_LABELS[Stage(key)]
+    if dimension == "total":
+        return "合计"
+    return names.get(dimension, {}).get(key, key)
+
+
+def _section_label(section: str) -> str:
+    if section == "pool":
+        return "项目库（按阶段）"
+    return ENTRIES[section.removeprefix("new_")]
+
+
+def _order(cell: tuple[str, str, str]) -> tuple[int, int, str]:
+    sections = [f"new_{s}" for s in ENTRIES] + ["pool"]
+    dims = ["total", "zone", "industry", "stage"]
+    section, dimension, key = cell
+    rank = POOL_STAGES.index(key) if dimension == "stage" else 0
+    return (sections.index(section), dims.index(dimension), f"{rank}{key}")
+
+
+def monthly_report(
+    db: Database,
+    month: str,
+    known_on: date | datetime | None = None,
+    names: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    """The report for `month` as known at `known_on` (default now), with the
+    figures as known now beside it."""
+    first, last = month_bounds(month)
+    names = names or {}
+    known_at = known_instant(known_on)
+    now = known_instant(None)
+    then_view, now_view = _view(db, first, last, known_at), _view(db, first, last, now)
+    rows = []
+    for cell in sorted(set(then_view["totals"]) | set(now_view["totals"]), key=_order):
+        was = then_view["totals"].get(cell, [0, Decimal(0)])
+        is_ = now_view["totals"].get(cell, [0, Decimal(0)])
+        section, dimension, key = cell
+        rows.append(
+            {
+                "section": section,
+                "section_label": _section_label(section),
+                "dimension": dimension,
+                "key": key,
+                "label": _label(dimension, key, names),
+                "known_count": was[0],
+                "known_investment": _money(was[1]),
+                "now_count": is_[0],
+                "now_investment": _money(is_[1]),
+                "changed": was[0] != is_[0] or was[1] != is_[1],
+            }
+        )
+    return {
+        "month": month,
+        "business_date": last.isoformat(),
+        "known_at": known_at.isoformat(),
+        "now": now.isoformat(),
+        "rows": rows,
+        "corrections": _corrections(then_view, now_view),
+        "stalled": stalled_projects(db),
+    }
+
+
+def _corrections(then: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
+    """Projects whose stage at month end or entries in the month differ."""
+    out = []
+    then_pool = {p["id"]: p for p in then["pool"]}
+    now_pool = {p["id"]: p for p in now["pool"]}
+    for pid in sorted(set(then_pool) | set(now_pool)):
+        was, is_ = then_pool.get(pid), now_pool.get(pid)
+        seen = (was or {}).get("stage"), (was or {}).get("entered_on")
+        current = (is_ or {}).get("stage"), (is_ or {}).get("entered_on")
+        if seen != current:
+            out.append(_correction(pid, "month_end_stage", was, is_))
+    then_entries = {(e["id"], e["stage"]): e for e in then["entries"]}
+    now_entries = {(e["id"], e["stage"]): e for e in now["entries"]}
+    for key in sorted(set(then_entries) | set(now_entries)):
+        was, is_ = then_entries.get(key), now_entries.get(key)
+        if (was or {}).get("entered_on") != (is_ or {}).get("entered_on"):
+            out.append(_correction(key[0], f"new_{key[1]}", was, is_))
+    return out
+
+
+def _correction(pid: str, what: str, was: Any, is_: Any) -> dict[str, Any]:
+    either = is_ or was
+    return {
+        "id": pid,
+        "name": either["name"],
+        "what": what,
+        "known": {"stage": was["stage"], "date": was["entered_on"]} if was else None,
+        "now": {"stage": is_["stage"], "date": is_["entered_on"]} if is_ else None,
+    }
+
+
+def stalled_projects(db: Database) -> list[dict[str, Any]]:
+    """Projects currently flagged as stalled (from the pool's stall columns)."""
+    return db.fetchall(
+        "SELECT id, name, stage, zone, industry, officer, stall_level AS level,"
+        " stall_rule AS rule, stall_days AS days, stall_since AS since"
+        " FROM rm_projects WHERE stall_level IS NOT NULL"
+        " ORDER BY stall_days DESC, name"
+    )

@@ -1,0 +1,284 @@
+"""Stalled-project use cases: the weekly scan, answers, escalations, the policy.
+
+The scan judges every pool row (rm_projects, caught up first) with the domain's
+rule and builds the StallFlagged / StallCleared event for each project whose
+stall state changes, at the row's version + 1, without loading 100k aggregates.
+The row's version makes this safe: if a project moved on after the pool was
+read, the save fails and those projects' aggregates judge themselves instead.
+All of the week's events and its StallScan are saved in one transaction, so a
+second scan of the same week (same StallScan id) records nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.clock import today as bureau_today
+from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
+from domain.stall import StallPolicy, StallTerms, iso_week
+from domain.stall_scan import StallScan, scan_id
+from gxtrack.app.base import ServiceBase
+from gxtrack.app.permissions import (
+    Actor,
+    require_admin,
+    require_leader,
+    require_project_change,
+)
+from gxtrack.app.presenters import project_view
+
+POOL_SQL = (
+    "SELECT id, stage, stage_date, planned_signed, planned_landed,"
+    " planned_producing, stall_level, version FROM rm_projects"
+    " WHERE stage IN ('negotiating', 'signed', 'landed')"
+    " OR stall_level IS NOT NULL"
+)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def pool_facts(row: dict[str, Any]) -> dict[str, Any]:
+    """A pool row as the facts the stall rule judges."""
+    return {
+        "stage": row["stage"],
+        "stage_date": date.fromisoformat(row["stage_date"]),
+        "planned_dates": {
+            "signed": _day(row["planned_signed"]),
+            "landed": _day(row["planned_landed"]),
+            "producing": _day(row["planned_producing"]),
+        },
+        "stall_level": row["stall_level"],
+    }
+
+
+def policy_view(policy: StallPolicy) -> dict[str, Any]:
+    """The policy as the API returns it."""
+    return {
+        "version": policy.version,
+        "thresholds": dict(policy.thresholds),
+        "overdue_days": policy.overdue_days,
+        "red_factor": 2,
+        "modified_at": policy.modified_on.isoformat(),
+    }
+
+
+class StalledService(ServiceBase):
+    """The scan, the alert lifecycle and the policy."""
+
+    read_db: Any = None
+    catch_up: Callable[[], None] | None = None
+
+    def bind_read_side(self, db: Any, catch_up: Callable[[], None]) -> None:
+        """Give the scan the pool database and the read-your-writes wait."""
+        self.read_db = db
+        self.catch_up = catch_up
+
+    # -- policy ------------------------------------------------------------
+
+    def _policy(self) -> StallPolicy:
+        try:
+            return self.repository.get(StallPolicy.create_id())
+        except AggregateNotFoundError:
+            policy = StallPolicy.with_defaults()
+            try:
+                self.save(policy)
+            except IntegrityError:
+                return self.repository.get(StallPolicy.create_id())
+            return policy
+
+    def stall_policy(self) -> dict[str, Any]:
+        """The thresholds in force and their version."""
+        return policy_view(self._policy())
+
+    def stall_policy_history(self) -> list[dict[str, Any]]:
+        """Every version of the policy, newest first (who, when, why, what)."""
+        self._policy()  # the defaults are version 1
+        items = []
+        for e in self.events.get(StallPolicy.create_id()):
+            items.append(
+                {
+                    "version": e.originator_version,
+                    "recorded_at": e.timestamp.isoformat(),
+                    "thresholds": dict(e.thresholds),
+                    "overdue_days": e.overdue_days,
+                    "before": dict(getattr(e, "before", None) or {}),
+                    "reason": getattr(e, "reason", ""),
+                    "actor": getattr(e, "actor", None),
+                }
+            )
+        return items[::-1]
+
+    def change_stall_policy(
+        self,
+        actor: Actor,
+        thresholds: dict[str, object] | None = None,
+        overdue_days: object = None,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Change thresholds (admin only); the policy version goes up by one."""
+        require_admin(actor, "修改停滞预警规则")
+        policy = self._policy()
+        self.check_version(policy, expected_version)
+        policy.change(actor.name, thresholds, overdue_days, reason)
+        self.store(policy)
+        return policy_view(policy)
+
+    # -- the scan ----------------------------------------------------------
+
+    def stall_scan(self, week: str) -> dict[str, Any] | None:
+        """The recorded scan of ISO week `week`, or None."""
+        try:
+            scan = self.repository.get(scan_id(week))
+        except AggregateNotFoundError:
+            return None
+        return scan.result()
+
+    def run_stall_scan(
+        self, actor: Actor, as_of: date | None = None
+    ) -> tuple[dict[str, Any], bool]:
+        """Scan the pool as of `as_of` (default today); (scan, created).
+
+        A week already scanned records nothing and returns its first result.
+        """
+        require_leader(actor, "执行停滞项目扫描")
+        today = bureau_today()
+        as_of = as_of or today
+        if as_of > today:
+            raise RuleViolationError(
+                f"日期不能晚于今天 {today.isoformat()} (date is in the future)", "as_of"
+            )
+        week = iso_week(as_of)
+        existing = self.stall_scan(week)
+        if existing is not None:
+            return existing, False
+        if self.read_db is None or self.catch_up is None:
+            raise RuntimeError("run_stall_scan needs bind_read_side() (the pool)")
+        self.catch_up()
+        terms = self._policy().terms()
+        rows = self.read_db.fetchall(POOL_SQL)
+        events = [
+            event
+            for row in rows
+            if (
+                event := InvestmentProject.stall_event(
+                    row["id"],
+                    row["version"],
+                    pool_facts(row),
+                    terms,
+                    as_of,
+                    week,
+                    actor.name,
+                )
+            )
+            is not None
+        ]
+        scan = self._scan(week, as_of, actor, terms, len(rows), events)
+        try:
+            # One transaction for the scan and all its flags, so a second scan
+            # of the week never finds half of them.
+            self.save(scan, *events)
+        except IntegrityError:
+            found = self.stall_scan(week)
+            if found is not None:  # another scan of this week won the race
+                return found, False
+            # A project changed after the pool was read: let the changed
+            # projects' aggregates judge themselves, then save again.
+            projects = self._review(
+                [str(e.originator_id) for e in events], terms, as_of, week, actor
+            )
+            events = [e for p in projects for e in p.collect_events()]
+            scan = self._scan(week, as_of, actor, terms, len(rows), events)
+            self.store(scan, *events)
+        return scan.result(), True
+
+    @staticmethod
+    def _scan(
+        week: str,
+        as_of: date,
+        actor: Actor,
+        terms: StallTerms,
+        judged: int,
+        events: list[Any],
+    ) -> StallScan:
+        flagged = [
+            {
+                "project_id": str(e.originator_id),
+                "level": e.level,
+                "days_in_stage": e.days_in_stage,
+                "rule": e.rule,
+            }
+            for e in events
+            if isinstance(e, InvestmentProject.StallFlagged)
+        ]
+        cleared = [
+            str(e.originator_id)
+            for e in events
+            if isinstance(e, InvestmentProject.StallCleared)
+        ]
+        return StallScan(
+            week=week,
+            as_of=as_of,
+            actor=actor.name,
+            policy_version=terms.version,
+            flagged=flagged,
+            cleared=cleared,
+            judged=judged,
+        )
+
+    def _review(
+        self,
+        ids: list[str],
+        terms: StallTerms,
+        as_of: date,
+        week: str,
+        actor: Actor,
+    ) -> list[InvestmentProject]:
+        changed = []
+        for project_id in ids:
+            project = self.repository.get(UUID(project_id))
+            if project.review_stall(terms, as_of, week, actor.name):
+                changed.append(project)
+        return changed
+
+    # -- the alert's lifecycle ---------------------------------------------
+
+    def answer_stall(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        cause: str,
+        plan: str,
+        checkpoint: date,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """The responsible officer (or a leader) answers the alert."""
+        project = self.load(InvestmentProject, project_id)
+        require_project_change(actor, project.officer, project.zone)
+        self.check_version(project, expected_version)
+        project.answer_stall(cause, plan, checkpoint, actor.name)
+        self.store(project)
+        return project_view(project, self.reference())
+
+    def escalate_stall(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """A leader escalates the alert (督办)."""
+        require_leader(actor, "督办停滞项目")
+        project = self.load(InvestmentProject, project_id)
+        self.check_version(project, expected_version)
+        project.escalate_stall(reason, actor.name)
+        self.store(project)
+        return project_view(project, self.reference())

@@ -1,0 +1,77 @@
+"""Wiring: one object holding the application, the read-model database,
+the credentials and the projection engine, built from Settings.
+
+Every entry point (CLI, web app, scheduler, tests) builds a Runtime; nothing is
+created at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from gxtrack.app import GxTrack
+from gxtrack.app.application import application_env
+from gxtrack.infra.accounts import Accounts
+from gxtrack.infra.db import Database, open_database
+from gxtrack.infra.migrations import migrate, schema_lock
+from gxtrack.readmodels import ProjectionEngine, default_projections
+from gxtrack.readmodels.engine.second_process import RebuildHelper
+from gxtrack.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """The live parts of one gxtrack process."""
+
+    settings: Settings
+    app: GxTrack
+    db: Database
+    accounts: Accounts
+    projections: ProjectionEngine
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, **env: Any) -> Runtime:
+        """Connect to the stores named by `settings` and make sure tables exist."""
+        settings = settings or Settings.from_env()
+        db = open_database(settings)
+        with schema_lock(db):  # workers starting at once create tables once
+            app = GxTrack(env=application_env(settings))
+        runtime = cls(
+            settings=settings,
+            app=app,
+            db=db,
+            accounts=Accounts(db),
+            projections=ProjectionEngine(
+                app,
+                db,
+                default_projections(),
+                # A second process needs a store it can open too.
+                helper=None
+                if settings.database_url == "memory://"
+                else partial(RebuildHelper, settings),
+            ),
+        )
+        runtime.projections.parallel_min = settings.rebuild_parallel_min
+        app.bind_read_side(db, runtime.sync)
+        runtime.setup()
+        return runtime
+
+    def setup(self) -> None:
+        """Migrate the credential schema, create read-model tables (idempotent)."""
+        with schema_lock(self.db):
+            migrate(self.db)
+            self.projections.setup()
+
+    def sync(self) -> None:
+        """Read-your-writes: wait until the read models include every event."""
+        self.projections.sync(
+            timeout=self.settings.projection_wait_seconds,
+            inline=self.settings.inline_projections,
+        )
+
+    def close(self) -> None:
+        """Release connections."""
+        self.db.close()
+        self.app.close()

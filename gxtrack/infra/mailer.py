@@ -1,0 +1,171 @@
+"""The mail outbox: a message is recorded before it is sent, and resent until accepted.
+
+Each message is a row of `mail_outbox` (outside the rebuildable read models)
+holding the whole MIME text, with a deterministic id so that queueing the same
+digest twice keeps one row. `deliver()` sends every pending row: a server that
+is down leaves the rows pending for the next attempt, and a row is marked sent
+only once the server has accepted it. With no SMTP host configured, messages
+are written as .eml files to the data directory's `outbox/` folder instead.
+
+SMTP settings come from GXTRACK_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl),
+_USER, _PASSWORD and _SENDER (see Settings.smtp).
+"""
+
+from __future__ import annotations
+
+import email
+import smtplib
+import ssl
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from gxtrack.infra.db import Database
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS mail_outbox ("
+    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, week TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, addresses TEXT NOT NULL, subject TEXT NOT NULL,"
+    " message TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT, last_error TEXT,"
+    " sent_at TEXT, transport TEXT)",
+    "CREATE INDEX IF NOT EXISTS mail_outbox_pending ON mail_outbox (sent_at)",
+)
+DEFAULT_SENDER = "gxtrack@localhost"
+SECURITIES = ("none", "starttls", "ssl")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def sender(smtp: dict[str, str]) -> str:
+    """The From address configured for alert mail."""
+    return smtp.get("sender") or smtp.get("user") or DEFAULT_SENDER
+
+
+class Outbox:
+    """Queue and deliver mail through SMTP, or to the outbox folder."""
+
+    def __init__(self, db: Database, smtp: dict[str, str], folder: Path) -> None:
+        self.db = db
+        self.smtp = smtp
+        self.folder = folder
+        with db.transaction() as cur:
+            for statement in DDL:
+                cur.execute(statement)
+
+    @classmethod
+    def for_runtime(cls, runtime: Any) -> Outbox:
+        """The outbox of a Runtime (its database, SMTP settings and data dir)."""
+        settings = runtime.settings
+        return cls(runtime.db, dict(settings.smtp), settings.data_dir / "outbox")
+
+    def queue(
+        self, message_id: str, kind: str, week: str, recipient: str, msg: EmailMessage
+    ) -> bool:
+        """Record a message to send; False when that id was already queued."""
+        addresses = ", ".join(a.strip() for a in str(msg["To"]).split(",") if a.strip())
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO mail_outbox (id, kind, week, recipient, addresses,"
+                " subject, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (
+                    message_id,
+                    kind,
+                    week,
+                    recipient,
+                    addresses,
+                    str(msg["Subject"]),
+                    msg.as_string(),
+                    _now(),
+                ),
+            )
+            return cur.rowcount == 1
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Messages not yet accepted by a server (or written to the folder)."""
+        return self.db.fetchall(
+            "SELECT * FROM mail_outbox WHERE sent_at IS NULL ORDER BY created_at, id"
+        )
+
+    def messages(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Recent messages without their bodies, newest first (for the app)."""
+        return self.db.fetchall(
+            "SELECT id, kind, week, recipient, addresses, subject, created_at,"
+            " attempts, last_attempt_at, last_error, sent_at, transport"
+            " FROM mail_outbox ORDER BY created_at DESC, id LIMIT ?",
+            (limit,),
+        )
+
+    def message(self, message_id: str) -> EmailMessage | None:
+        """One queued message, parsed, to show in the app."""
+        row = self.db.fetchone(
+            "SELECT message FROM mail_outbox WHERE id = ?", (message_id,)
+        )
+        if row is None:
+            return None
+        return email.message_from_string(row["message"], policy=policy.default)  # type: ignore[return-value]
+
+    def deliver(self) -> dict[str, int]:
+        """Try every pending message once; {"sent": n, "failed": n}."""
+        sent = failed = 0
+        for row in self.pending():
+            msg = email.message_from_string(row["message"], policy=policy.default)
+            try:
+                transport = self._send(row, msg)  # type: ignore[arg-type]
+            except (OSError, smtplib.SMTPException) as error:
+                failed += 1
+                self._mark(row["id"], error=f"{type(error).__name__}: {error}"[:500])
+                continue
+            sent += 1
+            self._mark(row["id"], transport=transport)
+        return {"sent": sent, "failed": failed}
+
+    def _send(self, row: dict[str, Any], msg: EmailMessage) -> str:
+        if not self.smtp.get("host"):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{row['week']}-{row['kind']}-{row['recipient']}.eml"
+            path.write_text(row["message"], encoding="utf-8")
+            return "folder"
+        recipients = [a.strip() for a in row["addresses"].split(",") if a.strip()]
+        with self._connect() as smtp:
+            smtp.send_message(msg, from_addr=sender(self.smtp), to_addrs=recipients)
+        return "smtp"
+
+    def _connect(self) -> smtplib.SMTP:
+        security = (self.smtp.get("security") or "none").lower()
+        if security not in SECURITIES:
+            raise smtplib.SMTPException(f"GXTRACK_SMTP_SECURITY 无效: {security}")
+        default_port = {"none": 25, "starttls": 587, "ssl": 465}[security]
+        host, port = self.smtp["host"], int(self.smtp.get("port") or default_port)
+        context = ssl.create_default_context()
+        if security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                host, port, timeout=30, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=30)
+            if security == "starttls":
+                smtp.starttls(context=context)
+        if self.smtp.get("user"):
+            try:
+                smtp.login(self.smtp["user"], self.smtp.get("password", ""))
+            except smtplib.SMTPException:
+                smtp.close()
+                raise
+        return smtp
+
+    def _mark(
+        self, message_id: str, transport: str | None = None, error: str | None = None
+    ) -> None:
+        now = _now()
+        with self.db.transaction() as cur:
+            cur.execute(
+                "UPDATE mail_outbox SET attempts = attempts + 1, last_attempt_at = ?,"
+                " last_error = ?, sent_at = ?, transport = ? WHERE id = ?",
+                (now, error, now if transport else None, transport, message_id),
+            )

@@ -1,0 +1,155 @@
+"""Versioned schema migrations for the tables that cannot be rebuilt.
+
+The event log belongs to eventsourcing and the read models are rebuilt from it
+(`gxtrack projections rebuild`), so neither needs migrations. What lives only in
+SQL — credentials today, other stores later — changes through the numbered
+migrations below, each applied once, in order, recorded in `schema_migrations`.
+
+Every process runs `migrate()` at start (Runtime.setup, `gxtrack init`); a
+schema lock makes a second process starting at the same time wait and then
+find nothing left to do: a PostgreSQL advisory lock (per schema), or SQLite's
+write lock (BEGIN IMMEDIATE). Migrations never edit a released entry: add one.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from gxtrack.errors import GxtrackError
+from gxtrack.infra.db import Cursor, Database
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema change: a version number, a description and its statements."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # Version 1 is the credential schema as first released (before migrations
+    # existed), so its IF NOT EXISTS adopts a store created by that release.
+    Migration(
+        1,
+        "credentials: password hashes and API token digests",
+        (
+            "CREATE TABLE IF NOT EXISTS acc_passwords ("
+            " name TEXT PRIMARY KEY, hash TEXT NOT NULL, updated_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS acc_tokens ("
+            " digest TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,"
+            " revoked INTEGER NOT NULL DEFAULT 0)",
+            "CREATE INDEX IF NOT EXISTS acc_tokens_name ON acc_tokens (name)",
+        ),
+    ),
+    Migration(
+        2,
+        "failed logins, counted across every web worker",
+        (
+            "CREATE TABLE acc_login_failures ("
+            " name TEXT NOT NULL, address TEXT NOT NULL,"
+            " failed_at DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX acc_login_failures_key"
+            " ON acc_login_failures (name, address, failed_at)",
+            "CREATE INDEX acc_login_failures_at ON acc_login_failures (failed_at)",
+        ),
+    ),
+    Migration(
+        3,
+        "hash-chain verifications, so the audit page need not walk the whole log",
+        (
+            "CREATE TABLE audit_verifications ("
+            " verified_at TEXT NOT NULL, kind TEXT NOT NULL, ok INTEGER NOT NULL,"
+            " checked BIGINT NOT NULL, head_position BIGINT NOT NULL,"
+            " head_digest TEXT NOT NULL, problem TEXT,"
+            " seconds DOUBLE PRECISION NOT NULL)",
+            "CREATE INDEX audit_verifications_at ON audit_verifications (verified_at)",
+        ),
+    ),
+)
+
+TABLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+class SchemaTooNewError(GxtrackError):
+    """The store was migrated by a newer gxtrack than this one."""
+
+    status = 503
+
+
+def lock_key(schema: str | None) -> int:
+    """The advisory-lock key of one PostgreSQL schema (a signed 32-bit value)."""
+    return zlib.crc32(f"gxtrack:schema:{schema or 'public'}".encode()) - 2**31
+
+
+@contextmanager
+def schema_lock(db: Database) -> Iterator[None]:
+    """Hold the store's schema lock: one process at a time changes tables.
+
+    PostgreSQL: a session advisory lock on a connection of its own, so the work
+    inside may use any pooled connection. SQLite: BEGIN IMMEDIATE on this
+    thread's connection, which the transactions inside join.
+    """
+    if db.kind != "postgres":
+        with db.transaction(write=True):
+            yield
+        return
+    key = lock_key(getattr(db, "schema", None))
+    with db.pool.connection() as conn:  # type: ignore[attr-defined]
+        conn.autocommit = True
+        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+
+def applied_versions(db: Database) -> list[int]:
+    """The versions recorded in schema_migrations, oldest first."""
+    with db.transaction() as cur:
+        cur.execute(TABLE_DDL)
+        rows = cur.fetchall("SELECT version FROM schema_migrations ORDER BY version")
+    return [int(r["version"]) for r in rows]
+
+
+def _apply(cur: Cursor, migration: Migration) -> None:
+    for statement in migration.statements:
+        cur.execute(statement)
+    cur.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        (migration.version, migration.name, datetime.now(UTC).isoformat()),
+    )
+
+
+def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the pending migrations in order, each in its own transaction.
+
+    Returns the versions applied now (empty when the store is up to date).
+    Call it under `schema_lock` when other processes may start at once.
+    """
+    versions = [m.version for m in migrations]
+    if versions != sorted(set(versions)):
+        raise ValueError(f"migration versions must increase: {versions}")
+    done = set(applied_versions(db))
+    newest = max(versions, default=0)
+    if done and max(done) > newest:
+        raise SchemaTooNewError(
+            f"数据库结构版本 {max(done)} 高于本程序支持的 {newest}，请升级 gxtrack"
+            f" (schema version {max(done)} is newer than this release)"
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version in done:
+            continue
+        with db.transaction() as cur:
+            _apply(cur, migration)
+        applied.append(migration.version)
+    return applied

@@ -1,1 +1,0 @@
-"""Read-side queries over the projections, shared by the API, pages, jobs and CLI."""

@@ -1,0 +1,310 @@
+"""Runs projections over the notification log, exactly once and resumable.
+
+Each batch locks the tracking rows, reads the positions, applies the next events
+to every projection that has not seen them and advances the positions, all in
+one transaction. A process killed mid-batch leaves the previous batch's state;
+two processes running at once queue on the lock and never apply an event twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+from eventsourcing.utils import resolve_topic
+
+from gxtrack.errors import ProjectionTimeoutError
+from gxtrack.infra.db import Cursor, Database
+from gxtrack.readmodels.engine.log import reader
+from gxtrack.readmodels.engine.projection import Handler, Projection
+from gxtrack.readmodels.engine.rebuild import PARALLEL_MIN, Rebuild
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_tracking ("
+    " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+SCHEMA_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_schema ("
+    " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
+)
+Progress = Callable[[int, int], None]
+
+
+class ProjectionEngine:
+    """Keeps a set of projections up to date with an application's events."""
+
+    def __init__(
+        self,
+        app: Any,
+        db: Database,
+        projections: Sequence[Projection],
+        batch_size: int = 500,
+        helper: Callable[..., Any] | None = None,
+        read: Callable[[int, int], Sequence[Any]] | None = None,
+    ) -> None:
+        self.app = app
+        self.db = db
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        # Starts a long rebuild's second process (gxtrack.readmodels.engine.second_process)
+        # with (db, chain_to=, apart=, stop=); None does all the work here.
+        self.helper = helper
+        self.parallel_min = PARALLEL_MIN
+        # One batch (or rebuild step) at a time among this process's threads;
+        # other processes queue on the tracking rows' lock instead.
+        self.local_lock = threading.Lock()
+        self._read = read or reader(app.recorder)
+
+    # -- schema ------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create the tracking table and every projection's tables.
+
+        A projection whose DDL changed since its tables were made (new
+        columns, say) is dropped and its position reset, so it is rebuilt
+        from zero as the log is followed: its tables are derived data.
+        """
+        with self.db.transaction() as cur:
+            cur.execute(TRACKING_DDL)
+            cur.execute(SCHEMA_DDL)
+            known = {
+                r["projection"]: r["ddl_hash"]
+                for r in cur.fetchall("SELECT projection, ddl_hash FROM rm_schema")
+            }
+            for projection in self.projections.values():
+                digest = _ddl_hash(projection)
+                if known.get(projection.name) != digest:
+                    projection.drop(cur)
+                    cur.execute(
+                        "DELETE FROM rm_tracking WHERE projection = ?",
+                        (projection.name,),
+                    )
+                    cur.execute(
+                        "DELETE FROM rm_schema WHERE projection = ?",
+                        (projection.name,),
+                    )
+                    cur.execute(
+                        "INSERT INTO rm_schema (projection, ddl_hash) VALUES (?, ?)",
+                        (projection.name, digest),
+                    )
+                projection.create(cur)
+                cur.execute(
+                    "INSERT INTO rm_tracking (projection, position) VALUES (?, 0) "
+                    "ON CONFLICT (projection) DO NOTHING",
+                    (projection.name,),
+                )
+
+    # -- status ------------------------------------------------------------
+
+    def positions(self) -> dict[str, int]:
+        """Each projection's tracking position."""
+        rows = self.db.fetchall("SELECT projection, position FROM rm_tracking")
+        known = {r["projection"]: int(r["position"]) for r in rows}
+        return {name: known.get(name, 0) for name in self.projections}
+
+    def status(self) -> list[dict[str, Any]]:
+        """Position, head of the log and lag for each projection."""
+        head = self.head()
+        return [
+            {"projection": name, "position": pos, "head": head, "lag": head - pos}
+            for name, pos in self.positions().items()
+        ]
+
+    # -- processing --------------------------------------------------------
+
+    def lock_positions(
+        self, cur: Cursor, only: Collection[str] | None = None
+    ) -> dict[str, int]:
+        """The positions of these projections (default all), their rows locked.
+
+        Only their rows: a rebuild's second process, moving other projections
+        in the same PostgreSQL database meanwhile, locks the others.
+        """
+        names = [n for n in self.projections if only is None or n in only]
+        if not names:
+            return {}
+        marks = ", ".join("?" for _ in names)
+        lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
+        rows = cur.fetchall(
+            "SELECT projection, position FROM rm_tracking"
+            f" WHERE projection IN ({marks}) ORDER BY projection{lock}",
+            tuple(names),
+        )
+        known = {r["projection"]: int(r["position"]) for r in rows}
+        return {n: known[n] for n in names if n in known}
+
+    def run_batch(
+        self,
+        limit: int | None = None,
+        pages: int = 1,
+        only: Collection[str] | None = None,
+    ) -> int:
+        """Apply the next batch of events; returns how many events were read.
+
+        A batch is up to `pages` pages of `limit` events in one transaction:
+        each page's rows are written as it ends, so memory holds one page, and
+        the commit (which writes every page the batch dirtied) comes once.
+        With `only`, just those projections move.
+        """
+        with self.local_lock, self.db.transaction(bulk=True) as cur:
+            positions = self.lock_positions(cur, only)
+            read = 0
+            for _ in range(pages):
+                page = self._apply_page(cur, positions, limit or self.batch_size)
+                if not page:
+                    break
+                read += page
+            return read
+
+    def _apply_page(self, cur: Cursor, positions: dict[str, int], limit: int) -> int:
+        """Apply the events after the lowest position; advance `positions`."""
+        if not positions:
+            return 0
+        notifications = self._read(min(positions.values()) + 1, limit)
+        if not notifications:
+            return 0
+        last = notifications[-1].id
+        # Projections already past this page (a partial rebuild, one that
+        # caught up alone) neither get its events nor make them decoded.
+        appliers = [
+            (position, self.projections[name])
+            for name, position in positions.items()
+            if position < last
+        ]
+        first = notifications[0].id
+        for position, projection in appliers:
+            projection.begin_batch(
+                cur,
+                notifications
+                if position < first
+                else [n for n in notifications if n.id > position],
+            )
+        plans: dict[str, _Plan] = {}
+        for notification in notifications:
+            if notification.topic not in plans:
+                plans[notification.topic] = _plan(appliers, notification.topic)
+        superseded = _superseded(notifications, plans)
+        decode = self.app.mapper.to_domain_event
+        for index, notification in enumerate(notifications):
+            routes, _coalesce = plans[notification.topic]
+            if not routes or index in superseded:
+                continue  # never decoded
+            event = decode(notification)
+            for position, apply in routes:
+                if notification.id > position:
+                    apply(cur, event)
+        for name, position in positions.items():
+            if last > position:
+                self.projections[name].finish_batch(cur)
+                cur.execute(
+                    "UPDATE rm_tracking SET position = ? WHERE projection = ?",
+                    (last, name),
+                )
+                positions[name] = last
+        return len(notifications)
+
+    def run(
+        self,
+        progress: Progress | None = None,
+        batch_size: int | None = None,
+        pages: int = 1,
+        only: Collection[str] | None = None,
+    ) -> int:
+        """Catch up with the head of the log; returns events read."""
+        head = self.head()
+        done = 0
+        while True:
+            read = self.run_batch(batch_size, pages, only)
+            done += read
+            if progress:
+                progress(min(self.lowest(only), head), head)
+            if not read:
+                return done
+
+    def lowest(self, only: Collection[str] | None = None) -> int:
+        """The smallest position of all projections (or of those named)."""
+        positions = self.positions()
+        names = positions if only is None else only
+        return min((positions[n] for n in names), default=0)
+
+    def wait_for(self, position: int, timeout: float, inline: bool = True) -> None:
+        """Return once every projection has reached `position` (read-your-writes).
+
+        Inline, this process applies the events itself; otherwise it waits for
+        the projection process and gives up after `timeout` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        while self.lowest() < position:
+            if inline and self.run_batch():
+                continue
+            if time.monotonic() > deadline:
+                raise ProjectionTimeoutError(
+                    "数据已保存，但列表尚未更新（投影进程未在 "
+                    f"{timeout:g} 秒内追上），请稍后刷新"
+                )
+            time.sleep(0.02)
+
+    def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
+        """Wait until the read models include every event recorded so far."""
+        self.wait_for(self.head(), timeout, inline)
+
+    def rebuild(
+        self,
+        names: Sequence[str] = (),
+        progress: Progress | None = None,
+        batch_size: int | None = None,
+    ) -> int:
+        """Drop the named projections (default all) and replay them from zero
+        (gxtrack.readmodels.engine.rebuild); returns the events read."""
+        return Rebuild(self, names, progress, batch_size).run()
+
+    def head(self) -> int:
+        """The position of the newest event in the log."""
+        return self.app.recorder.max_notification_id() or 0
+
+
+# How a batch treats one event type: its routes (position, handler), and whether
+# only an aggregate's latest event of the type in a batch matters.
+_Plan = tuple[list[tuple[int, Handler]], bool]
+
+
+def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
+    """The handlers an event type concerns. The type comes from the stored
+    topic, so an event that no projection handles is never decoded."""
+    key = resolve_topic(topic).__qualname__
+    routes: list[tuple[int, Handler]] = []
+    readers: list[Projection] = []
+    for position, projection in appliers:
+        handler = projection.route(key)
+        if handler is not None:
+            routes.append((position, handler))
+            readers.append(projection)
+    coalesce = bool(readers) and all(key in p.latest_only for p in readers)
+    return routes, coalesce
+
+
+def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
+    """Indexes of events that a later event of the same type and aggregate in
+    this batch makes moot for every projection reading them."""
+    coalesced = {topic for topic, plan in plans.items() if plan[1]}
+    if not coalesced:
+        return set()
+    superseded: set[int] = set()
+    seen: set[tuple[str, Any]] = set()
+    for index in range(len(notifications) - 1, -1, -1):
+        notification = notifications[index]
+        topic = notification.topic
+        if topic in coalesced:
+            key = (topic, notification.originator_id)
+            if key in seen:
+                superseded.add(index)
+            else:
+                seen.add(key)
+    return superseded
+
+
+def _ddl_hash(projection: Projection) -> str:
+    return hashlib.sha256("\n".join(projection.ddl).encode()).hexdigest()[:16]

@@ -1,0 +1,203 @@
+"""Enterprises and their designations with validity windows.
+
+A designation counts on day D when certified_on <= D <= valid_until, where
+valid_until is the expiry date, cut short by a revocation or a failed re-review.
+Tier counts on any date are then one grouped query.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from domain.designations import Designation
+from gxtrack.infra.db import Cursor
+from gxtrack.infra.ids import id_text
+from gxtrack.readmodels.engine.projection import Handler, Projection
+from gxtrack.readmodels.enterprises import tier_history
+
+INSERT_ENTERPRISE = (
+    "INSERT INTO rm_enterprises"
+    " (id, uscc, name, industry, zone, version, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_AWARD = (
+    "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
+    " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+VERSION, UPDATED_AT = 5, 7  # their indexes in a held rm_enterprises row
+
+
+class EnterpriseProjection(Projection):
+    """rm_enterprises and rm_designations."""
+
+    name = "enterprises"
+    apart = True
+    tables = ("rm_enterprises", "rm_designations", *tier_history.TABLES)
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS rm_enterprises ("
+        " id TEXT PRIMARY KEY, uscc TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+        " industry TEXT, zone TEXT, version INTEGER NOT NULL,"
+        " created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_designations ("
+        " enterprise_id TEXT NOT NULL, award_id TEXT NOT NULL,"
+        " designation TEXT NOT NULL, rank INTEGER NOT NULL,"
+        " certified_on TEXT NOT NULL, expires_on TEXT NOT NULL,"
+        " valid_until TEXT NOT NULL, revoked_on TEXT, document_no TEXT,"
+        " batch TEXT, stars INTEGER, expired_recorded INTEGER NOT NULL DEFAULT 0,"
+        " revoke_reason TEXT, last_reviewed_on TEXT, review_failed_on TEXT,"
+        " PRIMARY KEY (enterprise_id, award_id))",
+        "CREATE INDEX IF NOT EXISTS rm_designations_window"
+        " ON rm_designations (rank, certified_on, valid_until)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_expiry"
+        " ON rm_designations (expires_on)",
+        "CREATE INDEX IF NOT EXISTS rm_designations_certified"
+        " ON rm_designations (certified_on)",
+        *tier_history.DDL,
+    )
+    # Events that move a validity window: the enterprise's tier intervals are
+    # recomputed once, when the batch is flushed.
+    WINDOW_EVENTS = frozenset(
+        {
+            "Enterprise.DesignationAwarded",
+            "Enterprise.DesignationReviewed",
+            "Enterprise.DesignationRevoked",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._dirty: set[str] = set()
+        # New rows held back until the batch ends (or a handler updates the
+        # table): one statement per table instead of one per event.
+        self._cur: Cursor | None = None
+        self._enterprises: dict[str, list[Any]] = {}
+        self._awards: list[tuple[Any, ...]] = []
+        self._versions: dict[str, tuple[int, str]] = {}  # stored rows: latest
+
+    def _bind(self, cur: Cursor) -> None:
+        if self._cur is not cur:  # a new transaction: nothing held is stored
+            self._cur, self._enterprises, self._awards = cur, {}, []
+            self._versions = {}
+            self._dirty.clear()
+
+    def _flush(self, cur: Cursor) -> None:
+        """Write the held rows (before a statement that reads or updates them)."""
+        self._bind(cur)
+        if self._enterprises:
+            cur.executemany(INSERT_ENTERPRISE, list(self._enterprises.values()))
+            self._enterprises = {}
+        if self._awards:
+            cur.executemany(INSERT_AWARD, self._awards)
+            self._awards = []
+        if self._versions:
+            cur.executemany(
+                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
+                [(v, at, eid) for eid, (v, at) in self._versions.items()],
+            )
+            self._versions = {}
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write the held rows; refresh the tier intervals of those touched."""
+        self._flush(cur)
+        if self._dirty:
+            tier_history.refresh_many(cur, self._dirty)
+            self._dirty.clear()
+
+    def route(self, key: str) -> Handler | None:
+        """Every enterprise event: each one bumps the enterprise's version."""
+        return self._apply_enterprise if key.startswith("Enterprise.") else None
+
+    def _apply_enterprise(self, cur: Cursor, event: Any) -> None:
+        self._bind(cur)
+        key = type(event).__qualname__
+        handler = self.handlers.get(key)
+        if handler is not None:
+            handler(cur, event)
+        if key in self.WINDOW_EVENTS and not (
+            # Designations beside the ladder never move the tier.
+            key == "Enterprise.DesignationAwarded"
+            and not Designation(event.designation).rank
+        ):
+            self._dirty.add(id_text(event.originator_id))
+        if key != "Enterprise.Registered":
+            eid = id_text(event.originator_id)
+            at = event.timestamp.isoformat()
+            held = self._enterprises.get(eid)
+            if held is not None:
+                held[VERSION] = event.originator_version
+                held[UPDATED_AT] = at
+            else:
+                self._versions[eid] = (event.originator_version, at)
+
+    def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
+        at = e.timestamp.isoformat()
+        eid = id_text(e.originator_id)
+        self._enterprises[eid] = [
+            eid,
+            e.uscc,
+            e.name,
+            e.industry,
+            e.zone,
+            e.originator_version,
+            at,
+            at,
+        ]
+
+    def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
+        self._awards.append(
+            (
+                id_text(e.originator_id),
+                e.award_id,
+                e.designation,
+                Designation(e.designation).rank,
+                e.certified_on.isoformat(),
+                e.expires_on.isoformat(),
+                e.expires_on.isoformat(),
+                e.document_no,
+                e.batch,
+                e.stars,
+            )
+        )
+
+    def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
+        self._flush(cur)
+        cur.execute(
+            "UPDATE rm_designations SET expires_on = ?, valid_until = ?,"
+            " expired_recorded = 0, last_reviewed_on = ?, review_failed_on = ?"
+            " WHERE enterprise_id = ? AND award_id = ?",
+            (
+                e.after.isoformat(),
+                e.after.isoformat(),
+                e.reviewed_on.isoformat(),
+                None if e.passed else e.reviewed_on.isoformat(),
+                id_text(e.originator_id),
+                e.award_id,
+            ),
+        )
+
+    def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
+        last_day = e.effective_date - timedelta(days=1)
+        self._flush(cur)
+        cur.execute(
+            "UPDATE rm_designations SET revoked_on = ?, revoke_reason = ?,"
+            " valid_until = CASE WHEN valid_until < ? THEN valid_until ELSE ? END"
+            " WHERE enterprise_id = ? AND award_id = ?",
+            (
+                e.effective_date.isoformat(),
+                e.reason,
+                last_day.isoformat(),
+                last_day.isoformat(),
+                id_text(e.originator_id),
+                e.award_id,
+            ),
+        )
+
+    def on_Enterprise_DesignationExpired(self, cur: Cursor, e: Any) -> None:
+        self._flush(cur)
+        cur.execute(
+            "UPDATE rm_designations SET expired_recorded = 1"
+            " WHERE enterprise_id = ? AND award_id = ?",
+            (id_text(e.originator_id), e.award_id),
+        )

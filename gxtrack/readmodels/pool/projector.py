@@ -1,0 +1,304 @@
+"""The project pool (one row per project) and its stage history (one per interval).
+
+The pool row carries everything the pool is filtered, sorted and summed on. The
+history holds each stage interval [entered_on, left_on): the stage of any project
+on any past business date is the interval containing that date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from gxtrack.infra.db import Cursor
+from gxtrack.infra.ids import id_text
+from gxtrack.readmodels.engine.projection import Handler, Projection, to_yuan
+from gxtrack.readmodels.pool import stage_months
+from gxtrack.readmodels.pool.buffer import PoolBuffer
+
+FORWARD = ("negotiating", "signed", "landed", "producing")
+HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
+STAGE_ON = {stage: f"{stage}_on" for stage in (*FORWARD, "withdrawn")}
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+class PoolProjection(Projection):
+    """rm_projects, rm_stage_history and its monthly sums (rm_stage_months)."""
+
+    name = "pool"
+    tables = ("rm_projects", "rm_stage_history", "rm_stage_months")
+    # A project's latest progress note is all the pool shows: the earlier ones in
+    # a batch are not even decoded (half of all events in a year's log).
+    latest_only = frozenset(
+        {
+            "InvestmentProject.ProgressReported",
+            "InvestmentProject.OfficerReassigned",  # the officer is set, not changed
+            "InvestmentProject.PlannedDatesRevised",  # so are all planned dates
+        }
+    )
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS rm_projects ("
+        " id TEXT PRIMARY KEY, name TEXT NOT NULL, investor TEXT NOT NULL,"
+        " search TEXT NOT NULL, industry TEXT NOT NULL, zone TEXT NOT NULL,"
+        " investment BIGINT NOT NULL, priority TEXT NOT NULL, officer TEXT NOT NULL,"
+        " enterprise_id TEXT, land_area TEXT,"
+        " stage TEXT NOT NULL, stage_date TEXT NOT NULL, withdrawn_from TEXT,"
+        " negotiating_on TEXT, signed_on TEXT, landed_on TEXT, producing_on TEXT,"
+        " withdrawn_on TEXT,"
+        " planned_signed TEXT, planned_landed TEXT, planned_producing TEXT,"
+        " progress_on TEXT, progress_note TEXT,"
+        " stall_level TEXT, stall_rule TEXT, stall_days INTEGER, stall_since TEXT,"
+        " version INTEGER NOT NULL, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL)",
+        # The list filters by stage, industry and zone and shows the latest
+        # updated first: this index yields a page without sorting.
+        "CREATE INDEX IF NOT EXISTS rm_projects_list"
+        " ON rm_projects (stage, industry, zone, updated_at, id)",
+        # Summaries are one grouped pass over this covering index.
+        "CREATE INDEX IF NOT EXISTS rm_projects_summary"
+        " ON rm_projects (stage, industry, zone, investment)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
+        "CREATE INDEX IF NOT EXISTS rm_projects_stall ON rm_projects (stall_level)",
+        "CREATE TABLE IF NOT EXISTS rm_stage_history ("
+        " project_id TEXT NOT NULL, seq INTEGER NOT NULL, stage TEXT NOT NULL,"
+        " entered_on TEXT NOT NULL, left_on TEXT, recorded_at TEXT NOT NULL,"
+        " industry TEXT, zone TEXT, investment BIGINT,"
+        " PRIMARY KEY (project_id, seq))",
+        # As-of lists and summaries read only this index: the interval's
+        # dates and stage plus the project's (current) industry, zone and
+        # investment, copied here so that no row of rm_projects is visited.
+        "CREATE INDEX IF NOT EXISTS rm_stage_history_span ON rm_stage_history"
+        " (entered_on, left_on, stage, industry, zone, investment)",
+        *stage_months.DDL,
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.buffer = PoolBuffer()
+
+    def create(self, cur: Cursor) -> None:
+        """Tables and indexes, and the triggers keeping rm_stage_months."""
+        super().create(cur)
+        stage_months.install(cur)
+
+    def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Let the buffer read the batch's stored rows in one go when needed."""
+        self.buffer.expect(cur, notifications)
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write the rows and intervals held back during the batch."""
+        self.buffer.flush(cur)
+
+    # -- helpers -----------------------------------------------------------
+
+    def _set(self, cur: Cursor, event: Any, columns: dict[str, Any]) -> None:
+        self.buffer.update(cur, id_text(event.originator_id), columns, event)
+
+    def _touch(self, cur: Cursor, event: Any, **columns: Any) -> None:
+        self._set(cur, event, columns)
+
+    def _open_interval(self, cur: Cursor, event: Any, stage: str, day: Any) -> None:
+        self.buffer.open_interval(
+            cur,
+            id_text(event.originator_id),
+            event.originator_version,
+            stage,
+            _iso(day),
+            event.timestamp.isoformat(),
+        )
+
+    def _close_interval(self, cur: Cursor, event: Any, day: Any) -> None:
+        self.buffer.close_interval(cur, id_text(event.originator_id), _iso(day))
+
+    def _advance(self, cur: Cursor, event: Any, stage: str) -> None:
+        # A fifth of all events: the steps of _close/_open_interval and _touch
+        # inline, each value formatted once.
+        pid = id_text(event.originator_id)
+        day = _iso(event.effective_date)
+        buffer = self.buffer
+        buffer.close_interval(cur, pid, day)
+        buffer.open_interval(
+            cur, pid, event.originator_version, stage, day, event.timestamp.isoformat()
+        )
+        buffer.update(
+            cur, pid, {"stage": stage, "stage_date": day, STAGE_ON[stage]: day}, event
+        )
+
+    def route(self, key: str) -> Handler | None:
+        """A project event's handler; unhandled project events still bump the version."""
+        handler = self.handlers.get(key)
+        if handler is None and key.startswith("InvestmentProject."):
+            return self._touch
+        return handler
+
+    # -- handlers ----------------------------------------------------------
+
+    def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
+        planned = e.planned_dates or {}
+        day = _iso(e.stage_date)
+        at = e.timestamp.isoformat()
+        pid = id_text(e.originator_id)
+        self.buffer.register(
+            cur,
+            {
+                "id": pid,
+                "name": e.name,
+                "investor": e.investor,
+                "search": f"{e.name}\n{e.investor}".lower(),
+                "industry": e.industry,
+                "zone": e.zone,
+                "investment": to_yuan(e.planned_investment),
+                "priority": e.priority,
+                "officer": e.officer,
+                "enterprise_id": str(e.enterprise_id) if e.enterprise_id else None,
+                "land_area": None if e.land_area is None else str(e.land_area),
+                "stage": e.stage,
+                "stage_date": day,
+                "negotiating_on": day if e.stage == "negotiating" else None,
+                "signed_on": day if e.stage == "signed" else None,
+                "planned_signed": _iso(planned.get("signed")),
+                "planned_landed": _iso(planned.get("landed")),
+                "planned_producing": _iso(planned.get("producing")),
+                "version": e.originator_version,
+                "created_at": at,
+                "updated_at": at,
+            },
+            e.originator_version,
+            at,
+        )
+
+    def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "signed")
+
+    def on_InvestmentProject_Landed(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "landed")
+
+    def on_InvestmentProject_ProductionStarted(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "producing")
+
+    def on_InvestmentProject_Withdrawn(self, cur: Cursor, e: Any) -> None:
+        self._advance(cur, e, "withdrawn")
+        self._touch(cur, e, withdrawn_from=e.from_stage)
+
+    def on_InvestmentProject_Reinstated(self, cur: Cursor, e: Any) -> None:
+        self._close_interval(cur, e, e.effective_date)
+        self._open_interval(cur, e, e.to_stage, e.effective_date)
+        column = f"{e.to_stage}_on"
+        row = self.buffer.get(cur, id_text(e.originator_id), column)
+        self._touch(
+            cur,
+            e,
+            stage=e.to_stage,
+            stage_date=row[column] if row else _iso(e.effective_date),
+            withdrawn_from=None,
+            withdrawn_on=None,
+        )
+
+    def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        # The removed stages never really happened: the project has been in
+        # the stage it is back in since it last entered it. Drop every later
+        # interval (the removed stages, and a withdrawal from them) and reopen
+        # that one.
+        self.buffer.flush_intervals(cur)
+        last = cur.fetchone(
+            "SELECT MAX(seq) AS seq FROM rm_stage_history"
+            " WHERE project_id = ? AND stage = ?",
+            (pid, e.to_stage),
+        )
+        if last and last["seq"] is not None:
+            cur.execute(
+                "DELETE FROM rm_stage_history WHERE project_id = ? AND seq > ?",
+                (pid, last["seq"]),
+            )
+            cur.execute(
+                "UPDATE rm_stage_history SET left_on = NULL"
+                " WHERE project_id = ? AND seq = ?",
+                (pid, last["seq"]),
+            )
+        column = f"{e.to_stage}_on"
+        row = self.buffer.get(cur, pid, column)
+        cleared = {f"{stage}_on": None for stage in e.removed}
+        self._touch(
+            cur, e, stage=e.to_stage, stage_date=row[column] if row else None, **cleared
+        )
+
+    def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        day = _iso(e.effective_date)
+        before = _iso(e.before)
+        self.buffer.flush_intervals(cur)
+        cur.execute(
+            "UPDATE rm_stage_history SET left_on = ?"
+            " WHERE project_id = ? AND left_on = ?",
+            (day, pid, before),
+        )
+        cur.execute(
+            "UPDATE rm_stage_history SET entered_on = ?"
+            " WHERE project_id = ? AND stage = ? AND entered_on = ?",
+            (day, pid, e.stage, before),
+        )
+        row = self.buffer.get(cur, pid, "stage")
+        extra = {"stage_date": day} if row and row["stage"] == e.stage else {}
+        self._touch(cur, e, **{f"{e.stage}_on": day}, **extra)
+
+    def on_InvestmentProject_ProgressReported(self, cur: Cursor, e: Any) -> None:
+        self._set(
+            cur, e, {"progress_on": _iso(e.effective_date), "progress_note": e.note}
+        )
+
+    def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
+        columns: dict[str, Any] = {}
+        for field, (_before, after) in e.changes.items():
+            if field == "planned_investment":
+                columns["investment"] = to_yuan(after)
+            elif field in ("enterprise_id", "land_area"):
+                columns[field] = None if after is None else str(after)
+            else:
+                columns[field] = after
+        if "name" in columns or "investor" in columns:
+            row = self.buffer.get(cur, id_text(e.originator_id), "name", "investor")
+            name = columns.get("name", row["name"] if row else "")
+            investor = columns.get("investor", row["investor"] if row else "")
+            columns["search"] = f"{name}\n{investor}".lower()
+        self._set(cur, e, columns)
+        copied = {c: columns[c] for c in HISTORY_COPY if c in columns}
+        if copied:
+            self.buffer.copy_to_intervals(cur, id_text(e.originator_id), copied)
+
+    def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
+        self._set(cur, e, {"officer": e.after})
+
+    def on_InvestmentProject_PlannedDatesRevised(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur,
+            e,
+            planned_signed=_iso(e.after.get("signed")),
+            planned_landed=_iso(e.after.get("landed")),
+            planned_producing=_iso(e.after.get("producing")),
+        )
+
+    # -- stall alerts --------------------------------------------------------
+
+    def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
+        # stall_since keeps the first flag of the episode across escalations.
+        row = self.buffer.get(cur, id_text(e.originator_id), "stall_since")
+        since = row["stall_since"] if row else None
+        self._touch(
+            cur,
+            e,
+            stall_since=since if since is not None else _iso(e.as_of),
+            stall_level=e.level,
+            stall_rule=e.rule,
+            stall_days=e.days_in_stage,
+        )
+
+    def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
+        )
