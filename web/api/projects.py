@@ -14,19 +14,12 @@ from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from web.api.base import ApiBlueprint, plain_dump, rt, run
 from web.api.schemas.projects import (
     HistorySchema,
-    PlanSchema,
-    ProgressReportSchema,
-    ProjectCreateSchema,
     ProjectGetArgsSchema,
     ProjectPageSchema,
     ProjectQueryArgsSchema,
     ProjectSchema,
-    ReassignSchema,
-    RedateSchema,
-    ReinstateSchema,
-    ReviseSchema,
-    StageMoveSchema,
 )
+from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, register
 
 blp = ApiBlueprint(
     "projects", __name__, url_prefix="/projects", description="招商项目 Projects"
@@ -56,11 +49,11 @@ class Projects(MethodView):
         # Rows are JSON-ready already: skip marshmallow's per-field dump.
         return jsonify(plain_dump(ProjectPageSchema, page))
 
-    @blp.arguments(ProjectCreateSchema)
+    @blp.arguments(REGISTER_SCHEMA)
     @blp.response(201, ProjectSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """登记项目 Register a project (在谈 or 签约)."""
-        return run(rt().app.register_project, **body)
+        return run(register, rt().app, body)
 
 
 @blp.route("/<project_id>")
@@ -88,104 +81,53 @@ class ProjectHistory(MethodView):
         return {"items": history(app, parse_id(project_id, "项目"))}
 
 
-def _command(path: str, schema: type, summary: str) -> Any:
-    """Register a POST command endpoint on `/<project_id>/<path>`."""
-
-    def register(handler: Any) -> Any:
-        @blp.route(f"/<project_id>/{path}", endpoint=f"project_{path}")
-        class Command(MethodView):
-            @blp.doc(summary=summary, description=handler.__doc__)
-            @blp.arguments(schema)
-            @blp.response(200, ProjectSchema)
-            def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
-                return handler(project_id, body)
-
-        return handler
-
-    return register
-
-
-@_command("stage", StageMoveSchema, "推进/终止/更正阶段 Move the project's stage.")
-def move(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Forward, withdraw, or (leaders) correct backwards."""
-    return run(
-        rt().app.move_project,
-        project_id,
-        body["to"],
-        body["date"],
-        reason=body.get("reason", ""),
-        expected_version=body["expected_version"],
-    )
-
-
-@_command("reinstate", ReinstateSchema, "恢复已终止项目 Reinstate (leaders).")
-def reinstate(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Back to the stage it was withdrawn from."""
-    return run(
-        rt().app.reinstate_project,
-        project_id,
-        body["reason"],
-        expected_version=body["expected_version"],
-        on=body.get("date"),
-    )
+ENDPOINTS = (
+    (
+        "stage",
+        "推进/终止/更正阶段 Move the project's stage.",
+        "Forward, withdraw, or (leaders) correct backwards.",
+    ),
+    (
+        "reinstate",
+        "恢复已终止项目 Reinstate (leaders).",
+        "Back to the stage it was withdrawn from.",
+    ),
+    ("progress", "推进情况 Report progress.", "Add a dated progress note."),
+    (
+        "revise",
+        "修改项目信息 Revise details, with a reason.",
+        "Change name, investor, industry, zone, investment, priority…",
+    ),
+    (
+        "reassign",
+        "调整责任人 Reassign the officer (leaders).",
+        "Hand the project to another officer.",
+    ),
+    (
+        "plan",
+        "调整计划节点 Revise the planned dates.",
+        "New planned dates for the coming stages.",
+    ),
+    (
+        "redate",
+        "更正阶段日期 Correct a stage's date (leaders).",
+        "Fix the recorded date of a stage already reached.",
+    ),
+)
 
 
-@_command("progress", ProgressReportSchema, "推进情况 Report progress.")
-def progress(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Add a dated progress note."""
-    return run(
-        rt().app.report_progress,
-        project_id,
-        body["date"],
-        body["note"],
-        expected_version=body.get("expected_version"),
-    )
+def _command_endpoint(path: str, summary: str, description: str) -> None:
+    """A POST endpoint on `/<project_id>/<path>` running the shared command."""
+    command = PROJECT_COMMANDS[path]
+
+    @blp.route(f"/<project_id>/{path}", endpoint=f"project_{path}")
+    class Command(MethodView):
+        @blp.doc(summary=summary, description=description)
+        @blp.arguments(command.schema)
+        @blp.response(200, ProjectSchema)
+        def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
+            return run(command.call, rt().app, project_id, body)
 
 
-@_command("revise", ReviseSchema, "修改项目信息 Revise details, with a reason.")
-def revise(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Change name, investor, industry, zone, investment, priority…"""
-    return run(
-        rt().app.revise_project,
-        project_id,
-        dict(body["changes"]),
-        body["reason"],
-        expected_version=body["expected_version"],
-    )
-
-
-@_command("reassign", ReassignSchema, "调整责任人 Reassign the officer (leaders).")
-def reassign(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Hand the project to another officer."""
-    return run(
-        rt().app.reassign_project,
-        project_id,
-        body["officer"],
-        reason=body.get("reason", ""),
-        expected_version=body["expected_version"],
-    )
-
-
-@_command("plan", PlanSchema, "调整计划节点 Revise the planned dates.")
-def plan(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """New planned dates for the coming stages."""
-    return run(
-        rt().app.revise_plan,
-        project_id,
-        dict(body["planned_dates"]),
-        reason=body.get("reason", ""),
-        expected_version=body["expected_version"],
-    )
-
-
-@_command("redate", RedateSchema, "更正阶段日期 Correct a stage's date (leaders).")
-def redate(project_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Fix the recorded date of a stage already reached."""
-    return run(
-        rt().app.redate_stage,
-        project_id,
-        body["stage"],
-        body["date"],
-        body["reason"],
-        expected_version=body["expected_version"],
-    )
+for _path, _summary, _description in ENDPOINTS:
+    _command_endpoint(_path, _summary, _description)

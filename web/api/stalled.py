@@ -33,6 +33,7 @@ from web.api.schemas.stalled import (
     StalledArgsSchema,
     StalledListSchema,
 )
+from web.commands import PROJECT_COMMANDS
 
 blp = ApiBlueprint("stalled", __name__, description="停滞项目预警 Stalled projects")
 
@@ -127,14 +128,7 @@ class Answer(MethodView):
     @blp.response(200, ProjectSchema)
     def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
         """回复预警 Answer the alert: cause, plan, next checkpoint date."""
-        return run(
-            rt().app.answer_stall,
-            project_id,
-            body["cause"],
-            body["plan"],
-            body["checkpoint"],
-            expected_version=body["expected_version"],
-        )
+        return run(PROJECT_COMMANDS["answer"].call, rt().app, project_id, body)
 
 
 @blp.route("/projects/<project_id>/stall/escalate")
@@ -145,9 +139,4 @@ class Escalate(MethodView):
     @blp.response(200, ProjectSchema)
     def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
         """督办 Escalate the alert (leaders, admins); once per flag."""
-        return run(
-            rt().app.escalate_stall,
-            project_id,
-            body["reason"],
-            expected_version=body["expected_version"],
-        )
+        return run(PROJECT_COMMANDS["escalate"].call, rt().app, project_id, body)

@@ -7,7 +7,6 @@ the message next to the field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -18,25 +17,22 @@ from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
 from gxtrack.app.permissions import Actor, can_change_project
 from gxtrack.errors import ConflictError
+from web.commands import PROJECT_COMMANDS, load_form
 from web.i18n import N_
 from web.pages.common import (
     STALE,
     expected_version,
     field_errors,
     finish,
-    parse_date,
     reference,
     register_page_errors,
     runtime,
-    text,
 )
 from web.pages.history_view import readable
 from web.pages.pool import STALL_LABELS, officers
 from web.pages.stall_actions import (
     RULE_LABELS,
     alert_lifecycle,
-    answer,
-    escalate,
     stall_actions,
 )
 from web.security import current_actor
@@ -113,83 +109,18 @@ def show(project_id: str) -> Any:
     return render_project(project_id)
 
 
-def _move(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.move_project(
-        actor,
-        pid,
-        text("to"),
-        parse_date(text("date"), "date"),
-        text("reason"),
-        expected_version=version,
-    )
-
-
-def _withdraw(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.move_project(
-        actor,
-        pid,
-        Stage.WITHDRAWN.value,
-        parse_date(text("date"), "date"),
-        text("reason"),
-        expected_version=version,
-    )
-
-
-def _progress(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.report_progress(
-        actor, pid, parse_date(text("date"), "date"), text("note"), version
-    )
-
-
-def _reinstate(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.reinstate_project(
-        actor,
-        pid,
-        text("reason"),
-        expected_version=version,
-        on=parse_date(text("date"), "date", required=False),
-    )
-
-
-def _reassign(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.reassign_project(
-        actor, pid, text("officer"), text("reason"), expected_version=version
-    )
-
-
-def _plan(actor: Actor, pid: str, version: int) -> None:
-    planned = {
-        key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
-        for key in ("signed", "landed", "producing")
-        if f"planned_{key}" in request.form
-    }
-    runtime().app.revise_plan(
-        actor, pid, planned, text("reason"), expected_version=version
-    )
-
-
-def _redate(actor: Actor, pid: str, version: int) -> None:
-    runtime().app.redate_stage(
-        actor,
-        pid,
-        text("stage"),
-        parse_date(text("date"), "date"),
-        text("reason"),
-        expected_version=version,
-    )
-
-
-ACTIONS: dict[str, tuple[Callable[[Actor, str, int], None], str]] = {
-    "move": (_move, N_("阶段已更新")),
-    "correct": (_move, N_("阶段已更正")),
-    "withdraw": (_withdraw, N_("项目已终止")),
-    "progress": (_progress, N_("推进情况已记录")),
-    "reinstate": (_reinstate, N_("项目已恢复")),
-    "reassign": (_reassign, N_("责任人已调整")),
-    "plan": (_plan, N_("计划节点已调整")),
-    "redate": (_redate, N_("阶段日期已更正")),
-    "answer": (answer, N_("预警回复已记录")),
-    "escalate": (escalate, N_("已督办")),
+# Page action → (shared command, values the form does not carry, message).
+ACTIONS: dict[str, tuple[str, dict[str, str], str]] = {
+    "move": ("stage", {}, N_("阶段已更新")),
+    "correct": ("stage", {}, N_("阶段已更正")),
+    "withdraw": ("stage", {"to": Stage.WITHDRAWN.value}, N_("项目已终止")),
+    "progress": ("progress", {}, N_("推进情况已记录")),
+    "reinstate": ("reinstate", {}, N_("项目已恢复")),
+    "reassign": ("reassign", {}, N_("责任人已调整")),
+    "plan": ("plan", {}, N_("计划节点已调整")),
+    "redate": ("redate", {}, N_("阶段日期已更正")),
+    "answer": ("answer", {}, N_("预警回复已记录")),
+    "escalate": ("escalate", {}, N_("已督办")),
 }
 
 
@@ -198,11 +129,14 @@ def act(project_id: str, action: str) -> Any:
     """Run one action from the project page, then show the page again."""
     if action not in ACTIONS:
         abort(404)
-    command, message = ACTIONS[action]
-    actor = current_actor()
+    name, fixed, message = ACTIONS[action]
+    command = PROJECT_COMMANDS[name]
     try:
         version = expected_version()
-        command(actor, project_id, version)
+        body = load_form(
+            command.schema, request.form, expected_version=version, **fixed
+        )
+        command.call(current_actor(), runtime().app, project_id, body)
     except RuleViolationError as error:
         return render_project(
             project_id, {action: field_errors(error)}, action, status=422

@@ -11,13 +11,14 @@ from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
 from gxtrack.app.permissions import can_change_project
 from gxtrack.errors import ConflictError
+from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, load_form
+from web.commands import register as register_command
 from web.i18n import N_, priority_label, stage_label
 from web.pages.common import (
     STALE,
     expected_version,
     field_errors,
     finish,
-    parse_date,
     reference,
     register_page_errors,
     runtime,
@@ -30,7 +31,6 @@ bp = Blueprint("page_forms", __name__)
 register_page_errors(bp)
 
 CHANGERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
-EDITABLE = ("name", "investor", "industry", "zone", "planned_investment", "priority")
 
 
 def _form_page(template: str, status: int = 200, **context: Any) -> Any:
@@ -54,24 +54,8 @@ def register() -> Any:
         return _form_page("project_new.html", form=form, errors={})
     try:
         officer = text("officer") if actor.is_leader else actor.name
-        planned = {
-            key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
-            for key in ("signed", "landed", "producing")
-        }
-        project = runtime().app.register_project(
-            actor,
-            name=text("name"),
-            investor=text("investor"),
-            industry=text("industry"),
-            zone=text("zone"),
-            planned_investment=text("planned_investment"),
-            stage=text("stage") or "negotiating",
-            stage_date=parse_date(text("stage_date"), "stage_date", required=False),
-            officer=officer or actor.name,
-            priority=text("priority") or None,
-            planned_dates=planned,
-            land_area=text("land_area") or None,
-        )
+        body = load_form(REGISTER_SCHEMA, request.form, officer=officer or actor.name)
+        project = register_command(actor, runtime().app, body)
     except RuleViolationError as error:
         return _form_page(
             "project_new.html", 422, form=request.form, errors=field_errors(error)
@@ -90,14 +74,11 @@ def edit(project_id: str) -> Any:
         abort(403)
     if request.method == "GET":
         return _form_page("project_edit.html", p=project, form=project, errors={})
-    changes = {
-        key: text(key) for key in (*EDITABLE, "land_area") if key in request.form
-    }
+    revise = PROJECT_COMMANDS["revise"]
     try:
         version = expected_version()
-        rt.app.revise_project(
-            actor, project_id, changes, text("reason"), expected_version=version
-        )
+        body = load_form(revise.schema, request.form, expected_version=version)
+        revise.call(actor, rt.app, project_id, body)
     except RuleViolationError as error:
         return _form_page(
             "project_edit.html",

@@ -1,7 +1,7 @@
-"""The stall alert on the project page: answer (officer or leader), escalate (督办).
+"""The stall alert on the project page: which alert actions are open.
 
-project.py registers these in its ACTIONS, so they share its version check,
-stale-conflict message and error rendering; `alert_lifecycle` gives the page
+Answering and escalating are shared commands (web/commands.py) run by
+project.py's ACTIONS; `alert_lifecycle` gives the page
 the alert's steps (flag → answer → escalation → cleared).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from gxtrack.app.permissions import Actor
 from gxtrack.readmodels.alerts.queries import list_alerts
 from web.i18n import N_
-from web.pages.common import parse_date, runtime, text
+from web.pages.common import runtime
 
 RULE_LABELS = {"stage_threshold": N_("阶段停留超期"), "overdue": N_("计划节点逾期")}
 
@@ -26,23 +26,6 @@ def stall_actions(actor: Actor, project: dict[str, Any], allowed: set[str]) -> s
     if actor.is_leader and not stall.get("escalation"):
         actions.add("escalate")
     return actions
-
-
-def answer(actor: Actor, pid: str, version: int) -> None:
-    """Record the answer: cause, action plan, next checkpoint date."""
-    runtime().app.answer_stall(
-        actor,
-        pid,
-        text("cause"),
-        text("plan"),
-        parse_date(text("checkpoint"), "checkpoint"),
-        expected_version=version,
-    )
-
-
-def escalate(actor: Actor, pid: str, version: int) -> None:
-    """Escalate the alert (leaders)."""
-    runtime().app.escalate_stall(actor, pid, text("reason"), expected_version=version)
 
 
 def alert_lifecycle(project_id: str) -> list[dict[str, Any]]:

@@ -53,6 +53,7 @@ class Day(fields.Date):
                 max=LATEST,
                 error="日期须在 {min} 至 {max} 之间 (date out of range)",
             ),
+            error_messages={"required": "请填写日期 (required)"},
             **kwargs,
         )
 

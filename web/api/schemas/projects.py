@@ -40,11 +40,14 @@ class ProjectCreateSchema(Schema):
     industry = code_text(required=True)
     zone = code_text(required=True)
     planned_investment = Money(required=True)
-    stage = choice(["negotiating", "signed"])
+    # Which stages a project may open in is the domain's rule, not the shape's.
+    stage = choice(STAGES)
     stage_date = Day()
     officer = Text(validate=validate.Length(max=80))
     priority = choice(PRIORITIES)
-    planned_dates = fields.Nested(PlannedDatesSchema)
+    planned_dates = fields.Nested(
+        PlannedDatesSchema, metadata={"form_prefix": "planned_"}
+    )
     land_area = Money(allow_none=True)
     enterprise_id = Text(validate=validate.Length(max=64), allow_none=True)
 
@@ -190,7 +193,9 @@ class RevisionChangesSchema(Schema):
 class ReviseSchema(Schema):
     """POST /projects/<id>/revise."""
 
-    changes = fields.Nested(RevisionChangesSchema, required=True)
+    changes = fields.Nested(
+        RevisionChangesSchema, required=True, metadata={"form_prefix": ""}
+    )
     reason = long_text(required=True)
     expected_version = version_field(required=True)
 
@@ -206,7 +211,9 @@ class ReassignSchema(Schema):
 class PlanSchema(Schema):
     """POST /projects/<id>/plan."""
 
-    planned_dates = fields.Nested(PlannedDatesSchema, required=True)
+    planned_dates = fields.Nested(
+        PlannedDatesSchema, required=True, metadata={"form_prefix": "planned_"}
+    )
     reason = long_text()
     expected_version = version_field(required=True)
 

@@ -1,0 +1,234 @@
+"""Project commands, each parsed by one schema and run by one use case.
+
+The JSON API and the project pages both go through here: a command's shape is
+checked by the same marshmallow schema whether it arrives as JSON or as a
+submitted form, and the same call reaches the application. A form spells a
+nested field flat (`planned_signed` for `planned_dates.signed`); a schema says
+so with `metadata={"form_prefix": ...}` on the Nested field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from domain.errors import RuleViolationError
+from web.api.schemas.projects import (
+    PlanSchema,
+    ProgressReportSchema,
+    ProjectCreateSchema,
+    ReassignSchema,
+    RedateSchema,
+    ReinstateSchema,
+    ReviseSchema,
+    StageMoveSchema,
+)
+from web.api.schemas.stalled import AnswerSchema, EscalateSchema
+from web.errors import flatten
+
+# (actor, application, project id, loaded body) -> the project as the API returns it
+Call = Callable[[Any, Any, str, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command on one project: its schema and the use case it runs."""
+
+    schema: type[Schema]
+    call: Call
+
+
+def _move(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.move_project(
+        actor,
+        pid,
+        body["to"],
+        body["date"],
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _reinstate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.reinstate_project(
+        actor,
+        pid,
+        body["reason"],
+        expected_version=body["expected_version"],
+        on=body.get("date"),
+    )
+
+
+def _progress(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.report_progress(
+        actor,
+        pid,
+        body["date"],
+        body["note"],
+        expected_version=body.get("expected_version"),
+    )
+
+
+def _revise(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.revise_project(
+        actor,
+        pid,
+        dict(body["changes"]),
+        body["reason"],
+        expected_version=body["expected_version"],
+    )
+
+
+def _reassign(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.reassign_project(
+        actor,
+        pid,
+        body["officer"],
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _plan(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.revise_plan(
+        actor,
+        pid,
+        dict(body["planned_dates"]),
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _redate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.redate_stage(
+        actor,
+        pid,
+        body["stage"],
+        body["date"],
+        body["reason"],
+        expected_version=body["expected_version"],
+    )
+
+
+def _answer(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.answer_stall(
+        actor,
+        pid,
+        body["cause"],
+        body["plan"],
+        body["checkpoint"],
+        expected_version=body["expected_version"],
+    )
+
+
+def _escalate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.escalate_stall(
+        actor, pid, body["reason"], expected_version=body["expected_version"]
+    )
+
+
+PROJECT_COMMANDS: dict[str, Command] = {
+    "stage": Command(StageMoveSchema, _move),
+    "reinstate": Command(ReinstateSchema, _reinstate),
+    "progress": Command(ProgressReportSchema, _progress),
+    "revise": Command(ReviseSchema, _revise),
+    "reassign": Command(ReassignSchema, _reassign),
+    "plan": Command(PlanSchema, _plan),
+    "redate": Command(RedateSchema, _redate),
+    "answer": Command(AnswerSchema, _answer),
+    "escalate": Command(EscalateSchema, _escalate),
+}
+
+
+def register(actor: Any, app: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """Register a project from a loaded ProjectCreateSchema body."""
+    return app.register_project(actor, **body)
+
+
+REGISTER_SCHEMA = ProjectCreateSchema
+
+
+def load_form(
+    schema: type[Schema], form: Mapping[str, str], **given: Any
+) -> dict[str, Any]:
+    """A submitted form loaded by a command's schema; errors as RuleViolationError.
+
+    A blank input means "not given", except where the value itself speaks: free
+    text is passed on as typed (the domain says whether it may be empty), and a
+    blank nested value that may be null clears it (a planned date removed).
+    """
+    instance = schema()
+    data: dict[str, Any] = {}
+    for name, field in instance.load_fields.items():
+        if name in given:
+            continue
+        if isinstance(field, fields.Nested):
+            prefix = field.metadata.get("form_prefix")
+            if prefix is not None:
+                nested = _flat_fields(field.schema.load_fields, form, prefix)
+                if nested or field.required:
+                    data[name] = nested
+            continue
+        value = _form_value(field, form, name)
+        if value is not _ABSENT:
+            data[name] = value
+    data.update(given)
+    try:
+        return instance.load(data)
+    except ValidationError as error:
+        field_name, message = next(iter(form_errors(schema, error.messages).items()))
+        raise RuleViolationError(message, field_name) from None
+
+
+_ABSENT = object()
+
+
+def _flat_fields(
+    nested: Mapping[str, fields.Field], form: Mapping[str, str], prefix: str
+) -> dict[str, Any]:
+    values = {}
+    for name, field in nested.items():
+        value = _form_value(field, form, prefix + name, nested=True)
+        if value is not _ABSENT:
+            values[name] = value
+    return values
+
+
+def _form_value(
+    field: fields.Field, form: Mapping[str, str], key: str, nested: bool = False
+) -> Any:
+    if key not in form:
+        return _ABSENT
+    value = (form.get(key) or "").strip()
+    if value:
+        return value
+    if nested and field.allow_none:
+        return None
+    if _is_free_text(field):
+        return ""
+    return _ABSENT
+
+
+def _is_free_text(field: fields.Field) -> bool:
+    return isinstance(field, fields.String) and not any(
+        isinstance(v, validate.OneOf) for v in field.validators
+    )
+
+
+def form_errors(schema: type[Schema], messages: Any) -> dict[str, str]:
+    """Schema errors keyed by the form's own input names, first message each."""
+    renames = {
+        name: field.metadata["form_prefix"]
+        for name, field in schema().load_fields.items()
+        if isinstance(field, fields.Nested) and "form_prefix" in field.metadata
+    }
+    errors = {}
+    for key, texts in flatten(messages).items():
+        head, _, rest = key.partition(".")
+        if rest and head in renames:
+            key = renames[head] + rest
+        errors[key] = texts[0]
+    return errors
