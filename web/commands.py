@@ -1,4 +1,4 @@
-"""Project commands, each parsed by one schema and run by one use case.
+"""Commands, each parsed by one schema and run by one use case.
 
 The JSON API and the project pages both go through here: a command's shape is
 checked by the same marshmallow schema whether it arrives as JSON or as a
@@ -156,31 +156,40 @@ def load_form(
 ) -> dict[str, Any]:
     """A submitted form loaded by a command's schema; errors as RuleViolationError.
 
-    A blank input means "not given", except where the value itself speaks: free
-    text is passed on as typed (the domain says whether it may be empty), and a
-    blank nested value that may be null clears it (a planned date removed).
+    A blank input means "not given", except where the value itself speaks: a
+    blank value that may be null is null (a planned date removed), and free text
+    is passed on as typed (the domain says whether it may be empty).
     """
     instance = schema()
     data: dict[str, Any] = {}
     for name, field in instance.load_fields.items():
-        if name in given:
+        key = field.data_key or name
+        if key in given:
             continue
         if isinstance(field, fields.Nested):
             prefix = field.metadata.get("form_prefix")
             if prefix is not None:
                 nested = _flat_fields(field.schema.load_fields, form, prefix)
                 if nested or field.required:
-                    data[name] = nested
+                    data[key] = nested
             continue
-        value = _form_value(field, form, name)
+        value = _form_value(field, form, key)
         if value is not _ABSENT:
-            data[name] = value
+            data[key] = value
     data.update(given)
     try:
         return instance.load(data)
     except ValidationError as error:
-        field_name, message = next(iter(form_errors(schema, error.messages).items()))
-        raise RuleViolationError(message, field_name) from None
+        raise FormError(form_errors(schema, error.messages)) from None
+
+
+class FormError(RuleViolationError):
+    """Every field of a form that its schema refused, each with its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = errors
 
 
 _ABSENT = object()
@@ -191,21 +200,21 @@ def _flat_fields(
 ) -> dict[str, Any]:
     values = {}
     for name, field in nested.items():
-        value = _form_value(field, form, prefix + name, nested=True)
+        value = _form_value(field, form, prefix + name)
         if value is not _ABSENT:
             values[name] = value
     return values
 
 
-def _form_value(
-    field: fields.Field, form: Mapping[str, str], key: str, nested: bool = False
-) -> Any:
+def _form_value(field: fields.Field, form: Mapping[str, str], key: str) -> Any:
     if key not in form:
         return _ABSENT
     value = (form.get(key) or "").strip()
+    if value and isinstance(field, fields.Integer) and value.isdigit():
+        return int(value)  # a form's numbers are text; JSON's are strict integers
     if value:
         return value
-    if nested and field.allow_none:
+    if field.allow_none:
         return None
     if _is_free_text(field):
         return ""

@@ -8,7 +8,15 @@ import pytest
 from marshmallow import ValidationError
 
 from domain.errors import RuleViolationError
-from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, form_errors, load_form
+from web.api.schemas.enterprises import ReviewSchema
+from web.api.schemas.tiers import CandidateCreateSchema
+from web.commands import (
+    PROJECT_COMMANDS,
+    REGISTER_SCHEMA,
+    FormError,
+    form_errors,
+    load_form,
+)
 
 
 def api_errors(schema: type, body: dict) -> dict[str, str]:
@@ -80,3 +88,22 @@ def test_register_form_leaves_blank_choices_to_their_defaults() -> None:
     body = load_form(REGISTER_SCHEMA, form, officer="officer")
     assert "priority" not in body and "stage" not in body
     assert "stage_date" not in body and body["officer"] == "officer"
+
+
+def test_every_refused_field_is_reported_at_once() -> None:
+    with pytest.raises(FormError) as caught:
+        load_form(ReviewSchema, {"reviewed_on": "", "document_no": "x"})
+    assert caught.value.errors == {
+        "reviewed_on": "请填写日期 (required)",
+        "passed": "请选择复核结论 (required)",
+    }
+
+
+def test_a_form_number_is_read_as_the_json_integer() -> None:
+    body = load_form(
+        CandidateCreateSchema,
+        {"designation": "srdi", "year": "2026", "officer": "", "note": ""},
+        enterprise="e1",
+        expected_version=2,
+    )
+    assert body["year"] == 2026 and body["enterprise"] == "e1"

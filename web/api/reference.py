@@ -54,7 +54,7 @@ class Entries(MethodView):
     @blp.response(201, ReferenceSchema)
     def post(self, body: dict[str, Any], kind: str) -> dict[str, Any]:
         """新增产业/板块 Add an entry (admins)."""
-        run(rt().app.add_reference_entry, _kind(kind), body["code"], body["name"])
+        run(rt().app.add_reference_entry, _kind(kind), **body)
         return reference_document()
 
 
@@ -66,5 +66,5 @@ class Entry(MethodView):
     @blp.response(200, ReferenceSchema)
     def post(self, body: dict[str, Any], kind: str, code: str) -> dict[str, Any]:
         """改名 Rename an industry or zone (admins)."""
-        run(rt().app.rename_reference_entry, _kind(kind), code, body["name"])
+        run(rt().app.rename_reference_entry, _kind(kind), code, **body)
         return reference_document()

@@ -111,13 +111,7 @@ class Policy(MethodView):
     @blp.response(200, PolicySchema)
     def put(self, body: dict[str, Any]) -> dict[str, Any]:
         """调整预警规则 Change thresholds (admins); the version goes up by one."""
-        return run(
-            rt().app.change_stall_policy,
-            body.get("thresholds"),
-            body.get("overdue_days"),
-            body.get("reason", ""),
-            expected_version=body["expected_version"],
-        )
+        return run(rt().app.change_stall_policy, **body)
 
 
 @blp.route("/projects/<project_id>/stall/answer")

@@ -66,7 +66,7 @@ class UserRole(MethodView):
     @blp.response(200, UserSchema)
     def post(self, body: dict[str, Any], name: str) -> dict[str, Any]:
         """变更角色 Change a user's role or zone (admins)."""
-        return run(rt().app.change_role, name, body["role"], body.get("zone"))
+        return run(rt().app.change_role, name, **body)
 
 
 @blp.route("/users/<name>/deactivate")

@@ -10,6 +10,13 @@ from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
 from gxtrack.infra.accounts import MIN_PASSWORD
+from web.api.schemas.admin import (
+    EntryCreateSchema,
+    EntryRenameSchema,
+    RoleChangeSchema,
+    UserCreateSchema,
+)
+from web.commands import load_form
 from web.i18n import N_, role_label
 from web.pages.common import (
     field_errors,
@@ -59,14 +66,8 @@ def add_user() -> Any:
         if len(password) < MIN_PASSWORD:
             # Checked before the user exists, so a bad password adds nobody.
             raise RuleViolationError(f"密码至少 {MIN_PASSWORD} 位", "password")
-        user = rt.app.add_user(
-            current_actor(),
-            text("name"),
-            text("role"),
-            text("zone") or None,
-            text("display_name"),
-            text("email"),
-        )
+        body = load_form(UserCreateSchema, request.form)
+        user = rt.app.add_user(current_actor(), **body)
     except RuleViolationError as error:
         return _users_page(422, form=request.form, errors=field_errors(error))
     except ConflictError as error:
@@ -79,9 +80,8 @@ def add_user() -> Any:
 def change_role(name: str) -> Any:
     """Give a user another role or zone."""
     try:
-        runtime().app.change_role(
-            current_actor(), name, text("role"), text("zone") or None
-        )
+        body = load_form(RoleChangeSchema, request.form)
+        runtime().app.change_role(current_actor(), name, **body)
     except RuleViolationError as error:
         return _users_page(422, row_errors={f"{name}.{error.field}": error.message})
     return finish(f"用户 {name} 的角色已更新", "page_admin.users")
@@ -116,9 +116,8 @@ def reference_data() -> Any:
 def add_entry(kind: str) -> Any:
     """Add an industry or zone."""
     try:
-        runtime().app.add_reference_entry(
-            current_actor(), kind, text("code"), text("name")
-        )
+        body = load_form(EntryCreateSchema, request.form)
+        runtime().app.add_reference_entry(current_actor(), kind, **body)
     except RuleViolationError as error:
         return _reference_page(
             422,
@@ -132,7 +131,8 @@ def add_entry(kind: str) -> Any:
 def rename_entry(kind: str, code: str) -> Any:
     """Rename an industry or zone (projects keep the code)."""
     try:
-        runtime().app.rename_reference_entry(current_actor(), kind, code, text("name"))
+        body = load_form(EntryRenameSchema, request.form)
+        runtime().app.rename_reference_entry(current_actor(), kind, code, **body)
     except RuleViolationError as error:
         return _reference_page(422, errors={f"{kind}.{code}": error.message})
     return finish(N_("已改名"), "page_admin.reference_data")

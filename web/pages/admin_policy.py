@@ -14,6 +14,8 @@ from domain.errors import RuleViolationError
 from domain.stall import DEFAULT_THRESHOLDS
 from domain.users import Role
 from gxtrack.errors import ConflictError
+from web.api.schemas.stalled import PolicyChangeSchema
+from web.commands import load_form
 from web.i18n import N_
 from web.pages.common import (
     STALE,
@@ -22,7 +24,6 @@ from web.pages.common import (
     finish,
     register_page_errors,
     runtime,
-    text,
 )
 from web.security import current_actor, roles_required
 
@@ -53,19 +54,11 @@ def policy() -> Any:
 @bp.post("/stall-policy")
 def change_policy() -> Any:
     """Change thresholds and the overdue grace, with a reason."""
-    thresholds = {
-        stage: text(f"thresholds.{stage}")
-        for stage in DEFAULT_THRESHOLDS
-        if text(f"thresholds.{stage}")
-    }
     try:
-        runtime().app.change_stall_policy(
-            current_actor(),
-            thresholds,
-            text("overdue_days") or None,
-            text("reason"),
-            expected_version=expected_version(),
+        body = load_form(
+            PolicyChangeSchema, request.form, expected_version=expected_version()
         )
+        runtime().app.change_stall_policy(current_actor(), **body)
     except RuleViolationError as error:
         return _page(422, errors=field_errors(error), form=request.form)
     except ConflictError:

@@ -92,8 +92,10 @@ def expected_version() -> int:
 
 
 def field_errors(error: RuleViolationError) -> dict[str, str]:
-    """A rule violation as {field: message} for a form."""
-    return {error.field or "_schema": error.message}
+    """A rule violation as {field: message} for a form (every field a schema refused)."""
+    return dict(
+        getattr(error, "errors", None) or {error.field or "_schema": error.message}
+    )
 
 
 def finish(message: str, endpoint: str, **values: Any) -> Any:

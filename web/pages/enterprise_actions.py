@@ -16,16 +16,16 @@ from flask import Blueprint, request
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
+from web.api.schemas.enterprises import ReviewSchema, RevokeSchema
+from web.api.schemas.tiers import CandidateCreateSchema, CandidateWithdrawSchema
+from web.commands import load_form
 from web.i18n import N_
 from web.pages.common import (
     expected_version,
     field_errors,
     finish,
-    parse_date,
-    parse_int,
     register_page_errors,
     runtime,
-    text,
 )
 from web.pages.enterprises import enterprise_page
 from web.security import current_actor, roles_required
@@ -55,25 +55,19 @@ def _act(enterprise_id: str, form: str, command: Callable[[], Any], done: str) -
     return finish(done, "page_enterprises.show", enterprise_id=enterprise_id)
 
 
+def _form(schema: type, **given: Any) -> dict[str, Any]:
+    return load_form(schema, request.form, expected_version=expected_version(), **given)
+
+
 @bp.post("/enterprises/<enterprise_id>/designations/<award_id>/review")
 @roles_required(*LEADERS)
 def review(enterprise_id: str, award_id: str) -> Any:
     """Record a re-review: passed extends the validity, failed ends the award."""
-    outcome = request.form.get("passed")
 
     def command() -> None:
-        if outcome not in ("true", "false"):
-            raise RuleViolationError("请选择复核结论", "passed")
+        body = _form(ReviewSchema)
         runtime().app.review_designation(
-            current_actor(),
-            enterprise_id,
-            award_id,
-            parse_date(text("reviewed_on"), "reviewed_on"),
-            outcome == "true",
-            expires_on=parse_date(text("expires_on"), "expires_on", required=False),
-            document_no=text("document_no"),
-            reason=text("reason"),
-            expected_version=expected_version(),
+            current_actor(), enterprise_id, award_id, **body
         )
 
     return _act(enterprise_id, f"review-{award_id}", command, N_("复核结果已记录"))
@@ -85,13 +79,9 @@ def revoke(enterprise_id: str, award_id: str) -> Any:
     """Revoke an award from a date, with a reason."""
 
     def command() -> None:
+        body = _form(RevokeSchema)
         runtime().app.revoke_designation(
-            current_actor(),
-            enterprise_id,
-            award_id,
-            parse_date(text("date"), "date"),
-            text("reason"),
-            expected_version=expected_version(),
+            current_actor(), enterprise_id, award_id, **body
         )
 
     return _act(enterprise_id, f"revoke-{award_id}", command, N_("称号已撤销"))
@@ -103,18 +93,8 @@ def add_candidate(enterprise_id: str) -> Any:
     """List the enterprise in the cultivation pool for a designation and year."""
 
     def command() -> None:
-        year = parse_int(text("year"), "year")
-        if year is None:
-            raise RuleViolationError("请填写目标年度", "year")
-        runtime().app.list_candidate(
-            current_actor(),
-            enterprise_id,
-            text("designation"),
-            year,
-            officer=text("officer") or None,
-            note=text("note"),
-            expected_version=expected_version(),
-        )
+        body = _form(CandidateCreateSchema, enterprise=enterprise_id)
+        runtime().app.list_candidate(current_actor(), **body)
 
     return _act(enterprise_id, "candidate", command, N_("已纳入培育库"))
 
@@ -125,12 +105,9 @@ def withdraw_candidate(enterprise_id: str, candidacy_id: str) -> Any:
     """Take a candidacy out of the pool, with a reason."""
 
     def command() -> None:
+        body = _form(CandidateWithdrawSchema)
         runtime().app.withdraw_candidacy(
-            current_actor(),
-            enterprise_id,
-            candidacy_id,
-            text("reason"),
-            expected_version=expected_version(),
+            current_actor(), enterprise_id, candidacy_id, **body
         )
 
     return _act(enterprise_id, f"withdraw-{candidacy_id}", command, N_("已移出培育库"))

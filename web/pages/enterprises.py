@@ -16,17 +16,17 @@ from gxtrack.readmodels.enterprises.queries import (
     list_enterprises,
     tier_counts,
 )
+from web.api.schemas.enterprises import AwardSchema, EnterpriseCreateSchema
+from web.commands import load_form
 from web.i18n import N_
 from web.pages.common import (
     expected_version,
     field_errors,
     finish,
-    parse_date,
     parse_int,
     reference,
     register_page_errors,
     runtime,
-    text,
 )
 from web.security import current_actor, roles_required
 
@@ -101,13 +101,8 @@ def index() -> Any:
 def register() -> Any:
     """Register an enterprise by its credit code."""
     try:
-        enterprise = runtime().app.register_enterprise(
-            current_actor(),
-            text("uscc"),
-            text("name"),
-            text("industry") or None,
-            text("zone") or None,
-        )
+        body = load_form(EnterpriseCreateSchema, request.form)
+        enterprise = runtime().app.register_enterprise(current_actor(), **body)
     except RuleViolationError as error:
         return _list_page(422, form=request.form, errors=field_errors(error))
     except ConflictError as error:
@@ -148,17 +143,8 @@ def show(enterprise_id: str) -> Any:
 def award(enterprise_id: str) -> Any:
     """Award a designation (leaders and admins)."""
     try:
-        version = expected_version()
-        runtime().app.award_designation(
-            current_actor(),
-            enterprise_id,
-            text("designation"),
-            parse_date(text("certified_on"), "certified_on"),
-            expires_on=parse_date(text("expires_on"), "expires_on", required=False),
-            document_no=text("document_no"),
-            batch=text("batch"),
-            expected_version=version,
-        )
+        body = load_form(AwardSchema, request.form, expected_version=expected_version())
+        runtime().app.award_designation(current_actor(), enterprise_id, **body)
     except RuleViolationError as error:
         return enterprise_page(
             enterprise_id, 422, form=request.form, errors=field_errors(error)

@@ -16,6 +16,8 @@ from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.readmodels.cultivation.targets import targets_report
+from web.api.schemas.tiers import TargetSetSchema
+from web.commands import load_form
 from web.i18n import N_
 from web.pages.common import (
     field_errors,
@@ -77,17 +79,8 @@ def set_target() -> Any:
     year = _year(request.args.get("year"))
     try:
         year = _year(text("year")) if text("year") else year
-        count = parse_int(text("count"), "count")
-        if count is None:
-            raise RuleViolationError("请填写目标数量", "count")
-        runtime().app.set_target(
-            current_actor(),
-            year,
-            text("designation"),
-            count,
-            zone=text("zone") or None,
-            reason=text("reason"),
-        )
+        body = load_form(TargetSetSchema, request.form, year=year)
+        runtime().app.set_target(current_actor(), **body)
     except RuleViolationError as error:
         return _page(year, 422, form=request.form, errors=field_errors(error))
     return finish(N_("年度目标已保存"), "page_targets.index", year=year)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from domain.users import Role
-from web.api.schemas.fields import Day, Text, code_text
+from web.api.schemas.fields import Day, Text, choice, code_text
 
 ROLES = [r.value for r in Role]
 
@@ -73,7 +73,7 @@ class UserCreateSchema(Schema):
     """POST /users."""
 
     name = Text(required=True, validate=validate.Length(max=80))
-    role = Text(required=True, validate=validate.OneOf(ROLES))
+    role = choice(ROLES, "未知角色: {input}", required=True)
     zone = code_text(allow_none=True)
     display_name = Text(validate=validate.Length(max=80))
     email = Text(validate=validate.Length(max=200))
@@ -82,7 +82,7 @@ class UserCreateSchema(Schema):
 class RoleChangeSchema(Schema):
     """POST /users/<name>/role."""
 
-    role = Text(required=True, validate=validate.OneOf(ROLES))
+    role = choice(ROLES, "未知角色: {input}", required=True)
     zone = code_text(allow_none=True)
 
 

@@ -8,6 +8,7 @@ from domain.designations import LADDER, Designation
 from gxtrack.readmodels.enterprises.queries import NO_TIER
 from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE
 from web.api.schemas.fields import (
+    UNKNOWN_DESIGNATION,
     Day,
     Text,
     choice,
@@ -53,7 +54,7 @@ class EnterpriseQueryArgsSchema(Schema):
 class AwardSchema(Schema):
     """POST /enterprises/<id>/designations."""
 
-    designation = choice(DESIGNATIONS, required=True)
+    designation = choice(DESIGNATIONS, UNKNOWN_DESIGNATION, required=True)
     certified_on = Day(required=True)
     expires_on = Day(allow_none=True)
     document_no = Text(validate=validate.Length(max=100))
@@ -66,7 +67,9 @@ class ReviewSchema(Schema):
     """POST /enterprises/<id>/designations/<award_id>/review."""
 
     reviewed_on = Day(required=True)
-    passed = fields.Boolean(required=True)
+    passed = fields.Boolean(
+        required=True, error_messages={"required": "请选择复核结论 (required)"}
+    )
     expires_on = Day(allow_none=True)
     document_no = Text(validate=validate.Length(max=100))
     reason = long_text()

@@ -105,6 +105,9 @@ def version_field(strict: bool = True, **kwargs: Any) -> fields.Integer:
     )
 
 
-def choice(values: Any, **kwargs: Any) -> Text:
-    """One of a fixed set of codes."""
-    return Text(validate=validate.OneOf(list(values)), **kwargs)
+def choice(values: Any, error: str | None = None, **kwargs: Any) -> Text:
+    """One of a fixed set of codes (`error` says which kind, e.g. "未知称号")."""
+    return Text(validate=validate.OneOf(list(values), error=error), **kwargs)
+
+
+UNKNOWN_DESIGNATION = "未知称号: {input}"

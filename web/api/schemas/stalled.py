@@ -220,7 +220,9 @@ class PolicySchema(Schema):
 class PolicyChangeSchema(Schema):
     """PUT /stalled/policy (admin)."""
 
-    thresholds = fields.Nested(ThresholdsSchema)
+    thresholds = fields.Nested(
+        ThresholdsSchema, metadata={"form_prefix": "thresholds."}
+    )
     overdue_days = fields.Integer(strict=True, validate=DAYS)
     reason = long_text()
     expected_version = version_field(required=True)

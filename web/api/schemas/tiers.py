@@ -6,7 +6,15 @@ from marshmallow import Schema, fields, validate
 
 from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
-from web.api.schemas.fields import Day, Text, choice, code_text, long_text
+from web.api.schemas.fields import (
+    UNKNOWN_DESIGNATION,
+    Day,
+    Text,
+    choice,
+    code_text,
+    long_text,
+    version_field,
+)
 
 DESIGNATIONS = [d.value for d in Designation]
 YEAR = validate.Range(min=2000, max=2100, error="年度须在 {min}–{max} 之间")
@@ -23,9 +31,12 @@ class TargetSetSchema(Schema):
     """PUT/POST /targets: one target of a year (0 removes it)."""
 
     year = fields.Integer(strict=True, required=True, validate=YEAR)
-    designation = choice(DESIGNATIONS, required=True)
+    designation = choice(DESIGNATIONS, UNKNOWN_DESIGNATION, required=True)
     count = fields.Integer(
-        strict=True, required=True, validate=validate.Range(min=0, max=100_000)
+        strict=True,
+        required=True,
+        validate=validate.Range(min=0, max=100_000),
+        error_messages={"required": "请填写目标数量 (required)"},
     )
     zone = code_text(allow_none=True)
     reason = long_text()
@@ -87,7 +98,7 @@ class CandidateArgsSchema(Schema):
     """GET /candidates query."""
 
     year = fields.Integer(validate=YEAR)
-    designation = choice(DESIGNATIONS)
+    designation = choice(DESIGNATIONS, UNKNOWN_DESIGNATION)
     zone = code_text()
     officer = Text(validate=validate.Length(max=80))
     status = choice(list(STATUS_LABELS))
@@ -98,16 +109,23 @@ class CandidateCreateSchema(Schema):
     """POST /candidates: list an enterprise (id or credit code) in the pool."""
 
     enterprise = Text(required=True, validate=validate.Length(min=1, max=64))
-    designation = choice(DESIGNATIONS, required=True)
-    year = fields.Integer(strict=True, required=True, validate=YEAR)
+    designation = choice(DESIGNATIONS, UNKNOWN_DESIGNATION, required=True)
+    year = fields.Integer(
+        strict=True,
+        required=True,
+        validate=YEAR,
+        error_messages={"required": "请填写目标年度 (required)"},
+    )
     officer = Text(validate=validate.Length(max=50), allow_none=True)
     note = long_text()
+    expected_version = version_field()
 
 
 class CandidateWithdrawSchema(Schema):
     """POST /candidates/<enterprise_id>/<candidacy_id>/withdraw."""
 
     reason = long_text(required=True)
+    expected_version = version_field()
 
 
 class CandidateSchema(Schema):
