@@ -87,7 +87,7 @@ def job_store(settings: Settings) -> Any:
         return SQLAlchemyJobStore(url=url, tableschema=params.get("schema"))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SQLAlchemyJobStore(
-        url=f"sqlite:///{settings.data_dir / 'gxtrack.infra.db'}",
+        url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
         # Wait out a projection batch holding SQLite's write lock.
         engine_options={"connect_args": {"timeout": 30}},
     )

@@ -33,7 +33,7 @@ class GxTrack(
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # eventsourcing's PostgreSQL pool keeps psycopg_pool's 5-minute
-        # reconnect backoff; shorten it like ours (gxtrack.infra.db) so the event
+        # reconnect backoff; shorten it like ours (gxtrack/infra/db.py) so the event
         # store heals within seconds after a server restart.
         datastore = getattr(self.recorder, "datastore", None)
         if hasattr(datastore, "pool"):

@@ -395,4 +395,4 @@ def open_database(settings: Any) -> Database:
         return SQLiteDatabase(None)
     if settings.is_postgres:
         return PostgresDatabase(settings.postgres_params())
-    return SQLiteDatabase(settings.data_dir / "gxtrack.infra.db")
+    return SQLiteDatabase(settings.data_dir / "gxtrack.db")

@@ -80,5 +80,5 @@ def test_init_twice_keeps_everything_in_postgres(pg_schema, tmp_path: Path):
         assert {p for (p,) in positions} == {head.fetchone()[0]}
     # Nothing went to the embedded stores.
     assert not (data_dir / "events.db").exists()
-    assert not (data_dir / "gxtrack.infra.db").exists()
+    assert not (data_dir / "gxtrack.db").exists()
     assert token.startswith("gxt_")
