@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from uuid import UUID
 
 import pytest
@@ -17,6 +18,7 @@ from gxtrack.readmodels.alerts.queries import (
     list_scans,
     list_stalled,
 )
+from gxtrack.readmodels.pool.queries import scan_candidates
 
 TODAY = today()
 
@@ -236,9 +238,10 @@ def test_a_project_changed_after_the_pool_was_read_is_judged_from_its_events(
 ):
     p = register(runtime, officer, 100)
     runtime.sync()
-    # The pool now lags one event behind (its version is stale), as if the
-    # project changed between the pool read and the save.
-    runtime.app.catch_up = lambda: None
+    # The scan reads the pool without catching up: it lags one event behind
+    # (its version is stale), as if the project changed between the pool read
+    # and the save.
+    runtime.app.pool_rows = partial(scan_candidates, runtime.db)
     runtime.app.report_progress(officer, p["id"], TODAY, "对接中")
     scan, created = runtime.app.run_stall_scan(leader, TODAY)
     assert created and [f["project_id"] for f in scan["flagged"]] == [p["id"]]

@@ -11,12 +11,14 @@ import pytest
 from domain.uscc import check_character
 from gxtrack.app.history import history
 from gxtrack.errors import NotFoundError, PermissionDeniedError, RuleViolationError
-from gxtrack.readmodels.cultivation.targets import targets_report
-from gxtrack.readmodels.enterprises.queries import (
+from gxtrack.readmodels.cultivation.queries import (
     CandidateFilter,
+    list_candidates,
+    targets_report,
+)
+from gxtrack.readmodels.enterprises.queries import (
     due_for_review,
     enterprise_projects,
-    list_candidates,
     list_enterprises,
     tier_counts,
 )
