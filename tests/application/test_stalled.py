@@ -272,3 +272,64 @@ def test_two_scans_of_the_same_week_at_once_record_it_once(runtime, officer, lea
         if type(e).__name__ == "StallFlagged"
     ]
     assert len(flags) == 5
+
+
+def test_alerts_of_one_officer_carry_their_projects(
+    runtime, officer, leader, monkeypatch
+):
+    from gxtrack.readmodels.pool import queries as pool
+
+    mine = [
+        register(runtime, officer, 100 + n, name=f"【示例】我的项目{n}")
+        for n in range(3)
+    ]
+    theirs = register(runtime, leader, 200, name="【示例】别人的项目", officer="other")
+    runtime.app.run_stall_scan(leader, TODAY)
+    runtime.sync()
+    listed = list_alerts(runtime.db, officer="officer")["items"]
+    assert {a["project_id"] for a in listed} == {p["id"] for p in mine}
+    assert {(a["name"], a["officer"], a["stage"], a["zone"]) for a in listed} == {
+        (p["name"], "officer", "negotiating", "wzedz") for p in mine
+    }
+    assert [a["flagged_at"] for a in listed] == sorted(
+        (a["flagged_at"] for a in listed), reverse=True
+    )
+    everyone = list_alerts(runtime.db)["items"]
+    assert theirs["id"] in {a["project_id"] for a in everyone}
+    assert list_alerts(runtime.db, officer="officer", limit=2)["items"] == listed[:2]
+    # Officers with more projects than one lookup holds: the same newest first.
+    monkeypatch.setattr(pool, "LOOKUP_CHUNK", 1)
+    assert list_alerts(runtime.db, officer="officer")["items"] == listed
+    assert list_alerts(runtime.db, officer="officer", limit=2)["items"] == listed[:2]
+    assert list_alerts(runtime.db, officer="nobody")["items"] == []
+
+
+def test_the_scan_judges_every_stage_that_can_stall(runtime, officer, leader):
+    def project_in(stage: str, days: int) -> str:
+        """A project that entered `stage` `days` ago, by the forward stages."""
+        p = register(runtime, officer, days + 10, name=f"【示例】{stage}")
+        for step in ("signed", "landed", "producing"):
+            if step in STEPS_TO[stage]:
+                runtime.app.move_project(
+                    officer, p["id"], step, TODAY - timedelta(days=days)
+                )
+        return p["id"]
+
+    # Each at its stage's threshold: a producing project never stalls.
+    stalled = {
+        project_in("negotiating", 90),
+        project_in("signed", 180),
+        project_in("landed", 365),
+    }
+    project_in("producing", 700)
+    scan, _ = runtime.app.run_stall_scan(leader, TODAY)
+    assert {f["project_id"] for f in scan["flagged"]} == stalled
+    assert scan["judged"] == 3
+
+
+STEPS_TO = {
+    "negotiating": (),
+    "signed": ("signed",),
+    "landed": ("signed", "landed"),
+    "producing": ("signed", "landed", "producing"),
+}
