@@ -1,4 +1,7 @@
-"""The project pool: filtered, sorted, paged lists and summaries, now or as of a date.
+"""The project pool: lists and summaries now or as of a date, and single reads.
+
+Lists are filtered, sorted and paged; the single reads (stall candidates, a
+project's stages, labels by id) serve the use cases and the other read models.
 
 "As of D" is the pool at the end of business date D: each project's stage is the
 stage-history interval containing D, so projects registered after D are absent
