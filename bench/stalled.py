@@ -22,8 +22,9 @@ from bench.data import common_args
 from domain.project import InvestmentProject
 from domain.users import Role
 from gxtrack.app.permissions import SYSTEM, Actor
-from gxtrack.app.stalled import POOL_SQL
+from gxtrack.app.stalled import STALLING_STAGES
 from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.pool.queries import scan_candidates
 from gxtrack.settings import Settings
 
 AS_OF = date(2025, 6, 30)
@@ -101,7 +102,7 @@ def main() -> None:
         built = time.perf_counter() - started
         events = runtime.app.position()
         started = time.perf_counter()
-        rows = runtime.db.fetchall(POOL_SQL)
+        rows = scan_candidates(runtime.db, STALLING_STAGES)
         baseline = time.perf_counter() - started
         leader = Actor("bench", Role.LEADER)
         started = time.perf_counter()

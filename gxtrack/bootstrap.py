@@ -7,6 +7,7 @@ created at import time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -18,6 +19,7 @@ from gxtrack.infra.db import Database, open_database
 from gxtrack.infra.migrations import migrate, schema_lock
 from gxtrack.readmodels import ProjectionEngine, default_projections
 from gxtrack.readmodels.engine.second_process import RebuildHelper
+from gxtrack.readmodels.pool.queries import scan_candidates
 from gxtrack.settings import Settings
 
 
@@ -36,8 +38,13 @@ class Runtime:
         """Connect to the stores named by `settings` and make sure tables exist."""
         settings = settings or Settings.from_env()
         db = open_database(settings)
+
+        def pool_rows(stages: Sequence[str]) -> list[dict[str, Any]]:
+            runtime.sync()  # the scan judges the pool with every event in it
+            return scan_candidates(db, stages)
+
         with schema_lock(db):  # workers starting at once create tables once
-            app = GxTrack(env=application_env(settings))
+            app = GxTrack(env=application_env(settings), pool_rows=pool_rows)
         runtime = cls(
             settings=settings,
             app=app,
@@ -54,7 +61,6 @@ class Runtime:
             ),
         )
         runtime.projections.parallel_min = settings.rebuild_parallel_min
-        app.bind_read_side(db, runtime.sync)
         runtime.setup()
         return runtime
 

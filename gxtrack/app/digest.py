@@ -28,6 +28,7 @@ from gxtrack.app.digest_reviews import (
 from gxtrack.infra.mailer import Outbox, sender
 from gxtrack.readmodels.alerts.queries import list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
+from gxtrack.readmodels.users.queries import active_recipients
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
@@ -150,10 +151,7 @@ def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
     listing = list_stalled(runtime.db, date.fromisoformat(as_of))["items"]
     items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
     reviews = due_for_review(runtime.db, date.fromisoformat(as_of), REVIEW_DAYS)
-    users = runtime.db.fetchall(
-        "SELECT name, role, display_name, email FROM rm_users"
-        " WHERE active = 1 ORDER BY name"
-    )
+    users = active_recipients(runtime.db)
     outbox = Outbox.for_runtime(runtime)
     smtp = outbox.smtp
     queued: list[str] = []

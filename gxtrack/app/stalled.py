@@ -1,17 +1,18 @@
 """Stalled-project use cases: the weekly scan, answers, escalations, the policy.
 
-The scan judges every pool row (rm_projects, caught up first) with the domain's
-rule and builds the StallFlagged / StallCleared event for each project whose
-stall state changes, at the row's version + 1, without loading 100k aggregates.
-The row's version makes this safe: if a project moved on after the pool was
-read, the save fails and those projects' aggregates judge themselves instead.
+The scan judges every pool row that may change (the pool's scan candidates, the
+read models caught up first) with the domain's rule and builds the StallFlagged /
+StallCleared event for each project whose stall state changes, at the row's
+version + 1, without loading 100k aggregates. The row's version makes this
+safe: if a project moved on after the pool was read, the save fails and those
+projects' aggregates judge themselves instead.
 All of the week's events and its StallScan are saved in one transaction, so a
 second scan of the same week (same StallScan id) records nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -22,7 +23,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
-from domain.stall import StallPolicy, StallTerms, iso_week
+from domain.stall import NEXT_STAGE, StallPolicy, StallTerms, iso_week
 from domain.stall_scan import StallScan, scan_id
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.permissions import (
@@ -33,12 +34,10 @@ from gxtrack.app.permissions import (
 )
 from gxtrack.app.presenters import project_view
 
-POOL_SQL = (
-    "SELECT id, stage, stage_date, planned_signed, planned_landed,"
-    " planned_producing, stall_level, version FROM rm_projects"
-    " WHERE stage IN ('negotiating', 'signed', 'landed')"
-    " OR stall_level IS NOT NULL"
-)
+# The stages a project can stall in: those with a next stage to reach in time.
+STALLING_STAGES = tuple(NEXT_STAGE)
+# The pool's rows in these stages or flagged now, every event projected first.
+PoolRows = Callable[[Sequence[str]], list[dict[str, Any]]]
 
 
 def _day(text: str | None) -> date | None:
@@ -73,13 +72,13 @@ def policy_view(policy: StallPolicy) -> dict[str, Any]:
 class StalledService(ServiceBase):
     """The scan, the alert lifecycle and the policy."""
 
-    read_db: Any = None
-    catch_up: Callable[[], None] | None = None
-
-    def bind_read_side(self, db: Any, catch_up: Callable[[], None]) -> None:
-        """Give the scan the pool database and the read-your-writes wait."""
-        self.read_db = db
-        self.catch_up = catch_up
+    def __init__(
+        self, *args: Any, pool_rows: PoolRows | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Given by the wiring (gxtrack.bootstrap): the use case reads the pool
+        # through the pool's queries, never its tables.
+        self.pool_rows = pool_rows
 
     # -- policy ------------------------------------------------------------
 
@@ -160,11 +159,12 @@ class StalledService(ServiceBase):
         existing = self.stall_scan(week)
         if existing is not None:
             return existing, False
-        if self.read_db is None or self.catch_up is None:
-            raise RuntimeError("run_stall_scan needs bind_read_side() (the pool)")
-        self.catch_up()
+        if self.pool_rows is None:
+            raise RuntimeError(
+                "run_stall_scan needs the application built with pool_rows"
+            )
         terms = self._policy().terms()
-        rows = self.read_db.fetchall(POOL_SQL)
+        rows = self.pool_rows(STALLING_STAGES)
         events = [
             event
             for row in rows

@@ -7,6 +7,7 @@ import sys
 import click
 
 from gxtrack.cli.context import cli, echo_json, pass_state
+from gxtrack.readmodels.users.queries import all_users
 
 
 @cli.command()
@@ -92,10 +93,7 @@ def users_role(state, name, role, zone) -> None:
 @pass_state
 def users_list(state) -> None:
     """列出用户 List users."""
-    rows = state.runtime.db.fetchall(
-        "SELECT name, role, zone, active FROM rm_users ORDER BY name"
-    )
-    for row in rows:
+    for row in all_users(state.runtime.db):
         flag = "" if row["active"] else "  (停用)"
         click.echo(f"{row['name']}\t{row['role']}\t{row['zone'] or '-'}{flag}")
 

@@ -8,12 +8,12 @@ import click
 
 from gxtrack.cli.context import DATE, cli, echo_json, pass_state
 from gxtrack.cli.enterprises import enterprise
-from gxtrack.readmodels.cultivation.targets import targets_report
-from gxtrack.readmodels.enterprises.queries import (
+from gxtrack.readmodels.cultivation.queries import (
     CandidateFilter,
-    due_for_review,
     list_candidates,
+    targets_report,
 )
+from gxtrack.readmodels.enterprises.queries import due_for_review
 
 PROGRESS_ROWS = 200
 

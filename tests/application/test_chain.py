@@ -239,7 +239,7 @@ def test_event_slipped_into_the_log_is_detected(store, leader):
 
 
 def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
-    from gxtrack.audit.status import audit_status
+    from gxtrack.app.audit_status import audit_status
 
     runtime, raw = store
     pid, events = _history(runtime, leader)
@@ -272,8 +272,8 @@ def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
 
 
 def test_an_old_event_altered_after_a_check_fails_the_next_full_walk(store, leader):
+    from gxtrack.app.audit_status import audit_status
     from gxtrack.audit.record import latest, verify_full
-    from gxtrack.audit.status import audit_status
 
     runtime, raw = store
     pid, events = _history(runtime, leader)

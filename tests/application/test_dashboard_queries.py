@@ -8,6 +8,7 @@ from domain.clock import today
 from domain.uscc import check_character
 from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.cultivation.queries import yearly_targets
 from gxtrack.readmodels.pool import dashboard, stats
 
 
@@ -52,7 +53,7 @@ def test_yearly_targets_against_achieved(runtime: Runtime, leader: Actor, admin)
     day = today()
     year = day.year
     certified = max(date(year, 1, 1), day - timedelta(days=1))
-    assert dashboard.yearly_targets(runtime.db, year) == []
+    assert yearly_targets(runtime.db, year) == []
     runtime.app.set_target(admin, year, "srdi", 4)
     runtime.app.set_target(admin, year, "srdi", 2, zone="mudu")
     for n, zone in ((1, "mudu"), (2, "luzhi")):
@@ -62,19 +63,19 @@ def test_yearly_targets_against_achieved(runtime: Runtime, leader: Actor, admin)
         )["id"]
         runtime.app.award_designation(leader, eid, "srdi", certified)
     runtime.sync()
-    rows = dashboard.yearly_targets(runtime.db, year, day, {"mudu": "木渎镇"})
+    rows = yearly_targets(runtime.db, year, day, {"mudu": "木渎镇"})
     by_label = {r["label"]: (r["target"], r["achieved"]) for r in rows}
     assert by_label == {
         "专精特新中小企业": (4, 2),
         "专精特新中小企业（木渎镇）": (2, 1),
     }
-    assert dashboard.yearly_targets(runtime.db, year - 1) == []
+    assert yearly_targets(runtime.db, year - 1) == []
 
 
 def test_empty_store_and_stalled_list(runtime: Runtime, leader: Actor) -> None:
     assert stats.conversion(runtime.db)["steps"][0]["rate"] is None
     assert dashboard.stalled_projects(runtime.db) == []
-    assert dashboard.yearly_targets(runtime.db, today().year) == []
+    assert yearly_targets(runtime.db, today().year) == []
     pid = _project(runtime, leader, "停滞项目", 200)
     runtime.sync()
     # The stall scan (built elsewhere) fills these columns; the list reads them.

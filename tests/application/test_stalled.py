@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from uuid import UUID
 
 import pytest
@@ -17,6 +18,7 @@ from gxtrack.readmodels.alerts.queries import (
     list_scans,
     list_stalled,
 )
+from gxtrack.readmodels.pool.queries import scan_candidates
 
 TODAY = today()
 
@@ -236,9 +238,10 @@ def test_a_project_changed_after_the_pool_was_read_is_judged_from_its_events(
 ):
     p = register(runtime, officer, 100)
     runtime.sync()
-    # The pool now lags one event behind (its version is stale), as if the
-    # project changed between the pool read and the save.
-    runtime.app.catch_up = lambda: None
+    # The scan reads the pool without catching up: it lags one event behind
+    # (its version is stale), as if the project changed between the pool read
+    # and the save.
+    runtime.app.pool_rows = partial(scan_candidates, runtime.db)
     runtime.app.report_progress(officer, p["id"], TODAY, "对接中")
     scan, created = runtime.app.run_stall_scan(leader, TODAY)
     assert created and [f["project_id"] for f in scan["flagged"]] == [p["id"]]
@@ -269,3 +272,64 @@ def test_two_scans_of_the_same_week_at_once_record_it_once(runtime, officer, lea
         if type(e).__name__ == "StallFlagged"
     ]
     assert len(flags) == 5
+
+
+def test_alerts_of_one_officer_carry_their_projects(
+    runtime, officer, leader, monkeypatch
+):
+    from gxtrack.readmodels.pool import queries as pool
+
+    mine = [
+        register(runtime, officer, 100 + n, name=f"【示例】我的项目{n}")
+        for n in range(3)
+    ]
+    theirs = register(runtime, leader, 200, name="【示例】别人的项目", officer="other")
+    runtime.app.run_stall_scan(leader, TODAY)
+    runtime.sync()
+    listed = list_alerts(runtime.db, officer="officer")["items"]
+    assert {a["project_id"] for a in listed} == {p["id"] for p in mine}
+    assert {(a["name"], a["officer"], a["stage"], a["zone"]) for a in listed} == {
+        (p["name"], "officer", "negotiating", "wzedz") for p in mine
+    }
+    assert [a["flagged_at"] for a in listed] == sorted(
+        (a["flagged_at"] for a in listed), reverse=True
+    )
+    everyone = list_alerts(runtime.db)["items"]
+    assert theirs["id"] in {a["project_id"] for a in everyone}
+    assert list_alerts(runtime.db, officer="officer", limit=2)["items"] == listed[:2]
+    # Officers with more projects than one lookup holds: the same newest first.
+    monkeypatch.setattr(pool, "LOOKUP_CHUNK", 1)
+    assert list_alerts(runtime.db, officer="officer")["items"] == listed
+    assert list_alerts(runtime.db, officer="officer", limit=2)["items"] == listed[:2]
+    assert list_alerts(runtime.db, officer="nobody")["items"] == []
+
+
+def test_the_scan_judges_every_stage_that_can_stall(runtime, officer, leader):
+    def project_in(stage: str, days: int) -> str:
+        """A project that entered `stage` `days` ago, by the forward stages."""
+        p = register(runtime, officer, days + 10, name=f"【示例】{stage}")
+        for step in ("signed", "landed", "producing"):
+            if step in STEPS_TO[stage]:
+                runtime.app.move_project(
+                    officer, p["id"], step, TODAY - timedelta(days=days)
+                )
+        return p["id"]
+
+    # Each at its stage's threshold: a producing project never stalls.
+    stalled = {
+        project_in("negotiating", 90),
+        project_in("signed", 180),
+        project_in("landed", 365),
+    }
+    project_in("producing", 700)
+    scan, _ = runtime.app.run_stall_scan(leader, TODAY)
+    assert {f["project_id"] for f in scan["flagged"]} == stalled
+    assert scan["judged"] == 3
+
+
+STEPS_TO = {
+    "negotiating": (),
+    "signed": ("signed",),
+    "landed": ("signed", "landed"),
+    "producing": ("signed", "landed", "producing"),
+}

@@ -11,12 +11,14 @@ import pytest
 from domain.uscc import check_character
 from gxtrack.app.history import history
 from gxtrack.errors import NotFoundError, PermissionDeniedError, RuleViolationError
-from gxtrack.readmodels.cultivation.targets import targets_report
-from gxtrack.readmodels.enterprises.queries import (
+from gxtrack.readmodels.cultivation.queries import (
     CandidateFilter,
+    list_candidates,
+    targets_report,
+)
+from gxtrack.readmodels.enterprises.queries import (
     due_for_review,
     enterprise_projects,
-    list_candidates,
     list_enterprises,
     tier_counts,
 )
@@ -161,6 +163,34 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
     with pytest.raises(RuleViolationError) as caught:
         run_expiry(runtime, as_of=date(2999, 1, 1))
     assert caught.value.field == "as_of"
+
+
+def test_cultivation_pool_lists_open_candidacies_first_with_their_enterprise(
+    runtime, leader, officer
+):
+    a = register(runtime, officer, 11, zone="mudu")
+    b = register(runtime, officer, 12, zone="luzhi")
+    c = register(runtime, officer, 13, zone="mudu")
+    app = runtime.app
+    app.list_candidate(officer, a, "srdi", 2025)
+    app.list_candidate(officer, b, "srdi", 2026)
+    app.list_candidate(officer, c, "little_giant", 2026)
+    app.award_designation(leader, a, "srdi", date(2025, 5, 1))  # a's is closed
+    runtime.sync()
+    rows = list_candidates(runtime.db, CandidateFilter())["items"]
+    assert [(r["enterprise_id"], r["status"]) for r in rows] == [
+        (c, "open"),
+        (b, "open"),
+        (a, "promoted"),
+    ]
+    assert (rows[1]["name"], rows[1]["uscc"], rows[1]["zone"]) == (
+        "示例企业12",
+        code(12),
+        "luzhi",
+    )
+    assert rows[1]["industry"] == "robotics"
+    in_mudu = list_candidates(runtime.db, CandidateFilter(zone="mudu"))["items"]
+    assert [r["enterprise_id"] for r in in_mudu] == [c, a]
 
 
 def test_cultivation_pool(runtime, leader, officer):

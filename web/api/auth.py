@@ -8,11 +8,14 @@ actor with `current_actor()` and pass it to the services explicitly.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app, g, request
 
 from gxtrack.app.permissions import Actor
-from gxtrack.bootstrap import Runtime
+
+if TYPE_CHECKING:
+    from gxtrack.bootstrap import Runtime
 
 SECURITY_SCHEME = "bearerAuth"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-.~+/=]{1,200}")

@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import flask
 import flask_smorest
@@ -20,9 +20,11 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from gxtrack.app.permissions import Actor
-from gxtrack.bootstrap import Runtime
 from web.api.auth import current_actor, runtime
 from web.api.schemas.fields import Money
+
+if TYPE_CHECKING:
+    from gxtrack.bootstrap import Runtime
 
 T = TypeVar("T")
 

@@ -15,12 +15,12 @@ from flask.views import MethodView
 
 from domain.errors import RuleViolationError
 from gxtrack.app.designation_list import read_sheet
-from gxtrack.readmodels.cultivation.targets import targets_report
-from gxtrack.readmodels.enterprises.queries import (
+from gxtrack.readmodels.cultivation.queries import (
     CandidateFilter,
     list_candidates,
-    tier_counts,
+    targets_report,
 )
+from gxtrack.readmodels.enterprises.queries import tier_counts
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.tiers import (
     CandidateArgsSchema,

@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from gxtrack.app.permissions import require_admin
+from gxtrack.readmodels.users.queries import all_users
 from web.api.base import ApiBlueprint, actor, rt, run
 from web.api.schemas.admin import (
     MeSchema,
@@ -44,11 +45,7 @@ class Users(MethodView):
     def get(self) -> dict[str, Any]:
         """用户列表 Every user (admins)."""
         require_admin(actor(), "查看用户")
-        rows = rt().db.fetchall(
-            "SELECT name, role, zone, display_name, email, active"
-            " FROM rm_users ORDER BY name"
-        )
-        items = [{**r, "active": bool(r["active"])} for r in rows]
+        items = [{**r, "active": bool(r["active"])} for r in all_users(rt().db)]
         return {"items": items, "total": len(items)}
 
     @blp.arguments(UserCreateSchema)

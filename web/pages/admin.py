@@ -10,6 +10,7 @@ from domain.errors import RuleViolationError
 from domain.users import Role
 from gxtrack.errors import ConflictError
 from gxtrack.infra.accounts import MIN_PASSWORD
+from gxtrack.readmodels.users.queries import all_users
 from web.api.schemas.admin import (
     EntryCreateSchema,
     EntryRenameSchema,
@@ -34,10 +35,7 @@ bp.before_request(roles_required(Role.ADMIN)(lambda: None))
 
 
 def _users_page(status: int = 200, **context: Any) -> Any:
-    users = runtime().db.fetchall(
-        "SELECT name, role, zone, display_name, email, active FROM rm_users"
-        " ORDER BY active DESC, name"
-    )
+    users = all_users(runtime().db, active_first=True)
     context.setdefault("form", {})
     context.setdefault("errors", {})
     context.setdefault("row_errors", {})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -21,10 +21,12 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import RuleViolationError
 from domain.reference import ReferenceData
-from gxtrack.bootstrap import Runtime
 from gxtrack.errors import GxtrackError, http_status
 from web.i18n import N_
 from web.security import require_login
+
+if TYPE_CHECKING:
+    from gxtrack.bootstrap import Runtime
 
 STALE = N_("此项目已被他人修改，请刷新后重试")
 ERROR_TITLES = {

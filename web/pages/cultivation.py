@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request
 from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
 from domain.errors import RuleViolationError
-from gxtrack.readmodels.enterprises.queries import CandidateFilter, list_candidates
+from gxtrack.readmodels.cultivation.queries import CandidateFilter, list_candidates
 from web.pages.common import (
     args_without,
     parse_int,

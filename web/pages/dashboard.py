@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from domain.clock import today
 from gxtrack.readmodels.alerts.queries import alert_metrics
+from gxtrack.readmodels.cultivation.queries import yearly_targets
 from gxtrack.readmodels.pool import dashboard as figures
 from gxtrack.readmodels.pool import stats
 from gxtrack.readmodels.pool.queries import PoolFilter, summary
@@ -72,7 +73,7 @@ def index() -> Any:
         stalled=figures.stalled_projects(db),
         stall_charts=_stall_charts(db),
         alert_metrics=alert_metrics(db),
-        targets=figures.yearly_targets(db, day.year, day, ref.zones),
+        targets=yearly_targets(db, day.year, day, ref.zones),
         zone_names=ref.zones,
         stall_labels=STALL_LABELS,
     )

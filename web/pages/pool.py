@@ -16,6 +16,7 @@ from gxtrack.readmodels.pool.queries import (
     PoolFilter,
     list_projects,
 )
+from gxtrack.readmodels.users.queries import responsible_names
 from web.i18n import N_, priority_label, stage_label
 from web.pages import export
 from web.pages.common import (
@@ -55,11 +56,7 @@ def pool_filter() -> PoolFilter:
 
 def officers() -> list[str]:
     """Names of everyone who can be responsible for a project."""
-    rows = runtime().db.fetchall(
-        "SELECT name FROM rm_users WHERE role IN ('officer', 'leader', 'admin')"
-        " AND active = 1 ORDER BY name"
-    )
-    return [r["name"] for r in rows]
+    return responsible_names(runtime().db)
 
 
 @bp.get("/projects")

@@ -17,6 +17,7 @@ from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
 from gxtrack.app.permissions import Actor, can_change_project
 from gxtrack.errors import ConflictError
+from gxtrack.readmodels.pool.queries import stage_rows
 from web.commands import PROJECT_COMMANDS, load_form
 from web.i18n import N_
 from web.pages.common import (
@@ -60,11 +61,7 @@ def allowed_actions(actor: Actor, project: dict[str, Any]) -> set[str]:
 
 
 def _stage_rows(project_id: str) -> list[dict[str, Any]]:
-    return runtime().db.fetchall(
-        "SELECT stage, entered_on, left_on FROM rm_stage_history"
-        " WHERE project_id = ? ORDER BY seq",
-        (project_id,),
-    )
+    return stage_rows(runtime().db, project_id)
 
 
 def render_project(

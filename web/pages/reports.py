@@ -13,9 +13,9 @@ from flask import Blueprint, Response, render_template, request
 
 from domain.clock import today
 from domain.errors import RuleViolationError
+from gxtrack.app.audit_status import anchor_line, audit_status
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
-from gxtrack.audit.status import anchor_line, audit_status
 from web.pages.common import parse_date, register_page_errors, runtime
 from web.pages.monthly_labels import WHAT_LABELS
 from web.security import current_actor

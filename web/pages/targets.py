@@ -2,7 +2,7 @@
 
 Everyone signed in sees the report; only the admin sets targets (per designation,
 optionally per zone). Achieved counts come from award events with certificate
-dates in the year (gxtrack.readmodels.cultivation.targets).
+dates in the year (gxtrack.readmodels.cultivation.queries).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from domain.clock import today
 from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from domain.users import Role
-from gxtrack.readmodels.cultivation.targets import targets_report
+from gxtrack.readmodels.cultivation.queries import targets_report
 from web.api.schemas.tiers import TargetSetSchema
 from web.commands import load_form
 from web.i18n import N_

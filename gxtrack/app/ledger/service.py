@@ -25,6 +25,8 @@ from gxtrack.app.ledger.plan import Planner
 from gxtrack.app.ledger.reading import LedgerFileError, read_table
 from gxtrack.app.permissions import Actor, require_leader
 from gxtrack.errors import ConflictError, GxtrackError
+from gxtrack.readmodels.pool.queries import project_keys
+from gxtrack.readmodels.users.queries import names_by_display_name
 
 Progress = Callable[[str, int, int], None]
 ACTION_LABELS = {
@@ -187,16 +189,13 @@ def preview_ledger(
 def _existing_projects(runtime: Any) -> dict[tuple[str, str], str]:
     """Every project's (name, investor) key → id, from an up-to-date pool."""
     runtime.sync()
-    rows = runtime.db.fetchall("SELECT id, name, investor FROM rm_projects")
+    rows = project_keys(runtime.db)
     return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
 
 
 def _officers(runtime: Any) -> dict[str, str]:
     """Display name (as a ledger writes 责任人) → user name, for active users."""
-    rows = runtime.db.fetchall(
-        "SELECT name, display_name FROM rm_users WHERE active = 1"
-    )
-    return {r["display_name"]: r["name"] for r in rows if r["display_name"]}
+    return names_by_display_name(runtime.db)
 
 
 def rejection(preview: Preview) -> LedgerRejectedError:

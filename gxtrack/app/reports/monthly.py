@@ -17,6 +17,7 @@ from typing import Any
 from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.pool.queries import flagged_projects
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
@@ -177,9 +178,4 @@ def _correction(pid: str, what: str, was: Any, is_: Any) -> dict[str, Any]:
 
 def stalled_projects(db: Database) -> list[dict[str, Any]]:
     """Projects currently flagged as stalled (from the pool's stall columns)."""
-    return db.fetchall(
-        "SELECT id, name, stage, zone, industry, officer, stall_level AS level,"
-        " stall_rule AS rule, stall_days AS days, stall_since AS since"
-        " FROM rm_projects WHERE stall_level IS NOT NULL"
-        " ORDER BY stall_days DESC, name"
-    )
+    return flagged_projects(db)

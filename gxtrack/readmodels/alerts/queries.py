@@ -20,13 +20,13 @@ from domain.stall import (
     DEFAULT_OVERDUE_DAYS,
     DEFAULT_THRESHOLDS,
     LEVEL_LABELS,
-    NEXT_STAGE,
     RULE_LABELS,
     StallTerms,
     judge,
     level_rank,
 )
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.pool import queries as pool
 
 
 def policy_terms(db: Database) -> StallTerms:
@@ -39,22 +39,6 @@ def policy_terms(db: Database) -> StallTerms:
     )
 
 
-def _narrowing(
-    terms: StallTerms, as_of: date, stage: str, day: str
-) -> tuple[str, list]:
-    """A WHERE clause keeping only projects that may be stalled on `as_of`."""
-    parts, params = [], []
-    for code, threshold in terms.thresholds.items():
-        planned = f"p.planned_{NEXT_STAGE[code]}"
-        parts.append(f"({stage} = ? AND ({day} <= ? OR {planned} < ?))")
-        params += [
-            code,
-            date.fromordinal(as_of.toordinal() - threshold).isoformat(),
-            date.fromordinal(as_of.toordinal() - terms.overdue_days).isoformat(),
-        ]
-    return " OR ".join(parts), params
-
-
 def list_stalled(
     db: Database,
     as_of: date | None = None,
@@ -64,29 +48,8 @@ def list_stalled(
     """{"as_of", "policy_version", "items": [...]} — the projects stalled on `as_of`."""
     as_of = as_of or bureau_today()
     terms = terms or policy_terms(db)
-    params: list[Any] = []
-    if as_of < bureau_today():
-        source = (
-            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
-            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
-        )
-        params += [as_of.isoformat(), as_of.isoformat()]
-        stage, day = "h.stage", "h.entered_on"
-    else:
-        source, stage, day = "rm_projects p", "p.stage", "p.stage_date"
-    where, extra = _narrowing(terms, as_of, stage, day)
-    params += extra
-    sql = (
-        f"SELECT p.id, p.name, p.officer, p.zone, p.investor, {stage} AS stage_code,"
-        f" {day} AS stage_day, p.planned_signed, p.planned_landed,"
-        " p.planned_producing, p.stall_level, p.stall_since, p.version"
-        f" FROM {source} WHERE ({where})"
-    )
-    if officer:
-        sql += " AND p.officer = ?"
-        params.append(officer)
     items = []
-    for row in db.fetchall(sql, params):
+    for row in pool.stall_candidates(db, as_of, terms, officer):
         item = _judged(row, as_of, terms)
         if item is not None:
             items.append(item)
@@ -149,12 +112,6 @@ def _attach_alerts(db: Database, items: list[dict[str, Any]]) -> None:
             }
 
 
-ALERT_COLUMNS = (
-    "a.*, p.name, p.officer, p.stage, p.zone"
-    " FROM rm_alerts a LEFT JOIN rm_projects p ON p.id = a.project_id"
-)
-
-
 def list_alerts(
     db: Database,
     open_only: bool = False,
@@ -162,22 +119,51 @@ def list_alerts(
     project_id: str | None = None,
     limit: int = 200,
 ) -> dict[str, Any]:
-    """Alert rows, newest first, with response and resolution times."""
+    """Alert rows, newest first, with response and resolution times.
+
+    Each row carries its project's name, officer, stage and zone from the pool
+    (None when the pool has no such project).
+    """
     where, params = [], []
     if open_only:
-        where.append("a.is_open = 1")
-    if officer:
-        where.append("p.officer = ?")
-        params.append(officer)
+        where.append("is_open = 1")
     if project_id:
-        where.append("a.project_id = ?")
+        where.append("project_id = ?")
         params.append(project_id)
-    sql = "SELECT " + ALERT_COLUMNS
+    if officer:
+        rows = _officer_alerts(db, where, params, officer, limit)
+    else:
+        rows = _alert_rows(db, where, params, limit)
+    labels = pool.project_labels(db, [r["project_id"] for r in rows])
+    return {"items": [_alert(r, labels.get(r["project_id"])) for r in rows]}
+
+
+def _alert_rows(
+    db: Database, where: list[str], params: list[Any], limit: int
+) -> list[dict[str, Any]]:
+    sql = "SELECT * FROM rm_alerts"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY a.flagged_at DESC, a.id LIMIT ?"
-    rows = db.fetchall(sql, [*params, limit])
-    return {"items": [_alert(r) for r in rows]}
+    sql += " ORDER BY flagged_at DESC, id LIMIT ?"
+    return db.fetchall(sql, [*params, limit])
+
+
+def _officer_alerts(
+    db: Database, where: list[str], params: list[Any], officer: str, limit: int
+) -> list[dict[str, Any]]:
+    """The newest `limit` alerts of the officer's projects, a chunk of ids at a time."""
+    ids = pool.officer_project_ids(db, officer)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), pool.LOOKUP_CHUNK):
+        chunk = ids[start : start + pool.LOOKUP_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        rows += _alert_rows(
+            db, [*where, f"project_id IN ({marks})"], [*params, *chunk], limit
+        )
+    if len(ids) > pool.LOOKUP_CHUNK:  # merge the chunks' pages, as one query orders
+        rows.sort(key=lambda r: r["id"])
+        rows.sort(key=lambda r: r["flagged_at"], reverse=True)
+    return rows[:limit]
 
 
 def _hours(start: str | None, end: str | None) -> float | None:
@@ -187,8 +173,8 @@ def _hours(start: str | None, end: str | None) -> float | None:
     return round(delta.total_seconds() / 3600, 2)
 
 
-def _alert(row: dict[str, Any]) -> dict[str, Any]:
-    item = dict(row)
+def _alert(row: dict[str, Any], project: dict[str, Any] | None) -> dict[str, Any]:
+    item = {**row, **(project or dict.fromkeys(("name", "officer", "stage", "zone")))}
     item["is_open"] = bool(row["is_open"])
     item["level_label"] = LEVEL_LABELS.get(row["level"], row["level"])
     item["rule_label"] = RULE_LABELS.get(row["rule"], row["rule"])

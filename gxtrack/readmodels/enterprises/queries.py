@@ -8,17 +8,15 @@ so "as of D" needs no replay and no max-per-enterprise: one indexed range test.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from domain.clock import today
-from domain.cultivation import STATUS_LABELS
 from domain.designations import LADDER, Designation
 from domain.errors import RuleViolationError
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
-from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE
+from gxtrack.readmodels.pool import queries as pool
 
 TIER_OF = (
     "(SELECT t.rank FROM rm_tier_history t WHERE t.enterprise_id = {col}"
@@ -93,8 +91,10 @@ def list_enterprises(
     industry: str | None = None,
 ) -> dict[str, Any]:
     """One page of enterprises with their tier on `as_of`, highest tier first."""
-    if not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
+    if not 1 <= page_size <= pool.MAX_PAGE_SIZE:
+        raise RuleViolationError(
+            f"每页条数须在 1–{pool.MAX_PAGE_SIZE} 之间", "page_size"
+        )
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
     day = as_of or today()
@@ -143,12 +143,7 @@ def list_enterprises(
 
 def enterprise_projects(db: Database, enterprise_id: str) -> dict[str, Any]:
     """The projects that name this enterprise, with their planned investment."""
-    rows = db.fetchall(
-        "SELECT id, name, investor, industry, zone, stage, stage_date, investment,"
-        " officer, version FROM rm_projects WHERE enterprise_id = ?"
-        " ORDER BY stage_date DESC, name",
-        (str(enterprise_id),),
-    )
+    rows = pool.enterprise_projects(db, str(enterprise_id))
     total = sum(int(r["investment"] or 0) for r in rows)
     items = [
         {
@@ -160,49 +155,31 @@ def enterprise_projects(db: Database, enterprise_id: str) -> dict[str, Any]:
     return {"items": items, "total": len(items), "investment": to_wan(total)}
 
 
-@dataclass
-class CandidateFilter:
-    """What the cultivation pool list is narrowed by."""
+def enterprise_cards(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id → the enterprise's name, uscc, zone and industry, for ids on record."""
+    found: dict[str, dict[str, Any]] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), pool.LOOKUP_CHUNK):
+        chunk = unique[start : start + pool.LOOKUP_CHUNK]
+        for row in db.fetchall(
+            "SELECT id, name, uscc, zone, industry FROM rm_enterprises"
+            f" WHERE id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        ):
+            found[row.pop("id")] = row
+    return found
 
-    year: int | None = None
-    designation: str | None = None
-    zone: str | None = None
-    officer: str | None = None
-    status: str | None = None
-    enterprise_id: str | None = None
 
-
-def list_candidates(db: Database, f: CandidateFilter) -> dict[str, Any]:
-    """The cultivation pool (培育库), open candidacies first, by year."""
-    if f.status and f.status not in STATUS_LABELS:
-        raise RuleViolationError(
-            f"未知状态: {f.status}（可选 {', '.join(STATUS_LABELS)}）", "status"
-        )
-    where: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("c.year", f.year),
-        ("c.designation", f.designation),
-        ("e.zone", f.zone),
-        ("c.officer", f.officer),
-        ("c.status", f.status),
-        ("c.enterprise_id", f.enterprise_id),
-    ):
-        if value not in (None, ""):
-            where.append(f"{column} = ?")
-            params.append(value)
-    rows = db.fetchall(
-        "SELECT c.*, e.name, e.uscc, e.zone, e.industry FROM rm_candidates c"
-        " JOIN rm_enterprises e ON e.id = c.enterprise_id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY CASE c.status WHEN 'open' THEN 0 ELSE 1 END, c.year,"
-        " c.designation, e.name",
-        params,
+def certified_between(db: Database, start: date, end: date) -> list[dict[str, Any]]:
+    """Awards certified from `start` through `end` with their enterprise, by date."""
+    return db.fetchall(
+        "SELECT d.enterprise_id, d.award_id, d.designation, d.certified_on,"
+        " d.document_no, d.batch, d.revoked_on, e.name, e.uscc, e.zone"
+        " FROM rm_designations d JOIN rm_enterprises e ON e.id = d.enterprise_id"
+        " WHERE d.certified_on >= ? AND d.certified_on <= ?"
+        " ORDER BY d.certified_on, e.name",
+        (start.isoformat(), end.isoformat()),
     )
-    for row in rows:
-        row["designation_label"] = Designation(row["designation"]).label
-        row["status_label"] = STATUS_LABELS[row["status"]]
-    return {"items": rows, "total": len(rows)}
 
 
 def due_for_review(

@@ -1,17 +1,16 @@
 """Figures for the leaders' dashboard that no other query module provides.
 
-The funnel stages, this week's stalled projects and the yearly targets. Conversion
-and time in stage come from gxtrack.readmodels.pool.stats (one definition for the
-dashboard, the API and the reports).
+The funnel stages and this week's stalled projects; the yearly targets come from
+gxtrack.readmodels.cultivation.queries. Conversion and time in stage come from
+gxtrack.readmodels.pool.stats (one definition for the dashboard, the API and the
+reports).
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.cultivation.targets import targets_report
 
 FUNNEL = ("negotiating", "signed", "landed", "producing")
 
@@ -40,21 +39,3 @@ def stall_counts(db: Database) -> dict[str, dict[str, int]]:
         by_level[row["stall_level"]] = by_level.get(row["stall_level"], 0) + n
         by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + n
     return {"by_level": by_level, "by_stage": by_stage}
-
-
-def yearly_targets(
-    db: Database,
-    year: int,
-    as_of: date | None = None,
-    zone_names: dict[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """Each target of `year` against achieved to date (empty when none are set)."""
-    report = targets_report(db, year, as_of=as_of, zone_names=zone_names)
-    return [
-        {
-            **item,
-            "label": item["designation_label"]
-            + (f"（{item['zone_name']}）" if item["zone"] else ""),
-        }
-        for item in report["items"]
-    ]

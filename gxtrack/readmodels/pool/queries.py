@@ -1,4 +1,7 @@
-"""The project pool: filtered, sorted, paged lists and summaries, now or as of a date.
+"""The project pool: lists and summaries now or as of a date, and single reads.
+
+Lists are filtered, sorted and paged; the single reads (stall candidates, a
+project's stages, labels by id) serve the use cases and the other read models.
 
 "As of D" is the pool at the end of business date D: each project's stage is the
 stage-history interval containing D, so projects registered after D are absent
@@ -7,15 +10,18 @@ and projects that moved later show the stage they were in then.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from domain.clock import today
 from domain.errors import RuleViolationError
+from domain.stall import NEXT_STAGE, StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import stage_months
+from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 
 MAX_PAGE_SIZE = 200
 SORTS = {
@@ -31,8 +37,6 @@ SORTS = {
     "stall_days": "p.stall_days",
 }
 NULLABLE_SORTS = {"stall_days"}
-PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
-STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
 
 
 @dataclass
@@ -164,83 +168,6 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
     return found
 
 
-STAGE_COLUMNS = tuple((s, f"{s}_on") for s in STAGE_ORDER)
-# Only the columns a list item shows, in the order _item() unpacks them: not
-# p.* (the search text, land area and creation time would be read for nothing).
-LIST_COLUMNS = ", ".join(
-    f"p.{c}"
-    for c in (
-        "id", "name", "investor", "industry", "zone", "investment", "priority",
-        "officer", "enterprise_id", *(c for _s, c in STAGE_COLUMNS),
-        *(c for _k, c in PLANNED_COLUMNS), "progress_on", "progress_note",
-        "stall_level", "stall_rule", "stall_days", "stall_since", "version",
-        "updated_at",
-    )
-)  # fmt: skip
-
-
-def _item(row: tuple[Any, ...]) -> dict[str, Any]:
-    """One list item from a row of LIST_COLUMNS + stage + stage date.
-
-    Rows come as the driver's tuples: building one dict per row instead of two
-    is most of what separates a page from a plain table read.
-    """
-    (
-        pid, name, investor, industry, zone, investment, priority, officer,
-        enterprise_id, negotiating_on, signed_on, landed_on, producing_on,
-        withdrawn_on, planned_signed, planned_landed, planned_producing,
-        progress_on, progress_note, stall_level, stall_rule, stall_days,
-        stall_since, version, updated_at, stage, stage_day,
-    ) = row  # fmt: skip
-    # Plain ifs, not comprehensions: this runs for every row of every page.
-    days = {}
-    if negotiating_on:
-        days["negotiating"] = negotiating_on
-    if signed_on:
-        days["signed"] = signed_on
-    if landed_on:
-        days["landed"] = landed_on
-    if producing_on:
-        days["producing"] = producing_on
-    if withdrawn_on:
-        days["withdrawn"] = withdrawn_on
-    planned = {}
-    if planned_signed:
-        planned["signed"] = planned_signed
-    if planned_landed:
-        planned["landed"] = planned_landed
-    if planned_producing:
-        planned["producing"] = planned_producing
-    return {
-        "id": pid,
-        "name": name,
-        "investor": investor,
-        "industry": industry,
-        "zone": zone,
-        "planned_investment": to_wan(investment),
-        "priority": priority,
-        "officer": officer,
-        "enterprise_id": enterprise_id,
-        "stage": stage,
-        "stage_date": stage_day,
-        "stage_dates": days,
-        "planned_dates": planned,
-        "last_progress": {"date": progress_on, "note": progress_note}
-        if progress_on
-        else None,
-        "stall": {
-            "level": stall_level,
-            "rule": stall_rule,
-            "days_in_stage": stall_days,
-            "since": stall_since,
-        }
-        if stall_level
-        else None,
-        "version": version,
-        "updated_at": updated_at,
-    }
-
-
 def list_projects(
     db: Database,
     f: PoolFilter,
@@ -270,7 +197,7 @@ def list_projects(
             " LIMIT ? OFFSET ?",
             [*src.params, page_size, (page - 1) * page_size],
         )
-    return {"items": [_item(r) for r in rows], "total": int(total or 0)}
+    return {"items": [item(r) for r in rows], "total": int(total or 0)}
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
@@ -316,3 +243,132 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
         }
     result["total"] = {"count": total[0], "investment": to_wan(total[1])}
     return result
+
+
+# -- single reads for use cases and other read models ---------------------
+
+LOOKUP_CHUNK = 500  # ids per IN (...) list, well inside parameter limits
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + LOOKUP_CHUNK] for i in range(0, len(ids), LOOKUP_CHUNK)]
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def project_keys(db: Database) -> list[dict[str, Any]]:
+    """Every project's id, name and investor (the ledger import matches on these)."""
+    return db.fetchall("SELECT id, name, investor FROM rm_projects")
+
+
+def stage_rows(db: Database, project_id: str) -> list[dict[str, Any]]:
+    """A project's stage intervals (stage, entered_on, left_on), oldest first."""
+    return db.fetchall(
+        "SELECT stage, entered_on, left_on FROM rm_stage_history"
+        " WHERE project_id = ? ORDER BY seq",
+        (project_id,),
+    )
+
+
+def flagged_projects(db: Database) -> list[dict[str, Any]]:
+    """Projects flagged as stalled now (the pool's stall columns), longest first."""
+    return db.fetchall(
+        "SELECT id, name, stage, zone, industry, officer, stall_level AS level,"
+        " stall_rule AS rule, stall_days AS days, stall_since AS since"
+        " FROM rm_projects WHERE stall_level IS NOT NULL"
+        " ORDER BY stall_days DESC, name"
+    )
+
+
+def scan_candidates(db: Database, stages: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows the weekly scan judges: projects in `stages` or flagged now.
+
+    Each row has the stage, its date, the planned dates, the stall level and the
+    version the scan's events follow.
+    """
+    return db.fetchall(
+        "SELECT id, stage, stage_date, planned_signed, planned_landed,"
+        " planned_producing, stall_level, version FROM rm_projects"
+        f" WHERE stage IN ({_marks(list(stages))}) OR stall_level IS NOT NULL",
+        list(stages),
+    )
+
+
+def _narrowing(
+    terms: StallTerms, as_of: date, stage: str, day: str
+) -> tuple[str, list[Any]]:
+    """A WHERE clause keeping only projects that may be stalled on `as_of`."""
+    parts, params = [], []
+    for code, threshold in terms.thresholds.items():
+        planned = f"p.planned_{NEXT_STAGE[code]}"
+        parts.append(f"({stage} = ? AND ({day} <= ? OR {planned} < ?))")
+        params += [
+            code,
+            date.fromordinal(as_of.toordinal() - threshold).isoformat(),
+            date.fromordinal(as_of.toordinal() - terms.overdue_days).isoformat(),
+        ]
+    return " OR ".join(parts), params
+
+
+def stall_candidates(
+    db: Database, as_of: date, terms: StallTerms, officer: str | None = None
+) -> list[dict[str, Any]]:
+    """Projects old enough in their stage, or late enough, to be stalled on `as_of`.
+
+    SQL only narrows; the domain's rule gives the verdict. Each row has the
+    stage then (`stage_code`) and its start (`stage_day`): before today they
+    come from the stage history.
+    """
+    params: list[Any] = []
+    if as_of < today():
+        source = (
+            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
+            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
+        )
+        params += [as_of.isoformat(), as_of.isoformat()]
+        stage, day = "h.stage", "h.entered_on"
+    else:
+        source, stage, day = "rm_projects p", "p.stage", "p.stage_date"
+    where, extra = _narrowing(terms, as_of, stage, day)
+    params += extra
+    sql = (
+        f"SELECT p.id, p.name, p.officer, p.zone, p.investor, {stage} AS stage_code,"
+        f" {day} AS stage_day, p.planned_signed, p.planned_landed,"
+        " p.planned_producing, p.stall_level, p.stall_since, p.version"
+        f" FROM {source} WHERE ({where})"
+    )
+    if officer:
+        sql += " AND p.officer = ?"
+        params.append(officer)
+    return db.fetchall(sql, params)
+
+
+def project_labels(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id → the project's name, officer, stage and zone, for ids in the pool."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in db.fetchall(
+            "SELECT id, name, officer, stage, zone FROM rm_projects"
+            f" WHERE id IN ({_marks(chunk)})",
+            chunk,
+        ):
+            found[row.pop("id")] = row
+    return found
+
+
+def officer_project_ids(db: Database, officer: str) -> list[str]:
+    """Ids of the projects `officer` is responsible for."""
+    rows = db.fetchall("SELECT id FROM rm_projects WHERE officer = ?", (officer,))
+    return [r["id"] for r in rows]
+
+
+def enterprise_projects(db: Database, enterprise_id: str) -> list[dict[str, Any]]:
+    """The projects that name this enterprise, latest stage date first."""
+    return db.fetchall(
+        "SELECT id, name, investor, industry, zone, stage, stage_date, investment,"
+        " officer, version FROM rm_projects WHERE enterprise_id = ?"
+        " ORDER BY stage_date DESC, name",
+        (str(enterprise_id),),
+    )

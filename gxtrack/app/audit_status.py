@@ -1,4 +1,4 @@
-"""The audit page's and API's read of the log: verification plus the current anchor."""
+"""The audit page's and API's use case: verify the log, then give the current anchor."""
 
 from __future__ import annotations
 
