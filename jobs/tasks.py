@@ -19,11 +19,6 @@ from gxtrack.app.permissions import Actor
 from gxtrack.infra.mailer import Outbox
 
 log = logging.getLogger(__name__)
-RUNS_DDL = (
-    "CREATE TABLE IF NOT EXISTS job_runs ("
-    " id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,"
-    " finished_at TEXT, outcome TEXT, detail TEXT)"
-)
 
 
 @contextmanager
@@ -43,7 +38,6 @@ def recorded(runtime: Any, job: str) -> Iterator[dict[str, Any]]:
     """Record a job run (start, end, outcome) so operators can see it ran."""
     run_id = str(uuid.uuid4())
     with runtime.db.transaction() as cur:
-        cur.execute(RUNS_DDL)
         cur.execute(
             "INSERT INTO job_runs (id, job, started_at) VALUES (?, ?, ?)",
             (run_id, job, datetime.now(UTC).isoformat()),

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from gxtrack.audit.chain import (
-    CHAIN_DDL,
     GENESIS,
     ChainBrokenError,
     chain_digests,
@@ -27,7 +26,9 @@ class ChainProjection(Projection):
 
     name = "audit_chain"
     tables = ()  # a rebuild replays the chain verifying, it does not drop it
-    ddl = (CHAIN_DDL,)
+    # Its table is made by the versioned migrations (gxtrack.infra.migrations):
+    # a kept store, like the credentials, not a read model.
+    ddl = ()
 
     def __init__(self) -> None:
         super().__init__()

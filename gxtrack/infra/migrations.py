@@ -2,8 +2,9 @@
 
 The event log belongs to eventsourcing and the read models are rebuilt from it
 (`gxtrack projections rebuild`), so neither needs migrations. What lives only in
-SQL — credentials today, other stores later — changes through the numbered
-migrations below, each applied once, in order, recorded in `schema_migrations`.
+SQL — credentials, the mail outbox, saved ledger mappings, job runs, the hash
+chain — changes through the numbered migrations below, each applied once, in
+order, recorded in `schema_migrations`.
 
 Every process runs `migrate()` at start (Runtime.setup, `gxtrack init`); a
 schema lock makes a second process starting at the same time wait and then
@@ -69,6 +70,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             " head_digest TEXT NOT NULL, problem TEXT,"
             " seconds DOUBLE PRECISION NOT NULL)",
             "CREATE INDEX audit_verifications_at ON audit_verifications (verified_at)",
+        ),
+    ),
+    # Four stores their modules used to create on first use. IF NOT EXISTS
+    # adopts the tables a store made by those releases already has.
+    Migration(
+        4,
+        "kept stores: mail outbox, ledger mappings, job runs, hash chain",
+        (
+            "CREATE TABLE IF NOT EXISTS mail_outbox ("
+            " id TEXT PRIMARY KEY, kind TEXT NOT NULL, week TEXT NOT NULL,"
+            " recipient TEXT NOT NULL, addresses TEXT NOT NULL,"
+            " subject TEXT NOT NULL, message TEXT NOT NULL,"
+            " created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+            " last_attempt_at TEXT, last_error TEXT, sent_at TEXT, transport TEXT)",
+            "CREATE INDEX IF NOT EXISTS mail_outbox_pending ON mail_outbox (sent_at)",
+            "CREATE TABLE IF NOT EXISTS ledger_mappings ("
+            " name TEXT PRIMARY KEY, mapping TEXT NOT NULL,"
+            " saved_by TEXT NOT NULL, saved_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS job_runs ("
+            " id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,"
+            " finished_at TEXT, outcome TEXT, detail TEXT)",
+            # Never dropped by a rebuild: a replay checks each digest against it.
+            "CREATE TABLE IF NOT EXISTS audit_chain ("
+            " position BIGINT PRIMARY KEY, originator_id TEXT NOT NULL,"
+            " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)",
         ),
     ),
 )

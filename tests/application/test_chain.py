@@ -286,3 +286,25 @@ def test_an_old_event_altered_after_a_check_fails_the_next_full_walk(store, lead
     status = audit_status(runtime, leader)
     assert (status["ok"], status["walk"]) == (False, "full")
     assert status["problem"]["position"] == registered
+
+
+def test_chain_kept_by_an_older_release_is_rechecked_not_rewritten(store, leader):
+    runtime, _raw = store
+    _pid, events = _history(runtime, leader)
+    rows = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+    # The release before the chain's table moved into the migrations recorded
+    # another DDL for the chain follower: its position starts again from zero.
+    with runtime.db.transaction() as cur:
+        cur.execute(
+            "UPDATE rm_schema SET ddl_hash = ? WHERE projection = ?",
+            ("0123456789abcdef", "audit_chain"),
+        )
+    reopened = Runtime.open(runtime.settings)
+    try:
+        assert reopened.projections.positions()["audit_chain"] == 0
+        reopened.sync()
+        assert reopened.projections.positions()["audit_chain"] == max(events.values())
+        kept = reopened.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+        assert kept == rows
+    finally:
+        reopened.close()
