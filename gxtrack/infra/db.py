@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gxtrack.infra.lock import StoreLock
+
 Row = dict[str, Any]
 # psycopg_pool retries a lost connection with exponential backoff for this long,
 # then gives the slot up; the next request opens a fresh one at once. Kept short
@@ -71,6 +73,11 @@ class Database:
 
     def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
         """A table's column types, for dialects that cast parameters."""
+        raise NotImplementedError
+
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """The store's lock for `purpose` (gxtrack.infra.lock); `directory`
+        overrides where SQLite keeps its lock file."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -174,6 +181,7 @@ class SQLiteDatabase(Database):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._purpose_locks: dict[str, Any] = {}
         # Shared-cache memory databases lock per table and report a conflict at
         # once (SQLITE_LOCKED) instead of waiting like a file does, so their
         # transactions take turns within the process.
@@ -281,6 +289,16 @@ class SQLiteDatabase(Database):
             raise
         conn.execute("COMMIT")
 
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """A file lock next to the database file; a thread lock in memory."""
+        if directory is None and self.path is not None:
+            directory = self.path.parent
+        if directory is not None:
+            return StoreLock(purpose, directory=directory)
+        with self._lock:
+            local = self._purpose_locks.setdefault(purpose, threading.Lock())
+        return StoreLock(purpose, local=local)
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -307,6 +325,28 @@ def check_connection(conn: Any) -> None:
         ConnectionPool.check_connection(conn)
 
 
+def connection_kwargs(params: dict[str, str]) -> dict[str, Any]:
+    """psycopg.connect() arguments for parsed GXTRACK_DATABASE_URL parameters."""
+    kwargs: dict[str, Any] = {
+        "host": params["host"],
+        "port": params["port"],
+        "dbname": params["dbname"],
+        "user": params["user"],
+        "connect_timeout": 5,
+    }
+    if params.get("password"):
+        kwargs["password"] = params["password"]
+    # Plan every execution for its parameters: psycopg prepares a statement
+    # after a few runs, and PostgreSQL may then keep a generic plan made
+    # while a read-model table was nearly empty — a sequential scan that
+    # made a scan's 10k flags quadratic (4.5 s waiting on the server).
+    options = ["-c plan_cache_mode=force_custom_plan"]
+    if params.get("schema"):
+        options.append(f"-c search_path={params['schema']}")
+    kwargs["options"] = " ".join(options)
+    return kwargs
+
+
 class PostgresDatabase(Database):
     """PostgreSQL through a psycopg connection pool."""
 
@@ -317,23 +357,7 @@ class PostgresDatabase(Database):
 
         self.schema = params.get("schema")
         self._column_types: dict[str, dict[str, str]] = {}
-        kwargs: dict[str, Any] = {
-            "host": params["host"],
-            "port": params["port"],
-            "dbname": params["dbname"],
-            "user": params["user"],
-            "connect_timeout": 5,
-        }
-        if params.get("password"):
-            kwargs["password"] = params["password"]
-        # Plan every execution for its parameters: psycopg prepares a statement
-        # after a few runs, and PostgreSQL may then keep a generic plan made
-        # while a read-model table was nearly empty — a sequential scan that
-        # made a scan's 10k flags quadratic (4.5 s waiting on the server).
-        options = ["-c plan_cache_mode=force_custom_plan"]
-        if self.schema:
-            options.append(f"-c search_path={self.schema}")
-        kwargs["options"] = " ".join(options)
+        kwargs = connection_kwargs(params)
         self.params = kwargs  # for connections of their own (locks, LISTEN)
         self.pool = ConnectionPool(
             # Single reads skip BEGIN/COMMIT; transaction() still opens one.
@@ -384,6 +408,10 @@ class PostgresDatabase(Database):
                 return
             with conn.transaction(), conn.cursor() as raw:
                 yield Cursor(self, raw)
+
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """A session advisory lock keyed by (schema, purpose)."""
+        return StoreLock(purpose, postgres=self.params, schema=self.schema)
 
     def close(self) -> None:
         self.pool.close()

@@ -8,13 +8,12 @@ order, recorded in `schema_migrations`.
 
 Every process runs `migrate()` at start (Runtime.setup, `gxtrack init`); a
 schema lock makes a second process starting at the same time wait and then
-find nothing left to do: a PostgreSQL advisory lock (per schema), or SQLite's
-write lock (BEGIN IMMEDIATE). Migrations never edit a released entry: add one.
+find nothing left to do: the store's "schema" lock (gxtrack.infra.lock).
+Migrations never edit a released entry: add one.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,31 +110,15 @@ class SchemaTooNewError(GxtrackError):
     status = 503
 
 
-def lock_key(schema: str | None) -> int:
-    """The advisory-lock key of one PostgreSQL schema (a signed 32-bit value)."""
-    return zlib.crc32(f"gxtrack:schema:{schema or 'public'}".encode()) - 2**31
-
-
 @contextmanager
 def schema_lock(db: Database) -> Iterator[None]:
     """Hold the store's schema lock: one process at a time changes tables.
 
-    PostgreSQL: a session advisory lock on a connection of its own, so the work
-    inside may use any pooled connection. SQLite: BEGIN IMMEDIATE on this
-    thread's connection, which the transactions inside join.
+    The store's "schema" lock (gxtrack.infra.lock), waited for: an advisory
+    lock on PostgreSQL, a file lock next to the SQLite files.
     """
-    if db.kind != "postgres":
-        with db.transaction(write=True):
-            yield
-        return
-    key = lock_key(getattr(db, "schema", None))
-    with db.pool.connection() as conn:  # type: ignore[attr-defined]
-        conn.autocommit = True
-        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    with db.lock("schema"):
+        yield
 
 
 def applied_versions(db: Database) -> list[int]:
