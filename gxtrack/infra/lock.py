@@ -81,8 +81,16 @@ class StoreLock:
         """Give the lock back (closing the session frees an advisory lock)."""
         held, self.held = self.held, False
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            conn, self._conn = self._conn, None
+            try:
+                # Closing frees the lock too, but the server notices a closed
+                # session a moment later: a waiter polling at once would miss it.
+                if held and not conn.closed:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+            except Exception:  # noqa: BLE001 - a lost session holds no lock
+                pass
+            finally:
+                conn.close()
         if self._file is not None and self._file.is_locked:
             self._file.release()
         if self._local is not None and held:
