@@ -27,6 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.errors import RuleViolationError
+from gxtrack.infra.db import job_store_options
 from gxtrack.infra.lock import StoreLock, settings_lock
 from gxtrack.settings import Settings
 from jobs.expiry import JOB_ID as EXPIRY_ID
@@ -70,27 +71,8 @@ def weekly_trigger(spec: str, timezone: str) -> CronTrigger:
 
 def job_store(settings: Settings) -> Any:
     """The persistent job store in the project's database."""
-    if settings.database_url == "memory://":
-        return MemoryJobStore()
-    if settings.is_postgres:
-        from sqlalchemy.engine import URL
-
-        params = settings.postgres_params()
-        url = URL.create(
-            "postgresql+psycopg",
-            username=params["user"],
-            password=params["password"] or None,
-            host=params["host"],
-            port=int(params["port"]),
-            database=params["dbname"],
-        )
-        return SQLAlchemyJobStore(url=url, tableschema=params.get("schema"))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SQLAlchemyJobStore(
-        url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
-        # Wait out a projection batch holding SQLite's write lock.
-        engine_options={"connect_args": {"timeout": 30}},
-    )
+    options = job_store_options(settings)
+    return MemoryJobStore() if options is None else SQLAlchemyJobStore(**options)
 
 
 def build_scheduler(

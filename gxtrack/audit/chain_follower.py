@@ -79,11 +79,7 @@ class ChainProjection(Projection):
         first, last = seen[0].id, seen[-1].id
         # The kept digests come back as one string, compared with the computed
         # ones in one go: no row objects for the million digests of a replay.
-        joined = (
-            "string_agg(digest, '' ORDER BY position)"
-            if cur.db.kind == "postgres"
-            else "group_concat(digest, '')"
-        )
+        joined = cur.db.concat_agg("digest", "position")
         count, kept = cur.tuples(
             f"SELECT count(*), {joined} FROM (SELECT position, digest"
             " FROM audit_chain WHERE position >= ? AND position <= ?"
