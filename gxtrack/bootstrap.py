@@ -54,7 +54,7 @@ class Runtime:
             ),
         )
         runtime.projections.parallel_min = settings.rebuild_parallel_min
-        app.bind_read_side(db, runtime.sync)
+        app.bind_read_side(db, runtime.wait_for_read_models)
         runtime.setup()
         return runtime
 
@@ -64,7 +64,7 @@ class Runtime:
             migrate(self.db)
             self.projections.setup()
 
-    def sync(self) -> None:
+    def wait_for_read_models(self) -> None:
         """Read-your-writes: wait until the read models include every event."""
         self.projections.sync(
             timeout=self.settings.projection_wait_seconds,

@@ -61,7 +61,7 @@ def scan_and_mail(
 ) -> dict[str, Any]:
     """The weekly scan, then the digests queued and delivered (or kept pending)."""
     scan, created = runtime.app.run_stall_scan(Actor.system(), as_of)
-    runtime.sync()
+    runtime.wait_for_read_models()
     result: dict[str, Any] = {"scan": scan, "created": created}
     if mail:
         result["digests"] = queue_stall_digests(runtime, scan)
@@ -97,7 +97,7 @@ def daily_audit() -> None:
     from gxtrack.audit.record import verify_full
 
     with job_runtime() as runtime, recorded(runtime, "audit_verify") as detail:
-        runtime.sync()
+        runtime.wait_for_read_models()
         result = verify_full(runtime)
         detail.update(ok=result.ok, checked=result.checked, problem=result.problem)
         if result.ok:

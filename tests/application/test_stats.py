@@ -49,7 +49,7 @@ def pipeline(runtime, leader):
     p4 = register("P4", "mudu", "green", "signed", 20)
     app.move_project(leader, p4, "landed", day(20))
     app.move_project(leader, p4, "producing", day(50))
-    runtime.sync()
+    runtime.wait_for_read_models()
     return runtime
 
 

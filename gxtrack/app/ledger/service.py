@@ -186,7 +186,7 @@ def preview_ledger(
 
 def _existing_projects(runtime: Any) -> dict[tuple[str, str], str]:
     """Every project's (name, investor) key → id, from an up-to-date pool."""
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = runtime.db.fetchall("SELECT id, name, investor FROM rm_projects")
     return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
 
@@ -252,7 +252,7 @@ def import_ledger(
 def _catch_up(runtime: Any, progress: Progress | None) -> None:
     """Bring the read models up to date, showing progress when we do the work."""
     if not runtime.settings.inline_projections:
-        runtime.sync()
+        runtime.wait_for_read_models()
         return
     shown = [-1]
 
