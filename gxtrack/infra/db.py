@@ -347,6 +347,15 @@ def check_connection(conn: Any) -> None:
         ConnectionPool.check_connection(conn)
 
 
+# What a statement may hold besides `?`: quoted text, a dollar-quoted body, `%`.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\$\$.*?\$\$|[?%]", re.S)
+
+
+def _format_token(match: re.Match[str]) -> str:
+    token = match.group()
+    return "%s" if token == "?" else token.replace("%", "%%")
+
+
 @functools.lru_cache(maxsize=4096)
 def format_placeholders(text: str) -> str:
     """A `?` statement in psycopg's `%s` style: the one translation of the two.
@@ -355,32 +364,9 @@ def format_placeholders(text: str) -> str:
     doubled, since psycopg reads it as a placeholder even inside a literal.
     Statements are few and run often: each is translated once.
     """
-    out: list[str] = []
-    quote = ""  # the open quote: ', " or $$
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "%":
-            out.append("%%")
-        elif quote:
-            out.append(char)
-            if text.startswith(quote, i):
-                out.append(quote[1:])
-                i += len(quote) - 1
-                quote = ""
-        elif char in "'\"":
-            quote = char
-            out.append(char)
-        elif text.startswith("$$", i):
-            quote = "$$"
-            out.append("$$")
-            i += 1
-        elif char == "?":
-            out.append("%s")
-        else:
-            out.append(char)
-        i += 1
-    return "".join(out)
+    if not any(mark in text for mark in ("'", '"', "$$", "%")):
+        return text.replace("?", "%s")  # most statements: no quotes at all
+    return _TOKENS.sub(_format_token, text)
 
 
 def connection_kwargs(params: dict[str, str]) -> dict[str, Any]:
