@@ -202,7 +202,7 @@ def main() -> None:
 
     runtime = Runtime.open(settings)
     runtime.app.reference()
-    runtime.sync()
+    runtime.wait_for_read_models()
     try:
         started = time.perf_counter()
         result = import_ledger(

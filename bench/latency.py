@@ -89,12 +89,12 @@ def main() -> None:
         app.report_progress(ACTOR, project_id, day, f"示例：单独命令 {n}")
         alone.append(time.perf_counter() - start)
         if follower is None:
-            runtime.sync()  # keep the inline catch-up out of the next timing
+            runtime.wait_for_read_models()  # keep the inline catch-up out of the next timing
 
         note = f"示例：可见 {n}"
         start = time.perf_counter()
         app.report_progress(ACTOR, project_id, day, note)
-        runtime.sync()
+        runtime.wait_for_read_models()
         page = list_projects(runtime.db, PoolFilter(ids=[project_id]))
         visible.append(time.perf_counter() - start)
         assert page["items"][0]["last_progress"]["note"] == note

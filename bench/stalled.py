@@ -109,7 +109,7 @@ def main() -> None:
         scan, created = runtime.app.run_stall_scan(leader, AS_OF)
         scan_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        runtime.sync()
+        runtime.wait_for_read_models()
         projected = time.perf_counter() - started
         started = time.perf_counter()
         again, _ = runtime.app.run_stall_scan(leader, AS_OF)

@@ -40,7 +40,7 @@ class Runtime:
         db = open_database(settings)
 
         def pool_rows(stages: Sequence[str]) -> list[dict[str, Any]]:
-            runtime.sync()  # the scan judges the pool with every event in it
+            runtime.wait_for_read_models()  # the scan judges the pool with every event in it
             return scan_candidates(db, stages)
 
         with schema_lock(db):  # workers starting at once create tables once
@@ -70,7 +70,7 @@ class Runtime:
             migrate(self.db)
             self.projections.setup()
 
-    def sync(self) -> None:
+    def wait_for_read_models(self) -> None:
         """Read-your-writes: wait until the read models include every event."""
         self.projections.sync(
             timeout=self.settings.projection_wait_seconds,

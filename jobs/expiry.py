@@ -31,11 +31,11 @@ def run_expiry(runtime: Any = None, as_of: date | None = None) -> dict[str, Any]
         finally:
             runtime.close()
     day = business_date(as_of or today(), today(), "as_of")  # never in the future
-    runtime.sync()  # the pre-filter must see every award and review so far
+    runtime.wait_for_read_models()  # the pre-filter must see every award and review so far
     result = runtime.app.record_expiries(
         Actor.system(), lapsed_enterprises(runtime.db, day), day
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     return result
 
 
@@ -43,5 +43,5 @@ def review_digest(
     runtime: Any, as_of: date | None = None, days: int = 90
 ) -> list[dict[str, Any]]:
     """Designations due for re-review within `days`, for the weekly digest mail."""
-    runtime.sync()
+    runtime.wait_for_read_models()
     return due_for_review(runtime.db, as_of, days)

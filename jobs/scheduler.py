@@ -13,7 +13,6 @@ advisory lock, or a file lock next to the SQLite files) and a second one waits.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from domain.errors import RuleViolationError
+from gxtrack.infra.db import job_store_options
+from gxtrack.infra.lock import StoreLock, settings_lock
 from gxtrack.settings import Settings
 from jobs.expiry import JOB_ID as EXPIRY_ID
 from jobs.tasks import daily_audit, daily_expiry, deliver_mail, weekly_scan
@@ -70,27 +71,8 @@ def weekly_trigger(spec: str, timezone: str) -> CronTrigger:
 
 def job_store(settings: Settings) -> Any:
     """The persistent job store in the project's database."""
-    if settings.database_url == "memory://":
-        return MemoryJobStore()
-    if settings.is_postgres:
-        from sqlalchemy.engine import URL
-
-        params = settings.postgres_params()
-        url = URL.create(
-            "postgresql+psycopg",
-            username=params["user"],
-            password=params["password"] or None,
-            host=params["host"],
-            port=int(params["port"]),
-            database=params["dbname"],
-        )
-        return SQLAlchemyJobStore(url=url, tableschema=params.get("schema"))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SQLAlchemyJobStore(
-        url=f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
-        # Wait out a projection batch holding SQLite's write lock.
-        engine_options={"connect_args": {"timeout": 30}},
-    )
+    options = job_store_options(settings)
+    return MemoryJobStore() if options is None else SQLAlchemyJobStore(**options)
 
 
 def build_scheduler(
@@ -192,79 +174,9 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
     )
 
 
-class SchedulerLock:
-    """Only one scheduler runs jobs: an advisory lock (PostgreSQL) or a file lock."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._conn: Any = None
-        self._file: Any = None
-
-    def _key(self) -> int:
-        schema = self.settings.postgres_params().get("schema", "")
-        digest = hashlib.sha256(f"gxtrack:scheduler:{schema}".encode()).digest()
-        return int.from_bytes(digest[:8], "big", signed=True)
-
-    def try_acquire(self) -> bool:
-        """Take the lock if free; never blocks."""
-        if self.settings.database_url == "memory://":
-            return True
-        if self.settings.is_postgres:
-            import psycopg
-
-            if self._conn is None:
-                params = self.settings.postgres_params()
-                self._conn = psycopg.connect(
-                    host=params["host"],
-                    port=params["port"],
-                    dbname=params["dbname"],
-                    user=params["user"],
-                    password=params["password"] or None,
-                    autocommit=True,
-                )
-            row = self._conn.execute(
-                "SELECT pg_try_advisory_lock(%s)", (self._key(),)
-            ).fetchone()
-            return bool(row and row[0])
-        from filelock import FileLock, Timeout
-
-        if self._file is None:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._file = FileLock(str(self.settings.data_dir / "scheduler.lock"))
-        try:
-            self._file.acquire(timeout=0)
-        except Timeout:
-            return False
-        return True
-
-    def acquire(
-        self,
-        stopping: threading.Event | None = None,
-        on_wait: Callable[[], None] | None = None,
-        poll: float = 1.0,
-    ) -> bool:
-        """Wait for the lock (until `stopping` is set); True once held."""
-        stopping = stopping or threading.Event()
-        announced = False
-        while not stopping.is_set():
-            if self.try_acquire():
-                return True
-            if on_wait and not announced:
-                on_wait()
-                announced = True
-            stopping.wait(poll)
-        return False
-
-    def release(self) -> None:
-        """Give the lock back (a lost connection frees an advisory lock too)."""
-        if self._conn is not None:
-            try:
-                self._conn.execute("SELECT pg_advisory_unlock_all()")
-            finally:
-                self._conn.close()
-                self._conn = None
-        if self._file is not None and self._file.is_locked:
-            self._file.release()
+def scheduler_lock(settings: Settings) -> StoreLock:
+    """Only one scheduler runs jobs: the store's "scheduler" lock."""
+    return settings_lock(settings, "scheduler")
 
 
 def run_blocking(
@@ -275,7 +187,7 @@ def run_blocking(
     """Run the scheduler in this process until interrupted (`gxtrack scheduler`)."""
     import signal
 
-    lock = SchedulerLock(settings)
+    lock = scheduler_lock(settings)
     lock.acquire(on_wait=on_wait)
     try:
         scheduler = build_scheduler(settings, BlockingScheduler)
@@ -293,7 +205,7 @@ class EmbeddedScheduler:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.lock = SchedulerLock(settings)
+        self.lock = scheduler_lock(settings)
         self.stopping = threading.Event()
         self.scheduler: BaseScheduler | None = None
         self._thread = threading.Thread(target=self._run, name="scheduler", daemon=True)

@@ -19,11 +19,6 @@ from gxtrack.app.permissions import Actor
 from gxtrack.infra.mailer import Outbox
 
 log = logging.getLogger(__name__)
-RUNS_DDL = (
-    "CREATE TABLE IF NOT EXISTS job_runs ("
-    " id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,"
-    " finished_at TEXT, outcome TEXT, detail TEXT)"
-)
 
 
 @contextmanager
@@ -43,7 +38,6 @@ def recorded(runtime: Any, job: str) -> Iterator[dict[str, Any]]:
     """Record a job run (start, end, outcome) so operators can see it ran."""
     run_id = str(uuid.uuid4())
     with runtime.db.transaction() as cur:
-        cur.execute(RUNS_DDL)
         cur.execute(
             "INSERT INTO job_runs (id, job, started_at) VALUES (?, ?, ?)",
             (run_id, job, datetime.now(UTC).isoformat()),
@@ -67,7 +61,7 @@ def scan_and_mail(
 ) -> dict[str, Any]:
     """The weekly scan, then the digests queued and delivered (or kept pending)."""
     scan, created = runtime.app.run_stall_scan(Actor.system(), as_of)
-    runtime.sync()
+    runtime.wait_for_read_models()
     result: dict[str, Any] = {"scan": scan, "created": created}
     if mail:
         result["digests"] = queue_stall_digests(runtime, scan)
@@ -103,7 +97,7 @@ def daily_audit() -> None:
     from gxtrack.audit.record import verify_full
 
     with job_runtime() as runtime, recorded(runtime, "audit_verify") as detail:
-        runtime.sync()
+        runtime.wait_for_read_models()
         result = verify_full(runtime)
         detail.update(ok=result.ok, checked=result.checked, problem=result.problem)
         if result.ok:

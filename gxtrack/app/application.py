@@ -57,6 +57,8 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
     if settings.database_url == "memory://":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     common = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
+    # The one dialect choice outside gxtrack/infra: which eventsourcing
+    # persistence module records the events, and its own settings.
     if settings.is_postgres:
         params = settings.postgres_params()
         env = {

@@ -17,7 +17,7 @@ def audit_status(runtime: Any, actor: Actor) -> dict[str, Any]:
     """Verify the chain (the events since the last verified head) and return
     the verdict, when the last full walk ran, and today's anchor."""
     require_role(actor, AUDIT_READERS, "查看审计校验")
-    runtime.sync()
+    runtime.wait_for_read_models()
     result, walk = verify_since_last(runtime)
     return {
         "ok": result.ok,
@@ -35,5 +35,5 @@ def audit_status(runtime: Any, actor: Actor) -> dict[str, Any]:
 def anchor_line(runtime: Any, actor: Actor) -> str:
     """Today's anchor as the one JSON line `gxtrack audit anchor` prints."""
     require_role(actor, AUDIT_READERS, "导出锚点")
-    runtime.sync()
+    runtime.wait_for_read_models()
     return json.dumps(anchor(runtime.app, runtime.db), ensure_ascii=False) + "\n"

@@ -192,7 +192,7 @@ def load_demo(
     app.save(*batch)
     if progress:
         progress(total, total)
-    runtime.sync()
+    runtime.wait_for_read_models()
     names = ", ".join(u[0] for u in SAMPLE_USERS)
     return [
         f"已载入示例数据：{total} 个项目，{len(enterprises)} 家企业，{len(SAMPLE_USERS)} 个用户",

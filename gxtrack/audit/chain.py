@@ -3,7 +3,8 @@
 Each recorded event gets a digest: SHA-256 over the previous event's digest and
 the event's position, aggregate id, version, topic and stored state bytes. The
 chain follower writes one `audit_chain` row per event, in order, in the same
-transaction as the read models. A rebuild never drops the chain: replaying
+transaction as the read models (the table itself is made by the versioned
+migrations, as it is never rebuilt). A rebuild never drops the chain: replaying
 recomputes each digest and compares it with the row already kept, so a rebuild
 over a tampered log stops instead of blessing it.
 """
@@ -19,11 +20,6 @@ from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 
 GENESIS = "0" * 64
-CHAIN_DDL = (
-    "CREATE TABLE IF NOT EXISTS audit_chain ("
-    " position BIGINT PRIMARY KEY, originator_id TEXT NOT NULL,"
-    " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)"
-)
 
 
 class ChainBrokenError(GxtrackError):

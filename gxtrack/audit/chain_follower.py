@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from gxtrack.audit.chain import (
-    CHAIN_DDL,
     GENESIS,
     ChainBrokenError,
     chain_digests,
@@ -27,7 +26,9 @@ class ChainProjection(Projection):
 
     name = "audit_chain"
     tables = ()  # a rebuild replays the chain verifying, it does not drop it
-    ddl = (CHAIN_DDL,)
+    # Its table is made by the versioned migrations (gxtrack.infra.migrations):
+    # a kept store, like the credentials, not a read model.
+    ddl = ()
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,11 +79,7 @@ class ChainProjection(Projection):
         first, last = seen[0].id, seen[-1].id
         # The kept digests come back as one string, compared with the computed
         # ones in one go: no row objects for the million digests of a replay.
-        joined = (
-            "string_agg(digest, '' ORDER BY position)"
-            if cur.db.kind == "postgres"
-            else "group_concat(digest, '')"
-        )
+        joined = cur.db.concat_agg("digest", "position")
         count, kept = cur.tuples(
             f"SELECT count(*), {joined} FROM (SELECT position, digest"
             " FROM audit_chain WHERE position >= ? AND position <= ?"

@@ -51,6 +51,8 @@ def import_events(
     _refuse_non_empty(runtime)
     checked = check_file(path, decode=runtime.app.mapper.to_domain_event)
     recorder = runtime.app.recorder
+    # Events go into eventsourcing's own table, keeping their positions: only
+    # its recorder's driver can do that, so the recorder is asked, not infra.
     if hasattr(recorder, "channel_name"):
         _insert_postgres(recorder, BackupReader(path), checked.count, progress)
     elif hasattr(recorder, "datastore"):

@@ -110,7 +110,7 @@ def audit_anchor(state, out) -> None:
     from gxtrack.audit.verify import anchor
 
     runtime = state.runtime
-    runtime.sync()
+    runtime.wait_for_read_models()
     item = anchor(runtime.app, runtime.db)
     if out is not None:
         with out.open("a", encoding="utf-8") as handle:

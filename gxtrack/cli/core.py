@@ -16,7 +16,7 @@ def init(state) -> None:
     """创建数据目录与数据表（可重复执行） Create the data store; safe to run twice."""
     runtime = state.runtime
     runtime.app.reference()
-    runtime.sync()
+    runtime.wait_for_read_models()
     where = runtime.settings.database_url or runtime.settings.data_dir
     click.echo(f"已就绪 (ready): {where}")
 
@@ -48,7 +48,7 @@ def users_add(state, name, role, zone, display_name, email, password_stdin) -> N
     )
     if password is not None:
         runtime.accounts.set_password(user["name"], password)
-    runtime.sync()
+    runtime.wait_for_read_models()
     click.echo(f"已创建用户 {user['name']}（{user['role_label']}）")
 
 
@@ -85,7 +85,7 @@ def users_password(state, name) -> None:
 def users_role(state, name, role, zone) -> None:
     """调整角色 Change a user's role or zone."""
     user = state.runtime.app.change_role(state.actor(), name, role, zone)
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(f"{user['name']}: {user['role_label']}")
 
 

@@ -38,7 +38,7 @@ def register(state, uscc, name, industry, zone) -> None:
     result = state.runtime.app.register_enterprise(
         state.actor(), uscc, name, industry, zone
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     echo_json(result)
 
 
@@ -72,7 +72,7 @@ def award(
         batch=batch,
         stars=stars,
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     award_id = result["designations"][-1]["award_id"]
     click.echo(f"{_summary(result)}；称号记录 {award_id}")
 
@@ -100,7 +100,7 @@ def review(
         document_no=document_no,
         reason=reason,
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(_summary(result))
 
 
@@ -115,7 +115,7 @@ def revoke(state, enterprise_ref, award_id, on, reason) -> None:
     result = state.runtime.app.revoke_designation(
         state.actor(), _ref(state, enterprise_ref), award_id, on or today(), reason
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(_summary(result))
 
 
@@ -153,7 +153,7 @@ def enterprise_history(state, enterprise_ref) -> None:
 @pass_state
 def enterprise_list(state, tier, as_of, zone, q, page, page_size) -> None:
     """企业列表 Enterprises with their tier on a date, highest first."""
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     result = list_enterprises(state.runtime.db, tier, as_of, zone, q, page, page_size)
     for item in result["items"]:
         click.echo(
@@ -169,7 +169,7 @@ def enterprise_list(state, tier, as_of, zone, q, page, page_size) -> None:
 def projects(state, enterprise_ref) -> None:
     """企业的招商项目 The enterprise's projects and their investment."""
     key = _ref(state, enterprise_ref)
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     result = enterprise_projects(state.runtime.db, str(key))
     for item in result["items"]:
         click.echo(

@@ -51,7 +51,7 @@ def register(
     if officer:
         fields["officer"] = officer
     result = state.runtime.app.register_project(state.actor(), **fields)
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     echo_json(result)
 
 
@@ -67,7 +67,7 @@ def move(state, project_id, to, on, reason, expected_version) -> None:
     result = state.runtime.app.move_project(
         state.actor(), project_id, to, on or today(), reason, expected_version
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(
         f"{result['name']}: {result['stage_label']} (version {result['version']})"
     )
@@ -80,7 +80,7 @@ def move(state, project_id, to, on, reason, expected_version) -> None:
 def reinstate(state, project_id, reason) -> None:
     """恢复已终止项目 Reinstate a withdrawn project."""
     result = state.runtime.app.reinstate_project(state.actor(), project_id, reason)
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(
         f"{result['name']}: {result['stage_label']} (version {result['version']})"
     )
@@ -96,7 +96,7 @@ def progress(state, project_id, note, on) -> None:
     result = state.runtime.app.report_progress(
         state.actor(), project_id, on or today(), note
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(f"{result['name']}: version {result['version']}")
 
 

@@ -53,7 +53,7 @@ def monthly(state, month: str, known_on, out: Path | None) -> None:
     from gxtrack.app.reports.monthly import monthly_report
 
     runtime = state.runtime
-    runtime.sync()
+    runtime.wait_for_read_models()
     reference = runtime.app.reference()
     names = {"zone": reference.zones, "industry": reference.industries}
     result = monthly_report(runtime.db, month, known_on, names)

@@ -45,7 +45,7 @@ def list_(state, as_of, officer, as_json) -> None:
     """停滞项目清单 The stalled projects, most severe first."""
     from gxtrack.readmodels.alerts.queries import list_stalled
 
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     result = list_stalled(state.runtime.db, as_of, officer)
     if as_json:
         echo_json(result)
@@ -94,7 +94,7 @@ def policy_set(state, negotiating, signed, landed, overdue_days, reason) -> None
     result = state.runtime.app.change_stall_policy(
         state.actor(), thresholds, overdue_days, reason
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     echo_json(result)
 
 

@@ -35,7 +35,7 @@ def candidate(state, enterprise_ref, designation, year, officer, note) -> None:
     result = app.list_candidate(
         state.actor(), enterprise_ref, designation, year, officer, note
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     latest = result["candidacies"][-1]
     click.echo(
         f"{result['name']}: 已纳入{latest['year']}年{latest['designation_label']}"
@@ -53,7 +53,7 @@ def withdraw_candidacy(state, enterprise_ref, candidacy_id, reason) -> None:
     result = state.runtime.app.withdraw_candidacy(
         state.actor(), enterprise_ref, candidacy_id, reason
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(f"{result['name']}: {candidacy_id} 已移出培育库")
 
 
@@ -66,7 +66,7 @@ def withdraw_candidacy(state, enterprise_ref, candidacy_id, reason) -> None:
 @pass_state
 def candidates(state, year, designation, zone, officer, status) -> None:
     """培育库 The cultivation pool, filtered."""
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     f = CandidateFilter(year, designation, _zone(state, zone), officer, status)
     result = list_candidates(state.runtime.db, f)
     for item in result["items"]:
@@ -100,7 +100,7 @@ def expire(state, as_of) -> None:
 @pass_state
 def due(state, as_of, days) -> None:
     """待复核 Designations whose validity ends within DAYS (default 90)."""
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     for item in due_for_review(state.runtime.db, as_of, days):
         click.echo(
             f"{item['enterprise_id']}\t{item['award_id']}\t{item['name']}\t"
@@ -125,7 +125,7 @@ def _import_file(state, file: str, dry_run: bool) -> None:
         state.actor(), sheet, dry_run, progress=show if loud else None
     )
     if not dry_run:
-        state.runtime.sync()
+        state.runtime.wait_for_read_models()
     for warning in report["warnings"]:
         click.echo(f"提示: {warning}", err=True)
     prefix = "试运行（未写入）" if dry_run else "已导入"
@@ -180,7 +180,7 @@ def targets_set(state, year, designation, count, zone, reason) -> None:
     result = state.runtime.app.set_target(
         state.actor(), year, designation, count, zone, reason
     )
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     click.echo(f"{result['year']} 年目标已更新（version {result['version']}）")
 
 
@@ -191,7 +191,7 @@ def targets_set(state, year, designation, count, zone, reason) -> None:
 @pass_state
 def targets_show(state, year, as_of, as_json) -> None:
     """目标完成情况 Target, achieved to date, and the enterprises behind each."""
-    state.runtime.sync()
+    state.runtime.wait_for_read_models()
     zones = state.runtime.app.reference().zones
     report = targets_report(state.runtime.db, year, as_of, zones)
     if as_json:

@@ -6,6 +6,7 @@ differences (placeholders, locking a row, connection set-up) live here.
 
 from __future__ import annotations
 
+import functools
 import re
 import select
 import sqlite3
@@ -15,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from gxtrack.infra.lock import StoreLock
 
 Row = dict[str, Any]
 # psycopg_pool retries a lost connection with exponential backoff for this long,
@@ -32,9 +35,30 @@ BULK_CHECKPOINT_PAGES = 262144  # 1 GB, while a rebuild runs
 
 
 class Database:
-    """A connection source with transactions and dict rows."""
+    """A connection source with transactions and dict rows.
+
+    Callers never ask which database this is: what differs between the two
+    (locking rows, aggregating text, sort memory, locks, triggers) is asked of
+    the database itself, through the attributes and methods below.
+    """
 
     kind = "sqlite"
+    # Appended to a SELECT whose rows the transaction then updates. SQLite needs
+    # none: a writer's BEGIN IMMEDIATE already holds the whole database.
+    for_update = ""
+    # Whether row triggers are written as one PL/pgSQL function (PostgreSQL)
+    # rather than as SQL trigger bodies (SQLite).
+    plpgsql_triggers = False
+
+    def concat_agg(self, expr: str, order_by: str) -> str:
+        """An aggregate joining `expr` over rows in `order_by` order, no separator.
+
+        SQLite's group_concat follows the order of its (ordered) input rows.
+        """
+        return f"group_concat({expr}, '')"
+
+    def roomy_sorts(self, cur: Cursor) -> None:
+        """Let the rest of this transaction sort in memory (a big one-off fill)."""
 
     def sql(self, text: str) -> str:
         """The statement in this dialect's placeholder style."""
@@ -71,6 +95,11 @@ class Database:
 
     def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
         """A table's column types, for dialects that cast parameters."""
+        raise NotImplementedError
+
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """The store's lock for `purpose` (gxtrack.infra.lock); `directory`
+        overrides where SQLite keeps its lock file."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -174,6 +203,7 @@ class SQLiteDatabase(Database):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._purpose_locks: dict[str, Any] = {}
         # Shared-cache memory databases lock per table and report a conflict at
         # once (SQLITE_LOCKED) instead of waiting like a file does, so their
         # transactions take turns within the process.
@@ -281,6 +311,16 @@ class SQLiteDatabase(Database):
             raise
         conn.execute("COMMIT")
 
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """A file lock next to the database file; a thread lock in memory."""
+        if directory is None and self.path is not None:
+            directory = self.path.parent
+        if directory is not None:
+            return StoreLock(purpose, directory=directory)
+        with self._lock:
+            local = self._purpose_locks.setdefault(purpose, threading.Lock())
+        return StoreLock(purpose, local=local)
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -307,33 +347,70 @@ def check_connection(conn: Any) -> None:
         ConnectionPool.check_connection(conn)
 
 
+# What a statement may hold besides `?`: quoted text, a dollar-quoted body, `%`.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\$\$.*?\$\$|[?%]", re.S)
+
+
+def _format_token(match: re.Match[str]) -> str:
+    token = match.group()
+    return "%s" if token == "?" else token.replace("%", "%%")
+
+
+@functools.lru_cache(maxsize=4096)
+def format_placeholders(text: str) -> str:
+    """A `?` statement in psycopg's `%s` style: the one translation of the two.
+
+    `?` becomes `%s` outside quoted text ('…', "…", $$…$$); a `%` anywhere is
+    doubled, since psycopg reads it as a placeholder even inside a literal.
+    Statements are few and run often: each is translated once.
+    """
+    if not any(mark in text for mark in ("'", '"', "$$", "%")):
+        return text.replace("?", "%s")  # most statements: no quotes at all
+    return _TOKENS.sub(_format_token, text)
+
+
+def connection_kwargs(params: dict[str, str]) -> dict[str, Any]:
+    """psycopg.connect() arguments for parsed GXTRACK_DATABASE_URL parameters."""
+    kwargs: dict[str, Any] = {
+        "host": params["host"],
+        "port": params["port"],
+        "dbname": params["dbname"],
+        "user": params["user"],
+        "connect_timeout": 5,
+    }
+    if params.get("password"):
+        kwargs["password"] = params["password"]
+    # Plan every execution for its parameters: psycopg prepares a statement
+    # after a few runs, and PostgreSQL may then keep a generic plan made
+    # while a read-model table was nearly empty — a sequential scan that
+    # made a scan's 10k flags quadratic (4.5 s waiting on the server).
+    options = ["-c plan_cache_mode=force_custom_plan"]
+    if params.get("schema"):
+        options.append(f"-c search_path={params['schema']}")
+    kwargs["options"] = " ".join(options)
+    return kwargs
+
+
 class PostgresDatabase(Database):
     """PostgreSQL through a psycopg connection pool."""
 
     kind = "postgres"
+    for_update = " FOR UPDATE"
+    plpgsql_triggers = True
+
+    def concat_agg(self, expr: str, order_by: str) -> str:
+        return f"string_agg({expr}, '' ORDER BY {order_by})"
+
+    def roomy_sorts(self, cur: Cursor) -> None:
+        # Its sorts in memory, not in files: a quarter of the time.
+        cur.execute("SET LOCAL work_mem = '64MB'")
 
     def __init__(self, params: dict[str, str], max_size: int = 8) -> None:
         from psycopg_pool import ConnectionPool
 
         self.schema = params.get("schema")
         self._column_types: dict[str, dict[str, str]] = {}
-        kwargs: dict[str, Any] = {
-            "host": params["host"],
-            "port": params["port"],
-            "dbname": params["dbname"],
-            "user": params["user"],
-            "connect_timeout": 5,
-        }
-        if params.get("password"):
-            kwargs["password"] = params["password"]
-        # Plan every execution for its parameters: psycopg prepares a statement
-        # after a few runs, and PostgreSQL may then keep a generic plan made
-        # while a read-model table was nearly empty — a sequential scan that
-        # made a scan's 10k flags quadratic (4.5 s waiting on the server).
-        options = ["-c plan_cache_mode=force_custom_plan"]
-        if self.schema:
-            options.append(f"-c search_path={self.schema}")
-        kwargs["options"] = " ".join(options)
+        kwargs = connection_kwargs(params)
         self.params = kwargs  # for connections of their own (locks, LISTEN)
         self.pool = ConnectionPool(
             # Single reads skip BEGIN/COMMIT; transaction() still opens one.
@@ -350,7 +427,7 @@ class PostgresDatabase(Database):
         )
 
     def sql(self, text: str) -> str:
-        return text.replace("?", "%s")
+        return format_placeholders(text)
 
     def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
         """A table's column types (cached: read models keep their shape)."""
@@ -385,8 +462,38 @@ class PostgresDatabase(Database):
             with conn.transaction(), conn.cursor() as raw:
                 yield Cursor(self, raw)
 
+    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
+        """A session advisory lock keyed by (schema, purpose)."""
+        return StoreLock(purpose, postgres=self.params, schema=self.schema)
+
     def close(self) -> None:
         self.pool.close()
+
+
+def job_store_options(settings: Any) -> dict[str, Any] | None:
+    """SQLAlchemyJobStore arguments for the scheduler's job store in the
+    project's database (None for a store in memory)."""
+    if settings.database_url == "memory://":
+        return None
+    if settings.is_postgres:
+        from sqlalchemy.engine import URL
+
+        params = settings.postgres_params()
+        url = URL.create(
+            "postgresql+psycopg",
+            username=params["user"],
+            password=params["password"] or None,
+            host=params["host"],
+            port=int(params["port"]),
+            database=params["dbname"],
+        )
+        return {"url": url, "tableschema": params.get("schema")}
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "url": f"sqlite:///{settings.data_dir / 'gxtrack.db'}",
+        # Wait out a projection batch holding SQLite's write lock.
+        "engine_options": {"connect_args": {"timeout": 30}},
+    }
 
 
 def open_database(settings: Any) -> Database:

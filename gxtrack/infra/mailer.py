@@ -1,6 +1,7 @@
 """The mail outbox: a message is recorded before it is sent, and resent until accepted.
 
-Each message is a row of `mail_outbox` (outside the rebuildable read models)
+Each message is a row of `mail_outbox` (outside the rebuildable read models,
+created by migration 4 in gxtrack.infra.migrations)
 holding the whole MIME text, with a deterministic id so that queueing the same
 digest twice keeps one row. `deliver()` sends every pending row: a server that
 is down leaves the rows pending for the next attempt, and a row is marked sent
@@ -24,15 +25,6 @@ from typing import Any
 
 from gxtrack.infra.db import Database
 
-DDL = (
-    "CREATE TABLE IF NOT EXISTS mail_outbox ("
-    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, week TEXT NOT NULL,"
-    " recipient TEXT NOT NULL, addresses TEXT NOT NULL, subject TEXT NOT NULL,"
-    " message TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT, last_error TEXT,"
-    " sent_at TEXT, transport TEXT)",
-    "CREATE INDEX IF NOT EXISTS mail_outbox_pending ON mail_outbox (sent_at)",
-)
 DEFAULT_SENDER = "gxtrack@localhost"
 SECURITIES = ("none", "starttls", "ssl")
 
@@ -53,9 +45,6 @@ class Outbox:
         self.db = db
         self.smtp = smtp
         self.folder = folder
-        with db.transaction() as cur:
-            for statement in DDL:
-                cur.execute(statement)
 
     @classmethod
     def for_runtime(cls, runtime: Any) -> Outbox:

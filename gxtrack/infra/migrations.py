@@ -2,18 +2,18 @@
 
 The event log belongs to eventsourcing and the read models are rebuilt from it
 (`gxtrack projections rebuild`), so neither needs migrations. What lives only in
-SQL — credentials today, other stores later — changes through the numbered
-migrations below, each applied once, in order, recorded in `schema_migrations`.
+SQL — credentials, the mail outbox, saved ledger mappings, job runs, the hash
+chain — changes through the numbered migrations below, each applied once, in
+order, recorded in `schema_migrations`.
 
 Every process runs `migrate()` at start (Runtime.setup, `gxtrack init`); a
 schema lock makes a second process starting at the same time wait and then
-find nothing left to do: a PostgreSQL advisory lock (per schema), or SQLite's
-write lock (BEGIN IMMEDIATE). Migrations never edit a released entry: add one.
+find nothing left to do: the store's "schema" lock (gxtrack.infra.lock).
+Migrations never edit a released entry: add one.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,6 +71,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX audit_verifications_at ON audit_verifications (verified_at)",
         ),
     ),
+    # Four stores their modules used to create on first use. IF NOT EXISTS
+    # adopts the tables a store made by those releases already has.
+    Migration(
+        4,
+        "kept stores: mail outbox, ledger mappings, job runs, hash chain",
+        (
+            "CREATE TABLE IF NOT EXISTS mail_outbox ("
+            " id TEXT PRIMARY KEY, kind TEXT NOT NULL, week TEXT NOT NULL,"
+            " recipient TEXT NOT NULL, addresses TEXT NOT NULL,"
+            " subject TEXT NOT NULL, message TEXT NOT NULL,"
+            " created_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+            " last_attempt_at TEXT, last_error TEXT, sent_at TEXT, transport TEXT)",
+            "CREATE INDEX IF NOT EXISTS mail_outbox_pending ON mail_outbox (sent_at)",
+            "CREATE TABLE IF NOT EXISTS ledger_mappings ("
+            " name TEXT PRIMARY KEY, mapping TEXT NOT NULL,"
+            " saved_by TEXT NOT NULL, saved_at TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS job_runs ("
+            " id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,"
+            " finished_at TEXT, outcome TEXT, detail TEXT)",
+            # Never dropped by a rebuild: a replay checks each digest against it.
+            "CREATE TABLE IF NOT EXISTS audit_chain ("
+            " position BIGINT PRIMARY KEY, originator_id TEXT NOT NULL,"
+            " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)",
+        ),
+    ),
 )
 
 TABLE_DDL = (
@@ -85,31 +110,15 @@ class SchemaTooNewError(GxtrackError):
     status = 503
 
 
-def lock_key(schema: str | None) -> int:
-    """The advisory-lock key of one PostgreSQL schema (a signed 32-bit value)."""
-    return zlib.crc32(f"gxtrack:schema:{schema or 'public'}".encode()) - 2**31
-
-
 @contextmanager
 def schema_lock(db: Database) -> Iterator[None]:
     """Hold the store's schema lock: one process at a time changes tables.
 
-    PostgreSQL: a session advisory lock on a connection of its own, so the work
-    inside may use any pooled connection. SQLite: BEGIN IMMEDIATE on this
-    thread's connection, which the transactions inside join.
+    The store's "schema" lock (gxtrack.infra.lock), waited for: an advisory
+    lock on PostgreSQL, a file lock next to the SQLite files.
     """
-    if db.kind != "postgres":
-        with db.transaction(write=True):
-            yield
-        return
-    key = lock_key(getattr(db, "schema", None))
-    with db.pool.connection() as conn:  # type: ignore[attr-defined]
-        conn.autocommit = True
-        conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-        try:
-            yield
-        finally:
-            conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    with db.lock("schema"):
+        yield
 
 
 def applied_versions(db: Database) -> list[int]:

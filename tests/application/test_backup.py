@@ -85,7 +85,7 @@ def _fill(runtime, leader):
     app.move_project(leader, ids[0], "signed", date(2025, 2, 1))
     app.move_project(leader, ids[1], "withdrawn", date(2025, 2, 2), "退出")
     app.revise_project(leader, ids[2], {"name": "【示例】改名项目"}, "更名")
-    runtime.sync()
+    runtime.wait_for_read_models()
     return ids
 
 
@@ -267,7 +267,7 @@ def test_positions_with_gaps_survive_the_round_trip(open_store, leader, tmp_path
         planned_investment="1",
     )
     _close_gap(source)
-    source.sync()
+    source.wait_for_read_models()
     positions = [n.id for n in notifications(source.app)]
     assert positions[-1] == positions[-2] + 2
     assert verify(source.app, source.db).ok

@@ -25,7 +25,7 @@ def _register(app, actor, name, zone, industry, investment, stage, day):
 
 def _instant(runtime):
     """An instant strictly between the events before and after it."""
-    runtime.sync()
+    runtime.wait_for_read_models()
     time.sleep(0.002)
     moment = datetime.now(UTC)
     time.sleep(0.002)
@@ -163,7 +163,7 @@ def test_withdrawn_and_reinstated_stay_in_their_time(runtime, leader):
     )
     app.move_project(leader, p, "withdrawn", date(2025, 2, 1), "投资方退出")
     app.reinstate_project(leader, p, "重新洽谈")
-    runtime.sync()
+    runtime.wait_for_read_models()
     stage = {
         d: pool_as_known(runtime.db, d)[0]["stage"]
         for d in (date(2025, 1, 15), date(2025, 3, 1))

@@ -88,7 +88,7 @@ def _history(runtime, leader):
     app.move_project(leader, pid, "signed", date(2025, 2, 1))
     app.move_project(leader, pid, "landed", date(2025, 3, 1))
     app.report_progress(leader, pid, date(2025, 3, 2), "厂房装修")
-    runtime.sync()
+    runtime.wait_for_read_models()
     events = {
         (str(n.originator_id), n.originator_version): n.id for n in notifications(app)
     }
@@ -250,7 +250,7 @@ def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
     assert first["last_full"]["checked"] == head
 
     runtime.app.report_progress(leader, pid, date(2025, 3, 9), "设备进场")
-    runtime.sync()
+    runtime.wait_for_read_models()
     second = audit_status(runtime, leader)
     assert (second["ok"], second["walk"], second["checked"]) == (True, "incremental", 1)
     assert second["head_position"] == head + 1
@@ -261,7 +261,7 @@ def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
 
     # A new event altered after it was chained: the next view sees it.
     runtime.app.report_progress(leader, pid, date(2025, 3, 16), "设备调试")
-    runtime.sync()
+    runtime.wait_for_read_models()
     raw.alter(head + 2, "设备调试".encode(), "设备安装".encode())
     third = audit_status(runtime, leader)
     assert not third["ok"] and third["problem"]["position"] == head + 2
@@ -286,3 +286,25 @@ def test_an_old_event_altered_after_a_check_fails_the_next_full_walk(store, lead
     status = audit_status(runtime, leader)
     assert (status["ok"], status["walk"]) == (False, "full")
     assert status["problem"]["position"] == registered
+
+
+def test_chain_kept_by_an_older_release_is_rechecked_not_rewritten(store, leader):
+    runtime, _raw = store
+    _pid, events = _history(runtime, leader)
+    rows = runtime.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+    # The release before the chain's table moved into the migrations recorded
+    # another DDL for the chain follower: its position starts again from zero.
+    with runtime.db.transaction() as cur:
+        cur.execute(
+            "UPDATE rm_schema SET ddl_hash = ? WHERE projection = ?",
+            ("0123456789abcdef", "audit_chain"),
+        )
+    reopened = Runtime.open(runtime.settings)
+    try:
+        assert reopened.projections.positions()["audit_chain"] == 0
+        reopened.wait_for_read_models()
+        assert reopened.projections.positions()["audit_chain"] == max(events.values())
+        kept = reopened.db.fetchall("SELECT * FROM audit_chain ORDER BY position")
+        assert kept == rows
+    finally:
+        reopened.close()

@@ -35,7 +35,7 @@ def test_conversion_and_time_in_stage(runtime: Runtime, leader: Actor) -> None:
     runtime.app.move_project(leader, a, "landed", day - timedelta(days=20))
     runtime.app.move_project(leader, b, "signed", day - timedelta(days=60))
     runtime.app.move_project(leader, b, "withdrawn", day - timedelta(days=5), "撤资")
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     # The dashboard shows gxtrack.readmodels.pool.stats (one definition of each figure).
     steps = {s["to"]: s for s in stats.conversion(runtime.db, day)["steps"]}
@@ -62,7 +62,7 @@ def test_yearly_targets_against_achieved(runtime: Runtime, leader: Actor, admin)
             leader, code + check_character(code), f"【示例】企业{n}", zone=zone
         )["id"]
         runtime.app.award_designation(leader, eid, "srdi", certified)
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = yearly_targets(runtime.db, year, day, {"mudu": "木渎镇"})
     by_label = {r["label"]: (r["target"], r["achieved"]) for r in rows}
     assert by_label == {
@@ -77,7 +77,7 @@ def test_empty_store_and_stalled_list(runtime: Runtime, leader: Actor) -> None:
     assert dashboard.stalled_projects(runtime.db) == []
     assert yearly_targets(runtime.db, today().year) == []
     pid = _project(runtime, leader, "停滞项目", 200)
-    runtime.sync()
+    runtime.wait_for_read_models()
     # The stall scan (built elsewhere) fills these columns; the list reads them.
     with runtime.db.transaction() as cur:
         cur.execute(

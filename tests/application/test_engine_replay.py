@@ -40,7 +40,7 @@ def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader
         for pid in ids:
             app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
     app.move_project(leader, ids[0], "signed", day + timedelta(days=5))
-    runtime.sync()
+    runtime.wait_for_read_models()
     before = runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id")
     head = runtime.app.position()
 
@@ -67,10 +67,10 @@ def test_each_note_shows_as_soon_as_it_is_followed(runtime, leader):
         zone="wzedz",
         planned_investment="100",
     )["id"]
-    runtime.sync()
+    runtime.wait_for_read_models()
     for week in range(3):
         app.report_progress(leader, pid, today(), f"第{week}周")
-        runtime.sync()
+        runtime.wait_for_read_models()
         row = runtime.db.fetchone(
             "SELECT progress_note, version FROM rm_projects WHERE id = ?", (pid,)
         )
@@ -94,7 +94,7 @@ def test_a_batch_reads_the_stored_rows_it_needs_in_one_query(sqlite_settings, le
             )["id"]
             for n in range(30)
         ]
-        runtime.sync()
+        runtime.wait_for_read_models()
         for n, pid in enumerate(ids):
             app.revise_project(leader, pid, {"name": f"【示例】新名{n}"}, "更名")
         lookups: list[str] = []

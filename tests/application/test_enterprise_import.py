@@ -43,7 +43,7 @@ def test_import_then_reimport_changes_nothing(runtime, leader, tmp_path):
     report = runtime.app.import_enterprises(leader, sheet)
     assert report["enterprises_created"] == 2
     assert report["designations_awarded"] == 3
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert tier_counts(runtime.db, date(2024, 3, 1))["by_tier"] == {
         "innovative_sme": 0,
         "srdi": 1,
@@ -87,7 +87,7 @@ def test_a_bad_row_writes_nothing(runtime, leader, officer, tmp_path):
     assert caught.value.message.startswith("第 5 行「统一社会信用代码」")
     assert "共 3 处错误" in caught.value.message
     assert events(runtime) == start
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert runtime.db.scalar("SELECT COUNT(*) AS n FROM rm_enterprises") == 0
 
 
@@ -130,7 +130,7 @@ def test_dry_run_and_xlsx_with_title_row(runtime, leader, tmp_path):
     assert (report["designations_awarded"], report["dry_run"]) == (3, True)
     assert events(runtime) == start
     runtime.app.import_enterprises(leader, parsed)
-    runtime.sync()
+    runtime.wait_for_read_models()
     stars = runtime.db.fetchall("SELECT stars FROM rm_designations ORDER BY stars")
     assert [r["stars"] for r in stars] == [3, 4, 5]
 

@@ -27,7 +27,7 @@ def test_tier_filter_follows_validity_and_revocation(runtime, leader):
     app.award_designation(leader, ids[1], "srdi", day - timedelta(days=30))
     app.revoke_designation(leader, ids[1], "1", day - timedelta(days=5), "撤销")
     app.award_designation(leader, ids[2], "green_factory", day - timedelta(days=30))
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def tiered(tier, as_of=None):
         page = list_enterprises(runtime.db, tier=tier, as_of=as_of)

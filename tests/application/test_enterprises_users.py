@@ -25,7 +25,7 @@ def test_register_enterprise_once(runtime, officer, leader):
         runtime.app.award_designation(officer, ent["id"], "srdi", date(2024, 1, 1))
     after = runtime.app.award_designation(leader, ent["id"], "srdi", date(2024, 1, 1))
     assert after["tier"] == "srdi"
-    runtime.sync()
+    runtime.wait_for_read_models()
     row = runtime.db.fetchone(
         "SELECT designation, valid_until FROM rm_designations WHERE enterprise_id = ?",
         (ent["id"],),
@@ -49,5 +49,5 @@ def test_users_and_tokens(runtime, admin, officer):
     assert runtime.accounts.token_owner(token + "x") is None
     runtime.app.set_active(admin, "officer_mudu", False)
     assert runtime.app.actor_for("officer_mudu") is None
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert runtime.db.fetchone("SELECT active FROM rm_users") == {"active": 0}

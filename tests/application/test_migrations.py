@@ -162,3 +162,60 @@ def test_store_newer_than_program_is_refused(disk_settings):
 def test_versions_must_increase(runtime):
     with pytest.raises(ValueError, match="must increase"):
         migrate(runtime.db, (LABEL, *MIGRATIONS))
+
+
+# The four kept stores as the release before migration 4 created them on first use.
+PRE_KEPT_DDL = (
+    "CREATE TABLE IF NOT EXISTS mail_outbox ("
+    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, week TEXT NOT NULL,"
+    " recipient TEXT NOT NULL, addresses TEXT NOT NULL, subject TEXT NOT NULL,"
+    " message TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT, last_error TEXT,"
+    " sent_at TEXT, transport TEXT)",
+    "CREATE INDEX IF NOT EXISTS mail_outbox_pending ON mail_outbox (sent_at)",
+    "CREATE TABLE IF NOT EXISTS ledger_mappings ("
+    " name TEXT PRIMARY KEY, mapping TEXT NOT NULL,"
+    " saved_by TEXT NOT NULL, saved_at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS job_runs ("
+    " id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL,"
+    " finished_at TEXT, outcome TEXT, detail TEXT)",
+    "CREATE TABLE IF NOT EXISTS audit_chain ("
+    " position BIGINT PRIMARY KEY, originator_id TEXT NOT NULL,"
+    " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)",
+)
+KEPT = ("mail_outbox", "ledger_mappings", "job_runs", "audit_chain")
+
+
+def test_kept_stores_are_made_by_migrations(disk_settings):
+    db = open_database(disk_settings)
+    try:
+        migrate(db)
+        for table in KEPT:
+            assert db.scalar(f"SELECT count(*) FROM {table}") == 0, table
+    finally:
+        db.close()
+
+
+def test_upgrade_adopts_kept_stores_made_on_first_use(disk_settings):
+    db = open_database(disk_settings)
+    try:
+        # The old release: migrations 1-3, then each module made its table.
+        before = tuple(m for m in MIGRATIONS if m.version < 4)
+        assert migrate(db, before) == [1, 2, 3]
+        with db.transaction() as cur:
+            for statement in PRE_KEPT_DDL:
+                cur.execute(statement)
+            cur.execute(
+                "INSERT INTO ledger_mappings (name, mapping, saved_by, saved_at)"
+                " VALUES (?, ?, ?, ?)",
+                ("default", '{"a": "name"}', "chief", "2025-01-01"),
+            )
+            cur.execute(
+                "INSERT INTO audit_chain VALUES (?, ?, ?, ?)", (1, "x", 1, "d" * 64)
+            )
+        assert migrate(db) == [4]
+        assert migrate(db) == []
+        assert db.scalar("SELECT mapping FROM ledger_mappings") == '{"a": "name"}'
+        assert db.scalar("SELECT digest FROM audit_chain") == "d" * 64
+    finally:
+        db.close()

@@ -39,7 +39,7 @@ def test_as_of_on_stage_boundaries(runtime, leader):
     runtime.app.move_project(leader, a, "signed", day(10))
     b = register(runtime, leader, "【示例】乙", on=10, planned_investment="2")
     runtime.app.move_project(leader, b, "withdrawn", day(20), "撤资")
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def stage_of(as_of):
         page = list_projects(runtime.db, PoolFilter(as_of=day(as_of)), sort="name")
@@ -72,7 +72,7 @@ def test_as_of_on_stage_boundaries(runtime, leader):
 def test_paging_is_stable_with_ties(runtime, leader):
     for n in range(7):
         register(runtime, leader, f"【示例】同名项目{n % 2}")
-    runtime.sync()
+    runtime.wait_for_read_models()
     seen = []
     for page in range(1, 5):
         result = list_projects(
@@ -91,7 +91,7 @@ def test_text_search_chinese_and_wildcards(runtime, leader):
     register(runtime, leader, "【示例】100%达产储能项目", investor="宁德示例新能源")
     register(runtime, leader, "【示例】a_b 项目", investor="Suzhou Example Ltd")
     register(runtime, leader, "【示例】普通项目", investor="示例!投资")
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def search(q):
         return sorted(names(list_projects(runtime.db, PoolFilter(q=q))))
@@ -113,7 +113,7 @@ def test_text_search_chinese_and_wildcards(runtime, leader):
 def test_filters_and_bad_paging(runtime, leader):
     register(runtime, leader, "【示例】一", zone="mudu", officer="officer_a")
     register(runtime, leader, "【示例】二", industry="ngit", officer="officer_b")
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert names(list_projects(runtime.db, PoolFilter(zone="mudu"))) == ["【示例】一"]
     assert names(list_projects(runtime.db, PoolFilter(industry="ngit"))) == [
         "【示例】二"

@@ -18,7 +18,7 @@ def test_changed_ddl_resets_and_rebuilds_only_that_projection(
         planned_investment="10",
     )
     runtime.app.add_user(admin, "officer_test", "officer", None)
-    runtime.sync()
+    runtime.wait_for_read_models()
     head = runtime.app.position()
     monkeypatch.setattr(
         UserProjection,
@@ -34,7 +34,7 @@ def test_changed_ddl_resets_and_rebuilds_only_that_projection(
     assert set(positions.values()) == {head}
     assert runtime.db.scalar("SELECT COUNT(*) AS n FROM rm_users") == 0
     assert runtime.db.scalar("SELECT COUNT(*) AS n FROM rm_projects") == 1
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert runtime.db.fetchall("SELECT name FROM rm_users") == [
         {"name": "officer_test"}
     ]

@@ -43,7 +43,7 @@ def test_register_move_and_read_back(runtime, officer):
         officer, project["id"], "signed", DAY0 + timedelta(days=10), expected_version=1
     )
     assert (moved["stage"], moved["version"]) == ("signed", 2)
-    runtime.sync()
+    runtime.wait_for_read_models()
     page = list_projects(runtime.db, PoolFilter())
     assert page["total"] == 1
     assert page["items"][0]["stage"] == "signed"
@@ -158,7 +158,7 @@ def test_as_of_pool(runtime, officer):
     a = register(runtime, officer, name="甲", stage_date=date(2024, 1, 1))
     register(runtime, officer, name="乙", stage_date=date(2024, 3, 1))
     runtime.app.move_project(officer, a["id"], "signed", date(2024, 2, 1))
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def stages(day):
         page = list_projects(runtime.db, PoolFilter(as_of=day), sort="name")

@@ -1,4 +1,4 @@
-"""runtime.sync(): inline catch-up in embedded mode, waiting on a follower otherwise."""
+"""runtime.wait_for_read_models(): inline catch-up in embedded mode, waiting on a follower otherwise."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _register(runtime: Runtime, actor, name: str = "【示例】同步项目") -
 def test_inline_sync_makes_the_command_visible(runtime, officer):
     pid = _register(runtime, officer)
     assert list_projects(runtime.db, PoolFilter())["total"] == 0  # not yet applied
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert [i["id"] for i in list_projects(runtime.db, PoolFilter())["items"]] == [pid]
 
 
@@ -44,7 +44,7 @@ def test_sync_times_out_with_a_clear_message_without_a_follower(waiting, officer
     _register(waiting, officer)
     started = time.monotonic()
     with pytest.raises(ProjectionTimeoutError) as caught:
-        waiting.sync()
+        waiting.wait_for_read_models()
     assert 0.3 <= time.monotonic() - started < 5
     assert caught.value.message == (
         "数据已保存，但列表尚未更新（投影进程未在 0.3 秒内追上），请稍后刷新"
@@ -61,7 +61,7 @@ def test_sync_waits_for_the_follower(waiting, officer):
         patient = dataclasses.replace(waiting, settings=settings)
         for n in range(3):
             pid = _register(patient, officer, f"【示例】同步{n}")
-            patient.sync()
+            patient.wait_for_read_models()
             ids = {i["id"] for i in list_projects(patient.db, PoolFilter())["items"]}
             assert pid in ids
     finally:

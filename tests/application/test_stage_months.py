@@ -57,7 +57,7 @@ def _actual(result: dict) -> dict:
 @pytest.fixture
 def history(runtime):
     run_workload(runtime.app, projects=15, commands=260, seed=3, after_each=None)
-    runtime.sync()
+    runtime.wait_for_read_models()
     return runtime.db.fetchall("SELECT * FROM rm_stage_history")
 
 

@@ -71,7 +71,7 @@ def test_scan_flags_records_the_week_once_and_lists(runtime, officer, leader):
     }
     assert flagged[late["id"]]["rule"] == "overdue"
     assert scan["cleared"] == []
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert pool_row(runtime, yellow["id"])["stall_level"] == "yellow"
     assert pool_row(runtime, fresh["id"])["stall_level"] is None
     assert types(runtime, yellow["id"]) == ["Registered", "StallFlagged"]
@@ -110,7 +110,7 @@ def test_escalation_records_a_new_flag_and_clear_on_move(runtime, officer, leade
     # Not the current week: scans take any past as-of date, one per week.
     scan, created = runtime.app.run_stall_scan(leader, TODAY - timedelta(days=14))
     assert created and [f["level"] for f in scan["flagged"]] == ["red"]
-    runtime.sync()
+    runtime.wait_for_read_models()
     alerts = list_alerts(runtime.db, project_id=p["id"])["items"]
     assert [(a["level"], a["is_open"]) for a in alerts] == [
         ("red", True),
@@ -120,7 +120,7 @@ def test_escalation_records_a_new_flag_and_clear_on_move(runtime, officer, leade
     moved = runtime.app.move_project(officer, p["id"], "signed", TODAY)
     assert moved["stall"] is None
     assert types(runtime, p["id"])[-2:] == ["Signed", "StallCleared"]
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert pool_row(runtime, p["id"])["stall_level"] is None
     assert all(
         a["cleared_at"] for a in list_alerts(runtime.db, project_id=p["id"])["items"]
@@ -134,7 +134,7 @@ def test_scan_clears_projects_no_longer_stalled(runtime, officer, leader, admin)
     runtime.app.change_stall_policy(admin, {"negotiating": 120})
     scan, _ = runtime.app.run_stall_scan(leader, TODAY)
     assert scan["cleared"] == [p["id"]] and scan["flagged"] == []
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert pool_row(runtime, p["id"])["stall_level"] is None
 
 
@@ -155,7 +155,7 @@ def test_policy_change_is_recorded_and_flags_carry_its_version(
     assert scan["policy_version"] == 2
     events = list(runtime.app.events.get(UUID(p["id"])))
     assert events[-1].policy_version == 2 and events[-1].threshold == 30
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert list_alerts(runtime.db)["items"][0]["policy_version"] == 2
     assert list_stalled(runtime.db)["policy_version"] == 2
 
@@ -199,7 +199,7 @@ def test_answer_and_escalate_permissions_and_events(runtime, officer, leader):
     ]
     assert [i["label"] for i in items][2:] == ["预警回复", "督办"]
     assert items[3]["reason"] == "列入区重点督办"
-    runtime.sync()
+    runtime.wait_for_read_models()
     alert = list_alerts(runtime.db, open_only=True)["items"][0]
     assert alert["cause"] == "用地指标未落实" and alert["escalated_by"] == "leader"
     assert alert["response_hours"] is not None
@@ -226,7 +226,7 @@ def test_projections_rebuild_to_the_same_alerts(runtime, officer, leader):
     p = register(runtime, officer, 200)
     runtime.app.run_stall_scan(leader, TODAY)
     runtime.app.answer_stall(officer, p["id"], "原因", "计划", TODAY)
-    runtime.sync()
+    runtime.wait_for_read_models()
     before = list_alerts(runtime.db)["items"]
     runtime.projections.rebuild(["stalled", "pool"])
     assert list_alerts(runtime.db)["items"] == before
@@ -237,7 +237,7 @@ def test_a_project_changed_after_the_pool_was_read_is_judged_from_its_events(
     runtime, officer, leader
 ):
     p = register(runtime, officer, 100)
-    runtime.sync()
+    runtime.wait_for_read_models()
     # The scan reads the pool without catching up: it lags one event behind
     # (its version is stale), as if the project changed between the pool read
     # and the save.
@@ -285,7 +285,7 @@ def test_alerts_of_one_officer_carry_their_projects(
     ]
     theirs = register(runtime, leader, 200, name="【示例】别人的项目", officer="other")
     runtime.app.run_stall_scan(leader, TODAY)
-    runtime.sync()
+    runtime.wait_for_read_models()
     listed = list_alerts(runtime.db, officer="officer")["items"]
     assert {a["project_id"] for a in listed} == {p["id"] for p in mine}
     assert {(a["name"], a["officer"], a["stage"], a["zone"]) for a in listed} == {

@@ -49,7 +49,7 @@ def pipeline(runtime, leader):
     p4 = register("P4", "mudu", "green", "signed", 20)
     app.move_project(leader, p4, "landed", day(20))
     app.move_project(leader, p4, "producing", day(50))
-    runtime.sync()
+    runtime.wait_for_read_models()
     return runtime
 
 
@@ -147,7 +147,7 @@ def test_corrected_stage_no_longer_counts(pipeline, leader):
         "SELECT id FROM rm_projects WHERE name = ?", ["【示例】P2"]
     )
     pipeline.app.move_project(leader, pid["id"], "negotiating", day(60), "录错")
-    pipeline.sync()
+    pipeline.wait_for_read_models()
     steps = conversion(pipeline.db, as_of=day(60))["steps"]
     assert rates(steps)[0] == ("negotiating", 3, 1, 0.3333)
     stages = time_in_stage(pipeline.db, as_of=day(60))["stages"]

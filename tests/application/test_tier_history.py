@@ -71,7 +71,7 @@ def test_projected_counts_match_the_aggregates(runtime):
     rng = random.Random(11)
     enterprises = [random_enterprise(rng, n) for n in range(60)]
     runtime.app.save(*enterprises)
-    runtime.sync()
+    runtime.wait_for_read_models()
     for offset in range(0, 4400, 97):
         day = START + timedelta(days=offset)
         expected = {d.value: 0 for d in LADDER}

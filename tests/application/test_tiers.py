@@ -53,7 +53,7 @@ def test_tier_on_dates_through_award_renewal_lapse_revocation(runtime, leader):
     # b: SRDI 2022-01-01, never renewed: lapses after 2024-12-31.
     app.award_designation(leader, b, "srdi", date(2022, 1, 1))
     app.revoke_designation(leader, a, award_id, date(2025, 9, 1), "数据造假")
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def counts(day: date) -> dict[str, int]:
         return tier_counts(runtime.db, day)["by_tier"]
@@ -106,7 +106,7 @@ def test_failed_review_and_permissions(runtime, leader, officer):
     app.review_designation(
         leader, ent, award_id, date(2024, 1, 1), False, reason="研发投入不达标"
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert tier_counts(runtime.db, date(2023, 12, 31))["by_tier"]["srdi"] == 1
     assert tier_counts(runtime.db, date(2024, 1, 1))["by_tier"]["srdi"] == 0
     assert due_for_review(runtime.db, date(2023, 11, 1)) == []
@@ -127,7 +127,7 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
     app.revoke_designation(
         leader, b, rev["designations"][0]["award_id"], date(2023, 1, 1), "撤销"
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     # Due for re-review within 90 days of 2025-04-15: a's SRDI only.
     due = due_for_review(runtime.db, date(2025, 4, 15))
     assert [(d["enterprise_id"], d["designation"], d["days_left"]) for d in due] == [
@@ -176,7 +176,7 @@ def test_cultivation_pool_lists_open_candidacies_first_with_their_enterprise(
     app.list_candidate(officer, b, "srdi", 2026)
     app.list_candidate(officer, c, "little_giant", 2026)
     app.award_designation(leader, a, "srdi", date(2025, 5, 1))  # a's is closed
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = list_candidates(runtime.db, CandidateFilter())["items"]
     assert [(r["enterprise_id"], r["status"]) for r in rows] == [
         (c, "open"),
@@ -201,7 +201,7 @@ def test_cultivation_pool(runtime, leader, officer):
     app.list_candidate(leader, code(7), "little_giant", 2026, officer="officer_b")
     with pytest.raises(NotFoundError):
         app.list_candidate(leader, code(99), "srdi", 2025)
-    runtime.sync()
+    runtime.wait_for_read_models()
     pool = list_candidates(runtime.db, CandidateFilter(status="open"))
     assert [(i["enterprise_id"], i["designation"]) for i in pool["items"]] == [
         (a, "srdi"),
@@ -221,7 +221,7 @@ def test_cultivation_pool(runtime, leader, officer):
     with pytest.raises(PermissionDeniedError):
         app.withdraw_candidacy(officer, b, "c1", "企业迁出")
     app.withdraw_candidacy(leader, b, "c1", "企业迁出")
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = list_candidates(runtime.db, CandidateFilter())["items"]
     assert {(r["enterprise_id"], r["status"], r["reason"]) for r in rows} == {
         (a, "promoted", ""),
@@ -253,7 +253,7 @@ def test_targets_counted_from_award_events(runtime, admin, leader):
     app.revoke_designation(
         leader, ids[2], third["designations"][0]["award_id"], date(2025, 8, 1), "撤销"
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
 
     def line(report, designation, zone):
         return next(
@@ -306,7 +306,7 @@ def test_projects_by_enterprise_and_tier(runtime, leader, officer):
         officer, name="【示例】其他", planned_investment="50", enterprise_id=b, **base
     )
     app.register_project(officer, name="【示例】无企业", planned_investment="9", **base)
-    runtime.sync()
+    runtime.wait_for_read_models()
     projects = enterprise_projects(runtime.db, a)
     assert (projects["total"], projects["investment"]) == (2, "2000.5")
     giants = list_projects(runtime.db, PoolFilter(tier="little_giant"))

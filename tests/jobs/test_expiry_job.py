@@ -42,7 +42,7 @@ def award(runtime: Runtime, actor, n: int, certified_ago: int, expires_in: int):
         expires_on=TODAY + timedelta(days=expires_in),
         document_no=f"示-{n}",
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     return eid
 
 

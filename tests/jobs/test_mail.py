@@ -64,7 +64,7 @@ def seeded(admin, tmp_path):
                 officer=officer,
                 stage_date=TODAY - timedelta(days=days),
             )
-        runtime.sync()
+        runtime.wait_for_read_models()
         return runtime
 
     return make

@@ -190,12 +190,12 @@ def test_two_schedulers_run_the_jobs_once(env, tmp_path):
 
 @pytest.mark.postgres
 def test_locks_and_job_store_on_postgres(pg_schema, tmp_path):
-    from jobs.scheduler import SchedulerLock
+    from jobs.scheduler import scheduler_lock
     from tests.conftest import pg_settings
 
     settings = pg_settings(pg_schema, tmp_path)
     Runtime.open(settings).close()
-    first, second = SchedulerLock(settings), SchedulerLock(settings)
+    first, second = scheduler_lock(settings), scheduler_lock(settings)
     assert first.try_acquire()
     assert not second.try_acquire()
     first.release()
@@ -209,9 +209,9 @@ def test_locks_and_job_store_on_postgres(pg_schema, tmp_path):
 
 
 def test_file_lock_on_sqlite(env):
-    from jobs.scheduler import SchedulerLock
+    from jobs.scheduler import scheduler_lock
 
-    first, second = SchedulerLock(env), SchedulerLock(env)
+    first, second = scheduler_lock(env), scheduler_lock(env)
     assert first.try_acquire()
     assert not second.try_acquire()
     first.release()
@@ -220,9 +220,9 @@ def test_file_lock_on_sqlite(env):
 
 
 def test_embedded_scheduler_waits_for_the_lock_then_runs(env):
-    from jobs.scheduler import SchedulerLock, start_embedded
+    from jobs.scheduler import scheduler_lock, start_embedded
 
-    held = SchedulerLock(env)
+    held = scheduler_lock(env)
     assert held.try_acquire()
     embedded = start_embedded(env)
     time.sleep(1.5)

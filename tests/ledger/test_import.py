@@ -140,7 +140,7 @@ def test_bad_row_stops_everything_and_names_row_and_column(runtime, leader):
     assert "第 7 行「总投资（万元）」" in caught.value.message
     assert "未写入" in caught.value.message
     assert runtime.app.position() == position
-    runtime.sync()
+    runtime.wait_for_read_models()
     assert list_projects(runtime.db, PoolFilter())["total"] == 0
 
 
@@ -369,7 +369,7 @@ def test_reserve_project_withdrawn_before_signing(runtime, admin):
 
 def test_officer_named_as_people_write_it_becomes_the_user(runtime, admin):
     runtime.app.add_user(admin, "officer_a", "officer", display_name="示例专员甲")
-    runtime.sync()
+    runtime.wait_for_read_models()
     import_ledger(runtime, xlsx_bytes(), "台账.xlsx", admin, confirm=True)
     officers = {
         p["name"][4:8]: p["officer"]
@@ -397,6 +397,6 @@ def test_the_same_file_imported_twice_at_once_writes_its_projects_once(
     with pytest.raises(ConflictError, match="另一次导入"):
         import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
     assert runtime.app.position() == position
-    runtime.sync()
+    runtime.wait_for_read_models()
     count = runtime.db.fetchone("SELECT COUNT(*) AS n FROM rm_projects")
     assert count == {"n": 4}

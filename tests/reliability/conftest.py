@@ -52,7 +52,7 @@ def seed_admin(settings: Settings) -> str:
     runtime = Runtime.open(settings)
     try:
         runtime.app.add_user(Actor.system(), "admin1", "admin")
-        runtime.sync()
+        runtime.wait_for_read_models()
         return runtime.accounts.issue_token("admin1")
     finally:
         runtime.close()

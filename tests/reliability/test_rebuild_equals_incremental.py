@@ -12,7 +12,9 @@ def test_incremental_equals_rebuild(runtime, batch_size):
     engine = runtime.projections
     engine.batch_size = batch_size
     # Interleave: the projections catch up after every command (read-your-writes).
-    run_workload(runtime.app, projects=12, commands=150, after_each=runtime.sync)
+    run_workload(
+        runtime.app, projects=12, commands=150, after_each=runtime.wait_for_read_models
+    )
     tables = read_model_tables(runtime)
     incremental = dump(runtime.db, tables)
     head = runtime.app.position()
@@ -53,7 +55,7 @@ def test_stage_history_follows_corrections_and_reinstatement(runtime, leader):
     app.reinstate_project(leader, p, "恢复", on=day0 + timedelta(days=3))
     app.move_project(leader, p, "landed", day0 + timedelta(days=4))
     app.move_project(leader, p, "negotiating", day0 + timedelta(days=5), "录错")
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = runtime.db.fetchall(
         "SELECT stage, entered_on, left_on FROM rm_stage_history"
         " WHERE project_id = ? ORDER BY seq",

@@ -31,7 +31,7 @@ from tests.reliability.workload import LEADER, dump, read_model_tables, run_work
 def _fill(runtime: Runtime) -> tuple[Runtime, dict]:
     """Events of every read model, followed event by event; and the tables."""
     app = runtime.app
-    run_workload(app, projects=10, commands=80, after_each=runtime.sync)
+    run_workload(app, projects=10, commands=80, after_each=runtime.wait_for_read_models)
     rng = random.Random(5)
     for n in range(3):
         eid = app.register_enterprise(LEADER, sample_uscc(rng), f"【示例】企业{n}")
@@ -39,7 +39,7 @@ def _fill(runtime: Runtime) -> tuple[Runtime, dict]:
             LEADER, eid["id"], "srdi", today() - timedelta(days=30 * n)
         )
     app.add_user(Actor.system(), "officer9", "officer")
-    runtime.sync()
+    runtime.wait_for_read_models()
     runtime.projections.parallel_min = 1  # long logs only, normally
     return runtime, dump(runtime.db, read_model_tables(runtime))
 

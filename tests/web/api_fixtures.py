@@ -69,7 +69,7 @@ def tokens_fixture(api_runtime: Runtime) -> dict[str, dict[str, str]]:
         api_runtime.app.add_user(system, name, role, zone)
         token = api_runtime.accounts.issue_token(name)
         headers[name] = {"Authorization": f"Bearer {token}"}
-    api_runtime.sync()
+    api_runtime.wait_for_read_models()
     return headers
 
 

@@ -54,7 +54,7 @@ def page_runtime_fixture(tmp_path: Path) -> Iterator[Runtime]:
             "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
             [(name, password_hash(), "2026-01-01") for name, _, _ in USERS],
         )
-    runtime.sync()
+    runtime.wait_for_read_models()
     yield runtime
     runtime.close()
 
@@ -104,7 +104,7 @@ def register(
         **fields,
     }
     project = runtime.app.register_project(actor, **values)
-    runtime.sync()
+    runtime.wait_for_read_models()
     return project
 
 

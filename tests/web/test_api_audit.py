@@ -123,7 +123,7 @@ def test_verify_reports_an_altered_event(
     client: FlaskClient, tokens: dict, api_runtime: Runtime
 ) -> None:
     project = register(client, tokens["leader1"], name="【示例】原名项目")
-    api_runtime.sync()
+    api_runtime.wait_for_read_models()
     recorder = api_runtime.app.recorder
     path = api_runtime.settings.data_dir / "events.db"
     conn = sqlite3.connect(path, isolation_level=None)

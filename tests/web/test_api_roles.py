@@ -44,7 +44,7 @@ def _project(runtime, stage: str = "negotiating") -> str:
         runtime.app.move_project(owner, pid, "signed", _day(20))
     if stage == "withdrawn":
         runtime.app.move_project(owner, pid, "withdrawn", _day(10), "撤资")
-    runtime.sync()
+    runtime.wait_for_read_models()
     return pid
 
 

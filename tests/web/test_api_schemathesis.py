@@ -44,7 +44,7 @@ def known_ids(api_runtime, tokens):
     enterprise = api_runtime.app.register_enterprise(
         leader, "91320506MA1MXXXX0X"[:17] + _check("91320506MA1MXXXX0"), "【示例】企业"
     )
-    api_runtime.sync()
+    api_runtime.wait_for_read_models()
     return {"project_id": project["id"], "enterprise_id": enterprise["id"]}
 
 

@@ -69,7 +69,7 @@ def server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
     for name, role in (("leader", "leader"), ("officer", "officer")):
         runtime.app.add_user(Actor.system(), name, role)
         runtime.accounts.set_password(name, PASSWORD)
-    runtime.sync()
+    runtime.wait_for_read_models()
     with serving(runtime) as base:
         yield base, runtime
     runtime.close()
@@ -187,7 +187,7 @@ def test_stale_form_conflict_in_two_pages(
         zone="wzedz",
         planned_investment="500",
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     context = browser.new_context(viewport={"width": 1024, "height": 900})
     first = context.new_page()
     sign_in(first, base, "leader")

@@ -53,7 +53,7 @@ def stall_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, str]]:
         planned_investment="36000",
         stage_date=today() - timedelta(days=120),
     )
-    runtime.sync()
+    runtime.wait_for_read_models()
     with serving(runtime) as base:
         yield base, runtime, project["id"]
     runtime.close()

@@ -52,7 +52,7 @@ def _seed(runtime: Runtime) -> str:
     )
     runtime.app.award_designation(leader, ids[1], "srdi", earlier)
     runtime.app.list_candidate(leader, ids[0], "little_giant", year, "officer")
-    runtime.sync()
+    runtime.wait_for_read_models()
     return ids[0]
 
 

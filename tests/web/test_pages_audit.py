@@ -34,7 +34,7 @@ def project_fixture(page_runtime: Runtime) -> dict:
     app = page_runtime.app
     app.move_project(leader, project["id"], "signed", today() - timedelta(days=10))
     app.report_progress(leader, project["id"], today(), INJECTION)
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     return app.get_project(project["id"])
 
 
@@ -45,7 +45,7 @@ def enterprise_fixture(page_runtime: Runtime) -> dict:
     found = page_runtime.app.register_enterprise(
         leader, first17 + check_character(first17), "【示例】精密科技有限公司"
     )
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     return found
 
 
@@ -248,7 +248,7 @@ def test_every_spreadsheet_the_pages_write_neutralises_formulas(
     project = register(page_runtime, name="@SUM(A1)【示例】", investor="-1+2 有限公司")
     leader = page_runtime.app.actor_for("leader")
     page_runtime.app.report_progress(leader, project["id"], today(), "+cmd|' /C calc'")
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     login(client, "auditor")
     texts: list[str] = []
     for url in (

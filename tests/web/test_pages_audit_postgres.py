@@ -25,7 +25,7 @@ def test_import_report_and_audit_pages_on_postgres(
     try:
         runtime.app.add_user(Actor.system(), "leader", "leader")
         runtime.accounts.set_password("leader", PASSWORD)
-        runtime.sync()
+        runtime.wait_for_read_models()
         client = create_app(
             runtime, {"TESTING": True, "WTF_CSRF_ENABLED": False}
         ).test_client()

@@ -48,7 +48,7 @@ def pool_fixture(page_runtime: Runtime) -> dict[str, dict]:
     page_runtime.app.move_project(
         leader, made["c"]["id"], "signed", today() - timedelta(days=1)
     )
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     return made
 
 

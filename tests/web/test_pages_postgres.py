@@ -34,7 +34,7 @@ def test_pages_on_postgres(pg_schema: str, tmp_path: Path) -> None:
         runtime.app.award_designation(
             admin, enterprise["id"], "little_giant", today() - timedelta(days=5)
         )
-        runtime.sync()
+        runtime.wait_for_read_models()
         app = create_app(runtime, {"TESTING": True, "WTF_CSRF_ENABLED": False})
         client = app.test_client()
         assert login(client, "admin").status_code == 302

@@ -47,7 +47,7 @@ def stalled_fixture(page_runtime: Runtime) -> dict:
 
 def scan(runtime: Runtime) -> dict:
     result, _ = runtime.app.run_stall_scan(runtime.app.actor_for("leader"))
-    runtime.sync()
+    runtime.wait_for_read_models()
     return result
 
 

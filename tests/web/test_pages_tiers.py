@@ -34,7 +34,7 @@ def enterprise(runtime: Runtime, n: int = 1, zone: str = "mudu", award=None) -> 
     )["id"]
     if award:
         runtime.app.award_designation(leader, eid, *award)
-    runtime.sync()
+    runtime.wait_for_read_models()
     return eid
 
 

@@ -49,7 +49,7 @@ class MonthlyReport(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """招商项目月报 The report for a month, as known on a date and as now."""
         runtime = rt()
-        runtime.sync()
+        runtime.wait_for_read_models()
         return monthly_report(
             runtime.db, args["month"], args.get("as_known_on"), reference_names()
         )
@@ -64,7 +64,7 @@ class PoolAsKnown(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """按当时所知的项目库 The pool at `date` as known on `known_on`."""
         runtime = rt()
-        runtime.sync()
+        runtime.wait_for_read_models()
         known_on = args.get("known_on")
         items = pool_as_known(runtime.db, args["date"], known_on)
         return {

@@ -40,7 +40,7 @@ def _month() -> str:
 def _report() -> tuple[dict[str, Any], date | None]:
     known_on = parse_date(request.args.get("as_known_on"), "as_known_on", False)
     rt = runtime()
-    rt.sync()
+    rt.wait_for_read_models()
     reference = rt.app.reference()
     names = {"zone": reference.zones, "industry": reference.industries}
     return monthly_report(rt.db, _month(), known_on, names), known_on

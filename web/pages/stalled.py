@@ -96,7 +96,7 @@ def scan() -> Any:
     except RuleViolationError as error:
         return _page(422, field_errors(error))
     if created:
-        rt.sync()
+        rt.wait_for_read_models()
         queue_stall_digests(rt, result)
         message = _(
             "扫描完成：新增预警 %(flagged)s 个，解除 %(cleared)s 个",

@@ -156,18 +156,13 @@ def load_mapping_file(text: str) -> dict[str, str]:
 
 
 class MappingStore:
-    """Saved header mappings, kept in the database so every process sees them."""
+    """Saved header mappings, kept in the database so every process sees them.
 
-    DDL = (
-        "CREATE TABLE IF NOT EXISTS ledger_mappings ("
-        " name TEXT PRIMARY KEY, mapping TEXT NOT NULL,"
-        " saved_by TEXT NOT NULL, saved_at TEXT NOT NULL)"
-    )
+    Their table, `ledger_mappings`, is made by the versioned migrations.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        with db.transaction() as cur:
-            cur.execute(self.DDL)
 
     def load(self, name: str = "default") -> dict[str, str]:
         """The saved mapping (empty when none was saved)."""

@@ -188,7 +188,7 @@ def preview_ledger(
 
 def _existing_projects(runtime: Any) -> dict[tuple[str, str], str]:
     """Every project's (name, investor) key → id, from an up-to-date pool."""
-    runtime.sync()
+    runtime.wait_for_read_models()
     rows = project_keys(runtime.db)
     return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
 
@@ -251,7 +251,7 @@ def import_ledger(
 def _catch_up(runtime: Any, progress: Progress | None) -> None:
     """Bring the read models up to date, showing progress when we do the work."""
     if not runtime.settings.inline_projections:
-        runtime.sync()
+        runtime.wait_for_read_models()
         return
     shown = [-1]
 

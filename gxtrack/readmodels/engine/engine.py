@@ -127,10 +127,9 @@ class ProjectionEngine:
         if not names:
             return {}
         marks = ", ".join("?" for _ in names)
-        lock = " FOR UPDATE" if self.db.kind == "postgres" else ""
         rows = cur.fetchall(
             "SELECT projection, position FROM rm_tracking"
-            f" WHERE projection IN ({marks}) ORDER BY projection{lock}",
+            f" WHERE projection IN ({marks}) ORDER BY projection{self.db.for_update}",
             tuple(names),
         )
         known = {r["projection"]: int(r["position"]) for r in rows}

@@ -58,6 +58,8 @@ def reader(recorder: Any) -> Callable[[int, int], Sequence[Any]]:
             Logged(n.id, n.originator_id, n.originator_version, n.topic, n.state)
             for n in recorder.select_notifications(start=start, limit=limit)
         ]
+    # The event store is eventsourcing's, not gxtrack.infra's: its recorder
+    # says which driver reads its table fastest.
     if hasattr(datastore, "schema"):
         return partial(_read_postgres, datastore, f'"{datastore.schema}"."{table}"')
     return partial(_read_sqlite, datastore, table)

@@ -96,15 +96,13 @@ FILL = (
 def install(cur: Cursor) -> None:
     """Put the triggers in place and, if the table is empty while the history
     is not (after a rebuild, or a rebuild killed midway), fill it."""
-    if cur.db.kind == "postgres":
+    if cur.db.plpgsql_triggers:
         _install_postgres(cur)
     else:
         _install_sqlite(cur)
     empty = cur.fetchone("SELECT 1 AS one FROM rm_stage_months LIMIT 1") is None
     if empty and cur.fetchone("SELECT 1 AS one FROM rm_stage_history LIMIT 1"):
-        if cur.db.kind == "postgres":
-            # Its sorts in memory, not in files: a quarter of the time.
-            cur.execute("SET LOCAL work_mem = '64MB'")
+        cur.db.roomy_sorts(cur)
         cur.execute(FILL)
 
 
