@@ -13,11 +13,11 @@ from datetime import date, timedelta
 
 from domain.clock import today as bureau_today
 from domain.enterprise import Enterprise
+from domain.permissions import SYSTEM
 from domain.project import InvestmentProject
 from domain.uscc import ALPHABET, check_character
 from domain.users import User
 from gxtrack.app.demo_tiers import load_tier_demo
-from gxtrack.app.permissions import SYSTEM
 
 MARK = "【示例】"
 SAMPLE_USERS = (

@@ -6,14 +6,14 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.project import InvestmentProject
-from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import (
+from domain.permissions import (
     Actor,
     require_leader,
     require_project_change,
     require_register_in_zone,
 )
+from domain.project import InvestmentProject
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 from gxtrack.errors import NotFoundError, RuleViolationError
 

@@ -21,16 +21,16 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
-from domain.project import InvestmentProject
-from domain.stall import StallPolicy, StallTerms, iso_week
-from domain.stall_scan import StallScan, scan_id
-from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import (
+from domain.permissions import (
     Actor,
     require_admin,
     require_leader,
     require_project_change,
 )
+from domain.project import InvestmentProject
+from domain.stall import StallPolicy, StallTerms, iso_week
+from domain.stall_scan import StallScan, scan_id
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 
 POOL_SQL = (

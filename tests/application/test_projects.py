@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.users import Role
 from gxtrack.app.history import history
-from gxtrack.app.permissions import Actor
 from gxtrack.errors import (
     ConflictError,
     NotFoundError,

@@ -159,8 +159,8 @@ def test_policy_change_is_recorded_and_flags_carry_its_version(
 
 
 def test_answer_and_escalate_permissions_and_events(runtime, officer, leader):
+    from domain.permissions import Actor
     from domain.users import Role
-    from gxtrack.app.permissions import Actor
 
     p = register(runtime, officer, 100)
     with pytest.raises(RuleViolationError):  # not stalled yet

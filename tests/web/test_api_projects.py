@@ -113,7 +113,7 @@ def test_non_json_and_bad_json_bodies_are_4xx(client, tokens):
 
 
 def test_auth_401_for_missing_bad_and_deactivated(client, tokens, api_runtime):
-    from gxtrack.app.permissions import Actor
+    from domain.permissions import Actor
 
     assert client.get(f"{API}/projects").status_code == 401
     bad = {"Authorization": "Bearer gxt_not-a-token"}

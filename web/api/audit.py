@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.views import MethodView
 
+from domain.permissions import require_role
 from domain.users import Role
-from gxtrack.app.permissions import require_role
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.audit.status import audit_status
 from gxtrack.readmodels.stage_facts.queries import pool_as_known

@@ -11,7 +11,7 @@ import re
 
 from flask import abort, current_app, g, request
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 
 SECURITY_SCHEME = "bearerAuth"

@@ -13,10 +13,10 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from domain.errors import RuleViolationError
+from domain.permissions import Actor, can_change_project
 from domain.stages import FORWARD, Stage
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
-from gxtrack.app.permissions import Actor, can_change_project
 from gxtrack.errors import ConflictError
 from web.i18n import N_
 from web.pages.common import (

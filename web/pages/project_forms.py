@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from domain.errors import RuleViolationError
+from domain.permissions import can_change_project
 from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
-from gxtrack.app.permissions import can_change_project
 from gxtrack.errors import ConflictError
 from web.i18n import N_, priority_label, stage_label
 from web.pages.common import (

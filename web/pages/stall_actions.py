@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.readmodels.alerts.queries import list_alerts
 from web.i18n import N_
 from web.pages.common import parse_date, runtime, text

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.errors import PermissionDeniedError
 from domain.users import Role
-from gxtrack.errors import PermissionDeniedError
 
 SYSTEM = "system"
 
