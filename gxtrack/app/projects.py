@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.actions import Action, ProjectFacts, require_action
 from domain.permissions import (
     Actor,
     require_leader,
@@ -65,11 +66,17 @@ class ProjectService(ServiceBase):
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
 
     def _changeable(
-        self, actor: Actor, project_id: str | UUID, expected_version: int | None
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        expected_version: int | None,
+        action: Action | None = None,
     ) -> InvestmentProject:
         project = self.load(InvestmentProject, project_id)
         require_project_change(actor, project.officer, project.zone)
         self.check_version(project, expected_version)
+        if action is not None:  # the aggregate refuses the other actions itself
+            require_action(actor, ProjectFacts.of(project), action)
         return project
 
     def _finish(self, project: InvestmentProject) -> dict[str, Any]:
@@ -117,7 +124,7 @@ class ProjectService(ServiceBase):
     ) -> dict[str, Any]:
         """Correct the recorded date of a stage (leaders only)."""
         require_leader(actor, "更正阶段日期")
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.REDATE)
         project.redate(stage, on, reason, actor.name)
         return self._finish(project)
 
@@ -143,7 +150,7 @@ class ProjectService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Revise details; the event keeps each change before → after."""
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.EDIT)
         if changes.get("enterprise_id"):
             changes["enterprise_id"] = self._enterprise_ref(changes["enterprise_id"])
         if "zone" in changes:
@@ -163,7 +170,7 @@ class ProjectService(ServiceBase):
     ) -> dict[str, Any]:
         """Hand the project to another officer (leaders only)."""
         require_leader(actor, "调整责任人")
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.REASSIGN)
         project.reassign(officer, reason, actor.name)
         return self._finish(project)
 
@@ -176,6 +183,6 @@ class ProjectService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Set new planned dates for the coming stages."""
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.PLAN)
         project.revise_plan(planned_dates, reason, actor.name)
         return self._finish(project)

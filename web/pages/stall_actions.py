@@ -1,8 +1,9 @@
 """The stall alert on the project page: answer (officer or leader), escalate (督办).
 
-project.py registers these in its ACTIONS, so they share its version check,
-stale-conflict message and error rendering; `alert_lifecycle` gives the page
-the alert's steps (flag → answer → escalation → cleared).
+When they are offered is domain.actions' rule. project.py registers these in
+its ACTIONS, so they share its version check, stale-conflict message and error
+rendering; `alert_lifecycle` gives the page the alert's steps (flag → answer →
+escalation → cleared).
 """
 
 from __future__ import annotations
@@ -15,17 +16,6 @@ from web.i18n import N_
 from web.pages.common import parse_date, runtime, text
 
 RULE_LABELS = {"stage_threshold": N_("阶段停留超期"), "overdue": N_("计划节点逾期")}
-
-
-def stall_actions(actor: Actor, project: dict[str, Any], allowed: set[str]) -> set[str]:
-    """The alert actions open to `actor`: answer, escalate (once per flag)."""
-    stall = project.get("stall")
-    if not stall or "progress" not in allowed:
-        return set()
-    actions = {"answer"}
-    if actor.is_leader and not stall.get("escalation"):
-        actions.add("escalate")
-    return actions
 
 
 def answer(actor: Actor, pid: str, version: int) -> None:
