@@ -63,6 +63,13 @@ def require_project_change(actor: Actor, officer: str, zone: str) -> None:
         raise PermissionDeniedError("无权修改此项目（只能修改本人负责或本板块的项目）")
 
 
+def registering_officer(actor: Actor, named: str | None) -> str:
+    """Whose a new project is: an officer's own; a leader or admin names anyone."""
+    if actor.is_leader and named:
+        return named
+    return actor.name
+
+
 def require_register_in_zone(actor: Actor, zone: str) -> None:
     """Officers scoped to a zone register projects only there."""
     require_role(actor, CHANGERS, "登记项目")

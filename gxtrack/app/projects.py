@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.actions import Action, ProjectFacts, require_action
 from domain.permissions import (
     Actor,
+    registering_officer,
     require_leader,
     require_project_change,
     require_register_in_zone,
@@ -25,13 +26,11 @@ class ProjectService(ServiceBase):
     """Commands and point reads on investment projects."""
 
     def register_project(self, actor: Actor, **fields: Any) -> dict[str, Any]:
-        """Register a project (在谈 or 签约); the officer defaults to the actor."""
+        """Register a project (在谈 or 签约); `registering_officer` says whose."""
         reference = self.reference()
         zone = reference.resolve("zone", fields.get("zone", ""))
         require_register_in_zone(actor, zone)
-        fields.setdefault("officer", actor.name)
-        if not fields.get("officer"):
-            fields["officer"] = actor.name
+        fields["officer"] = registering_officer(actor, fields.get("officer"))
         if fields.get("enterprise_id"):
             fields["enterprise_id"] = self._enterprise_ref(fields["enterprise_id"])
         project = InvestmentProject.register(

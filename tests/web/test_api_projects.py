@@ -65,6 +65,18 @@ def test_register_signed_with_plan_and_chinese_names(client, tokens):
     assert project["planned_dates"]["landed"] == days_ago(-30)
 
 
+def test_an_officer_registers_projects_as_their_own(client, tokens):
+    # The same rule as the registration page: the named officer is ignored.
+    project = register(client, tokens["officer1"], officer="officer2")
+    assert project["officer"] == "officer1"
+    assert register(client, tokens["officer1"], officer="")["officer"] == "officer1"
+    # A leader names any officer, or registers as themselves.
+    assert register(client, tokens["leader1"], officer="officer2")["officer"] == (
+        "officer2"
+    )
+    assert register(client, tokens["leader1"])["officer"] == "leader1"
+
+
 def test_register_validation_errors_name_the_field(client, tokens, api_runtime):
     headers = tokens["officer1"]
     cases = [

@@ -53,7 +53,6 @@ def register() -> Any:
         form = {"officer": actor.name, "zone": actor.zone or ""}
         return _form_page("project_new.html", form=form, errors={})
     try:
-        officer = text("officer") if actor.is_leader else actor.name
         planned = {
             key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
             for key in ("signed", "landed", "producing")
@@ -67,7 +66,7 @@ def register() -> Any:
             planned_investment=text("planned_investment"),
             stage=text("stage") or "negotiating",
             stage_date=parse_date(text("stage_date"), "stage_date", required=False),
-            officer=officer or actor.name,
+            officer=text("officer"),
             priority=text("priority") or None,
             planned_dates=planned,
             land_area=text("land_area") or None,
