@@ -28,7 +28,13 @@ from domain.permissions import (
     require_project_change,
 )
 from domain.project import InvestmentProject
-from domain.stall import StallPolicy, StallTerms, iso_week
+from domain.stall import (
+    RED_FACTOR,
+    STALLABLE_STAGES,
+    StallPolicy,
+    StallTerms,
+    iso_week,
+)
 from domain.stall_scan import StallScan, scan_id
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
@@ -36,7 +42,9 @@ from gxtrack.app.presenters import project_view
 POOL_SQL = (
     "SELECT id, stage, stage_date, planned_signed, planned_landed,"
     " planned_producing, stall_level, version FROM rm_projects"
-    " WHERE stage IN ('negotiating', 'signed', 'landed')"
+    " WHERE stage IN ("
+    + ", ".join(f"'{stage.value}'" for stage in STALLABLE_STAGES)
+    + ")"
     " OR stall_level IS NOT NULL"
 )
 
@@ -65,7 +73,7 @@ def policy_view(policy: StallPolicy) -> dict[str, Any]:
         "version": policy.version,
         "thresholds": dict(policy.thresholds),
         "overdue_days": policy.overdue_days,
-        "red_factor": 2,
+        "red_factor": RED_FACTOR,
         "modified_at": policy.modified_on.isoformat(),
     }
 

@@ -269,3 +269,23 @@ def test_two_scans_of_the_same_week_at_once_record_it_once(runtime, officer, lea
         if type(e).__name__ == "StallFlagged"
     ]
     assert len(flags) == 5
+
+
+def test_the_scan_judges_every_stallable_stage(runtime, officer, leader):
+    from domain.stall import RED_FACTOR, STALLABLE_STAGES
+
+    assert [s.value for s in STALLABLE_STAGES] == ["negotiating", "signed", "landed"]
+    negotiating = register(runtime, officer, 91)
+    signed = register(runtime, officer, 181, stage="signed")
+    landed = register(runtime, officer, 400, stage="signed")
+    runtime.app.move_project(
+        officer, landed["id"], "landed", TODAY - timedelta(days=366)
+    )
+    scan, _ = runtime.app.run_stall_scan(leader, TODAY)
+    flagged = {f["project_id"]: f["level"] for f in scan["flagged"]}
+    assert flagged == {
+        negotiating["id"]: "yellow",
+        signed["id"]: "yellow",
+        landed["id"]: "yellow",
+    }
+    assert runtime.app.stall_policy()["red_factor"] == RED_FACTOR == 2
