@@ -83,6 +83,8 @@ def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
 class InvestmentProject(Aggregate):
     """An investment project moving from negotiation to production."""
 
+    LABEL = "项目"  # names it in messages such as "项目不存在"
+
     @staticmethod
     def create_id(source: dict[str, Any] | None = None, **_: Any) -> UUID:
         """A random id; a ledger row's project gets one derived from the file.

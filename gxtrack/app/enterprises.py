@@ -14,8 +14,6 @@ from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import enterprise_view
 from gxtrack.errors import ConflictError
 
-Enterprise.LABEL = "企业"  # type: ignore[attr-defined]
-
 
 class EnterpriseService(ServiceBase):
     """Commands and point reads on enterprises."""

@@ -19,8 +19,6 @@ from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 from gxtrack.errors import NotFoundError, RuleViolationError
 
-InvestmentProject.LABEL = "项目"  # type: ignore[attr-defined]
-
 
 class ProjectService(ServiceBase):
     """Commands and point reads on investment projects."""

@@ -192,3 +192,11 @@ def test_a_withdrawn_project_is_frozen_but_for_progress_and_reinstatement(
     runtime.app.report_progress(officer, project["id"], DAY0, "仍在联系")
     runtime.app.reinstate_project(leader, project["id"], "恢复")
     runtime.app.reassign_project(leader, project["id"], "someone", "交接")
+
+
+def test_not_found_messages_name_the_kind_of_record(runtime):
+    with pytest.raises(NotFoundError, match="^项目不存在: nope$"):
+        runtime.app.get_project("nope")
+    missing = "00000000-0000-0000-0000-000000000000"
+    with pytest.raises(NotFoundError, match=f"^企业不存在: {missing}$"):
+        runtime.app.get_enterprise(missing)
