@@ -29,7 +29,7 @@ from domain.rules import (
 from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
 from domain.stall import StallTerms, iso_week, judge, stall_change
 
-PLANNED_KEYS = ("signed", "landed", "producing")
+PLANNED_KEYS = tuple(stage.value for stage in FORWARD[1:])  # no plan to negotiate
 REVISABLE = (
     "name",
     "investor",

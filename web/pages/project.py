@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from domain.actions import ProjectFacts, allowed_actions
 from domain.errors import RuleViolationError
 from domain.permissions import Actor
+from domain.project import PLANNED_KEYS
 from domain.stages import FORWARD, Stage
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
@@ -141,7 +142,7 @@ def _reassign(actor: Actor, pid: str, version: int) -> None:
 def _plan(actor: Actor, pid: str, version: int) -> None:
     planned = {
         key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
-        for key in ("signed", "landed", "producing")
+        for key in PLANNED_KEYS
         if f"planned_{key}" in request.form
     }
     runtime().app.revise_plan(

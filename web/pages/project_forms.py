@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 
 from domain.errors import RuleViolationError
 from domain.permissions import can_change_project
+from domain.project import PLANNED_KEYS
 from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
 from gxtrack.errors import ConflictError
@@ -55,7 +56,7 @@ def register() -> Any:
     try:
         planned = {
             key: parse_date(text(f"planned_{key}"), f"planned_{key}", required=False)
-            for key in ("signed", "landed", "producing")
+            for key in PLANNED_KEYS
         }
         project = runtime().app.register_project(
             actor,

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain.clock import today
 from domain.errors import RuleViolationError
+from domain.stages import Stage
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import stage_months
@@ -32,7 +33,7 @@ SORTS = {
 }
 NULLABLE_SORTS = {"stall_days"}
 PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
-STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
+STAGE_ORDER = tuple(stage.value for stage in Stage)
 
 
 @dataclass
