@@ -129,3 +129,8 @@ def test_facts_of_a_view_and_of_an_aggregate_agree() -> None:
     )
     escalated = {**view, "stall": {"escalation": {"reason": "r", "actor": "boss"}}}
     assert ProjectFacts.of(escalated).escalated is True
+
+
+def test_a_role_refusal_says_so() -> None:
+    with pytest.raises(PermissionDeniedError, match="无权对此项目执行此操作"):
+        require_action(VIEWER, facts(Stage.SIGNED), A.PROGRESS)

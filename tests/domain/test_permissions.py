@@ -83,3 +83,12 @@ def test_the_system_actor_is_an_admin() -> None:
     system = Actor.system()
     assert system.role is Role.ADMIN and system.is_leader and system.zone is None
     assert not OFFICER.is_leader and LEADER.is_leader
+
+
+def test_require_project_change() -> None:
+    from domain.permissions import require_project_change
+
+    require_project_change(OFFICER, "officer", "wzedz")
+    require_project_change(ZONED, "other", "mudu")
+    with pytest.raises(PermissionDeniedError, match="只能修改本人负责或本板块的项目"):
+        require_project_change(OFFICER, "other", "wzedz")
