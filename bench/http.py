@@ -111,7 +111,7 @@ def ensure_data(database_url: str, count: int, fresh: bool = False) -> dict:
     """The seeded pool in its own schema, made once and reused (bench/out/)."""
     import psycopg
 
-    from gxtrack.app.permissions import Actor
+    from domain.permissions import Actor
     from gxtrack.bootstrap import Runtime
     from gxtrack.settings import Settings
 

@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from domain.permissions import Actor  # noqa: E402
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES  # noqa: E402
 from gxtrack.app.ledger.service import import_ledger  # noqa: E402
-from gxtrack.app.permissions import Actor  # noqa: E402
 from gxtrack.bootstrap import Runtime  # noqa: E402
 from gxtrack.settings import Settings  # noqa: E402
 

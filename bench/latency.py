@@ -23,8 +23,8 @@ from datetime import timedelta
 from bench.common import figures, percentile
 from bench.data import OUT, PG_DEFAULT
 from domain.clock import today
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.engine.follower import ProjectionFollower
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects

@@ -19,9 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.data import common_args
+from domain.permissions import SYSTEM, Actor
 from domain.project import InvestmentProject
 from domain.users import Role
-from gxtrack.app.permissions import SYSTEM, Actor
 from gxtrack.app.stalled import STALLING_STAGES
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.pool.queries import scan_candidates

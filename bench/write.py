@@ -22,8 +22,8 @@ from typing import Any
 from bench.common import figures
 from bench.data import OUT, PG_DEFAULT
 from domain.clock import today
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 

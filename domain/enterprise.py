@@ -45,6 +45,8 @@ def enterprise_id(uscc: str) -> UUID:
 class Enterprise(Aggregate):
     """A district enterprise under cultivation."""
 
+    LABEL = "企业"  # names it in messages such as "企业不存在"
+
     @staticmethod
     def create_id(uscc: str, **_: Any) -> UUID:
         """One aggregate per credit code."""

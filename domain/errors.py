@@ -14,3 +14,13 @@ class RuleViolationError(DomainError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class PermissionDeniedError(DomainError):
+    """The actor's role or zone does not allow the action."""
+
+    status = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

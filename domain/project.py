@@ -29,7 +29,7 @@ from domain.rules import (
 from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
 from domain.stall import StallTerms, iso_week, judge, stall_change
 
-PLANNED_KEYS = ("signed", "landed", "producing")
+PLANNED_KEYS = tuple(stage.value for stage in FORWARD[1:])  # no plan to negotiate
 REVISABLE = (
     "name",
     "investor",
@@ -82,6 +82,8 @@ def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
 
 class InvestmentProject(Aggregate):
     """An investment project moving from negotiation to production."""
+
+    LABEL = "项目"  # names it in messages such as "项目不存在"
 
     @staticmethod
     def create_id(source: dict[str, Any] | None = None, **_: Any) -> UUID:

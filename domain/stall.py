@@ -20,12 +20,15 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolationError
 from domain.rules import TEXT_MAX, optional_text
+from domain.stages import FORWARD
 
 POLICY_ID = uuid5(NAMESPACE_URL, "gxtrack:stall-policy")
 DEFAULT_THRESHOLDS = {"negotiating": 90, "signed": 180, "landed": 365}
 DEFAULT_OVERDUE_DAYS = 30
 RED_FACTOR = 2
-NEXT_STAGE = {"negotiating": "signed", "signed": "landed", "landed": "producing"}
+# Every stage with a next one; producing and withdrawn never stall.
+STALLABLE_STAGES = FORWARD[:-1]
+NEXT_STAGE = {s.value: FORWARD[s.rank + 1].value for s in STALLABLE_STAGES}
 LEVELS = ("yellow", "red")
 LEVEL_LABELS = {"yellow": "黄色预警", "red": "红色预警"}
 RULE_LABELS = {"stage_threshold": "阶段停留超期", "overdue": "计划节点逾期"}

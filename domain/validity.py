@@ -3,6 +3,8 @@
 A designation is in force from its certificate date through its last valid day,
 inclusive. The last valid day is the expiry date (three years by default, moved by
 re-reviews), cut short by a revocation, which takes effect on its own date.
+On a given day an award is valid, pending (not yet certified), revoked, or
+ended by time: review_failed or expired.
 """
 
 from __future__ import annotations
@@ -40,6 +42,26 @@ def last_valid_day(award: dict[str, Any]) -> date:
 def valid_on(award: dict[str, Any], day: date) -> bool:
     """Whether one award is in force on `day`."""
     return award["certified_on"] <= day <= last_valid_day(award)
+
+
+AWARD_STATUS_LABELS = {
+    "valid": "有效",
+    "pending": "尚未生效",
+    "expired": "已到期",
+    "revoked": "已撤销",
+    "review_failed": "复核未通过",
+}
+
+
+def award_status(award: dict[str, Any], as_of: date) -> str:
+    """An award's state on `as_of`: valid, pending, expired, revoked, review_failed."""
+    if valid_on(award, as_of):
+        return "valid"
+    if as_of < award["certified_on"]:
+        return "pending"
+    if award["revoked_on"] is not None and as_of >= award["revoked_on"]:
+        return "revoked"
+    return "review_failed" if award.get("review_failed_on") else "expired"
 
 
 def overlaps(award: dict[str, Any], start: date, end: date) -> bool:

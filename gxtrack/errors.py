@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import DomainError, RuleViolationError
+from domain.errors import DomainError, PermissionDeniedError, RuleViolationError
 
 __all__ = [
     "ConflictError",
@@ -36,12 +36,6 @@ class ConflictError(GxtrackError):
     """A stale `expected_version`, a concurrent save, or a duplicate."""
 
     status = 409
-
-
-class PermissionDeniedError(GxtrackError):
-    """The actor's role or zone does not allow the action."""
-
-    status = 403
 
 
 class ProjectionTimeoutError(GxtrackError):

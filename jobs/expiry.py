@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.rules import business_date
-from gxtrack.app.permissions import Actor
 from gxtrack.readmodels.enterprises.queries import due_for_review, lapsed_enterprises
 
 JOB_ID = "designation-expiry"

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from domain.permissions import Actor
 from gxtrack.app.digest import queue_stall_digests
-from gxtrack.app.permissions import Actor
 from gxtrack.infra.mailer import Outbox
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 

@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from domain.errors import RuleViolationError
+from domain.errors import DomainError, RuleViolationError
 from gxtrack.errors import GxtrackError, http_status
 
 API_PREFIX = "/api/"
@@ -210,5 +210,5 @@ def register_error_handlers(app: Flask) -> None:
     """Install the mapping on `app` (after flask-smorest, replacing its handler)."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(GxtrackError, handle_gxtrack_error)
-    app.register_error_handler(RuleViolationError, handle_gxtrack_error)
+    app.register_error_handler(DomainError, handle_gxtrack_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -94,6 +94,7 @@ def init_i18n(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         stage_label=stage_label,
+        stage_codes=tuple(stage.value for stage in Stage),
         priority_label=priority_label,
         role_label=role_label,
         designation_label=designation_label,

@@ -17,8 +17,8 @@ from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.infra.db import Database
 
 API_PREFIX = "/api/"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from domain.permissions import Actor, require_role
 from domain.users import Role
-from gxtrack.app.permissions import Actor, require_role
 from gxtrack.audit.record import FULL, latest, verify_since_last
 from gxtrack.audit.verify import anchor
 

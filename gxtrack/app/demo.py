@@ -13,11 +13,11 @@ from datetime import date, timedelta
 
 from domain.clock import today as bureau_today
 from domain.enterprise import Enterprise
-from domain.project import InvestmentProject
+from domain.permissions import SYSTEM
+from domain.project import PLANNED_KEYS, InvestmentProject
 from domain.uscc import ALPHABET, check_character
 from domain.users import User
 from gxtrack.app.demo_tiers import load_tier_demo
-from gxtrack.app.permissions import SYSTEM
 
 MARK = "【示例】"
 SAMPLE_USERS = (
@@ -93,7 +93,7 @@ def _stage_path(rng: random.Random, today: date) -> list[tuple[str, date]]:
     start = today - timedelta(days=rng.randint(20, 900))
     path = [("negotiating", start)]
     day = start
-    for stage in ("signed", "landed", "producing"):
+    for stage in PLANNED_KEYS:
         if rng.random() < 0.35:
             break
         day = day + timedelta(days=rng.randint(30, 260))

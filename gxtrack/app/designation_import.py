@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.clock import today
 from domain.enterprise import Enterprise, enterprise_id
 from domain.errors import RuleViolationError
+from domain.permissions import Actor, require_leader
 from domain.reference import ReferenceData
 from domain.rules import optional_text, required_text
 from domain.uscc import normalize_uscc
@@ -32,7 +33,6 @@ from gxtrack.app.designation_list import (
     stars_of,
     text,
 )
-from gxtrack.app.permissions import Actor, require_leader
 from gxtrack.errors import GxtrackError
 
 Progress = Callable[[int, int], None]

@@ -8,13 +8,11 @@ from uuid import UUID
 
 from domain.clock import today
 from domain.enterprise import Enterprise
+from domain.permissions import Actor, require_leader, require_role
 from domain.users import Role
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import Actor, require_leader, require_role
 from gxtrack.app.presenters import enterprise_view
 from gxtrack.errors import ConflictError
-
-Enterprise.LABEL = "企业"  # type: ignore[attr-defined]
 
 
 class EnterpriseService(ServiceBase):

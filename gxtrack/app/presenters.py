@@ -10,7 +10,7 @@ from domain.designations import Designation
 from domain.enterprise import Enterprise
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
-from domain.validity import valid_on
+from domain.validity import AWARD_STATUS_LABELS, award_status
 
 
 def iso(day: date | None) -> str | None:
@@ -57,26 +57,6 @@ def _progress(progress: dict[str, Any] | None) -> dict[str, Any] | None:
     if not progress:
         return None
     return {"date": iso(progress["date"]), "note": progress["note"]}
-
-
-AWARD_STATUS_LABELS = {
-    "valid": "有效",
-    "pending": "尚未生效",
-    "expired": "已到期",
-    "revoked": "已撤销",
-    "review_failed": "复核未通过",
-}
-
-
-def award_status(award: dict[str, Any], as_of: date) -> str:
-    """An award's state on `as_of`: valid, pending, expired, revoked, review_failed."""
-    if valid_on(award, as_of):
-        return "valid"
-    if as_of < award["certified_on"]:
-        return "pending"
-    if award["revoked_on"] is not None and as_of >= award["revoked_on"]:
-        return "revoked"
-    return "review_failed" if award.get("review_failed_on") else "expired"
 
 
 def enterprise_view(enterprise: Enterprise, as_of: date) -> dict[str, Any]:

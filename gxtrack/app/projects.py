@@ -6,31 +6,29 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.project import InvestmentProject
-from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import (
+from domain.actions import Action, ProjectFacts, require_action
+from domain.permissions import (
     Actor,
+    registering_officer,
     require_leader,
     require_project_change,
     require_register_in_zone,
 )
+from domain.project import InvestmentProject
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 from gxtrack.errors import NotFoundError, RuleViolationError
-
-InvestmentProject.LABEL = "项目"  # type: ignore[attr-defined]
 
 
 class ProjectService(ServiceBase):
     """Commands and point reads on investment projects."""
 
     def register_project(self, actor: Actor, **fields: Any) -> dict[str, Any]:
-        """Register a project (在谈 or 签约); the officer defaults to the actor."""
+        """Register a project (在谈 or 签约); `registering_officer` says whose."""
         reference = self.reference()
         zone = reference.resolve("zone", fields.get("zone", ""))
         require_register_in_zone(actor, zone)
-        fields.setdefault("officer", actor.name)
-        if not fields.get("officer"):
-            fields["officer"] = actor.name
+        fields["officer"] = registering_officer(actor, fields.get("officer"))
         if fields.get("enterprise_id"):
             fields["enterprise_id"] = self._enterprise_ref(fields["enterprise_id"])
         project = InvestmentProject.register(
@@ -65,11 +63,17 @@ class ProjectService(ServiceBase):
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
 
     def _changeable(
-        self, actor: Actor, project_id: str | UUID, expected_version: int | None
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        expected_version: int | None,
+        action: Action | None = None,
     ) -> InvestmentProject:
         project = self.load(InvestmentProject, project_id)
         require_project_change(actor, project.officer, project.zone)
         self.check_version(project, expected_version)
+        if action is not None:  # the aggregate refuses the other actions itself
+            require_action(actor, ProjectFacts.of(project), action)
         return project
 
     def _finish(self, project: InvestmentProject) -> dict[str, Any]:
@@ -117,7 +121,7 @@ class ProjectService(ServiceBase):
     ) -> dict[str, Any]:
         """Correct the recorded date of a stage (leaders only)."""
         require_leader(actor, "更正阶段日期")
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.REDATE)
         project.redate(stage, on, reason, actor.name)
         return self._finish(project)
 
@@ -143,7 +147,7 @@ class ProjectService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Revise details; the event keeps each change before → after."""
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.EDIT)
         if changes.get("enterprise_id"):
             changes["enterprise_id"] = self._enterprise_ref(changes["enterprise_id"])
         if "zone" in changes:
@@ -163,7 +167,7 @@ class ProjectService(ServiceBase):
     ) -> dict[str, Any]:
         """Hand the project to another officer (leaders only)."""
         require_leader(actor, "调整责任人")
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.REASSIGN)
         project.reassign(officer, reason, actor.name)
         return self._finish(project)
 
@@ -176,6 +180,6 @@ class ProjectService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Set new planned dates for the coming stages."""
-        project = self._changeable(actor, project_id, expected_version)
+        project = self._changeable(actor, project_id, expected_version, Action.PLAN)
         project.revise_plan(planned_dates, reason, actor.name)
         return self._finish(project)

@@ -22,20 +22,26 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
-from domain.project import InvestmentProject
-from domain.stall import NEXT_STAGE, StallPolicy, StallTerms, iso_week
-from domain.stall_scan import StallScan, scan_id
-from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import (
+from domain.permissions import (
     Actor,
     require_admin,
     require_leader,
     require_project_change,
 )
+from domain.project import InvestmentProject
+from domain.stall import (
+    RED_FACTOR,
+    STALLABLE_STAGES,
+    StallPolicy,
+    StallTerms,
+    iso_week,
+)
+from domain.stall_scan import StallScan, scan_id
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 
-# The stages a project can stall in: those with a next stage to reach in time.
-STALLING_STAGES = tuple(NEXT_STAGE)
+# The stages a project can stall in, as the pool's query takes them.
+STALLING_STAGES = tuple(stage.value for stage in STALLABLE_STAGES)
 # The pool's rows in these stages or flagged now, every event projected first.
 PoolRows = Callable[[Sequence[str]], list[dict[str, Any]]]
 
@@ -64,7 +70,7 @@ def policy_view(policy: StallPolicy) -> dict[str, Any]:
         "version": policy.version,
         "thresholds": dict(policy.thresholds),
         "overdue_days": policy.overdue_days,
-        "red_factor": 2,
+        "red_factor": RED_FACTOR,
         "modified_at": policy.modified_on.isoformat(),
     }
 

@@ -18,17 +18,17 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.clock import today
 from domain.enterprise import Enterprise, enterprise_id
 from domain.errors import RuleViolationError
-from domain.rules import business_date
-from domain.targets import YearlyTargets, targets_id
-from domain.uscc import normalize_uscc
-from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import (
+from domain.permissions import (
     CHANGERS,
     Actor,
     require_admin,
     require_leader,
     require_role,
 )
+from domain.rules import business_date
+from domain.targets import YearlyTargets, targets_id
+from domain.uscc import normalize_uscc
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import enterprise_view
 from gxtrack.errors import ConflictError, PermissionDeniedError
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.permissions import Actor, require_admin
 from domain.users import Role, User, user_id
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.permissions import Actor, require_admin
 from gxtrack.errors import ConflictError, NotFoundError
 
 

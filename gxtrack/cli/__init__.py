@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import click
 
 from gxtrack.cli.context import cli
-from gxtrack.errors import GxtrackError, RuleViolationError
+from gxtrack.errors import GxtrackError, PermissionDeniedError, RuleViolationError
 
 
 def _load_commands() -> None:
@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"gxtrack: error: {error.field}: {_one_line(error.message)}", err=True
         )
         return 1
-    except GxtrackError as error:
+    except (GxtrackError, PermissionDeniedError) as error:
         click.echo(f"gxtrack: error: {_one_line(error.message)}", err=True)
         return 1
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 
 
 class DateType(click.ParamType):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.uscc import check_character
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.cultivation.queries import yearly_targets
 from gxtrack.readmodels.pool import dashboard, stats

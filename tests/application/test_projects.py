@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.users import Role
 from gxtrack.app.history import history
-from gxtrack.app.permissions import Actor
 from gxtrack.errors import (
     ConflictError,
     NotFoundError,
@@ -169,3 +169,34 @@ def test_as_of_pool(runtime, officer):
     # On the boundary day the project counts in the stage it entered that day.
     assert stages(date(2024, 2, 1)) == [("甲", "signed")]
     assert stages(date(2024, 3, 1)) == [("乙", "negotiating"), ("甲", "signed")]
+
+
+def test_a_withdrawn_project_is_frozen_but_for_progress_and_reinstatement(
+    runtime, officer, leader
+):
+    project = register(runtime, officer, stage="signed")
+    runtime.app.move_project(leader, project["id"], "withdrawn", DAY0, "撤资")
+    refused = [
+        lambda: runtime.app.revise_project(leader, project["id"], {"name": "新"}, "r"),
+        lambda: runtime.app.revise_plan(leader, project["id"], {"landed": today()}),
+        lambda: runtime.app.reassign_project(leader, project["id"], "someone", "r"),
+        lambda: runtime.app.redate_stage(leader, project["id"], "signed", DAY0, "r"),
+    ]
+    for command in refused:
+        with pytest.raises(RuleViolationError, match="已终止"):
+            command()
+    assert runtime.app.get_project(project["id"])["version"] == 2
+    # An officer may not reinstate; a leader may, and the project thaws.
+    with pytest.raises(PermissionDeniedError):
+        runtime.app.reinstate_project(officer, project["id"], "恢复")
+    runtime.app.report_progress(officer, project["id"], DAY0, "仍在联系")
+    runtime.app.reinstate_project(leader, project["id"], "恢复")
+    runtime.app.reassign_project(leader, project["id"], "someone", "交接")
+
+
+def test_not_found_messages_name_the_kind_of_record(runtime):
+    with pytest.raises(NotFoundError, match="^项目不存在: nope$"):
+        runtime.app.get_project("nope")
+    missing = "00000000-0000-0000-0000-000000000000"
+    with pytest.raises(NotFoundError, match=f"^企业不存在: {missing}$"):
+        runtime.app.get_enterprise(missing)

@@ -161,8 +161,8 @@ def test_policy_change_is_recorded_and_flags_carry_its_version(
 
 
 def test_answer_and_escalate_permissions_and_events(runtime, officer, leader):
+    from domain.permissions import Actor
     from domain.users import Role
-    from gxtrack.app.permissions import Actor
 
     p = register(runtime, officer, 100)
     with pytest.raises(RuleViolationError):  # not stalled yet
@@ -333,3 +333,23 @@ STEPS_TO = {
     "landed": ("signed", "landed"),
     "producing": ("signed", "landed", "producing"),
 }
+
+
+def test_the_scan_judges_every_stallable_stage(runtime, officer, leader):
+    from domain.stall import RED_FACTOR, STALLABLE_STAGES
+
+    assert [s.value for s in STALLABLE_STAGES] == ["negotiating", "signed", "landed"]
+    negotiating = register(runtime, officer, 91)
+    signed = register(runtime, officer, 181, stage="signed")
+    landed = register(runtime, officer, 400, stage="signed")
+    runtime.app.move_project(
+        officer, landed["id"], "landed", TODAY - timedelta(days=366)
+    )
+    scan, _ = runtime.app.run_stall_scan(leader, TODAY)
+    flagged = {f["project_id"]: f["level"] for f in scan["flagged"]}
+    assert flagged == {
+        negotiating["id"]: "yellow",
+        signed["id"]: "yellow",
+        landed["id"]: "yellow",
+    }
+    assert runtime.app.stall_policy()["red_factor"] == RED_FACTOR == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from tests.conftest import IN_CI, pg_settings

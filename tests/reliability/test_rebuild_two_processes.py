@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from gxtrack.app.demo import sample_uscc
-from gxtrack.app.permissions import Actor
 from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.bootstrap import Runtime
 from tests.application.test_chain import RawEvents

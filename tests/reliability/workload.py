@@ -12,9 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.errors import RuleViolationError
 
 LEADER = Actor("leader", Role.LEADER)

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from domain.clock import today
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app

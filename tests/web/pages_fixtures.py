@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from domain.clock import today
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app

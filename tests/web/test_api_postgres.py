@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.api_fixtures import API, days_ago, project_body

@@ -65,6 +65,18 @@ def test_register_signed_with_plan_and_chinese_names(client, tokens):
     assert project["planned_dates"]["landed"] == days_ago(-30)
 
 
+def test_an_officer_registers_projects_as_their_own(client, tokens):
+    # The same rule as the registration page: the named officer is ignored.
+    project = register(client, tokens["officer1"], officer="officer2")
+    assert project["officer"] == "officer1"
+    assert register(client, tokens["officer1"], officer="")["officer"] == "officer1"
+    # A leader names any officer, or registers as themselves.
+    assert register(client, tokens["leader1"], officer="officer2")["officer"] == (
+        "officer2"
+    )
+    assert register(client, tokens["leader1"])["officer"] == "leader1"
+
+
 def test_register_validation_errors_name_the_field(client, tokens, api_runtime):
     headers = tokens["officer1"]
     cases = [
@@ -113,7 +125,7 @@ def test_non_json_and_bad_json_bodies_are_4xx(client, tokens):
 
 
 def test_auth_401_for_missing_bad_and_deactivated(client, tokens, api_runtime):
-    from gxtrack.app.permissions import Actor
+    from domain.permissions import Actor
 
     assert client.get(f"{API}/projects").status_code == 401
     bad = {"Authorization": "Bearer gxt_not-a-token"}

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,
     USERS,

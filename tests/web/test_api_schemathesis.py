@@ -15,8 +15,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
+from domain.permissions import Actor
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     API,
     api_app_fixture,

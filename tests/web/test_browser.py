@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from domain.clock import today
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
 from web.app import create_app

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.uscc import check_character
 from domain.users import Role
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.web.test_browser import (  # noqa: F401 - fixtures
     browser_fixture,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.import_sheets import GOOD, ledger

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from gxtrack.app.demo import sample_uscc
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
 from tests.web.pages_fixtures import PASSWORD, login, page_text, register

@@ -9,9 +9,9 @@ from uuid import UUID
 import pytest
 
 from domain.clock import today
+from domain.permissions import Actor
 from domain.stall import POLICY_ID, iso_week
 from domain.stall_scan import scan_id
-from gxtrack.app.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,

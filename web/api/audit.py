@@ -6,9 +6,9 @@ from typing import Any
 
 from flask.views import MethodView
 
+from domain.permissions import require_role
 from domain.users import Role
 from gxtrack.app.audit_status import audit_status
-from gxtrack.app.permissions import require_role
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.readmodels.stage_facts.queries import pool_as_known
 from web.api.base import ApiBlueprint, actor, rt

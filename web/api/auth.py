@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from flask import abort, current_app, g, request
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 
 if TYPE_CHECKING:
     from gxtrack.bootstrap import Runtime

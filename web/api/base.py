@@ -19,7 +19,7 @@ from marshmallow import Schema, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from gxtrack.app.permissions import Actor
+from domain.permissions import Actor
 from web.api.auth import current_actor, runtime
 from web.api.schemas.fields import Money
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from gxtrack.app.permissions import require_admin
+from domain.permissions import require_admin
 from gxtrack.readmodels.users.queries import all_users
 from web.api.base import ApiBlueprint, actor, rt, run
 from web.api.schemas.admin import (

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from domain.errors import RuleViolationError
+from domain.errors import DomainError, RuleViolationError
 from domain.reference import ReferenceData
 from gxtrack.errors import GxtrackError, http_status
 from web.i18n import N_
@@ -128,9 +128,9 @@ def register_page_errors(bp: Blueprint, login_required: bool = True) -> None:
     def app_error(error: GxtrackError) -> Any:
         return error_page(http_status(error), error.message)
 
-    @bp.errorhandler(RuleViolationError)
-    def rule_error(error: RuleViolationError) -> Any:
-        return error_page(422, error.message)
+    @bp.errorhandler(DomainError)
+    def rule_error(error: DomainError) -> Any:
+        return error_page(http_status(error), getattr(error, "message", str(error)))
 
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

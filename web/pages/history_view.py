@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.project import PLANNED_KEYS
 from domain.reference import ReferenceData
 from web.i18n import N_, priority_label, stage_label
 
@@ -61,7 +62,7 @@ def changes_of(item: dict[str, Any], ref: ReferenceData) -> list[dict[str, str]]
         before, after = data.get("before") or {}, data.get("after") or {}
         return [
             _change(k, before.get(k), after.get(k), ref)
-            for k in ("signed", "landed", "producing")
+            for k in PLANNED_KEYS
             if before.get(k) != after.get(k)
         ]
     if kind == "StageCorrected":

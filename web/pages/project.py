@@ -11,11 +11,11 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
+from domain.actions import ProjectFacts, allowed_actions
 from domain.errors import RuleViolationError
 from domain.stages import FORWARD, Stage
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
-from gxtrack.app.permissions import Actor, can_change_project
 from gxtrack.errors import ConflictError
 from gxtrack.readmodels.pool.queries import stage_rows
 from web.commands import PROJECT_COMMANDS, load_form
@@ -34,30 +34,11 @@ from web.pages.pool import STALL_LABELS, officers
 from web.pages.stall_actions import (
     RULE_LABELS,
     alert_lifecycle,
-    stall_actions,
 )
 from web.security import current_actor
 
 bp = Blueprint("page_project", __name__)
 register_page_errors(bp)
-
-
-def allowed_actions(actor: Actor, project: dict[str, Any]) -> set[str]:
-    """The actions this actor may take on this project in its current stage."""
-    if not can_change_project(actor, project["officer"], project["zone"]):
-        return set()
-    stage = Stage(project["stage"])
-    actions = {"progress", "plan"}
-    if stage is Stage.WITHDRAWN:
-        return {"progress", "reinstate"} if actor.is_leader else {"progress"}
-    actions |= {"withdraw", "edit"}
-    if stage.next() is not None:
-        actions.add("move")
-    if actor.is_leader:
-        actions |= {"reassign", "redate"}
-        if stage.rank > 0:
-            actions.add("correct")
-    return actions
 
 
 def _stage_rows(project_id: str) -> list[dict[str, Any]]:
@@ -76,8 +57,7 @@ def render_project(
     project = rt.app.get_project(project_id)
     actor = current_actor()
     stage = Stage(project["stage"])
-    actions = allowed_actions(actor, project)
-    actions |= stall_actions(actor, project, actions)
+    actions = allowed_actions(actor, ProjectFacts.of(project))
     return render_template(
         "project.html",
         p=project,

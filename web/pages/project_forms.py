@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from domain.errors import RuleViolationError
+from domain.permissions import can_change_project
 from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
-from gxtrack.app.permissions import can_change_project
 from gxtrack.errors import ConflictError
 from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, load_form
 from web.commands import register as register_command
@@ -22,7 +22,6 @@ from web.pages.common import (
     reference,
     register_page_errors,
     runtime,
-    text,
 )
 from web.pages.pool import officers
 from web.security import current_actor, roles_required
@@ -53,8 +52,7 @@ def register() -> Any:
         form = {"officer": actor.name, "zone": actor.zone or ""}
         return _form_page("project_new.html", form=form, errors={})
     try:
-        officer = text("officer") if actor.is_leader else actor.name
-        body = load_form(REGISTER_SCHEMA, request.form, officer=officer or actor.name)
+        body = load_form(REGISTER_SCHEMA, request.form)
         project = register_command(actor, runtime().app, body)
     except RuleViolationError as error:
         return _form_page(

@@ -1,31 +1,20 @@
 """The stall alert on the project page: which alert actions are open.
 
-Answering and escalating are shared commands (web/commands.py) run by
-project.py's ACTIONS; `alert_lifecycle` gives the page
-the alert's steps (flag → answer → escalation → cleared).
+When they are offered is domain.actions' rule. Answering and escalating are
+shared commands (web/commands.py) run by project.py's ACTIONS;
+`alert_lifecycle` gives the page the alert's steps (flag → answer →
+escalation → cleared).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gxtrack.app.permissions import Actor
 from gxtrack.readmodels.alerts.queries import list_alerts
 from web.i18n import N_
 from web.pages.common import runtime
 
 RULE_LABELS = {"stage_threshold": N_("阶段停留超期"), "overdue": N_("计划节点逾期")}
-
-
-def stall_actions(actor: Actor, project: dict[str, Any], allowed: set[str]) -> set[str]:
-    """The alert actions open to `actor`: answer, escalate (once per flag)."""
-    stall = project.get("stall")
-    if not stall or "progress" not in allowed:
-        return set()
-    actions = {"answer"}
-    if actor.is_leader and not stall.get("escalation"):
-        actions.add("escalate")
-    return actions
 
 
 def alert_lifecycle(project_id: str) -> list[dict[str, Any]]:

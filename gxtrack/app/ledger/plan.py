@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from domain.errors import RuleViolationError
-from domain.project import InvestmentProject
+from domain.project import PLANNED_KEYS, InvestmentProject
 from domain.reference import ReferenceData
 from domain.stages import Stage
 from gxtrack.app.ledger.headers import FIELDS, Column, label
@@ -208,11 +208,7 @@ class Planner:
             raise RowError([Problem(n, self.header("withdraw_reason"), "终止须填原因")])
         opening = "signed" if "signed_on" in v and "negotiating_on" not in v else None
         opening_key = "signed_on" if opening else "negotiating_on"
-        planned = {
-            k: v[f"planned_{k}"]
-            for k in ("signed", "landed", "producing")
-            if f"planned_{k}" in v
-        }
+        planned = {k: v[f"planned_{k}"] for k in PLANNED_KEYS if f"planned_{k}" in v}
         fields = {
             "planned_investment": "investment",
             "stage_date": opening_key,

@@ -18,12 +18,12 @@ from datetime import date
 from typing import Any
 
 from domain.clock import today as bureau_today
+from domain.permissions import Actor, require_leader
 from domain.project import InvestmentProject
 from gxtrack.app.ledger.headers import MappingStore, match_headers, missing_required
 from gxtrack.app.ledger.outcome import Problem, RowPlan, project_key
 from gxtrack.app.ledger.plan import Planner
 from gxtrack.app.ledger.reading import LedgerFileError, read_table
-from gxtrack.app.permissions import Actor, require_leader
 from gxtrack.errors import ConflictError, GxtrackError
 from gxtrack.readmodels.pool.queries import project_keys
 from gxtrack.readmodels.users.queries import names_by_display_name

@@ -26,7 +26,7 @@ from gxtrack.readmodels.stage_facts.queries import (
 
 ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
 DIMENSIONS = {"total": "合计", "zone": "板块", "industry": "产业"}
-POOL_STAGES = ("negotiating", "signed", "landed", "producing", "withdrawn")
+POOL_STAGES = tuple(stage.value for stage in Stage)
 
 
 def month_bounds(month: str) -> tuple[date, date]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.stages import FORWARD
 from gxtrack.infra.db import Database
 
-FUNNEL = ("negotiating", "signed", "landed", "producing")
+FUNNEL = tuple(stage.value for stage in FORWARD)
 
 
 def stalled_projects(db: Database, limit: int = 20) -> list[dict[str, Any]]:

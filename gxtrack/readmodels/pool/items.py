@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.project import PLANNED_KEYS
+from domain.stages import Stage
 from gxtrack.readmodels.engine.projection import to_wan
 
-PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
-STAGE_ORDER = ("negotiating", "signed", "landed", "producing", "withdrawn")
+PLANNED_COLUMNS = tuple((k, f"planned_{k}") for k in PLANNED_KEYS)
+STAGE_ORDER = tuple(stage.value for stage in Stage)
 STAGE_COLUMNS = tuple((s, f"{s}_on") for s in STAGE_ORDER)
 # Only the columns a list item shows, in the order item() unpacks them: not
 # p.* (the search text, land area and creation time would be read for nothing).

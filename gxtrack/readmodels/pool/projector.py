@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from domain.stages import FORWARD as STAGES
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, to_yuan
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.buffer import PoolBuffer
 
-FORWARD = ("negotiating", "signed", "landed", "producing")
+FORWARD = tuple(stage.value for stage in STAGES)
 HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
 STAGE_ON = {stage: f"{stage}_on" for stage in (*FORWARD, "withdrawn")}
 

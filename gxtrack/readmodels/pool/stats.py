@@ -18,14 +18,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from domain.clock import today as bureau_today
-from domain.stages import Stage
+from domain.stages import FORWARD, Stage
 from gxtrack.infra.db import Database
 
-PIPELINE = ("negotiating", "signed", "landed")
-STEPS = (("negotiating", "signed"), ("signed", "landed"), ("landed", "producing"))
+PIPELINE = tuple(stage.value for stage in FORWARD[:-1])
+STEPS = tuple((a.value, b.value) for a, b in pairwise(FORWARD))
 
 
 @lru_cache(maxsize=8192)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.errors import PermissionDeniedError
 from domain.users import Role
-from gxtrack.errors import PermissionDeniedError
 
 SYSTEM = "system"
 
@@ -61,6 +61,13 @@ def require_project_change(actor: Actor, officer: str, zone: str) -> None:
     """Raise PermissionDeniedError unless the actor may change this project."""
     if not can_change_project(actor, officer, zone):
         raise PermissionDeniedError("无权修改此项目（只能修改本人负责或本板块的项目）")
+
+
+def registering_officer(actor: Actor, named: str | None) -> str:
+    """Whose a new project is: an officer's own; a leader or admin names anyone."""
+    if actor.is_leader and named:
+        return named
+    return actor.name
 
 
 def require_register_in_zone(actor: Actor, zone: str) -> None:
