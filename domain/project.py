@@ -9,6 +9,7 @@ reinstate is the service's concern; what a correction may do is decided here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,7 +28,17 @@ from domain.rules import (
     required_text,
 )
 from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
-from domain.stall import StallTerms, iso_week, judge, stall_change
+from domain.stall import (
+    StallAlert,
+    StallAnswer,
+    StallEscalation,
+    StallTerms,
+    StallVerdict,
+    iso_week,
+    judge,
+    stall_change,
+)
+from domain.timeline import StageTimeline
 
 PLANNED_KEYS = ("signed", "landed", "producing")
 REVISABLE = (
@@ -166,23 +177,32 @@ class InvestmentProject(Aggregate):
         self.planned_dates = dict(planned_dates)
         self.land_area = land_area
         self.enterprise_id = enterprise_id
-        self.stage = Stage(stage)
-        self.stage_dates: dict[str, date] = {stage: stage_date}
-        # Every stage entered, in order, as [stage, day]: the stage history's
-        # intervals, each ending where the next begins. A withdrawal later
-        # undone stays in it, which stage_dates forgets.
-        self.timeline: list[list[Any]] = [[stage, stage_date]]
-        self.withdrawn_from: Stage | None = None
+        self.timeline = StageTimeline.starting(Stage(stage), stage_date)
         self.last_progress: dict[str, Any] | None = None
         self.progress_count = 0
-        self.stall: dict[str, Any] | None = None
+        self.stall: StallAlert | None = None
 
     # -- queries -----------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        """The current stage."""
+        return self.timeline.current
+
+    @property
+    def stage_dates(self) -> Mapping[str, date]:
+        """Each stage reached, by code, on its date (read-only)."""
+        return self.timeline.stage_dates
 
     @property
     def stage_date(self) -> date:
         """The effective date of the current stage."""
         return self.stage_dates[self.stage.value]
+
+    @property
+    def withdrawn_from(self) -> Stage | None:
+        """The stage a withdrawn project left (and returns to if reinstated)."""
+        return self.timeline.withdrawn_from
 
     @property
     def is_withdrawn(self) -> bool:
@@ -248,24 +268,19 @@ class InvestmentProject(Aggregate):
     def _sign(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.SIGNED, effective_date)
+        self.timeline = self.timeline.enter(Stage.SIGNED, effective_date)
 
     @event("Landed")
     def _land(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.LANDED, effective_date)
+        self.timeline = self.timeline.enter(Stage.LANDED, effective_date)
 
     @event("ProductionStarted")
     def _start_production(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.PRODUCING, effective_date)
-
-    def _enter(self, stage: Stage, day: date) -> None:
-        self.stage = stage
-        self.stage_dates[stage.value] = day
-        self.timeline.append([stage.value, day])
+        self.timeline = self.timeline.enter(Stage.PRODUCING, effective_date)
 
     def withdraw(
         self,
@@ -296,8 +311,8 @@ class InvestmentProject(Aggregate):
         from_stage: str,
         source: dict | None,
     ) -> None:
-        self.withdrawn_from = Stage(from_stage)
-        self._enter(Stage.WITHDRAWN, effective_date)
+        # from_stage is the timeline's last stage: withdrawn_from reads it there.
+        self.timeline = self.timeline.withdraw(effective_date)
 
     def reinstate(
         self, reason: str, actor: str, on: date | None = None, today: date | None = None
@@ -317,10 +332,7 @@ class InvestmentProject(Aggregate):
     def _reinstate(
         self, effective_date: date, reason: str, actor: str, to_stage: str
     ) -> None:
-        self.stage_dates.pop(Stage.WITHDRAWN.value, None)
-        self.stage = Stage(to_stage)
-        self.withdrawn_from = None
-        self.timeline.append([to_stage, effective_date])
+        self.timeline = self.timeline.reinstate(Stage(to_stage), effective_date)
 
     def correct(
         self,
@@ -363,12 +375,9 @@ class InvestmentProject(Aggregate):
         reason: str,
         actor: str,
     ) -> None:
-        for stage in removed:
-            self.stage_dates.pop(stage, None)
-        self.stage = Stage(to_stage)
-        # Back in the stage since it was last entered: what came after never was.
-        last = max(i for i, (s, _day) in enumerate(self.timeline) if s == to_stage)
-        del self.timeline[last + 1 :]
+        # `removed` are the stage dates after to_stage: cutting the timeline
+        # back to where to_stage was last entered forgets exactly those.
+        self.timeline = self.timeline.back_to(Stage(to_stage))
 
     def redate(
         self,
@@ -385,11 +394,7 @@ class InvestmentProject(Aggregate):
         # The stage's date is where its interval in the timeline begins: it
         # stays between the stage entered before and the one entered after
         # (a withdrawal later undone included).
-        index = self._entry(target.value, self.stage_dates[target.value])
-        if index is None:  # cannot be: stage_dates and the timeline move together
-            index = len(self.timeline) - 1
-        before = self.timeline[index - 1][1] if index else None
-        after = self.timeline[index + 1][1] if index + 1 < len(self.timeline) else None
+        before, after = self.timeline.bounds(target)
         day = business_date(on, today or bureau_today(), "date", before)
         if after is not None and day > after:
             raise RuleViolationError(
@@ -407,17 +412,7 @@ class InvestmentProject(Aggregate):
     def _redate(
         self, stage: str, before: date, effective_date: date, reason: str, actor: str
     ) -> None:
-        self.stage_dates[stage] = effective_date
-        index = self._entry(stage, before)
-        if index is not None:
-            self.timeline[index][1] = effective_date
-
-    def _entry(self, stage: str, day: date) -> int | None:
-        """Where in the timeline `stage` was entered on `day`."""
-        for index, (entered, on) in enumerate(self.timeline):
-            if entered == stage and on == day:
-                return index
-        return None
+        self.timeline = self.timeline.redate(Stage(stage), effective_date)
 
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:
@@ -549,7 +544,7 @@ class InvestmentProject(Aggregate):
         verdict = judge(
             self.stage.value, self.stage_date, self.planned_dates, as_of, terms
         )
-        change = stall_change(self.stall["level"] if self.stall else None, verdict)
+        change = stall_change(self.stall.level if self.stall else None, verdict)
         if change == "flag" and verdict is not None:
             self._flag_stall(
                 **verdict.as_dict(),
@@ -613,19 +608,10 @@ class InvestmentProject(Aggregate):
         as_of: date,
         actor: str,
     ) -> None:
-        since = self.stall["since"] if self.stall else as_of.isoformat()
-        self.stall = {
-            "level": level,
-            "rule": rule,
-            "days_in_stage": days_in_stage,
-            "threshold": threshold,
-            "policy_version": policy_version,
-            "week": week,
-            "flagged_on": as_of.isoformat(),
-            "since": since,
-            "answer": None,
-            "escalation": None,
-        }
+        verdict = StallVerdict(level, rule, days_in_stage, threshold)
+        self.stall = StallAlert.flagged(
+            self.stall, verdict, policy_version, week, as_of
+        )
 
     @event("StallCleared")
     def _clear_stall(self, week: str, as_of: date, reason: str, actor: str) -> None:
@@ -642,7 +628,7 @@ class InvestmentProject(Aggregate):
                 actor=actor,
             )
 
-    def _check_stalled(self) -> dict[str, Any]:
+    def _check_stalled(self) -> StallAlert:
         if self.stall is None:
             raise RuleViolationError("项目当前没有停滞预警 (project is not stalled)")
         return self.stall
@@ -675,17 +661,12 @@ class InvestmentProject(Aggregate):
     def _answer_stall(
         self, cause: str, plan: str, checkpoint: date, actor: str
     ) -> None:
-        answer = {
-            "cause": cause,
-            "plan": plan,
-            "checkpoint": checkpoint.isoformat(),
-            "actor": actor,
-        }
-        self.stall = {**(self.stall or {}), "answer": answer}
+        assert self.stall is not None  # answer_stall checked it
+        self.stall = self.stall.answered(StallAnswer(cause, plan, checkpoint, actor))
 
     def escalate_stall(self, reason: str, actor: str) -> None:
         """Escalate the alert (督办); once per flag."""
-        if self._check_stalled().get("escalation"):
+        if self._check_stalled().is_escalated:
             raise RuleViolationError("该预警已督办 (already escalated)")
         self._escalate_stall(
             reason=required_text(reason, "reason", TEXT_MAX), actor=actor
@@ -693,5 +674,5 @@ class InvestmentProject(Aggregate):
 
     @event("StallEscalated")
     def _escalate_stall(self, reason: str, actor: str) -> None:
-        escalation = {"reason": reason, "actor": actor}
-        self.stall = {**(self.stall or {}), "escalation": escalation}
+        assert self.stall is not None  # escalate_stall checked it
+        self.stall = self.stall.escalated(StallEscalation(reason, actor))

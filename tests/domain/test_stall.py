@@ -9,7 +9,17 @@ import pytest
 from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
-from domain.stall import StallPolicy, StallTerms, iso_week, judge, stall_change
+from domain.stall import (
+    StallAlert,
+    StallAnswer,
+    StallEscalation,
+    StallPolicy,
+    StallTerms,
+    StallVerdict,
+    iso_week,
+    judge,
+    stall_change,
+)
 
 AS_OF = date(2024, 7, 1)
 
@@ -143,11 +153,11 @@ def test_review_flags_escalates_and_clears_with_the_policy_version():
     p = project(AS_OF - timedelta(days=90))
     terms = StallTerms(version=4)
     assert p.review_stall(terms, AS_OF, "2024-W27", "system") == "flag"
-    assert p.stall["level"] == "yellow" and p.stall["policy_version"] == 4
+    assert p.stall.level == "yellow" and p.stall.policy_version == 4
     assert p.review_stall(terms, AS_OF, "2024-W27", "system") is None
     later = AS_OF + timedelta(days=90)
     assert p.review_stall(terms, later, "2024-W40", "system") == "flag"
-    assert (p.stall["level"], p.stall["since"]) == ("red", AS_OF.isoformat())
+    assert (p.stall.level, p.stall.since) == ("red", AS_OF)
     events = p.collect_events()
     flagged = [e for e in events if type(e).__name__ == "StallFlagged"]
     assert [(e.level, e.days_in_stage, e.policy_version) for e in flagged] == [
@@ -187,8 +197,71 @@ def test_answer_and_escalate_need_a_stall_and_valid_input():
     p.answer_stall(
         "土地指标未落实", "月底前协调自然资源局", AS_OF, "officer", today=AS_OF
     )
-    assert p.stall["answer"]["checkpoint"] == AS_OF.isoformat()
+    assert p.stall.answer.checkpoint == AS_OF
     p.escalate_stall("列入督办", "leader")
-    assert p.stall["escalation"]["actor"] == "leader"
+    assert p.stall.escalation.actor == "leader"
     with pytest.raises(RuleViolationError):
         p.escalate_stall("再次督办", "leader")
+
+
+def test_alert_as_dict_is_the_api_shape_with_iso_dates():
+    verdict = StallVerdict("yellow", "overdue", 40, 30)
+    alert = StallAlert.flagged(None, verdict, 3, "2024-W27", AS_OF)
+    assert alert.as_dict() == {
+        "level": "yellow",
+        "rule": "overdue",
+        "days_in_stage": 40,
+        "threshold": 30,
+        "policy_version": 3,
+        "week": "2024-W27",
+        "flagged_on": AS_OF.isoformat(),
+        "since": AS_OF.isoformat(),
+        "answer": None,
+        "escalation": None,
+    }
+    answered = alert.answered(StallAnswer("原因", "计划", AS_OF, "officer"))
+    escalated = answered.escalated(StallEscalation("督办", "leader"))
+    assert escalated.as_dict()["answer"] == {
+        "cause": "原因",
+        "plan": "计划",
+        "checkpoint": AS_OF.isoformat(),
+        "actor": "officer",
+    }
+    assert escalated.as_dict()["escalation"] == {"reason": "督办", "actor": "leader"}
+    assert list(escalated.as_dict()) == list(alert.as_dict())
+    assert not answered.is_escalated and escalated.is_escalated
+    assert alert.answer is None  # values: the original is unchanged
+
+
+def test_a_raised_flag_keeps_since_and_starts_answer_and_escalation_afresh():
+    first = StallAlert.flagged(
+        None, StallVerdict("yellow", "stage_threshold", 90, 90), 1, "2024-W27", AS_OF
+    )
+    handled = first.answered(StallAnswer("c", "p", AS_OF, "o")).escalated(
+        StallEscalation("r", "l")
+    )
+    later = AS_OF + timedelta(days=90)
+    raised = StallAlert.flagged(
+        handled, StallVerdict("red", "stage_threshold", 180, 90), 2, "2024-W40", later
+    )
+    assert (raised.since, raised.flagged_on) == (AS_OF, later)
+    assert (raised.level, raised.days_in_stage, raised.policy_version) == (
+        "red",
+        180,
+        2,
+    )
+    assert raised.week == "2024-W40"
+    assert raised.answer is None and raised.escalation is None
+
+
+def test_a_raised_flag_on_a_project_resets_its_answer_and_escalation():
+    p = project(AS_OF - timedelta(days=100))
+    p.review_stall(StallTerms(), AS_OF, "2024-W27", "system")
+    p.answer_stall("c", "p", AS_OF, "officer", today=AS_OF)
+    p.escalate_stall("督办", "leader")
+    later = AS_OF + timedelta(days=90)
+    assert p.review_stall(StallTerms(), later, "2024-W40", "system") == "flag"
+    assert (p.stall.level, p.stall.since, p.stall.flagged_on) == ("red", AS_OF, later)
+    assert p.stall.answer is None and not p.stall.is_escalated
+    p.escalate_stall("再次督办", "leader")  # a new flag may be escalated again
+    assert p.stall.escalation == StallEscalation("再次督办", "leader")
