@@ -19,6 +19,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
+from domain.project_fields import (
+    clean_revision,
+    parse_land_area,
+    parse_planned_dates,
+    parse_priority,
+    parse_stage,
+)
 from domain.reference import ReferenceData
 from domain.rules import (
     TEXT_MAX,
@@ -27,7 +34,7 @@ from domain.rules import (
     optional_text,
     required_text,
 )
-from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
+from domain.stages import FORWARD, OPENING_STAGES, Stage
 from domain.stall import (
     StallAlert,
     StallAnswer,
@@ -39,56 +46,6 @@ from domain.stall import (
     stall_change,
 )
 from domain.timeline import StageTimeline
-
-PLANNED_KEYS = ("signed", "landed", "producing")
-REVISABLE = (
-    "name",
-    "investor",
-    "industry",
-    "zone",
-    "planned_investment",
-    "priority",
-    "land_area",
-    "enterprise_id",
-)
-
-
-def _stage(value: str | Stage, field: str = "to") -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        raise RuleViolationError(f"未知阶段: {value}", field) from None
-
-
-def _priority(value: str | None) -> str:
-    try:
-        return Priority(value or Priority.DISTRICT).value
-    except ValueError:
-        raise RuleViolationError(f"未知重点级别: {value}", "priority") from None
-
-
-def _land_area(value: object) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    area = money(value, "land_area")
-    return area
-
-
-def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
-    planned: dict[str, date] = {}
-    for key, day in (value or {}).items():
-        if key not in PLANNED_KEYS:
-            raise RuleViolationError(f"未知计划节点: {key}", "planned_dates")
-        if day is not None:
-            if not isinstance(day, date):
-                raise RuleViolationError("计划日期格式错误", f"planned_dates.{key}")
-            planned[key] = day
-    ordered = [planned[k] for k in PLANNED_KEYS if k in planned]
-    if ordered != sorted(ordered):
-        raise RuleViolationError(
-            "计划日期必须按 签约 ≤ 开工 ≤ 投产 的顺序", "planned_dates"
-        )
-    return planned
 
 
 class InvestmentProject(Aggregate):
@@ -129,7 +86,7 @@ class InvestmentProject(Aggregate):
     ) -> InvestmentProject:
         """Register a project in the reserve pool (在谈) or as already signed."""
         today = today or bureau_today()
-        opening = _stage(stage, "stage")
+        opening = parse_stage(stage, "stage")
         if opening not in OPENING_STAGES:
             raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
         return cls(
@@ -138,10 +95,10 @@ class InvestmentProject(Aggregate):
             industry=reference.resolve("industry", industry),
             zone=reference.resolve("zone", zone),
             planned_investment=money(planned_investment),
-            priority=_priority(priority),
+            priority=parse_priority(priority),
             officer=required_text(officer, "officer", 80),
-            planned_dates=_planned_dates(planned_dates),
-            land_area=_land_area(land_area),
+            planned_dates=parse_planned_dates(planned_dates),
+            land_area=parse_land_area(land_area),
             enterprise_id=enterprise_id,
             stage=opening.value,
             stage_date=business_date(stage_date or today, today, "stage_date"),
@@ -211,7 +168,7 @@ class InvestmentProject(Aggregate):
 
     def is_backward(self, to: str | Stage) -> bool:
         """Whether moving to `to` would be a correction (a backward move)."""
-        target = _stage(to)
+        target = parse_stage(to)
         return (
             not self.is_withdrawn
             and target in FORWARD
@@ -230,7 +187,7 @@ class InvestmentProject(Aggregate):
         source: dict[str, Any] | None = None,
     ) -> None:
         """Move to stage `to` on business date `on`: forward, withdraw or correct."""
-        target = _stage(to)
+        target = parse_stage(to)
         self._check_not_withdrawn()
         if target is Stage.WITHDRAWN:
             self.withdraw(on, reason, actor, today, source)
@@ -343,7 +300,7 @@ class InvestmentProject(Aggregate):
         today: date | None = None,
     ) -> None:
         """Move back to an earlier stage (a correction); a reason is required."""
-        target = _stage(to)
+        target = parse_stage(to)
         self._check_not_withdrawn()
         if not self.is_backward(target):
             raise RuleViolationError("更正只能退回到更早的阶段", "to")
@@ -388,7 +345,7 @@ class InvestmentProject(Aggregate):
         today: date | None = None,
     ) -> None:
         """Correct the recorded date of a stage already reached (a back-dated fix)."""
-        target = _stage(stage, "stage")
+        target = parse_stage(stage, "stage")
         if target.value not in self.stage_dates:
             raise RuleViolationError(f"项目尚未到达{target.label}阶段", "stage")
         # The stage's date is where its interval in the timeline begins: it
@@ -457,7 +414,7 @@ class InvestmentProject(Aggregate):
         reference: ReferenceData,
     ) -> None:
         """Revise the project's details; the event keeps each field before → after."""
-        clean = self._clean_revision(changes, reference)
+        clean = clean_revision(changes, reference)
         diff = {
             field: [getattr(self, field), value]
             for field, value in clean.items()
@@ -468,27 +425,6 @@ class InvestmentProject(Aggregate):
         self._revise(
             changes=diff, reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )
-
-    def _clean_revision(
-        self, changes: dict[str, Any], reference: ReferenceData
-    ) -> dict[str, Any]:
-        clean: dict[str, Any] = {}
-        for field, value in changes.items():
-            if field not in REVISABLE:
-                raise RuleViolationError(f"字段不可修改: {field}", field)
-            if field in ("name", "investor"):
-                clean[field] = required_text(value, field)
-            elif field in ("industry", "zone"):
-                clean[field] = reference.resolve(field, value)
-            elif field == "planned_investment":
-                clean[field] = money(value)
-            elif field == "priority":
-                clean[field] = _priority(value)
-            elif field == "land_area":
-                clean[field] = _land_area(value)
-            else:
-                clean[field] = value
-        return clean
 
     @event("DetailsRevised")
     def _revise(self, changes: dict[str, list[Any]], reason: str, actor: str) -> None:
@@ -515,7 +451,7 @@ class InvestmentProject(Aggregate):
         self, planned_dates: dict[str, Any], reason: str, actor: str
     ) -> None:
         """Set new planned dates (计划签约/开工/投产) for the coming stages."""
-        after = _planned_dates({**self.planned_dates, **planned_dates})
+        after = parse_planned_dates({**self.planned_dates, **planned_dates})
         if after == self.planned_dates:
             raise RuleViolationError("计划日期没有变化", "planned_dates")
         self._revise_plan(
