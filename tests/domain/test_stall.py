@@ -265,3 +265,114 @@ def test_a_raised_flag_on_a_project_resets_its_answer_and_escalation():
     assert p.stall.answer is None and not p.stall.is_escalated
     p.escalate_stall("再次督办", "leader")  # a new flag may be escalated again
     assert p.stall.escalation == StallEscalation("再次督办", "leader")
+
+
+def test_stall_event_judges_read_model_facts_without_the_aggregate():
+    facts = {
+        "stage": "negotiating",
+        "stage_date": AS_OF - timedelta(days=95),
+        "planned_dates": {},
+        "stall_level": None,
+    }
+    pid = "6f1c8a52-3c1e-4a43-9d0e-2b7f1f0c9a11"
+    flag = InvestmentProject.stall_event(
+        pid, 7, facts, StallTerms(version=3), AS_OF, "2024-W27", "system"
+    )
+    assert type(flag) is InvestmentProject.StallFlagged
+    assert (str(flag.originator_id), flag.originator_version) == (pid, 8)
+    assert (flag.level, flag.rule, flag.days_in_stage, flag.threshold) == (
+        "yellow",
+        "stage_threshold",
+        95,
+        90,
+    )
+    assert (flag.policy_version, flag.week, flag.as_of, flag.actor) == (
+        3,
+        "2024-W27",
+        AS_OF,
+        "system",
+    )
+    same = {**facts, "stall_level": "yellow"}
+    assert (
+        InvestmentProject.stall_event(
+            pid, 8, same, StallTerms(), AS_OF, "2024-W27", "system"
+        )
+        is None
+    )
+    ended = {**same, "stage_date": AS_OF - timedelta(days=5)}
+    clear = InvestmentProject.stall_event(
+        pid, 8, ended, StallTerms(), AS_OF, "2024-W27", "system"
+    )
+    assert type(clear) is InvestmentProject.StallCleared
+    assert (clear.originator_version, clear.reason, clear.week) == (
+        9,
+        "不再满足停滞条件",
+        "2024-W27",
+    )
+    assert (clear.as_of, clear.actor) == (AS_OF, "system")
+    # Applied to the project, each does what review_stall would have done.
+    p = project(facts["stage_date"])
+    flagged = InvestmentProject.stall_event(
+        p.id, p.version, facts, StallTerms(), AS_OF, "2024-W27", "system"
+    )
+    flagged.mutate(p)
+    assert (p.stall.level, p.stall.since, p.stall.week) == ("yellow", AS_OF, "2024-W27")
+
+
+def test_review_stall_records_the_verdict_and_a_clear_with_its_reason():
+    p = project(AS_OF - timedelta(days=100))
+    assert p.review_stall(StallTerms(version=2), AS_OF, "2024-W27", "bot") == "flag"
+    flagged = p.collect_events()[-1]
+    assert (flagged.rule, flagged.threshold, flagged.week, flagged.as_of) == (
+        "stage_threshold",
+        90,
+        "2024-W27",
+        AS_OF,
+    )
+    assert flagged.actor == "bot"
+    assert p.stall.as_dict()["flagged_on"] == AS_OF.isoformat()
+    loose = StallTerms(thresholds={"negotiating": 200}, version=3)
+    assert p.review_stall(loose, AS_OF, "2024-W28", "bot") == "clear"
+    cleared = p.collect_events()[-1]
+    assert type(cleared).__name__ == "StallCleared"
+    assert (cleared.reason, cleared.week, cleared.as_of, cleared.actor) == (
+        "不再满足停滞条件",
+        "2024-W28",
+        AS_OF,
+        "bot",
+    )
+    assert p.stall is None
+
+
+def test_a_move_clears_the_stall_with_the_new_stage_named():
+    p = project(AS_OF - timedelta(days=100))
+    p.review_stall(StallTerms(), AS_OF, "2024-W27", "system")
+    day = AS_OF - timedelta(days=3)
+    p.withdraw(day, "撤资", "officer", today=AS_OF)
+    cleared = p.collect_events()[-1]
+    assert (cleared.reason, cleared.week, cleared.as_of, cleared.actor) == (
+        "阶段已变更为终止",
+        iso_week(day),
+        day,
+        "officer",
+    )
+
+
+def test_answer_and_escalation_are_recorded_as_given():
+    p = project(AS_OF - timedelta(days=100))
+    p.review_stall(StallTerms(), AS_OF, "2024-W27", "system")
+    later = AS_OF + timedelta(days=14)
+    p.answer_stall(" 原因 ", " 计划 ", later, "officer", today=AS_OF)
+    answered = p.collect_events()[-1]
+    assert (answered.cause, answered.plan, answered.checkpoint, answered.actor) == (
+        "原因",
+        "计划",
+        later,
+        "officer",
+    )
+    assert p.stall.answer == StallAnswer("原因", "计划", later, "officer")
+    p.escalate_stall(" 列入督办 ", "leader")
+    escalated = p.collect_events()[-1]
+    assert (escalated.reason, escalated.actor) == ("列入督办", "leader")
+    assert p.stall.escalation == StallEscalation("列入督办", "leader")
+    assert p.stall.answer.cause == "原因"  # escalating keeps the answer

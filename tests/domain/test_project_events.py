@@ -1,0 +1,414 @@
+"""Each project command's event payload, and each refusal's exact message and field."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from domain.errors import RuleViolationError
+from domain.reference import ReferenceData
+from domain.stall import StallTerms
+from tests.domain.test_project import TODAY, new_project
+
+R = ReferenceData.with_defaults()
+SRC = {"sha256": "ab", "row": 3}
+
+
+def payload(event: Any) -> tuple[str, dict[str, Any]]:
+    """The event's class name and attributes, without id, topic and timestamp."""
+    attributes = dict(vars(event))
+    for key in ("originator_id", "timestamp", "originator_topic"):
+        attributes.pop(key, None)
+    return type(event).__name__, attributes
+
+
+def test_every_command_records_its_inputs_checked_and_trimmed():
+    p = new_project()
+    p.move("signed", date(2024, 2, 1), "o1", "签约仪式", today=TODAY, source=SRC)
+    p.move("landed", date(2024, 3, 1), "o2", today=TODAY)
+    p.redate("signed", date(2024, 2, 5), "录错", "leader", today=TODAY)
+    p.withdraw(date(2024, 3, 5), "撤资", "o3", today=TODAY, source=SRC)
+    p.reinstate("恢复", "leader", on=date(2024, 3, 10), today=TODAY)
+    p.move("producing", date(2024, 4, 1), "o4", today=TODAY)
+    p.correct("signed", date(2024, 4, 2), "投产录错", "leader", today=TODAY)
+    p.report_progress(date(2024, 5, 1), "进展", "o5", today=TODAY, source=SRC)
+    revision = {
+        "name": " 新名 ",
+        "land_area": "3",
+        "priority": "province",
+        "enterprise_id": None,
+        "zone": "甪直镇",
+    }
+    p.revise(revision, "调整", "o6", R)
+    p.reassign(" officer2 ", " 调岗 ", "leader")
+    p.revise_plan({"landed": date(2024, 9, 1)}, "计划", "o7")
+    d = date
+    assert [payload(e) for e in p.collect_events()[1:]] == [
+        (
+            "Signed",
+            {
+                "originator_version": 2,
+                "effective_date": d(2024, 2, 1),
+                "actor": "o1",
+                "reason": "签约仪式",
+                "source": SRC,
+            },
+        ),
+        (
+            "Landed",
+            {
+                "originator_version": 3,
+                "effective_date": d(2024, 3, 1),
+                "actor": "o2",
+                "reason": "",
+                "source": None,
+            },
+        ),
+        (
+            "StageDateCorrected",
+            {
+                "originator_version": 4,
+                "stage": "signed",
+                "before": d(2024, 2, 1),
+                "effective_date": d(2024, 2, 5),
+                "reason": "录错",
+                "actor": "leader",
+            },
+        ),
+        (
+            "Withdrawn",
+            {
+                "originator_version": 5,
+                "effective_date": d(2024, 3, 5),
+                "reason": "撤资",
+                "actor": "o3",
+                "from_stage": "landed",
+                "source": SRC,
+            },
+        ),
+        (
+            "Reinstated",
+            {
+                "originator_version": 6,
+                "effective_date": d(2024, 3, 10),
+                "reason": "恢复",
+                "actor": "leader",
+                "to_stage": "landed",
+            },
+        ),
+        (
+            "ProductionStarted",
+            {
+                "originator_version": 7,
+                "effective_date": d(2024, 4, 1),
+                "actor": "o4",
+                "reason": "",
+                "source": None,
+            },
+        ),
+        (
+            "StageCorrected",
+            {
+                "originator_version": 8,
+                "effective_date": d(2024, 4, 2),
+                "from_stage": "producing",
+                "to_stage": "signed",
+                "removed": {"landed": d(2024, 3, 1), "producing": d(2024, 4, 1)},
+                "reason": "投产录错",
+                "actor": "leader",
+            },
+        ),
+        (
+            "ProgressReported",
+            {
+                "originator_version": 9,
+                "effective_date": d(2024, 5, 1),
+                "note": "进展",
+                "actor": "o5",
+                "source": SRC,
+            },
+        ),
+        (
+            "DetailsRevised",
+            {
+                "originator_version": 10,
+                "changes": {
+                    "name": ["智能装备产业化项目", "新名"],
+                    "land_area": [None, Decimal("3")],
+                    "priority": ["district", "province"],
+                    "zone": ["mudu", "luzhi"],
+                },
+                "reason": "调整",
+                "actor": "o6",
+            },
+        ),
+        (
+            "OfficerReassigned",
+            {
+                "originator_version": 11,
+                "before": "officer",
+                "after": "officer2",
+                "reason": "调岗",
+                "actor": "leader",
+            },
+        ),
+        (
+            "PlannedDatesRevised",
+            {
+                "originator_version": 12,
+                "before": {},
+                "after": {"landed": d(2024, 9, 1)},
+                "reason": "计划",
+                "actor": "o7",
+            },
+        ),
+    ]
+    assert (p.stage, p.stage_date, p.officer, p.name) == (
+        "signed",
+        d(2024, 2, 5),
+        "officer2",
+        "新名",
+    )
+    assert p.stage_dates == {"negotiating": d(2024, 1, 10), "signed": d(2024, 2, 5)}
+    assert p.last_progress == {"date": d(2024, 5, 1), "note": "进展"}
+    assert (p.progress_count, p.land_area, p.priority) == (1, Decimal("3"), "province")
+    assert p.planned_dates == {"landed": d(2024, 9, 1)}
+
+
+def signed():
+    p = new_project()
+    p.move("signed", date(2024, 2, 1), "o", today=TODAY)
+    return p
+
+
+def landed():
+    p = signed()
+    p.move("landed", date(2024, 3, 1), "o", today=TODAY)
+    return p
+
+
+def withdrawn():
+    p = new_project()
+    p.withdraw(date(2024, 2, 1), "r", "o", today=TODAY)
+    return p
+
+
+def stalled():
+    p = new_project(stage_date=date(2024, 1, 1))
+    p.review_stall(StallTerms(), TODAY, "2024-W26", "s")
+    return p
+
+
+CASES = {
+    "unknown stage": lambda: new_project().move(
+        "moon", date(2024, 2, 1), "o", today=TODAY
+    ),
+    "same stage": lambda: new_project().move(
+        "negotiating", date(2024, 2, 1), "o", today=TODAY
+    ),
+    "skip": lambda: new_project().move("producing", date(2024, 2, 1), "o", today=TODAY),
+    "skip from landed": lambda: signed().move(
+        "producing", date(2024, 3, 1), "o", today=TODAY
+    ),
+    "frozen": lambda: withdrawn().move("signed", date(2024, 3, 1), "o", today=TODAY),
+    "withdraw twice": lambda: withdrawn().withdraw(
+        date(2024, 3, 1), "r", "o", today=TODAY
+    ),
+    "withdraw before stage": lambda: new_project().withdraw(
+        date(2024, 1, 9), "r", "o", today=TODAY
+    ),
+    "reinstate before withdrawal": lambda: withdrawn().reinstate(
+        "r", "l", on=date(2024, 1, 31), today=TODAY
+    ),
+    "reinstate in future": lambda: withdrawn().reinstate(
+        "r", "l", on=date(2024, 7, 1), today=TODAY
+    ),
+    "reinstate not withdrawn": lambda: new_project().reinstate("r", "l", today=TODAY),
+    "correct forward": lambda: signed().correct(
+        "landed", date(2024, 3, 1), "r", "l", today=TODAY
+    ),
+    "correct never": lambda: new_project(stage="signed").correct(
+        "negotiating", date(2024, 3, 1), "r", "l", today=TODAY
+    ),
+    "correct no reason": lambda: signed().correct(
+        "negotiating", date(2024, 3, 1), "", "l", today=TODAY
+    ),
+    "correct future": lambda: signed().correct(
+        "negotiating", date(2024, 7, 1), "r", "l", today=TODAY
+    ),
+    "correct withdrawn": lambda: withdrawn().correct(
+        "negotiating", date(2024, 3, 1), "r", "l", today=TODAY
+    ),
+    "redate unknown": lambda: signed().redate(
+        "moon", date(2024, 2, 2), "r", "l", today=TODAY
+    ),
+    "redate unreached": lambda: signed().redate(
+        "landed", date(2024, 2, 2), "r", "l", today=TODAY
+    ),
+    "redate after next": lambda: landed().redate(
+        "signed", date(2024, 3, 2), "r", "l", today=TODAY
+    ),
+    "redate before previous": lambda: landed().redate(
+        "signed", date(2024, 1, 9), "r", "l", today=TODAY
+    ),
+    "redate no reason": lambda: landed().redate(
+        "signed", date(2024, 2, 2), " ", "l", today=TODAY
+    ),
+    "progress future": lambda: new_project().report_progress(
+        date(2024, 7, 1), "n", "o", today=TODAY
+    ),
+    "progress blank": lambda: new_project().report_progress(
+        date(2024, 6, 1), " ", "o", today=TODAY
+    ),
+    "revise unknown field": lambda: new_project().revise({"officer": "x"}, "r", "o", R),
+    "revise nothing": lambda: new_project().revise({"zone": "mudu"}, "r", "o", R),
+    "revise no reason": lambda: new_project().revise({"zone": "luzhi"}, "", "o", R),
+    "revise blank name": lambda: new_project().revise({"name": " "}, "r", "o", R),
+    "revise bad money": lambda: new_project().revise(
+        {"planned_investment": "x"}, "r", "o", R
+    ),
+    "revise bad priority": lambda: new_project().revise({"priority": "x"}, "r", "o", R),
+    "revise bad land": lambda: new_project().revise({"land_area": "x"}, "r", "o", R),
+    "revise bad zone": lambda: new_project().revise({"zone": "x"}, "r", "o", R),
+    "reassign same": lambda: new_project().reassign(" officer ", "r", "l"),
+    "reassign blank": lambda: new_project().reassign(" ", "r", "l"),
+    "reassign long": lambda: new_project().reassign("x" * 81, "r", "l"),
+    "plan unchanged": lambda: new_project(
+        planned_dates={"signed": date(2024, 9, 1)}
+    ).revise_plan({"signed": date(2024, 9, 1)}, "", "o"),
+    "plan unknown key": lambda: new_project().revise_plan(
+        {"moon": date(2024, 9, 1)}, "", "o"
+    ),
+    "plan not a date": lambda: new_project().revise_plan(
+        {"landed": "2024-09-01"}, "", "o"
+    ),
+    "plan out of order": lambda: new_project().revise_plan(
+        {"landed": date(2024, 9, 1), "producing": date(2024, 8, 1)}, "", "o"
+    ),
+    "answer unstalled": lambda: new_project().answer_stall(
+        "c", "p", TODAY, "o", today=TODAY
+    ),
+    "answer not a date": lambda: stalled().answer_stall(
+        "c", "p", "2024-07-01", "o", today=TODAY
+    ),
+    "answer past": lambda: stalled().answer_stall(
+        "c", "p", TODAY - timedelta(days=1), "o", today=TODAY
+    ),
+    "answer no plan": lambda: stalled().answer_stall("c", " ", TODAY, "o", today=TODAY),
+    "escalate unstalled": lambda: new_project().escalate_stall("r", "l"),
+    "escalate no reason": lambda: stalled().escalate_stall(" ", "l"),
+    "register bad land": lambda: new_project(land_area="-1"),
+    "register unknown plan": lambda: new_project(
+        planned_dates={"moon": date(2024, 9, 1)}
+    ),
+    "register unknown stage": lambda: new_project(stage="moon"),
+}
+
+
+@pytest.mark.parametrize(
+    ("case", "message", "field"),
+    [
+        ("unknown stage", "未知阶段: moon", "to"),
+        ("same stage", "项目已处于在谈阶段", "to"),
+        ("skip", "不能跳过阶段，下一阶段应为签约 (stages move one step)", "to"),
+        (
+            "skip from landed",
+            "不能跳过阶段，下一阶段应为落地（开工） (stages move one step)",
+            "to",
+        ),
+        ("frozen", "项目已终止，须先由领导恢复 (withdrawn projects cannot move)", "to"),
+        (
+            "withdraw twice",
+            "项目已终止，须先由领导恢复 (withdrawn projects cannot move)",
+            "to",
+        ),
+        (
+            "withdraw before stage",
+            "日期不能早于上一阶段日期 2024-01-10 (date is before the previous stage)",
+            "date",
+        ),
+        (
+            "reinstate before withdrawal",
+            "日期不能早于上一阶段日期 2024-02-01 (date is before the previous stage)",
+            "date",
+        ),
+        (
+            "reinstate in future",
+            "日期不能晚于今天 2024-06-30 (date is in the future)",
+            "date",
+        ),
+        ("reinstate not withdrawn", "只有已终止的项目可以恢复", "to"),
+        ("correct forward", "更正只能退回到更早的阶段", "to"),
+        ("correct never", "项目从未处于在谈阶段", "to"),
+        ("correct no reason", "不能为空 (required)", "reason"),
+        (
+            "correct future",
+            "日期不能晚于今天 2024-06-30 (date is in the future)",
+            "date",
+        ),
+        (
+            "correct withdrawn",
+            "项目已终止，须先由领导恢复 (withdrawn projects cannot move)",
+            "to",
+        ),
+        ("redate unknown", "未知阶段: moon", "stage"),
+        ("redate unreached", "项目尚未到达落地（开工）阶段", "stage"),
+        ("redate after next", "日期不能晚于下一阶段日期 2024-03-01", "date"),
+        (
+            "redate before previous",
+            "日期不能早于上一阶段日期 2024-01-10 (date is before the previous stage)",
+            "date",
+        ),
+        ("redate no reason", "不能为空 (required)", "reason"),
+        (
+            "progress future",
+            "日期不能晚于今天 2024-06-30 (date is in the future)",
+            "date",
+        ),
+        ("progress blank", "不能为空 (required)", "note"),
+        ("revise unknown field", "字段不可修改: officer", "officer"),
+        ("revise nothing", "没有需要修改的内容 (nothing changed)", "_schema"),
+        ("revise no reason", "不能为空 (required)", "reason"),
+        ("revise blank name", "不能为空 (required)", "name"),
+        ("revise bad money", "必须是数字 (must be a number)", "planned_investment"),
+        ("revise bad priority", "未知重点级别: x", "priority"),
+        ("revise bad land", "必须是数字 (must be a number)", "land_area"),
+        ("revise bad zone", "未知的落户板块: x", "zone"),
+        ("reassign same", "责任人没有变化", "officer"),
+        ("reassign blank", "不能为空 (required)", "officer"),
+        ("reassign long", "最多 80 个字符 (at most 80)", "officer"),
+        ("plan unchanged", "计划日期没有变化", "planned_dates"),
+        ("plan unknown key", "未知计划节点: moon", "planned_dates"),
+        ("plan not a date", "计划日期格式错误", "planned_dates.landed"),
+        (
+            "plan out of order",
+            "计划日期必须按 签约 ≤ 开工 ≤ 投产 的顺序",
+            "planned_dates",
+        ),
+        (
+            "answer unstalled",
+            "项目当前没有停滞预警 (project is not stalled)",
+            "_schema",
+        ),
+        ("answer not a date", "日期格式错误 (YYYY-MM-DD)", "checkpoint"),
+        ("answer past", "下一检查节点不能早于今天 2024-06-30", "checkpoint"),
+        ("answer no plan", "不能为空 (required)", "plan"),
+        (
+            "escalate unstalled",
+            "项目当前没有停滞预警 (project is not stalled)",
+            "_schema",
+        ),
+        ("escalate no reason", "不能为空 (required)", "reason"),
+        ("register bad land", "必须大于 0 (must be greater than 0)", "land_area"),
+        ("register unknown plan", "未知计划节点: moon", "planned_dates"),
+        ("register unknown stage", "未知阶段: moon", "stage"),
+    ],
+)
+def test_a_refused_command_says_why_and_names_the_field(case, message, field):
+    with pytest.raises(RuleViolationError) as refused:
+        CASES[case]()
+    assert (refused.value.message, refused.value.field) == (message, field)
+    assert str(refused.value) == message
