@@ -9,7 +9,9 @@ import pytest
 from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
+from domain.stages import FORWARD, Stage
 from domain.stall import (
+    DEFAULT_THRESHOLDS,
     StallAlert,
     StallAnswer,
     StallEscalation,
@@ -18,6 +20,7 @@ from domain.stall import (
     StallVerdict,
     iso_week,
     judge,
+    level_rank,
     stall_change,
 )
 
@@ -376,3 +379,87 @@ def test_answer_and_escalation_are_recorded_as_given():
     assert (escalated.reason, escalated.actor) == ("列入督办", "leader")
     assert p.stall.escalation == StallEscalation("列入督办", "leader")
     assert p.stall.answer.cause == "原因"  # escalating keeps the answer
+
+
+def test_level_ranks_and_an_overdue_stage_entered_today():
+    assert [level_rank(None), level_rank("yellow"), level_rank("red")] == [0, 1, 2]
+    overdue = judge("negotiating", AS_OF, {"signed": AS_OF - timedelta(31)}, AS_OF)
+    assert (overdue.level, overdue.rule, overdue.days_in_stage) == (
+        "yellow",
+        "overdue",
+        0,
+    )
+    assert judge("negotiating", AS_OF + timedelta(1), {}, AS_OF) is None
+
+
+def test_policy_terms_carry_the_grace_and_version():
+    policy = StallPolicy.with_defaults()
+    assert policy.terms() == StallTerms(DEFAULT_THRESHOLDS, 30, 1)
+    assert policy.overdue_days == 30
+    policy.change("admin", overdue_days="0")
+    assert policy.terms() == StallTerms(DEFAULT_THRESHOLDS, 0, 2)
+    policy.change("admin", {"landed": 3650}, overdue_days="")  # "" keeps the grace
+    assert policy.terms().overdue_days == 0
+    assert policy.terms().thresholds["landed"] == 3650
+    changed = policy.collect_events()[-1]
+    assert (changed.before, changed.thresholds, changed.overdue_days) == (
+        {"thresholds": DEFAULT_THRESHOLDS, "overdue_days": 0},
+        {**DEFAULT_THRESHOLDS, "landed": 3650},
+        0,
+    )
+    assert (changed.reason, changed.actor) == ("", "admin")
+    policy.change("admin", {"signed": 1}, reason=" 收紧 ")
+    assert (policy.collect_events()[-1].reason, policy.thresholds["signed"]) == (
+        "收紧",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "field"),
+    [
+        ({"thresholds": {"signed": 0}}, "须在 1–3650 天之间", "thresholds.signed"),
+        ({"thresholds": {"signed": 3651}}, "须在 1–3650 天之间", "thresholds.signed"),
+        (
+            {"thresholds": {"signed": True}},
+            "必须是整数天数 (whole days)",
+            "thresholds.signed",
+        ),
+        (
+            {"thresholds": {"signed": "2.5"}},
+            "必须是整数天数 (whole days)",
+            "thresholds.signed",
+        ),
+        ({"overdue_days": -1}, "须在 0–3650 天之间", "overdue_days"),
+        (
+            {"overdue_days": None, "thresholds": {}},
+            "预警规则没有变化 (nothing changed)",
+            "_schema",
+        ),
+        (
+            {"thresholds": {"producing": 10}},
+            "未知阶段: producing（只有 在谈/签约/落地 有阈值）",
+            "thresholds",
+        ),
+        (
+            {"reason": "x" * 2001, "overdue_days": 5},
+            "最多 2000 个字符 (at most 2000)",
+            "reason",
+        ),
+    ],
+)
+def test_a_refused_policy_change_says_why(change, message, field):
+    with pytest.raises(RuleViolationError) as refused:
+        StallPolicy.with_defaults().change("admin", **change)
+    assert (refused.value.message, refused.value.field) == (message, field)
+
+
+def test_the_forward_path_ends_at_production_and_withdrawn_is_off_it():
+    assert [s.next() for s in FORWARD] == [
+        Stage.SIGNED,
+        Stage.LANDED,
+        Stage.PRODUCING,
+        None,
+    ]
+    assert Stage.WITHDRAWN.next() is None and Stage.WITHDRAWN.rank == -1
+    assert [s.rank for s in FORWARD] == [0, 1, 2, 3]
