@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
 from domain.reference import ReferenceData
 from domain.stall import StallTerms
 from tests.domain.test_project import TODAY, new_project
@@ -412,3 +413,60 @@ def test_a_refused_command_says_why_and_names_the_field(case, message, field):
         CASES[case]()
     assert (refused.value.message, refused.value.field) == (message, field)
     assert str(refused.value) == message
+
+
+def test_a_ledger_row_derives_its_project_id_from_file_sheet_and_row():
+    row = {"sha256": "ab", "sheet": "2024", "row": 7}
+    same = InvestmentProject.create_id(source=dict(row))
+    assert InvestmentProject.create_id(source=row) == same
+    assert InvestmentProject.create_id(source={**row, "row": 8}) != same
+    assert InvestmentProject.create_id(source={**row, "sheet": "2025"}) != same
+    assert InvestmentProject.create_id(source={**row, "row": 0}) != same  # row 0 counts
+    no_sheet = {"sha256": "ab", "row": 7}
+    assert InvestmentProject.create_id(source=no_sheet) == InvestmentProject.create_id(
+        source={**no_sheet, "sheet": ""}
+    )
+    assert new_project(source=row).id == same
+    for loose in (None, {}, {"row": 7}, {"sha256": "ab"}, {"sha256": "", "row": 7}):
+        assert InvestmentProject.create_id(source=loose) != InvestmentProject.create_id(
+            source=loose
+        )
+
+
+def test_registration_defaults_to_negotiating_today_at_district_priority():
+    p = InvestmentProject.register(
+        name="项目",
+        investor="投资方",
+        industry="robotics",
+        zone="mudu",
+        planned_investment="10",
+        officer="officer",
+        actor="clerk",
+        reference=R,
+        today=TODAY,
+    )
+    [registered] = p.collect_events()
+    assert (registered.stage, registered.stage_date, registered.priority) == (
+        "negotiating",
+        TODAY,
+        "district",
+    )
+    assert (registered.actor, registered.source, registered.land_area) == (
+        "clerk",
+        None,
+        None,
+    )
+    assert (p.stage, p.stage_date, p.withdrawn_from, p.stall) == (
+        "negotiating",
+        TODAY,
+        None,
+        None,
+    )
+    assert (p.last_progress, p.progress_count, p.planned_dates) == (None, 0, {})
+
+
+def test_a_withdrawn_project_has_no_backward_move():
+    p = withdrawn()
+    assert not p.is_backward("negotiating")
+    assert landed().is_backward("negotiating") and not landed().is_backward("producing")
+    assert not landed().is_backward("withdrawn")
