@@ -275,14 +275,15 @@ class InvestmentProject(Aggregate):
         self, reason: str, actor: str, on: date | None = None, today: date | None = None
     ) -> None:
         """Bring a withdrawn project back to the stage it left (leaders only)."""
-        if not self.is_withdrawn or self.withdrawn_from is None:
+        left = self.withdrawn_from  # None unless withdrawn
+        if left is None:
             raise RuleViolationError("只有已终止的项目可以恢复", "to")
         today = today or bureau_today()
         self._reinstate(
             effective_date=business_date(on or today, today, "date", self.stage_date),
             reason=required_text(reason, "reason", TEXT_MAX),
             actor=actor,
-            to_stage=self.withdrawn_from.value,
+            to_stage=left.value,
         )
 
     @event("Reinstated")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -179,6 +180,16 @@ def test_every_command_records_its_inputs_checked_and_trimmed():
     assert p.planned_dates == {"landed": d(2024, 9, 1)}
 
 
+LONG = "x" * 2001
+FUTURE = "日期不能晚于今天 2024-06-30 (date is in the future)"
+
+
+def escalated():
+    p = stalled()
+    p.escalate_stall("督办", "l")
+    return p
+
+
 def signed():
     p = new_project()
     p.move("signed", date(2024, 2, 1), "o", today=TODAY)
@@ -306,6 +317,46 @@ CASES = {
         planned_dates={"moon": date(2024, 9, 1)}
     ),
     "register unknown stage": lambda: new_project(stage="moon"),
+    "register landed": lambda: new_project(stage="landed"),
+    "register long officer": lambda: new_project(officer="x" * 81),
+    "escalate twice": lambda: escalated().escalate_stall("再次", "l"),
+    "move withdrawn future": lambda: new_project().move(
+        "withdrawn", date(2024, 7, 1), "o", "r", today=TODAY
+    ),
+    "move back future": lambda: signed().move(
+        "negotiating", date(2024, 7, 1), "l", "r", today=TODAY
+    ),
+    "redate future": lambda: signed().redate(
+        "signed", date(2024, 7, 1), "r", "l", today=TODAY
+    ),
+    "move long reason": lambda: new_project().move(
+        "signed", date(2024, 2, 1), "o", LONG, today=TODAY
+    ),
+    "withdraw long reason": lambda: new_project().withdraw(
+        date(2024, 2, 1), LONG, "o", today=TODAY
+    ),
+    "reinstate long reason": lambda: withdrawn().reinstate(LONG, "l", today=TODAY),
+    "correct long reason": lambda: signed().correct(
+        "negotiating", date(2024, 3, 1), LONG, "l", today=TODAY
+    ),
+    "redate long reason": lambda: signed().redate(
+        "signed", date(2024, 2, 2), LONG, "l", today=TODAY
+    ),
+    "progress long note": lambda: new_project().report_progress(
+        date(2024, 6, 1), LONG, "o", today=TODAY
+    ),
+    "revise long reason": lambda: new_project().revise({"zone": "luzhi"}, LONG, "o", R),
+    "reassign long reason": lambda: new_project().reassign("officer2", LONG, "l"),
+    "plan long reason": lambda: new_project().revise_plan(
+        {"signed": date(2024, 9, 1)}, LONG, "o"
+    ),
+    "answer long cause": lambda: stalled().answer_stall(
+        LONG, "p", TODAY, "o", today=TODAY
+    ),
+    "answer long plan": lambda: stalled().answer_stall(
+        "c", LONG, TODAY, "o", today=TODAY
+    ),
+    "escalate long reason": lambda: stalled().escalate_stall(LONG, "l"),
 }
 
 
@@ -406,6 +457,24 @@ CASES = {
         ("register bad land", "必须大于 0 (must be greater than 0)", "land_area"),
         ("register unknown plan", "未知计划节点: moon", "planned_dates"),
         ("register unknown stage", "未知阶段: moon", "stage"),
+        ("register landed", "新项目只能从 在谈 或 签约 开始", "stage"),
+        ("register long officer", "最多 80 个字符 (at most 80)", "officer"),
+        ("escalate twice", "该预警已督办 (already escalated)", "_schema"),
+        ("move withdrawn future", FUTURE, "date"),
+        ("move back future", FUTURE, "date"),
+        ("redate future", FUTURE, "date"),
+        ("move long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("withdraw long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("reinstate long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("correct long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("redate long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("progress long note", "最多 2000 个字符 (at most 2000)", "note"),
+        ("revise long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("reassign long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("plan long reason", "最多 2000 个字符 (at most 2000)", "reason"),
+        ("answer long cause", "最多 2000 个字符 (at most 2000)", "cause"),
+        ("answer long plan", "最多 2000 个字符 (at most 2000)", "plan"),
+        ("escalate long reason", "最多 2000 个字符 (at most 2000)", "reason"),
     ],
 )
 def test_a_refused_command_says_why_and_names_the_field(case, message, field):
@@ -470,3 +539,71 @@ def test_a_withdrawn_project_has_no_backward_move():
     assert not p.is_backward("negotiating")
     assert landed().is_backward("negotiating") and not landed().is_backward("producing")
     assert not landed().is_backward("withdrawn")
+
+
+def test_reasons_and_notes_may_be_as_long_as_a_text_allows():
+    text = "x" * 2000
+    p = new_project(stage_date=date(2024, 1, 1), officer="o" * 80)
+    p.review_stall(StallTerms(), TODAY, "2024-W26", "s")
+    p.answer_stall(text, text, TODAY, "o", today=TODAY)
+    p.escalate_stall(text, "l")
+    p.report_progress(date(2024, 6, 1), text, "o", today=TODAY)
+    p.revise({"zone": "luzhi"}, text, "o", R)
+    p.move("signed", date(2024, 2, 1), "o", text, today=TODAY)
+    p.redate("signed", date(2024, 2, 2), text, "l", today=TODAY)
+    p.correct("negotiating", date(2024, 3, 1), text, "l", today=TODAY)
+    p.withdraw(date(2024, 3, 1), text, "o", today=TODAY)
+    p.reinstate(text, "l", today=TODAY)
+    assert p.version == 12 and p.officer == "o" * 80  # the move cleared the stall
+
+
+def test_move_hands_withdrawal_and_correction_their_actor_day_and_source():
+    p = stalled()
+    p.move("withdrawn", date(2024, 6, 1), "o9", "撤资", today=TODAY, source=SRC)
+    withdrawn_event, cleared = p.collect_events()[-2:]
+    assert (withdrawn_event.actor, withdrawn_event.source) == ("o9", SRC)
+    assert (cleared.actor, cleared.as_of) == ("o9", date(2024, 6, 1))
+    q = signed()
+    q.review_stall(StallTerms(thresholds={"signed": 1}), TODAY, "2024-W26", "s")
+    q.move("negotiating", date(2024, 6, 2), "l9", "录错", today=TODAY)
+    corrected, cleared = q.collect_events()[-2:]
+    assert (corrected.actor, corrected.effective_date) == ("l9", date(2024, 6, 2))
+    assert (cleared.actor, cleared.as_of, cleared.reason) == (
+        "l9",
+        date(2024, 6, 2),
+        "阶段已变更为在谈",
+    )
+    r = signed()
+    r.review_stall(StallTerms(thresholds={"signed": 1}), TODAY, "2024-W26", "s")
+    r.move("landed", date(2024, 6, 3), "o8", today=TODAY)
+    assert (r.collect_events()[-1].actor, r.stall) == ("o8", None)
+
+
+def test_registration_records_enterprise_and_source():
+    enterprise = uuid4()
+    p = new_project(enterprise_id=enterprise, source=SRC)
+    [registered] = p.collect_events()
+    assert (registered.enterprise_id, registered.source) == (enterprise, SRC)
+    assert p.enterprise_id == enterprise
+
+
+def test_revision_checks_each_field_as_registration_does():
+    p = new_project(land_area="5")
+    enterprise = uuid4()
+    p.revise(
+        {
+            "investor": " 新投资方 ",
+            "industry": "机器人与智能制造",
+            "land_area": "",
+            "enterprise_id": enterprise,
+        },
+        "更正",
+        "o",
+        R,
+    )
+    assert p.collect_events()[-1].changes == {
+        "investor": ["苏州某科技有限公司", "新投资方"],
+        "land_area": [Decimal("5"), None],
+        "enterprise_id": [None, enterprise],
+    }
+    assert (p.investor, p.land_area, p.enterprise_id) == ("新投资方", None, enterprise)

@@ -279,7 +279,13 @@ def test_stall_event_judges_read_model_facts_without_the_aggregate():
     }
     pid = "6f1c8a52-3c1e-4a43-9d0e-2b7f1f0c9a11"
     flag = InvestmentProject.stall_event(
-        pid, 7, facts, StallTerms(version=3), AS_OF, "2024-W27", "system"
+        pid,
+        7,
+        facts,
+        StallTerms({"negotiating": 60}, 30, 3),
+        AS_OF,
+        "2024-W27",
+        "system",
     )
     assert type(flag) is InvestmentProject.StallFlagged
     assert (str(flag.originator_id), flag.originator_version) == (pid, 8)
@@ -287,7 +293,7 @@ def test_stall_event_judges_read_model_facts_without_the_aggregate():
         "yellow",
         "stage_threshold",
         95,
-        90,
+        60,
     )
     assert (flag.policy_version, flag.week, flag.as_of, flag.actor) == (
         3,
