@@ -9,6 +9,7 @@ reinstate is the service's concern; what a correction may do is decided here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
+from domain.project_fields import (
+    clean_revision,
+    parse_land_area,
+    parse_planned_dates,
+    parse_priority,
+    parse_stage,
+)
 from domain.reference import ReferenceData
 from domain.rules import (
     TEXT_MAX,
@@ -26,58 +34,18 @@ from domain.rules import (
     optional_text,
     required_text,
 )
-from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
-from domain.stall import StallTerms, iso_week, judge, stall_change
-
-PLANNED_KEYS = tuple(stage.value for stage in FORWARD[1:])  # no plan to negotiate
-REVISABLE = (
-    "name",
-    "investor",
-    "industry",
-    "zone",
-    "planned_investment",
-    "priority",
-    "land_area",
-    "enterprise_id",
+from domain.stages import FORWARD, OPENING_STAGES, Stage
+from domain.stall import (
+    StallAlert,
+    StallAnswer,
+    StallEscalation,
+    StallTerms,
+    StallVerdict,
+    iso_week,
+    judge,
+    stall_change,
 )
-
-
-def _stage(value: str | Stage, field: str = "to") -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        raise RuleViolationError(f"未知阶段: {value}", field) from None
-
-
-def _priority(value: str | None) -> str:
-    try:
-        return Priority(value or Priority.DISTRICT).value
-    except ValueError:
-        raise RuleViolationError(f"未知重点级别: {value}", "priority") from None
-
-
-def _land_area(value: object) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    area = money(value, "land_area")
-    return area
-
-
-def _planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
-    planned: dict[str, date] = {}
-    for key, day in (value or {}).items():
-        if key not in PLANNED_KEYS:
-            raise RuleViolationError(f"未知计划节点: {key}", "planned_dates")
-        if day is not None:
-            if not isinstance(day, date):
-                raise RuleViolationError("计划日期格式错误", f"planned_dates.{key}")
-            planned[key] = day
-    ordered = [planned[k] for k in PLANNED_KEYS if k in planned]
-    if ordered != sorted(ordered):
-        raise RuleViolationError(
-            "计划日期必须按 签约 ≤ 开工 ≤ 投产 的顺序", "planned_dates"
-        )
-    return planned
+from domain.timeline import StageTimeline
 
 
 class InvestmentProject(Aggregate):
@@ -120,7 +88,7 @@ class InvestmentProject(Aggregate):
     ) -> InvestmentProject:
         """Register a project in the reserve pool (在谈) or as already signed."""
         today = today or bureau_today()
-        opening = _stage(stage, "stage")
+        opening = parse_stage(stage, "stage")
         if opening not in OPENING_STAGES:
             raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
         return cls(
@@ -129,10 +97,10 @@ class InvestmentProject(Aggregate):
             industry=reference.resolve("industry", industry),
             zone=reference.resolve("zone", zone),
             planned_investment=money(planned_investment),
-            priority=_priority(priority),
+            priority=parse_priority(priority),
             officer=required_text(officer, "officer", 80),
-            planned_dates=_planned_dates(planned_dates),
-            land_area=_land_area(land_area),
+            planned_dates=parse_planned_dates(planned_dates),
+            land_area=parse_land_area(land_area),
             enterprise_id=enterprise_id,
             stage=opening.value,
             stage_date=business_date(stage_date or today, today, "stage_date"),
@@ -168,23 +136,32 @@ class InvestmentProject(Aggregate):
         self.planned_dates = dict(planned_dates)
         self.land_area = land_area
         self.enterprise_id = enterprise_id
-        self.stage = Stage(stage)
-        self.stage_dates: dict[str, date] = {stage: stage_date}
-        # Every stage entered, in order, as [stage, day]: the stage history's
-        # intervals, each ending where the next begins. A withdrawal later
-        # undone stays in it, which stage_dates forgets.
-        self.timeline: list[list[Any]] = [[stage, stage_date]]
-        self.withdrawn_from: Stage | None = None
+        self.timeline = StageTimeline.starting(Stage(stage), stage_date)
         self.last_progress: dict[str, Any] | None = None
         self.progress_count = 0
-        self.stall: dict[str, Any] | None = None
+        self.stall: StallAlert | None = None
 
     # -- queries -----------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        """The current stage."""
+        return self.timeline.current
+
+    @property
+    def stage_dates(self) -> Mapping[str, date]:
+        """Each stage reached, by code, on its date (read-only)."""
+        return self.timeline.stage_dates
 
     @property
     def stage_date(self) -> date:
         """The effective date of the current stage."""
         return self.stage_dates[self.stage.value]
+
+    @property
+    def withdrawn_from(self) -> Stage | None:
+        """The stage a withdrawn project left (and returns to if reinstated)."""
+        return self.timeline.withdrawn_from
 
     @property
     def is_withdrawn(self) -> bool:
@@ -193,7 +170,7 @@ class InvestmentProject(Aggregate):
 
     def is_backward(self, to: str | Stage) -> bool:
         """Whether moving to `to` would be a correction (a backward move)."""
-        target = _stage(to)
+        target = parse_stage(to)
         return (
             not self.is_withdrawn
             and target in FORWARD
@@ -212,7 +189,7 @@ class InvestmentProject(Aggregate):
         source: dict[str, Any] | None = None,
     ) -> None:
         """Move to stage `to` on business date `on`: forward, withdraw or correct."""
-        target = _stage(to)
+        target = parse_stage(to)
         self._check_not_withdrawn()
         if target is Stage.WITHDRAWN:
             self.withdraw(on, reason, actor, today, source)
@@ -250,24 +227,19 @@ class InvestmentProject(Aggregate):
     def _sign(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.SIGNED, effective_date)
+        self.timeline = self.timeline.enter(Stage.SIGNED, effective_date)
 
     @event("Landed")
     def _land(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.LANDED, effective_date)
+        self.timeline = self.timeline.enter(Stage.LANDED, effective_date)
 
     @event("ProductionStarted")
     def _start_production(
         self, effective_date: date, actor: str, reason: str, source: dict | None
     ) -> None:
-        self._enter(Stage.PRODUCING, effective_date)
-
-    def _enter(self, stage: Stage, day: date) -> None:
-        self.stage = stage
-        self.stage_dates[stage.value] = day
-        self.timeline.append([stage.value, day])
+        self.timeline = self.timeline.enter(Stage.PRODUCING, effective_date)
 
     def withdraw(
         self,
@@ -298,31 +270,29 @@ class InvestmentProject(Aggregate):
         from_stage: str,
         source: dict | None,
     ) -> None:
-        self.withdrawn_from = Stage(from_stage)
-        self._enter(Stage.WITHDRAWN, effective_date)
+        # from_stage is the timeline's last stage: withdrawn_from reads it there.
+        self.timeline = self.timeline.withdraw(effective_date)
 
     def reinstate(
         self, reason: str, actor: str, on: date | None = None, today: date | None = None
     ) -> None:
         """Bring a withdrawn project back to the stage it left (leaders only)."""
-        if not self.is_withdrawn or self.withdrawn_from is None:
+        left = self.withdrawn_from  # None unless withdrawn
+        if left is None:
             raise RuleViolationError("只有已终止的项目可以恢复", "to")
         today = today or bureau_today()
         self._reinstate(
             effective_date=business_date(on or today, today, "date", self.stage_date),
             reason=required_text(reason, "reason", TEXT_MAX),
             actor=actor,
-            to_stage=self.withdrawn_from.value,
+            to_stage=left.value,
         )
 
     @event("Reinstated")
     def _reinstate(
         self, effective_date: date, reason: str, actor: str, to_stage: str
     ) -> None:
-        self.stage_dates.pop(Stage.WITHDRAWN.value, None)
-        self.stage = Stage(to_stage)
-        self.withdrawn_from = None
-        self.timeline.append([to_stage, effective_date])
+        self.timeline = self.timeline.reinstate(Stage(to_stage), effective_date)
 
     def correct(
         self,
@@ -333,7 +303,7 @@ class InvestmentProject(Aggregate):
         today: date | None = None,
     ) -> None:
         """Move back to an earlier stage (a correction); a reason is required."""
-        target = _stage(to)
+        target = parse_stage(to)
         self._check_not_withdrawn()
         if not self.is_backward(target):
             raise RuleViolationError("更正只能退回到更早的阶段", "to")
@@ -365,12 +335,9 @@ class InvestmentProject(Aggregate):
         reason: str,
         actor: str,
     ) -> None:
-        for stage in removed:
-            self.stage_dates.pop(stage, None)
-        self.stage = Stage(to_stage)
-        # Back in the stage since it was last entered: what came after never was.
-        last = max(i for i, (s, _day) in enumerate(self.timeline) if s == to_stage)
-        del self.timeline[last + 1 :]
+        # `removed` are the stage dates after to_stage: cutting the timeline
+        # back to where to_stage was last entered forgets exactly those.
+        self.timeline = self.timeline.back_to(Stage(to_stage))
 
     def redate(
         self,
@@ -381,17 +348,13 @@ class InvestmentProject(Aggregate):
         today: date | None = None,
     ) -> None:
         """Correct the recorded date of a stage already reached (a back-dated fix)."""
-        target = _stage(stage, "stage")
+        target = parse_stage(stage, "stage")
         if target.value not in self.stage_dates:
             raise RuleViolationError(f"项目尚未到达{target.label}阶段", "stage")
         # The stage's date is where its interval in the timeline begins: it
         # stays between the stage entered before and the one entered after
         # (a withdrawal later undone included).
-        index = self._entry(target.value, self.stage_dates[target.value])
-        if index is None:  # cannot be: stage_dates and the timeline move together
-            index = len(self.timeline) - 1
-        before = self.timeline[index - 1][1] if index else None
-        after = self.timeline[index + 1][1] if index + 1 < len(self.timeline) else None
+        before, after = self.timeline.bounds(target)
         day = business_date(on, today or bureau_today(), "date", before)
         if after is not None and day > after:
             raise RuleViolationError(
@@ -409,17 +372,7 @@ class InvestmentProject(Aggregate):
     def _redate(
         self, stage: str, before: date, effective_date: date, reason: str, actor: str
     ) -> None:
-        self.stage_dates[stage] = effective_date
-        index = self._entry(stage, before)
-        if index is not None:
-            self.timeline[index][1] = effective_date
-
-    def _entry(self, stage: str, day: date) -> int | None:
-        """Where in the timeline `stage` was entered on `day`."""
-        for index, (entered, on) in enumerate(self.timeline):
-            if entered == stage and on == day:
-                return index
-        return None
+        self.timeline = self.timeline.redate(Stage(stage), effective_date)
 
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:
@@ -464,7 +417,7 @@ class InvestmentProject(Aggregate):
         reference: ReferenceData,
     ) -> None:
         """Revise the project's details; the event keeps each field before → after."""
-        clean = self._clean_revision(changes, reference)
+        clean = clean_revision(changes, reference)
         diff = {
             field: [getattr(self, field), value]
             for field, value in clean.items()
@@ -475,27 +428,6 @@ class InvestmentProject(Aggregate):
         self._revise(
             changes=diff, reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )
-
-    def _clean_revision(
-        self, changes: dict[str, Any], reference: ReferenceData
-    ) -> dict[str, Any]:
-        clean: dict[str, Any] = {}
-        for field, value in changes.items():
-            if field not in REVISABLE:
-                raise RuleViolationError(f"字段不可修改: {field}", field)
-            if field in ("name", "investor"):
-                clean[field] = required_text(value, field)
-            elif field in ("industry", "zone"):
-                clean[field] = reference.resolve(field, value)
-            elif field == "planned_investment":
-                clean[field] = money(value)
-            elif field == "priority":
-                clean[field] = _priority(value)
-            elif field == "land_area":
-                clean[field] = _land_area(value)
-            else:
-                clean[field] = value
-        return clean
 
     @event("DetailsRevised")
     def _revise(self, changes: dict[str, list[Any]], reason: str, actor: str) -> None:
@@ -522,7 +454,7 @@ class InvestmentProject(Aggregate):
         self, planned_dates: dict[str, Any], reason: str, actor: str
     ) -> None:
         """Set new planned dates (计划签约/开工/投产) for the coming stages."""
-        after = _planned_dates({**self.planned_dates, **planned_dates})
+        after = parse_planned_dates({**self.planned_dates, **planned_dates})
         if after == self.planned_dates:
             raise RuleViolationError("计划日期没有变化", "planned_dates")
         self._revise_plan(
@@ -551,7 +483,7 @@ class InvestmentProject(Aggregate):
         verdict = judge(
             self.stage.value, self.stage_date, self.planned_dates, as_of, terms
         )
-        change = stall_change(self.stall["level"] if self.stall else None, verdict)
+        change = stall_change(self.stall.level if self.stall else None, verdict)
         if change == "flag" and verdict is not None:
             self._flag_stall(
                 **verdict.as_dict(),
@@ -615,19 +547,10 @@ class InvestmentProject(Aggregate):
         as_of: date,
         actor: str,
     ) -> None:
-        since = self.stall["since"] if self.stall else as_of.isoformat()
-        self.stall = {
-            "level": level,
-            "rule": rule,
-            "days_in_stage": days_in_stage,
-            "threshold": threshold,
-            "policy_version": policy_version,
-            "week": week,
-            "flagged_on": as_of.isoformat(),
-            "since": since,
-            "answer": None,
-            "escalation": None,
-        }
+        verdict = StallVerdict(level, rule, days_in_stage, threshold)
+        self.stall = StallAlert.flagged(
+            self.stall, verdict, policy_version, week, as_of
+        )
 
     @event("StallCleared")
     def _clear_stall(self, week: str, as_of: date, reason: str, actor: str) -> None:
@@ -644,7 +567,7 @@ class InvestmentProject(Aggregate):
                 actor=actor,
             )
 
-    def _check_stalled(self) -> dict[str, Any]:
+    def _check_stalled(self) -> StallAlert:
         if self.stall is None:
             raise RuleViolationError("项目当前没有停滞预警 (project is not stalled)")
         return self.stall
@@ -677,17 +600,12 @@ class InvestmentProject(Aggregate):
     def _answer_stall(
         self, cause: str, plan: str, checkpoint: date, actor: str
     ) -> None:
-        answer = {
-            "cause": cause,
-            "plan": plan,
-            "checkpoint": checkpoint.isoformat(),
-            "actor": actor,
-        }
-        self.stall = {**(self.stall or {}), "answer": answer}
+        assert self.stall is not None  # answer_stall checked it
+        self.stall = self.stall.answered(StallAnswer(cause, plan, checkpoint, actor))
 
     def escalate_stall(self, reason: str, actor: str) -> None:
         """Escalate the alert (督办); once per flag."""
-        if self._check_stalled().get("escalation"):
+        if self._check_stalled().is_escalated:
             raise RuleViolationError("该预警已督办 (already escalated)")
         self._escalate_stall(
             reason=required_text(reason, "reason", TEXT_MAX), actor=actor
@@ -695,5 +613,5 @@ class InvestmentProject(Aggregate):
 
     @event("StallEscalated")
     def _escalate_stall(self, reason: str, actor: str) -> None:
-        escalation = {"reason": reason, "actor": actor}
-        self.stall = {**(self.stall or {}), "escalation": escalation}
+        assert self.stall is not None  # escalate_stall checked it
+        self.stall = self.stall.escalated(StallEscalation(reason, actor))

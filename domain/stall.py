@@ -11,7 +11,7 @@ version is the policy version every flag records.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -62,6 +62,106 @@ class StallVerdict:
             "rule": self.rule,
             "days_in_stage": self.days_in_stage,
             "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True)
+class StallAnswer:
+    """The officer's answer to an alert: cause, plan and the next checkpoint."""
+
+    cause: str
+    plan: str
+    checkpoint: date
+    actor: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for views: the checkpoint as YYYY-MM-DD."""
+        return {
+            "cause": self.cause,
+            "plan": self.plan,
+            "checkpoint": self.checkpoint.isoformat(),
+            "actor": self.actor,
+        }
+
+
+@dataclass(frozen=True)
+class StallEscalation:
+    """A leader's escalation (督办) of an alert."""
+
+    reason: str
+    actor: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for views."""
+        return {"reason": self.reason, "actor": self.actor}
+
+
+@dataclass(frozen=True)
+class StallAlert:
+    """A project's open stall alert: the verdict flagged, its answer and escalation.
+
+    `since` is the day the project was first flagged in this stall; a raised level
+    keeps it, and starts the answer and escalation afresh.
+    """
+
+    level: str
+    rule: str
+    days_in_stage: int
+    threshold: int
+    policy_version: int
+    week: str
+    flagged_on: date
+    since: date
+    answer: StallAnswer | None = None
+    escalation: StallEscalation | None = None
+
+    @classmethod
+    def flagged(
+        cls,
+        previous: StallAlert | None,
+        verdict: StallVerdict,
+        policy_version: int,
+        week: str,
+        as_of: date,
+    ) -> StallAlert:
+        """The alert a flag on `as_of` leaves, after `previous` (None if new)."""
+        return cls(
+            level=verdict.level,
+            rule=verdict.rule,
+            days_in_stage=verdict.days_in_stage,
+            threshold=verdict.threshold,
+            policy_version=policy_version,
+            week=week,
+            flagged_on=as_of,
+            since=previous.since if previous else as_of,
+        )
+
+    @property
+    def is_escalated(self) -> bool:
+        """Whether a leader has escalated it: an alert is escalated once."""
+        return self.escalation is not None
+
+    def answered(self, answer: StallAnswer) -> StallAlert:
+        """The alert with `answer` (a later answer replaces an earlier one)."""
+        return replace(self, answer=answer)
+
+    def escalated(self, escalation: StallEscalation) -> StallAlert:
+        """The alert once escalated."""
+        return replace(self, escalation=escalation)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data as the API returns it: dates as YYYY-MM-DD."""
+        return {
+            "level": self.level,
+            "rule": self.rule,
+            "days_in_stage": self.days_in_stage,
+            "threshold": self.threshold,
+            "policy_version": self.policy_version,
+            "week": self.week,
+            "flagged_on": self.flagged_on.isoformat(),
+            "since": self.since.isoformat(),
+            "answer": self.answer.as_dict() if self.answer else None,
+            "escalation": self.escalation.as_dict() if self.escalation else None,
         }
 
 

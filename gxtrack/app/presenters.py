@@ -46,7 +46,7 @@ def project_view(
         if project.withdrawn_from
         else None,
         "last_progress": _progress(project.last_progress),
-        "stall": getattr(project, "stall", None),
+        "stall": project.stall.as_dict() if project.stall else None,
         "version": project.version,
         "created_at": project.created_on.isoformat(),
         "modified_at": project.modified_on.isoformat(),

@@ -203,12 +203,12 @@ def test_redate_stays_before_a_withdrawal_later_undone():
     with pytest.raises(RuleViolationError):
         project.redate("signed", date(2024, 1, 25), "更正", "leader", today=TODAY)
     project.redate("signed", date(2024, 2, 1), "更正", "leader", today=TODAY)
-    assert project.timeline == [
-        ["negotiating", date(2024, 1, 20)],
-        ["withdrawn", date(2024, 1, 20)],
-        ["negotiating", date(2024, 2, 1)],
-        ["signed", date(2024, 2, 1)],
-    ]
+    assert project.timeline.entries == (
+        ("negotiating", date(2024, 1, 20)),
+        ("withdrawn", date(2024, 1, 20)),
+        ("negotiating", date(2024, 2, 1)),
+        ("signed", date(2024, 2, 1)),
+    )
 
 
 def test_timeline_after_a_correction_ends_where_the_stage_was_last_entered():
@@ -217,7 +217,7 @@ def test_timeline_after_a_correction_ends_where_the_stage_was_last_entered():
     project.withdraw(date(2024, 2, 10), "暂缓", "leader", today=TODAY)
     project.reinstate("恢复", "leader", on=date(2024, 2, 20), today=TODAY)
     project.correct("negotiating", date(2024, 3, 1), "签约录错", "leader", today=TODAY)
-    assert project.timeline == [["negotiating", date(2024, 1, 10)]]
+    assert project.timeline.entries == (("negotiating", date(2024, 1, 10)),)
     # Nothing after it any more: its date may move up to today.
     project.redate("negotiating", date(2024, 2, 15), "更正", "leader", today=TODAY)
 
