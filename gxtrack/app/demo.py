@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from domain.clock import today as bureau_today
 from domain.enterprise import Enterprise
 from domain.permissions import SYSTEM
-from domain.project import PLANNED_KEYS, InvestmentProject
+from domain.project import InvestmentProject
+from domain.project_fields import PLANNED_KEYS
 from domain.uscc import ALPHABET, check_character
 from domain.users import User
 from gxtrack.app.demo_tiers import load_tier_demo

@@ -59,7 +59,7 @@ def project_in(runtime: Runtime, stage: str) -> str:
             runtime.app.move_project(
                 leader, project["id"], step, start + timedelta(days=10 * (n + 1))
             )
-    runtime.sync()
+    runtime.wait_for_read_models()
     return project["id"]
 
 
@@ -82,7 +82,7 @@ def test_a_stall_alert_is_answered_by_owners_and_escalated_once_by_leaders(
     pid = project["id"]
     leader = page_runtime.app.actor_for("leader")
     page_runtime.app.run_stall_scan(leader)
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     login(client, "officer")
     assert offered(client, pid) == OPEN | {"answer"}
     login(client, "leader")
@@ -91,6 +91,6 @@ def test_a_stall_alert_is_answered_by_owners_and_escalated_once_by_leaders(
     assert offered(client, pid) == set()
     # Escalated once, the escalate form is gone; the answer stays.
     page_runtime.app.escalate_stall(leader, pid, "请加快推进")
-    page_runtime.sync()
+    page_runtime.wait_for_read_models()
     login(client, "leader")
     assert offered(client, pid) == LEADER_OPEN | {"answer"}

@@ -19,7 +19,8 @@ from datetime import date
 from typing import Any
 
 from domain.errors import RuleViolationError
-from domain.project import PLANNED_KEYS, InvestmentProject
+from domain.project import InvestmentProject
+from domain.project_fields import PLANNED_KEYS
 from domain.reference import ReferenceData
 from domain.stages import Stage
 from gxtrack.app.ledger.headers import FIELDS, Column, label

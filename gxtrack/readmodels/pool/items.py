@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.project import PLANNED_KEYS
+from domain.project_fields import PLANNED_KEYS
 from domain.stages import Stage
 from gxtrack.readmodels.engine.projection import to_wan
 
