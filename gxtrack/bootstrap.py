@@ -8,7 +8,6 @@ created at import time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from gxtrack.app import GxTrack
@@ -17,7 +16,6 @@ from gxtrack.infra.accounts import Accounts
 from gxtrack.infra.db import Database, open_database
 from gxtrack.infra.migrations import migrate, schema_lock
 from gxtrack.readmodels import ProjectionEngine, default_projections
-from gxtrack.readmodels.engine.second_process import RebuildHelper
 from gxtrack.settings import Settings
 
 
@@ -43,17 +41,8 @@ class Runtime:
             app=app,
             db=db,
             accounts=Accounts(db),
-            projections=ProjectionEngine(
-                app,
-                db,
-                default_projections(),
-                # A second process needs a store it can open too.
-                helper=None
-                if settings.database_url == "memory://"
-                else partial(RebuildHelper, settings),
-            ),
+            projections=ProjectionEngine(app, db, default_projections()),
         )
-        runtime.projections.parallel_min = settings.rebuild_parallel_min
         app.bind_read_side(db, runtime.sync)
         runtime.setup()
         return runtime

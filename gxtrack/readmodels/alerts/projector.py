@@ -23,7 +23,6 @@ class StallProjection(Projection):
     """rm_alerts, rm_stall_scans and rm_stall_policy."""
 
     name = "stalled"
-    apart = True
     tables = ("rm_alerts", "rm_stall_scans", "rm_stall_policy")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_alerts ("

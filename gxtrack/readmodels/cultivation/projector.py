@@ -18,7 +18,6 @@ class TiersProjection(Projection):
     """rm_candidates and rm_targets."""
 
     name = "tiers"
-    apart = True
     tables = ("rm_candidates", "rm_targets")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_candidates ("

@@ -43,11 +43,6 @@ class Projection:
     # matters here: the engine does not decode or apply the earlier ones when
     # no other projection needs them (a week's progress notes, say).
     latest_only: ClassVar[frozenset[str]] = frozenset()
-    # Whether a long rebuild may replay this projection in its second process
-    # (gxtrack.readmodels.engine.second_process: in place on PostgreSQL, into a scratch file
-    # copied in on SQLite): true of one that reads and writes only its own
-    # tables.
-    apart: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self.handlers: dict[str, Handler] = {}

@@ -33,7 +33,6 @@ class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
 
     name = "enterprises"
-    apart = True
     tables = ("rm_enterprises", "rm_designations", *tier_history.TABLES)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_enterprises ("

@@ -43,7 +43,6 @@ class StageFactsProjection(Projection):
     """rm_stage_facts and rm_project_facts."""
 
     name = "stage_facts"
-    apart = True
     tables = ("rm_stage_facts", "rm_project_facts")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_stage_facts ("

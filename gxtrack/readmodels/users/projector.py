@@ -13,7 +13,6 @@ class UserProjection(Projection):
     """rm_users."""
 
     name = "users"
-    apart = True
     tables = ("rm_users",)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_users ("
