@@ -269,7 +269,7 @@ _Plan = tuple[list[tuple[int, Handler]], bool]
 def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
     """The handlers an event type concerns. The type comes from the stored
     topic, so an event that no projection handles is never decoded."""
-    key = resolve_topic(topic).__qualname__
+    key = resolve_topic(topic)
     routes: list[tuple[int, Handler]] = []
     readers: list[Projection] = []
     for position, projection in appliers:

@@ -11,9 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 from domain.designations import Designation
+from domain.enterprise import Enterprise
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Handler, Projection
+from gxtrack.readmodels.engine.projection import Handler, Projection, handles
 from gxtrack.readmodels.enterprises import tier_history
 
 INSERT_ENTERPRISE = (
@@ -59,9 +60,9 @@ class EnterpriseProjection(Projection):
     # recomputed once, when the batch is flushed.
     WINDOW_EVENTS = frozenset(
         {
-            "Enterprise.DesignationAwarded",
-            "Enterprise.DesignationReviewed",
-            "Enterprise.DesignationRevoked",
+            Enterprise.DesignationAwarded,
+            Enterprise.DesignationReviewed,
+            Enterprise.DesignationRevoked,
         }
     )
 
@@ -104,23 +105,25 @@ class EnterpriseProjection(Projection):
             tier_history.refresh_many(cur, self._dirty)
             self._dirty.clear()
 
-    def route(self, key: str) -> Handler | None:
+    def route(self, event_class: type) -> Handler | None:
         """Every enterprise event: each one bumps the enterprise's version."""
-        return self._apply_enterprise if key.startswith("Enterprise.") else None
+        if issubclass(event_class, Enterprise.Event):
+            return self._apply_enterprise
+        return None
 
     def _apply_enterprise(self, cur: Cursor, event: Any) -> None:
         self._bind(cur)
-        key = type(event).__qualname__
+        key = type(event)
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
         if key in self.WINDOW_EVENTS and not (
             # Designations beside the ladder never move the tier.
-            key == "Enterprise.DesignationAwarded"
+            key is Enterprise.DesignationAwarded
             and not Designation(event.designation).rank
         ):
             self._dirty.add(id_text(event.originator_id))
-        if key != "Enterprise.Registered":
+        if key is not Enterprise.Registered:
             eid = id_text(event.originator_id)
             at = event.timestamp.isoformat()
             held = self._enterprises.get(eid)
@@ -130,6 +133,7 @@ class EnterpriseProjection(Projection):
             else:
                 self._versions[eid] = (event.originator_version, at)
 
+    @handles(Enterprise.Registered)
     def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
         at = e.timestamp.isoformat()
         eid = id_text(e.originator_id)
@@ -144,6 +148,7 @@ class EnterpriseProjection(Projection):
             at,
         ]
 
+    @handles(Enterprise.DesignationAwarded)
     def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
         self._awards.append(
             (
@@ -160,6 +165,7 @@ class EnterpriseProjection(Projection):
             )
         )
 
+    @handles(Enterprise.DesignationReviewed)
     def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
         self._flush(cur)
         cur.execute(
@@ -176,6 +182,7 @@ class EnterpriseProjection(Projection):
             ),
         )
 
+    @handles(Enterprise.DesignationRevoked)
     def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
         last_day = e.effective_date - timedelta(days=1)
         self._flush(cur)
@@ -193,6 +200,7 @@ class EnterpriseProjection(Projection):
             ),
         )
 
+    @handles(Enterprise.DesignationExpired)
     def on_Enterprise_DesignationExpired(self, cur: Cursor, e: Any) -> None:
         self._flush(cur)
         cur.execute(
