@@ -15,19 +15,34 @@ from domain.enterprise import Enterprise
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles
+from gxtrack.readmodels.engine.rows import RowBuffer, insert_statement
 from gxtrack.readmodels.enterprises import tier_history
 
-INSERT_ENTERPRISE = (
-    "INSERT INTO rm_enterprises"
-    " (id, uscc, name, industry, zone, version, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+ENTERPRISE_COLUMNS = (
+    "id",
+    "uscc",
+    "name",
+    "industry",
+    "zone",
+    "version",
+    "created_at",
+    "updated_at",
 )
-INSERT_AWARD = (
-    "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
-    " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_AWARD = insert_statement(
+    "rm_designations",
+    (
+        "enterprise_id",
+        "award_id",
+        "designation",
+        "rank",
+        "certified_on",
+        "expires_on",
+        "valid_until",
+        "document_no",
+        "batch",
+        "stars",
+    ),
 )
-VERSION, UPDATED_AT = 5, 7  # their indexes in a held rm_enterprises row
 
 
 class EnterpriseProjection(Projection):
@@ -72,31 +87,23 @@ class EnterpriseProjection(Projection):
         # New rows held back until the batch ends (or a handler updates the
         # table): one statement per table instead of one per event.
         self._cur: Cursor | None = None
-        self._enterprises: dict[str, list[Any]] = {}
+        self._enterprises = RowBuffer("rm_enterprises", ENTERPRISE_COLUMNS)
+        # Awards are only ever inserted here; updates go to the table itself.
         self._awards: list[tuple[Any, ...]] = []
-        self._versions: dict[str, tuple[int, str]] = {}  # stored rows: latest
 
     def _bind(self, cur: Cursor) -> None:
+        self._enterprises.bind(cur)
         if self._cur is not cur:  # a new transaction: nothing held is stored
-            self._cur, self._enterprises, self._awards = cur, {}, []
-            self._versions = {}
+            self._cur, self._awards = cur, []
             self._dirty.clear()
 
     def _flush(self, cur: Cursor) -> None:
         """Write the held rows (before a statement that reads or updates them)."""
         self._bind(cur)
-        if self._enterprises:
-            cur.executemany(INSERT_ENTERPRISE, list(self._enterprises.values()))
-            self._enterprises = {}
+        self._enterprises.flush(cur)
         if self._awards:
             cur.executemany(INSERT_AWARD, self._awards)
             self._awards = []
-        if self._versions:
-            cur.executemany(
-                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
-                [(v, at, eid) for eid, (v, at) in self._versions.items()],
-            )
-            self._versions = {}
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write the held rows; refresh the tier intervals of those touched."""
@@ -124,29 +131,32 @@ class EnterpriseProjection(Projection):
         ):
             self._dirty.add(id_text(event.originator_id))
         if key is not Enterprise.Registered:
-            eid = id_text(event.originator_id)
-            at = event.timestamp.isoformat()
-            held = self._enterprises.get(eid)
-            if held is not None:
-                held[VERSION] = event.originator_version
-                held[UPDATED_AT] = at
-            else:
-                self._versions[eid] = (event.originator_version, at)
+            self._enterprises.update(
+                cur,
+                id_text(event.originator_id),
+                {
+                    "version": event.originator_version,
+                    "updated_at": event.timestamp.isoformat(),
+                },
+            )
 
     @handles(Enterprise.Registered)
     def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
         at = e.timestamp.isoformat()
         eid = id_text(e.originator_id)
-        self._enterprises[eid] = [
-            eid,
-            e.uscc,
-            e.name,
-            e.industry,
-            e.zone,
-            e.originator_version,
-            at,
-            at,
-        ]
+        self._enterprises.insert(
+            cur,
+            {
+                "id": eid,
+                "uscc": e.uscc,
+                "name": e.name,
+                "industry": e.industry,
+                "zone": e.zone,
+                "version": e.originator_version,
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
 
     @handles(Enterprise.DesignationAwarded)
     def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
