@@ -92,11 +92,14 @@ class RowBuffer:
     def get(self, cur: Cursor, key: Any, *names: str) -> dict[str, Any] | None:
         """The row as it stands now (stored values under held ones), or None.
 
-        With `names`, a row holding those columns is returned without a read.
+        With `names`, a row holding those columns is returned without a read;
+        without, the whole row is.
         """
         self.bind(cur)
         row = self.rows.get(key)
-        if row is not None and (key in self.loaded or all(n in row for n in names)):
+        if row is not None and (
+            key in self.loaded or (names and all(n in row for n in names))
+        ):
             return row
         if self.expected is not None:
             self._load_expected(cur)
