@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -91,3 +92,19 @@ def test_every_read_model_binds_its_handlers():
         for event_class, handler in projection.handlers.items():
             method = handler.__name__
             assert method == "on_" + event_class.__qualname__.replace(".", "_")
+
+
+def test_money_is_shown_in_wan_without_needless_zeros():
+    from gxtrack.readmodels.engine.projection import to_wan, to_yuan
+
+    assert to_yuan(None) is None and to_wan(None) == "0"
+    assert to_wan(to_yuan(Decimal("12.5"))) == "12.5"
+    assert to_wan(to_yuan(Decimal("-0.0001"))) == "-0.0001"
+    assert to_wan(to_yuan(Decimal("3"))) == "3"
+    assert to_wan(1234567) == "123.4567"
+
+
+def test_rebuilding_an_unknown_read_model_is_refused(runtime):
+    with pytest.raises(ValueError, match="unknown projection: nope, nada"):
+        runtime.projections.rebuild(["pool", "nope", "nada"])
+    assert runtime.projections.positions()["pool"] == runtime.app.position()
