@@ -4,10 +4,6 @@ Baseline: the notification log read in pages and decoded into domain events,
 nothing written. Target: the rebuild runs at >= 50% of that rate, with peak RSS
 <= 300 MB (the process's high-water mark, read from the kernel).
 
-A full rebuild shares its work with a second process (it checks the kept hash
-chain and, on SQLite, replays some read models apart); its CPU time and peak
-memory are printed too, and a CPU ratio counting both processes.
-
     python -m bench.rebuild [--projects 100000] [--pg [URL]] [--batch N] [--only NAME]
 
 With --only, just the named read models are rebuilt (repeatable): the cost of
@@ -17,7 +13,6 @@ each one above the shared read-and-decode.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 
@@ -63,18 +58,12 @@ def main() -> None:
             if len(samples) % 100 == 0:
                 print(f"\rrebuild: {done}/{total}", end="", file=sys.stderr)
 
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         started, cpu = time.monotonic(), time.process_time()
         rebuilt = runtime.projections.rebuild(
             args.only, progress=progress, batch_size=args.batch
         )
         rebuild_s = time.monotonic() - started
         rebuild_cpu = time.process_time() - cpu
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # The rebuild's second process (gxtrack/readmodels/engine/second_process.py).
-        child_cpu = (after.ru_utime + after.ru_stime) - (
-            children.ru_utime + children.ru_stime
-        )
         print("", file=sys.stderr)
     finally:
         runtime.close()
@@ -95,10 +84,6 @@ def main() -> None:
             "decode_cpu_seconds": decode_cpu,
             "rebuild_cpu_seconds": rebuild_cpu,
             "rebuild_over_decode_cpu": decode_cpu / rebuild_cpu,
-            "second_process_cpu_seconds": child_cpu,
-            "rebuild_over_decode_cpu_both_processes": decode_cpu
-            / (rebuild_cpu + child_cpu),
-            "second_process_peak_rss_mb": after.ru_maxrss / 1024,
             "rss_before_rebuild_mb": rss_before,
             "rss_max_during_rebuild_mb": max(samples, default=rss_before),
             "peak_rss_mb": peak_rss_mb(),

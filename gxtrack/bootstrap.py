@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from gxtrack.app import GxTrack
@@ -18,7 +17,6 @@ from gxtrack.infra.accounts import Accounts
 from gxtrack.infra.db import Database, open_database
 from gxtrack.infra.migrations import migrate, schema_lock
 from gxtrack.readmodels import ProjectionEngine, default_projections
-from gxtrack.readmodels.engine.second_process import RebuildHelper
 from gxtrack.readmodels.pool.queries import scan_candidates
 from gxtrack.settings import Settings
 
@@ -50,17 +48,8 @@ class Runtime:
             app=app,
             db=db,
             accounts=Accounts(db),
-            projections=ProjectionEngine(
-                app,
-                db,
-                default_projections(),
-                # A second process needs a store it can open too.
-                helper=None
-                if settings.database_url == "memory://"
-                else partial(RebuildHelper, settings),
-            ),
+            projections=ProjectionEngine(app, db, default_projections()),
         )
-        runtime.projections.parallel_min = settings.rebuild_parallel_min
         runtime.setup()
         return runtime
 

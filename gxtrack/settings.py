@@ -21,8 +21,6 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     projection_wait_seconds: float = 10.0
     inline_projections: bool = True
-    # From this many events on, a rebuild shares its work with a second process.
-    rebuild_parallel_min: int = 200_000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -42,7 +40,6 @@ class Settings:
             weekly_scan_cron=env.get("GXTRACK_WEEKLY_SCAN", "mon 09:00"),
             projection_wait_seconds=float(env.get("GXTRACK_PROJECTION_WAIT", "10")),
             inline_projections=env.get("GXTRACK_INLINE_PROJECTIONS", "1") != "0",
-            rebuild_parallel_min=int(env.get("GXTRACK_REBUILD_PARALLEL_MIN", "200000")),
         )
 
     @property

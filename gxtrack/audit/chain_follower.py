@@ -35,7 +35,7 @@ class ChainProjection(Projection):
         self._cur: Cursor | None = None
         self._seen: Sequence[Any] = ()  # the batch's stored events, in order
 
-    def route(self, key: str) -> None:
+    def route(self, event_class: type) -> None:
         """No event is applied one by one: the digest covers the stored bytes,
         so the chain takes the batch's stored events whole and never needs
         them decoded."""

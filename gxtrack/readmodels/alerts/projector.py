@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from domain.project import InvestmentProject
+from domain.stall import StallPolicy
+from domain.stall_scan import StallScan
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Projection
+from gxtrack.readmodels.engine.projection import Projection, handles
 
 
 def _iso(value: Any) -> str | None:
@@ -23,7 +26,6 @@ class StallProjection(Projection):
     """rm_alerts, rm_stall_scans and rm_stall_policy."""
 
     name = "stalled"
-    apart = True
     tables = ("rm_alerts", "rm_stall_scans", "rm_stall_policy")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_alerts ("
@@ -54,6 +56,7 @@ class StallProjection(Projection):
 
     # -- alerts ------------------------------------------------------------
 
+    @handles(InvestmentProject.StallFlagged)
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
         pid, at = id_text(e.originator_id), e.timestamp.isoformat()
         cur.execute(
@@ -79,6 +82,7 @@ class StallProjection(Projection):
             ),
         )
 
+    @handles(InvestmentProject.StallAnswered)
     def on_InvestmentProject_StallAnswered(self, cur: Cursor, e: Any) -> None:
         at = e.timestamp.isoformat()
         cur.execute(
@@ -97,6 +101,7 @@ class StallProjection(Projection):
             ),
         )
 
+    @handles(InvestmentProject.StallEscalated)
     def on_InvestmentProject_StallEscalated(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "UPDATE rm_alerts SET escalated_at = ?, escalated_by = ?,"
@@ -104,6 +109,7 @@ class StallProjection(Projection):
             (e.timestamp.isoformat(), e.actor, e.reason, id_text(e.originator_id)),
         )
 
+    @handles(InvestmentProject.StallCleared)
     def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
         # Clearing ends the episode: the open flag and any it superseded.
         cur.execute(
@@ -119,6 +125,7 @@ class StallProjection(Projection):
 
     # -- scans and policy --------------------------------------------------
 
+    @handles(StallScan.Recorded)
     def on_StallScan_Recorded(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "INSERT INTO rm_stall_scans (week, as_of, actor, policy_version, judged,"
@@ -148,8 +155,10 @@ class StallProjection(Projection):
             ),
         )
 
+    @handles(StallPolicy.Created)
     def on_StallPolicy_Created(self, cur: Cursor, e: Any) -> None:
         self._policy(cur, e)
 
+    @handles(StallPolicy.PolicyChanged)
     def on_StallPolicy_PolicyChanged(self, cur: Cursor, e: Any) -> None:
         self._policy(cur, e)

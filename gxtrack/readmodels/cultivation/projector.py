@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.enterprise import Enterprise
+from domain.targets import YearlyTargets
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Projection
+from gxtrack.readmodels.engine.projection import Projection, handles
 
 
 class TiersProjection(Projection):
     """rm_candidates and rm_targets."""
 
     name = "tiers"
-    apart = True
     tables = ("rm_candidates", "rm_targets")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_candidates ("
@@ -35,6 +36,7 @@ class TiersProjection(Projection):
         " PRIMARY KEY (year, designation, zone))",
     )
 
+    @handles(Enterprise.CandidacyListed)
     def on_Enterprise_CandidacyListed(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "INSERT INTO rm_candidates (enterprise_id, candidacy_id, designation,"
@@ -67,15 +69,19 @@ class TiersProjection(Projection):
             ),
         )
 
+    @handles(Enterprise.CandidacyWithdrawn)
     def on_Enterprise_CandidacyWithdrawn(self, cur: Cursor, e: Any) -> None:
         self._close(cur, e, "withdrawn", e.reason, None)
 
+    @handles(Enterprise.CandidacyPromoted)
     def on_Enterprise_CandidacyPromoted(self, cur: Cursor, e: Any) -> None:
         self._close(cur, e, "promoted", "", e.award_id)
 
+    @handles(YearlyTargets.Created)
     def on_YearlyTargets_Created(self, cur: Cursor, e: Any) -> None:
         """Nothing to show until a target is set."""
 
+    @handles(YearlyTargets.TargetSet)
     def on_YearlyTargets_TargetSet(self, cur: Cursor, e: Any) -> None:
         key = (e.year, e.designation, e.zone or "")
         cur.execute(

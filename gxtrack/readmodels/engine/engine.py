@@ -20,7 +20,7 @@ from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.log import reader
 from gxtrack.readmodels.engine.projection import Handler, Projection
-from gxtrack.readmodels.engine.rebuild import PARALLEL_MIN, Rebuild
+from gxtrack.readmodels.engine.rebuild import Rebuild
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -42,17 +42,12 @@ class ProjectionEngine:
         db: Database,
         projections: Sequence[Projection],
         batch_size: int = 500,
-        helper: Callable[..., Any] | None = None,
         read: Callable[[int, int], Sequence[Any]] | None = None,
     ) -> None:
         self.app = app
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
-        # Starts a long rebuild's second process (gxtrack.readmodels.engine.second_process)
-        # with (db, chain_to=, apart=, stop=); None does all the work here.
-        self.helper = helper
-        self.parallel_min = PARALLEL_MIN
         # One batch (or rebuild step) at a time among this process's threads;
         # other processes queue on the tracking rows' lock instead.
         self.local_lock = threading.Lock()
@@ -120,8 +115,8 @@ class ProjectionEngine:
     ) -> dict[str, int]:
         """The positions of these projections (default all), their rows locked.
 
-        Only their rows: a rebuild's second process, moving other projections
-        in the same PostgreSQL database meanwhile, locks the others.
+        Only their rows: a rebuild of some read models leaves the others'
+        rows to a follower moving them meanwhile.
         """
         names = [n for n in self.projections if only is None or n in only]
         if not names:
@@ -273,7 +268,7 @@ _Plan = tuple[list[tuple[int, Handler]], bool]
 def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
     """The handlers an event type concerns. The type comes from the stored
     topic, so an event that no projection handles is never decoded."""
-    key = resolve_topic(topic).__qualname__
+    key = resolve_topic(topic)
     routes: list[tuple[int, Handler]] = []
     readers: list[Projection] = []
     for position, projection in appliers:

@@ -1,14 +1,17 @@
-"""What a projection is: tables, and a handler per event type it cares about."""
+"""What a projection is: tables, and a handler bound to each event class it reads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+from eventsourcing.domain import DomainEvent
 
 from gxtrack.infra.db import Cursor
 
 Handler = Callable[[Cursor, Any], None]
+Method = TypeVar("Method", bound=Callable[..., Any])
 UNIT = Decimal(10000)  # money is kept as whole 元 (1/10000 of a 万元) in SQL
 
 
@@ -29,11 +32,31 @@ def to_wan(yuan: int | None) -> str:
     return f"{sign}{whole}.{part:04d}".rstrip("0")
 
 
+class HandlerError(TypeError):
+    """A projection's handlers are not bound as they should be."""
+
+
+def handles(*events: type) -> Callable[[Method], Method]:
+    """Bind a projection's method to these domain event classes.
+
+    Binding by class, not by method name: a misspelt event is an
+    AttributeError when the module is imported, and `Projection()` refuses
+    anything that is not a domain event class.
+    """
+
+    def bind(method: Method) -> Method:
+        method.__handles__ = (*getattr(method, "__handles__", ()), *events)  # type: ignore[attr-defined]
+        return method
+
+    return bind
+
+
 class Projection:
     """A read model: its DDL, the tables a rebuild drops, and its handlers.
 
-    Handlers are methods named `on_<Aggregate>_<Event>`, e.g.
-    `on_InvestmentProject_Signed`; events without a handler are skipped.
+    Handlers are methods decorated with `@handles(InvestmentProject.Signed)`;
+    events without a handler are skipped. The bindings are checked when the
+    projection is made, so a wrong one fails at start-up.
     """
 
     name: ClassVar[str]
@@ -42,29 +65,20 @@ class Projection:
     # Event types (qualnames) of which only an aggregate's latest one in a batch
     # matters here: the engine does not decode or apply the earlier ones when
     # no other projection needs them (a week's progress notes, say).
-    latest_only: ClassVar[frozenset[str]] = frozenset()
-    # Whether a long rebuild may replay this projection in its second process
-    # (gxtrack.readmodels.engine.second_process: in place on PostgreSQL, into a scratch file
-    # copied in on SQLite): true of one that reads and writes only its own
-    # tables.
-    apart: ClassVar[bool] = False
+    latest_only: ClassVar[frozenset[type]] = frozenset()
 
     def __init__(self) -> None:
-        self.handlers: dict[str, Handler] = {}
-        for attr in dir(self):
-            if attr.startswith("on_"):
-                key = attr[3:].replace("_", ".", 1)
-                self.handlers[key] = getattr(self, attr)
+        self.handlers: dict[type, Handler] = bound_handlers(self)
 
-    def route(self, key: str) -> Handler | None:
-        """The callable applying events of type `key` (a qualname), or None."""
+    def route(self, event_class: type) -> Handler | None:
+        """The callable applying events of this class, or None."""
         if type(self).apply is not Projection.apply:
             return self.apply  # an apply() of its own sees every event
-        return self.handlers.get(key)
+        return self.handlers.get(event_class)
 
     def apply(self, cur: Cursor, event: Any) -> None:
         """Apply one domain event, if this projection cares about it."""
-        handler = self.route(type(event).__qualname__)
+        handler = self.route(type(event))
         if handler is not None:
             handler(cur, event)
 
@@ -83,3 +97,34 @@ class Projection:
         """Drop the tables so they can be rebuilt from zero."""
         for table in self.tables:
             cur.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def bound_handlers(projection: Projection) -> dict[type, Handler]:
+    """The projection's handlers by event class; raises HandlerError when a
+    binding is not to a domain event class, binds one class twice, a method
+    named like a handler (`on_…`) is bound to nothing, or a `latest_only`
+    class has no handler."""
+    owner = type(projection).__name__
+    handlers: dict[type, Handler] = {}
+    for attr in dir(type(projection)):
+        events = getattr(getattr(type(projection), attr, None), "__handles__", None)
+        if events is None:
+            if attr.startswith("on_"):
+                raise HandlerError(f"{owner}.{attr} is bound to no event: @handles")
+            continue
+        if not events:
+            raise HandlerError(f"{owner}.{attr}: @handles() names no event")
+        for event_class in events:
+            if not (
+                isinstance(event_class, type) and issubclass(event_class, DomainEvent)
+            ):
+                raise HandlerError(f"{owner}.{attr}: not an event: {event_class!r}")
+            if event_class in handlers:
+                raise HandlerError(
+                    f"{owner}: two handlers for {event_class.__qualname__}"
+                )
+            handlers[event_class] = getattr(projection, attr)
+    for event_class in projection.latest_only:
+        if event_class not in handlers:
+            raise HandlerError(f"{owner}: latest_only {event_class!r} has no handler")
+    return handlers

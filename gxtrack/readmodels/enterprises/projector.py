@@ -11,29 +11,44 @@ from datetime import timedelta
 from typing import Any
 
 from domain.designations import Designation
+from domain.enterprise import Enterprise
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Handler, Projection
+from gxtrack.readmodels.engine.projection import Handler, Projection, handles
+from gxtrack.readmodels.engine.rows import RowBuffer, insert_statement
 from gxtrack.readmodels.enterprises import tier_history
 
-INSERT_ENTERPRISE = (
-    "INSERT INTO rm_enterprises"
-    " (id, uscc, name, industry, zone, version, created_at, updated_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+ENTERPRISE_COLUMNS = (
+    "id",
+    "uscc",
+    "name",
+    "industry",
+    "zone",
+    "version",
+    "created_at",
+    "updated_at",
 )
-INSERT_AWARD = (
-    "INSERT INTO rm_designations (enterprise_id, award_id, designation,"
-    " rank, certified_on, expires_on, valid_until, document_no, batch, stars)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_AWARD = insert_statement(
+    "rm_designations",
+    (
+        "enterprise_id",
+        "award_id",
+        "designation",
+        "rank",
+        "certified_on",
+        "expires_on",
+        "valid_until",
+        "document_no",
+        "batch",
+        "stars",
+    ),
 )
-VERSION, UPDATED_AT = 5, 7  # their indexes in a held rm_enterprises row
 
 
 class EnterpriseProjection(Projection):
     """rm_enterprises and rm_designations."""
 
     name = "enterprises"
-    apart = True
     tables = ("rm_enterprises", "rm_designations", *tier_history.TABLES)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_enterprises ("
@@ -60,9 +75,9 @@ class EnterpriseProjection(Projection):
     # recomputed once, when the batch is flushed.
     WINDOW_EVENTS = frozenset(
         {
-            "Enterprise.DesignationAwarded",
-            "Enterprise.DesignationReviewed",
-            "Enterprise.DesignationRevoked",
+            Enterprise.DesignationAwarded,
+            Enterprise.DesignationReviewed,
+            Enterprise.DesignationRevoked,
         }
     )
 
@@ -72,31 +87,23 @@ class EnterpriseProjection(Projection):
         # New rows held back until the batch ends (or a handler updates the
         # table): one statement per table instead of one per event.
         self._cur: Cursor | None = None
-        self._enterprises: dict[str, list[Any]] = {}
+        self._enterprises = RowBuffer("rm_enterprises", ENTERPRISE_COLUMNS)
+        # Awards are only ever inserted here; updates go to the table itself.
         self._awards: list[tuple[Any, ...]] = []
-        self._versions: dict[str, tuple[int, str]] = {}  # stored rows: latest
 
     def _bind(self, cur: Cursor) -> None:
+        self._enterprises.bind(cur)
         if self._cur is not cur:  # a new transaction: nothing held is stored
-            self._cur, self._enterprises, self._awards = cur, {}, []
-            self._versions = {}
+            self._cur, self._awards = cur, []
             self._dirty.clear()
 
     def _flush(self, cur: Cursor) -> None:
         """Write the held rows (before a statement that reads or updates them)."""
         self._bind(cur)
-        if self._enterprises:
-            cur.executemany(INSERT_ENTERPRISE, list(self._enterprises.values()))
-            self._enterprises = {}
+        self._enterprises.flush(cur)
         if self._awards:
             cur.executemany(INSERT_AWARD, self._awards)
             self._awards = []
-        if self._versions:
-            cur.executemany(
-                "UPDATE rm_enterprises SET version = ?, updated_at = ? WHERE id = ?",
-                [(v, at, eid) for eid, (v, at) in self._versions.items()],
-            )
-            self._versions = {}
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write the held rows; refresh the tier intervals of those touched."""
@@ -105,46 +112,53 @@ class EnterpriseProjection(Projection):
             tier_history.refresh_many(cur, self._dirty)
             self._dirty.clear()
 
-    def route(self, key: str) -> Handler | None:
+    def route(self, event_class: type) -> Handler | None:
         """Every enterprise event: each one bumps the enterprise's version."""
-        return self._apply_enterprise if key.startswith("Enterprise.") else None
+        if issubclass(event_class, Enterprise.Event):
+            return self._apply_enterprise
+        return None
 
     def _apply_enterprise(self, cur: Cursor, event: Any) -> None:
         self._bind(cur)
-        key = type(event).__qualname__
+        key = type(event)
         handler = self.handlers.get(key)
         if handler is not None:
             handler(cur, event)
         if key in self.WINDOW_EVENTS and not (
             # Designations beside the ladder never move the tier.
-            key == "Enterprise.DesignationAwarded"
+            key is Enterprise.DesignationAwarded
             and not Designation(event.designation).rank
         ):
             self._dirty.add(id_text(event.originator_id))
-        if key != "Enterprise.Registered":
-            eid = id_text(event.originator_id)
-            at = event.timestamp.isoformat()
-            held = self._enterprises.get(eid)
-            if held is not None:
-                held[VERSION] = event.originator_version
-                held[UPDATED_AT] = at
-            else:
-                self._versions[eid] = (event.originator_version, at)
+        if key is not Enterprise.Registered:
+            self._enterprises.update(
+                cur,
+                id_text(event.originator_id),
+                {
+                    "version": event.originator_version,
+                    "updated_at": event.timestamp.isoformat(),
+                },
+            )
 
+    @handles(Enterprise.Registered)
     def on_Enterprise_Registered(self, cur: Cursor, e: Any) -> None:
         at = e.timestamp.isoformat()
         eid = id_text(e.originator_id)
-        self._enterprises[eid] = [
-            eid,
-            e.uscc,
-            e.name,
-            e.industry,
-            e.zone,
-            e.originator_version,
-            at,
-            at,
-        ]
+        self._enterprises.insert(
+            cur,
+            {
+                "id": eid,
+                "uscc": e.uscc,
+                "name": e.name,
+                "industry": e.industry,
+                "zone": e.zone,
+                "version": e.originator_version,
+                "created_at": at,
+                "updated_at": at,
+            },
+        )
 
+    @handles(Enterprise.DesignationAwarded)
     def on_Enterprise_DesignationAwarded(self, cur: Cursor, e: Any) -> None:
         self._awards.append(
             (
@@ -161,6 +175,7 @@ class EnterpriseProjection(Projection):
             )
         )
 
+    @handles(Enterprise.DesignationReviewed)
     def on_Enterprise_DesignationReviewed(self, cur: Cursor, e: Any) -> None:
         self._flush(cur)
         cur.execute(
@@ -177,6 +192,7 @@ class EnterpriseProjection(Projection):
             ),
         )
 
+    @handles(Enterprise.DesignationRevoked)
     def on_Enterprise_DesignationRevoked(self, cur: Cursor, e: Any) -> None:
         last_day = e.effective_date - timedelta(days=1)
         self._flush(cur)
@@ -194,6 +210,7 @@ class EnterpriseProjection(Projection):
             ),
         )
 
+    @handles(Enterprise.DesignationExpired)
     def on_Enterprise_DesignationExpired(self, cur: Cursor, e: Any) -> None:
         self._flush(cur)
         cur.execute(

@@ -17,6 +17,7 @@ from typing import Any
 
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
+from gxtrack.readmodels.engine.rows import RowBuffer, insert_statement
 
 PROJECT_COLUMNS = (
     "id",
@@ -51,45 +52,41 @@ PROJECT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-INSERT_PROJECT = (
-    f"INSERT INTO rm_projects ({', '.join(PROJECT_COLUMNS)})"
-    f" VALUES ({', '.join('?' for _ in PROJECT_COLUMNS)})"
+INTERVAL_COLUMNS = (
+    "project_id",
+    "seq",
+    "stage",
+    "entered_on",
+    "left_on",
+    "recorded_at",
+    "industry",
+    "zone",
+    "investment",
 )
-INSERT_INTERVAL = (
-    "INSERT INTO rm_stage_history (project_id, seq, stage, entered_on, left_on,"
-    " recorded_at, industry, zone, investment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+INSERT_INTERVAL = insert_statement("rm_stage_history", INTERVAL_COLUMNS)
+_INTERVAL_VALUES = itemgetter(*INTERVAL_COLUMNS)
 CLOSE_INTERVAL = (
     "UPDATE rm_stage_history SET left_on = ? WHERE project_id = ? AND left_on IS NULL"
 )
-EMPTY_ROW = dict.fromkeys(PROJECT_COLUMNS)
-LEFT_ON = 4  # index of left_on in an interval row
-LOAD_CHUNK = 500  # ids per lookup query (SQLite allows 32,766 parameters)
-_PROJECT_VALUES = itemgetter(*PROJECT_COLUMNS)  # a row dict's values, in order
-_UPDATE_SQL: dict[tuple[str, ...], str] = {}
 
 
 class PoolBuffer:
     """Pool rows and stage intervals held back until the end of the batch."""
 
     def __init__(self) -> None:
+        self.projects = RowBuffer("rm_projects", PROJECT_COLUMNS)
         self.cur: Cursor | None = None
         self._reset()
 
     def _reset(self) -> None:
-        self.rows: dict[str, dict[str, Any]] = {}  # buffered values over stored
-        self.loaded: set[str] = set()  # rows holding every column
-        self.new: dict[str, None] = {}  # rows to insert, in order
-        self.dirty: dict[str, dict[str, Any]] = {}  # stored rows: columns to set
         self.latest: dict[str, Any] = {}  # each touched row's latest event
-        self.intervals: dict[str, list[list[Any]]] = {}  # intervals to insert
+        self.intervals: dict[str, list[dict[str, Any]]] = {}  # to insert
         self.closes: dict[str, str | None] = {}  # stored open intervals to close
         self.flushed: set[str] = set()  # new rows whose intervals were written
-        self.expected: Sequence[Any] = ()  # the batch's events, not yet looked up
-        self.absent: set[str] = set()  # looked up with them and not stored
 
     def bind(self, cur: Cursor) -> None:
         """Start afresh on a new transaction (a failed one left nothing behind)."""
+        self.projects.bind(cur)
         if self.cur is not cur:
             self.cur = cur
             self._reset()
@@ -100,23 +97,20 @@ class PoolBuffer:
         """Hold a new pool row (every column not given is NULL) and its first
         stage interval, opened by event `seq` recorded at `at`."""
         self.bind(cur)
-        full = {**EMPTY_ROW, **row}
-        pid = full["id"]
-        self.rows[pid] = full
-        self.loaded.add(pid)
-        self.new[pid] = None
+        self.projects.insert(cur, row)
+        pid = row["id"]
         self.intervals.setdefault(pid, []).append(
-            [
-                pid,
-                seq,
-                full["stage"],
-                full["stage_date"],
-                None,
-                at,
-                full["industry"],
-                full["zone"],
-                full["investment"],
-            ]
+            {
+                "project_id": pid,
+                "seq": seq,
+                "stage": row["stage"],
+                "entered_on": row["stage_date"],
+                "left_on": None,
+                "recorded_at": at,
+                "industry": row["industry"],
+                "zone": row["zone"],
+                "investment": row["investment"],
+            }
         )
 
     def update(
@@ -129,61 +123,24 @@ class PoolBuffer:
         """
         self.bind(cur)
         self.latest[pid] = event
-        if columns:
-            self.rows.setdefault(pid, {}).update(columns)
-            if pid not in self.new:
-                self.dirty.setdefault(pid, {}).update(columns)
+        self.projects.update(cur, pid, columns)
 
     def expect(self, cur: Cursor, notifications: Sequence[Any]) -> None:
         """Note the batch's events: the first stored row read loads all of theirs."""
         self.bind(cur)
-        self.expected = notifications
+        self.projects.expect(
+            cur,
+            lambda: {
+                id_text(n.originator_id)
+                for n in notifications
+                if ":InvestmentProject." in n.topic
+            },
+        )
 
     def get(self, cur: Cursor, pid: str, *names: str) -> dict[str, Any] | None:
         """The row as it stands now (stored values under buffered ones), or None."""
         self.bind(cur)
-        row = self.rows.get(pid)
-        if row is not None and (pid in self.loaded or all(n in row for n in names)):
-            return row
-        if self.expected:
-            self._load_expected(cur)
-            if pid in self.loaded:
-                return self.rows[pid]
-        if pid in self.absent:
-            return None
-        stored = cur.fetchone("SELECT * FROM rm_projects WHERE id = ?", (pid,))
-        return None if stored is None else self._keep(stored)
-
-    def _keep(self, stored: dict[str, Any]) -> dict[str, Any]:
-        """Hold a stored row, with this batch's buffered values over it."""
-        pid = stored["id"]
-        stored.update(self.rows.get(pid) or {})
-        self.rows[pid] = stored
-        self.loaded.add(pid)
-        return stored
-
-    def _load_expected(self, cur: Cursor) -> None:
-        """Read the stored rows of every project in the batch at once.
-
-        A weekly scan flags thousands of projects, each handler reading its
-        row: one query per row cost a round trip each on PostgreSQL.
-        """
-        wanted = {
-            id_text(n.originator_id)
-            for n in self.expected
-            if ":InvestmentProject." in n.topic
-        } - self.loaded
-        self.expected = ()
-        found: set[str] = set()
-        ids = sorted(wanted)
-        for start in range(0, len(ids), LOAD_CHUNK):
-            chunk = ids[start : start + LOAD_CHUNK]
-            marks = ", ".join("?" for _ in chunk)
-            for stored in cur.fetchall(
-                f"SELECT * FROM rm_projects WHERE id IN ({marks})", chunk
-            ):
-                found.add(self._keep(stored)["id"])
-        self.absent = wanted - found
+        return self.projects.get(cur, pid, *names)
 
     # -- rm_stage_history --------------------------------------------------
 
@@ -195,37 +152,35 @@ class PoolBuffer:
         if row is None:  # as INSERT … SELECT from a missing row: nothing
             return
         self.intervals.setdefault(pid, []).append(
-            [
-                pid,
-                seq,
-                stage,
-                day,
-                None,
-                at,
-                row["industry"],
-                row["zone"],
-                row["investment"],
-            ]
+            {
+                "project_id": pid,
+                "seq": seq,
+                "stage": stage,
+                "entered_on": day,
+                "left_on": None,
+                "recorded_at": at,
+                "industry": row["industry"],
+                "zone": row["zone"],
+                "investment": row["investment"],
+            }
         )
 
     def close_interval(self, cur: Cursor, pid: str, day: Any) -> None:
         """Close the project's open intervals, held or stored."""
         self.bind(cur)
         for interval in self.intervals.get(pid, ()):
-            if interval[LEFT_ON] is None:
-                interval[LEFT_ON] = day
-        if pid not in self.new or pid in self.flushed:
+            if interval["left_on"] is None:
+                interval["left_on"] = day
+        if not self.projects.is_new(pid) or pid in self.flushed:
             # The first close of the batch is the one that closes stored rows.
             self.closes.setdefault(pid, day)
 
     def copy_to_intervals(self, cur: Cursor, pid: str, copied: dict[str, Any]) -> None:
         """Set industry/zone/investment on every interval of the project."""
         self.bind(cur)
-        index = {"industry": 6, "zone": 7, "investment": 8}
         for interval in self.intervals.get(pid, ()):
-            for column, value in copied.items():
-                interval[index[column]] = value
-        if pid not in self.new or pid in self.flushed:  # else none are stored
+            interval.update(copied)
+        if not self.projects.is_new(pid) or pid in self.flushed:  # else none stored
             sets = ", ".join(f"{c} = ?" for c in copied)
             cur.execute(
                 f"UPDATE rm_stage_history SET {sets} WHERE project_id = ?",
@@ -247,7 +202,7 @@ class PoolBuffer:
             self.flushed.update(self.intervals)
             cur.executemany(
                 INSERT_INTERVAL,
-                [row for rows in self.intervals.values() for row in rows],
+                [_INTERVAL_VALUES(i) for rows in self.intervals.values() for i in rows],
             )
             self.intervals = {}
 
@@ -256,25 +211,15 @@ class PoolBuffer:
         if self.cur is not cur:
             return
         self.flush_intervals(cur)
-        rows, new, dirty = self.rows, self.new, self.dirty
+        projects = self.projects
         for pid, event in self.latest.items():
-            target = rows[pid] if pid in new else dirty.setdefault(pid, {})
-            target["version"] = event.originator_version
-            target["updated_at"] = event.timestamp.isoformat()
-        if self.new:
-            cur.executemany(
-                INSERT_PROJECT,
-                [_PROJECT_VALUES(self.rows[pid]) for pid in self.new],
+            projects.update(
+                cur,
+                pid,
+                {
+                    "version": event.originator_version,
+                    "updated_at": event.timestamp.isoformat(),
+                },
             )
-        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        for pid, columns in self.dirty.items():
-            groups.setdefault(tuple(columns), []).append((*columns.values(), pid))
-        for key, params in groups.items():
-            statement = _UPDATE_SQL.get(key)
-            if statement is None:
-                sets = ", ".join(f"{c} = ?" for c in key)
-                statement = _UPDATE_SQL[key] = (
-                    f"UPDATE rm_projects SET {sets} WHERE id = ?"
-                )
-            cur.executemany(statement, params)
+        projects.flush(cur)
         self._reset()

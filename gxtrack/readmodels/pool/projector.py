@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from domain.project import InvestmentProject
 from domain.stages import FORWARD as STAGES
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Handler, Projection, to_yuan
+from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.buffer import PoolBuffer
 
@@ -35,9 +36,9 @@ class PoolProjection(Projection):
     # a batch are not even decoded (half of all events in a year's log).
     latest_only = frozenset(
         {
-            "InvestmentProject.ProgressReported",
-            "InvestmentProject.OfficerReassigned",  # the officer is set, not changed
-            "InvestmentProject.PlannedDatesRevised",  # so are all planned dates
+            InvestmentProject.ProgressReported,
+            InvestmentProject.OfficerReassigned,  # the officer is set, not changed
+            InvestmentProject.PlannedDatesRevised,  # so are all planned dates
         }
     )
     ddl = (
@@ -130,15 +131,16 @@ class PoolProjection(Projection):
             cur, pid, {"stage": stage, "stage_date": day, STAGE_ON[stage]: day}, event
         )
 
-    def route(self, key: str) -> Handler | None:
+    def route(self, event_class: type) -> Handler | None:
         """A project event's handler; unhandled project events still bump the version."""
-        handler = self.handlers.get(key)
-        if handler is None and key.startswith("InvestmentProject."):
+        handler = self.handlers.get(event_class)
+        if handler is None and issubclass(event_class, InvestmentProject.Event):
             return self._touch
         return handler
 
     # -- handlers ----------------------------------------------------------
 
+    @handles(InvestmentProject.Registered)
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         planned = e.planned_dates or {}
         day = _iso(e.stage_date)
@@ -173,19 +175,24 @@ class PoolProjection(Projection):
             at,
         )
 
+    @handles(InvestmentProject.Signed)
     def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
         self._advance(cur, e, "signed")
 
+    @handles(InvestmentProject.Landed)
     def on_InvestmentProject_Landed(self, cur: Cursor, e: Any) -> None:
         self._advance(cur, e, "landed")
 
+    @handles(InvestmentProject.ProductionStarted)
     def on_InvestmentProject_ProductionStarted(self, cur: Cursor, e: Any) -> None:
         self._advance(cur, e, "producing")
 
+    @handles(InvestmentProject.Withdrawn)
     def on_InvestmentProject_Withdrawn(self, cur: Cursor, e: Any) -> None:
         self._advance(cur, e, "withdrawn")
         self._touch(cur, e, withdrawn_from=e.from_stage)
 
+    @handles(InvestmentProject.Reinstated)
     def on_InvestmentProject_Reinstated(self, cur: Cursor, e: Any) -> None:
         self._close_interval(cur, e, e.effective_date)
         self._open_interval(cur, e, e.to_stage, e.effective_date)
@@ -200,6 +207,7 @@ class PoolProjection(Projection):
             withdrawn_on=None,
         )
 
+    @handles(InvestmentProject.StageCorrected)
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
         # The removed stages never really happened: the project has been in
@@ -229,6 +237,7 @@ class PoolProjection(Projection):
             cur, e, stage=e.to_stage, stage_date=row[column] if row else None, **cleared
         )
 
+    @handles(InvestmentProject.StageDateCorrected)
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
         day = _iso(e.effective_date)
@@ -248,11 +257,13 @@ class PoolProjection(Projection):
         extra = {"stage_date": day} if row and row["stage"] == e.stage else {}
         self._touch(cur, e, **{f"{e.stage}_on": day}, **extra)
 
+    @handles(InvestmentProject.ProgressReported)
     def on_InvestmentProject_ProgressReported(self, cur: Cursor, e: Any) -> None:
         self._set(
             cur, e, {"progress_on": _iso(e.effective_date), "progress_note": e.note}
         )
 
+    @handles(InvestmentProject.DetailsRevised)
     def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
         columns: dict[str, Any] = {}
         for field, (_before, after) in e.changes.items():
@@ -272,9 +283,11 @@ class PoolProjection(Projection):
         if copied:
             self.buffer.copy_to_intervals(cur, id_text(e.originator_id), copied)
 
+    @handles(InvestmentProject.OfficerReassigned)
     def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self._set(cur, e, {"officer": e.after})
 
+    @handles(InvestmentProject.PlannedDatesRevised)
     def on_InvestmentProject_PlannedDatesRevised(self, cur: Cursor, e: Any) -> None:
         self._touch(
             cur,
@@ -286,6 +299,7 @@ class PoolProjection(Projection):
 
     # -- stall alerts --------------------------------------------------------
 
+    @handles(InvestmentProject.StallFlagged)
     def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
         # stall_since keeps the first flag of the episode across escalations.
         row = self.buffer.get(cur, id_text(e.originator_id), "stall_since")
@@ -299,6 +313,7 @@ class PoolProjection(Projection):
             stall_days=e.days_in_stage,
         )
 
+    @handles(InvestmentProject.StallCleared)
     def on_InvestmentProject_StallCleared(self, cur: Cursor, e: Any) -> None:
         self._touch(
             cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None

@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from domain.project import InvestmentProject
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Projection, to_yuan
+from gxtrack.readmodels.engine.projection import Projection, handles, to_yuan
 
 ATTRIBUTES = ("name", "industry", "zone", "planned_investment")
 PROJECT_FACT_SQL = (
@@ -43,7 +44,6 @@ class StageFactsProjection(Projection):
     """rm_stage_facts and rm_project_facts."""
 
     name = "stage_facts"
-    apart = True
     tables = ("rm_stage_facts", "rm_project_facts")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_stage_facts ("
@@ -134,6 +134,7 @@ class StageFactsProjection(Projection):
 
     # -- handlers ----------------------------------------------------------
 
+    @handles(InvestmentProject.Registered)
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         self._fact(cur, e, e.stage, e.stage_date, "registered")
         self._hold_project_fact(
@@ -150,29 +151,36 @@ class StageFactsProjection(Projection):
             ],
         )
 
+    @handles(InvestmentProject.Signed)
     def on_InvestmentProject_Signed(self, cur: Cursor, e: Any) -> None:
         self._move(cur, e, "signed")
 
+    @handles(InvestmentProject.Landed)
     def on_InvestmentProject_Landed(self, cur: Cursor, e: Any) -> None:
         self._move(cur, e, "landed")
 
+    @handles(InvestmentProject.ProductionStarted)
     def on_InvestmentProject_ProductionStarted(self, cur: Cursor, e: Any) -> None:
         self._move(cur, e, "producing")
 
+    @handles(InvestmentProject.Withdrawn)
     def on_InvestmentProject_Withdrawn(self, cur: Cursor, e: Any) -> None:
         self._move(cur, e, "withdrawn")
 
+    @handles(InvestmentProject.Reinstated)
     def on_InvestmentProject_Reinstated(self, cur: Cursor, e: Any) -> None:
         # The withdrawal stays a fact of its time; from the reinstatement date the
         # project is back in its old stage.
         self._fact(cur, e, e.to_stage, e.effective_date, "reinstated")
 
+    @handles(InvestmentProject.StageCorrected)
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
         stages = list(e.removed)
         if stages:
             marks = ", ".join("?" for _ in stages)
             self._supersede(cur, e, f"stage IN ({marks})", tuple(stages))
 
+    @handles(InvestmentProject.StageDateCorrected)
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
         self._flush(cur)
         row = cur.fetchone(
@@ -188,6 +196,7 @@ class StageFactsProjection(Projection):
         )
         self._fact(cur, e, e.stage, e.effective_date, row["kind"], row["seq"])
 
+    @handles(InvestmentProject.DetailsRevised)
     def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
         changed = {k: after for k, (_b, after) in e.changes.items() if k in ATTRIBUTES}
         if not changed:

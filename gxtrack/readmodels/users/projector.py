@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.users import User
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.projection import Projection
+from gxtrack.readmodels.engine.projection import Projection, handles
 
 
 class UserProjection(Projection):
     """rm_users."""
 
     name = "users"
-    apart = True
     tables = ("rm_users",)
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_users ("
@@ -22,6 +22,7 @@ class UserProjection(Projection):
         " active INTEGER NOT NULL, created_at TEXT NOT NULL)",
     )
 
+    @handles(User.Added)
     def on_User_Added(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "INSERT INTO rm_users"
@@ -46,14 +47,18 @@ class UserProjection(Projection):
             (*columns.values(), id_text(e.originator_id)),
         )
 
+    @handles(User.RoleChanged)
     def on_User_RoleChanged(self, cur: Cursor, e: Any) -> None:
         self._update(cur, e, role=e.after, zone=e.zone_after)
 
+    @handles(User.ContactUpdated)
     def on_User_ContactUpdated(self, cur: Cursor, e: Any) -> None:
         self._update(cur, e, display_name=e.display_name, email=e.email)
 
+    @handles(User.Deactivated)
     def on_User_Deactivated(self, cur: Cursor, e: Any) -> None:
         self._update(cur, e, active=0)
 
+    @handles(User.Reactivated)
     def on_User_Reactivated(self, cur: Cursor, e: Any) -> None:
         self._update(cur, e, active=1)

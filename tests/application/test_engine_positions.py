@@ -1,0 +1,74 @@
+"""Each projection gets each event once, whatever positions the others are at."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from gxtrack.app.permissions import Actor
+
+from domain.users import User
+from gxtrack.readmodels.engine.engine import ProjectionEngine
+from gxtrack.readmodels.engine.projection import Projection, handles
+
+
+class Counting(Projection):
+    """Counts the user events applied to it, by position in the log."""
+
+    tables = ()
+    ddl = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.applied: Counter[int] = Counter()
+        self.begun: Counter[int] = Counter()  # the stored events it was given
+
+    def begin_batch(self, cur: Any, notifications: Any) -> None:
+        self.ids = {
+            (n.originator_id, n.originator_version): n.id for n in notifications
+        }
+        self.begun.update(n.id for n in notifications)
+
+    @handles(User.Added, User.RoleChanged)
+    def on_User_Added(self, cur: Any, event: Any) -> None:
+        self.applied[self.ids[(event.originator_id, event.originator_version)]] += 1
+
+
+def _engine(runtime, *names: str) -> tuple[ProjectionEngine, list[Counting]]:
+    counting = [Counting(name) for name in names]
+    engine = ProjectionEngine(runtime.app, runtime.db, counting, batch_size=4)
+    engine.setup()
+    return engine, counting
+
+
+def _add_users(runtime, n: int, prefix: str = "counted") -> list[int]:
+    start = runtime.app.position()
+    for i in range(n):
+        runtime.app.add_user(Actor.system(), f"{prefix}{i}", "officer")
+    return list(range(start + 1, runtime.app.position() + 1))
+
+
+def test_projections_at_different_positions_get_each_event_once(runtime):
+    positions = _add_users(runtime, 9)
+    engine, (ahead, behind) = _engine(runtime, "ahead", "behind")
+    # One read model moves alone for a while (a partial rebuild, a new one).
+    engine.run_batch(limit=3, only=["ahead"])
+    engine.run_batch(limit=2, only=["ahead"])
+    assert engine.positions()["ahead"] == positions[4]
+    assert engine.positions()["behind"] == 0
+    # Then both move together: the one ahead resumes after its position.
+    engine.run()
+    assert ahead.applied == ahead.begun == Counter(positions)
+    assert behind.applied == behind.begun == Counter(positions)
+    assert set(engine.positions().values()) == {positions[-1]}
+
+
+def test_batches_resume_after_the_last_event_applied(runtime):
+    positions = _add_users(runtime, 7)
+    engine, (only,) = _engine(runtime, "only")
+    while engine.run_batch(limit=2):
+        pass
+    more = _add_users(runtime, 2, "later")
+    engine.run()
+    assert only.applied == only.begun == Counter(positions + more)
