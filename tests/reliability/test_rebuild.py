@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from gxtrack.app.permissions import Actor
 
 from domain.clock import today
+from domain.permissions import Actor
 from gxtrack.app.demo import sample_uscc
 from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.bootstrap import Runtime
