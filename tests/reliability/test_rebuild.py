@@ -27,7 +27,7 @@ def filled(store) -> Iterator[tuple[Runtime, dict]]:
     """Events of every read model, followed event by event; and the tables."""
     runtime = Runtime.open(store[0])
     app = runtime.app
-    run_workload(app, projects=10, commands=80, after_each=runtime.sync)
+    run_workload(app, projects=10, commands=80, after_each=runtime.wait_for_read_models)
     rng = random.Random(5)
     for n in range(3):
         eid = app.register_enterprise(LEADER, sample_uscc(rng), f"【示例】企业{n}")
