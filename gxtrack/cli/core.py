@@ -158,11 +158,19 @@ def projections_run(state, follow: bool, batch_size: int | None) -> None:
 
 @projections.command("rebuild")
 @click.argument("names", nargs=-1)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="每个事务的事件数（默认 50000） Events per transaction (default 50,000)",
+)
 @pass_state
-def projections_rebuild(state, names) -> None:
+def projections_rebuild(state, names, batch_size) -> None:
     """删除并从零重建 Drop and replay from the first event."""
     try:
-        done = state.runtime.projections.rebuild(names, _progress_printer("重建"))
+        done = state.runtime.projections.rebuild(
+            names, _progress_printer("重建"), batch_size=batch_size
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"\n已重建，处理 {done} 个事件", err=True)

@@ -87,7 +87,13 @@ def test_killed_rebuild_resumes_exactly_once(store):
         interrupted = []
         for _ in range(4):
             proc = subprocess.Popen(
-                [sys.executable, "-m", "gxtrack", "projections", "rebuild"],
+                # Small batches: many commits to land a kill between, however
+                # busy the machine is.
+                [
+                    sys.executable,
+                    *("-m", "gxtrack", "projections", "rebuild"),
+                    *("--batch-size", "100"),
+                ],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -98,7 +104,7 @@ def test_killed_rebuild_resumes_exactly_once(store):
             while _lowest(runtime) == head and proc.poll() is None:
                 assert time.monotonic() < deadline, "rebuild never started"
                 time.sleep(0.005)
-            time.sleep(rng.uniform(0.0, 0.15))  # the rebuild takes about 0.2 s
+            time.sleep(rng.uniform(0.0, 0.15))
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
             if _lowest(runtime) < head:
