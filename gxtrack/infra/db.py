@@ -189,7 +189,7 @@ class SQLiteDatabase(Database):
 
     kind = "sqlite"
 
-    def __init__(self, path: Path | str | None, scratch: bool = False) -> None:
+    def __init__(self, path: Path | str | None) -> None:
         # The file, or None for an in-memory database.
         self.path = None if path is None else Path(path).resolve()
         if self.path is None:
@@ -197,9 +197,6 @@ class SQLiteDatabase(Database):
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.target = f"file:{self.path}"
-        # A scratch file (a rebuild's second process writes read models there)
-        # is thrown away whenever it is not finished: no journal, no fsync.
-        self.scratch = scratch
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -219,12 +216,8 @@ class SQLiteDatabase(Database):
             isolation_level=None,
             check_same_thread=False,
         )
-        if self.scratch:
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-        else:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
         # 32 MB page cache (default 2 MB): the pool's rows and indexes at 100k
         # projects stay in memory while projections update them at random.
@@ -287,19 +280,6 @@ class SQLiteDatabase(Database):
             # PASSIVE: never waits on readers; journal_size_limit then trims the
             # file once the WAL restarts.
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    @contextmanager
-    def attached(self, path: Path, alias: str) -> Iterator[None]:
-        """Another SQLite file attached to this thread's connection as `alias`.
-
-        SQLite attaches outside a transaction only, so this opens none.
-        """
-        conn = self.connection()
-        conn.execute("ATTACH DATABASE ? AS " + alias, (str(path),))
-        try:
-            yield
-        finally:
-            conn.execute("DETACH DATABASE " + alias)
 
     @contextmanager
     def _run(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
