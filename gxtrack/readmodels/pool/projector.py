@@ -7,11 +7,14 @@ on any past business date is the interval containing that date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from domain.project import InvestmentProject
 from domain.stages import FORWARD as STAGES
+from domain.stages import Stage
+from domain.timeline import StageEntry, StageTimeline
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
@@ -210,26 +213,7 @@ class PoolProjection(Projection):
     @handles(InvestmentProject.StageCorrected)
     def on_InvestmentProject_StageCorrected(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
-        # The removed stages never really happened: the project has been in
-        # the stage it is back in since it last entered it. Drop every later
-        # interval (the removed stages, and a withdrawal from them) and reopen
-        # that one.
-        self.buffer.flush_intervals(cur)
-        last = cur.fetchone(
-            "SELECT MAX(seq) AS seq FROM rm_stage_history"
-            " WHERE project_id = ? AND stage = ?",
-            (pid, e.to_stage),
-        )
-        if last and last["seq"] is not None:
-            cur.execute(
-                "DELETE FROM rm_stage_history WHERE project_id = ? AND seq > ?",
-                (pid, last["seq"]),
-            )
-            cur.execute(
-                "UPDATE rm_stage_history SET left_on = NULL"
-                " WHERE project_id = ? AND seq = ?",
-                (pid, last["seq"]),
-            )
+        self._change_timeline(cur, pid, lambda t: t.back_to(Stage(e.to_stage)))
         column = f"{e.to_stage}_on"
         row = self.buffer.get(cur, pid, column)
         cleared = {f"{stage}_on": None for stage in e.removed}
@@ -241,21 +225,53 @@ class PoolProjection(Projection):
     def on_InvestmentProject_StageDateCorrected(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
         day = _iso(e.effective_date)
-        before = _iso(e.before)
-        self.buffer.flush_intervals(cur)
-        cur.execute(
-            "UPDATE rm_stage_history SET left_on = ?"
-            " WHERE project_id = ? AND left_on = ?",
-            (day, pid, before),
-        )
-        cur.execute(
-            "UPDATE rm_stage_history SET entered_on = ?"
-            " WHERE project_id = ? AND stage = ? AND entered_on = ?",
-            (day, pid, e.stage, before),
-        )
+        stage = Stage(e.stage)
+        self._change_timeline(cur, pid, lambda t: t.redate(stage, e.effective_date))
         row = self.buffer.get(cur, pid, "stage")
         extra = {"stage_date": day} if row and row["stage"] == e.stage else {}
         self._touch(cur, e, **{f"{e.stage}_on": day}, **extra)
+
+    def _change_timeline(
+        self,
+        cur: Cursor,
+        pid: str,
+        change: Callable[[StageTimeline], StageTimeline],
+    ) -> None:
+        """Make the project's intervals what the domain's own change makes them.
+
+        A correction or a re-dated stage is rare; reading the project's
+        intervals back as the aggregate's StageTimeline and applying the same
+        change keeps the history and the aggregate one fact, not two rules.
+        """
+        self.buffer.flush_intervals(cur)
+        rows = cur.fetchall(
+            "SELECT seq, stage, entered_on, left_on FROM rm_stage_history"
+            " WHERE project_id = ? ORDER BY seq",
+            (pid,),
+        )
+        if not rows:
+            return
+        timeline = StageTimeline(
+            tuple(StageEntry(Stage(r["stage"]), _day(r["entered_on"])) for r in rows)
+        )
+        entries = change(timeline).entries
+        for index, row in enumerate(rows):
+            if index >= len(entries):
+                cur.execute(
+                    "DELETE FROM rm_stage_history WHERE project_id = ? AND seq = ?",
+                    (pid, row["seq"]),
+                )
+                continue
+            entered = entries[index].day.isoformat()
+            left = (
+                entries[index + 1].day.isoformat() if index + 1 < len(entries) else None
+            )
+            if (entered, left) != (str(row["entered_on"]), _text(row["left_on"])):
+                cur.execute(
+                    "UPDATE rm_stage_history SET entered_on = ?, left_on = ?"
+                    " WHERE project_id = ? AND seq = ?",
+                    (entered, left, pid, row["seq"]),
+                )
 
     @handles(InvestmentProject.ProgressReported)
     def on_InvestmentProject_ProgressReported(self, cur: Cursor, e: Any) -> None:
@@ -318,3 +334,11 @@ class PoolProjection(Projection):
         self._touch(
             cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
         )
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
