@@ -1,17 +1,14 @@
 """The SQL database behind the read models and credentials, SQLite or PostgreSQL.
 
 Queries are written once with `?` placeholders and portable SQL; the few dialect
-differences (placeholders, locking a row, connection set-up) live here.
+differences (placeholders, locking a row, connection set-up) live in this
+package: the shared interface here, each store in gxtrack/infra/sqlite.py and
+gxtrack/infra/postgres.py.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import select
-import sqlite3
-import threading
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +27,6 @@ _PLAIN_INSERT = re.compile(
     r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)\s*$", re.I
 )
 UNNEST_MIN_ROWS = 50
-CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages: see SQLiteDatabase._connect
-BULK_CHECKPOINT_PAGES = 262144  # 1 GB, while a rebuild runs
 
 
 class Database:
@@ -184,272 +179,6 @@ class Cursor:
         return self.raw.rowcount
 
 
-class SQLiteDatabase(Database):
-    """A SQLite file (or shared in-memory database), one connection per thread."""
-
-    kind = "sqlite"
-
-    def __init__(self, path: Path | str | None) -> None:
-        # The file, or None for an in-memory database.
-        self.path = None if path is None else Path(path).resolve()
-        if self.path is None:
-            self.target = f"file:gxtrack-{uuid.uuid4().hex}?mode=memory&cache=shared"
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.target = f"file:{self.path}"
-        self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-        self._purpose_locks: dict[str, Any] = {}
-        # Shared-cache memory databases lock per table and report a conflict at
-        # once (SQLITE_LOCKED) instead of waiting like a file does, so their
-        # transactions take turns within the process.
-        self._turns = threading.RLock() if path is None else None
-        # An in-memory database lives as long as one connection to it is open.
-        self._keeper = self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(
-            self.target,
-            uri=True,
-            timeout=30,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=30000")
-        # 32 MB page cache (default 2 MB): the pool's rows and indexes at 100k
-        # projects stay in memory while projections update them at random.
-        conn.execute("PRAGMA cache_size=-32768")
-        conn.execute("PRAGMA temp_store=MEMORY")
-        # Checkpoint every 64 MB of WAL, not every 4 MB: a projection batch dirties
-        # thousands of pages, and a checkpoint after each one rewrote them all
-        # into the database file (about 15% of a rebuild's CPU time).
-        conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
-        conn.execute("PRAGMA journal_size_limit=134217728")  # WAL back to 128 MB
-        with self._lock:
-            self._all.append(conn)
-        return conn
-
-    def connection(self) -> sqlite3.Connection:
-        """This thread's connection."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._connect()
-        return conn
-
-    @contextmanager
-    def transaction(self, write: bool = True, bulk: bool = False) -> Iterator[Cursor]:
-        """BEGIN IMMEDIATE for writers, so they queue on SQLite's lock, not fail."""
-        conn = self.connection()
-        if conn.in_transaction:  # nested use joins the open transaction
-            yield Cursor(self, conn.cursor())
-            return
-        if self._turns is None:
-            with self._run(conn, write) as cur:
-                yield cur
-            return
-        with self._turns, self._run(conn, write) as cur:
-            yield cur
-
-    @contextmanager
-    def bulk_load(self) -> Iterator[None]:
-        """Checkpoint the WAL once at the end, not every 64 MB; drop tables fast.
-
-        A rebuild rewrites the same B-tree pages batch after batch; each
-        checkpoint copied them all into the database file again (about a
-        sixth of a rebuild's time). Past 1 GB of WAL it checkpoints anyway,
-        so the disk the WAL takes stays bounded.
-
-        Debian builds SQLite with secure_delete on: dropping a read model's
-        tables zeroed every freed page, and wrote each one to the WAL (about a
-        second and a half at 100k projects). Their content is derived from
-        the event log, which keeps it anyway, so a rebuild uses FAST: deleted
-        content is still zeroed wherever that costs no extra write.
-        """
-        conn = self.connection()
-        secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
-        conn.execute(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
-        conn.execute("PRAGMA secure_delete=FAST")
-        try:
-            yield
-        finally:
-            conn.execute(f"PRAGMA secure_delete={int(secure)}")
-            conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
-            # PASSIVE: never waits on readers; journal_size_limit then trims the
-            # file once the WAL restarts.
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    @contextmanager
-    def _run(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        try:
-            yield Cursor(self, conn.cursor())
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
-        """A file lock next to the database file; a thread lock in memory."""
-        if directory is None and self.path is not None:
-            directory = self.path.parent
-        if directory is not None:
-            return StoreLock(purpose, directory=directory)
-        with self._lock:
-            local = self._purpose_locks.setdefault(purpose, threading.Lock())
-        return StoreLock(purpose, local=local)
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()
-
-
-def check_connection(conn: Any) -> None:
-    """The pool's check on checkout, without a round trip for a healthy connection.
-
-    An idle connection has nothing to read; when its socket is readable the
-    server has closed it or sent an error (a restart sends "terminating
-    connection"), so only then is it pinged, which raises and makes the pool
-    replace it. A healthy connection costs one poll(), not a query.
-    """
-    import psycopg
-    from psycopg_pool import ConnectionPool
-
-    if conn.closed:
-        raise psycopg.OperationalError("connection closed")
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    if readable:
-        ConnectionPool.check_connection(conn)
-
-
-# What a statement may hold besides `?`: quoted text, a dollar-quoted body, `%`.
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\$\$.*?\$\$|[?%]", re.S)
-
-
-def _format_token(match: re.Match[str]) -> str:
-    token = match.group()
-    return "%s" if token == "?" else token.replace("%", "%%")
-
-
-@functools.lru_cache(maxsize=4096)
-def format_placeholders(text: str) -> str:
-    """A `?` statement in psycopg's `%s` style: the one translation of the two.
-
-    `?` becomes `%s` outside quoted text ('…', "…", $$…$$); a `%` anywhere is
-    doubled, since psycopg reads it as a placeholder even inside a literal.
-    Statements are few and run often: each is translated once.
-    """
-    if not any(mark in text for mark in ("'", '"', "$$", "%")):
-        return text.replace("?", "%s")  # most statements: no quotes at all
-    return _TOKENS.sub(_format_token, text)
-
-
-def connection_kwargs(params: dict[str, str]) -> dict[str, Any]:
-    """psycopg.connect() arguments for parsed GXTRACK_DATABASE_URL parameters."""
-    kwargs: dict[str, Any] = {
-        "host": params["host"],
-        "port": params["port"],
-        "dbname": params["dbname"],
-        "user": params["user"],
-        "connect_timeout": 5,
-    }
-    if params.get("password"):
-        kwargs["password"] = params["password"]
-    # Plan every execution for its parameters: psycopg prepares a statement
-    # after a few runs, and PostgreSQL may then keep a generic plan made
-    # while a read-model table was nearly empty — a sequential scan that
-    # made a scan's 10k flags quadratic (4.5 s waiting on the server).
-    options = ["-c plan_cache_mode=force_custom_plan"]
-    if params.get("schema"):
-        options.append(f"-c search_path={params['schema']}")
-    kwargs["options"] = " ".join(options)
-    return kwargs
-
-
-class PostgresDatabase(Database):
-    """PostgreSQL through a psycopg connection pool."""
-
-    kind = "postgres"
-    for_update = " FOR UPDATE"
-    plpgsql_triggers = True
-
-    def concat_agg(self, expr: str, order_by: str) -> str:
-        return f"string_agg({expr}, '' ORDER BY {order_by})"
-
-    def roomy_sorts(self, cur: Cursor) -> None:
-        # Its sorts in memory, not in files: a quarter of the time.
-        cur.execute("SET LOCAL work_mem = '64MB'")
-
-    def __init__(self, params: dict[str, str], max_size: int = 8) -> None:
-        from psycopg_pool import ConnectionPool
-
-        self.schema = params.get("schema")
-        self._column_types: dict[str, dict[str, str]] = {}
-        kwargs = connection_kwargs(params)
-        self.params = kwargs  # for connections of their own (locks, LISTEN)
-        self.pool = ConnectionPool(
-            # Single reads skip BEGIN/COMMIT; transaction() still opens one.
-            kwargs={**kwargs, "autocommit": True},
-            min_size=1,
-            max_size=max_size,
-            open=True,
-            # A request waits this long for a connection, then answers 503; a
-            # connection broken by a server restart fails the check on checkout
-            # and is replaced, so the pool heals without a process restart.
-            timeout=5,
-            check=check_connection,
-            reconnect_timeout=RECONNECT_SECONDS,
-        )
-
-    def sql(self, text: str) -> str:
-        return format_placeholders(text)
-
-    def column_types(self, cur: Cursor, table: str) -> dict[str, str]:
-        """A table's column types (cached: read models keep their shape)."""
-        types = self._column_types.get(table)
-        if types is None:
-            rows = cur.tuples(
-                "SELECT column_name, data_type FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND table_name = ?",
-                (table,),
-            )
-            types = self._column_types[table] = dict(rows)
-        return types
-
-    def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
-        """One statement on an autocommit connection: one round trip, not three."""
-        with self.pool.connection() as conn, conn.cursor() as raw:
-            return Cursor(self, raw).fetchall(text, params)
-
-    @contextmanager
-    def transaction(self, write: bool = True, bulk: bool = False) -> Iterator[Cursor]:
-        """A transaction; `bulk` pipelines the statements (projection batches).
-
-        In pipeline mode statements are sent without waiting for each reply,
-        so hundreds of small UPDATEs cost one round trip, not hundreds; a
-        fetch simply waits for the replies before it.
-        """
-        with self.pool.connection() as conn:
-            if bulk:
-                with conn.pipeline() as pipe, conn.transaction(), conn.cursor() as raw:
-                    yield Cursor(self, raw, pipe)
-                return
-            with conn.transaction(), conn.cursor() as raw:
-                yield Cursor(self, raw)
-
-    def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
-        """A session advisory lock keyed by (schema, purpose)."""
-        return StoreLock(purpose, postgres=self.params, schema=self.schema)
-
-    def close(self) -> None:
-        self.pool.close()
-
-
 def job_store_options(settings: Any) -> dict[str, Any] | None:
     """SQLAlchemyJobStore arguments for the scheduler's job store in the
     project's database (None for a store in memory)."""
@@ -478,6 +207,9 @@ def job_store_options(settings: Any) -> dict[str, Any] | None:
 
 def open_database(settings: Any) -> Database:
     """The read-model database for these settings."""
+    from gxtrack.infra.postgres import PostgresDatabase
+    from gxtrack.infra.sqlite import SQLiteDatabase
+
     if settings.database_url == "memory://":
         return SQLiteDatabase(None)
     if settings.is_postgres:

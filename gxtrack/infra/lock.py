@@ -145,7 +145,7 @@ class StoreLock:
 
 def settings_lock(settings: Any, purpose: str) -> StoreLock:
     """The lock of a purpose on the store these settings name, without opening it."""
-    from gxtrack.infra.db import connection_kwargs
+    from gxtrack.infra.postgres import connection_kwargs
 
     if settings.database_url == "memory://":
         return StoreLock(purpose)  # one process, one store: nothing to share

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gxtrack.infra.db import format_placeholders
+from gxtrack.infra.postgres import format_placeholders
 
 ROOT = Path(__file__).resolve().parents[2]
 # Asking which database this is: the only answers outside gxtrack/infra are
