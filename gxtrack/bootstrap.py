@@ -45,6 +45,8 @@ class Runtime:
             runtime.wait_for_read_models()  # the scan judges the pool with every event in it
             return scan_candidates(db, stages)
 
+        # What the use cases need of the read side and the outside, given once;
+        # the Runtime is made after the app, so the lambdas look it up when called.
         read_side = ReadSide(
             db=db,
             wait_for_read_models=lambda: runtime.wait_for_read_models(),
