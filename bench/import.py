@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.permissions import Actor  # noqa: E402
 from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES  # noqa: E402
-from gxtrack.app.ledger.service import import_ledger  # noqa: E402
 from gxtrack.bootstrap import Runtime  # noqa: E402
 from gxtrack.settings import Settings  # noqa: E402
 
@@ -205,8 +204,8 @@ def main() -> None:
     runtime.wait_for_read_models()
     try:
         started = time.perf_counter()
-        result = import_ledger(
-            runtime, data, "ledger.xlsx", Actor.system(), True, progress=progress
+        result = runtime.app.import_ledger(
+            data, "ledger.xlsx", Actor.system(), True, progress=progress
         )
         total = time.perf_counter() - started
         print(file=sys.stderr)

@@ -13,8 +13,10 @@ from typing import Any
 
 from gxtrack.app import GxTrack
 from gxtrack.app.application import application_env
+from gxtrack.app.read_side import CatchUpProgress, ReadSide
 from gxtrack.infra.accounts import Accounts
 from gxtrack.infra.db import Database, open_database
+from gxtrack.infra.mailer import Outbox
 from gxtrack.infra.migrations import migrate, schema_lock
 from gxtrack.readmodels import ProjectionEngine, default_projections
 from gxtrack.readmodels.pool.queries import scan_candidates
@@ -41,8 +43,21 @@ class Runtime:
             runtime.wait_for_read_models()  # the scan judges the pool with every event in it
             return scan_candidates(db, stages)
 
+        # What the use cases need of the read side and the outside, given once;
+        # the Runtime is made after the app, so the lambdas look it up when called.
+        read_side = ReadSide(
+            db=db,
+            wait_for_read_models=lambda: runtime.wait_for_read_models(),
+            catch_up_with_progress=lambda show: runtime.catch_up_with_progress(show),
+        )
+        outbox = Outbox(db, dict(settings.smtp), settings.data_dir / "outbox")
         with schema_lock(db):  # workers starting at once create tables once
-            app = GxTrack(env=application_env(settings), pool_rows=pool_rows)
+            app = GxTrack(
+                env=application_env(settings),
+                pool_rows=pool_rows,
+                read_side=read_side,
+                outbox=outbox,
+            )
         runtime = cls(
             settings=settings,
             app=app,
@@ -65,6 +80,13 @@ class Runtime:
             timeout=self.settings.projection_wait_seconds,
             inline=self.settings.inline_projections,
         )
+
+    def catch_up_with_progress(self, show: CatchUpProgress) -> None:
+        """Like wait_for_read_models(), showing progress when projecting inline."""
+        if not self.settings.inline_projections:
+            self.wait_for_read_models()
+            return
+        self.projections.run(show)
 
     def close(self) -> None:
         """Release connections."""

@@ -7,8 +7,12 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder
 
 from gxtrack.app.audit import AuditService
+from gxtrack.app.audit_status import ChainAuditService
 from gxtrack.app.designation_import import EnterpriseImportService
+from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
+from gxtrack.app.expiry import ExpiryService
+from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
 from gxtrack.app.tiers import TierService
@@ -25,6 +29,10 @@ class GxTrack(
     UserService,
     StalledService,
     AuditService,
+    DigestService,
+    ExpiryService,
+    LedgerService,
+    ChainAuditService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

@@ -1,39 +1,64 @@
-"""The audit page's and API's use case: verify the log, then give the current anchor."""
+"""The hash chain's use cases: verify the log, keep the verdict, give the anchor."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from domain.permissions import Actor, require_role
 from domain.users import Role
-from gxtrack.audit.record import FULL, latest, verify_since_last
-from gxtrack.audit.verify import anchor
+from gxtrack.app.base import ServiceBase
+from gxtrack.audit.record import FULL, latest, verify_full, verify_since_last
+from gxtrack.audit.verify import Progress, VerifyResult, anchor
 
 AUDIT_READERS = {Role.AUDITOR, Role.ADMIN, Role.LEADER}
 
 
-def audit_status(runtime: Any, actor: Actor) -> dict[str, Any]:
-    """Verify the chain (the events since the last verified head) and return
-    the verdict, when the last full walk ran, and today's anchor."""
-    require_role(actor, AUDIT_READERS, "查看审计校验")
-    runtime.wait_for_read_models()
-    result, walk = verify_since_last(runtime)
-    return {
-        "ok": result.ok,
-        "walk": walk,
-        "last_full": latest(runtime.db, FULL),
-        "checked": result.checked,
-        "unchained": result.unchained,
-        "head_position": result.head_position,
-        "head_digest": result.head_digest,
-        "problem": result.problem,
-        "anchor": anchor(runtime.app, runtime.db),
-    }
+class ChainAuditService(ServiceBase):
+    """Tamper evidence: walks of the event log against its hash chain."""
 
+    def audit_status(self, actor: Actor) -> dict[str, Any]:
+        """Verify the chain (the events since the last verified head) and return
+        the verdict, when the last full walk ran, and today's anchor."""
+        require_role(actor, AUDIT_READERS, "查看审计校验")
+        read = self.read_side
+        read.wait_for_read_models()
+        result, walk = verify_since_last(self, read.db)
+        return {
+            "ok": result.ok,
+            "walk": walk,
+            "last_full": latest(read.db, FULL),
+            "checked": result.checked,
+            "unchained": result.unchained,
+            "head_position": result.head_position,
+            "head_digest": result.head_digest,
+            "problem": result.problem,
+            "anchor": anchor(self, read.db),
+        }
 
-def anchor_line(runtime: Any, actor: Actor) -> str:
-    """Today's anchor as the one JSON line `gxtrack audit anchor` prints."""
-    require_role(actor, AUDIT_READERS, "导出锚点")
-    runtime.wait_for_read_models()
-    return json.dumps(anchor(runtime.app, runtime.db), ensure_ascii=False) + "\n"
+    def anchor_line(self, actor: Actor) -> str:
+        """Today's anchor as the one JSON line `gxtrack audit anchor` prints."""
+        require_role(actor, AUDIT_READERS, "导出锚点")
+        return json.dumps(self.chain_anchor(), ensure_ascii=False) + "\n"
+
+    def chain_anchor(self) -> dict[str, Any]:
+        """Today's anchor (the chain head), every event chained first."""
+        self.read_side.wait_for_read_models()
+        return anchor(self, self.read_side.db)
+
+    def verify_chain(
+        self,
+        anchors: Sequence[dict[str, Any]] = (),
+        progress: Progress | None = None,
+    ) -> VerifyResult:
+        """Walk the whole log against the chain as it stands and keep the verdict.
+
+        Events not chained yet are counted in `unchained`, not waited for, so the
+        operator's `audit verify` shows a lagging follower."""
+        return verify_full(self, self.read_side.db, anchors, progress)
+
+    def verify_chain_caught_up(self) -> VerifyResult:
+        """The nightly full walk: every event chained first, then verify_chain()."""
+        self.read_side.wait_for_read_models()
+        return self.verify_chain()

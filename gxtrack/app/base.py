@@ -10,7 +10,9 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.reference import ReferenceData
+from gxtrack.app.read_side import ReadSide
 from gxtrack.errors import ConflictError, NotFoundError
+from gxtrack.infra.mailer import Outbox
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -27,6 +29,33 @@ def parse_id(value: str | UUID, what: str = "记录") -> UUID:
 
 class ServiceBase(Application[UUID]):
     """Loading and saving helpers shared by the use-case mixins."""
+
+    def __init__(
+        self,
+        *args: Any,
+        read_side: ReadSide | None = None,
+        outbox: Outbox | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Given by the wiring (gxtrack.bootstrap); an application opened only
+        # to read the log (the rebuild's second process) has neither.
+        self._read_side = read_side
+        self._outbox = outbox
+
+    @property
+    def read_side(self) -> ReadSide:
+        """The read models, for use cases that read or wait for them."""
+        if self._read_side is None:
+            raise RuntimeError("this GxTrack was opened without its read side")
+        return self._read_side
+
+    @property
+    def outbox(self) -> Outbox:
+        """The mail outbox, for use cases that queue or deliver mail."""
+        if self._outbox is None:
+            raise RuntimeError("this GxTrack was opened without an outbox")
+        return self._outbox
 
     def load(
         self, kind: type[A], aggregate_id: str | UUID, version: int | None = None

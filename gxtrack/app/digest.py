@@ -5,6 +5,7 @@ one mail with all of them. Every mail is Chinese, HTML plus plain text, with the
 list attached as an .xlsx workbook. The leaders' mail also lists the designations
 due for re-review within 90 days (gxtrack.app.digest_reviews). Digests are queued in
 the outbox (ids derived from the week and recipient, so a week is queued once) and then delivered.
+DigestService holds these use cases; the workbook and the mail are composed here too.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from uuid import NAMESPACE_URL, uuid5
 
 from openpyxl import Workbook
 
+from domain.permissions import Actor
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.digest_reviews import (
     REVIEW_DAYS,
     add_review_sheet,
     review_html,
     review_lines,
 )
-from gxtrack.infra.mailer import Outbox, sender
+from gxtrack.infra.mailer import sender
 from gxtrack.readmodels.alerts.queries import list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
 from gxtrack.readmodels.users.queries import active_recipients
@@ -145,47 +148,79 @@ def _html(intro: str, items: list[dict[str, Any]], extra: str = "") -> str:
     )
 
 
-def queue_stall_digests(runtime: Any, scan: dict[str, Any]) -> dict[str, Any]:
-    """Queue the week's digests for `scan`; {"queued": [...], "skipped": [...]}."""
-    week, as_of = scan["week"], scan["as_of"]
-    listing = list_stalled(runtime.db, date.fromisoformat(as_of))["items"]
-    items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
-    reviews = due_for_review(runtime.db, date.fromisoformat(as_of), REVIEW_DAYS)
-    users = active_recipients(runtime.db)
-    outbox = Outbox.for_runtime(runtime)
-    smtp = outbox.smtp
-    queued: list[str] = []
-    skipped: list[str] = []
+class DigestService(ServiceBase):
+    """The weekly scan with its digests, and the mail outbox they go through."""
 
-    def put(
-        kind: str,
-        recipient: str,
-        to: list[str],
-        greeting: str,
-        rows: list,
-        due: list | None = None,
-    ) -> None:
-        msg = compose(smtp, to, greeting, rows, week, as_of, due)
-        key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
-        if outbox.queue(key, kind, week, recipient, msg):
-            queued.append(recipient)
+    def scan_and_mail(
+        self, as_of: date | None = None, mail: bool = True
+    ) -> dict[str, Any]:
+        """The weekly scan, then the digests queued and delivered (or kept pending)."""
+        scan, created = self.run_stall_scan(Actor.system(), as_of)  # StalledService
+        self.read_side.wait_for_read_models()
+        result: dict[str, Any] = {"scan": scan, "created": created}
+        if mail:
+            result["digests"] = self.queue_stall_digests(scan)
+            result["delivery"] = self.deliver_mail()
+        return result
 
-    for user in users:
-        if user["role"] != "officer":
-            continue
-        mine = [i for i in items if i["officer"] == user["name"]]
-        if not mine:
-            continue
-        if not user["email"]:
-            skipped.append(user["name"])
-            continue
-        put("officer", user["name"], [user["email"]], _name(user), mine)
-    leaders = [u for u in users if u["role"] == "leader"]
-    addresses = [u["email"] for u in leaders if u["email"]]
-    skipped += [u["name"] for u in leaders if not u["email"]]
-    if addresses:
-        put("leaders", "leaders", addresses, "各位领导", items, reviews)
-    return {"week": week, "queued": queued, "skipped": skipped}
+    def queue_stall_digests(self, scan: dict[str, Any]) -> dict[str, Any]:
+        """Queue the week's digests for `scan`; {"queued": [...], "skipped": [...]}."""
+        db = self.read_side.db
+        week, as_of = scan["week"], scan["as_of"]
+        listing = list_stalled(db, date.fromisoformat(as_of))["items"]
+        items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+        reviews = due_for_review(db, date.fromisoformat(as_of), REVIEW_DAYS)
+        users = active_recipients(db)
+        outbox = self.outbox
+        smtp = outbox.smtp
+        queued: list[str] = []
+        skipped: list[str] = []
+
+        def put(
+            kind: str,
+            recipient: str,
+            to: list[str],
+            greeting: str,
+            rows: list,
+            due: list | None = None,
+        ) -> None:
+            msg = compose(smtp, to, greeting, rows, week, as_of, due)
+            key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
+            if outbox.queue(key, kind, week, recipient, msg):
+                queued.append(recipient)
+
+        for user in users:
+            if user["role"] != "officer":
+                continue
+            mine = [i for i in items if i["officer"] == user["name"]]
+            if not mine:
+                continue
+            if not user["email"]:
+                skipped.append(user["name"])
+                continue
+            put("officer", user["name"], [user["email"]], _name(user), mine)
+        leaders = [u for u in users if u["role"] == "leader"]
+        addresses = [u["email"] for u in leaders if u["email"]]
+        skipped += [u["name"] for u in leaders if not u["email"]]
+        if addresses:
+            put("leaders", "leaders", addresses, "各位领导", items, reviews)
+        return {"week": week, "queued": queued, "skipped": skipped}
+
+    def deliver_mail(self) -> dict[str, int]:
+        """Send every pending message; {"sent": n, "failed": n}."""
+        return self.outbox.deliver()
+
+    def pending_mail(self) -> list[dict[str, Any]]:
+        """The messages not accepted by a server yet."""
+        return self.outbox.pending()
+
+    def mail_messages(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The queued and sent messages, newest first."""
+        return self.outbox.messages(limit=limit)
+
+    def mail_message(self, message_id: str) -> EmailMessage | None:
+        """One queued message as MIME, or None."""
+        return self.outbox.message(message_id)
 
 
 def _name(user: dict[str, Any]) -> str:

@@ -58,25 +58,27 @@ def latest(db: Database, kind: str | None = None) -> dict[str, Any] | None:
     return row
 
 
-def verify_full(runtime: Any, anchors: Any = (), progress: Any = None) -> VerifyResult:
-    """Walk the whole log now and keep the verdict."""
+def verify_full(
+    app: Any, db: Database, anchors: Any = (), progress: Any = None
+) -> VerifyResult:
+    """Walk the whole log of `app` now and keep the verdict."""
     started = time.perf_counter()
-    result = verify(runtime.app, runtime.db, anchors, progress)
-    record(runtime.db, FULL, result, time.perf_counter() - started)
+    result = verify(app, db, anchors, progress)
+    record(db, FULL, result, time.perf_counter() - started)
     return result
 
 
-def verify_since_last(runtime: Any) -> tuple[VerifyResult, str]:
+def verify_since_last(app: Any, db: Database) -> tuple[VerifyResult, str]:
     """Walk what the last good verification did not cover (all of it if none)."""
-    last = latest(runtime.db)
+    last = latest(db)
     if last is None or not last["ok"] or not last["head_position"]:
-        return verify_full(runtime), FULL
+        return verify_full(app, db), FULL
     started = time.perf_counter()
     result = verify(
-        runtime.app,
-        runtime.db,
+        app,
+        db,
         since=(int(last["head_position"]), last["head_digest"]),
     )
     if result.checked or not result.ok:  # a view that found nothing new keeps no row
-        record(runtime.db, INCREMENTAL, result, time.perf_counter() - started)
+        record(db, INCREMENTAL, result, time.perf_counter() - started)
     return result, INCREMENTAL

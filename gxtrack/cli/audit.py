@@ -67,15 +67,12 @@ def _read_anchors(path: Path) -> list[dict]:
 @pass_state
 def audit_verify(state, anchor_file) -> None:
     """校验哈希链；发现篡改时非零退出 Verify the chain; non-zero exit on tampering."""
-    from gxtrack.audit.record import verify_full
-
     anchors = _read_anchors(anchor_file) if anchor_file else []
-    runtime = state.runtime
 
     def show(done: int, total: int) -> None:
         click.echo(f"\r校验: {done}/{total}", nl=False, err=True)
 
-    result = verify_full(runtime, anchors, show)
+    result = state.runtime.app.verify_chain(anchors, show)
     if result.problem:
         p = result.problem
         raise click.ClickException(
@@ -107,11 +104,7 @@ def audit_verify(state, anchor_file) -> None:
 @pass_state
 def audit_anchor(state, out) -> None:
     """导出当日锚点（链头） Print (and append to FILE) today's chain head."""
-    from gxtrack.audit.verify import anchor
-
-    runtime = state.runtime
-    runtime.wait_for_read_models()
-    item = anchor(runtime.app, runtime.db)
+    item = state.runtime.app.chain_anchor()
     if out is not None:
         with out.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(item, ensure_ascii=False) + "\n")

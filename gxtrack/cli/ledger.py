@@ -16,7 +16,6 @@ from gxtrack.app.ledger.service import (
     ACTION_LABELS,
     LedgerRejectedError,
     Preview,
-    import_ledger,
 )
 from gxtrack.cli.context import command_group, pass_state
 
@@ -84,8 +83,7 @@ def import_ledger_command(state, file, dry_run, sheet, mapping_file, progress):
         except (ValueError, UnicodeDecodeError) as error:
             raise click.ClickException(f"{mapping_file.name}: {error}") from None
     try:
-        result = import_ledger(
-            state.runtime,
+        result = state.runtime.app.import_ledger(
             file.read_bytes(),
             file.name,
             state.actor(),

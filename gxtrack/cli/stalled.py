@@ -18,9 +18,7 @@ def stalled() -> None:
 @pass_state
 def scan(state, as_of, no_mail) -> None:
     """立即扫描（与每周任务相同） Run the weekly scan now; prints the scan."""
-    from jobs.tasks import scan_and_mail
-
-    result = scan_and_mail(state.runtime, as_of, mail=not no_mail)
+    result = state.runtime.app.scan_and_mail(as_of, mail=not no_mail)
     echo_json(result["scan"])
     note = "已记录 (recorded)" if result["created"] else "本周已扫描，返回首次结果"
     flagged, cleared = len(result["scan"]["flagged"]), len(result["scan"]["cleared"])

@@ -83,9 +83,7 @@ def candidates(state, year, designation, zone, officer, status) -> None:
 @pass_state
 def expire(state, as_of) -> None:
     """记录到期称号（每日任务） Record lapsed designations now; idempotent."""
-    from jobs.expiry import run_expiry
-
-    result = run_expiry(state.runtime, as_of)
+    result = state.runtime.app.record_expiries_due(as_of)
     for item in result["expired"]:
         click.echo(
             f"{item['enterprise_id']}\t{item['name']}\t{item['designation']}\t"

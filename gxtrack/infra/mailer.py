@@ -46,12 +46,6 @@ class Outbox:
         self.smtp = smtp
         self.folder = folder
 
-    @classmethod
-    def for_runtime(cls, runtime: Any) -> Outbox:
-        """The outbox of a Runtime (its database, SMTP settings and data dir)."""
-        settings = runtime.settings
-        return cls(runtime.db, dict(settings.smtp), settings.data_dir / "outbox")
-
     def queue(
         self, message_id: str, kind: str, week: str, recipient: str, msg: EmailMessage
     ) -> bool:

@@ -230,51 +230,48 @@ def test_event_slipped_into_the_log_is_detected(store, leader):
 
 
 def test_audit_page_walks_only_new_events_after_a_good_check(store, leader):
-    from gxtrack.app.audit_status import audit_status
-
     runtime, raw = store
     pid, events = _history(runtime, leader)
     head = runtime.app.position()
 
-    first = audit_status(runtime, leader)
+    first = runtime.app.audit_status(leader)
     assert (first["ok"], first["walk"], first["checked"]) == (True, "full", head)
     assert first["last_full"]["checked"] == head
 
     runtime.app.report_progress(leader, pid, date(2025, 3, 9), "设备进场")
     runtime.wait_for_read_models()
-    second = audit_status(runtime, leader)
+    second = runtime.app.audit_status(leader)
     assert (second["ok"], second["walk"], second["checked"]) == (True, "incremental", 1)
     assert second["head_position"] == head + 1
     # A view with nothing new to check keeps no row.
     kept = runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_verifications")
-    assert audit_status(runtime, leader)["checked"] == 0
+    assert runtime.app.audit_status(leader)["checked"] == 0
     assert runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_verifications") == kept
 
     # A new event altered after it was chained: the next view sees it.
     runtime.app.report_progress(leader, pid, date(2025, 3, 16), "设备调试")
     runtime.wait_for_read_models()
     raw.alter(head + 2, "设备调试".encode(), "设备安装".encode())
-    third = audit_status(runtime, leader)
+    third = runtime.app.audit_status(leader)
     assert not third["ok"] and third["problem"]["position"] == head + 2
 
     # After a failure every view walks the whole log, and keeps failing.
     raw.alter(head + 2, "设备安装".encode(), "设备调试".encode())
-    assert audit_status(runtime, leader)["walk"] == "full"
+    assert runtime.app.audit_status(leader)["walk"] == "full"
 
 
 def test_an_old_event_altered_after_a_check_fails_the_next_full_walk(store, leader):
-    from gxtrack.app.audit_status import audit_status
-    from gxtrack.audit.record import latest, verify_full
+    from gxtrack.audit.record import latest
 
     runtime, raw = store
     pid, events = _history(runtime, leader)
     registered = events[(pid, 1)]
-    assert audit_status(runtime, leader)["ok"]
+    assert runtime.app.audit_status(leader)["ok"]
     raw.alter(registered, "某投资方".encode(), "某投资人".encode())
     # The nightly job's full walk finds it; from then on the page reports it.
-    assert not verify_full(runtime).ok
+    assert not runtime.app.verify_chain().ok
     assert latest(runtime.db)["ok"] is False
-    status = audit_status(runtime, leader)
+    status = runtime.app.audit_status(leader)
     assert (status["ok"], status["walk"]) == (False, "full")
     assert status["problem"]["position"] == registered
 

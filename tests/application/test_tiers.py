@@ -23,7 +23,6 @@ from gxtrack.readmodels.enterprises.queries import (
     tier_counts,
 )
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, summary
-from jobs.expiry import run_expiry
 
 
 def code(n: int) -> str:
@@ -134,15 +133,15 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
         (a, "srdi", 76)
     ]
     # The last valid day: nothing lapses.
-    assert run_expiry(runtime, as_of=date(2025, 6, 30))["expired"] == []
+    assert runtime.app.record_expiries_due(as_of=date(2025, 6, 30))["expired"] == []
     # The day after: one DesignationExpired, effective that day.
-    first = run_expiry(runtime, as_of=date(2025, 7, 1))
+    first = runtime.app.record_expiries_due(as_of=date(2025, 7, 1))
     assert [(e["enterprise_id"], e["designation"]) for e in first["expired"]] == [
         (a, "srdi")
     ]
     # Twice on the same day, or a day later: nothing new.
-    assert run_expiry(runtime, as_of=date(2025, 7, 1))["expired"] == []
-    assert run_expiry(runtime, as_of=date(2025, 7, 2))["expired"] == []
+    assert runtime.app.record_expiries_due(as_of=date(2025, 7, 1))["expired"] == []
+    assert runtime.app.record_expiries_due(as_of=date(2025, 7, 2))["expired"] == []
     assert event_types(runtime, a).count("DesignationExpired") == 1
     expired = history(runtime.app, UUID(a))[-1]
     assert expired["effective_date"] == "2025-07-01"
@@ -152,7 +151,7 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
     assert again["expired"] == []
     # Revoked awards never "expire".
     assert "DesignationExpired" not in event_types(runtime, b)
-    later = run_expiry(runtime, as_of=date(2026, 1, 1))
+    later = runtime.app.record_expiries_due(as_of=date(2026, 1, 1))
     assert [e["designation"] for e in later["expired"]] == ["high_tech"]
     rows = runtime.db.fetchall(
         "SELECT designation, expired_recorded FROM rm_designations"
@@ -161,7 +160,7 @@ def test_expiry_job_on_a_controllable_clock(runtime, leader):
     )
     assert [r["expired_recorded"] for r in rows] == [1, 1]
     with pytest.raises(RuleViolationError) as caught:
-        run_expiry(runtime, as_of=date(2999, 1, 1))
+        runtime.app.record_expiries_due(as_of=date(2999, 1, 1))
     assert caught.value.field == "as_of"
 
 

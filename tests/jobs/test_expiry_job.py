@@ -12,7 +12,6 @@ from domain.clock import today
 from domain.uscc import check_character
 from gxtrack.bootstrap import Runtime
 from jobs.expiry import JOB_ID
-from jobs.tasks import scan_and_mail
 from tests.jobs.test_mail import attachment_rows, seeded  # noqa: F401 - fixture
 from tests.jobs.test_scheduler import (  # noqa: F401 - fixture
     SHANGHAI,
@@ -114,7 +113,7 @@ def test_leaders_digest_lists_designations_due_for_re_review(
     award(runtime, admin, 2, certified_ago=10, expires_in=200)  # not due yet
     award(runtime, admin, 3, certified_ago=1000, expires_in=90)
     smtp_server.start()
-    result = scan_and_mail(runtime)
+    result = runtime.app.scan_and_mail()
     assert result["delivery"]["failed"] == 0
     received = {tuple(m["to"]): m["message"] for m in smtp_server.inbox.received}
     leaders = received[("lead1@example.test", "lead2@example.test")]

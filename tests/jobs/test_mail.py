@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 
 from domain.clock import today
 from gxtrack.bootstrap import Runtime
-from gxtrack.infra.mailer import Outbox
 from gxtrack.settings import Settings
-from jobs.tasks import scan_and_mail
 
 TODAY = today()
 
@@ -84,7 +82,7 @@ def attachment_rows(message) -> list[tuple]:
 def test_digests_reach_each_officer_and_the_leaders(seeded, smtp_server):
     runtime = seeded(smtp_server.port)
     smtp_server.start()
-    result = scan_and_mail(runtime)
+    result = runtime.app.scan_and_mail()
     assert result["delivery"] == {"sent": 2, "failed": 0}
     assert sorted(result["digests"]["skipped"]) == ["wang"]
     received = {tuple(m["to"]): m for m in smtp_server.inbox.received}
@@ -108,7 +106,7 @@ def test_digests_reach_each_officer_and_the_leaders(seeded, smtp_server):
     )
     assert len(everyone) == 1 + 3
     # Running the week's job again queues and sends nothing more.
-    again = scan_and_mail(runtime)
+    again = runtime.app.scan_and_mail()
     assert again["digests"]["queued"] == [] and again["delivery"]["sent"] == 0
     assert len(smtp_server.inbox.received) == 2
     runtime.close()
@@ -116,9 +114,9 @@ def test_digests_reach_each_officer_and_the_leaders(seeded, smtp_server):
 
 def test_a_server_down_loses_nothing_and_delivers_once_when_back(seeded, smtp_server):
     runtime = seeded(smtp_server.port)  # nothing listens on the port yet
-    result = scan_and_mail(runtime)
+    result = runtime.app.scan_and_mail()
     assert result["delivery"] == {"sent": 0, "failed": 2}
-    outbox = Outbox.for_runtime(runtime)
+    outbox = runtime.app.outbox
     pending = outbox.pending()
     assert len(pending) == 2 and all(
         r["attempts"] == 1 and r["last_error"] for r in pending
@@ -133,11 +131,11 @@ def test_a_server_down_loses_nothing_and_delivers_once_when_back(seeded, smtp_se
 
 def test_without_smtp_digests_go_to_the_outbox_folder(seeded, tmp_path):
     runtime = seeded(None)
-    result = scan_and_mail(runtime)
+    result = runtime.app.scan_and_mail()
     assert result["delivery"] == {"sent": 2, "failed": 0}
     files = sorted((tmp_path / "var" / "outbox").glob("*.eml"))
     assert len(files) == 2
-    outbox = Outbox.for_runtime(runtime)
+    outbox = runtime.app.outbox
     rows = outbox.messages()
     assert {r["transport"] for r in rows} == {"folder"}
     message = outbox.message(rows[0]["id"])

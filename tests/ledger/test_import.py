@@ -9,11 +9,7 @@ import pytest
 from domain.clock import today as bureau_today
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
-from gxtrack.app.ledger.service import (
-    LedgerRejectedError,
-    import_ledger,
-    preview_ledger,
-)
+from gxtrack.app.ledger.service import LedgerRejectedError
 from gxtrack.errors import NotFoundError, PermissionDeniedError
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from tests.ledger.sheets import HEADERS, ROWS, csv_bytes, xlsx_bytes
@@ -36,7 +32,7 @@ def rows_with(changes: dict[tuple[int, str], object]) -> list[list[object]]:
 
 def test_import_builds_history_with_the_ledgers_dates(runtime, leader):
     started = datetime.now().astimezone()
-    result = import_ledger(runtime, xlsx_bytes(), "台账.xlsx", leader, confirm=True)
+    result = runtime.app.import_ledger(xlsx_bytes(), "台账.xlsx", leader, confirm=True)
     assert result.written and result.preview.counts()["create"] == 4
     assert result.events == 11
     projects = {
@@ -95,7 +91,7 @@ def test_import_builds_history_with_the_ledgers_dates(runtime, leader):
 
 
 def test_as_of_pool_follows_the_ledgers_dates(runtime, leader):
-    import_ledger(runtime, xlsx_bytes(), "台账.xlsx", leader, confirm=True)
+    runtime.app.import_ledger(xlsx_bytes(), "台账.xlsx", leader, confirm=True)
     assert pool(runtime, date(2021, 11, 19)) == {}
     assert pool(runtime, date(2022, 3, 4)) == {"储能电池": ("signed", "2021-11-20")}
     on_signing = pool(runtime, date(2022, 3, 5))
@@ -117,15 +113,17 @@ def test_as_of_pool_follows_the_ledgers_dates(runtime, leader):
 
 def test_reimporting_the_same_file_changes_nothing(runtime, leader):
     data = xlsx_bytes()
-    import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+    runtime.app.import_ledger(data, "台账.xlsx", leader, confirm=True)
     position = runtime.app.position()
-    again = import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+    again = runtime.app.import_ledger(data, "台账.xlsx", leader, confirm=True)
     assert again.preview.counts()["unchanged"] == 4
     assert again.events == 0
     assert not any(row.differences for row in again.preview.rows)
     assert runtime.app.position() == position
     # The same rows as a CSV (another file, another digest) match too.
-    again = import_ledger(runtime, csv_bytes(ROWS, "gb18030"), "台账.csv", leader, True)
+    again = runtime.app.import_ledger(
+        csv_bytes(ROWS, "gb18030"), "台账.csv", leader, True
+    )
     assert again.preview.counts()["unchanged"] == 4
     assert runtime.app.position() == position
 
@@ -135,7 +133,7 @@ def test_bad_row_stops_everything_and_names_row_and_column(runtime, leader):
     position = runtime.app.position()
     rows = rows_with({(2, "总投资（万元）"): "约三个亿"})
     with pytest.raises(LedgerRejectedError) as caught:
-        import_ledger(runtime, xlsx_bytes(rows), "台账.xlsx", leader, confirm=True)
+        runtime.app.import_ledger(xlsx_bytes(rows), "台账.xlsx", leader, confirm=True)
     # Row 7 as the spreadsheet numbers it (title, two header rows, a blank row).
     assert "第 7 行「总投资（万元）」" in caught.value.message
     assert "未写入" in caught.value.message
@@ -171,8 +169,8 @@ def test_bad_row_stops_everything_and_names_row_and_column(runtime, leader):
 def test_each_problem_names_its_row_and_column(
     runtime, leader, changes, column, message
 ):
-    preview = preview_ledger(
-        runtime, xlsx_bytes(rows_with(changes)), "台账.xlsx", leader
+    preview = runtime.app.preview_ledger(
+        xlsx_bytes(rows_with(changes)), "台账.xlsx", leader
     )
     assert not preview.ok
     [problem] = preview.problems
@@ -186,7 +184,7 @@ def test_all_problems_are_listed_in_the_preview(runtime, leader):
     rows = rows_with(
         {(0, "产业类别"): "芯片", (2, "签约日期"): "去年", (3, "所属板块"): "?"}
     )
-    preview = preview_ledger(runtime, xlsx_bytes(rows), "台账.xlsx", leader)
+    preview = runtime.app.preview_ledger(xlsx_bytes(rows), "台账.xlsx", leader)
     assert [(p.row, p.column) for p in preview.problems] == [
         (4, "产业类别"),
         (7, "签约日期"),
@@ -202,7 +200,7 @@ def test_all_problems_are_listed_in_the_preview(runtime, leader):
 
 
 def test_updated_ledger_moves_matched_projects_and_reports_differences(runtime, leader):
-    import_ledger(runtime, xlsx_bytes(), "台账.xlsx", leader, confirm=True)
+    runtime.app.import_ledger(xlsx_bytes(), "台账.xlsx", leader, confirm=True)
     later = rows_with(
         {
             (1, "投产日期"): "2024年3月1日",
@@ -211,7 +209,7 @@ def test_updated_ledger_moves_matched_projects_and_reports_differences(runtime, 
             (0, "总投资（万元）"): "15,000",
         }
     )
-    result = import_ledger(runtime, xlsx_bytes(later), "台账2.xlsx", leader, True)
+    result = runtime.app.import_ledger(xlsx_bytes(later), "台账2.xlsx", leader, True)
     plans = {r.row: r for r in result.preview.rows}
     assert plans[5].action == "update"
     assert plans[5].steps == [
@@ -240,7 +238,7 @@ def test_updated_ledger_moves_matched_projects_and_reports_differences(runtime, 
 def test_dry_run_plans_but_writes_nothing(runtime, leader):
     runtime.app.reference()
     position = runtime.app.position()
-    result = import_ledger(runtime, xlsx_bytes(), "台账.xlsx", leader, confirm=False)
+    result = runtime.app.import_ledger(xlsx_bytes(), "台账.xlsx", leader, confirm=False)
     assert not result.written and result.events == 11
     assert [r.action for r in result.preview.rows] == ["create"] * 4
     assert runtime.app.position() == position
@@ -248,7 +246,7 @@ def test_dry_run_plans_but_writes_nothing(runtime, leader):
 
 def test_only_leaders_and_admins_import(runtime, officer):
     with pytest.raises(PermissionDeniedError):
-        preview_ledger(runtime, xlsx_bytes(), "台账.xlsx", officer)
+        runtime.app.preview_ledger(xlsx_bytes(), "台账.xlsx", officer)
 
 
 def test_header_mapping_is_saved_and_reused(runtime, admin):
@@ -264,19 +262,19 @@ def test_header_mapping_is_saved_and_reused(runtime, admin):
         ]
     ]
     data = csv_bytes(rows, "utf-8-sig", headers)
-    preview = preview_ledger(runtime, data, "a.csv", admin)
+    preview = runtime.app.preview_ledger(data, "a.csv", admin)
     assert [p.message.split("（")[0] for p in preview.problems] == [
         "缺少必需的列: 项目名称",
         "缺少必需的列: 投资方",
     ]
     assert preview.problems[0].row == 1
     mapping = {"项目简称": "项目名称", "合作企业": "investor"}
-    result = import_ledger(
-        runtime, data, "a.csv", admin, confirm=True, mapping=mapping, save_mapping=True
+    result = runtime.app.import_ledger(
+        data, "a.csv", admin, confirm=True, mapping=mapping, save_mapping=True
     )
     assert result.preview.counts()["create"] == 1
     # The next ledger with the same headers needs no mapping.
-    again = preview_ledger(runtime, data, "b.csv", admin)
+    again = runtime.app.preview_ledger(data, "b.csv", admin)
     assert again.ok and again.counts()["unchanged"] == 1
     [project] = list_projects(runtime.db, PoolFilter())["items"]
     assert project["planned_investment"] == "15000"  # 亿元 in the header
@@ -289,7 +287,7 @@ def test_gb18030_csv_import(runtime, admin):
     rows[0][COL["开工日期"]] = None
     rows[0][COL["投产日期"]] = None
     data = csv_bytes(rows, "gb18030")
-    result = import_ledger(runtime, data, "台账.csv", admin, confirm=True)
+    result = runtime.app.import_ledger(data, "台账.csv", admin, confirm=True)
     assert result.preview.encoding == "gb18030"
     assert result.preview.counts()["create"] == 2
     assert pool(runtime)["工业机器"][0] == "signed"
@@ -308,7 +306,7 @@ def test_vertically_merged_zone_cells_fill_every_row(runtime, admin):
     ws.merge_cells("D2:D3")
     buffer = io.BytesIO()
     book.save(buffer)
-    import_ledger(runtime, buffer.getvalue(), "x.xlsx", admin, confirm=True)
+    runtime.app.import_ledger(buffer.getvalue(), "x.xlsx", admin, confirm=True)
     items = list_projects(runtime.db, PoolFilter(zone="mudu"))["items"]
     assert sorted(p["name"] for p in items) == ["【示例】乙项目", "【示例】甲项目"]
 
@@ -320,14 +318,16 @@ def test_total_and_footer_rows_are_skipped_short_rows_are_fine(runtime, admin):
         ["合计", "合计", None, None, None, "100"],
         ["填表人：示例专员甲"],
     ]
-    preview = preview_ledger(runtime, csv_bytes(rows, "utf-8", headers), "a.csv", admin)
+    preview = runtime.app.preview_ledger(
+        csv_bytes(rows, "utf-8", headers), "a.csv", admin
+    )
     assert preview.ok
     assert [r.action for r in preview.rows] == ["create", "skipped", "skipped"]
 
 
 def test_every_bad_cell_of_a_row_is_reported(runtime, leader):
     rows = rows_with({(0, "产业类别"): "机器人", (0, "总投资（万元）"): "很多"})
-    preview = preview_ledger(runtime, xlsx_bytes(rows), "台账.xlsx", leader)
+    preview = runtime.app.preview_ledger(xlsx_bytes(rows), "台账.xlsx", leader)
     assert [(p.row, p.column) for p in preview.problems] == [
         (4, "总投资（万元）"),
         (4, "产业类别"),
@@ -357,8 +357,8 @@ def test_reserve_project_withdrawn_before_signing(runtime, admin):
             "未落实用地",
         ]
     ]
-    result = import_ledger(
-        runtime, csv_bytes(rows, "utf-8", headers), "a.csv", admin, confirm=True
+    result = runtime.app.import_ledger(
+        csv_bytes(rows, "utf-8", headers), "a.csv", admin, confirm=True
     )
     assert result.preview.rows[0].steps == [
         "登记（在谈 2022-05-01）",
@@ -370,7 +370,7 @@ def test_reserve_project_withdrawn_before_signing(runtime, admin):
 def test_officer_named_as_people_write_it_becomes_the_user(runtime, admin):
     runtime.app.add_user(admin, "officer_a", "officer", display_name="示例专员甲")
     runtime.wait_for_read_models()
-    import_ledger(runtime, xlsx_bytes(), "台账.xlsx", admin, confirm=True)
+    runtime.app.import_ledger(xlsx_bytes(), "台账.xlsx", admin, confirm=True)
     officers = {
         p["name"][4:8]: p["officer"]
         for p in list_projects(runtime.db, PoolFilter())["items"]
@@ -384,18 +384,17 @@ def test_the_same_file_imported_twice_at_once_writes_its_projects_once(
 ):
     """Two imports planned before either is saved (two uploads of one ledger
     racing): the second collides on the projects' ids and writes nothing."""
-    from gxtrack.app.ledger import service
     from gxtrack.errors import ConflictError
 
     data = xlsx_bytes()
     runtime.app.reference()
     # Both imports see the pool as it was before either: nothing to match.
-    monkeypatch.setattr(service, "_existing_projects", lambda _runtime: {})
-    first = import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+    monkeypatch.setattr(runtime.app, "_existing_projects", lambda: {})
+    first = runtime.app.import_ledger(data, "台账.xlsx", leader, confirm=True)
     assert first.preview.counts()["create"] == 4
     position = runtime.app.position()
     with pytest.raises(ConflictError, match="另一次导入"):
-        import_ledger(runtime, data, "台账.xlsx", leader, confirm=True)
+        runtime.app.import_ledger(data, "台账.xlsx", leader, confirm=True)
     assert runtime.app.position() == position
     runtime.wait_for_read_models()
     count = runtime.db.fetchone("SELECT COUNT(*) AS n FROM rm_projects")

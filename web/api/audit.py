@@ -8,7 +8,6 @@ from flask.views import MethodView
 
 from domain.permissions import require_role
 from domain.users import Role
-from gxtrack.app.audit_status import audit_status
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.readmodels.stage_facts.queries import pool_as_known
 from web.api.base import ApiBlueprint, actor, rt
@@ -83,4 +82,4 @@ class Verify(MethodView):
     def get(self) -> dict[str, Any]:
         """校验哈希链 Verify the event log's hash chain (auditors, admins)."""
         require_role(actor(), {Role.AUDITOR, Role.ADMIN}, "校验事件日志")
-        return audit_status(rt(), actor())
+        return rt().app.audit_status(actor())

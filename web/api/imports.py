@@ -15,7 +15,7 @@ from flask.views import MethodView
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from gxtrack.app.ledger.headers import load_mapping_file
-from gxtrack.app.ledger.service import LedgerRejectedError, import_ledger
+from gxtrack.app.ledger.service import LedgerRejectedError
 from web.api.base import ApiBlueprint, actor, rt
 from web.api.schemas.imports import (
     ImportArgsSchema,
@@ -85,8 +85,7 @@ class LedgerImport(MethodView):
         except ValueError as error:
             return _invalid("mapping", str(error))
         try:
-            result = import_ledger(
-                rt(),
+            result = rt().app.import_ledger(
                 data,
                 file.filename,
                 actor(),

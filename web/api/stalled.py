@@ -11,7 +11,6 @@ from typing import Any
 
 from flask.views import MethodView
 
-from gxtrack.app.digest import queue_stall_digests
 from gxtrack.readmodels.alerts.queries import (
     alert_metrics,
     list_alerts,
@@ -74,7 +73,7 @@ class Scans(MethodView):
         if not created:
             return scan, 200
         # Queued, not sent: the scheduler's mail job delivers (and retries).
-        queue_stall_digests(rt(), scan)
+        rt().app.queue_stall_digests(scan)
         return scan
 
 

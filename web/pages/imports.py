@@ -25,11 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from domain.users import Role
 from gxtrack.app.ledger.headers import FIELDS, MappingStore
 from gxtrack.app.ledger.reading import read_table
-from gxtrack.app.ledger.service import (
-    LedgerRejectedError,
-    import_ledger,
-    preview_ledger,
-)
+from gxtrack.app.ledger.service import LedgerRejectedError
 from gxtrack.app.ledger.template import template_xlsx
 from gxtrack.errors import NotFoundError
 from web.i18n import N_
@@ -152,8 +148,8 @@ def render_preview(
 ) -> Any:
     """The preview page for a kept upload (recomputed from its bytes)."""
     try:
-        preview = preview_ledger(
-            runtime(), data, upload.filename, current_actor(), upload.mapping or None
+        preview = runtime().app.preview_ledger(
+            data, upload.filename, current_actor(), upload.mapping or None
         )
     except LedgerRejectedError as rejected:
         return _index(rejected.message, 422)
@@ -210,8 +206,7 @@ def confirm(token: str) -> Any:
     if not store.claim(token):
         return render_preview(upload, data, 409, _("此文件正在导入，请勿重复提交"))
     try:
-        result = import_ledger(
-            runtime(),
+        result = runtime().app.import_ledger(
             data,
             upload.filename,
             current_actor(),

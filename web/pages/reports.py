@@ -13,7 +13,6 @@ from flask import Blueprint, Response, render_template, request
 
 from domain.clock import today
 from domain.errors import RuleViolationError
-from gxtrack.app.audit_status import anchor_line, audit_status
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
 from web.pages.common import parse_date, register_page_errors, runtime
@@ -88,14 +87,14 @@ def monthly_xlsx() -> Response:
 @bp.get("/audit")
 def audit() -> Any:
     """Hash-chain verification now, and the chain head to keep elsewhere."""
-    status = audit_status(runtime(), current_actor())
+    status = runtime().app.audit_status(current_actor())
     return render_template("audit.html", s=status)
 
 
 @bp.get("/audit/anchor.jsonl")
 def anchor_download() -> Response:
     """Today's anchor line, to append to an anchors file kept outside."""
-    line = anchor_line(runtime(), current_actor())
+    line = runtime().app.anchor_line(current_actor())
     name = f"gxtrack-anchor-{today().isoformat()}.jsonl"
     return Response(
         line,

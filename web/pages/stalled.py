@@ -18,8 +18,6 @@ from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stall import LEVELS
 from domain.users import Role
-from gxtrack.app.digest import queue_stall_digests
-from gxtrack.infra.mailer import Outbox
 from gxtrack.readmodels.alerts.queries import alert_metrics, list_scans, list_stalled
 from web.pages.common import (
     field_errors,
@@ -97,7 +95,7 @@ def scan() -> Any:
         return _page(422, field_errors(error))
     if created:
         rt.wait_for_read_models()
-        queue_stall_digests(rt, result)
+        rt.app.queue_stall_digests(result)
         message = _(
             "扫描完成：新增预警 %(flagged)s 个，解除 %(cleared)s 个",
             flagged=len(result["flagged"]),
@@ -112,7 +110,7 @@ def scan() -> Any:
 @roles_required(Role.LEADER, Role.ADMIN)
 def outbox() -> Any:
     """The alert digests queued and sent (read-only)."""
-    messages = Outbox.for_runtime(runtime()).messages(limit=200)
+    messages = runtime().app.mail_messages(limit=200)
     return render_template("outbox.html", messages=messages)
 
 
@@ -120,11 +118,11 @@ def outbox() -> Any:
 @roles_required(Role.LEADER, Role.ADMIN)
 def outbox_message(message_id: str) -> Any:
     """One digest as its plain-text part (escaped when shown)."""
-    box = Outbox.for_runtime(runtime())
-    msg = box.message(message_id)
+    app = runtime().app
+    msg = app.mail_message(message_id)
     if msg is None:
         abort(404)
-    row = next((m for m in box.messages(limit=1000) if m["id"] == message_id), {})
+    row = next((m for m in app.mail_messages(limit=1000) if m["id"] == message_id), {})
     return render_template(
         "outbox_message.html",
         row=row,

@@ -1,11 +1,11 @@
 """The ledger import use case: preview every row, then write all rows or none.
 
-`preview_ledger` reads the file, matches its headers (synonyms plus the saved
-mapping), and plans every row through the domain's rules without writing.
-`import_ledger` does the same and, only when the whole file is clean and the
-caller confirms, saves every new or changed project in one `save()` call — one
-transaction, so a failure leaves nothing behind — then brings the read models
-up to date before returning. The CLI and the web import page both call these.
+`LedgerService.preview_ledger` reads the file, matches its headers (synonyms
+plus the saved mapping), and plans every row through the domain's rules without
+writing. `import_ledger` does the same and, only when the whole file is clean
+and the caller confirms, saves every new or changed project in one `save()`
+call — one transaction, so a failure leaves nothing behind — then brings the
+read models up to date before returning. The CLI and the web import page both call these.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 from domain.clock import today as bureau_today
 from domain.permissions import Actor, require_leader
 from domain.project import InvestmentProject
+from gxtrack.app.base import ServiceBase
 from gxtrack.app.ledger.headers import MappingStore, match_headers, missing_required
 from gxtrack.app.ledger.outcome import Problem, RowPlan, project_key
 from gxtrack.app.ledger.plan import Planner
@@ -122,80 +123,133 @@ def _notify(progress: Progress | None, phase: str, done: int, total: int) -> Non
         progress(phase, done, total)
 
 
-def preview_ledger(
-    runtime: Any,
-    data: bytes,
-    filename: str,
-    actor: Actor,
-    mapping: dict[str, str] | None = None,
-    sheet: str | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-) -> Preview:
-    """Plan the import of a ledger file without writing anything."""
-    require_leader(actor, "导入项目台账")
-    try:
-        table = read_table(data, filename, sheet)
-    except LedgerFileError as error:
-        raise LedgerRejectedError(str(error)) from None
-    preview = Preview(
-        file=filename.replace("\\", "/").rsplit("/", 1)[-1],
-        sha256=hashlib.sha256(data).hexdigest(),
-        sheet=table.sheet,
-        header_row=table.header_row,
-        encoding=table.encoding,
-    )
-    saved = MappingStore(runtime.db).load()
-    columns, unused, problems = match_headers(
-        table.headers, {**saved, **(mapping or {})}
-    )
-    preview.columns = {c.header: c.field for c in columns.values()}
-    preview.unused_columns = unused
-    problems += [
-        f"缺少必需的列: {name}（表头写法不同时请用表头映射指定）"
-        for name in missing_required(columns)
-    ]
-    if problems:
-        preview.header_problems = [
-            Problem(table.header_row, "", message) for message in problems
+class LedgerService(ServiceBase):
+    """Ledger imports: the preview, and the all-or-nothing write."""
+
+    def preview_ledger(
+        self,
+        data: bytes,
+        filename: str,
+        actor: Actor,
+        mapping: dict[str, str] | None = None,
+        sheet: str | None = None,
+        today: date | None = None,
+        progress: Progress | None = None,
+    ) -> Preview:
+        """Plan the import of a ledger file without writing anything."""
+        require_leader(actor, "导入项目台账")
+        try:
+            table = read_table(data, filename, sheet)
+        except LedgerFileError as error:
+            raise LedgerRejectedError(str(error)) from None
+        preview = Preview(
+            file=filename.replace("\\", "/").rsplit("/", 1)[-1],
+            sha256=hashlib.sha256(data).hexdigest(),
+            sheet=table.sheet,
+            header_row=table.header_row,
+            encoding=table.encoding,
+        )
+        saved = MappingStore(self.read_side.db).load()
+        columns, unused, problems = match_headers(
+            table.headers, {**saved, **(mapping or {})}
+        )
+        preview.columns = {c.header: c.field for c in columns.values()}
+        preview.unused_columns = unused
+        problems += [
+            f"缺少必需的列: {name}（表头写法不同时请用表头映射指定）"
+            for name in missing_required(columns)
         ]
+        if problems:
+            preview.header_problems = [
+                Problem(table.header_row, "", message) for message in problems
+            ]
+            return preview
+        planner = Planner(
+            columns=columns,
+            reference=self.reference(),
+            existing=self._existing_projects(),
+            officers=self._officers(),
+            load=lambda pid: self.load(InvestmentProject, pid),
+            actor=actor.name,
+            source={
+                "file": preview.file,
+                "sha256": preview.sha256,
+                "sheet": table.sheet,
+                "imported_by": actor.name,
+            },
+            today=today or bureau_today(),
+        )
+        total = len(table.rows)
+        for done, (number, cells) in enumerate(table.rows, start=1):
+            preview.rows.append(planner.plan(number, cells))
+            if done % 500 == 0 or done == total:
+                _notify(progress, "校验 (checking)", done, total)
+        preview.events = sum(
+            len(r.project.pending_events) for r in preview.rows if r.project
+        )
         return preview
-    planner = Planner(
-        columns=columns,
-        reference=runtime.app.reference(),
-        existing=_existing_projects(runtime),
-        officers=_officers(runtime),
-        load=lambda pid: runtime.app.load(InvestmentProject, pid),
-        actor=actor.name,
-        source={
-            "file": preview.file,
-            "sha256": preview.sha256,
-            "sheet": table.sheet,
-            "imported_by": actor.name,
-        },
-        today=today or bureau_today(),
-    )
-    total = len(table.rows)
-    for done, (number, cells) in enumerate(table.rows, start=1):
-        preview.rows.append(planner.plan(number, cells))
-        if done % 500 == 0 or done == total:
-            _notify(progress, "校验 (checking)", done, total)
-    preview.events = sum(
-        len(r.project.pending_events) for r in preview.rows if r.project
-    )
-    return preview
 
+    def _existing_projects(self) -> dict[tuple[str, str], str]:
+        """Every project's (name, investor) key → id, from an up-to-date pool."""
+        self.read_side.wait_for_read_models()
+        rows = project_keys(self.read_side.db)
+        return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
 
-def _existing_projects(runtime: Any) -> dict[tuple[str, str], str]:
-    """Every project's (name, investor) key → id, from an up-to-date pool."""
-    runtime.wait_for_read_models()
-    rows = project_keys(runtime.db)
-    return {project_key(r["name"], r["investor"]): r["id"] for r in rows}
+    def _officers(self) -> dict[str, str]:
+        """Display name (as a ledger writes 责任人) → user name, for active users."""
+        return names_by_display_name(self.read_side.db)
 
+    def import_ledger(
+        self,
+        data: bytes,
+        filename: str,
+        actor: Actor,
+        confirm: bool = False,
+        mapping: dict[str, str] | None = None,
+        sheet: str | None = None,
+        today: date | None = None,
+        progress: Progress | None = None,
+        save_mapping: bool = False,
+    ) -> Result:
+        """Import the ledger when `confirm` and clean; all rows or none."""
+        started = time.perf_counter()
+        preview = self.preview_ledger(
+            data, filename, actor, mapping, sheet, today, progress
+        )
+        if not preview.ok:
+            raise rejection(preview)
+        if not confirm:
+            return Result(preview, written=False, events=preview.events)
+        changed = [r.project for r in preview.rows if r.action in ("create", "update")]
+        events = preview.events
+        if changed:
+            _notify(progress, "写入 (saving)", 0, events)
+            try:
+                self.store(*changed)  # one call: one transaction, all or nothing
+            except ConflictError:
+                # New projects have ids derived from this file's rows, so an import
+                # of the same file that won the race makes this one collide.
+                raise ConflictError(
+                    "台账未导入，未写入任何数据：其中的项目刚被另一次导入（同一文件）"
+                    "写入或修改，请重新预览后再导入"
+                ) from None
+            _notify(progress, "写入 (saving)", events, events)
+            self._catch_up(progress)
+        if mapping and save_mapping:
+            store = MappingStore(self.read_side.db)
+            store.save({**store.load(), **mapping}, actor.name)
+        return Result(preview, True, events, time.perf_counter() - started)
 
-def _officers(runtime: Any) -> dict[str, str]:
-    """Display name (as a ledger writes 责任人) → user name, for active users."""
-    return names_by_display_name(runtime.db)
+    def _catch_up(self, progress: Progress | None) -> None:
+        """Bring the read models up to date, showing progress when we do the work."""
+        shown = [-1]
+
+        def show(done: int, total: int) -> None:
+            if done != shown[0]:  # the engine reports its last batch twice
+                shown[0] = done
+                _notify(progress, "更新列表 (projections)", done, total)
+
+        self.read_side.catch_up_with_progress(show)
 
 
 def rejection(preview: Preview) -> LedgerRejectedError:
@@ -204,60 +258,3 @@ def rejection(preview: Preview) -> LedgerRejectedError:
     more = f"（另有 {len(problems) - 1} 处问题，--dry-run 可查看全部）"
     message = problems[0].text() + (more if len(problems) > 1 else "")
     return LedgerRejectedError(f"台账未导入，未写入任何数据: {message}", preview)
-
-
-def import_ledger(
-    runtime: Any,
-    data: bytes,
-    filename: str,
-    actor: Actor,
-    confirm: bool = False,
-    mapping: dict[str, str] | None = None,
-    sheet: str | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-    save_mapping: bool = False,
-) -> Result:
-    """Import the ledger when `confirm` and clean; all rows or none."""
-    started = time.perf_counter()
-    preview = preview_ledger(
-        runtime, data, filename, actor, mapping, sheet, today, progress
-    )
-    if not preview.ok:
-        raise rejection(preview)
-    if not confirm:
-        return Result(preview, written=False, events=preview.events)
-    changed = [r.project for r in preview.rows if r.action in ("create", "update")]
-    events = preview.events
-    if changed:
-        _notify(progress, "写入 (saving)", 0, events)
-        try:
-            runtime.app.store(*changed)  # one call: one transaction, all or nothing
-        except ConflictError:
-            # New projects have ids derived from this file's rows, so an import
-            # of the same file that won the race makes this one collide.
-            raise ConflictError(
-                "台账未导入，未写入任何数据：其中的项目刚被另一次导入（同一文件）"
-                "写入或修改，请重新预览后再导入"
-            ) from None
-        _notify(progress, "写入 (saving)", events, events)
-        _catch_up(runtime, progress)
-    if mapping and save_mapping:
-        store = MappingStore(runtime.db)
-        store.save({**store.load(), **mapping}, actor.name)
-    return Result(preview, True, events, time.perf_counter() - started)
-
-
-def _catch_up(runtime: Any, progress: Progress | None) -> None:
-    """Bring the read models up to date, showing progress when we do the work."""
-    if not runtime.settings.inline_projections:
-        runtime.wait_for_read_models()
-        return
-    shown = [-1]
-
-    def show(done: int, total: int) -> None:
-        if done != shown[0]:  # the engine reports its last batch twice
-            shown[0] = done
-            _notify(progress, "更新列表 (projections)", done, total)
-
-    runtime.projections.run(show)
