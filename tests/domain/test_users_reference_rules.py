@@ -30,7 +30,8 @@ def test_a_user_is_added_once_per_name_with_what_was_given() -> None:
     long = User.add("wang", "leader", "admin", "", "王" * 81, "m" * 201)
     assert long.zone is None
     assert long.display_name == "王" * 80 and long.email == "m" * 200
-    assert User.add("zhao", "viewer", "admin", display_name=" 赵 ").display_name == "赵"
+    zhao = User.add("zhao", "viewer", "admin", display_name=" 赵 ")
+    assert (zhao.display_name, zhao.email) == ("赵", "")
 
 
 def test_user_name_and_role_refusals() -> None:
@@ -56,7 +57,10 @@ def test_changing_a_role_or_zone() -> None:
     assert user.zone is None
     user.change_role("leader", None, "boss")
     assert user.role is Role.LEADER
-    _, unscoped, promoted = user.collect_events()
+    user.change_role("officer", "wzedz", "boss")
+    assert user.zone == "wzedz"
+    _, unscoped, promoted, scoped = user.collect_events()
+    assert (scoped.zone_before, scoped.zone_after) == (None, "wzedz")
     assert (unscoped.before, unscoped.after) == ("officer", "officer")
     assert (unscoped.zone_before, unscoped.zone_after) == ("mudu", None)
     assert (promoted.before, promoted.after, promoted.actor) == (
