@@ -134,3 +134,43 @@ def test_facts_of_a_view_and_of_an_aggregate_agree() -> None:
 def test_a_role_refusal_says_so() -> None:
     with pytest.raises(PermissionDeniedError, match="无权对此项目执行此操作"):
         require_action(VIEWER, facts(Stage.SIGNED), A.PROGRESS)
+
+
+def test_facts_of_an_escalated_aggregate() -> None:
+    from tests.domain.test_project_refusals import escalated, stalled
+
+    assert ProjectFacts.of(stalled()).escalated is False
+    facts_now = ProjectFacts.of(escalated())
+    assert facts_now.stalled is True and facts_now.escalated is True
+
+
+@pytest.mark.parametrize(
+    ("actor", "stage", "action", "error", "message"),
+    [
+        (
+            VIEWER,
+            Stage.SIGNED,
+            A.PROGRESS,
+            PermissionDeniedError,
+            "无权对此项目执行此操作 (not allowed for your role)",
+        ),
+        (
+            LEADER,
+            Stage.WITHDRAWN,
+            A.EDIT,
+            RuleViolationError,
+            "项目已终止，须先由领导恢复 (withdrawn projects cannot change)",
+        ),
+        (
+            LEADER,
+            Stage.NEGOTIATING,
+            A.CORRECT,
+            RuleViolationError,
+            "项目处于在谈阶段，不能执行此操作 (correct not allowed now)",
+        ),
+    ],
+)
+def test_refusal_messages(actor, stage, action, error, message) -> None:
+    with pytest.raises(error) as caught:
+        require_action(actor, facts(stage), action)
+    assert caught.value.message == message

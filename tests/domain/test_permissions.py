@@ -82,6 +82,7 @@ def test_registering_in_a_zone() -> None:
 def test_the_system_actor_is_an_admin() -> None:
     system = Actor.system()
     assert system.role is Role.ADMIN and system.is_leader and system.zone is None
+    assert system.name == "system"
     assert not OFFICER.is_leader and LEADER.is_leader
 
 
@@ -92,3 +93,20 @@ def test_require_project_change() -> None:
     require_project_change(ZONED, "other", "mudu")
     with pytest.raises(PermissionDeniedError, match="只能修改本人负责或本板块的项目"):
         require_project_change(OFFICER, "other", "wzedz")
+
+
+def test_refusal_messages_name_the_role_and_the_action() -> None:
+    from domain.permissions import require_project_change
+
+    with pytest.raises(PermissionDeniedError) as caught:
+        require_admin(LEADER, "管理用户")
+    assert caught.value.message == "当前角色（科室负责人/分管领导）无权管理用户"
+    with pytest.raises(PermissionDeniedError) as caught:
+        require_register_in_zone(VIEWER, "wzedz")
+    assert caught.value.message == "当前角色（只读用户）无权登记项目"
+    with pytest.raises(PermissionDeniedError) as caught:
+        require_register_in_zone(ZONED, "wzedz")
+    assert caught.value.message == "只能在本人所属板块登记项目"
+    with pytest.raises(PermissionDeniedError) as caught:
+        require_project_change(OFFICER, "other", "wzedz")
+    assert caught.value.message == "无权修改此项目（只能修改本人负责或本板块的项目）"
