@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from gxtrack.app.permissions import Actor
-
+from domain.permissions import Actor
 from domain.users import User
 from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection, handles

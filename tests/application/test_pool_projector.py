@@ -20,7 +20,7 @@ def _item(runtime, pid):
 
 def _withdrawn_and_reinstated(runtime, leader, sync_each: bool):
     app = runtime.app
-    step = runtime.sync if sync_each else (lambda: None)
+    step = runtime.wait_for_read_models if sync_each else (lambda: None)
     pid = app.register_project(
         leader,
         name="【示例】恢复项目",

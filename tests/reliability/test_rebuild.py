@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from gxtrack.app.permissions import Actor
 
 from domain.clock import today
+from domain.permissions import Actor
 from gxtrack.app.demo import sample_uscc
 from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.bootstrap import Runtime
@@ -27,7 +27,7 @@ def filled(store) -> Iterator[tuple[Runtime, dict]]:
     """Events of every read model, followed event by event; and the tables."""
     runtime = Runtime.open(store[0])
     app = runtime.app
-    run_workload(app, projects=10, commands=80, after_each=runtime.sync)
+    run_workload(app, projects=10, commands=80, after_each=runtime.wait_for_read_models)
     rng = random.Random(5)
     for n in range(3):
         eid = app.register_enterprise(LEADER, sample_uscc(rng), f"【示例】企业{n}")
