@@ -1,0 +1,149 @@
+"""Catching up reports its progress and counts the events read; status shows the lag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.permissions import Actor
+from domain.users import User
+from gxtrack.readmodels.engine.engine import ProjectionEngine
+from gxtrack.readmodels.engine.projection import Projection, handles
+
+
+class Users(Projection):
+    """Records the user names it is given."""
+
+    tables = ()
+    ddl = ()
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+        self.names: list[str] = []
+
+    @handles(User.Added)
+    def on_User_Added(self, cur: Any, event: Any) -> None:
+        self.names.append(event.name)
+
+
+def _engine(runtime, *names: str) -> ProjectionEngine:
+    engine = ProjectionEngine(
+        runtime.app, runtime.db, [Users(n) for n in names], batch_size=3
+    )
+    engine.setup()
+    return engine
+
+
+def _add_users(runtime, n: int) -> None:
+    for i in range(n):
+        runtime.app.add_user(Actor.system(), f"progress{i}", "officer")
+
+
+def test_run_reports_each_batch_and_returns_the_events_read(runtime):
+    _add_users(runtime, 7)
+    head = runtime.app.position()
+    engine = _engine(runtime, "users")
+    seen: list[tuple[int, int]] = []
+    assert engine.run(lambda done, total: seen.append((done, total))) == head
+    # One report per batch of 3, and one for the empty read that ends the run.
+    batches = -(-head // 3)
+    assert len(seen) == batches + 1
+    assert [total for _, total in seen] == [head] * len(seen)
+    assert [done for done, _ in seen] == [
+        min(3 * (i + 1), head) for i in range(batches)
+    ] + [head]
+    assert engine.run() == 0  # nothing left to read
+
+
+def test_run_with_bigger_pages_reads_the_same_events(runtime):
+    _add_users(runtime, 7)
+    head = runtime.app.position()
+    engine = _engine(runtime, "users")
+    seen: list[tuple[int, int]] = []
+    assert engine.run(lambda d, t: seen.append((d, t)), 2, 2) == head
+    assert seen[0] == (min(4, head), head)
+    assert seen[-1] == (head, head)
+
+
+def test_progress_of_some_projections_counts_only_theirs(runtime):
+    _add_users(runtime, 4)
+    head = runtime.app.position()
+    engine = _engine(runtime, "moved", "still")
+    seen: list[tuple[int, int]] = []
+    done = engine.run(lambda d, t: seen.append((d, t)), only=["moved"])
+    assert done == head
+    assert seen[-1] == (head, head)  # "still" at zero is not counted
+    assert engine.positions() == {"moved": head, "still": 0}
+    assert engine.lowest() == 0 and engine.lowest(["moved"]) == head
+
+
+def test_status_shows_each_projections_position_head_and_lag(runtime):
+    _add_users(runtime, 5)
+    head = runtime.app.position()
+    engine = _engine(runtime, "ahead", "behind")
+    engine.run_batch(limit=2, only=["ahead"])
+    ahead = engine.positions()["ahead"]
+    assert 0 < ahead < head
+    assert engine.status() == [
+        {"projection": "ahead", "position": ahead, "head": head, "lag": head - ahead},
+        {"projection": "behind", "position": 0, "head": head, "lag": head},
+    ]
+
+
+def test_apply_calls_the_handler_bound_to_the_events_class(runtime):
+    _add_users(runtime, 2)
+    engine = _engine(runtime, "users")
+    engine.run()
+    projection = engine.projections["users"]
+    events = [
+        e
+        for e in runtime.app.recorder.select_notifications(start=1, limit=100)
+        if e.topic.endswith("User.Added")
+    ]
+    decoded = [runtime.app.mapper.to_domain_event(n) for n in events]
+    projection.names.clear()
+    for event in decoded:
+        projection.apply(None, event)
+    assert projection.names == [e.name for e in decoded]
+    other = object()  # of no class the projection handles
+    projection.apply(None, other)  # no handler: ignored
+    assert len(projection.names) == len(decoded)
+
+
+class Everything(Projection):
+    """A projection with an apply() of its own: it sees every event."""
+
+    name = "everything"
+    tables = ()
+    ddl = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def apply(self, cur: Any, event: Any) -> None:
+        self.seen.append(type(event).__qualname__)
+
+
+def test_a_projection_with_its_own_apply_sees_every_event(runtime):
+    _add_users(runtime, 2)
+    engine = ProjectionEngine(runtime.app, runtime.db, [Everything()])
+    engine.setup()
+    engine.run()
+    seen = engine.projections["everything"].seen
+    assert len(seen) == runtime.app.position()
+    assert seen.count("User.Added") == 2
+
+
+def test_stacked_handles_bind_every_class_named():
+    class Both(Projection):
+        name = "both"
+        tables = ()
+        ddl = ()
+
+        @handles(User.Added)
+        @handles(User.RoleChanged)
+        def on_user(self, cur: Any, event: Any) -> None:
+            pass
+
+    assert set(Both().handlers) == {User.Added, User.RoleChanged}
