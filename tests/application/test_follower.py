@@ -1,0 +1,113 @@
+"""The projection follower: one instance at a time follows the log; another waits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from gxtrack.readmodels.engine.follower import ProjectionFollower, follow
+from gxtrack.readmodels.engine.single import InstanceLock
+
+
+def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never met"
+        time.sleep(0.02)
+
+
+def _caught_up(runtime) -> Callable[[], bool]:
+    head = runtime.app.position
+    return lambda: set(runtime.projections.positions().values()) == {head()}
+
+
+def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
+    data_dir = runtime.settings.data_dir
+    first_stop, second_stop = threading.Event(), threading.Event()
+    first_notes: list[str] = []
+    second_notes: list[str] = []
+    returned: dict[str, bool] = {}
+
+    def run(name: str, stopping: threading.Event, notes: list[str]) -> None:
+        returned[name] = follow(
+            runtime.projections, data_dir, stopping, notes.append, poll_seconds=0.02
+        )
+
+    first = threading.Thread(target=run, args=("first", first_stop, first_notes))
+    first.start()
+    try:
+        _until(lambda: bool(first_notes))
+        assert first_notes == [
+            "投影进程已启动，正在跟随事件日志 (following the event log)"
+        ]
+        runtime.app.add_user(admin, "followed1", "officer")
+        _until(_caught_up(runtime))
+        second = threading.Thread(
+            target=run, args=("second", second_stop, second_notes)
+        )
+        second.start()
+        _until(lambda: bool(second_notes))
+        assert second_notes == [
+            "已有投影进程在运行，本进程等待接替 (another follower is running)"
+        ]
+        second_stop.set()  # asked to stop before it had the lock
+        second.join(timeout=10)
+        assert returned["second"] is False
+    finally:
+        first_stop.set()
+        first.join(timeout=10)
+    assert returned["first"] is True
+    # The first released the lock as it stopped.
+    lock = InstanceLock(runtime.db, data_dir)
+    assert lock.try_acquire()
+    lock.release()
+
+
+def test_a_held_lock_keeps_a_second_instance_out(runtime):
+    data_dir = runtime.settings.data_dir
+    held = InstanceLock(runtime.db, data_dir)
+    assert held.acquire(threading.Event())
+    try:
+        other = InstanceLock(runtime.db, data_dir)
+        assert not other.try_acquire()
+        stopping = threading.Event()
+        stopping.set()
+        assert other.acquire(stopping) is False
+    finally:
+        held.release()
+
+
+def test_the_follower_keeps_up_until_stopped(runtime, admin):
+    follower = ProjectionFollower(runtime.projections, poll_seconds=0.02)
+    assert follower.poll_seconds == 0.02
+    follower.start()
+    try:
+        for i in range(3):
+            runtime.app.add_user(admin, f"kept{i}", "officer")
+            _until(_caught_up(runtime))
+    finally:
+        follower.stop()
+    assert follower._thread is not None and not follower._thread.is_alive()
+
+
+def test_a_failed_batch_is_retried(runtime, admin, monkeypatch):
+    engine = runtime.projections
+    real = engine.run_batch
+    failures: list[int] = []
+
+    def flaky(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise OSError("store briefly down")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_batch", flaky)
+    runtime.app.add_user(admin, "retried", "officer")
+    follower = ProjectionFollower(engine, poll_seconds=0.02)
+    follower.start()
+    try:
+        _until(_caught_up(runtime))
+    finally:
+        follower.stop()
+    assert failures == [1]
