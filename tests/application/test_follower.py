@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from gxtrack.readmodels.engine.follower import ProjectionFollower, follow
+import pytest
+
+from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.engine.follower import (
+    ProjectionFollower,
+    _PostgresWaiter,
+    follow,
+)
 from gxtrack.readmodels.engine.single import InstanceLock
+from tests.conftest import pg_settings
 
 
 def _until(condition: Callable[[], bool], timeout: float = 20) -> None:
@@ -111,3 +119,29 @@ def test_a_failed_batch_is_retried(runtime, admin, monkeypatch):
     finally:
         follower.stop()
     assert failures == [1]
+
+
+@pytest.fixture
+def pg_runtime(pg_schema: str, tmp_path) -> Iterator[Runtime]:
+    runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
+    yield runtime
+    runtime.close()
+
+
+@pytest.mark.postgres
+def test_on_postgres_the_follower_wakes_on_a_new_event(pg_runtime, admin):
+    channel = pg_runtime.app.recorder.channel_name
+    waiter = _PostgresWaiter(pg_runtime.projections, channel, threading.Event())
+    started = time.monotonic()
+    # Nothing recorded here: it waits a second at most (the channel is the
+    # table's name, so events of other schemas on the server wake it too).
+    waiter.wait()
+    assert time.monotonic() - started < 5
+    assert waiter.conn is not None  # listening, kept for the next wait
+    timer = threading.Timer(0.3, pg_runtime.app.add_user, (admin, "woken", "officer"))
+    timer.start()
+    started = time.monotonic()
+    waiter.wait()
+    assert time.monotonic() - started < 0.9  # woken by the event, not the timeout
+    timer.join()
+    waiter.conn.close()
