@@ -31,7 +31,6 @@ def _caught_up(runtime) -> Callable[[], bool]:
 
 
 def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
-    data_dir = runtime.settings.data_dir
     first_stop, second_stop = threading.Event(), threading.Event()
     first_notes: list[str] = []
     second_notes: list[str] = []
@@ -39,7 +38,7 @@ def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
 
     def run(name: str, stopping: threading.Event, notes: list[str]) -> None:
         returned[name] = follow(
-            runtime.projections, data_dir, stopping, notes.append, poll_seconds=0.02
+            runtime.projections, stopping, notes.append, poll_seconds=0.02
         )
 
     first = threading.Thread(target=run, args=("first", first_stop, first_notes))
@@ -59,25 +58,55 @@ def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
         assert second_notes == [
             "已有投影进程在运行，本进程等待接替 (another follower is running)"
         ]
-        second_stop.set()  # asked to stop before it had the lock
-        second.join(timeout=10)
-        assert returned["second"] is False
-    finally:
+        # The store's "projections" lock is the one held.
+        assert not runtime.db.lock("projections").try_acquire()
+        # The first stops: the second takes over within its poll of a second.
         first_stop.set()
         first.join(timeout=10)
-    assert returned["first"] is True
-    # The first released the lock as it stopped.
-    lock = InstanceLock(runtime.db, data_dir)
+        assert returned["first"] is True
+        _until(lambda: len(second_notes) == 2, timeout=10)
+        assert second_notes[1].startswith("投影进程已启动")
+        runtime.app.add_user(admin, "followed2", "officer")
+        _until(_caught_up(runtime))
+    finally:
+        first_stop.set()
+        second_stop.set()
+        first.join(timeout=10)
+        second.join(timeout=10)
+    assert returned["second"] is True
+    # Each released the lock as it stopped.
+    lock = InstanceLock(runtime.db)
     assert lock.try_acquire()
     lock.release()
 
 
+def test_a_follower_stopped_while_waiting_never_starts(runtime):
+    held = InstanceLock(runtime.db)
+    assert held.try_acquire()
+    stopping = threading.Event()
+    notes: list[str] = []
+    threading.Timer(0.2, stopping.set).start()
+    try:
+        assert follow(runtime.projections, stopping, notes.append) is False
+    finally:
+        held.release()
+    assert notes == ["已有投影进程在运行，本进程等待接替 (another follower is running)"]
+
+
+def test_follow_polls_at_the_interval_given(runtime, monkeypatch):
+    polls: list[float] = []
+    monkeypatch.setattr(
+        ProjectionFollower, "run_forever", lambda self: polls.append(self.poll_seconds)
+    )
+    assert follow(runtime.projections, threading.Event(), poll_seconds=0.07)
+    assert polls == [0.07]
+
+
 def test_a_held_lock_keeps_a_second_instance_out(runtime):
-    data_dir = runtime.settings.data_dir
-    held = InstanceLock(runtime.db, data_dir)
+    held = InstanceLock(runtime.db)
     assert held.acquire(threading.Event())
     try:
-        other = InstanceLock(runtime.db, data_dir)
+        other = InstanceLock(runtime.db)
         assert not other.try_acquire()
         stopping = threading.Event()
         stopping.set()

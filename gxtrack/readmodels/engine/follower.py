@@ -91,7 +91,6 @@ class _PostgresWaiter:
 
 def follow(
     engine: ProjectionEngine,
-    lock_dir: Any,
     stopping: threading.Event,
     notice: Any = None,
     poll_seconds: float = 0.25,
@@ -104,7 +103,7 @@ def follow(
     """
     from gxtrack.readmodels.engine.single import InstanceLock
 
-    lock = InstanceLock(engine.db, lock_dir)
+    lock = InstanceLock(engine.db)
     if not lock.acquire(stopping, notice):
         return False
     try:
