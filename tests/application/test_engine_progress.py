@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from domain.permissions import Actor
@@ -20,10 +22,12 @@ class Users(Projection):
         super().__init__()
         self.name = name
         self.names: list[str] = []
+        self.cursors: list[Any] = []
 
     @handles(User.Added)
     def on_User_Added(self, cur: Any, event: Any) -> None:
         self.names.append(event.name)
+        self.cursors.append(cur)
 
 
 def _engine(runtime, *names: str) -> ProjectionEngine:
@@ -102,11 +106,13 @@ def test_apply_calls_the_handler_bound_to_the_events_class(runtime):
     ]
     decoded = [runtime.app.mapper.to_domain_event(n) for n in events]
     projection.names.clear()
+    cur = object()
     for event in decoded:
-        projection.apply(None, event)
+        projection.apply(cur, event)
     assert projection.names == [e.name for e in decoded]
+    assert projection.cursors[-len(decoded) :] == [cur] * len(decoded)
     other = object()  # of no class the projection handles
-    projection.apply(None, other)  # no handler: ignored
+    projection.apply(cur, other)  # no handler: ignored
     assert len(projection.names) == len(decoded)
 
 
@@ -147,3 +153,36 @@ def test_stacked_handles_bind_every_class_named():
             pass
 
     assert set(Both().handlers) == {User.Added, User.RoleChanged}
+
+
+def test_an_engine_with_nothing_to_follow_is_at_zero(runtime):
+    engine = ProjectionEngine(runtime.app, runtime.db, [])
+    engine.setup()
+    assert engine.head() == runtime.app.position() == 0
+    assert engine.lowest() == 0 and engine.status() == []
+    seen: list[tuple[int, int]] = []
+    assert engine.run(lambda d, t: seen.append((d, t))) == 0
+    assert seen == [(0, 0)]
+    engine.sync(timeout=1)  # nothing to wait for
+
+
+def test_waiting_inline_applies_batches_until_the_position(runtime):
+    _add_users(runtime, 7)
+    head = runtime.app.position()
+    engine = _engine(runtime, "users")  # batches of 3: three of them
+    engine.sync(timeout=5)
+    assert engine.positions() == {"users": head}
+    assert len(engine.projections["users"].names) == 7
+
+
+def test_waiting_on_another_thread_returns_soon_after_it_applies(runtime):
+    _add_users(runtime, 2)
+    engine = _engine(runtime, "users")
+    applier = threading.Timer(0.2, engine.run)
+    applier.start()
+    started = time.monotonic()
+    engine.sync(timeout=10, inline=False)
+    waited = time.monotonic() - started
+    applier.join()
+    assert engine.positions() == {"users": runtime.app.position()}
+    assert 0.15 < waited < 0.9  # polled often, not once a second
