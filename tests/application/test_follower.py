@@ -118,7 +118,12 @@ def test_a_held_lock_keeps_a_second_instance_out(runtime):
 def test_the_follower_keeps_up_until_stopped(runtime, admin):
     follower = ProjectionFollower(runtime.projections, poll_seconds=0.02)
     assert follower.poll_seconds == 0.02
+    ProjectionFollower(runtime.projections).stop()  # never started: no thread
     follower.start()
+    # A named daemon thread: it shows in thread dumps and never keeps the
+    # process alive.
+    assert follower._thread is not None
+    assert follower._thread.name == "projections" and follower._thread.daemon
     try:
         for i in range(3):
             runtime.app.add_user(admin, f"kept{i}", "officer")
@@ -128,7 +133,7 @@ def test_the_follower_keeps_up_until_stopped(runtime, admin):
     assert follower._thread is not None and not follower._thread.is_alive()
 
 
-def test_a_failed_batch_is_retried(runtime, admin, monkeypatch):
+def test_a_failed_batch_is_logged_and_retried(runtime, admin, monkeypatch, caplog):
     engine = runtime.projections
     real = engine.run_batch
     failures: list[int] = []
@@ -148,6 +153,9 @@ def test_a_failed_batch_is_retried(runtime, admin, monkeypatch):
     finally:
         follower.stop()
     assert failures == [1]
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == [
+        "projection batch failed; retrying"
+    ]
 
 
 @pytest.fixture
