@@ -158,6 +158,24 @@ def test_a_failed_batch_is_logged_and_retried(runtime, admin, monkeypatch, caplo
     ]
 
 
+def test_an_idle_follower_polls_at_its_interval(runtime, monkeypatch):
+    engine = runtime.projections
+    real = engine.run_batch
+    calls: list[int] = []
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "run_batch", counted)
+    follower = ProjectionFollower(engine, poll_seconds=0.05)
+    follower.start()
+    time.sleep(0.6)
+    follower.stop()
+    # About a dozen polls: neither spinning nor waiting seconds between them.
+    assert 3 <= len(calls) <= 40
+
+
 @pytest.fixture
 def pg_runtime(pg_schema: str, tmp_path) -> Iterator[Runtime]:
     runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
@@ -167,18 +185,20 @@ def pg_runtime(pg_schema: str, tmp_path) -> Iterator[Runtime]:
 
 @pytest.mark.postgres
 def test_on_postgres_the_follower_wakes_on_a_new_event(pg_runtime, admin):
-    channel = pg_runtime.app.recorder.channel_name
-    waiter = _PostgresWaiter(pg_runtime.projections, channel, threading.Event())
+    # A poll of 5 s: only a notification wakes it sooner.
+    wait = ProjectionFollower(pg_runtime.projections, poll_seconds=5)._listener()
+    waiter = wait.__self__
+    assert isinstance(waiter, _PostgresWaiter)
     started = time.monotonic()
     # Nothing recorded here: it waits a second at most (the channel is the
     # table's name, so events of other schemas on the server wake it too).
-    waiter.wait()
+    wait()
     assert time.monotonic() - started < 5
     assert waiter.conn is not None  # listening, kept for the next wait
     timer = threading.Timer(0.3, pg_runtime.app.add_user, (admin, "woken", "officer"))
     timer.start()
     started = time.monotonic()
-    waiter.wait()
+    wait()
     assert time.monotonic() - started < 0.9  # woken by the event, not the timeout
     timer.join()
     waiter.conn.close()
