@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -202,3 +203,28 @@ def test_on_postgres_the_follower_wakes_on_a_new_event(pg_runtime, admin):
     assert time.monotonic() - started < 0.9  # woken by the event, not the timeout
     timer.join()
     waiter.conn.close()
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_quiet_channel_is_waited_on_for_a_second(pg_runtime):
+    quiet = f"gxtrack_quiet_{uuid.uuid4().hex}"  # nobody notifies it
+    waiter = _PostgresWaiter(pg_runtime.projections, quiet, threading.Event())
+    waiter.wait()  # connects
+    started = time.monotonic()
+    waiter.wait()
+    assert 0.8 < time.monotonic() - started < 1.8
+    waiter.conn.close()
+
+
+class _Broken:
+    def notifies(self, **kwargs):
+        raise OSError("connection lost")
+
+
+def test_a_lost_listening_connection_is_dropped_and_retried_after_a_pause(runtime):
+    waiter = _PostgresWaiter(runtime.projections, "events", threading.Event())
+    waiter.conn = _Broken()
+    started = time.monotonic()
+    waiter.wait()
+    assert waiter.conn is None  # reconnected at the next wait
+    assert 0.8 < time.monotonic() - started < 3

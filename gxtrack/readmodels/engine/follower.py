@@ -82,8 +82,9 @@ class _PostgresWaiter:
         try:
             if self.conn is None:
                 self.conn = self._connect()
+            # Returns at the first notification, or after a second without one.
             for _ in self.conn.notifies(timeout=1.0, stop_after=1):
-                break
+                pass
         except Exception:  # reconnect on the next wait
             self.conn = None
             self.stopping.wait(1.0)
