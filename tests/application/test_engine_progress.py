@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from typing import Any
@@ -186,3 +187,23 @@ def test_waiting_on_another_thread_returns_soon_after_it_applies(runtime):
     applier.join()
     assert engine.positions() == {"users": runtime.app.position()}
     assert 0.15 < waited < 0.9  # polled often, not once a second
+
+
+def test_setting_up_again_keeps_the_read_models(runtime):
+    _add_users(runtime, 3)
+    engine = _engine(runtime, "users")
+    engine.run()
+    positions = engine.positions()
+    engine.setup()  # every process does on start: the DDL is unchanged
+    assert engine.positions() == positions
+
+
+def test_the_schema_digest_is_stable_across_releases():
+    # A changed digest drops and rebuilds the read model at the next start.
+    from gxtrack.readmodels.engine.engine import _ddl_hash
+
+    class Two(Users):
+        ddl = ("CREATE TABLE a (x INT)", "CREATE INDEX b ON a (x)")
+
+    expected = hashlib.sha256(b"CREATE TABLE a (x INT)\nCREATE INDEX b ON a (x)")
+    assert _ddl_hash(Two("two")) == expected.hexdigest()[:16]
