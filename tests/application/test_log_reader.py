@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from uuid import UUID, uuid4
 
 import pytest
@@ -66,3 +67,17 @@ def test_each_store_is_read_from_a_position_up_to_a_limit(runtime, admin):
     assert [n.id for n in expected] == [2, 3, 4]
     assert all(isinstance(n.originator_id, UUID) for n in read(1, head))
     assert read(head + 1, 10) == []
+
+
+def test_each_store_is_read_by_its_fastest_reader(runtime):
+    url = runtime.settings.database_url or ""
+    read = reader(runtime.app.recorder)
+    if url.startswith("memory"):
+        assert not isinstance(read, partial)  # the library's, in memory
+    elif url.startswith("postgresql"):
+        assert read.func is log._read_postgres
+        table = runtime.app.recorder.events_table_name
+        assert read.args[1].endswith(f'"."{table}"')
+    else:
+        assert read.func is log._read_sqlite
+        assert read.args[1] == runtime.app.recorder.events_table_name
