@@ -55,7 +55,7 @@ def test_a_page_of_more_aggregates_than_the_limit_is_still_read(cache):
 
 
 def test_each_store_is_read_from_a_position_up_to_a_limit(runtime, admin):
-    for i in range(4):
+    for i in range(6):  # more than the limit after the start
         runtime.app.add_user(admin, f"logged{i}", "officer")
     head = runtime.app.position()
     read = reader(runtime.app.recorder)
