@@ -22,7 +22,6 @@ def run_follower(runtime: Any) -> None:
     signal.signal(signal.SIGINT, stop)
     follow(
         runtime.projections,
-        runtime.settings.data_dir,
         stopping,
         notice=lambda text: click.echo(text, err=True),
     )

@@ -71,3 +71,33 @@ def test_batches_resume_after_the_last_event_applied(runtime):
     more = _add_users(runtime, 2, "later")
     engine.run()
     assert only.applied == only.begun == Counter(positions + more)
+
+
+class Calls(Counting):
+    """Counts the batches begun and finished."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.batches: list[str] = []
+
+    def begin_batch(self, cur: Any, notifications: Any) -> None:
+        super().begin_batch(cur, notifications)
+        self.batches.append("begin")
+
+    def finish_batch(self, cur: Any) -> None:
+        self.batches.append("finish")
+
+
+def test_a_projection_already_at_the_pages_end_is_not_touched(runtime):
+    _add_users(runtime, 6)
+    calls = [Calls("ahead"), Calls("behind")]
+    engine = ProjectionEngine(runtime.app, runtime.db, calls, batch_size=4)
+    engine.setup()
+    engine.run_batch(only=["ahead"])
+    ahead, behind = calls
+    assert ahead.batches == ["begin", "finish"]
+    # The next page ends where "ahead" stands: only "behind" takes part.
+    engine.run_batch(only=["ahead", "behind"])
+    assert ahead.batches == ["begin", "finish"]
+    assert behind.batches == ["begin", "finish"]
+    assert engine.positions()["ahead"] == engine.positions()["behind"]

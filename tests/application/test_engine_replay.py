@@ -114,3 +114,36 @@ def test_a_batch_reads_the_stored_rows_it_needs_in_one_query(sqlite_settings, le
         assert all(r["search"].startswith("【示例】新名") for r in searches)
     finally:
         runtime.close()
+
+
+def test_notes_at_both_ends_of_a_batch_are_coalesced(runtime, leader):
+    day = today() - timedelta(days=20)
+    app = runtime.app
+    pid = app.register_project(
+        leader,
+        name="【示例】两端项目",
+        investor="示例投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="100",
+        stage_date=day,
+    )["id"]
+    for week in range(4):
+        app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
+    runtime.wait_for_read_models()
+    notes = [
+        n.id
+        for n in app.recorder.select_notifications(start=1, limit=100)
+        if n.topic.endswith("ProgressReported")
+    ]
+    head = app.position()
+    assert notes == [head - 3, head - 2, head - 1, head]
+    assert notes[0] == 3  # after the reference data and the registration
+
+    seen = _decoded_topics(runtime)
+    # Pages of two: (1, 2), (3, 4), (5, 6): each of the last two is two notes,
+    # the first and the last event of its page, and only the later is decoded.
+    runtime.projections.rebuild(batch_size=2)
+    assert seen.count("ProgressReported") == 2
+    row = runtime.db.fetchone("SELECT progress_note FROM rm_projects")
+    assert row["progress_note"] == "第3周"

@@ -108,3 +108,14 @@ def test_rebuilding_an_unknown_read_model_is_refused(runtime):
     with pytest.raises(ValueError, match="unknown projection: nope, nada"):
         runtime.projections.rebuild(["pool", "nope", "nada"])
     assert runtime.projections.positions()["pool"] == runtime.app.position()
+
+
+def test_a_wrong_binding_names_the_projection_class_and_method():
+    class OldStyle(Projection):
+        def on_InvestmentProject_Signd(self, cur: Any, event: Any) -> None: ...
+
+    with pytest.raises(HandlerError) as caught:
+        OldStyle()
+    assert str(caught.value) == (
+        "OldStyle.on_InvestmentProject_Signd is bound to no event: @handles"
+    )

@@ -224,7 +224,7 @@ class ProjectionEngine:
         names = positions if only is None else only
         return min((positions[n] for n in names), default=0)
 
-    def wait_for(self, position: int, timeout: float, inline: bool = True) -> None:
+    def wait_for(self, position: int, timeout: float, inline: bool) -> None:
         """Return once every projection has reached `position` (read-your-writes).
 
         Inline, this process applies the events itself; otherwise it waits for

@@ -82,8 +82,9 @@ class _PostgresWaiter:
         try:
             if self.conn is None:
                 self.conn = self._connect()
+            # Returns at the first notification, or after a second without one.
             for _ in self.conn.notifies(timeout=1.0, stop_after=1):
-                break
+                pass
         except Exception:  # reconnect on the next wait
             self.conn = None
             self.stopping.wait(1.0)
@@ -91,7 +92,6 @@ class _PostgresWaiter:
 
 def follow(
     engine: ProjectionEngine,
-    lock_dir: Any,
     stopping: threading.Event,
     notice: Any = None,
     poll_seconds: float = 0.25,
@@ -104,7 +104,7 @@ def follow(
     """
     from gxtrack.readmodels.engine.single import InstanceLock
 
-    lock = InstanceLock(engine.db, lock_dir)
+    lock = InstanceLock(engine.db)
     if not lock.acquire(stopping, notice):
         return False
     try:

@@ -107,7 +107,7 @@ def bound_handlers(projection: Projection) -> dict[type, Handler]:
     owner = type(projection).__name__
     handlers: dict[type, Handler] = {}
     for attr in dir(type(projection)):
-        events = getattr(getattr(type(projection), attr, None), "__handles__", None)
+        events = getattr(getattr(type(projection), attr), "__handles__", None)
         if events is None:
             if attr.startswith("on_"):
                 raise HandlerError(f"{owner}.{attr} is bound to no event: @handles")

@@ -43,7 +43,6 @@ class RowBuffer:
         self.empty = dict.fromkeys(self.columns)
         self._insert = insert_statement(table, self.columns)
         self._values = itemgetter(*self.columns)
-        self._updates: dict[tuple[str, ...], str] = {}
         self.cur: Cursor | None = None
         self._reset()
 
@@ -149,9 +148,6 @@ class RowBuffer:
         self._reset()
 
     def _update_statement(self, names: Collection[str]) -> str:
-        statement = self._updates.get(tuple(names))
-        if statement is None:
-            sets = ", ".join(f"{c} = ?" for c in names)
-            statement = f"UPDATE {self.table} SET {sets} WHERE {self.key} = ?"
-            self._updates[tuple(names)] = statement
-        return statement
+        # Built each flush, not cached: a batch has a handful of column sets.
+        sets = ", ".join(f"{c} = ?" for c in names)
+        return f"UPDATE {self.table} SET {sets} WHERE {self.key} = ?"

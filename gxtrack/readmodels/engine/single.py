@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from gxtrack.infra.db import Database
 
@@ -19,9 +18,9 @@ Notice = Callable[[str], None]
 class InstanceLock:
     """An exclusive lock per read-model database, waited for politely."""
 
-    def __init__(self, db: Database, lock_dir: Any = None) -> None:
-        # On SQLite the lock file goes in `lock_dir` (the data directory).
-        self._lock = db.lock("projections", lock_dir)
+    def __init__(self, db: Database) -> None:
+        # On SQLite the lock file goes beside the database file.
+        self._lock = db.lock("projections")
 
     def try_acquire(self) -> bool:
         """Take the lock if nobody holds it; never blocks."""
