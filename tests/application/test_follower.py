@@ -230,3 +230,21 @@ def test_a_lost_listening_connection_is_dropped_and_retried_after_a_pause(runtim
     waiter.wait()
     assert waiter.conn is None  # reconnected at the next wait
     assert 0.8 < time.monotonic() - started < 3
+
+
+@pytest.mark.postgres
+def test_the_followers_own_listener_pauses_on_a_lost_connection(pg_runtime):
+    follower = ProjectionFollower(pg_runtime.projections)
+    wait = follower._listener()
+    waiter = wait.__self__
+    waiter.conn = _Broken()
+    started = time.monotonic()
+    wait()  # no exception escapes: the follower's loop goes on and reconnects
+    assert waiter.conn is None
+    assert 0.8 < time.monotonic() - started < 3
+    # The pause is the follower's own stop signal: stopping ends it at once.
+    follower.stopping.set()
+    waiter.conn = _Broken()
+    started = time.monotonic()
+    wait()
+    assert time.monotonic() - started < 0.5
