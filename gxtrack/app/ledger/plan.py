@@ -22,7 +22,7 @@ from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
 from domain.project_fields import PLANNED_KEYS
 from domain.reference import ReferenceData
-from domain.stages import Stage
+from domain.stages import FORWARD, Stage
 from gxtrack.app.ledger.headers import FIELDS, Column, label
 from gxtrack.app.ledger.outcome import Problem, RowError, RowPlan, project_key
 from gxtrack.app.ledger.values import (
@@ -35,20 +35,11 @@ from gxtrack.app.ledger.values import (
     parse_text,
 )
 
-STAGE_FIELDS = (
-    ("signed", "signed_on"),
-    ("landed", "landed_on"),
-    ("producing", "producing_on"),
-)
+# The forward stages after 在谈, each with its date column (from the stage order).
+STAGE_FIELDS = tuple((stage.value, f"{stage.value}_on") for stage in FORWARD[1:])
 DATE_FIELDS = {
-    "negotiating_on",
-    "signed_on",
-    "landed_on",
-    "producing_on",
-    "withdrawn_on",
-    "planned_signed",
-    "planned_landed",
-    "planned_producing",
+    *(f"{stage.value}_on" for stage in Stage),
+    *(f"planned_{key}" for key in PLANNED_KEYS),
     "progress_on",
 }
 TOTAL_ROWS = {"合计", "总计", "小计"}
