@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask_babel import Babel, get_locale
 
 from domain.designations import Designation
-from domain.stages import STAGE_LABELS_EN, Priority, Stage
+from domain.stages import FORWARD, STAGE_LABELS_EN, Priority, Stage
 from domain.users import Role
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -95,6 +95,8 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals.update(
         stage_label=stage_label,
         stage_codes=tuple(stage.value for stage in Stage),
+        # The stages a project passes through on the way to 投产.
+        passing_stage_codes=tuple(stage.value for stage in FORWARD[:-1]),
         priority_label=priority_label,
         role_label=role_label,
         designation_label=designation_label,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -185,6 +186,9 @@ def test_dashboard_shows_funnel_breakdowns_and_sections(
     assert "9,570.25" in page  # total investment of the three projects
     assert "生物医药及大健康" in page and "木渎镇" in page
     assert "转化率与阶段用时" in page and "66.7%" not in page
+    # Time in stage: one row per stage a project passes through, in order.
+    rows = re.findall(r"<tr><td>(在谈|签约|落地（开工）|投产)</td>", page)
+    assert rows[-3:] == ["在谈", "签约", "落地（开工）"]
     assert "本周没有停滞项目预警" in page
     assert "尚未设置年度目标" in page
     with page_runtime.db.transaction() as cur:
