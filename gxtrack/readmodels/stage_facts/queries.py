@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from domain.clock import BUREAU_TZ
+from domain.stages import FORWARD
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.stage_facts.projector import instant_text
@@ -55,6 +56,10 @@ def pool_as_known(
     return [_plain(r) for r in rows]
 
 
+# The forward stages after 在谈, as SQL literals (the stage order, not a copy).
+ENTERED_STAGES = ", ".join(f"'{stage.value}'" for stage in FORWARD[1:])
+
+
 def entries_as_known(
     db: Database, first: date, last: date, known_at: date | datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -66,7 +71,7 @@ def entries_as_known(
         " FROM rm_stage_facts f JOIN rm_project_facts a"
         " ON a.project_id = f.project_id"
         f" WHERE {_live('a')} AND {_live('f')}"
-        " AND f.stage IN ('signed', 'landed', 'producing') AND f.kind <> 'reinstated'"
+        f" AND f.stage IN ({ENTERED_STAGES}) AND f.kind <> 'reinstated'"
         " AND f.entered_on >= ? AND f.entered_on <= ?"
         " ORDER BY f.entered_on, a.project_id",
         (k, k, k, k, first.isoformat(), last.isoformat()),
