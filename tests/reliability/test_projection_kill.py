@@ -92,19 +92,20 @@ def test_killed_rebuild_resumes_exactly_once(store):
                 [
                     sys.executable,
                     *("-m", "gxtrack", "projections", "rebuild"),
-                    *("--batch-size", "100"),
+                    *("--batch-size", "20"),
                 ],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            # Wait until it has reset the read models, then kill at random.
+            # Wait until it has reset the read models, then kill within a few
+            # milliseconds: replaying this log takes a few tens of them.
             deadline = time.monotonic() + 60
             while _lowest(runtime) == head and proc.poll() is None:
                 assert time.monotonic() < deadline, "rebuild never started"
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0.0, 0.15))
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0.0, 0.01))
             proc.send_signal(signal.SIGKILL)
             proc.communicate()
             if _lowest(runtime) < head:
