@@ -244,7 +244,9 @@ class Client:
                 return response.status, raw
             except (OSError, http.client.HTTPException):
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=30
+                )
                 if attempt == 2:
                     return 0, b""
         return 0, b""
@@ -265,7 +267,9 @@ class Client:
             ok = status == 200
         elif op == "search":
             term = f"项目{rng.randint(0, 9999):04d}"
-            status, _ = self.call("GET", f"/api/v1/projects?q={_quote(term)}&page_size=50")
+            status, _ = self.call(
+                "GET", f"/api/v1/projects?q={_quote(term)}&page_size=50"
+            )
             ok = status == 200
         elif op == "page":
             status, _ = self.call("GET", f"/api/v1/projects/{rng.choice(self.sample)}")
@@ -284,12 +288,20 @@ class Client:
             ok = status == 201
             if ok:
                 made = json.loads(raw)
-                self.mine.append({"id": made["id"], "version": made["version"], "at": 0})
+                self.mine.append(
+                    {"id": made["id"], "version": made["version"], "at": 0}
+                )
         else:
             project = self.mine[0]
             to = STAGES[project["at"] + 1]
-            body = {"to": to, "date": "2026-02-01", "expected_version": project["version"]}
-            status, raw = self.call("POST", f"/api/v1/projects/{project['id']}/stage", body)
+            body = {
+                "to": to,
+                "date": "2026-02-01",
+                "expected_version": project["version"],
+            }
+            status, raw = self.call(
+                "POST", f"/api/v1/projects/{project['id']}/stage", body
+            )
             ok = status == 200
             if ok:
                 project["version"] = json.loads(raw)["version"]
@@ -334,7 +346,9 @@ def _client_process(
     queue.put(results)
 
 
-def drive(port: int, data: dict[str, Any], clients: int, seconds: float, seed: int) -> dict:
+def drive(
+    port: int, data: dict[str, Any], clients: int, seconds: float, seed: int
+) -> dict:
     """Run the workload with `clients` clients; latency in ms, rates per second."""
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
@@ -433,7 +447,9 @@ def report(args, data, levels, runs, load) -> None:
     from bench.common import figures
 
     values: dict[str, Any] = {
-        "store": "postgresql (gunicorn 4x4 + follower)" if args.pg else "sqlite (serve)",
+        "store": "postgresql (gunicorn 4x4 + follower)"
+        if args.pg
+        else "sqlite (serve)",
         "projects": data["projects"],
         "rounds": f"{args.rounds}x{args.seconds:g}s",
         "machine_load_1m": f"{load:.1f} on {os.cpu_count()} cores",
