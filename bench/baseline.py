@@ -34,21 +34,32 @@ from typing import Any
 
 from flask import Flask, abort, jsonify, request
 
+from domain.reference import DEFAULT_INDUSTRIES, DEFAULT_ZONES
+from domain.stages import Stage
+
 STAGES = ("negotiating", "signed", "landed", "producing", "withdrawn")
 COLUMNS = (
     "id", "name", "investor", "industry", "zone", "investment", "officer",
-    "stage", "stage_date", "negotiating_on", "signed_on", "landed_on",
-    "producing_on", "withdrawn_on", "version", "updated_at", "created_at",
-    "search",
+    "priority", "enterprise_id", "stage", "stage_date", "negotiating_on",
+    "signed_on", "landed_on", "producing_on", "withdrawn_on", "planned_signed",
+    "planned_landed", "planned_producing", "progress_on", "progress_note",
+    "stall_level", "stall_rule", "stall_days", "stall_since", "version",
+    "updated_at", "created_at", "search",
 )  # fmt: skip
+# What a list item shows, by name: the shape gxtrack's API returns, so both
+# apps encode the same JSON (stage, industry and zone names included).
+STAGE_LABELS = {s.value: s.label for s in Stage}
 LIST_COLUMNS = ", ".join(c for c in COLUMNS if c != "search")
 SORTS = {"updated": "updated_at", "name": "name", "investment": "investment"}
 DDL = (
     "CREATE TABLE IF NOT EXISTS projects (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
     " investor TEXT NOT NULL, industry TEXT NOT NULL, zone TEXT NOT NULL,"
-    " investment BIGINT NOT NULL, officer TEXT, stage TEXT NOT NULL,"
-    " stage_date TEXT, negotiating_on TEXT, signed_on TEXT, landed_on TEXT,"
-    " producing_on TEXT, withdrawn_on TEXT, version INTEGER NOT NULL,"
+    " investment BIGINT NOT NULL, officer TEXT, priority TEXT, enterprise_id TEXT,"
+    " stage TEXT NOT NULL, stage_date TEXT, negotiating_on TEXT, signed_on TEXT,"
+    " landed_on TEXT, producing_on TEXT, withdrawn_on TEXT, planned_signed TEXT,"
+    " planned_landed TEXT, planned_producing TEXT, progress_on TEXT,"
+    " progress_note TEXT, stall_level TEXT, stall_rule TEXT, stall_days INTEGER,"
+    " stall_since TEXT, version INTEGER NOT NULL,"
     " updated_at TEXT NOT NULL, created_at TEXT NOT NULL, search TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS projects_filter"
     " ON projects (stage, industry, zone, updated_at)",
@@ -163,7 +174,43 @@ def load(url: str, rows: Iterable[dict[str, Any]], tokens: dict[str, str]) -> in
 
 
 def _row(values: Iterable[Any]) -> dict[str, Any]:
-    return dict(zip((c for c in COLUMNS if c != "search"), values, strict=True))
+    """A row as the API item gxtrack returns (nested dates, progress, stall)."""
+    r = dict(zip((c for c in COLUMNS if c != "search"), values, strict=True))
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "investor": r["investor"],
+        "industry": r["industry"],
+        "industry_name": DEFAULT_INDUSTRIES.get(r["industry"], ""),
+        "zone": r["zone"],
+        "zone_name": DEFAULT_ZONES.get(r["zone"], ""),
+        "planned_investment": f"{r['investment'] / 10000:.2f}",
+        "priority": r["priority"],
+        "officer": r["officer"],
+        "enterprise_id": r["enterprise_id"],
+        "stage": r["stage"],
+        "stage_label": STAGE_LABELS[r["stage"]],
+        "stage_date": r["stage_date"],
+        "stage_dates": {s: r[f"{s}_on"] for s in STAGES if r[f"{s}_on"]},
+        "planned_dates": {
+            s: r[f"planned_{s}"]
+            for s in ("signed", "landed", "producing")
+            if r[f"planned_{s}"]
+        },
+        "last_progress": {"date": r["progress_on"], "note": r["progress_note"]}
+        if r["progress_on"]
+        else None,
+        "stall": {
+            "level": r["stall_level"],
+            "rule": r["stall_rule"],
+            "days_in_stage": r["stall_days"],
+            "since": r["stall_since"],
+        }
+        if r["stall_level"]
+        else None,
+        "version": r["version"],
+        "updated_at": r["updated_at"],
+    }
 
 
 def _now() -> str:
@@ -232,7 +279,8 @@ def create_app(url: str | None = None) -> Flask:
             "industry": body["industry"],
             "zone": body["zone"],
             "investment": round(float(body["planned_investment"]) * 10000),
-            "officer": body.get("officer"),
+            "officer": body.get("officer") or "bench_admin",
+            "priority": body.get("priority", "normal"),
             "stage": stage,
             "stage_date": day,
             f"{stage}_on": day,
@@ -246,8 +294,7 @@ def create_app(url: str | None = None) -> Flask:
             cur.execute(
                 f"INSERT INTO projects VALUES ({marks})", [row.get(c) for c in COLUMNS]
             )
-        del row["search"]
-        return jsonify(row), 201
+        return jsonify(_row(row.get(c) for c in COLUMNS if c != "search")), 201
 
     @app.get("/api/v1/projects/<project_id>")
     def project(project_id: str) -> Any:
@@ -278,9 +325,9 @@ def create_app(url: str | None = None) -> Flask:
                 return jsonify(message="version conflict"), 409
             if to != "withdrawn" and STAGES.index(to) <= STAGES.index(row["stage"]):
                 return jsonify(message="not forward", field="to"), 422
-            row.update(
-                {"stage": to, "stage_date": day, f"{to}_on": day, "updated_at": _now()}
-            )
+            row.update({"stage": to, "stage_label": STAGE_LABELS[to]})
+            row.update({"stage_date": day, "updated_at": _now()})
+            row["stage_dates"][to] = day
             row["version"] += 1
             cur.execute(
                 f"UPDATE projects SET stage = ?, stage_date = ?, {to}_on = ?,"
