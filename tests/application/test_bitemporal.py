@@ -180,3 +180,21 @@ def test_known_on_a_date_means_by_the_end_of_that_bureau_day():
     assert end.isoformat() == "2025-07-05T23:59:59.999999+08:00"
     naive = known_instant(datetime(2025, 7, 5, 9, 30))
     assert naive.utcoffset().total_seconds() == 8 * 3600
+
+
+def test_a_report_viewed_again_after_a_correction_shows_it(runtime, leader):
+    # The report's figures are kept between views until the read models move
+    # on (engine/memo.py): a correction recorded in between must show.
+    app = runtime.app
+    a = _register(
+        app, leader, "A", "mudu", "aerospace", "1000", "negotiating", date(2025, 5, 10)
+    )
+    app.move_project(leader, a, "signed", date(2025, 6, 15))
+    runtime.wait_for_read_models()
+    first = _cells(monthly_report(runtime.db, "2025-06"))
+    assert first[("new_signed", "total", "all")][2] == 1  # now_count
+    app.redate_stage(leader, a, "signed", date(2025, 7, 2), "合同实际 7 月 2 日签署")
+    runtime.wait_for_read_models()
+    again = _cells(monthly_report(runtime.db, "2025-06"))
+    assert again[("new_signed", "total", "all")][2] == 0
+    assert again[("new_signed", "total", "all")][0] == 0  # as known now, too

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from gxtrack.readmodels.pool.stats import conversion, quantile, time_in_stage
 
 D0 = today() - timedelta(days=100)
@@ -152,3 +153,16 @@ def test_corrected_stage_no_longer_counts(pipeline, leader):
     assert rates(steps)[0] == ("negotiating", 3, 1, 0.3333)
     stages = time_in_stage(pipeline.db, as_of=day(60))["stages"]
     assert stages["negotiating"] == stat(3, 40, 52.0)  # P1 10, P3 40, P2 55
+
+
+def test_kept_figures_follow_every_event(runtime, pipeline, leader):
+    # The figures are kept between views (engine/memo.py); a move recorded
+    # afterwards must show in the next view, not the kept one.
+    before = conversion(runtime.db, as_of=day(60))
+    assert conversion(runtime.db, as_of=day(60)) == before
+    p2 = list_projects(runtime.db, PoolFilter(q="P2"))["items"][0]["id"]
+    runtime.app.move_project(leader, p2, "landed", day(55))
+    runtime.wait_for_read_models()
+    after = rates(conversion(runtime.db, as_of=day(60))["steps"])
+    assert after[1] == ("signed", 3, 3, 1.0)
+    assert time_in_stage(runtime.db, as_of=day(60))["stages"]["landed"]["count"] == 3

@@ -17,6 +17,7 @@ from typing import Any
 from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.pool.queries import flagged_projects
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
@@ -68,7 +69,18 @@ ENTRY_KEYS = [
 POOL_KEYS = [("pool", "stage", "{stage}")]
 
 
-def _view(db: Database, first: date, last: date, known: datetime) -> dict[str, Any]:
+def _view(
+    db: Database, first: date, last: date, known: datetime, now: bool
+) -> dict[str, Any]:
+    """The month's figures as known at `known`; `now`: as known now, which is
+    the same figures until the read models move on (kept till then)."""
+    key = ("monthly_view", first, last, None if now else known)
+    return memoized(db, key, lambda: _compute_view(db, first, last, known))
+
+
+def _compute_view(
+    db: Database, first: date, last: date, known: datetime
+) -> dict[str, Any]:
     entries = entries_as_known(db, first, last, known)
     pool = pool_as_known(db, last, known)
     totals = _tally(entries, ENTRY_KEYS)
@@ -114,7 +126,8 @@ def monthly_report(
     names = names or {}
     known_at = known_instant(known_on)
     now = known_instant(None)
-    then_view, now_view = _view(db, first, last, known_at), _view(db, first, last, now)
+    then_view = _view(db, first, last, known_at, known_on is None)
+    now_view = _view(db, first, last, now, True)
     rows = []
     for cell in sorted(set(then_view["totals"]) | set(now_view["totals"]), key=_order):
         was = then_view["totals"].get(cell, [0, Decimal(0)])

@@ -24,6 +24,7 @@ from typing import Any
 from domain.clock import today as bureau_today
 from domain.stages import FORWARD, Stage
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 
 PIPELINE = tuple(stage.value for stage in FORWARD[:-1])
 STEPS = tuple((a.value, b.value) for a, b in pairwise(FORWARD))
@@ -68,8 +69,21 @@ def time_in_stage(
     zone: str | None = None,
     industry: str | None = None,
 ) -> dict[str, Any]:
-    """Median and 90th percentile days per stage: overall, by zone, by industry."""
+    """Median and 90th percentile days per stage: overall, by zone, by industry.
+
+    Kept until the read models move on (engine/memo.py): read-only.
+    """
     as_of = as_of or bureau_today()
+    return memoized(
+        db,
+        ("time_in_stage", as_of, zone, industry),
+        lambda: _time_in_stage(db, as_of, zone, industry),
+    )
+
+
+def _time_in_stage(
+    db: Database, as_of: date, zone: str | None, industry: str | None
+) -> dict[str, Any]:
     end = as_of.isoformat()
     extra, params = _filters(zone, industry)
     rows = db.fetchall(
@@ -115,8 +129,19 @@ def conversion(
     zone: str | None = None,
     industry: str | None = None,
 ) -> dict[str, Any]:
-    """Stage conversion 在谈→签约→落地→投产 as of a date."""
+    """Stage conversion 在谈→签约→落地→投产 as of a date (read-only, kept
+    until the read models move on)."""
     as_of = as_of or bureau_today()
+    return memoized(
+        db,
+        ("conversion", as_of, zone, industry),
+        lambda: _conversion(db, as_of, zone, industry),
+    )
+
+
+def _conversion(
+    db: Database, as_of: date, zone: str | None, industry: str | None
+) -> dict[str, Any]:
     extra, params = _filters(zone, industry)
     rows = db.fetchall(
         "SELECT DISTINCT h.project_id, h.stage"
