@@ -14,6 +14,7 @@ from typing import Any
 from gxtrack.app import GxTrack
 from gxtrack.app.application import application_env
 from gxtrack.app.read_side import CatchUpProgress, ReadSide
+from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.accounts import Accounts
 from gxtrack.infra.db import Database, open_database
 from gxtrack.infra.mailer import Outbox
@@ -50,8 +51,11 @@ class Runtime:
             wait_for_read_models=lambda: runtime.wait_for_read_models(),
             catch_up_with_progress=lambda show: runtime.catch_up_with_progress(show),
         )
-        outbox = Outbox(db, dict(settings.smtp), settings.data_dir / "outbox")
-        with schema_lock(db):  # workers starting at once create tables once
+        # With a read replica, `db` reads from it; what writes, and what must
+        # be read fresh (positions, credentials, the outbox), uses the primary.
+        primary = db.primary
+        outbox = Outbox(primary, dict(settings.smtp), settings.data_dir / "outbox")
+        with schema_lock(primary):  # workers starting at once create tables once
             app = GxTrack(
                 env=application_env(settings),
                 pool_rows=pool_rows,
@@ -62,24 +66,33 @@ class Runtime:
             settings=settings,
             app=app,
             db=db,
-            accounts=Accounts(db),
-            projections=ProjectionEngine(app, db, default_projections()),
+            accounts=Accounts(primary),
+            projections=ProjectionEngine(app, primary, default_projections()),
         )
         runtime.setup()
         return runtime
 
     def setup(self) -> None:
         """Migrate the credential schema, create read-model tables (idempotent)."""
-        with schema_lock(self.db):
-            migrate(self.db)
+        with schema_lock(self.db.primary):
+            migrate(self.db.primary)
             self.projections.setup()
 
     def wait_for_read_models(self) -> None:
         """Read-your-writes: wait until the read models include every event."""
-        self.projections.sync(
-            timeout=self.settings.projection_wait_seconds,
-            inline=self.settings.inline_projections,
-        )
+        timeout = self.settings.projection_wait_seconds
+        self.projections.sync(timeout=timeout, inline=self.settings.inline_projections)
+        self.wait_for_replica()
+
+    def wait_for_replica(self) -> None:
+        """Read-your-writes through a read replica: wait until it has replayed
+        every commit so far (the primary's WAL position), or 503."""
+        timeout = self.settings.projection_wait_seconds
+        if not self.db.wait_for_replica(timeout):
+            raise ProjectionTimeoutError(
+                "数据已保存，但只读副本尚未同步（未在 "
+                f"{timeout:g} 秒内追上），请稍后刷新"
+            )
 
     def catch_up_with_progress(self, show: CatchUpProgress) -> None:
         """Like wait_for_read_models(), showing progress when projecting inline."""
@@ -87,6 +100,7 @@ class Runtime:
             self.wait_for_read_models()
             return
         self.projections.run(show)
+        self.wait_for_replica()
 
     def close(self) -> None:
         """Release connections."""

@@ -15,6 +15,9 @@ class Settings:
 
     data_dir: Path
     database_url: str | None = None
+    # A streaming replica of the same PostgreSQL server: read-model queries go
+    # there, commands and the projections to database_url.
+    read_database_url: str | None = None
     secret_key: str = ""
     smtp: dict[str, str] = field(default_factory=dict)
     weekly_scan_cron: str = "mon 09:00"
@@ -35,6 +38,7 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=env.get("GXTRACK_DATABASE_URL") or None,
+            read_database_url=env.get("GXTRACK_READ_DATABASE_URL") or None,
             secret_key=env.get("GXTRACK_SECRET_KEY", ""),
             smtp=smtp,
             weekly_scan_cron=env.get("GXTRACK_WEEKLY_SCAN", "mon 09:00"),
@@ -49,8 +53,13 @@ class Settings:
             ("postgresql://", "postgres://")
         )
 
-    def postgres_params(self) -> dict[str, str]:
-        """Connection parameters parsed from GXTRACK_DATABASE_URL."""
+    def postgres_params(self, read: bool = False) -> dict[str, str]:
+        """Connection parameters parsed from GXTRACK_DATABASE_URL (`read`:
+        from GXTRACK_READ_DATABASE_URL, the schema being the primary's)."""
+        if read:
+            params = Settings(self.data_dir, self.read_database_url).postgres_params()
+            schema = self.postgres_params().get("schema")
+            return {**params, **({"schema": schema} if schema else {})}
         url = urlparse(self.database_url or "")
         params = {
             "host": url.hostname or "127.0.0.1",

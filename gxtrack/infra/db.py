@@ -97,6 +97,17 @@ class Database:
         overrides where SQLite keeps its lock file."""
         raise NotImplementedError
 
+    @property
+    def primary(self) -> Database:
+        """Where writes go and what must be read fresh (tracking positions,
+        credentials): this database, or the primary behind a read replica."""
+        return self
+
+    def wait_for_replica(self, timeout: float) -> bool:
+        """Whether reads see every write committed so far (within `timeout`
+        seconds). Without a replica they always do."""
+        return True
+
     def close(self) -> None:
         """Release connections."""
 
@@ -213,5 +224,11 @@ def open_database(settings: Any) -> Database:
     if settings.database_url == "memory://":
         return SQLiteDatabase(None)
     if settings.is_postgres:
-        return PostgresDatabase(settings.postgres_params())
+        primary = PostgresDatabase(settings.postgres_params())
+        if settings.read_database_url:
+            from gxtrack.infra.replica import ReplicatedDatabase
+
+            replica = PostgresDatabase(settings.postgres_params(read=True))
+            return ReplicatedDatabase(primary, replica)
+        return primary
     return SQLiteDatabase(settings.data_dir / "gxtrack.db")
