@@ -11,9 +11,9 @@ from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
 from gxtrack.readmodels.pool.queries import (
-    MAX_PAGE_SIZE,
     SORTS,
     PoolFilter,
+    all_projects,
     list_projects,
 )
 from gxtrack.readmodels.users.queries import responsible_names
@@ -27,6 +27,7 @@ from web.pages.common import (
     register_page_errors,
     runtime,
 )
+from web.pages.xlsx_stream import stream_xlsx
 
 bp = Blueprint("page_pool", __name__)
 register_page_errors(bp)
@@ -111,20 +112,11 @@ def export_columns() -> list[export.Column]:
 
 
 def _all_rows() -> list[dict[str, Any]]:
-    f = pool_filter()
     sort = request.args.get("sort") or "-updated"
-    items: list[dict[str, Any]] = []
-    page = 1
-    while len(items) < EXPORT_LIMIT:
-        chunk = list_projects(runtime().db, f, sort, page, MAX_PAGE_SIZE)["items"]
-        items += chunk
-        if len(chunk) < MAX_PAGE_SIZE:
-            break
-        page += 1
-    return items[:EXPORT_LIMIT]
+    return all_projects(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
 
 
-def _download(body: bytes, kind: str, mimetype: str) -> Response:
+def _download(body: Any, kind: str, mimetype: str) -> Response:
     stamp = datetime.now(BUREAU_TZ).strftime("%Y%m%d-%H%M")
     name = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
     return Response(
@@ -139,8 +131,10 @@ def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
     columns = export_columns()
     rows = export.rows_of(_all_rows(), columns)
+    # Streamed as it is written (web/pages/xlsx_stream.py): the download
+    # starts at once and shows its progress.
     return _download(
-        export.to_xlsx("项目池", columns, rows),
+        stream_xlsx("项目池", [header for header, _ in columns], rows),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

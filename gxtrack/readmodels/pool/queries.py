@@ -200,6 +200,30 @@ def list_projects(
     return {"items": [item(r) for r in rows], "total": int(total or 0)}
 
 
+def all_projects(
+    db: Database, f: PoolFilter, sort: str = "-updated", limit: int = 20000
+) -> list[dict[str, Any]]:
+    """Every matching project (up to `limit`) in list order, for exports.
+
+    One query: paging through list_projects() counted the whole match and
+    skipped the pages before for each page of 200, quadratic in the rows.
+    """
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
+    src = _from_clause(f, rows=True)
+    with db.transaction(write=False) as cur:
+        rows = cur.tuples(
+            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
+            + src.clause
+            + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction} LIMIT ?",
+            [*src.params, limit],
+        )
+    return [item(r) for r in rows]
+
+
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     """Counts and exact investment sums by stage, industry and zone.
 
