@@ -136,3 +136,21 @@ def test_filters_and_bad_paging(runtime, leader):
     # stall_days is empty for all: NULLs sort last in both directions.
     asc = list_projects(runtime.db, PoolFilter(), sort="stall_days")
     assert asc["total"] == 2
+
+
+def test_as_of_totals_count_the_listed_projects(runtime, leader):
+    # As of a date the total comes from the monthly sums, the rows from the
+    # stage history: both must count the same projects, on and off boundaries.
+    a = register(runtime, leader, "【示例】甲", on=0)
+    runtime.app.move_project(leader, a, "signed", day(10))
+    b = register(runtime, leader, "【示例】乙", on=10, zone="mudu")
+    runtime.app.move_project(leader, b, "withdrawn", day(20), "撤资")
+    register(runtime, leader, "【示例】丙", on=15, industry="ngit")
+    runtime.wait_for_read_models()
+    for on in (-1, 0, 9, 10, 15, 19, 20, 40):
+        for narrowing in ({}, {"stage": "signed"}, {"zone": "mudu"}, {"q": "乙"}):
+            f = PoolFilter(as_of=day(on), **narrowing)
+            page = list_projects(runtime.db, f, page_size=1)
+            everything = list_projects(runtime.db, f, page_size=200)
+            assert page["total"] == len(everything["items"]), (on, narrowing)
+    assert list_projects(runtime.db, PoolFilter(as_of=day(15)))["total"] == 3

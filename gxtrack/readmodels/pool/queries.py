@@ -124,7 +124,13 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
         where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
         params += [day, day]
         source = "rm_stage_history h"
-        if rows or p_filters:
+        if rows:
+            # Projects first, in the list's order (an index), each one's
+            # intervals looked up by key: a page of 50 reads about 50 projects
+            # instead of joining and sorting every interval holding the date.
+            source = "rm_projects p CROSS JOIN rm_stage_history h"
+            where.append("h.project_id = p.id")
+        elif p_filters:
             source += " JOIN rm_projects p ON p.id = h.project_id"
         cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
     else:
@@ -189,7 +195,13 @@ def list_projects(
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     src = _from_clause(f, rows=True)
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
-        total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
+        if f.as_of is not None and not _project_filters(f):
+            # As of a date the monthly sums count the pool in milliseconds;
+            # counting the joined intervals read every project (a second).
+            sums = cur.tuples(*_sums_as_of(f.as_of.isoformat(), f))
+            total = sum(int(r[3]) for r in sums)
+        else:
+            total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
         rows = cur.tuples(
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
             + src.clause
