@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format lock bench clean
+.PHONY: run test lint format lock bench clean docs-screenshots
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+docs-screenshots: $(STAMP)
+	@scripts/ensure-test-services
+	$(BIN)/python scripts/docs-screenshots
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,4 +1,4 @@
-"""gunicorn settings for the production web tier (see README.md, "Deployment").
+"""gunicorn settings for the production web tier (see docs/operations.md).
 
 Run: gunicorn -c deploy/gunicorn.conf.py 'web:create_app()'
 Workers build their own Runtime after the fork (no shared connections).

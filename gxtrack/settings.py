@@ -27,7 +27,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        """Read GXTRACK_* variables (see README.md, "Configuration")."""
+        """Read GXTRACK_* variables (see docs/operations.md, "配置")."""
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("GXTRACK_DATA_DIR", "./var")).resolve()
         smtp = {

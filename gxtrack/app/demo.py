@@ -21,6 +21,8 @@ from domain.users import User
 from gxtrack.app.demo_tiers import load_tier_demo
 
 MARK = "【示例】"
+# Addresses under example.org (reserved for examples, RFC 2606): the weekly
+# scan queues real digests for them, and no real mailbox ever receives one.
 SAMPLE_USERS = (
     ("admin", "admin", None, "示例管理员"),
     ("leader", "leader", None, "示例分管领导"),
@@ -30,6 +32,7 @@ SAMPLE_USERS = (
     ("auditor", "auditor", None, "示例审计"),
     ("viewer", "viewer", None, "示例只读用户"),
 )
+MAIL_DOMAIN = "example.org"
 PROJECT_THEMES = {
     "ngit": [
         "工业互联网平台",
@@ -56,30 +59,31 @@ INVESTORS = [
     "广州某医疗器械有限公司",
     "无锡某环保科技有限公司",
 ]
+# Invented names: no real company is given a designation it may not hold.
 ENTERPRISES = [
-    ("苏州汇川技术有限公司", "robotics", "wzedz", ["innovative_sme", "srdi"]),
+    ("苏州云岫智能装备有限公司", "robotics", "wzedz", ["innovative_sme", "srdi"]),
     (
-        "东山精密（示例）",
+        "苏州澄湖精密电子有限公司",
         "ngit",
         "dongshan",
         ["innovative_sme", "srdi", "little_giant"],
     ),
     (
-        "科沃斯（示例）",
+        "苏州青枫机器人科技有限公司",
         "robotics",
         "wzedz",
         ["srdi", "little_giant", "single_champion"],
     ),
     (
-        "伟创电气（示例）",
+        "苏州松涛电驱动技术有限公司",
         "robotics",
         "mudu",
         ["innovative_sme", "srdi", "little_giant"],
     ),
-    ("瑞可达（示例）", "ngit", "wzedz", ["srdi", "little_giant"]),
-    ("精濑光电（示例）", "ngit", "yuexi", ["innovative_sme", "srdi"]),
-    ("添可智能（示例）", "robotics", "wzedz", ["innovative_sme"]),
-    ("惠氏制药（示例）", "biomed", "luzhi", ["innovative_sme"]),
+    ("苏州星槎连接器有限公司", "ngit", "wzedz", ["srdi", "little_giant"]),
+    ("苏州映湖光电检测有限公司", "ngit", "yuexi", ["innovative_sme", "srdi"]),
+    ("苏州鹭洲智能家电有限公司", "robotics", "wzedz", ["innovative_sme"]),
+    ("苏州灵岩生物制药有限公司", "biomed", "luzhi", ["innovative_sme"]),
 ]
 
 
@@ -115,7 +119,8 @@ def load_demo(
     today = bureau_today()
     reference = app.reference()
     for name, role, zone, display in SAMPLE_USERS:
-        app.save(User.add(name, role, SYSTEM, zone, display))
+        email = f"{name}@{MAIL_DOMAIN}"
+        app.save(User.add(name, role, SYSTEM, zone, display, email))
         runtime.accounts.set_password(name, password)
     enterprises = []
     for name, industry, zone, ladder in ENTERPRISES:
@@ -194,8 +199,13 @@ def load_demo(
     if progress:
         progress(total, total)
     runtime.wait_for_read_models()
+    # This week's scan, as the scheduler would run it: the stalled list, the
+    # alerts and the digests in the outbox are there from the start.
+    scanned = app.scan_and_mail(today)
     names = ", ".join(u[0] for u in SAMPLE_USERS)
     return [
         f"已载入示例数据：{total} 个项目，{len(enterprises)} 家企业，{len(SAMPLE_USERS)} 个用户",
-        f"示例用户: {names}（密码: {password}）",
+        f"示例用户: {names}（密码: {password}；邮箱 用户名@{MAIL_DOMAIN}）",
+        f"本周停滞扫描：预警 {len(scanned['scan']['flagged'])} 个，"
+        f"预警邮件 {len(scanned['digests']['queued'])} 封",
     ]

@@ -29,7 +29,7 @@ from gxtrack.app.digest_reviews import (
     review_lines,
 )
 from gxtrack.infra.mailer import sender
-from gxtrack.readmodels.alerts.queries import list_stalled
+from gxtrack.readmodels.alerts.queries import list_scans, list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
 from gxtrack.readmodels.users.queries import active_recipients
 
@@ -148,6 +148,9 @@ def _html(intro: str, items: list[dict[str, Any]], extra: str = "") -> str:
     )
 
 
+DIGEST_ROLES = ("officer", "leader")
+
+
 class DigestService(ServiceBase):
     """The weekly scan with its digests, and the mail outbox they go through."""
 
@@ -217,6 +220,21 @@ class DigestService(ServiceBase):
     def mail_messages(self, limit: int = 100) -> list[dict[str, Any]]:
         """The queued and sent messages, newest first."""
         return self.outbox.messages(limit=limit)
+
+    def mail_readiness(self) -> dict[str, Any]:
+        """What decides whether digests get queued: the last scan, who has an address.
+
+        {"last_scan": week or None, "with_email": [...], "without_email": [...]}
+        over the active officers and leaders (the digests' only recipients).
+        """
+        db = self.read_side.db
+        scans = list_scans(db, limit=1)["items"]
+        users = [u for u in active_recipients(db) if u["role"] in DIGEST_ROLES]
+        return {
+            "last_scan": scans[0]["week"] if scans else None,
+            "with_email": [u["name"] for u in users if u["email"]],
+            "without_email": [u["name"] for u in users if not u["email"]],
+        }
 
     def mail_message(self, message_id: str) -> EmailMessage | None:
         """One queued message as MIME, or None."""

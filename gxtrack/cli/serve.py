@@ -14,20 +14,29 @@ from gxtrack.cli.context import cli, pass_state
 @pass_state
 def serve(state, host: str, port: int, threads: int) -> None:
     """启动网页与后台任务 Serve the web app with projections (and the scheduler)."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from gxtrack.readmodels.engine.follower import ProjectionFollower
     from web import create_app
 
     runtime = state.runtime
+    app = create_app(runtime)
+    # Bind before starting anything, so a taken port is one line, not a trace.
+    try:
+        server = create_server(app, host=host, port=port, threads=threads)
+    except OSError as error:
+        raise click.ClickException(
+            f"无法监听 {host}:{port}（{error.strerror}）：端口可能已被占用，"
+            f"请换一个端口，例如 gxtrack serve --port 8080 或 make run PORT=8080"
+        ) from None
     follower = ProjectionFollower(runtime.projections)
     follower.start()
     embedded = _start_scheduler(runtime.settings)
-    app = create_app(runtime)
     click.echo(f"gxtrack 已启动: http://{host}:{port}/  (Ctrl+C 退出)", err=True)
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="gxtrack")
+        server.run()
     finally:
+        server.close()
         follower.stop()
         if embedded is not None:
             embedded.stop()

@@ -256,3 +256,22 @@ def test_stalled_pages_in_english(client, page_runtime, stalled):
     assert "Too long in stage" in html
     html = page_text(client.get(f"/projects/{stalled['red']['id']}?lang=en"))
     assert "Answer the stall alert" in html and "flag → answer" in html
+
+
+def test_an_empty_outbox_says_why(client, page_runtime, stalled):
+    login(client, "leader")
+    html = page_text(client.get("/stalled/outbox"))
+    assert "还没有运行过停滞扫描" in html
+    assert "以下用户没有填写邮箱" in html and "officer_mudu" in html
+    client.post("/stalled/scan", data={})
+    html = page_text(client.get("/stalled/outbox"))
+    assert "还没有预警邮件" in html and "没有填写邮箱的在用招商专员或领导" in html
+    assert page_runtime.db.fetchone("SELECT COUNT(*) AS n FROM mail_outbox")["n"] == 0
+    page_runtime.app.add_user(
+        Actor.system(), "leader_mail", "leader", None, "某领导", "lead@example.test"
+    )
+    page_runtime.wait_for_read_models()
+    readiness = page_runtime.app.mail_readiness()
+    assert readiness["with_email"] == ["leader_mail"]
+    assert readiness["last_scan"] == iso_week(today())
+    assert "viewer" not in readiness["without_email"]  # digests go to officers, leaders

@@ -110,8 +110,12 @@ def scan() -> Any:
 @roles_required(Role.LEADER, Role.ADMIN)
 def outbox() -> Any:
     """The alert digests queued and sent (read-only)."""
-    messages = runtime().app.mail_messages(limit=200)
-    return render_template("outbox.html", messages=messages)
+    app = runtime().app
+    return render_template(
+        "outbox.html",
+        messages=app.mail_messages(limit=200),
+        readiness=app.mail_readiness(),
+    )
 
 
 @bp.get("/stalled/outbox/<message_id>")
