@@ -15,6 +15,7 @@ from web.security import init_security
 def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
+        activity,
         admin,
         admin_policy,
         audit,
@@ -53,6 +54,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(activity.bp)
 
 
 def wan(value: object) -> str:
