@@ -58,21 +58,30 @@ class ActivityProjection(Projection):
     """rm_activity and rm_activity_subjects."""
 
     name = "activity"
-    tables = ("rm_activity", "rm_activity_subjects")
+    tables = ("rm_activity", "rm_activity_subjects", "rm_activity_days")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_activity ("
         " position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL,"
         " day TEXT NOT NULL, actor TEXT NOT NULL, type TEXT NOT NULL,"
         " kind TEXT NOT NULL, subject_id TEXT NOT NULL, reason TEXT)",
         # Each filter walks its own index newest first; a date range becomes
-        # a position range through rm_activity_day (gxtrack.readmodels.activity
-        # .queries), so every filter combines with it on the same index.
+        # a position range through rm_activity_days (see queries.py), so every
+        # filter combines with it on the same index.
         "CREATE INDEX IF NOT EXISTS rm_activity_actor ON rm_activity (actor, position)",
+        "CREATE INDEX IF NOT EXISTS rm_activity_actor_type"
+        " ON rm_activity (actor, type, position)",
         "CREATE INDEX IF NOT EXISTS rm_activity_type ON rm_activity (type, position)",
         "CREATE INDEX IF NOT EXISTS rm_activity_kind ON rm_activity (kind, position)",
         "CREATE INDEX IF NOT EXISTS rm_activity_day ON rm_activity (day, position)",
         "CREATE TABLE IF NOT EXISTS rm_activity_subjects ("
         " id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL)",
+        # Per business day, kind and type: the first and last position and the
+        # count. Totals without a person filter are sums of a few thousand
+        # rows here instead of counts of up to every decision.
+        "CREATE TABLE IF NOT EXISTS rm_activity_days ("
+        " day TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL,"
+        " first_position BIGINT NOT NULL, last_position BIGINT NOT NULL,"
+        " n BIGINT NOT NULL, PRIMARY KEY (day, kind, type))",
     )
 
     def __init__(self) -> None:
@@ -131,4 +140,25 @@ class ActivityProjection(Projection):
             " name = excluded.name",
             [(key, kind, name) for key, (kind, name) in self._names.items()],
         )
+        cur.executemany(
+            "INSERT INTO rm_activity_days"
+            " (day, kind, type, first_position, last_position, n)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, kind, type) DO UPDATE"
+            # Positions only grow: a later batch keeps the first, moves the last.
+            " SET last_position = excluded.last_position,"
+            " n = rm_activity_days.n + excluded.n",
+            days(self._rows),
+        )
         self._rows, self._names, self._positions = [], {}, {}
+
+
+def days(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The batch's rows summed per (day, kind, type), in position order."""
+    found: dict[tuple[str, str, str], list[int]] = {}
+    for position, _at, day, _actor, kind_type, kind, *_rest in rows:
+        entry = found.get((day, kind, kind_type))
+        if entry is None:
+            found[(day, kind, kind_type)] = [position, position, 1]
+        else:
+            entry[1], entry[2] = position, entry[2] + 1
+    return [(*key, *entry) for key, entry in found.items()]

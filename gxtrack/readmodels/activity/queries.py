@@ -25,31 +25,39 @@ class ActivityFilter:
     until: date | None = None
 
 
-def _positions(db: Database, f: ActivityFilter) -> tuple[int, int] | None:
-    """The position range holding the date range, or None when it holds nothing.
-
-    Sound, not approximate: every row dated on or after `since` lies at or
-    after the first such row's position, and likewise for `until`. So each
-    filter's own index, bounded by positions, serves a date range too.
-    """
-    low, high = 0, 2**62
+def _days(f: ActivityFilter) -> tuple[str, list[Any]]:
+    """The conditions on rm_activity_days for the filter's kind, type and dates."""
+    clauses, params = ["1 = 1"], []
+    for column in ("kind", "type"):
+        value = getattr(f, column)
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
     if f.since is not None:
-        first = db.scalar(
-            "SELECT MIN(position) FROM rm_activity WHERE day >= ?",
-            (f.since.isoformat(),),
-        )
-        if first is None:
-            return None
-        low = int(first)
+        clauses.append("day >= ?")
+        params.append(f.since.isoformat())
     if f.until is not None:
-        last = db.scalar(
-            "SELECT MAX(position) FROM rm_activity WHERE day <= ?",
-            (f.until.isoformat(),),
-        )
-        if last is None:
-            return None
-        high = int(last)
-    return (low, high) if low <= high else None
+        clauses.append("day <= ?")
+        params.append(f.until.isoformat())
+    return " WHERE " + " AND ".join(clauses), params
+
+
+def _positions(db: Database, f: ActivityFilter) -> tuple[int, int] | None:
+    """The position range holding the filter's days, or None when it holds nothing.
+
+    Exact bounds, not estimates: every decision dated in the range lies
+    between the first position of its first day and the last of its last. So
+    each filter's own index, bounded by positions, serves a date range too.
+    """
+    where, params = _days(f)
+    row = db.fetchone(
+        "SELECT MIN(first_position) AS low, MAX(last_position) AS high"
+        " FROM rm_activity_days" + where,
+        params,
+    )
+    if row is None or row["low"] is None:
+        return None
+    return int(row["low"]), int(row["high"])
 
 
 def _where(f: ActivityFilter, bounds: tuple[int, int]) -> tuple[str, list[Any]]:
@@ -68,6 +76,15 @@ def _where(f: ActivityFilter, bounds: tuple[int, int]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(clauses), params
 
 
+def _total(db: Database, f: ActivityFilter, where: str, params: list[Any]) -> int:
+    if f.actor:
+        return int(db.scalar("SELECT COUNT(*) FROM rm_activity" + where, params) or 0)
+    day_where, day_params = _days(f)
+    return int(
+        db.scalar("SELECT SUM(n) FROM rm_activity_days" + day_where, day_params) or 0
+    )
+
+
 def activity_page(
     db: Database, f: ActivityFilter, page: int, page_size: int
 ) -> dict[str, Any]:
@@ -76,7 +93,6 @@ def activity_page(
     if bounds is None:
         return {"items": [], "total": 0}
     where, params = _where(f, bounds)
-    total = db.scalar("SELECT COUNT(*) FROM rm_activity" + where, params)
     items = db.fetchall(
         f"SELECT {ITEM} FROM (SELECT * FROM rm_activity{where}"
         " ORDER BY position DESC LIMIT ? OFFSET ?) a"
@@ -84,7 +100,7 @@ def activity_page(
         " ORDER BY a.position DESC",
         [*params, page_size, (page - 1) * page_size],
     )
-    return {"items": items, "total": int(total or 0)}
+    return {"items": items, "total": _total(db, f, where, params)}
 
 
 def activity_rows(db: Database, f: ActivityFilter, limit: int) -> list[dict[str, Any]]:
