@@ -88,7 +88,6 @@ KNOWN_MISMATCH = {
     "POST /api/v1/users/{name}/role",
     "POST /api/v1/projects/{project_id}/stall/answer",
     "POST /api/v1/imports/ledger",
-    "POST /api/v1/candidates/{enterprise_id}/{candidacy_id}/withdraw",
     "POST /api/v1/imports/enterprises",
 }
 # Statuses that say nothing about whether the data was acceptable (as
