@@ -21,7 +21,7 @@ from domain.clock import today as bureau_today
 from domain.cultivation import OPEN, PROMOTED, WITHDRAWN, open_candidacy, target_year
 from domain.cultivation import designation as _designation
 from domain.designations import Designation
-from domain.errors import RuleViolationError
+from domain.errors import RecordNotFoundError, RuleViolationError
 from domain.rules import business_date, optional_text, required_text
 from domain.uscc import normalize_uscc
 from domain.validity import (
@@ -106,7 +106,7 @@ class Enterprise(Aggregate):
     def award_of(self, award_id: str) -> dict[str, Any]:
         """One award by its id."""
         if award_id not in self.designations:
-            raise RuleViolationError(f"未找到称号记录: {award_id}", "award_id")
+            raise RecordNotFoundError(f"未找到称号记录: {award_id}", "award_id")
         return self.designations[award_id]
 
     def find_award(self, designation: str, certified_on: date) -> str | None:
@@ -355,7 +355,7 @@ class Enterprise(Aggregate):
     def candidacy_of(self, candidacy_id: str) -> dict[str, Any]:
         """One candidacy by its id."""
         if candidacy_id not in self.candidacies:
-            raise RuleViolationError(f"未找到培育记录: {candidacy_id}", "candidacy_id")
+            raise RecordNotFoundError(f"未找到培育记录: {candidacy_id}", "candidacy_id")
         return self.candidacies[candidacy_id]
 
     def withdraw_candidacy(

@@ -24,3 +24,10 @@ class PermissionDeniedError(DomainError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RecordNotFoundError(RuleViolationError):
+    """A record inside an aggregate (an award, a candidacy) that does not exist:
+    named in a path, it is not found (404), like an unknown aggregate."""
+
+    status = 404

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.errors import RuleViolationError
 from domain.reference import ReferenceData
-from domain.rules import money, required_text
+from domain.rules import money, plausible_date, required_text
 from domain.stages import FORWARD, Priority, Stage
 
 PLANNED_KEYS = tuple(stage.value for stage in FORWARD[1:])  # no plan to negotiate
@@ -57,7 +57,7 @@ def parse_planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
         if day is not None:
             if not isinstance(day, date):
                 raise RuleViolationError("计划日期格式错误", f"planned_dates.{key}")
-            planned[key] = day
+            planned[key] = plausible_date(day, f"planned_dates.{key}")
     ordered = [planned[k] for k in PLANNED_KEYS if k in planned]
     if ordered != sorted(ordered):
         raise RuleViolationError(

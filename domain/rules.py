@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import RuleViolationError
+from domain.text import clean_text
 
 NAME_MAX = 200
 TEXT_MAX = 2000
+EARLIEST_DATE = date(1990, 1, 1)  # no business date of the district before it
 
 
 def required_text(value: str | None, field: str, limit: int = NAME_MAX) -> str:
@@ -18,7 +20,7 @@ def required_text(value: str | None, field: str, limit: int = NAME_MAX) -> str:
         raise RuleViolationError("不能为空 (required)", field)
     if len(text) > limit:
         raise RuleViolationError(f"最多 {limit} 个字符 (at most {limit})", field)
-    return text
+    return clean_text(text, field, multiline=limit > NAME_MAX)
 
 
 def optional_text(value: str | None, field: str, limit: int = TEXT_MAX) -> str:
@@ -26,7 +28,16 @@ def optional_text(value: str | None, field: str, limit: int = TEXT_MAX) -> str:
     text = (value or "").strip()
     if len(text) > limit:
         raise RuleViolationError(f"最多 {limit} 个字符 (at most {limit})", field)
-    return text
+    return clean_text(text, field, multiline=limit > NAME_MAX)
+
+
+def plausible_date(day: date, field: str = "date") -> date:
+    """A date not before EARLIEST_DATE (a typo such as 1900 is refused)."""
+    if day < EARLIEST_DATE:
+        raise RuleViolationError(
+            f"日期不能早于 {EARLIEST_DATE.isoformat()} (date before 1990)", field
+        )
+    return day
 
 
 def money(value: object, field: str = "planned_investment") -> Decimal:
@@ -51,7 +62,9 @@ def business_date(
     not_before: date | None = None,
     not_before_label: str = "上一阶段日期",
 ) -> date:
-    """A business date that is not in the future and not before `not_before`."""
+    """A business date that is not in the future, not before `not_before`,
+    and not before EARLIEST_DATE."""
+    plausible_date(day, field)
     if day > today:
         raise RuleViolationError(
             f"日期不能晚于今天 {today.isoformat()} (date is in the future)", field

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import RuleViolationError
-from domain.rules import required_text
+from domain.rules import optional_text, required_text
 
 
 class Role(StrEnum):
@@ -50,11 +51,23 @@ def _role(value: str) -> str:
         ) from None
 
 
-def _name(value: str) -> str:
-    name = required_text(value, "name", 80)
-    if any(ch.isspace() for ch in name):
-        raise RuleViolationError("用户名不能包含空格", "name")
+USER_NAME = re.compile(r"[a-z0-9_.-]{3,32}")
+
+
+def user_name(value: str, field: str = "name") -> str:
+    """A user name: 3–32 characters of a-z 0-9 _ . - (what sign-in and logs show)."""
+    name = (value or "").strip()
+    if not USER_NAME.fullmatch(name):
+        raise RuleViolationError(
+            "用户名须为 3–32 个字符，只能包含小写字母、数字和 _ . -"
+            " (3-32 of a-z 0-9 _ . -)",
+            field,
+        )
     return name
+
+
+def _name(value: str) -> str:
+    return user_name(value)
 
 
 class User(Aggregate):
@@ -80,8 +93,8 @@ class User(Aggregate):
             name=_name(name),
             role=_role(role),
             zone=zone or None,
-            display_name=(display_name or name).strip()[:80],
-            email=email.strip()[:200],
+            display_name=optional_text(display_name or name, "display_name", 80),
+            email=optional_text(email, "email", 200),
             actor=actor,
         )
 
@@ -131,7 +144,7 @@ class User(Aggregate):
         """Change the user's display name or mail address."""
         self._update_contact(
             display_name=required_text(display_name, "display_name", 80),
-            email=email.strip()[:200],
+            email=optional_text(email, "email", 200),
             actor=actor,
         )
 
@@ -159,3 +172,13 @@ class User(Aggregate):
     @event("Reactivated")
     def _reactivate(self, actor: str) -> None:
         self.active = True
+
+
+def check_deactivation(user: User, active_admins: int) -> None:
+    """Refuse to deactivate the only active admin: nobody could manage users."""
+    if user.active and user.role is Role.ADMIN and active_admins <= 1:
+        raise RuleViolationError(
+            "不能停用唯一启用的系统管理员：请先添加或启用另一位管理员"
+            " (the only active admin cannot be deactivated)",
+            "name",
+        )

@@ -52,6 +52,9 @@ class StoreUnavailableError(GxtrackError):
 
 def http_status(error: Exception) -> int:
     """The HTTP status for any error the application raises."""
+    status = getattr(error, "status", None)
+    if status is not None:
+        return status  # a record not found is a rule violation answered 404
     if isinstance(error, RuleViolationError):
         return 422
-    return getattr(error, "status", 500)
+    return 500

@@ -124,6 +124,14 @@ def _html(status: int, message: str) -> Response:
     return Response(body, status, mimetype="text/html")
 
 
+def with_allow(response: Response, error: HTTPException) -> Response:
+    """A 405 names the methods the resource does allow (RFC 9110 requires it)."""
+    methods = getattr(error, "valid_methods", None)
+    if error.code == 405 and methods:
+        response.headers["Allow"] = ", ".join(sorted(methods))
+    return response
+
+
 def handle_http_exception(error: HTTPException) -> Any:
     """Werkzeug/webargs HTTP errors: JSON under /api/, Flask's page elsewhere."""
     if not is_api_request():
@@ -135,7 +143,7 @@ def handle_http_exception(error: HTTPException) -> Any:
         message = "输入有误: " + "; ".join(
             f"{field}: {msgs[0]}" for field, msgs in errors.items()
         )
-    return error_response(status, message, errors)
+    return with_allow(error_response(status, message, errors), error)
 
 
 def handle_gxtrack_error(error: Exception) -> Any:

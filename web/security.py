@@ -176,6 +176,8 @@ def init_security(app: Flask) -> None:
     def check_csrf() -> None:
         if request.path.startswith(API_PREFIX):
             return
+        if request.routing_exception is not None:
+            return  # no view runs: the 404 or 405 (with Allow) is the answer
         if app.config.get("WTF_CSRF_ENABLED", True) and request.method not in (
             "GET",
             "HEAD",

@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder
 
+from gxtrack.app.activity import ActivityService
 from gxtrack.app.audit import AuditService
 from gxtrack.app.audit_status import ChainAuditService
 from gxtrack.app.designation_import import EnterpriseImportService
@@ -33,6 +34,7 @@ class GxTrack(
     ExpiryService,
     LedgerService,
     ChainAuditService,
+    ActivityService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

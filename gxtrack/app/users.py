@@ -7,9 +7,10 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.permissions import Actor, require_admin
-from domain.users import Role, User, user_id
+from domain.users import Role, User, check_deactivation, user_id
 from gxtrack.app.base import ServiceBase
 from gxtrack.errors import ConflictError, NotFoundError
+from gxtrack.readmodels.users.queries import all_users
 
 
 def user_view(user: User) -> dict[str, Any]:
@@ -82,9 +83,18 @@ class UserService(ServiceBase):
         """Deactivate or reactivate a user."""
         require_admin(actor, "管理用户")
         user = self.find_user(name)
-        (user.reactivate if active else user.deactivate)(actor.name)
+        if active:
+            user.reactivate(actor.name)
+        else:
+            check_deactivation(user, self._active_admins())
+            user.deactivate(actor.name)
         self.store(user)
         return user_view(user)
+
+    def _active_admins(self) -> int:
+        self.read_side.wait_for_read_models()
+        users = all_users(self.read_side.db)
+        return sum(1 for u in users if u["active"] and u["role"] == Role.ADMIN.value)
 
     def reference_data(self) -> dict[str, Any]:
         """Industries and zones with their Chinese names."""

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from domain.text import shown
 from gxtrack.cli.context import cli, echo_json, pass_state
 from gxtrack.readmodels.users.queries import all_users
 
@@ -95,7 +96,30 @@ def users_list(state) -> None:
     """列出用户 List users."""
     for row in all_users(state.runtime.db):
         flag = "" if row["active"] else "  (停用)"
-        click.echo(f"{row['name']}\t{row['role']}\t{row['zone'] or '-'}{flag}")
+        # Names recorded before the text rule may hold terminal escapes.
+        name = shown(row["name"])
+        click.echo(f"{name}\t{row['role']}\t{row['zone'] or '-'}{flag}")
+
+
+@users.command("deactivate")
+@click.argument("name")
+@pass_state
+def users_deactivate(state, name) -> None:
+    """停用用户 Stop a user from signing in (their tokens are revoked)."""
+    user = state.runtime.app.set_active(state.actor(), name, False)
+    state.runtime.accounts.revoke_tokens(user["name"])
+    state.runtime.wait_for_read_models()
+    click.echo(f"已停用用户 {user['name']}")
+
+
+@users.command("reactivate")
+@click.argument("name")
+@pass_state
+def users_reactivate(state, name) -> None:
+    """重新启用用户 Let a deactivated user sign in again."""
+    user = state.runtime.app.set_active(state.actor(), name, True)
+    state.runtime.wait_for_read_models()
+    click.echo(f"已启用用户 {user['name']}")
 
 
 @cli.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gxtrack.audit.chain_follower import ChainProjection
+from gxtrack.readmodels.activity.projector import ActivityProjection
 from gxtrack.readmodels.alerts.projector import StallProjection
 from gxtrack.readmodels.cultivation.projector import TiersProjection
 from gxtrack.readmodels.engine.engine import ProjectionEngine
@@ -23,6 +24,7 @@ def default_projections() -> list[Projection]:
         ChainProjection(),
         StageFactsProjection(),
         TiersProjection(),
+        ActivityProjection(),
     ]
 
 

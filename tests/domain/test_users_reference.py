@@ -39,7 +39,7 @@ def test_user_roles():
     user = User.add("officer_mudu", "officer", "admin", zone="mudu")
     assert user.role is Role.OFFICER
     with pytest.raises(RuleViolationError) as caught:
-        User.add("x", "boss", "admin")
+        User.add("xyz", "boss", "admin")
     assert caught.value.field == "role"
     with pytest.raises(RuleViolationError):
         User.add("has space", "viewer", "admin")

@@ -18,30 +18,41 @@ def refusal(call, *args) -> tuple[str, str]:
 
 
 def officer() -> User:
-    return User.add("li", "officer", "admin", zone="mudu", email=" li@x.cn ")
+    return User.add("li.ming", "officer", "admin", zone="mudu", email=" li@x.cn ")
 
 
 def test_a_user_is_added_once_per_name_with_what_was_given() -> None:
     user = officer()
-    assert user.id == user_id("li") == uuid5(NAMESPACE_URL, "gxtrack:user:li")
+    assert user.id == user_id("li.ming") == uuid5(NAMESPACE_URL, "gxtrack:user:li.ming")
     (added,) = user.collect_events()
-    assert (added.name, added.role, added.zone) == ("li", "officer", "mudu")
-    assert (added.display_name, added.email, added.actor) == ("li", "li@x.cn", "admin")
-    long = User.add("wang", "leader", "admin", "", "王" * 81, "m" * 201)
+    assert (added.name, added.role, added.zone) == ("li.ming", "officer", "mudu")
+    assert (added.display_name, added.email, added.actor) == (
+        "li.ming",
+        "li@x.cn",
+        "admin",
+    )
+    long = User.add("wang", "leader", "admin", "", "王" * 80, "m" * 200)
     assert long.zone is None
     assert long.display_name == "王" * 80 and long.email == "m" * 200
+    assert refusal(User.add, "wang", "leader", "admin", "", "王" * 81)[1] == (
+        "display_name"
+    )
+    assert refusal(User.add, "wang", "leader", "admin", "", "", "m" * 201)[1] == (
+        "email"
+    )
     zhao = User.add("zhao", "viewer", "admin", display_name=" 赵 ")
     assert (zhao.display_name, zhao.email) == ("赵", "")
 
 
 def test_user_name_and_role_refusals() -> None:
-    assert refusal(User.add, "li ming", "officer", "admin") == (
-        "用户名不能包含空格",
-        "name",
+    message = (
+        "用户名须为 3–32 个字符，只能包含小写字母、数字和 _ . - (3-32 of a-z 0-9 _ . -)"
     )
-    assert refusal(User.add, "x" * 81, "officer", "admin")[1] == "name"
-    User.add("x" * 80, "officer", "admin")
-    assert refusal(User.add, "li", "boss", "admin") == (
+    for bad in ("li ming", "x" * 33, "li", "Li.Ming", "li\x1b[31m", "李明", "li\u202e"):
+        assert refusal(User.add, bad, "officer", "admin") == (message, "name"), bad
+    for good in ("x" * 32, "abc", "li.ming_2-b"):
+        assert User.add(good, "officer", "admin").name == good
+    assert refusal(User.add, "liming", "boss", "admin") == (
         "未知角色: boss (one of admin, leader, officer, viewer, auditor)",
         "role",
     )
@@ -72,8 +83,9 @@ def test_changing_a_role_or_zone() -> None:
 
 def test_updating_contact_details() -> None:
     user = officer()
-    user.update_contact(" 李 ", " " + "m" * 201, "li")
+    user.update_contact(" 李 ", " " + "m" * 200, "li")
     assert (user.display_name, user.email) == ("李", "m" * 200)
+    assert refusal(user.update_contact, "李\x1b[2J", "", "li")[1] == "display_name"
     assert refusal(user.update_contact, " ", "", "li") == (
         "不能为空 (required)",
         "display_name",

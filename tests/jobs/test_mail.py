@@ -40,7 +40,7 @@ def seeded(admin, tmp_path):
         app = runtime.app
         for name, role, email in [
             ("officer_a", "officer", "officer_a@example.test"),
-            ("li", "officer", "li@example.test"),
+            ("liming", "officer", "li@example.test"),
             ("wang", "officer", ""),
             ("lead1", "leader", "lead1@example.test"),
             ("lead2", "leader", "lead2@example.test"),
@@ -49,7 +49,7 @@ def seeded(admin, tmp_path):
         for officer, days, name in [
             ("officer_a", 200, "【示例】红色<项目>"),
             ("officer_a", 95, "【示例】黄色项目"),
-            ("li", 10, "【示例】正常项目"),
+            ("liming", 10, "【示例】正常项目"),
             ("wang", 100, "【示例】无邮箱专员的项目"),
         ]:
             app.register_project(

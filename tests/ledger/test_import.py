@@ -159,6 +159,11 @@ def test_bad_row_stops_everything_and_names_row_and_column(runtime, leader):
         ({(3, "投资方"): None}, "投资方", "不能为空"),
         ({(0, "签约日期"): "2022年13月1日"}, "签约日期", "日期不存在"),
         ({(3, "重点级别"): "国家级"}, "重点级别", "未知重点级别"),
+        # The input rules that hold everywhere: no date before 1990, no
+        # control or bidirectional characters in a name.
+        ({(0, "签约日期"): "1900-01-01"}, "签约日期", "不能早于 1990-01-01"),
+        ({(1, "项目名称"): "示例\u2066项目"}, "项目名称", "控制字符"),
+        ({(1, "投资方"): "示例\u202e投资方"}, "投资方", "文字方向控制符"),
         (
             {(3, "项目名称"): ROWS[0][1], (3, "投资方"): ROWS[0][2]},
             "项目名称",
@@ -178,6 +183,15 @@ def test_each_problem_names_its_row_and_column(
     assert message in problem.message
     row = next(iter(changes))[0]
     assert problem.row == [4, 5, 7, 8][row]
+
+
+def test_a_terminal_escape_in_a_csv_ledger_is_a_row_error(runtime, leader):
+    rows = rows_with({(2, "投资方"): "示例\x1b]0;x\x07投资方"})
+    data = csv_bytes(rows, "utf-8-sig")
+    preview = runtime.app.preview_ledger(data, "台账.csv", leader)
+    [problem] = preview.problems
+    assert (problem.row, problem.column) == (4, "投资方")  # header on row 1
+    assert "控制字符" in problem.message
 
 
 def test_all_problems_are_listed_in_the_preview(runtime, leader):

@@ -24,6 +24,9 @@ def test_incremental_equals_rebuild(runtime, batch_size):
         row["stage"] for row in runtime.db.fetchall("SELECT stage FROM rm_projects")
     }
     assert stages  # sanity: the pool is filled
+    # Every command of the workload is a decision in the activity log.
+    assert len(incremental["rm_activity"]) >= 150
+    assert len(incremental["rm_activity_subjects"]) >= 12
 
     engine.rebuild()
     assert dump(runtime.db, tables) == incremental

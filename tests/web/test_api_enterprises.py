@@ -128,7 +128,8 @@ def test_designations_tier_and_as_of(client, tokens, api_runtime):
         json={"reviewed_on": days_ago(1), "passed": True},
         headers=leader,
     )
-    assert r.status_code == 422 and "award_id" in r.json["errors"]
+    # An award id in the path that does not exist is not found, like any id.
+    assert r.status_code == 404 and "award_id" in r.json["errors"]
 
 
 def test_enterprise_list_by_tier(client, tokens):

@@ -1,9 +1,13 @@
-"""Property-based run of the API against its own OpenAPI document: never a 5xx.
+"""Property-based run of the API against its own OpenAPI document.
 
 Schemathesis generates requests for every operation from /api/v1/openapi.json and
 sends them to the Flask app in-process with an admin's bearer token. Path ids are
 pointed at a real project and enterprise so that bodies reach the domain rules.
-Deterministic (derandomized) and bounded so the run stays well under a minute.
+Each response is checked: never a 5xx, only documented statuses and content
+types, bodies that match their schema; and no operation refuses (400/422) all of
+the data its document says is valid (schemathesis' "schema validation mismatch"
+warning). Deterministic (derandomized) and bounded so the run stays well under
+a minute.
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from domain.permissions import Actor
 from domain.users import Role
@@ -55,40 +65,99 @@ def _check(first17: str) -> str:
 
 
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+# Operations whose valid-looking data the domain still refuses every time (a
+# date in the future, an expected_version that is not current, a code its
+# document does not list yet): each is to be stated in the document and then
+# struck from here. The test fails on any other, and on one listed that no
+# longer needs to be.
+KNOWN_MISMATCH = {
+    "POST /api/v1/projects",
+    "POST /api/v1/projects/{project_id}/stage",
+    "POST /api/v1/projects/{project_id}/reinstate",
+    "POST /api/v1/projects/{project_id}/plan",
+    "POST /api/v1/projects/{project_id}/redate",
+    "POST /api/v1/enterprises",
+    "POST /api/v1/enterprises/{enterprise_id}/designations/{award_id}/review",
+    "POST /api/v1/enterprises/{enterprise_id}/designations/{award_id}/revoke",
+    "POST /api/v1/users/{name}/role",
+    "POST /api/v1/projects/{project_id}/stall/answer",
+    "POST /api/v1/imports/ledger",
+    "POST /api/v1/imports/enterprises",
+}
+# Statuses that say nothing about whether the data was acceptable (as
+# schemathesis counts them for its "schema validation mismatch" warning).
+NOT_ABOUT_DATA = {401, 403, 404, 409, 429}
+
+
+def validation_mismatch(statuses: list[int]) -> bool:
+    """schemathesis' warning: every valid case refused, >= 10% of them as 4xx
+    about the data (400, 422, …) rather than a missing record or a conflict."""
+    if not statuses or any(s < 400 for s in statuses):
+        return False
+    about_data = [s for s in statuses if 400 <= s < 500 and s not in NOT_ABOUT_DATA]
+    refused = about_data + [s for s in statuses if s == 404]
+    return bool(refused) and len(about_data) / len(refused) >= 0.1
+
+
+def run_cases(strategy, headers, positive: list[int] | None, failures: list) -> None:
+    """Send the generated cases; note failed checks (and, if given, statuses)."""
+
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        response = case.call(headers=headers)
+        if positive is not None:
+            positive.append(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (AssertionError, BaseExceptionGroup) as error:
+            found = getattr(error, "exceptions", None) or [error]
+            titles = "; ".join(getattr(f, "title", str(f)) for f in found)
+            failures.append(
+                (
+                    case.operation.label,
+                    response.status_code,
+                    titles,
+                    case.query,
+                    case.body,
+                    response.text[:200],
+                )
+            )
+
+    check()
 
 
 @pytest.mark.slow
-def test_no_server_errors(api_schema, tokens, known_ids):
+def test_the_api_keeps_to_its_document(api_schema, tokens, known_ids):
     failures: list[tuple] = []
+    mismatched: list[str] = []
     headers = tokens["admin1"]
     for result in api_schema.get_all_operations():
         operation = result.ok()
         names = {p.name for p in operation.path_parameters}
         fixed = {k: v for k, v in known_ids.items() if k in names}
+        positive: list[int] = []
         for mode in MODES:
             strategy = operation.as_strategy(mode, path_parameters=fixed or None)
-
-            @given(case=strategy)
-            @settings(
-                max_examples=EXAMPLES,
-                derandomize=True,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def check(case):
-                response = case.call(headers=headers)
-                if response.status_code >= 500:
-                    failures.append(
-                        (
-                            case.method,
-                            case.formatted_path,
-                            case.query,
-                            case.body,
-                            response.status_code,
-                            response.text[:300],
-                        )
-                    )
-
-            check()
-    assert not failures, failures[:5]
+            statuses = positive if mode is GenerationMode.POSITIVE else None
+            run_cases(strategy, headers, statuses, failures)
+        if validation_mismatch(positive):
+            mismatched.append(operation.label)
+    summary = sorted({f[:3] for f in failures})
+    assert not failures, (summary, failures[:3])
+    assert set(mismatched) == KNOWN_MISMATCH, (
+        sorted(set(mismatched) - KNOWN_MISMATCH),
+        sorted(KNOWN_MISMATCH - set(mismatched)),
+    )

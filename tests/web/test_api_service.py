@@ -108,7 +108,7 @@ def test_users_admin_and_me(client, tokens, api_runtime):
     for role in ("leader1", "officer1", "viewer1", "auditor1"):
         assert client.get(f"{API}/users", headers=tokens[role]).status_code == 403
         r = client.post(
-            f"{API}/users", json={"name": "x", "role": "viewer"}, headers=tokens[role]
+            f"{API}/users", json={"name": "xyz", "role": "viewer"}, headers=tokens[role]
         )
         assert r.status_code == 403
     listed = client.get(f"{API}/users", headers=admin).json

@@ -55,7 +55,10 @@ def test_register_errors_rerender_with_field_message(
         ("stage", "landed", "新项目只能从 在谈 或 签约 开始"),
         ("stage_date", "2099-01-01", "日期不能晚于今天"),
         # The page reads dates with the API's schema: the same range.
-        ("stage_date", "2999-01-01", "日期须在 1900-01-01 至 2100-12-31 之间"),
+        ("stage_date", "2999-01-01", "日期须在 1990-01-01 至 2100-12-31 之间"),
+        ("stage_date", "1900-01-01", "日期须在 1990-01-01 至 2100-12-31 之间"),
+        ("name", "示例\x1b[31m项目", "不能包含控制字符"),
+        ("name", "示例\u202e项目", "不能包含控制字符"),
         ("planned_signed", "01/02/2025", "日期格式应为"),
         ("name", "x" * 201, "最多 200 个字符"),
     ):

@@ -13,6 +13,7 @@ from flask_smorest import Api
 from marshmallow import Schema, fields
 
 from web.api.auth import SECURITY_SCHEME, authenticate
+from web.api.error_docs import ErrorResponses
 from web.errors import register_error_handlers
 
 PREFIX = "/api/v1"
@@ -26,6 +27,7 @@ RESOURCES = (
     "web.api.imports",
     "web.api.audit",
     "web.api.tiers",
+    "web.api.activity",
 )
 PUBLIC_PATHS = ("/healthz",)
 
@@ -42,6 +44,8 @@ class GxtrackApi(Api):
     """flask-smorest's Api documenting gxtrack's error body."""
 
     ERROR_SCHEMA = ErrorSchema
+    # Each operation lists its real error statuses instead (web.api.error_docs).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
 
 def api_config() -> dict[str, object]:
@@ -66,7 +70,7 @@ def init_api(app: Flask) -> None:
     """Register the API blueprints, the docs page, auth and error mapping on `app`."""
     for key, value in api_config().items():
         app.config.setdefault(key, value)
-    api = GxtrackApi(app)
+    api = GxtrackApi(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     api.spec.components.security_scheme(
         SECURITY_SCHEME, {"type": "http", "scheme": "bearer"}
     )

@@ -15,6 +15,8 @@ from web.security import init_security
 def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
+        account,
+        activity,
         admin,
         admin_policy,
         audit,
@@ -53,6 +55,8 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(activity.bp)
+    app.register_blueprint(account.bp)
 
 
 def wan(value: object) -> str:

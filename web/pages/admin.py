@@ -90,6 +90,9 @@ def set_active(name: str) -> Any:
     """Deactivate or reactivate a user."""
     active = text("active") == "1"
     try:
+        if not active and name == current_actor().name and text("confirm") != "1":
+            # Signing oneself out for good deserves a second look.
+            raise RuleViolationError(N_("请勾选确认后再停用自己的账号"), "active")
         runtime().app.set_active(current_actor(), name, active)
     except RuleViolationError as error:
         return _users_page(422, row_errors={f"{name}.active": error.message})

@@ -10,6 +10,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from domain.errors import DomainError, RuleViolationError
 from domain.reference import ReferenceData
 from gxtrack.errors import GxtrackError, http_status
+from web.errors import with_allow
 from web.i18n import N_
 from web.security import require_login
 
@@ -134,7 +136,8 @@ def register_page_errors(bp: Blueprint, login_required: bool = True) -> None:
 
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        return error_page(error.code or 500, "")
+        body, status = error_page(error.code or 500, "")
+        return with_allow(make_response(body, status), error)
 
 
 def args_without(*names: str, **changes: Any) -> dict[str, Any]:

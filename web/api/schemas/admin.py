@@ -72,7 +72,14 @@ class EntryRenameSchema(Schema):
 class UserCreateSchema(Schema):
     """POST /users."""
 
-    name = Text(required=True, validate=validate.Length(max=80))
+    name = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9_.-]{3,32}$",
+            error="用户名须为 3–32 个字符，只能包含小写字母、数字和 _ . -",
+        ),
+        metadata={"minLength": 3, "maxLength": 32},
+    )
     role = choice(ROLES, "未知角色: {input}", required=True)
     zone = code_text(allow_none=True)
     display_name = Text(validate=validate.Length(max=80))

@@ -122,7 +122,7 @@ class AlertArgsSchema(Schema):
     officer = Text(validate=validate.Length(max=80))
     project_id = Text(validate=validate.Length(max=64))
     since = Day()
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=200))
 
 
 class AlertSchema(Schema):

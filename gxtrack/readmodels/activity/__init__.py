@@ -1,0 +1,1 @@
+"""The activity log: every decision across the system, newest first."""
