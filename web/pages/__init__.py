@@ -24,6 +24,7 @@ def init_pages(app: Flask) -> None:
         enterprise_actions,
         enterprise_import,
         enterprises,
+        forecast,
         imports,
         pool,
         project,
@@ -53,6 +54,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(forecast.bp)
 
 
 def wan(value: object) -> str:

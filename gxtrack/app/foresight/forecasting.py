@@ -83,12 +83,17 @@ class ForecastService(ServiceBase):
         quarters: int = 4,
         known: str = "recorded",
         replicates: int = REPLICATES,
+        today: date | None = None,
     ) -> dict[str, Any]:
-        """Forecasts made on past quarter ends beside what happened since."""
+        """Forecasts made on past quarter ends beside what happened since.
+
+        `today` is the day the outcomes are counted up to (a data set's own
+        today; the bureau's by default).
+        """
         quarters = check_quarters(quarters)
         if not 1 <= origins <= 20:
             raise RuleViolationError("须在 1–20 之间", "origins")
-        today = bureau_today()
+        today = today or bureau_today()
         return backtest(
             lambda day: self.forecast(day, quarters, known, replicates),
             self.project_histories(today, "dated"),
