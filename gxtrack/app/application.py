@@ -13,6 +13,7 @@ from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
 from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.foresight.forecasting import ForecastService
+from gxtrack.app.foresight.slippage import SlippageService
 from gxtrack.app.foresight.whatif import WhatIfService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.projects import ProjectService
@@ -32,6 +33,7 @@ class GxTrack(
     WhatIfService,
     StalledService,
     ForecastService,
+    SlippageService,
     AuditService,
     DigestService,
     ExpiryService,

@@ -176,3 +176,27 @@ def test_what_if_is_for_leaders_and_admins_and_checks_its_input(client, tokens):
         response = client.post(url, json=bad, headers=tokens["leader1"])
         assert response.status_code == 422, bad
         assert field in response.json["errors"], (bad, response.json)
+
+
+def test_plan_slippage_by_officer_from_recorded_revisions(client, tokens, api_runtime):
+    app = api_runtime.app
+    first = _project(app, "negotiating", date(2026, 1, 1), "【示例】推迟两次")
+    second = _project(app, "negotiating", date(2026, 1, 1), "【示例】提前一次")
+    app.revise_plan(LEADER, first["id"], {"signed": date(2026, 6, 1)})  # first date
+    app.revise_plan(LEADER, first["id"], {"signed": date(2026, 7, 1)})  # +30
+    app.revise_plan(LEADER, first["id"], {"signed": date(2026, 9, 29)})  # +90
+    app.revise_plan(LEADER, second["id"], {"signed": date(2026, 6, 1)})
+    app.revise_plan(LEADER, second["id"], {"signed": date(2026, 5, 1)})  # −31
+    api_runtime.wait_for_read_models()
+    url = f"{API}/plans/slippage?by=officer"
+    response = client.get(url, headers=tokens["auditor1"])
+    assert response.status_code == 200, response.json
+    body = response.json
+    assert body["total"]["revisions"] == 3 and body["total"]["slipped"] == 2
+    assert body["total"]["days_pushed"] == 120 and body["total"]["longest_days"] == 90
+    assert [(g["key"], g["slipped"]) for g in body["groups"]] == [("leader1", 2)]
+    assert [p["name"] for p in body["projects"]] == ["【示例】推迟两次"]
+    for name in ("viewer1", "officer1"):
+        assert client.get(url, headers=tokens[name]).status_code == 403
+    bad = client.get(f"{API}/plans/slippage?by=town", headers=tokens["leader1"])
+    assert bad.status_code == 422 and "by" in bad.json["errors"]

@@ -101,3 +101,19 @@ def test_the_policy_page_tries_a_draft_on_past_weeks(client, page_runtime):
     bad = client.get("/admin/stall-policy?thresholds.signed=0&from=2026-03-01")
     assert bad.status_code == 422
     assert "须在 1–3650 天之间" in page_text(bad)
+
+
+def test_the_slippage_page_for_leaders_with_a_chart(client, page_runtime):
+    project = _project(page_runtime, "negotiating", date(2026, 1, 1), "【示例】甲")
+    page_runtime.app.revise_plan(LEADER, project["id"], {"signed": date(2026, 6, 1)})
+    page_runtime.app.revise_plan(LEADER, project["id"], {"signed": date(2026, 8, 1)})
+    page_runtime.wait_for_read_models()
+    login(client, "viewer")
+    assert client.get("/forecast/slippage").status_code == 403
+    login(client, "leader")
+    for grouping in ("officer", "zone", "industry"):
+        response = client.get(f"/forecast/slippage?by={grouping}")
+        assert response.status_code == 200
+        html = page_text(response)
+        assert "【示例】甲" in html and "svg" in html
+    assert "牟都" in html or "机器人" in html

@@ -16,6 +16,8 @@ from web.api.schemas.foresight import (
     BacktestSchema,
     ForecastArgsSchema,
     ForecastSchema,
+    SlippageArgsSchema,
+    SlippageSchema,
     WhatIfResultSchema,
     WhatIfSchema,
 )
@@ -63,3 +65,14 @@ class WhatIf(MethodView):
             body.get("red_factor"),
             body.get("overdue_days"),
         )
+
+
+@blp.route("/plans/slippage")
+class Slippage(MethodView):
+    """How often and how far planned dates were pushed back."""
+
+    @blp.arguments(SlippageArgsSchema, location="query")
+    @blp.response(200, SlippageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """计划延误分析 Per officer, zone or industry (leaders, admins, auditors)."""
+        return rt().app.plan_slippage(actor(), args["by"], args["limit"])

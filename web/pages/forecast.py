@@ -7,8 +7,14 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from domain.users import Role
-from web.pages.common import parse_date, parse_int, register_page_errors, runtime
-from web.security import roles_required
+from web.pages.common import (
+    parse_date,
+    parse_int,
+    reference,
+    register_page_errors,
+    runtime,
+)
+from web.security import current_actor, roles_required
 
 bp = Blueprint("page_forecast", __name__, url_prefix="/forecast")
 register_page_errors(bp)
@@ -51,3 +57,16 @@ def backtest() -> Any:
     return render_template(
         "forecast_backtest.html", result=result, first_ahead=first_ahead
     )
+
+
+@bp.get("/slippage")
+@roles_required(Role.LEADER, Role.ADMIN, Role.AUDITOR)
+def slippage() -> Any:
+    """How often and how far planned dates were pushed back, per group."""
+    grouping = request.args.get("by") or "officer"
+    result = runtime().app.plan_slippage(current_actor(), grouping)
+    ref = reference()
+    names = {"zone": ref.zones, "industry": ref.industries}.get(grouping, {})
+    for row in result["groups"]:
+        row["label"] = names.get(row["key"], row["key"]) or "—"
+    return render_template("plan_slippage.html", result=result, names=ref)

@@ -388,3 +388,16 @@ def stall_spans(db: Database, stages: Sequence[str]) -> list[tuple[Any, ...]]:
             f" WHERE h.stage IN ({_marks(list(stages))})",
             list(stages),
         )
+
+
+def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id → the project's name, officer, zone and industry, for ids in the pool."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in db.fetchall(
+            "SELECT id, name, officer, zone, industry FROM rm_projects"
+            f" WHERE id IN ({_marks(chunk)})",
+            chunk,
+        ):
+            found[row.pop("id")] = row
+    return found

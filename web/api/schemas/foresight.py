@@ -98,3 +98,19 @@ class WhatIfResultSchema(Schema):
     in_force = fields.Dict()
     weeks = fields.List(fields.Nested(WhatIfWeekSchema))
     changed = fields.Dict()
+
+
+class SlippageArgsSchema(Schema):
+    """GET /plans/slippage."""
+
+    by = choice(("officer", "zone", "industry"), load_default="officer")
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class SlippageSchema(Schema):
+    """Slippage per group, overall, and the projects that slipped most."""
+
+    by = fields.String()
+    total = fields.Dict()
+    groups = fields.List(fields.Dict())
+    projects = fields.List(fields.Dict())
