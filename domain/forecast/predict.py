@@ -10,6 +10,7 @@ long enough to end in the window.
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import correlate
 
 from domain.forecast.curves import Curve
 
@@ -38,14 +39,16 @@ def stage_after_next(
     """(projects × windows): the chance of the stage after next in each window."""
     horizon = windows[-1][1]
     k = np.arange(1, horizon + 1)
-    cells = t[:, None] + k[None, :]
-    landing = (first_curve.moved[cells] - first_curve.moved[cells - 1]) * (
-        _given_staying(first_curve, t)[:, None]
-    )
+    # landing on day k after as-of, for a project t days in: moved[t+k] − moved[t+k−1]
+    landing = np.diff(first_curve.moved)  # landing[x] = moved[x + 1] − moved[x]
     second = np.concatenate(([0.0], second_curve.moved))  # second[x + 1] = moved[x]
-    spread = np.zeros((horizon, len(windows)))
-    for j, (first, last) in enumerate(windows):
+    columns = []
+    for first, last in windows:
         upper = np.clip(last - k, -1, None) + 1
         lower = np.clip(first - k - 1, -1, None) + 1
-        spread[:, j] = second[upper] - second[lower]
-    return np.clip(landing @ spread, 0, 1)
+        # Σ_k landing[t + k − 1] · spread[k − 1] for every t at once.
+        spread = second[upper] - second[lower]
+        columns.append(correlate(landing, spread, mode="valid")[t])
+    return np.clip(
+        np.stack(columns, axis=1) * _given_staying(first_curve, t)[:, None], 0, 1
+    )
