@@ -200,3 +200,20 @@ def test_plan_slippage_by_officer_from_recorded_revisions(client, tokens, api_ru
         assert client.get(url, headers=tokens[name]).status_code == 403
     bad = client.get(f"{API}/plans/slippage?by=town", headers=tokens["leader1"])
     assert bad.status_code == 422 and "by" in bad.json["errors"]
+
+
+def test_todays_forecast_follows_new_events(client, tokens, api_runtime):
+    _history(api_runtime)
+    url = f"{API}/forecast?quarters=1"
+    first = client.get(url, headers=tokens["viewer1"]).json
+    assert first["basis"]["stages"]["signed"]["measured"] == 10
+    _project(
+        api_runtime.app,
+        "signed",
+        date.fromisoformat(days_ago(300)),
+        "【示例】又一个",
+        [("landed", date.fromisoformat(days_ago(100)))],
+    )
+    api_runtime.wait_for_read_models()
+    again = client.get(url, headers=tokens["viewer1"]).json
+    assert again["basis"]["stages"]["signed"]["measured"] == 11
