@@ -13,6 +13,9 @@ from gxtrack.app.designation_import import EnterpriseImportService
 from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
 from gxtrack.app.expiry import ExpiryService
+from gxtrack.app.foresight.forecasting import ForecastService
+from gxtrack.app.foresight.slippage import SlippageService
+from gxtrack.app.foresight.whatif import WhatIfService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
@@ -28,7 +31,10 @@ class GxTrack(
     TierService,
     EnterpriseImportService,
     UserService,
+    WhatIfService,
     StalledService,
+    ForecastService,
+    SlippageService,
     AuditService,
     DigestService,
     ExpiryService,

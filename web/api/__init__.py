@@ -28,6 +28,7 @@ RESOURCES = (
     "web.api.audit",
     "web.api.tiers",
     "web.api.activity",
+    "web.api.foresight",
 )
 PUBLIC_PATHS = ("/healthz",)
 

@@ -26,6 +26,7 @@ def init_pages(app: Flask) -> None:
         enterprise_actions,
         enterprise_import,
         enterprises,
+        forecast,
         imports,
         pool,
         project,
@@ -57,6 +58,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(activity.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(forecast.bp)
 
 
 def wan(value: object) -> str:

@@ -25,6 +25,8 @@ from web.pages.common import (
     register_page_errors,
     runtime,
 )
+from web.pages.policy_what_if import default_what_if, what_if
+from web.pages.pool import STALL_LABELS
 from web.security import current_actor, roles_required
 
 bp = Blueprint("page_admin_policy", __name__, url_prefix="/admin")
@@ -41,14 +43,22 @@ def _page(status: int = 200, **context: Any) -> Any:
         policy=app.stall_policy(),
         history=app.stall_policy_history(),
         stages=list(DEFAULT_THRESHOLDS),
+        stall_labels=STALL_LABELS,
         **context,
     ), status
 
 
 @bp.get("/stall-policy")
 def policy() -> Any:
-    """The policy in force and every earlier version."""
-    return _page()
+    """The policy in force, every earlier version, and a draft tried on past weeks."""
+    if "from" not in request.args:
+        return _page(what_if_form=default_what_if())
+    form = request.args
+    try:
+        result = what_if(form)
+    except RuleViolationError as error:
+        return _page(422, what_if_errors=field_errors(error), what_if_form=form)
+    return _page(what_if=result, what_if_form=form)
 
 
 @bp.post("/stall-policy")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from domain.clock import today
+from domain.errors import RuleViolationError
 from gxtrack.readmodels.alerts.queries import alert_metrics
 from gxtrack.readmodels.cultivation.queries import yearly_targets
 from gxtrack.readmodels.pool import dashboard as figures
@@ -76,4 +78,15 @@ def index() -> Any:
         targets=yearly_targets(db, day.year, day, ref.zones),
         zone_names=ref.zones,
         stall_labels=STALL_LABELS,
+        forecast=_forecast(day, as_of),
     )
+
+
+def _forecast(day: Any, as_of: Any) -> dict[str, Any] | None:
+    # As known at the end of the day before (today's facts are still coming
+    # in): a forecast that no later event changes, so it is computed once.
+    known_on = as_of or date.fromordinal(day.toordinal() - 1)
+    try:
+        return runtime().app.forecast(known_on, 4)
+    except RuleViolationError:  # a dashboard dated in the future
+        return None

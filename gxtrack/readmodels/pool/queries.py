@@ -408,3 +408,32 @@ def enterprise_projects(db: Database, enterprise_id: str) -> list[dict[str, Any]
         " ORDER BY stage_date DESC, name",
         (str(enterprise_id),),
     )
+
+
+def stall_spans(db: Database, stages: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Every stage interval in `stages`, with the project's planned dates now.
+
+    Tuples (project_id, stage, entered_on, left_on, planned_signed,
+    planned_landed, planned_producing): the facts the what-if re-judges.
+    """
+    with db.transaction(write=False) as cur:
+        return cur.tuples(
+            "SELECT h.project_id, h.stage, h.entered_on, h.left_on,"
+            " p.planned_signed, p.planned_landed, p.planned_producing"
+            " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
+            f" WHERE h.stage IN ({_marks(list(stages))})",
+            list(stages),
+        )
+
+
+def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """id → the project's name, officer, zone and industry, for ids in the pool."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for row in db.fetchall(
+            "SELECT id, name, officer, zone, industry FROM rm_projects"
+            f" WHERE id IN ({_marks(chunk)})",
+            chunk,
+        ):
+            found[row.pop("id")] = row
+    return found

@@ -89,3 +89,23 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
         "stage": row["stage"],
         "entered_on": row["entered_on"],
     }
+
+
+def stage_entries_as_known(
+    db: Database, business_date: date, known_at: date | datetime | None = None
+) -> list[tuple[Any, ...]]:
+    """Every stage entry dated up to `business_date`, as known at `known_at`.
+
+    Tuples (project_id, stage, entered_on, industry, investment in 元), ordered
+    by project, then as the entries happened (a hot path: no dicts).
+    """
+    k = instant_text(known_instant(known_at))
+    with db.transaction(write=False) as cur:
+        return cur.tuples(
+            "SELECT f.project_id, f.stage, f.entered_on, a.industry, a.investment"
+            " FROM rm_stage_facts f JOIN rm_project_facts a"
+            " ON a.project_id = f.project_id"
+            f" WHERE {_live('a')} AND {_live('f')} AND f.entered_on <= ?"
+            " ORDER BY f.project_id, f.entered_on, f.seq",
+            (k, k, k, k, business_date.isoformat()),
+        )

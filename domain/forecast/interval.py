@@ -1,0 +1,60 @@
+"""A low–high interval for a count of independent yes/no outcomes.
+
+The count of projects that move is Poisson-binomial: project j moves with its own
+chance p_j. Its distribution is computed exactly (through its Fourier transform)
+for up to EXACT_UP_TO projects and by the normal approximation with continuity
+correction beyond (where it is accurate to well under one project). The
+estimation uncertainty enters through bootstrap replicates: the interval is
+read off the mixture of the replicates' distributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import sqrt
+
+import numpy as np
+from scipy.special import ndtr
+
+EXACT_UP_TO = 300
+LEVEL = 0.8
+
+
+def _exact_cdf(p: np.ndarray) -> np.ndarray:
+    # The distribution's Fourier transform is the product of the projects' own.
+    size = len(p) + 1
+    turns = np.exp(-2j * np.pi * np.arange(size) / size)
+    transform = np.prod(1 - p[:, None] + p[:, None] * turns[None, :], axis=0)
+    pmf = np.clip(np.fft.ifft(transform).real, 0, None)
+    return np.cumsum(pmf / pmf.sum())
+
+
+def _normal_cdf(p: np.ndarray) -> np.ndarray:
+    mean, sd = float(p.sum()), sqrt(float((p * (1 - p)).sum()))
+    k = np.arange(len(p) + 1)
+    if sd == 0:
+        return (k >= round(mean)).astype(float)
+    return ndtr((k + 0.5 - mean) / sd)
+
+
+def count_cdf(p: np.ndarray) -> np.ndarray:
+    """P(count ≤ k) for k = 0 … len(p)."""
+    p = p[p > 0]
+    return _exact_cdf(p) if len(p) <= EXACT_UP_TO else _normal_cdf(p)
+
+
+def count_interval(
+    replicates: Sequence[np.ndarray], level: float = LEVEL
+) -> tuple[int, int]:
+    """(low, high): the central `level` interval of the count, over the replicates."""
+    size = max(len(p) for p in replicates) + 1
+    mixture = np.zeros(size)
+    for p in replicates:
+        cdf = count_cdf(p)
+        mixture[: len(cdf)] += cdf
+        mixture[len(cdf) :] += 1.0
+    mixture /= len(replicates)
+    tail = (1 - level) / 2
+    low = int(np.searchsorted(mixture, tail - 1e-12, side="left"))
+    high = int(np.searchsorted(mixture, 1 - tail - 1e-12, side="left"))
+    return low, min(high, size - 1)
