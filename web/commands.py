@@ -16,6 +16,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import RuleViolationError
+from web.api.schemas.milestones import InvestmentReportSchema, MilestoneUpdateSchema
 from web.api.schemas.projects import (
     PlanSchema,
     ProgressReportSchema,
@@ -130,6 +131,29 @@ def _escalate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
     )
 
 
+def _milestone(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    given = {k: body[k] for k in ("planned_on", "done_on", "unit", "note") if k in body}
+    return app.update_milestone(
+        actor,
+        pid,
+        body["code"],
+        given,
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _investment(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.report_investment(
+        actor,
+        pid,
+        body["month"],
+        body["amount"],
+        note=body.get("note", ""),
+        expected_version=body["expected_version"],
+    )
+
+
 PROJECT_COMMANDS: dict[str, Command] = {
     "stage": Command(StageMoveSchema, _move),
     "reinstate": Command(ReinstateSchema, _reinstate),
@@ -140,6 +164,8 @@ PROJECT_COMMANDS: dict[str, Command] = {
     "redate": Command(RedateSchema, _redate),
     "answer": Command(AnswerSchema, _answer),
     "escalate": Command(EscalateSchema, _escalate),
+    "milestone": Command(MilestoneUpdateSchema, _milestone),
+    "investment": Command(InvestmentReportSchema, _investment),
 }
 
 

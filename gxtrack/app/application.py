@@ -13,6 +13,7 @@ from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
 from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.ledger.service import LedgerService
+from gxtrack.app.milestones import MilestoneService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
 from gxtrack.app.tiers import TierService
@@ -23,6 +24,7 @@ from gxtrack.infra.transcodings import register_all
 
 class GxTrack(
     ProjectService,
+    MilestoneService,
     EnterpriseService,
     TierService,
     EnterpriseImportService,

@@ -116,6 +116,28 @@ class ProgressSchema(Schema):
     note = fields.String()
 
 
+class MilestoneSchema(Schema):
+    """One node of a project: dates, responsible unit, whether overdue today."""
+
+    code = fields.String()
+    name = fields.String()
+    stage = fields.String()
+    gate = fields.Boolean()
+    planned_on = fields.String(allow_none=True)
+    done_on = fields.String(allow_none=True)
+    unit = fields.String()
+    note = fields.String()
+    overdue = fields.Boolean()
+
+
+class InvestmentSchema(Schema):
+    """Completed investment (万元): cumulative, per year and per month."""
+
+    completed_total = fields.String()
+    by_year = fields.Dict(keys=fields.String(), values=fields.String())
+    by_month = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 class ProjectSchema(Schema):
     """A project as the API returns it."""
 
@@ -139,6 +161,8 @@ class ProjectSchema(Schema):
     withdrawn_from = fields.String(allow_none=True)
     last_progress = fields.Nested(ProgressSchema, allow_none=True)
     stall = fields.Nested(StallSchema, allow_none=True)
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    investment = fields.Nested(InvestmentSchema)
     version = fields.Integer()
     created_at = fields.String()
     modified_at = fields.String()

@@ -1,0 +1,68 @@
+"""Milestone nodes and completed investment of a project; the node template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from web.api.base import ApiBlueprint, rt, run
+from web.api.schemas.milestones import (
+    InvestmentReportSchema,
+    MilestoneUpdateSchema,
+    TemplateChangeSchema,
+    TemplateSchema,
+)
+from web.api.schemas.projects import ProjectSchema
+from web.commands import PROJECT_COMMANDS
+
+blp = ApiBlueprint(
+    "milestones", __name__, url_prefix="", description="节点与完成投资 Milestones"
+)
+
+
+@blp.route("/projects/<project_id>/milestones/<code>")
+class ProjectMilestone(MethodView):
+    """One node of a project."""
+
+    @blp.arguments(MilestoneUpdateSchema)
+    @blp.response(200, ProjectSchema)
+    def post(self, body: dict[str, Any], project_id: str, code: str) -> Any:
+        """更新节点 Set a node's planned/done date, unit or note.
+
+        开工 and 投产 are the 落地 and 投产 stages: their done date moves the
+        stage, their planned date is the stage's planned date.
+        """
+        return run(
+            PROJECT_COMMANDS["milestone"].call,
+            rt().app,
+            project_id,
+            {**body, "code": code},
+        )
+
+
+@blp.route("/projects/<project_id>/investment")
+class ProjectInvestment(MethodView):
+    """A project's monthly completed investment."""
+
+    @blp.arguments(InvestmentReportSchema)
+    @blp.response(200, ProjectSchema)
+    def post(self, body: dict[str, Any], project_id: str) -> Any:
+        """完成投资 Report a month's completed investment (万元); again corrects it."""
+        return run(PROJECT_COMMANDS["investment"].call, rt().app, project_id, body)
+
+
+@blp.route("/milestones/template")
+class Template(MethodView):
+    """The node template (admin-editable, versioned)."""
+
+    @blp.response(200, TemplateSchema)
+    def get(self) -> Any:
+        """节点模板 The nodes in force and the template version."""
+        return rt().app.milestone_template()
+
+    @blp.arguments(TemplateChangeSchema)
+    @blp.response(200, TemplateSchema)
+    def put(self, body: dict[str, Any]) -> Any:
+        """修改节点模板 Replace the node list (admins)."""
+        return run(rt().app.change_milestone_template, **body)
