@@ -25,6 +25,7 @@ def init_pages(app: Flask) -> None:
         enterprise_import,
         enterprises,
         imports,
+        milestones,
         pool,
         project,
         project_forms,
@@ -42,6 +43,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(project_forms.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(project.bp)
+    app.register_blueprint(milestones.bp)
     app.register_blueprint(enterprise_import.bp)  # before /enterprises/<id>
     app.register_blueprint(enterprises.bp)
     app.register_blueprint(enterprise_actions.bp)
