@@ -12,8 +12,13 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
+from eventsourcing.domain import Aggregate, event
+
+from domain.cultivation import target_year
 from domain.errors import RuleViolationError
+from domain.rules import optional_text
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_MONTH = "1990-01"
@@ -71,3 +76,59 @@ def plain(amount: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def same_day_last_year(day: date) -> date:
+    """The same calendar day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def investment_target_id(year: int) -> UUID:
+    """The aggregate id of a year's 工业投资 target."""
+    return uuid5(NAMESPACE_URL, f"gxtrack:investment-target:{year}")
+
+
+class InvestmentTarget(Aggregate):
+    """The yearly 工业投资 target (万元), set by the admin like the tier targets."""
+
+    @staticmethod
+    def create_id(year: int, **_: Any) -> UUID:
+        """One aggregate per year."""
+        return investment_target_id(year)
+
+    @classmethod
+    def start(cls, year: object, actor: str, today: date) -> InvestmentTarget:
+        """An empty target for `year` (2000 to five years ahead)."""
+        return cls(year=target_year(year, today), actor=actor)
+
+    @event("Created")
+    def __init__(self, year: int, actor: str) -> None:
+        self.year = year
+        self.amount: Decimal | None = None
+
+    def set_amount(self, amount: object, actor: str, reason: str = "") -> None:
+        """Set the target; the event keeps before → after."""
+        figure = parse_amount(amount)
+        if figure == self.amount:
+            raise RuleViolationError("目标没有变化 (nothing changed)", "amount")
+        self._set(
+            year=self.year,
+            before=self.amount,
+            amount=figure,
+            reason=optional_text(reason, "reason"),
+            actor=actor,
+        )
+
+    @event("InvestmentTargetSet")
+    def _set(
+        self,
+        year: int,
+        before: Decimal | None,
+        amount: Decimal,
+        reason: str,
+        actor: str,
+    ) -> None:
+        self.amount = amount

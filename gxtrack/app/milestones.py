@@ -7,6 +7,7 @@ Who may change a project's nodes or investment is `domain.actions`' answer
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -14,11 +15,20 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actions import Action, ProjectFacts, require_action
+from domain.clock import today as bureau_today
+from domain.investment import (
+    InvestmentTarget,
+    investment_target_id,
+    plain,
+    same_day_last_year,
+)
 from domain.milestones import MilestoneTemplate
 from domain.permissions import Actor, require_admin, require_leader
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
+from gxtrack.readmodels.milestones.queries import completed_investment
+from gxtrack.readmodels.pool.queries import new_in_period
 
 
 def template_view(template: MilestoneTemplate) -> dict[str, Any]:
@@ -133,3 +143,60 @@ class MilestoneService(ServiceBase):
         project.report_investment(month, amount, actor.name, note)
         self.store(project)
         return self._view(project)
+
+    # -- this year's figures (KPIs) and the 工业投资 target ---------------------
+
+    def investment_target(self, year: int) -> str | None:
+        """The year's 工业投资 target (万元), or None when not set."""
+        try:
+            target = self.repository.get(investment_target_id(year))
+        except AggregateNotFoundError:
+            return None
+        return None if target.amount is None else plain(target.amount)
+
+    def set_investment_target(
+        self, actor: Actor, year: object, amount: object, reason: str = ""
+    ) -> dict[str, Any]:
+        """Set the yearly 工业投资 target (admin only)."""
+        require_admin(actor, "设置年度工业投资目标")
+        start = InvestmentTarget.start(year, actor.name, bureau_today())
+        try:
+            target = self.repository.get(start.id)
+        except AggregateNotFoundError:
+            target = start
+        target.set_amount(amount, actor.name, reason)
+        self.store(target)
+        return {"year": target.year, "target": plain(target.amount)}
+
+    def pool_kpis(self, year: int | None = None, as_of: date | None = None) -> dict:
+        """New 签约/落地/投产 and completed investment in `year` up to `as_of`, the
+        same a year earlier (同比), and the year's 工业投资 target."""
+        as_of = as_of or bureau_today()
+        year = year or as_of.year
+        earlier = same_day_last_year(as_of)
+        return {
+            "year": year,
+            "as_of": as_of.isoformat(),
+            **self._period(year, as_of),
+            "same_day_last_year": {
+                "as_of": earlier.isoformat(),
+                **self._period(year - 1, earlier),
+            },
+            "target": self.investment_target(year),
+        }
+
+    def _period(self, year: int, as_of: date) -> dict[str, Any]:
+        db = self.read_side.db
+        last = min(as_of, date(year, 12, 31))
+        if last < date(year, 1, 1):  # as_of before the year began: nothing yet
+            empty = {"count": 0, "investment": "0"}
+            return {
+                "new": {s: dict(empty) for s in ("signed", "landed", "producing")},
+                "completed_investment": "0",
+            }
+        return {
+            "new": new_in_period(db, date(year, 1, 1), last),
+            "completed_investment": completed_investment(
+                db, f"{year:04d}-01", f"{last:%Y-%m}"
+            ),
+        }

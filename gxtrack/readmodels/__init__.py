@@ -8,6 +8,7 @@ from gxtrack.readmodels.cultivation.projector import TiersProjection
 from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.enterprises.projector import EnterpriseProjection
+from gxtrack.readmodels.milestones.projector import MilestonesProjection
 from gxtrack.readmodels.pool.projector import PoolProjection
 from gxtrack.readmodels.stage_facts.projector import StageFactsProjection
 from gxtrack.readmodels.users.projector import UserProjection
@@ -23,6 +24,7 @@ def default_projections() -> list[Projection]:
         ChainProjection(),
         StageFactsProjection(),
         TiersProjection(),
+        MilestonesProjection(),
     ]
 
 

@@ -211,3 +211,46 @@ def test_investment_months_and_their_corrections(client, tokens, api_runtime):
     ):
         r = client.post(url, json={**body, "expected_version": 4}, headers=headers)
         assert r.status_code == 422 and field in r.json["errors"], (body, r.json)
+
+
+def test_the_pool_filters_by_overdue_node(client, tokens, api_runtime):
+    headers = tokens["officer1"]
+    late = register(
+        client, headers, name="逾期节点项目", stage="signed", stage_date=days_ago(30)
+    )["id"]
+    gate = register(
+        client,
+        headers,
+        name="逾期开工项目",
+        stage="signed",
+        stage_date=days_ago(30),
+        planned_dates={"landed": days_ago(1)},
+    )["id"]
+    fine = register(
+        client, headers, name="按期项目", stage="signed", stage_date=days_ago(30)
+    )["id"]
+    client.post(
+        f"{API}/projects/{late}/milestones/land",
+        json={"planned_on": days_ago(2), "expected_version": 1},
+        headers=headers,
+    )
+    client.post(
+        f"{API}/projects/{fine}/milestones/land",
+        json={"planned_on": days_ago(0), "expected_version": 1},
+        headers=headers,
+    )
+
+    def ids(flag):
+        r = client.get(f"{API}/projects?overdue_node={flag}", headers=headers)
+        assert r.status_code == 200, r.json
+        return {item["id"] for item in r.json["items"]}
+
+    assert ids("true") == {late, gate}
+    assert ids("false") == {fine}
+    # Done: no longer overdue.
+    client.post(
+        f"{API}/projects/{late}/milestones/land",
+        json={"done_on": days_ago(0), "expected_version": 2},
+        headers=headers,
+    )
+    assert ids("true") == {gate}

@@ -9,6 +9,10 @@ from flask.views import MethodView
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.milestones import (
     InvestmentReportSchema,
+    InvestmentTargetSchema,
+    InvestmentTargetViewSchema,
+    KpiArgsSchema,
+    KpiSchema,
     MilestoneUpdateSchema,
     TemplateChangeSchema,
     TemplateSchema,
@@ -66,3 +70,25 @@ class Template(MethodView):
     def put(self, body: dict[str, Any]) -> Any:
         """修改节点模板 Replace the node list (admins)."""
         return run(rt().app.change_milestone_template, **body)
+
+
+@blp.route("/pool/kpis")
+class Kpis(MethodView):
+    """This year's figures against the same day last year (同比)."""
+
+    @blp.arguments(KpiArgsSchema, location="query")
+    @blp.response(200, KpiSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """本年指标 New 签约/落地/投产 and completed investment to date, 同比, target."""
+        return rt().app.pool_kpis(args.get("year"), args.get("as_of"))
+
+
+@blp.route("/targets/investment")
+class InvestmentTargetView(MethodView):
+    """The yearly 工业投资 target (万元)."""
+
+    @blp.arguments(InvestmentTargetSchema)
+    @blp.response(200, InvestmentTargetViewSchema)
+    def put(self, body: dict[str, Any]) -> Any:
+        """设置年度工业投资目标 Set the year's target (admins)."""
+        return run(rt().app.set_investment_target, **body)

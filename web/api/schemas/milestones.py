@@ -90,3 +90,18 @@ class KpiSchema(Schema):
     completed_investment = fields.String()
     same_day_last_year = fields.Nested(KpiPeriodSchema)
     target = fields.String(allow_none=True)
+
+
+class InvestmentTargetSchema(Schema):
+    """PUT /targets/investment: the year's 工业投资 target (万元)."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    amount = Money(required=True)
+    reason = long_text()
+
+
+class InvestmentTargetViewSchema(Schema):
+    """A year's 工业投资 target."""
+
+    year = fields.Integer()
+    target = fields.String(allow_none=True)

@@ -62,6 +62,7 @@ class ProjectQueryArgsSchema(Schema):
     enterprise_id = Text(validate=validate.Length(max=64))
     tier = choice([*[d.value for d in LADDER], "none"])
     stalled = fields.Boolean()
+    overdue_node = fields.Boolean()
     q = short_text()
     as_of = Day()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
