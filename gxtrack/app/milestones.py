@@ -43,8 +43,11 @@ def template_view(template: MilestoneTemplate) -> dict[str, Any]:
 class MilestoneService(ServiceBase):
     """The node template and the project's nodes and monthly investment."""
 
-    def _template(self) -> MilestoneTemplate:
+    def _template(self, read_only: bool = True) -> MilestoneTemplate:
+        # Read on every project view: the shared read-only copy, unless changing.
         try:
+            if read_only:
+                return self.current(MilestoneTemplate.create_id())  # type: ignore[return-value]
             return self.repository.get(MilestoneTemplate.create_id())
         except AggregateNotFoundError:
             template = MilestoneTemplate.with_defaults()
@@ -83,7 +86,7 @@ class MilestoneService(ServiceBase):
     ) -> dict[str, Any]:
         """Replace the node list (admin only); the template version goes up."""
         require_admin(actor, "修改节点模板")
-        template = self._template()
+        template = self._template(read_only=False)
         self.check_version(template, expected_version)
         template.change(nodes, actor.name, reason)
         self.store(template)

@@ -55,8 +55,9 @@ class ProjectService(ServiceBase):
         """The project now, at a version, or as recorded at an instant."""
         if recorded_at is not None:
             version = self._version_at(project_id, recorded_at)
+        project = self.load(InvestmentProject, project_id, version, read_only=True)
         return project_view(
-            self.load(InvestmentProject, project_id, version),
+            project,
             self.reference(),
             self._template().nodes,  # type: ignore[attr-defined]
         )
