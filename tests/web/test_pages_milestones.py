@@ -165,3 +165,42 @@ def test_admin_edits_the_template_and_its_versions(
     data.pop("remove_0")
     r = client.post("/admin/milestones", data=data)
     assert r.status_code == 422 and "关口节点不能删除" in page_text(r)
+
+
+def test_dashboard_and_monthly_report_show_investment(
+    client: FlaskClient, project: dict, page_runtime: Runtime
+) -> None:
+    app = page_runtime.app
+    actor = app.actor_for("officer")
+    month = f"{today():%Y-%m}"
+    app.report_investment(actor, project["id"], month, "25000")
+    page_runtime.wait_for_read_models()
+    app.report_investment(actor, project["id"], month, "30000", note="更正")
+    page_runtime.wait_for_read_models()
+    login(client, "admin")
+    app.set_investment_target(app.actor_for("admin"), today().year, "1300000")
+    page = page_text(client.get("/"))
+    assert "本年指标" in page and "完成工业投资（亿元）" in page
+    assert "3.00" in page and "130.00" in page  # 30000 万元, the 130 亿 target
+    # As known yesterday nothing was reported; now the corrected figure.
+    page = page_text(
+        client.get(f"/reports/monthly?month={month}&as_known_on={days_ago(1)}")
+    )
+    assert 'data-key="month"' in page
+    assert "0.00（0）" in page and "3.00（30,000）" in page and "已更正" in page
+
+
+def test_admin_sets_the_investment_target_on_the_targets_page(
+    client: FlaskClient, page_runtime: Runtime
+) -> None:
+    year = today().year
+    login(client, "officer")
+    r = client.post("/targets/investment", data={"year": year, "amount": "1"})
+    assert r.status_code == 403
+    login(client, "admin")
+    r = client.post("/targets/investment", data={"year": year, "amount": "1300000"})
+    assert r.status_code == 302
+    page = page_text(client.get(f"/targets?year={year}"))
+    assert "年度工业投资目标" in page and "130.00" in page
+    r = client.post("/targets/investment", data={"year": year, "amount": "x"})
+    assert r.status_code == 422 and "必须是数字" in page_text(r)

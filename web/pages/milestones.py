@@ -166,3 +166,31 @@ def change_template() -> Any:
     except ConflictError:
         return _template_page(409, conflict=STALE)
     return finish(N_("节点模板已更新"), "page_milestones.template_page")
+
+
+# -- the yearly 工业投资 target ------------------------------------------------
+
+
+@bp.app_template_global("investment_target")
+def investment_target(year: int) -> str | None:
+    """The year's 工业投资 target (万元), for the targets page."""
+    return runtime().app.investment_target(year)
+
+
+@bp.post("/targets/investment")
+@roles_required(Role.ADMIN)
+def set_investment_target() -> Any:
+    """Set the yearly 工业投资 target (admin)."""
+    year = request.form.get("year") or str(today().year)
+    try:
+        runtime().app.set_investment_target(
+            current_actor(),
+            year,
+            request.form.get("amount", ""),
+            request.form.get("reason", ""),
+        )
+    except RuleViolationError as error:
+        return render_template(
+            "error.html", status=422, title="目标未保存", message=error.message
+        ), 422
+    return finish(N_("年度工业投资目标已保存"), "page_targets.index", year=year)
