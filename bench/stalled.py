@@ -1,9 +1,9 @@
 """Bench `stalled`: the weekly scan at 100k projects, ~10% newly stalled.
 
-A fifth of the projects carry two milestone nodes (one in ten of all projects
-with a node planned before the scan day and undone, so the node rule flags
-them), and 5% are producing with a late 达产 node: the scan's node rule reads
-rm_nodes and, for those, the producing pool rows.
+One in twenty projects carries two milestone nodes planned around the scan day
+(about half of them late, so the node rule flags them) and 1% are producing
+with a late 达产 node: the scan's node rule reads rm_nodes and, for those, the
+producing pool rows.
 
 Builds a seeded pool on a fresh SQLite data directory (or, with --pg, in a fresh
 PostgreSQL schema `bench_stalled`, dropped first), then times the whole scan (pool read, judging, loading
@@ -36,12 +36,12 @@ from gxtrack.settings import Settings
 AS_OF = date(2025, 6, 30)
 # (stage, share, oldest stage date in days): about 10% end up at or past threshold.
 MIX = (
-    ("negotiating", 0.65, 100),
+    ("negotiating", 0.69, 100),
     ("signed", 0.2, 200),
     ("landed", 0.1, 404),
-    ("producing", 0.05, 400),
+    ("producing", 0.01, 400),
 )
-NODE_SHARE = 0.2
+NODE_SHARE = 0.05
 TEMPLATE = MilestoneTemplate.with_defaults()
 
 

@@ -15,6 +15,8 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.actions import Action, ProjectFacts, require_action
+from domain.agreement import action_list as listed
+from domain.agreement import compliance
 from domain.clock import today as bureau_today
 from domain.investment import (
     InvestmentTarget,
@@ -27,8 +29,12 @@ from domain.permissions import Actor, require_admin, require_leader
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
-from gxtrack.readmodels.milestones.queries import completed_investment
-from gxtrack.readmodels.pool.queries import new_in_period
+from gxtrack.readmodels.milestones.queries import (
+    agreement_facts,
+    completed_investment,
+    land_done,
+)
+from gxtrack.readmodels.pool.queries import new_in_period, pool_facts_of
 
 
 def template_view(template: MilestoneTemplate) -> dict[str, Any]:
@@ -146,6 +152,67 @@ class MilestoneService(ServiceBase):
         project.report_investment(month, amount, actor.name, note)
         self.store(project)
         return self._view(project)
+
+    # -- 履约 -------------------------------------------------------------
+
+    def record_promises(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        given: dict[str, Any],
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Record the agreement's promises (at or after signing)."""
+        project = self._project_for(
+            actor, project_id, expected_version, Action.INVESTMENT
+        )
+        project.record_promises(given, reason, actor.name)
+        self.store(project)
+        return self._view(project)
+
+    def report_results(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        year: object,
+        given: dict[str, Any],
+        note: str = "",
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Report a year's actuals (产值, 税收, 实际投资)."""
+        project = self._project_for(
+            actor, project_id, expected_version, Action.INVESTMENT
+        )
+        project.report_results(year, given, actor.name, note)
+        self.store(project)
+        return self._view(project)
+
+    def compliance_items(
+        self, status: str | None = None, action_list: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Projects by 履约 status and on the lists 供而未建, 建而未投, 投而未达."""
+        db = self.read_side.db
+        today = bureau_today()
+        facts = agreement_facts(db)
+        land = land_done(db)
+        rows = pool_facts_of(db, sorted(set(facts) | land))
+        items = []
+        for row in rows:
+            promises, results = facts.get(row["id"], (None, {}))
+            state = compliance(promises, results, row["stage"], row["land_area"], today)
+            on = listed(
+                row["stage"],
+                row["id"] in land,
+                state,
+                row["planned_producing"],
+                promises.producing_by if promises else None,
+                today,
+            )
+            if (status and state != status) or (action_list and on != action_list):
+                continue
+            items.append({**row, "status": state, "list": on})
+        return items
 
     # -- this year's figures (KPIs) and the 工业投资 target ---------------------
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from domain.agreement import STATUS_LABELS as COMPLIANCE_LABELS
+from domain.agreement import compliance
 from domain.clock import today as bureau_today
 from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
@@ -55,6 +57,7 @@ def project_view(
         "stall": project.stall.as_dict() if project.stall else None,
         "milestones": milestones_view(project, nodes),
         "investment": investment_summary(project.investment),
+        "agreement": agreement_view(project),
         "version": project.version,
         "created_at": project.created_on.isoformat(),
         "modified_at": project.modified_on.isoformat(),
@@ -76,6 +79,23 @@ def milestones_view(
         item["planned_on"] = iso(item["planned_on"])
         item["done_on"] = iso(item["done_on"])
     return items
+
+
+def agreement_view(project: InvestmentProject) -> dict[str, Any]:
+    """履约: promises, yearly actuals and the status today (Asia/Shanghai)."""
+    status = compliance(
+        project.promises,
+        project.results,
+        project.stage.value,
+        project.land_area,
+        bureau_today(),
+    )
+    return {
+        "promises": project.promises.as_dict() if project.promises else None,
+        "results": {str(y): r.as_dict() for y, r in sorted(project.results.items())},
+        "status": status,
+        "status_label": COMPLIANCE_LABELS.get(status or ""),
+    }
 
 
 def _progress(progress: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from domain.agreement import PROMISE_LABELS, RESULT_LABELS
 from domain.milestones import DEFAULT_NODES
 from domain.stages import STAGE_LABELS, Stage
 
@@ -60,6 +61,11 @@ def label_of(field: str) -> str:
         return f"{NODE_NAMES.get(code, code)}{NODE_FIELD_LABELS.get(part, part)}"
     if head == "investment":
         return f"{tail} 完成投资（万元）"
+    if head == "promises":
+        return f"承诺{PROMISE_LABELS.get(tail, tail)}"
+    if head == "results":
+        year, _, part = tail.partition(".")
+        return f"{year}年{RESULT_LABELS.get(part, part)}"
     return FIELD_LABELS.get(field, field)
 
 
@@ -201,6 +207,22 @@ def _milestone(state: State, e: Any) -> list[Change]:
     ]
 
 
+def _promises(state: State, e: Any) -> list[Change]:
+    return [
+        change(f"promises.{field}", before, after)
+        for field, (before, after) in e.changes.items()
+    ]
+
+
+def _results(state: State, e: Any) -> list[Change]:
+    before = e.before or {}
+    return [
+        change(f"results.{e.year}.{field}", before.get(field), after)
+        for field, after in e.after.items()
+        if before.get(field) != after
+    ]
+
+
 def _investment(state: State, e: Any) -> list[Change]:
     return [change(f"investment.{e.month}", e.before, e.amount)]
 
@@ -224,6 +246,8 @@ FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "StallEscalated": _stall_escalated,
     "MilestoneUpdated": _milestone,
     "InvestmentReported": _investment,
+    "PromisesRecorded": _promises,
+    "ResultsReported": _results,
     "DesignationAwarded": _award,
     "DesignationReviewed": _reviewed,
     "DesignationRevoked": _status("revoked"),

@@ -8,6 +8,8 @@ from flask.views import MethodView
 
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.milestones import (
+    ComplianceArgsSchema,
+    ComplianceSchema,
     InvestmentReportSchema,
     InvestmentTargetSchema,
     InvestmentTargetViewSchema,
@@ -92,3 +94,31 @@ class InvestmentTargetView(MethodView):
     def put(self, body: dict[str, Any]) -> Any:
         """设置年度工业投资目标 Set the year's target (admins)."""
         return run(rt().app.set_investment_target, **body)
+
+
+def _command_endpoint(path: str, summary: str) -> None:
+    command = PROJECT_COMMANDS[path]
+
+    @blp.route(f"/projects/<project_id>/{path}", endpoint=f"project_{path}")
+    class Command(MethodView):
+        @blp.doc(summary=summary)
+        @blp.arguments(command.schema)
+        @blp.response(200, ProjectSchema)
+        def post(self, body: dict[str, Any], project_id: str) -> Any:
+            return run(command.call, rt().app, project_id, body)
+
+
+_command_endpoint("promises", "协议承诺 Record the agreement's promises (履约).")
+_command_endpoint("results", "年度实绩 Report a year's 产值, 税收, 实际投资.")
+
+
+@blp.route("/compliance")
+class Compliance(MethodView):
+    """履约 status and the lists 供而未建, 建而未投, 投而未达."""
+
+    @blp.arguments(ComplianceArgsSchema, location="query")
+    @blp.response(200, ComplianceSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """履约清单 Projects by 履约 status (met/unmet/pending) or list."""
+        items = rt().app.compliance_items(args.get("status"), args.get("list"))
+        return {"items": items, "total": len(items)}

@@ -9,6 +9,7 @@ in the pool.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +18,13 @@ from domain.project import InvestmentProject
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Projection, handles, to_yuan
+
+
+def _text(value: Any) -> str | None:
+    """A decimal or date as text for the JSON columns (None stays None)."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def instant_text(moment: datetime) -> str:
@@ -28,7 +36,7 @@ class MilestonesProjection(Projection):
     """rm_investment_facts and rm_nodes."""
 
     name = "milestones"
-    tables = ("rm_investment_facts", "rm_nodes")
+    tables = ("rm_investment_facts", "rm_nodes", "rm_agreements", "rm_results")
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_investment_facts ("
         " project_id TEXT NOT NULL, version INTEGER NOT NULL, month TEXT NOT NULL,"
@@ -41,7 +49,38 @@ class MilestonesProjection(Projection):
         " done_on TEXT, unit TEXT NOT NULL DEFAULT '',"
         " PRIMARY KEY (project_id, code))",
         "CREATE INDEX IF NOT EXISTS rm_nodes_open ON rm_nodes (done_on, planned_on)",
+        # 履约: the promises (JSON of decimal strings) and each year's actuals.
+        "CREATE TABLE IF NOT EXISTS rm_agreements ("
+        " project_id TEXT PRIMARY KEY, promises TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_results ("
+        " project_id TEXT NOT NULL, year INTEGER NOT NULL, results TEXT NOT NULL,"
+        " PRIMARY KEY (project_id, year))",
     )
+
+    @handles(InvestmentProject.PromisesRecorded)
+    def on_InvestmentProject_PromisesRecorded(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        row = cur.fetchone(
+            "SELECT promises FROM rm_agreements WHERE project_id = ?", (pid,)
+        )
+        promises = json.loads(row["promises"]) if row else {}
+        promises.update({k: _text(after) for k, (_b, after) in e.changes.items()})
+        cur.execute("DELETE FROM rm_agreements WHERE project_id = ?", (pid,))
+        cur.execute(
+            "INSERT INTO rm_agreements (project_id, promises) VALUES (?, ?)",
+            (pid, json.dumps(promises)),
+        )
+
+    @handles(InvestmentProject.ResultsReported)
+    def on_InvestmentProject_ResultsReported(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        cur.execute(
+            "DELETE FROM rm_results WHERE project_id = ? AND year = ?", (pid, e.year)
+        )
+        cur.execute(
+            "INSERT INTO rm_results (project_id, year, results) VALUES (?, ?, ?)",
+            (pid, e.year, json.dumps({k: _text(v) for k, v in e.after.items()})),
+        )
 
     @handles(InvestmentProject.InvestmentReported)
     def on_InvestmentProject_InvestmentReported(self, cur: Cursor, e: Any) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from domain.agreement import Promises, YearResult
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.milestones.projector import instant_text
@@ -69,3 +72,38 @@ def overdue_condition(column: str, as_of: date) -> tuple[str, list[Any]]:
         " WHERE done_on IS NULL AND planned_on < ?)",
         [as_of.isoformat()],
     )
+
+
+def _amount(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def agreement_facts(
+    db: Database,
+) -> dict[str, tuple[Promises | None, dict[int, YearResult]]]:
+    """project id → (its promises, its actuals by year), for projects with either."""
+    found: dict[str, tuple[Promises | None, dict[int, YearResult]]] = {}
+    for row in db.fetchall("SELECT project_id, promises FROM rm_agreements"):
+        p = json.loads(row["promises"])
+        by = p.get("producing_by")
+        promises = Promises(
+            intensity=_amount(p.get("intensity")),
+            tax_per_mu=_amount(p.get("tax_per_mu")),
+            annual_output=_amount(p.get("annual_output")),
+            producing_by=date.fromisoformat(by) if by else None,
+        )
+        found[row["project_id"]] = (promises, {})
+    for row in db.fetchall("SELECT project_id, year, results FROM rm_results"):
+        r = {k: _amount(v) for k, v in json.loads(row["results"]).items()}
+        found.setdefault(row["project_id"], (None, {}))[1][int(row["year"])] = (
+            YearResult(**r)
+        )
+    return found
+
+
+def land_done(db: Database) -> set[str]:
+    """Projects whose 土地摘牌（或厂房租赁） node is done (land supplied)."""
+    rows = db.fetchall(
+        "SELECT project_id FROM rm_nodes WHERE code = 'land' AND done_on IS NOT NULL"
+    )
+    return {r["project_id"] for r in rows}

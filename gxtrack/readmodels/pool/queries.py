@@ -214,6 +214,24 @@ def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, 
     return found
 
 
+def pool_facts_of(db: Database, ids: list[str]) -> list[dict[str, Any]]:
+    """Name, stage, zone, officer, land area and planned 投产 of these projects."""
+    from decimal import Decimal
+
+    found = []
+    for chunk in _chunks(ids):
+        found += db.fetchall(
+            "SELECT id, name, stage, zone, officer, land_area, planned_producing"
+            f" FROM rm_projects WHERE id IN ({_marks(chunk)}) ORDER BY name",
+            chunk,
+        )
+    for row in found:
+        row["land_area"] = Decimal(row["land_area"]) if row["land_area"] else None
+        planned = row["planned_producing"]
+        row["planned_producing"] = date.fromisoformat(planned) if planned else None
+    return found
+
+
 def list_projects(
     db: Database,
     f: PoolFilter,

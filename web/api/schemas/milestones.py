@@ -105,3 +105,55 @@ class InvestmentTargetViewSchema(Schema):
 
     year = fields.Integer()
     target = fields.String(allow_none=True)
+
+
+class PromisesSchema(Schema):
+    """POST /projects/<id>/promises: the agreement's promises (given fields change)."""
+
+    intensity = Money(allow_none=True)
+    tax_per_mu = Money(allow_none=True)
+    annual_output = Money(allow_none=True)
+    producing_by = Day(allow_none=True)
+    reason = long_text()
+    expected_version = version_field(required=True)
+
+
+class ResultsSchema(Schema):
+    """POST /projects/<id>/results: one year's actuals (万元)."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=1990, max=2100))
+    output = Money(allow_none=True)
+    tax = Money(allow_none=True)
+    investment = Money(allow_none=True)
+    note = long_text()
+    expected_version = version_field(required=True)
+
+
+class ComplianceArgsSchema(Schema):
+    """GET /compliance query."""
+
+    status = Text(validate=validate.OneOf(["met", "unmet", "pending"]))
+    list = Text(
+        validate=validate.OneOf(
+            ["supplied_not_built", "built_not_producing", "producing_not_met"]
+        )
+    )
+
+
+class ComplianceItemSchema(Schema):
+    """A project with its 履约 status and the list it is on."""
+
+    id = fields.String()
+    name = fields.String()
+    stage = fields.String()
+    zone = fields.String()
+    officer = fields.String()
+    status = fields.String(allow_none=True)
+    list = fields.String(allow_none=True)
+
+
+class ComplianceSchema(Schema):
+    """GET /compliance."""
+
+    items = fields.List(fields.Nested(ComplianceItemSchema))
+    total = fields.Integer()

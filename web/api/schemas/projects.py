@@ -63,6 +63,10 @@ class ProjectQueryArgsSchema(Schema):
     tier = choice([*[d.value for d in LADDER], "none"])
     stalled = fields.Boolean()
     overdue_node = fields.Boolean()
+    compliance = choice(["met", "unmet", "pending"])
+    compliance_list = choice(
+        ["supplied_not_built", "built_not_producing", "producing_not_met"]
+    )
     q = short_text()
     as_of = Day()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -139,6 +143,15 @@ class InvestmentSchema(Schema):
     by_month = fields.Dict(keys=fields.String(), values=fields.String())
 
 
+class AgreementSchema(Schema):
+    """履约: the promises, yearly actuals and the status today."""
+
+    promises = fields.Dict(allow_none=True)
+    results = fields.Dict(keys=fields.String(), values=fields.Dict())
+    status = fields.String(allow_none=True)
+    status_label = fields.String(allow_none=True)
+
+
 class ProjectSchema(Schema):
     """A project as the API returns it."""
 
@@ -164,6 +177,7 @@ class ProjectSchema(Schema):
     stall = fields.Nested(StallSchema, allow_none=True)
     milestones = fields.List(fields.Nested(MilestoneSchema))
     investment = fields.Nested(InvestmentSchema)
+    agreement = fields.Nested(AgreementSchema)
     version = fields.Integer()
     created_at = fields.String()
     modified_at = fields.String()
