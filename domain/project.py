@@ -510,6 +510,7 @@ class InvestmentProject(Aggregate):
         reason: str,
         actor: str,
         today: date | None = None,
+        source: dict[str, Any] | None = None,
     ) -> None:
         """Change a node's planned or done date, unit or note.
 
@@ -536,6 +537,7 @@ class InvestmentProject(Aggregate):
             changes=changes,
             reason=optional_text(reason, "reason", TEXT_MAX),
             actor=actor,
+            source=source,
         )
 
     def _update_gate(
@@ -587,7 +589,12 @@ class InvestmentProject(Aggregate):
 
     @event("MilestoneUpdated")
     def _update_milestone(
-        self, code: str, changes: dict[str, list[Any]], reason: str, actor: str
+        self,
+        code: str,
+        changes: dict[str, list[Any]],
+        reason: str,
+        actor: str,
+        source: dict | None = None,
     ) -> None:
         after = {field: value for field, (_before, value) in changes.items()}
         self.milestones[code] = self.milestones.get(code, NodeRecord()).changed(after)
