@@ -204,3 +204,42 @@ def test_admin_sets_the_investment_target_on_the_targets_page(
     assert "年度工业投资目标" in page and "130.00" in page
     r = client.post("/targets/investment", data={"year": year, "amount": "x"})
     assert r.status_code == 422 and "必须是数字" in page_text(r)
+
+
+def test_agreement_forms_and_the_pool_filters(
+    client: FlaskClient, page_runtime: Runtime
+) -> None:
+    pid = register(
+        page_runtime,
+        stage="signed",
+        stage_date=today() - timedelta(days=60),
+        land_area="10",
+    )["id"]
+    other = register(page_runtime, name="【示例】另一个项目")["id"]
+    login(client, "officer")
+    r = client.post(
+        f"/projects/{pid}/promises",
+        data={
+            "producing_by": days_ago(1),
+            "annual_output": "",
+            "expected_version": "1",
+        },
+    )
+    assert r.status_code == 302, page_text(r)
+    page = page_text(client.get(f"/projects/{pid}"))
+    assert "履约" in page and "未达标" in page  # promised production date passed
+    r = client.post(
+        f"/projects/{pid}/results",
+        data={"year": str(today().year + 1), "output": "1", "expected_version": "2"},
+    )
+    assert r.status_code == 422 and "年度不能晚于" in page_text(r)
+    page = page_text(client.get("/projects?compliance=unmet"))
+    assert "【示例】智能装备项目" in page and "【示例】另一个项目" not in page
+    page = page_text(client.get("/projects?compliance=met"))
+    assert "【示例】智能装备项目" not in page
+    client.post(
+        f"/projects/{other}/milestones/filing",
+        data={"planned_on": days_ago(3), "expected_version": "1"},
+    )
+    page = page_text(client.get("/projects?overdue_node=true"))
+    assert "【示例】另一个项目" in page and "【示例】智能装备项目" not in page

@@ -98,6 +98,24 @@ def report_investment(project_id: str) -> Any:
     return finish(N_("完成投资已报送"), "page_project.show", project_id=project_id)
 
 
+@bp.post("/projects/<project_id>/promises")
+def record_promises(project_id: str) -> Any:
+    """Record the agreement's promises (履约)."""
+    failed = _run(project_id, "promises", "promises")
+    if failed is not None:
+        return failed
+    return finish(N_("协议承诺已保存"), "page_project.show", project_id=project_id)
+
+
+@bp.post("/projects/<project_id>/results")
+def report_results(project_id: str) -> Any:
+    """Report a year's actuals (履约)."""
+    failed = _run(project_id, "results", "results")
+    if failed is not None:
+        return failed
+    return finish(N_("年度实绩已报送"), "page_project.show", project_id=project_id)
+
+
 # -- the node template (admin) -------------------------------------------------
 
 ROWS_EXTRA = 2  # empty rows for new nodes
