@@ -254,3 +254,50 @@ def test_the_pool_filters_by_overdue_node(client, tokens, api_runtime):
         headers=headers,
     )
     assert ids("true") == {gate}
+
+
+def test_the_openapi_document_lists_the_new_endpoints(client):
+    paths = client.get(f"{API}/openapi.json").json["paths"]
+    for path in (
+        "/api/v1/projects/{project_id}/milestones/{code}",
+        "/api/v1/projects/{project_id}/investment",
+        "/api/v1/projects/{project_id}/promises",
+        "/api/v1/projects/{project_id}/results",
+        "/api/v1/pool/kpis",
+        "/api/v1/compliance",
+        "/api/v1/milestones/template",
+        "/api/v1/targets/investment",
+    ):
+        assert path in paths, path
+    project = client.get(f"{API}/openapi.json").json["components"]["schemas"]["Project"]
+    assert {"milestones", "investment", "agreement"} <= set(project["properties"])
+
+
+def test_the_template_is_admin_edited_and_versioned(client, tokens):
+    url = f"{API}/milestones/template"
+    template = client.get(url, headers=tokens["viewer1"]).json
+    assert template["version"] == 1
+    nodes = [
+        *template["nodes"],
+        {"code": "fire", "name": "消防验收", "stage": "landed"},
+    ]
+    body = {"nodes": nodes, "reason": "新增消防验收", "expected_version": 1}
+    assert client.put(url, json=body, headers=tokens["leader1"]).status_code == 403
+    r = client.put(url, json=body, headers=tokens["admin1"])
+    assert r.status_code == 200 and r.json["version"] == 2
+    assert client.put(url, json=body, headers=tokens["admin1"]).status_code == 409
+    ref = client.get(f"{API}/reference", headers=tokens["viewer1"]).json
+    assert ref["milestones"][-1] == {
+        "code": "fire",
+        "name": "消防验收",
+        "stage": "landed",
+    }
+    r = client.put(
+        url,
+        json={"nodes": nodes[1:6] + nodes[7:], "expected_version": 2},
+        headers=tokens["admin1"],
+    )
+    assert r.status_code == 422 and "nodes" in r.json["errors"]
+    pid = register(client, tokens["officer1"])["id"]
+    project = client.get(f"{API}/projects/{pid}", headers=tokens["officer1"]).json
+    assert project["milestones"][-1]["code"] == "fire"
