@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
 from domain.actions import Action, ProjectFacts, require_action
 from domain.agreement import action_list as listed
@@ -51,17 +50,14 @@ class MilestoneService(ServiceBase):
 
     def _template(self, read_only: bool = True) -> MilestoneTemplate:
         # Read on every project view: the shared read-only copy, unless changing.
+        # Before the admin first changes it, the defaults are not even saved: a
+        # read never writes to the log.
         try:
             if read_only:
                 return self.current(MilestoneTemplate.create_id())  # type: ignore[return-value]
             return self.repository.get(MilestoneTemplate.create_id())
         except AggregateNotFoundError:
-            template = MilestoneTemplate.with_defaults()
-            try:
-                self.save(template)
-            except IntegrityError:
-                return self.repository.get(MilestoneTemplate.create_id())
-            return template
+            return MilestoneTemplate.with_defaults()
 
     def milestone_template(self) -> dict[str, Any]:
         """The nodes in force and the template version."""
@@ -69,7 +65,18 @@ class MilestoneService(ServiceBase):
 
     def milestone_template_history(self) -> list[dict[str, Any]]:
         """Every version of the template, newest first (who, when, why, what)."""
-        self._template()
+        if not self.exists(MilestoneTemplate.create_id()):
+            template = MilestoneTemplate.with_defaults()
+            return [
+                {
+                    "version": 1,
+                    "recorded_at": template.created_on.isoformat(),
+                    "nodes": [n.as_dict() for n in template.nodes],
+                    "before": [],
+                    "reason": "",
+                    "actor": None,
+                }
+            ]
         items = [
             {
                 "version": e.originator_version,
