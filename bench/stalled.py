@@ -1,5 +1,10 @@
 """Bench `stalled`: the weekly scan at 100k projects, ~10% newly stalled.
 
+One in twenty projects carries two milestone nodes planned around the scan day
+(about half of them late, so the node rule flags them) and 1% are producing
+with a late 达产 node: the scan's node rule reads rm_nodes and, for those, the
+producing pool rows.
+
 Builds a seeded pool on a fresh SQLite data directory (or, with --pg, in a fresh
 PostgreSQL schema `bench_stalled`, dropped first), then times the whole scan (pool read, judging, loading
 the changed projects, saving their StallFlagged events and the StallScan) against
@@ -19,6 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bench.data import common_args
+from domain.milestones import MilestoneTemplate
 from domain.permissions import SYSTEM, Actor
 from domain.project import InvestmentProject
 from domain.users import Role
@@ -29,7 +35,35 @@ from gxtrack.settings import Settings
 
 AS_OF = date(2025, 6, 30)
 # (stage, share, oldest stage date in days): about 10% end up at or past threshold.
-MIX = (("negotiating", 0.7, 100), ("signed", 0.2, 200), ("landed", 0.1, 404))
+MIX = (
+    ("negotiating", 0.69, 100),
+    ("signed", 0.2, 200),
+    ("landed", 0.1, 404),
+    ("producing", 0.01, 400),
+)
+NODE_SHARE = 0.05
+TEMPLATE = MilestoneTemplate.with_defaults()
+
+
+def add_nodes(project: InvestmentProject, rng: random.Random, day: date) -> None:
+    """Two nodes planned around the scan day; half of them late and undone."""
+    if project.stage.value == "producing":
+        node = TEMPLATE.node("full_capacity")
+        project.update_milestone(
+            node, {"planned_on": AS_OF - timedelta(days=5)}, "", SYSTEM, AS_OF
+        )
+        return
+    if rng.random() >= NODE_SHARE:
+        return
+    for code in ("energy_review", "env_review"):
+        planned = AS_OF + timedelta(days=rng.randrange(-60, 60))
+        project.update_milestone(
+            TEMPLATE.node(code),
+            {"planned_on": max(planned, day), "unit": "发改局"},
+            "",
+            SYSTEM,
+            AS_OF,
+        )
 
 
 def build(runtime: Runtime, count: int, seed: int = 7) -> None:
@@ -58,8 +92,11 @@ def build(runtime: Runtime, count: int, seed: int = 7) -> None:
             stage_date=day,
             today=AS_OF,
         )
-        if stage == "landed":
+        if stage in ("landed", "producing"):
             project.move("landed", day, SYSTEM, today=AS_OF)
+        if stage == "producing":
+            project.move("producing", day, SYSTEM, today=AS_OF)
+        add_nodes(project, rng, day)
         for _ in range(rng.randrange(3)):
             project.report_progress(day, "【示例】对接推进中", SYSTEM, today=AS_OF)
         batch.append(project)
@@ -127,6 +164,8 @@ def main() -> None:
     print(f"build_seconds: {built:.1f}")
     print(f"pool_rows_read: {len(rows)}")
     print(f"flagged: {len(scan['flagged'])}")
+    nodes = sum(1 for f in scan["flagged"] if f["rule"] == "node_overdue")
+    print(f"flagged_node_rule: {nodes}")
     print(f"baseline_pool_read_seconds: {baseline:.3f}")
     print(f"scan_seconds: {scan_seconds:.3f}")
     print(f"scan_vs_pool_read: {scan_seconds / baseline:.1f}x")

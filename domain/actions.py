@@ -34,6 +34,8 @@ class Action(StrEnum):
     EDIT = "edit"
     ANSWER = "answer"
     ESCALATE = "escalate"
+    MILESTONE = "milestone"
+    INVESTMENT = "investment"
 
 
 # Who: what an officer may do on a project they may change; leaders may do more.
@@ -45,6 +47,8 @@ CHANGER_ACTIONS = frozenset(
         Action.PLAN,
         Action.EDIT,
         Action.ANSWER,
+        Action.MILESTONE,
+        Action.INVESTMENT,
     }
 )
 LEADER_ACTIONS = CHANGER_ACTIONS | {
@@ -64,6 +68,8 @@ OPEN_ACTIONS = frozenset(
         Action.EDIT,
         Action.REASSIGN,
         Action.REDATE,
+        Action.MILESTONE,
+        Action.INVESTMENT,
     }
 )
 

@@ -10,6 +10,7 @@ reinstate is the service's concern; what a correction may do is decided here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,25 @@ from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.agreement import (
+    Promises,
+    YearResult,
+    parse_promises,
+    parse_results,
+    result_year,
+)
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
+from domain.investment import parse_amount, parse_month
+from domain.milestones import (
+    GATES,
+    Node,
+    NodeRecord,
+    check_done_on,
+    node_changes,
+    node_verdict,
+    strongest,
+)
 from domain.project_fields import (
     clean_revision,
     parse_land_area,
@@ -140,6 +158,10 @@ class InvestmentProject(Aggregate):
         self.last_progress: dict[str, Any] | None = None
         self.progress_count = 0
         self.stall: StallAlert | None = None
+        self.milestones: dict[str, NodeRecord] = {}
+        self.investment: dict[str, Decimal] = {}
+        self.promises: Promises | None = None
+        self.results: dict[int, YearResult] = {}
 
     # -- queries -----------------------------------------------------------
 
@@ -474,14 +496,214 @@ class InvestmentProject(Aggregate):
     ) -> None:
         self.planned_dates = dict(after)
 
+    # -- milestone nodes and completed investment (节点、完成投资) ---------------
+
+    @property
+    def earliest_date(self) -> date:
+        """The earliest stage date: no node is done before it."""
+        return min(self.stage_dates.values())
+
+    def update_milestone(
+        self,
+        node: Node,
+        given: Mapping[str, Any],
+        reason: str,
+        actor: str,
+        today: date | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> None:
+        """Change a node's planned or done date, unit or note.
+
+        A gate node's dates are its stage's: a done date moves the project into
+        the stage (or re-dates it), a planned date revises the stage's plan.
+        """
+        today = today or bureau_today()
+        rest = dict(given)
+        moved = (
+            self._update_gate(node, rest, reason, actor, today) if node.gate else False
+        )
+        changes = node_changes(
+            self.milestones.get(node.code, NodeRecord()),
+            rest,
+            today,
+            self.earliest_date,
+        )
+        if not changes:
+            if moved:
+                return
+            raise RuleViolationError("节点信息没有变化 (nothing changed)")
+        self._update_milestone(
+            code=node.code,
+            changes=changes,
+            reason=optional_text(reason, "reason", TEXT_MAX),
+            actor=actor,
+            source=source,
+        )
+
+    def _update_gate(
+        self, node: Node, given: dict[str, Any], reason: str, actor: str, today: date
+    ) -> bool:
+        # Pops the dates from `given`: they are the stage's, not the node's.
+        stage = node.gate
+        assert stage is not None
+        changed = False
+        if "planned_on" in given:
+            planned = given.pop("planned_on")
+            if self.planned_dates.get(stage.value) != planned:
+                self.revise_plan({stage.value: planned}, reason, actor)
+                changed = True
+        if "done_on" not in given:
+            return changed
+        done = given.pop("done_on")
+        current = self.stage_dates.get(stage.value)
+        if done == current:
+            return changed
+        if done is None:
+            raise RuleViolationError(
+                f"{node.name}即{stage.label}阶段：撤销请更正阶段 (use a stage correction)",
+                "done_on",
+            )
+        check_done_on(done, today, self.earliest_date)
+        try:
+            if current is None:
+                self.move(stage, done, actor, reason, today)
+            else:
+                self.redate(stage, done, reason, actor, today)
+        except RuleViolationError as error:
+            field = "done_on" if error.field in ("to", "date") else error.field
+            raise RuleViolationError(error.message, field) from None
+        return True
+
+    def node_dates(self) -> list[tuple[date | None, date | None]]:
+        """(planned_on, done_on) of every node recorded, the gates from the stages."""
+        dates = [
+            (r.planned_on, r.done_on)
+            for code, r in self.milestones.items()
+            if code not in GATES
+        ]
+        for gate in GATES.values():
+            dates.append(
+                (self.planned_dates.get(gate.value), self.stage_dates.get(gate.value))
+            )
+        return dates
+
+    @event("MilestoneUpdated")
+    def _update_milestone(
+        self,
+        code: str,
+        changes: dict[str, list[Any]],
+        reason: str,
+        actor: str,
+        source: dict | None = None,
+    ) -> None:
+        after = {field: value for field, (_before, value) in changes.items()}
+        self.milestones[code] = self.milestones.get(code, NodeRecord()).changed(after)
+
+    def report_investment(
+        self,
+        month: object,
+        amount: object,
+        actor: str,
+        note: str = "",
+        today: date | None = None,
+        source: dict[str, Any] | None = None,
+    ) -> None:
+        """Report a month's completed investment; a month again is a correction."""
+        month = parse_month(month, today or bureau_today())
+        figure = parse_amount(amount)
+        before = self.investment.get(month)
+        if before == figure:
+            raise RuleViolationError("该月完成投资没有变化 (nothing changed)", "amount")
+        self._report_investment(
+            month=month,
+            amount=figure,
+            before=before,
+            note=optional_text(note, "note", TEXT_MAX),
+            actor=actor,
+            source=source,
+        )
+
+    @event("InvestmentReported")
+    def _report_investment(
+        self,
+        month: str,
+        amount: Decimal,
+        before: Decimal | None,
+        note: str,
+        actor: str,
+        source: dict | None,
+    ) -> None:
+        self.investment[month] = amount
+
+    # -- 履约: the agreement's promises and the yearly actuals ---------------
+
+    def record_promises(
+        self, given: Mapping[str, Any], reason: str, actor: str
+    ) -> None:
+        """Record or change the agreement's promises (at or after signing)."""
+        if self.stage in (Stage.NEGOTIATING, Stage.WITHDRAWN):
+            raise RuleViolationError("签约后才能录入协议承诺 (sign first)", "_schema")
+        current = self.promises or Promises()
+        changes = {
+            field: [getattr(current, field), value]
+            for field, value in parse_promises(given).items()
+            if getattr(current, field) != value
+        }
+        if not changes:
+            raise RuleViolationError("协议承诺没有变化 (nothing changed)")
+        self._record_promises(
+            changes=changes, reason=optional_text(reason, "reason"), actor=actor
+        )
+
+    @event("PromisesRecorded")
+    def _record_promises(
+        self, changes: dict[str, list[Any]], reason: str, actor: str
+    ) -> None:
+        after = {field: value for field, (_before, value) in changes.items()}
+        self.promises = replace(self.promises or Promises(), **after)
+
+    def report_results(
+        self,
+        year: object,
+        given: Mapping[str, Any],
+        actor: str,
+        note: str = "",
+        today: date | None = None,
+    ) -> None:
+        """Report a year's actuals (产值, 税收, 实际投资); again corrects them."""
+        day = result_year(year, today or bureau_today(), self.stage_dates.get("signed"))
+        before = self.results.get(day)
+        after = replace(before or YearResult(), **parse_results(given))
+        if after == before:
+            raise RuleViolationError("该年度实绩没有变化 (nothing changed)")
+        self._report_results(
+            year=day,
+            before=asdict(before) if before else None,
+            after=asdict(after),
+            note=optional_text(note, "note"),
+            actor=actor,
+        )
+
+    @event("ResultsReported")
+    def _report_results(
+        self,
+        year: int,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+        note: str,
+        actor: str,
+    ) -> None:
+        self.results[year] = YearResult(**after)
+
     # -- stall alerts (停滞预警) ---------------------------------------------
 
     def review_stall(
         self, terms: StallTerms, as_of: date, week: str, actor: str
     ) -> str | None:
         """Flag a new or escalated stall, or clear an ended one; returns which."""
-        verdict = judge(
-            self.stage.value, self.stage_date, self.planned_dates, as_of, terms
+        verdict = strongest(
+            judge(self.stage.value, self.stage_date, self.planned_dates, as_of, terms),
+            node_verdict(self.stage.value, self.node_dates(), as_of, terms),
         )
         change = stall_change(self.stall.level if self.stall else None, verdict)
         if change == "flag" and verdict is not None:
@@ -515,8 +737,15 @@ class InvestmentProject(Aggregate):
         It lets a scan judge a read-model copy without loading the aggregate;
         saving it fails (IntegrityError) if the project has moved past `version`.
         """
-        verdict = judge(
-            facts["stage"], facts["stage_date"], facts["planned_dates"], as_of, terms
+        verdict = strongest(
+            judge(
+                facts["stage"],
+                facts["stage_date"],
+                facts["planned_dates"],
+                as_of,
+                terms,
+            ),
+            node_verdict(facts["stage"], facts.get("node_dates", ()), as_of, terms),
         )
         change = stall_change(facts["stall_level"], verdict)
         if change is None:

@@ -16,6 +16,12 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from domain.errors import RuleViolationError
+from web.api.schemas.milestones import (
+    InvestmentReportSchema,
+    MilestoneUpdateSchema,
+    PromisesSchema,
+    ResultsSchema,
+)
 from web.api.schemas.projects import (
     PlanSchema,
     ProgressReportSchema,
@@ -130,6 +136,56 @@ def _escalate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
     )
 
 
+def _milestone(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    given = {k: body[k] for k in ("planned_on", "done_on", "unit", "note") if k in body}
+    return app.update_milestone(
+        actor,
+        pid,
+        body["code"],
+        given,
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _investment(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.report_investment(
+        actor,
+        pid,
+        body["month"],
+        body["amount"],
+        note=body.get("note", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _promises(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    given = {
+        k: body[k]
+        for k in ("intensity", "tax_per_mu", "annual_output", "producing_by")
+        if k in body
+    }
+    return app.record_promises(
+        actor,
+        pid,
+        given,
+        reason=body.get("reason", ""),
+        expected_version=body["expected_version"],
+    )
+
+
+def _results(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    given = {k: body[k] for k in ("output", "tax", "investment") if k in body}
+    return app.report_results(
+        actor,
+        pid,
+        body["year"],
+        given,
+        note=body.get("note", ""),
+        expected_version=body["expected_version"],
+    )
+
+
 PROJECT_COMMANDS: dict[str, Command] = {
     "stage": Command(StageMoveSchema, _move),
     "reinstate": Command(ReinstateSchema, _reinstate),
@@ -140,6 +196,10 @@ PROJECT_COMMANDS: dict[str, Command] = {
     "redate": Command(RedateSchema, _redate),
     "answer": Command(AnswerSchema, _answer),
     "escalate": Command(EscalateSchema, _escalate),
+    "milestone": Command(MilestoneUpdateSchema, _milestone),
+    "investment": Command(InvestmentReportSchema, _investment),
+    "promises": Command(PromisesSchema, _promises),
+    "results": Command(ResultsSchema, _results),
 }
 
 

@@ -17,6 +17,7 @@ from gxtrack.app.foresight.forecasting import ForecastService
 from gxtrack.app.foresight.slippage import SlippageService
 from gxtrack.app.foresight.whatif import WhatIfService
 from gxtrack.app.ledger.service import LedgerService
+from gxtrack.app.milestones import MilestoneService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
 from gxtrack.app.tiers import TierService
@@ -27,6 +28,7 @@ from gxtrack.infra.transcodings import register_all
 
 class GxTrack(
     ProjectService,
+    MilestoneService,
     EnterpriseService,
     TierService,
     EnterpriseImportService,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from domain.agreement import STATUS_LABELS as COMPLIANCE_LABELS
+from domain.agreement import compliance
+from domain.clock import today as bureau_today
 from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
 from domain.enterprise import Enterprise
+from domain.investment import investment_summary
+from domain.milestones import DEFAULT_NODES, Node, project_nodes
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
 from domain.validity import AWARD_STATUS_LABELS, award_status
@@ -19,9 +25,11 @@ def iso(day: date | None) -> str | None:
 
 
 def project_view(
-    project: InvestmentProject, reference: ReferenceData | None = None
+    project: InvestmentProject,
+    reference: ReferenceData | None = None,
+    nodes: Sequence[Node] | None = None,
 ) -> dict[str, Any]:
-    """The project as the API returns it."""
+    """The project as the API returns it; `nodes` the milestone template's."""
     industries = reference.industries if reference else {}
     zones = reference.zones if reference else {}
     return {
@@ -47,9 +55,46 @@ def project_view(
         else None,
         "last_progress": _progress(project.last_progress),
         "stall": project.stall.as_dict() if project.stall else None,
+        "milestones": milestones_view(project, nodes),
+        "investment": investment_summary(project.investment),
+        "agreement": agreement_view(project),
         "version": project.version,
         "created_at": project.created_on.isoformat(),
         "modified_at": project.modified_on.isoformat(),
+    }
+
+
+def milestones_view(
+    project: InvestmentProject, nodes: Sequence[Node] | None = None
+) -> list[dict[str, Any]]:
+    """Every template node of the project; overdue as of today (Asia/Shanghai)."""
+    items = project_nodes(
+        nodes if nodes is not None else [Node(*n) for n in DEFAULT_NODES],
+        project.milestones,
+        project.stage_dates,
+        project.planned_dates,
+        bureau_today(),
+    )
+    for item in items:
+        item["planned_on"] = iso(item["planned_on"])
+        item["done_on"] = iso(item["done_on"])
+    return items
+
+
+def agreement_view(project: InvestmentProject) -> dict[str, Any]:
+    """履约: promises, yearly actuals and the status today (Asia/Shanghai)."""
+    status = compliance(
+        project.promises,
+        project.results,
+        project.stage.value,
+        project.land_area,
+        bureau_today(),
+    )
+    return {
+        "promises": project.promises.as_dict() if project.promises else None,
+        "results": {str(y): r.as_dict() for y, r in sorted(project.results.items())},
+        "status": status,
+        "status_label": COMPLIANCE_LABELS.get(status or ""),
     }
 
 

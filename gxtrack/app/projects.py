@@ -56,7 +56,11 @@ class ProjectService(ServiceBase):
         if recorded_at is not None:
             version = self._version_at(project_id, recorded_at)
         project = self.load(InvestmentProject, project_id, version, read_only=True)
-        return project_view(project, self.reference())
+        return project_view(
+            project,
+            self.reference(),
+            self._template().nodes,  # type: ignore[attr-defined]
+        )
 
     def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
@@ -77,7 +81,11 @@ class ProjectService(ServiceBase):
 
     def _finish(self, project: InvestmentProject) -> dict[str, Any]:
         self.store(project)
-        return project_view(project, self.reference())
+        return project_view(
+            project,
+            self.reference(),
+            self._template().nodes,  # type: ignore[attr-defined]
+        )
 
     def move_project(
         self,

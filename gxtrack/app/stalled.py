@@ -22,6 +22,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
+from domain.milestones import gate_dates
 from domain.permissions import (
     Actor,
     require_admin,
@@ -39,6 +40,7 @@ from domain.stall import (
 from domain.stall_scan import StallScan, scan_id
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
+from gxtrack.readmodels.milestones.queries import overdue_nodes
 
 # The stages a project can stall in, as the pool's query takes them.
 STALLING_STAGES = tuple(stage.value for stage in STALLABLE_STAGES)
@@ -50,17 +52,23 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def pool_facts(row: dict[str, Any]) -> dict[str, Any]:
-    """A pool row as the facts the stall rule judges."""
+def pool_facts(row: dict[str, Any], late: Sequence[date] = ()) -> dict[str, Any]:
+    """A pool row as the facts the stall rule judges; `late` the planned dates of
+    its other nodes overdue on the scan's day (the node rule)."""
+    planned = {
+        "signed": _day(row["planned_signed"]),
+        "landed": _day(row["planned_landed"]),
+        "producing": _day(row["planned_producing"]),
+    }
     return {
         "stage": row["stage"],
         "stage_date": date.fromisoformat(row["stage_date"]),
-        "planned_dates": {
-            "signed": _day(row["planned_signed"]),
-            "landed": _day(row["planned_landed"]),
-            "producing": _day(row["planned_producing"]),
-        },
+        "planned_dates": planned,
         "stall_level": row["stall_level"],
+        "node_dates": [
+            *gate_dates(row["stage"], planned),
+            *((day, None) for day in late),
+        ],
     }
 
 
@@ -171,6 +179,7 @@ class StalledService(ServiceBase):
             )
         terms = self._policy().terms()
         rows = self.pool_rows(STALLING_STAGES)
+        late = self._late_nodes(as_of, rows)
         events = [
             event
             for row in rows
@@ -178,7 +187,7 @@ class StalledService(ServiceBase):
                 event := InvestmentProject.stall_event(
                     row["id"],
                     row["version"],
-                    pool_facts(row),
+                    pool_facts(row, late.get(row["id"], ())),
                     terms,
                     as_of,
                     week,
@@ -205,6 +214,26 @@ class StalledService(ServiceBase):
             scan = self._scan(week, as_of, actor, terms, len(rows), events)
             self.store(scan, *events)
         return scan.result(), True
+
+    def _late_nodes(
+        self, as_of: date, rows: list[dict[str, Any]]
+    ) -> dict[str, list[date]]:
+        """The node rule's hook: non-gate nodes overdue on `as_of`, by project.
+
+        A producing project's nodes (达产, 上规) can be late too: its pool row
+        joins `rows` when it has one.
+        """
+        if self._read_side is None:
+            return {}
+        late = overdue_nodes(self.read_side.db, as_of)
+        seen = {row["id"] for row in rows}
+        if set(late) - seen:
+            rows += [
+                r
+                for r in self.pool_rows(("producing",))
+                if r["id"] in late and r["id"] not in seen
+            ]
+        return late
 
     @staticmethod
     def _scan(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from domain.agreement import PROMISE_LABELS, RESULT_LABELS
+from domain.milestones import DEFAULT_NODES
 from domain.stages import STAGE_LABELS, Stage
 
 FIELD_LABELS: dict[str, str] = {
@@ -32,6 +34,13 @@ FIELD_LABELS: dict[str, str] = {
     "revoked_on": "撤销日期",
     "status": "状态",
 }
+NODE_FIELD_LABELS = {
+    "planned_on": "计划日期",
+    "done_on": "完成日期",
+    "unit": "责任单位",
+    "note": "备注",
+}
+NODE_NAMES = {code: name for code, name, _stage in DEFAULT_NODES}
 PLANNED = {"signed": "计划签约", "landed": "计划开工", "producing": "计划投产"}
 STAGE_DATE = {s.value: f"{label}日期" for s, label in STAGE_LABELS.items()}
 Change = dict[str, Any]
@@ -47,6 +56,16 @@ def label_of(field: str) -> str:
         return PLANNED.get(tail, field)
     if head == "designations":
         return f"称号记录 {tail}"
+    if head == "milestones":
+        code, _, part = tail.partition(".")
+        return f"{NODE_NAMES.get(code, code)}{NODE_FIELD_LABELS.get(part, part)}"
+    if head == "investment":
+        return f"{tail} 完成投资（万元）"
+    if head == "promises":
+        return f"承诺{PROMISE_LABELS.get(tail, tail)}"
+    if head == "results":
+        year, _, part = tail.partition(".")
+        return f"{year}年{RESULT_LABELS.get(part, part)}"
     return FIELD_LABELS.get(field, field)
 
 
@@ -181,6 +200,33 @@ def _status(status: str) -> Callable[[State, Any], list[Change]]:
     return apply
 
 
+def _milestone(state: State, e: Any) -> list[Change]:
+    return [
+        change(f"milestones.{e.code}.{field}", before, after)
+        for field, (before, after) in e.changes.items()
+    ]
+
+
+def _promises(state: State, e: Any) -> list[Change]:
+    return [
+        change(f"promises.{field}", before, after)
+        for field, (before, after) in e.changes.items()
+    ]
+
+
+def _results(state: State, e: Any) -> list[Change]:
+    before = e.before or {}
+    return [
+        change(f"results.{e.year}.{field}", before.get(field), after)
+        for field, after in e.after.items()
+        if before.get(field) != after
+    ]
+
+
+def _investment(state: State, e: Any) -> list[Change]:
+    return [change(f"investment.{e.month}", e.before, e.amount)]
+
+
 FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "Registered": _registered,
     "Signed": _move(Stage.SIGNED.value),
@@ -198,6 +244,10 @@ FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "StallCleared": _stall_cleared,
     "StallAnswered": _stall_answered,
     "StallEscalated": _stall_escalated,
+    "MilestoneUpdated": _milestone,
+    "InvestmentReported": _investment,
+    "PromisesRecorded": _promises,
+    "ResultsReported": _results,
     "DesignationAwarded": _award,
     "DesignationReviewed": _reviewed,
     "DesignationRevoked": _status("revoked"),

@@ -28,7 +28,15 @@ ADMIN = Actor("root", Role.ADMIN)
 VIEWER = Actor("owner", Role.VIEWER)  # read-only even under the owner's name
 AUDITOR = Actor("audit", Role.AUDITOR)
 
-OFFICER_OPEN = {A.MOVE, A.PROGRESS, A.PLAN, A.WITHDRAW, A.EDIT}
+OFFICER_OPEN = {
+    A.MOVE,
+    A.PROGRESS,
+    A.PLAN,
+    A.WITHDRAW,
+    A.EDIT,
+    A.MILESTONE,
+    A.INVESTMENT,
+}
 LEADER_OPEN = OFFICER_OPEN | {A.REASSIGN, A.REDATE}
 # What each kind of actor may do in each stage (no stall alert).
 EXPECTED = {

@@ -29,6 +29,7 @@ RESOURCES = (
     "web.api.tiers",
     "web.api.activity",
     "web.api.foresight",
+    "web.api.milestones",
 )
 PUBLIC_PATHS = ("/healthz",)
 

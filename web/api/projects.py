@@ -45,6 +45,11 @@ class Projects(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """项目库 List projects (filter, search, sort, page; as of a date)."""
         paging = {k: args.pop(k) for k in ("sort", "page", "page_size")}
+        status, listed = args.pop("compliance", None), args.pop("compliance_list", None)
+        if status or listed:  # 履约: the projects the rule finds, then the pool's
+            args["ids"] = [i["id"] for i in rt().app.compliance_items(status, listed)]
+            if not args["ids"]:
+                return jsonify({"items": [], "total": 0})
         page = with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
         # Rows are JSON-ready already: skip marshmallow's per-field dump.
         return jsonify(plain_dump(ProjectPageSchema, page))

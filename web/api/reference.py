@@ -29,6 +29,7 @@ def reference_document() -> dict[str, Any]:
         ],
         "roles": ROLES,
         "priorities": [{"code": p.value, "name": p.label} for p in Priority],
+        "milestones": rt().app.milestone_template()["nodes"],
     }
 
 

@@ -28,6 +28,7 @@ def init_pages(app: Flask) -> None:
         enterprises,
         forecast,
         imports,
+        milestones,
         pool,
         project,
         project_forms,
@@ -45,6 +46,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(project_forms.bp)
     app.register_blueprint(pool.bp)
     app.register_blueprint(project.bp)
+    app.register_blueprint(milestones.bp)
     app.register_blueprint(enterprise_import.bp)  # before /enterprises/<id>
     app.register_blueprint(enterprises.bp)
     app.register_blueprint(enterprise_actions.bp)

@@ -76,6 +76,7 @@ def index() -> Any:
         stall_charts=_stall_charts(db),
         alert_metrics=alert_metrics(db),
         targets=yearly_targets(db, day.year, day, ref.zones),
+        kpis=runtime().app.pool_kpis(day.year, day),
         zone_names=ref.zones,
         stall_labels=STALL_LABELS,
         forecast=_forecast(day, as_of),

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from domain.agreement import LISTS, STATUS_LABELS
 from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
@@ -52,7 +53,19 @@ def pool_filter() -> PoolFilter:
         q=(args.get("q") or "").strip() or None,
         as_of=parse_date(args.get("as_of"), "as_of", required=False),
         tier=args.get("tier") or None,
+        overdue_node={"true": True, "false": False}.get(args.get("overdue_node", "")),
+        ids=_compliance_ids(args.get("compliance"), args.get("compliance_list")),
     )
+
+
+def _compliance_ids(status: str | None, listed: str | None) -> list[str]:
+    """履约: the projects with this status or on this list ("-" matches none)."""
+    if not status and not listed:
+        return []
+    if status not in (None, "", *STATUS_LABELS) or listed not in (None, "", *LISTS):
+        raise RuleViolationError("未知的履约状态或清单", "compliance")
+    items = runtime().app.compliance_items(status or None, listed or None)
+    return [i["id"] for i in items] or ["-"]
 
 
 def officers() -> list[str]:

@@ -53,6 +53,32 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "priority": ("重点级别", ("项目级别", "重点项目级别", "级别")),
     "land_area": ("用地亩数", ("用地面积", "用地", "亩数", "用地规模")),
 }
+# Milestone nodes (节点) other than the stage gates (开工 and 投产 are the stage
+# date columns): a planned-date and a done-date column each.
+NODE_LABELS = {
+    "filing": "立项备案",
+    "land": "土地摘牌",
+    "energy_review": "能评",
+    "env_review": "环评",
+    "planning_permit": "规划许可",
+    "construction_permit": "施工许可",
+    "statistics": "入库纳统",
+    "structure_done": "主体竣工",
+    "equipment": "设备进场",
+    "full_capacity": "达产",
+    "above_scale": "上规",
+}
+for _code, _name in NODE_LABELS.items():
+    FIELDS[f"node_{_code}_done"] = (
+        f"{_name}日期",
+        (f"{_name}完成日期", f"{_name}时间", f"{_name}完成时间"),
+    )
+    FIELDS[f"node_{_code}_planned"] = (
+        f"{_name}计划日期",
+        (f"计划{_name}日期", f"计划{_name}时间", f"{_name}计划时间"),
+    )
+FIELDS["invest_month"] = ("完成投资月份", ("投资月份", "报送月份", "统计月份"))
+FIELDS["invest_amount"] = ("月度完成投资（万元）", ("完成投资", "当月完成投资"))
 REQUIRED = ("name", "investor", "industry", "zone", "investment")
 IGNORED = {"序号", "编号", "备注"}
 SCALES = {"亿元": Decimal(10000), "万元": Decimal(1), "元": Decimal("0.0001")}
@@ -129,7 +155,8 @@ def match_headers(
             first = columns[field].header
             problems.append(f"列「{header}」与列「{first}」都对应{label(field)}")
             continue
-        scale = SCALES.get(unit or "", Decimal(1)) if field == "investment" else 1
+        money = field in ("investment", "invest_amount")
+        scale = SCALES.get(unit or "", Decimal(1)) if money else 1
         columns[field] = Column(index, header, field, Decimal(scale))
     return columns, unused, problems
 

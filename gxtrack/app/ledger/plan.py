@@ -13,17 +13,20 @@ that differs is reported as a difference and left for a leader to correct.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from domain.errors import RuleViolationError
+from domain.investment import parse_month
+from domain.milestones import MilestoneTemplate, NodeRecord
 from domain.project import InvestmentProject
 from domain.project_fields import PLANNED_KEYS
 from domain.reference import ReferenceData
 from domain.stages import FORWARD, Stage
-from gxtrack.app.ledger.headers import FIELDS, Column, label
+from gxtrack.app.ledger.headers import FIELDS, NODE_LABELS, Column, label
 from gxtrack.app.ledger.outcome import Problem, RowError, RowPlan, project_key
 from gxtrack.app.ledger.values import (
     is_blank,
@@ -37,12 +40,18 @@ from gxtrack.app.ledger.values import (
 
 # The forward stages after 在谈, each with its date column (from the stage order).
 STAGE_FIELDS = tuple((stage.value, f"{stage.value}_on") for stage in FORWARD[1:])
+NODE_COLUMNS = {
+    code: (f"node_{code}_planned", f"node_{code}_done") for code in NODE_LABELS
+}
 DATE_FIELDS = {
+    *(key for pair in NODE_COLUMNS.values() for key in pair),
     *(f"{stage.value}_on" for stage in Stage),
     *(f"planned_{key}" for key in PLANNED_KEYS),
     "progress_on",
 }
 TOTAL_ROWS = {"合计", "总计", "小计"}
+MONTH_TEXT = re.compile(r"^(\d{4})[年./-](\d{1,2})月?$")
+TEMPLATE = MilestoneTemplate.with_defaults()  # the nodes' names and codes
 EXAMPLE_MARK = "示例"
 
 
@@ -91,8 +100,19 @@ class Planner:
         key = column.field
         if key in DATE_FIELDS:
             return parse_date(raw)
-        if key == "investment":
+        if key in ("investment", "invest_amount"):
             return parse_amount(raw, column.scale)
+        if key == "invest_month":
+            if not isinstance(raw, str):  # a date cell names its month
+                return f"{parse_date(raw):%Y-%m}"
+            text = normalize(raw).replace(" ", "")
+            match = MONTH_TEXT.match(text)
+            if match:  # 2025年6月, 2025.6, 2025/06
+                text = f"{match.group(1)}-{int(match.group(2)):02d}"
+            try:
+                return parse_month(text, self.today)
+            except RuleViolationError as error:
+                raise ValueError(error.message) from None
         if key == "land_area":
             return parse_area(raw)
         if key == "priority":
@@ -281,6 +301,8 @@ class Planner:
                 ),
             )
             plan.steps.append(f"终止 {day.isoformat()}")
+        self._apply_nodes(plan, project, v, source)
+        self._apply_investment(plan, project, v, source)
         note = v.get("progress")
         last = (project.last_progress or {}).get("note")
         if note and note != last:
@@ -293,6 +315,59 @@ class Planner:
                 ),
             )
             plan.steps.append(f"推进情况 {on.isoformat()}")
+
+    def _apply_nodes(
+        self,
+        plan: RowPlan,
+        project: InvestmentProject,
+        v: dict[str, Any],
+        source: dict[str, Any],
+    ) -> None:
+        """Record the node dates the ledger gives that differ from the project's."""
+        for code, (planned_key, done_key) in NODE_COLUMNS.items():
+            record = project.milestones.get(code, NodeRecord())
+            given = {
+                field: v[key]
+                for field, key in (("planned_on", planned_key), ("done_on", done_key))
+                if key in v and getattr(record, field) != v[key]
+            }
+            if not given:
+                continue
+            node = TEMPLATE.node(code)
+            self._guard(
+                plan.row,
+                {"planned_on": planned_key, "done_on": done_key},
+                lambda n=node, g=given: project.update_milestone(
+                    n, g, "台账导入", self.actor, self.today, source
+                ),
+            )
+            plan.steps.append(f"节点 {node.name}")
+
+    def _apply_investment(
+        self,
+        plan: RowPlan,
+        project: InvestmentProject,
+        v: dict[str, Any],
+        source: dict[str, Any],
+    ) -> None:
+        """Report the ledger's month of completed investment when it differs."""
+        month, amount = v.get("invest_month"), v.get("invest_amount")
+        if month is None and amount is None:
+            return
+        if month is None or amount is None:
+            key = "invest_month" if month is None else "invest_amount"
+            message = "完成投资须同时填写月份与金额"
+            raise RowError([Problem(plan.row, self.header(key), message)])
+        if project.investment.get(month) == amount:
+            return
+        self._guard(
+            plan.row,
+            {"month": "invest_month", "amount": "invest_amount"},
+            lambda: project.report_investment(
+                month, amount, self.actor, "台账导入", self.today, source
+            ),
+        )
+        plan.steps.append(f"完成投资 {month} {amount} 万元")
 
     def _update(self, plan: RowPlan, v: dict[str, Any], source: dict[str, Any]) -> None:
         project = plan.project

@@ -18,6 +18,7 @@ from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
+from gxtrack.readmodels.milestones.queries import completed_investment
 from gxtrack.readmodels.pool.queries import flagged_projects
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
@@ -155,7 +156,30 @@ def monthly_report(
         "rows": rows,
         "corrections": _corrections(then_view, now_view),
         "stalled": stalled_projects(db),
+        "investment": investment_rows(db, month, known_at),
     }
+
+
+def investment_rows(db: Database, month: str, known_at: datetime) -> list[dict]:
+    """完成投资 in the month and the year to its end, as known then and now."""
+    periods = (
+        ("month", "本月完成投资", month),
+        ("year", "本年累计完成投资", month[:5] + "01"),
+    )
+    rows = []
+    for key, label, first in periods:
+        known = completed_investment(db, first, month, known_at)
+        now = completed_investment(db, first, month)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "known": known,
+                "now": now,
+                "changed": known != now,
+            }
+        )
+    return rows
 
 
 def _corrections(then: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:

@@ -53,6 +53,7 @@ class PoolFilter:
     enterprise_id: str | None = None
     ids: list[str] = field(default_factory=list)
     tier: str | None = None  # the investing enterprise's tier on as_of/today
+    overdue_node: bool | None = None  # a milestone node overdue today
 
 
 @dataclass
@@ -71,7 +72,13 @@ class _Source:
 def _project_filters(f: PoolFilter) -> bool:
     """Whether the filter reads columns only rm_projects has."""
     return bool(
-        f.officer or f.enterprise_id or f.stalled is not None or f.q or f.ids or f.tier
+        f.officer
+        or f.enterprise_id
+        or f.stalled is not None
+        or f.q
+        or f.ids
+        or f.tier
+        or f.overdue_node is not None
     )
 
 
@@ -168,9 +175,66 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
         sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
         where.append(sql)
         params += args
+    if f.overdue_node is not None:
+        sql, args = _overdue_node(today())
+        where.append(sql if f.overdue_node else f"NOT ({sql})")
+        params += args
     found.clause = f" FROM {source}"
     if where:
         found.clause += " WHERE " + " AND ".join(where)
+    return found
+
+
+def _overdue_node(day: date) -> tuple[str, list[Any]]:
+    """A node overdue on `day`: a gate from the plan and stage here, or another."""
+    from gxtrack.readmodels.milestones.queries import overdue_condition
+
+    nodes, args = overdue_condition("p.id", day)
+    text = day.isoformat()
+    return (
+        "(p.stage <> 'withdrawn' AND ("
+        # IS NOT NULL: a missing plan is "not overdue", never unknown (NOT … works).
+        "(p.stage IN ('negotiating', 'signed') AND p.planned_landed IS NOT NULL"
+        " AND p.planned_landed < ?)"
+        " OR (p.stage <> 'producing' AND p.planned_producing IS NOT NULL"
+        " AND p.planned_producing < ?)"
+        f" OR {nodes}))",
+        [text, text, *args],
+    )
+
+
+def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, Any]]:
+    """Projects whose 签约/落地/投产 date (as it stands now) is in [first, last]:
+    count and planned investment per stage, withdrawn projects included."""
+    found = {}
+    for stage in ("signed", "landed", "producing"):
+        row = db.fetchone(
+            f"SELECT COUNT(*) AS n, SUM(investment) AS s FROM rm_projects"
+            f" WHERE {stage}_on >= ? AND {stage}_on <= ?",
+            (first.isoformat(), last.isoformat()),
+        )
+        found[stage] = {
+            "count": int(row["n"] or 0) if row else 0,
+            "investment": to_wan(row["s"] if row else 0),
+        }
+    return found
+
+
+def pool_facts_of(db: Database, ids: list[str]) -> list[dict[str, Any]]:
+    """Name, stage, zone, officer, land area and planned 投产 of these projects."""
+    from decimal import Decimal
+
+    found = []
+    for chunk in _chunks(ids):
+        found += db.fetchall(
+            "SELECT id, name, stage, zone, officer, land_area, planned_producing"
+            f" FROM rm_projects WHERE id IN ({_marks(chunk)}) ORDER BY name",
+            chunk,
+        )
+    for row in found:
+        row["land_area"] = Decimal(row["land_area"]) if row["land_area"] else None
+        planned = row["planned_producing"]
+        row["planned_producing"] = date.fromisoformat(planned) if planned else None
     return found
 
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from domain.users import Role
 from web.api.schemas.fields import Day, Text, choice, code_text
+from web.api.schemas.milestones import MilestoneNodeSchema
 
 ROLES = [r.value for r in Role]
 
@@ -53,6 +54,7 @@ class ReferenceSchema(Schema):
     designations = fields.List(fields.Nested(CodeNameSchema))
     roles = fields.List(fields.Nested(CodeNameSchema))
     priorities = fields.List(fields.Nested(CodeNameSchema))
+    milestones = fields.List(fields.Nested(MilestoneNodeSchema))
     version = fields.Integer()
 
 

@@ -62,6 +62,11 @@ class ProjectQueryArgsSchema(Schema):
     enterprise_id = Text(validate=validate.Length(max=64))
     tier = choice([*[d.value for d in LADDER], "none"])
     stalled = fields.Boolean()
+    overdue_node = fields.Boolean()
+    compliance = choice(["met", "unmet", "pending"])
+    compliance_list = choice(
+        ["supplied_not_built", "built_not_producing", "producing_not_met"]
+    )
     q = short_text()
     as_of = Day()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
@@ -116,6 +121,37 @@ class ProgressSchema(Schema):
     note = fields.String()
 
 
+class MilestoneSchema(Schema):
+    """One node of a project: dates, responsible unit, whether overdue today."""
+
+    code = fields.String()
+    name = fields.String()
+    stage = fields.String()
+    gate = fields.Boolean()
+    planned_on = fields.String(allow_none=True)
+    done_on = fields.String(allow_none=True)
+    unit = fields.String()
+    note = fields.String()
+    overdue = fields.Boolean()
+
+
+class InvestmentSchema(Schema):
+    """Completed investment (万元): cumulative, per year and per month."""
+
+    completed_total = fields.String()
+    by_year = fields.Dict(keys=fields.String(), values=fields.String())
+    by_month = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class AgreementSchema(Schema):
+    """履约: the promises, yearly actuals and the status today."""
+
+    promises = fields.Dict(allow_none=True)
+    results = fields.Dict(keys=fields.String(), values=fields.Dict())
+    status = fields.String(allow_none=True)
+    status_label = fields.String(allow_none=True)
+
+
 class ProjectSchema(Schema):
     """A project as the API returns it."""
 
@@ -139,6 +175,9 @@ class ProjectSchema(Schema):
     withdrawn_from = fields.String(allow_none=True)
     last_progress = fields.Nested(ProgressSchema, allow_none=True)
     stall = fields.Nested(StallSchema, allow_none=True)
+    milestones = fields.List(fields.Nested(MilestoneSchema))
+    investment = fields.Nested(InvestmentSchema)
+    agreement = fields.Nested(AgreementSchema)
     version = fields.Integer()
     created_at = fields.String()
     modified_at = fields.String()

@@ -1,0 +1,1 @@
+"""Milestone nodes and monthly completed investment, as the reports read them."""

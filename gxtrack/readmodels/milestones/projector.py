@@ -1,0 +1,125 @@
+"""rm_investment_facts (bitemporal monthly figures) and rm_nodes (node dates).
+
+Each reported month is a row recorded at an instant; reporting the month again
+supersedes it (`superseded_at`) and adds the new figure, so a year's total can
+be read as it stands now or as it was known at any past instant. rm_nodes keeps
+each project's non-gate nodes' dates; a gate node's dates are its stage's, held
+in the pool.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.milestones import GATES
+from domain.project import InvestmentProject
+from gxtrack.infra.db import Cursor
+from gxtrack.infra.ids import id_text
+from gxtrack.readmodels.engine.projection import Projection, handles, to_yuan
+
+
+def _text(value: Any) -> str | None:
+    """A decimal or date as text for the JSON columns (None stays None)."""
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def instant_text(moment: datetime) -> str:
+    """A fixed-width UTC text form, so instants compare correctly as strings."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class MilestonesProjection(Projection):
+    """rm_investment_facts and rm_nodes."""
+
+    name = "milestones"
+    tables = ("rm_investment_facts", "rm_nodes", "rm_agreements", "rm_results")
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS rm_investment_facts ("
+        " project_id TEXT NOT NULL, version INTEGER NOT NULL, month TEXT NOT NULL,"
+        " amount BIGINT NOT NULL, recorded_at TEXT NOT NULL, superseded_at TEXT,"
+        " PRIMARY KEY (project_id, version))",
+        "CREATE INDEX IF NOT EXISTS rm_investment_facts_month"
+        " ON rm_investment_facts (month, superseded_at)",
+        "CREATE TABLE IF NOT EXISTS rm_nodes ("
+        " project_id TEXT NOT NULL, code TEXT NOT NULL, planned_on TEXT,"
+        " done_on TEXT, unit TEXT NOT NULL DEFAULT '',"
+        " PRIMARY KEY (project_id, code))",
+        "CREATE INDEX IF NOT EXISTS rm_nodes_open ON rm_nodes (done_on, planned_on)",
+        # 履约: the promises (JSON of decimal strings) and each year's actuals.
+        "CREATE TABLE IF NOT EXISTS rm_agreements ("
+        " project_id TEXT PRIMARY KEY, promises TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_results ("
+        " project_id TEXT NOT NULL, year INTEGER NOT NULL, results TEXT NOT NULL,"
+        " PRIMARY KEY (project_id, year))",
+    )
+
+    @handles(InvestmentProject.PromisesRecorded)
+    def on_InvestmentProject_PromisesRecorded(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        row = cur.fetchone(
+            "SELECT promises FROM rm_agreements WHERE project_id = ?", (pid,)
+        )
+        promises = json.loads(row["promises"]) if row else {}
+        promises.update({k: _text(after) for k, (_b, after) in e.changes.items()})
+        cur.execute("DELETE FROM rm_agreements WHERE project_id = ?", (pid,))
+        cur.execute(
+            "INSERT INTO rm_agreements (project_id, promises) VALUES (?, ?)",
+            (pid, json.dumps(promises)),
+        )
+
+    @handles(InvestmentProject.ResultsReported)
+    def on_InvestmentProject_ResultsReported(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        cur.execute(
+            "DELETE FROM rm_results WHERE project_id = ? AND year = ?", (pid, e.year)
+        )
+        cur.execute(
+            "INSERT INTO rm_results (project_id, year, results) VALUES (?, ?, ?)",
+            (pid, e.year, json.dumps({k: _text(v) for k, v in e.after.items()})),
+        )
+
+    @handles(InvestmentProject.InvestmentReported)
+    def on_InvestmentProject_InvestmentReported(self, cur: Cursor, e: Any) -> None:
+        pid = id_text(e.originator_id)
+        at = instant_text(e.timestamp)
+        cur.execute(
+            "UPDATE rm_investment_facts SET superseded_at = ?"
+            " WHERE project_id = ? AND month = ? AND superseded_at IS NULL",
+            (at, pid, e.month),
+        )
+        cur.execute(
+            "INSERT INTO rm_investment_facts"
+            " (project_id, version, month, amount, recorded_at, superseded_at)"
+            " VALUES (?, ?, ?, ?, ?, NULL)",
+            (pid, e.originator_version, e.month, to_yuan(e.amount), at),
+        )
+
+    @handles(InvestmentProject.MilestoneUpdated)
+    def on_InvestmentProject_MilestoneUpdated(self, cur: Cursor, e: Any) -> None:
+        if e.code in GATES:  # its dates are the stage's (the pool's)
+            return
+        after = {
+            field: value
+            for field, (_before, value) in e.changes.items()
+            if field in ("planned_on", "done_on", "unit")
+        }
+        if not after:
+            return
+        pid = id_text(e.originator_id)
+        cur.execute(
+            "INSERT INTO rm_nodes (project_id, code) VALUES (?, ?)"
+            " ON CONFLICT (project_id, code) DO NOTHING",
+            (pid, e.code),
+        )
+        values = [
+            v.isoformat() if hasattr(v, "isoformat") else v for v in after.values()
+        ]
+        sets = ", ".join(f"{field} = ?" for field in after)
+        cur.execute(
+            f"UPDATE rm_nodes SET {sets} WHERE project_id = ? AND code = ?",
+            (*values, pid, e.code),
+        )

@@ -1,0 +1,109 @@
+"""Completed investment sums (now or as known at an instant) and open nodes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.agreement import Promises, YearResult
+from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.projection import to_wan
+from gxtrack.readmodels.milestones.projector import instant_text
+
+LIVE = "recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)"
+
+
+def completed_investment(
+    db: Database, first: str, last: str, known_at: datetime | None = None
+) -> str:
+    """万元 completed in months [first, last] ("YYYY-MM"), now or as known then."""
+    sql = "SELECT SUM(amount) AS s FROM rm_investment_facts WHERE month >= ? AND month <= ?"
+    params: list[Any] = [first, last]
+    if known_at is None:
+        sql += " AND superseded_at IS NULL"
+    else:
+        k = instant_text(known_at)
+        sql += " AND " + LIVE
+        params += [k, k]
+    row = db.fetchone(sql, params)
+    return to_wan(row["s"] if row else 0)
+
+
+def investment_by_project(
+    db: Database, first: str, last: str, known_at: datetime | None = None
+) -> dict[str, str]:
+    """project id → 万元 completed in months [first, last], now or as known then."""
+    sql = (
+        "SELECT project_id, SUM(amount) AS s FROM rm_investment_facts"
+        " WHERE month >= ? AND month <= ?"
+    )
+    params: list[Any] = [first, last]
+    if known_at is None:
+        sql += " AND superseded_at IS NULL"
+    else:
+        k = instant_text(known_at)
+        sql += " AND " + LIVE
+        params += [k, k]
+    rows = db.fetchall(sql + " GROUP BY project_id", params)
+    return {r["project_id"]: to_wan(r["s"]) for r in rows}
+
+
+def overdue_nodes(db: Database, as_of: date) -> dict[str, list[date]]:
+    """project id → planned dates of its non-gate nodes undone and planned before `as_of`."""
+    rows = db.fetchall(
+        "SELECT project_id, planned_on FROM rm_nodes"
+        " WHERE done_on IS NULL AND planned_on < ?",
+        (as_of.isoformat(),),
+    )
+    found: dict[str, list[date]] = {}
+    for row in rows:
+        found.setdefault(row["project_id"], []).append(
+            date.fromisoformat(row["planned_on"])
+        )
+    return found
+
+
+def overdue_condition(column: str, as_of: date) -> tuple[str, list[Any]]:
+    """SQL testing that the project in `column` has a non-gate node overdue on `as_of`."""
+    return (
+        f"{column} IN (SELECT project_id FROM rm_nodes"
+        " WHERE done_on IS NULL AND planned_on < ?)",
+        [as_of.isoformat()],
+    )
+
+
+def _amount(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def agreement_facts(
+    db: Database,
+) -> dict[str, tuple[Promises | None, dict[int, YearResult]]]:
+    """project id → (its promises, its actuals by year), for projects with either."""
+    found: dict[str, tuple[Promises | None, dict[int, YearResult]]] = {}
+    for row in db.fetchall("SELECT project_id, promises FROM rm_agreements"):
+        p = json.loads(row["promises"])
+        by = p.get("producing_by")
+        promises = Promises(
+            intensity=_amount(p.get("intensity")),
+            tax_per_mu=_amount(p.get("tax_per_mu")),
+            annual_output=_amount(p.get("annual_output")),
+            producing_by=date.fromisoformat(by) if by else None,
+        )
+        found[row["project_id"]] = (promises, {})
+    for row in db.fetchall("SELECT project_id, year, results FROM rm_results"):
+        r = {k: _amount(v) for k, v in json.loads(row["results"]).items()}
+        found.setdefault(row["project_id"], (None, {}))[1][int(row["year"])] = (
+            YearResult(**r)
+        )
+    return found
+
+
+def land_done(db: Database) -> set[str]:
+    """Projects whose 土地摘牌（或厂房租赁） node is done (land supplied)."""
+    rows = db.fetchall(
+        "SELECT project_id FROM rm_nodes WHERE code = 'land' AND done_on IS NOT NULL"
+    )
+    return {r["project_id"] for r in rows}
