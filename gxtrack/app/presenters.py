@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.clock import today as bureau_today
 from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
 from domain.enterprise import Enterprise
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
+from domain.stall import StallTerms
+from domain.stall_judgement import judge_on
 from domain.validity import AWARD_STATUS_LABELS, award_status
 
 
@@ -18,10 +21,47 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def stall_view(
+    project: InvestmentProject, terms: StallTerms, day: date
+) -> dict[str, Any] | None:
+    """The day's stall judgement of the project, with its recorded alert's details.
+
+    Level, rule and days are the judgement (domain.stall_judgement); week,
+    since, answer and escalation come from the alert a scan recorded, if any.
+    """
+    exemption = project.exemption
+    verdict = judge_on(
+        project.stage.value,
+        project.stage_date,
+        project.planned_dates,
+        day,
+        terms,
+        exemption.until if exemption else None,
+    )
+    if verdict is None:
+        return None
+    alert = project.stall.as_dict() if project.stall else {}
+    return {
+        **{k: alert.get(k) for k in ("week", "flagged_on", "since")},
+        "answer": alert.get("answer"),
+        "escalation": alert.get("escalation"),
+        **verdict.as_dict(),
+        "policy_version": terms.version,
+        "as_of": day.isoformat(),
+    }
+
+
 def project_view(
-    project: InvestmentProject, reference: ReferenceData | None = None
+    project: InvestmentProject,
+    reference: ReferenceData | None = None,
+    terms: StallTerms | None = None,
+    day: date | None = None,
 ) -> dict[str, Any]:
-    """The project as the API returns it."""
+    """The project as the API returns it; `stall` is judged on `day` under `terms`.
+
+    Without terms (a caller that has no policy at hand) `stall` is the alert
+    the last scan recorded.
+    """
     industries = reference.industries if reference else {}
     zones = reference.zones if reference else {}
     return {
@@ -46,7 +86,13 @@ def project_view(
         if project.withdrawn_from
         else None,
         "last_progress": _progress(project.last_progress),
-        "stall": project.stall.as_dict() if project.stall else None,
+        "stall": stall_view(project, terms, day or bureau_today())
+        if terms is not None
+        else (project.stall.as_dict() if project.stall else None),
+        "alert": project.stall.as_dict() if project.stall else None,
+        "exemption": project.exemption.as_dict(day or bureau_today())
+        if project.exemption
+        else None,
         "version": project.version,
         "created_at": project.created_on.isoformat(),
         "modified_at": project.modified_on.isoformat(),
