@@ -26,7 +26,7 @@ from web.api.schemas.projects import (
     ReviseSchema,
     StageMoveSchema,
 )
-from web.api.schemas.stalled import AnswerSchema, EscalateSchema
+from web.api.schemas.stalled import AnswerSchema, EscalateSchema, ExemptSchema
 from web.errors import flatten
 
 # (actor, application, project id, loaded body) -> the project as the API returns it
@@ -130,6 +130,16 @@ def _escalate(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
     )
 
 
+def _exempt(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.exempt_stall(
+        actor,
+        pid,
+        body["reason"],
+        body["until"],
+        expected_version=body["expected_version"],
+    )
+
+
 PROJECT_COMMANDS: dict[str, Command] = {
     "stage": Command(StageMoveSchema, _move),
     "reinstate": Command(ReinstateSchema, _reinstate),
@@ -140,6 +150,7 @@ PROJECT_COMMANDS: dict[str, Command] = {
     "redate": Command(RedateSchema, _redate),
     "answer": Command(AnswerSchema, _answer),
     "escalate": Command(EscalateSchema, _escalate),
+    "exempt": Command(ExemptSchema, _exempt),
 }
 
 

@@ -43,14 +43,15 @@ def list_stalled(
     zone: str | None = None,
     page: int = 1,
     page_size: int | None = None,
+    level: str | None = None,
 ) -> dict[str, Any]:
-    """{"as_of", "policy_version", "items", "total", "counts"}: stalled on `as_of`.
+    """{"as_of", "policy_version", "items", "total", ...}: stalled on `as_of`.
 
     The pool judges (one judgement for every surface) under the policy in
     force on `as_of`; without `page_size` every stalled project is listed.
     """
     as_of = as_of or bureau_today()
-    found = pool.stalled_projects(db, as_of, officer, zone, page, page_size)
+    found = pool.stalled_projects(db, as_of, officer, zone, page, page_size, level)
     items = [_item(row) for row in found["items"] if row["stall"] is not None]
     _attach_alerts(db, items)
     return {

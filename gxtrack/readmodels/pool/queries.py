@@ -300,15 +300,22 @@ def stage_rows(db: Database, project_id: str) -> list[dict[str, Any]]:
     )
 
 
-def stalled_count(db: Database, as_of: date) -> dict[str, Any]:
-    """Projects stalled on `as_of`, counted by level and stage (today: current stage)."""
-    src = _stall_source(as_of)
-    sql = StallSql(terms_on(db, as_of), as_of, src[1], src[2])
+def stalled_count(
+    db: Database, as_of: date, officer: str | None = None, zone: str | None = None
+) -> dict[str, Any]:
+    """Projects stalled on `as_of`, counted by level and by stage."""
+    source, stage, day, params = _stall_source(as_of)
+    sql = StallSql(terms_on(db, as_of), as_of, stage, day)
+    where = sql.stalled
+    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
+        if value:
+            where += f" AND {column} = ?"
+            params = [*params, value]
     rows = db.fetchall(
         f"SELECT CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END AS level,"
-        f" {src[1]} AS stage, COUNT(*) AS n FROM {src[0]} WHERE {sql.stalled}"
+        f" {stage} AS stage, COUNT(*) AS n FROM {source} WHERE {where}"
         " GROUP BY 1, 2",
-        src[3],
+        params,
     )
     by_level: dict[str, int] = {}
     by_stage: dict[str, int] = {}
@@ -340,6 +347,7 @@ def stalled_projects(
     zone: str | None = None,
     page: int = 1,
     page_size: int | None = None,
+    level: str | None = None,
 ) -> dict[str, Any]:
     """The projects stalled on `as_of`, red first then longest in stage.
 
@@ -355,6 +363,8 @@ def stalled_projects(
         if value:
             where += f" AND {column} = ?"
             params = [*params, value]
+    if level is not None:
+        where += f" AND {'' if level == 'red' else 'NOT '}{sql.red}"
     limit = ""
     if page_size is not None:
         limit = f" LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}"
