@@ -16,6 +16,7 @@ def init_pages(app: Flask) -> None:
     """Register security, languages and the page blueprints on `app`."""
     from web.pages import (
         admin,
+        admin_channels,
         admin_policy,
         audit,
         auth,
@@ -50,6 +51,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(stalled.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(admin_channels.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
