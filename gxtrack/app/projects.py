@@ -57,7 +57,8 @@ class ProjectService(ServiceBase):
         if recorded_at is not None:
             version = self._version_at(project_id, recorded_at)
             day = recorded_at.astimezone(BUREAU_TZ).date()
-        return self.view_project(self.load(InvestmentProject, project_id, version), day)
+        project = self.load(InvestmentProject, project_id, version, read_only=True)
+        return self.view_project(project, day)
 
     def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
