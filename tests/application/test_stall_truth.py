@@ -238,3 +238,5 @@ def test_the_stalled_list_pages_with_a_total(runtime, officer):
     assert first["total"] == last["total"] == 5
     assert [i["days_in_stage"] for i in first["items"]] == [99, 98]
     assert [i["days_in_stage"] for i in last["items"]] == [95]
+    beyond = list_stalled(runtime.db, TODAY, page=9, page_size=2)
+    assert (beyond["total"], beyond["items"]) == (5, [])

@@ -368,21 +368,28 @@ def stalled_projects(
     limit = ""
     if page_size is not None:
         limit = f" LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}"
+    # One pass: the total rides on each row (a window count); only a page past
+    # the end, which has no rows to carry it, counts again.
     with db.transaction(write=False) as cur:
-        total = cur.tuples(f"SELECT COUNT(*) FROM {source} WHERE {where}", params)
         rows = cur.fetchall(
             f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
             f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
             " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
-            f" p.exempt_until, p.version FROM {source} WHERE {where}"
+            " p.exempt_until, p.version, COUNT(*) OVER () AS total_rows"
+            f" FROM {source} WHERE {where}"
             f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
             params,
         )
+        if rows:
+            total = int(rows[0]["total_rows"])
+        else:
+            count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
+            total = int(cur.tuples(count, params)[0][0] or 0)
     items = []
     for row in rows:
         row["stall"] = judged(row, terms, as_of)
         items.append(row)
-    return {"items": items, "total": int(total[0][0] or 0), "terms": terms}
+    return {"items": items, "total": total, "terms": terms}
 
 
 def scan_candidates(db: Database, stages: Sequence[str]) -> list[dict[str, Any]]:
