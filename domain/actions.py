@@ -36,6 +36,7 @@ class Action(StrEnum):
     ESCALATE = "escalate"
     MILESTONE = "milestone"
     INVESTMENT = "investment"
+    EXEMPT = "exempt"
 
 
 # Who: what an officer may do on a project they may change; leaders may do more.
@@ -57,6 +58,7 @@ LEADER_ACTIONS = CHANGER_ACTIONS | {
     Action.REASSIGN,
     Action.REDATE,
     Action.ESCALATE,
+    Action.EXEMPT,
 }
 # When: a withdrawn project is frozen until a leader reinstates it.
 WITHDRAWN_ACTIONS = frozenset({Action.PROGRESS, Action.REINSTATE})
@@ -88,7 +90,12 @@ class ProjectFacts:
     def of(cls, project: Any) -> ProjectFacts:
         """The facts of a project aggregate or of its plain-data view."""
         get = project.get if isinstance(project, Mapping) else partial(getattr, project)
-        stall = get("stall")
+        # A view's `stall` is the day's judgement; its `alert` (when given) is
+        # the recorded alert that answers and escalations act on.
+        if isinstance(project, Mapping) and "alert" in project:
+            stall = project["alert"]
+        else:
+            stall = get("stall")
         if isinstance(stall, Mapping):
             escalation = stall.get("escalation")
         else:
@@ -115,8 +122,8 @@ def state_actions(facts: ProjectFacts) -> frozenset[Action]:
         actions = set(WITHDRAWN_ACTIONS)
     else:
         actions = set(OPEN_ACTIONS)
-        if facts.stage.next() is not None:
-            actions.add(Action.MOVE)
+        if facts.stage.next() is not None:  # a stage that can stall
+            actions |= {Action.MOVE, Action.EXEMPT}
         if facts.stage.rank > 0:
             actions.add(Action.CORRECT)
     if facts.stalled:

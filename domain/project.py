@@ -34,8 +34,6 @@ from domain.milestones import (
     NodeRecord,
     check_done_on,
     node_changes,
-    node_verdict,
-    strongest,
 )
 from domain.project_fields import (
     clean_revision,
@@ -54,16 +52,20 @@ from domain.rules import (
 )
 from domain.stages import FORWARD, OPENING_STAGES, Stage
 from domain.stall import (
+    STALLABLE_STAGES,
     StallAlert,
     StallAnswer,
     StallEscalation,
     StallTerms,
     StallVerdict,
     iso_week,
-    judge,
     stall_change,
 )
+from domain.stall_judgement import StallExemption, exemption_until, judge_on
 from domain.timeline import StageTimeline
+
+# Only stages that can stall can be exempted from stalling.
+EXEMPTABLE_STAGES = frozenset(s.value for s in STALLABLE_STAGES)
 
 
 class InvestmentProject(Aggregate):
@@ -162,6 +164,7 @@ class InvestmentProject(Aggregate):
         self.investment: dict[str, Decimal] = {}
         self.promises: Promises | None = None
         self.results: dict[int, YearResult] = {}
+        self.exemption: StallExemption | None = None
 
     # -- queries -----------------------------------------------------------
 
@@ -701,9 +704,14 @@ class InvestmentProject(Aggregate):
         self, terms: StallTerms, as_of: date, week: str, actor: str
     ) -> str | None:
         """Flag a new or escalated stall, or clear an ended one; returns which."""
-        verdict = strongest(
-            judge(self.stage.value, self.stage_date, self.planned_dates, as_of, terms),
-            node_verdict(self.stage.value, self.node_dates(), as_of, terms),
+        verdict = judge_on(
+            self.stage.value,
+            self.stage_date,
+            self.planned_dates,
+            as_of,
+            terms,
+            self.exemption.until if self.exemption else None,
+            self.node_dates(),
         )
         change = stall_change(self.stall.level if self.stall else None, verdict)
         if change == "flag" and verdict is not None:
@@ -732,20 +740,20 @@ class InvestmentProject(Aggregate):
         actor: str,
     ) -> Any:
         """The event `review_stall` would record, from the project's facts at
-        `version` (stage, stage_date, planned_dates, stall_level), or None.
+        `version` (stage, stage_date, planned_dates, stall_level and
+        exempt_until, if any), or None.
 
         It lets a scan judge a read-model copy without loading the aggregate;
         saving it fails (IntegrityError) if the project has moved past `version`.
         """
-        verdict = strongest(
-            judge(
-                facts["stage"],
-                facts["stage_date"],
-                facts["planned_dates"],
-                as_of,
-                terms,
-            ),
-            node_verdict(facts["stage"], facts.get("node_dates", ()), as_of, terms),
+        verdict = judge_on(
+            facts["stage"],
+            facts["stage_date"],
+            facts["planned_dates"],
+            as_of,
+            terms,
+            facts.get("exempt_until"),
+            facts.get("node_dates", ()),
         )
         change = stall_change(facts["stall_level"], verdict)
         if change is None:
@@ -795,6 +803,35 @@ class InvestmentProject(Aggregate):
                 reason=f"阶段已变更为{self.stage.label}",
                 actor=actor,
             )
+
+    def exempt_stall(
+        self, reason: str, until: date, actor: str, today: date | None = None
+    ) -> None:
+        """Exempt the project from stall alerts (暂缓) until a date; clears its alert."""
+        today = today or bureau_today()
+        if self.stage.value not in EXEMPTABLE_STAGES:
+            raise RuleViolationError(
+                f"{self.stage.label}阶段的项目不会停滞，无需暂缓 (never stalls)"
+            )
+        self._exempt_stall(
+            reason=required_text(reason, "reason", TEXT_MAX),
+            until=exemption_until(until, today),
+            granted_on=today,
+            actor=actor,
+        )
+        if self.stall is not None:
+            self._clear_stall(
+                week=iso_week(today),
+                as_of=today,
+                reason=f"暂缓至 {until.isoformat()}",
+                actor=actor,
+            )
+
+    @event("StallExempted")
+    def _exempt_stall(
+        self, reason: str, until: date, granted_on: date, actor: str
+    ) -> None:
+        self.exemption = StallExemption(reason, until, actor, granted_on)
 
     def _check_stalled(self) -> StallAlert:
         if self.stall is None:

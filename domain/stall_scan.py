@@ -37,6 +37,7 @@ class StallScan(Aggregate):
         flagged: list[dict[str, Any]],
         cleared: list[str],
         judged: int,
+        stalled: list[str] | None = None,  # absent from scans recorded before it
     ) -> None:
         self.week = week
         self.as_of = as_of
@@ -45,6 +46,13 @@ class StallScan(Aggregate):
         self.flagged = list(flagged)
         self.cleared = list(cleared)
         self.judged = judged
+        self.stalled = None if stalled is None else list(stalled)
+
+    def stalled_ids(self) -> list[str]:
+        """Every project this scan found stalled (older scans: those it flagged)."""
+        if self.stalled is not None:
+            return list(self.stalled)
+        return [item["project_id"] for item in self.flagged]
 
     def result(self) -> dict[str, Any]:
         """The scan as the API returns it."""
@@ -55,5 +63,6 @@ class StallScan(Aggregate):
             "judged": self.judged,
             "flagged": [dict(item) for item in self.flagged],
             "cleared": list(self.cleared),
+            "stalled": len(self.stalled_ids()),
             "recorded_at": self.created_on.isoformat(),
         }

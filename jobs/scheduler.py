@@ -31,11 +31,21 @@ from gxtrack.infra.db import job_store_options
 from gxtrack.infra.lock import StoreLock, settings_lock
 from gxtrack.settings import Settings
 from jobs.expiry import JOB_ID as EXPIRY_ID
-from jobs.tasks import daily_audit, daily_expiry, deliver_mail, weekly_scan
+from jobs.tasks import (
+    daily_audit,
+    daily_expiry,
+    deliver_fresh,
+    deliver_mail,
+    weekly_scan,
+)
 
 log = logging.getLogger(__name__)
 WEEKLY_SCAN_ID = "weekly-stall-scan"
 DELIVER_MAIL_ID = "deliver-mail"
+DELIVER_FRESH_ID = "deliver-fresh"
+# A scan's messages get their first attempt within a minute (robots included);
+# the retries keep the slower pace above.
+FRESH_SECONDS = 30
 # Less than a week, so a missed Monday scan still runs within its own week.
 MISFIRE_GRACE_SECONDS = 6 * 24 * 3600
 MAIL_RETRY_MINUTES = 10
@@ -171,6 +181,16 @@ def add_jobs(scheduler: BaseScheduler, settings: Settings) -> None:
         coalesce=True,
         max_instances=1,
         misfire_grace_time=MAIL_RETRY_MINUTES * 60,
+    )
+    scheduler.add_job(
+        deliver_fresh,
+        IntervalTrigger(seconds=FRESH_SECONDS, timezone=settings.timezone),
+        id=DELIVER_FRESH_ID,
+        name="首次发送新消息 first attempt at new messages",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=FRESH_SECONDS,
     )
 
 

@@ -81,3 +81,11 @@ def deliver_mail() -> None:
         if runtime.app.pending_mail():
             with recorded(runtime.db, "deliver_mail") as detail:
                 detail.update(runtime.app.deliver_mail())
+
+
+def deliver_fresh() -> None:
+    """Job: the first attempt at messages queued since the last run (robots, mail)."""
+    with job_runtime() as runtime:
+        if any(not row["attempts"] for row in runtime.app.pending_mail()):
+            with recorded(runtime.db, "deliver_fresh") as detail:
+                detail.update(runtime.app.deliver_fresh())

@@ -32,7 +32,7 @@ from web.api.schemas.projects import (
     ReviseSchema,
     StageMoveSchema,
 )
-from web.api.schemas.stalled import AnswerSchema, EscalateSchema
+from web.api.schemas.stalled import AnswerSchema, EscalateSchema, ExemptSchema
 from web.errors import flatten
 
 # (actor, application, project id, loaded body) -> the project as the API returns it
@@ -186,6 +186,16 @@ def _results(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
     )
 
 
+def _exempt(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.exempt_stall(
+        actor,
+        pid,
+        body["reason"],
+        body["until"],
+        expected_version=body["expected_version"],
+    )
+
+
 PROJECT_COMMANDS: dict[str, Command] = {
     "stage": Command(StageMoveSchema, _move),
     "reinstate": Command(ReinstateSchema, _reinstate),
@@ -200,6 +210,7 @@ PROJECT_COMMANDS: dict[str, Command] = {
     "investment": Command(InvestmentReportSchema, _investment),
     "promises": Command(PromisesSchema, _promises),
     "results": Command(ResultsSchema, _results),
+    "exempt": Command(ExemptSchema, _exempt),
 }
 
 

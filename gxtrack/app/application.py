@@ -9,6 +9,7 @@ from eventsourcing.persistence import JSONTranscoder
 from gxtrack.app.activity import ActivityService
 from gxtrack.app.audit import AuditService
 from gxtrack.app.audit_status import ChainAuditService
+from gxtrack.app.channels import ChannelService
 from gxtrack.app.designation_import import EnterpriseImportService
 from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
@@ -43,6 +44,7 @@ class GxTrack(
     LedgerService,
     ChainAuditService,
     ActivityService,
+    ChannelService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from datetime import date
 from threading import Lock
 from typing import Any, TypeVar
 from uuid import UUID
@@ -11,7 +12,12 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from domain.clock import BUREAU_TZ
+from domain.clock import today as bureau_today
 from domain.reference import ReferenceData
+from domain.stall import POLICY_ID, StallTerms
+from domain.stall_judgement import PolicyVersion, terms_in_force
+from gxtrack.app.presenters import project_view
 from gxtrack.app.read_side import ReadSide
 from gxtrack.errors import ConflictError, NotFoundError
 from gxtrack.infra.mailer import Outbox
@@ -154,3 +160,25 @@ class ServiceBase(Application[UUID]):
             except IntegrityError:
                 return self.repository.get(ReferenceData.create_id())
             return reference
+
+    def stall_terms_on(self, day: date) -> StallTerms:
+        """The stall policy in force on business day `day` (from its versions)."""
+        versions = [
+            PolicyVersion(
+                e.timestamp.astimezone(BUREAU_TZ).date(),
+                StallTerms(dict(e.thresholds), e.overdue_days, e.originator_version),
+            )
+            for e in self.events.get(POLICY_ID)
+        ]
+        return terms_in_force(versions, day)
+
+    def view_project(self, project: Any, day: date | None = None) -> dict[str, Any]:
+        """The project as the API returns it, its stall judged on `day` (today)."""
+        day = day or bureau_today()
+        return project_view(
+            project,
+            self.reference(),
+            self._template().nodes,  # type: ignore[attr-defined]
+            self.stall_terms_on(day),
+            day,
+        )

@@ -31,6 +31,7 @@ from gxtrack.app.digest_reviews import (
 from gxtrack.infra.mailer import sender
 from gxtrack.readmodels.alerts.queries import list_scans, list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
+from gxtrack.readmodels.pool.queries import project_labels
 from gxtrack.readmodels.users.queries import active_recipients
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,8 +92,12 @@ def compose(
     week: str,
     as_of: str,
     reviews: list[dict[str, Any]] | None = None,
+    cleared: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
-    """One digest: subject, plain text, HTML and the .xlsx attachment."""
+    """One digest: subject, plain text, HTML and the .xlsx attachment.
+
+    `cleared`: the projects stalled at the previous scan and no longer (本周已解除).
+    """
     red = sum(1 for i in items if i["level"] == "red")
     reviews = reviews or []
     subject = f"【停滞项目预警】{week} 停滞项目 {len(items)} 个（红色 {red} 个）"
@@ -114,10 +119,14 @@ def compose(
             f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i['officer']}"
             f"｜{i['answer_label']}{'｜本周新增' if i['new_label'] else ''}"
         )
+    cleared = cleared or []
+    lines += ["", f"本周已解除（{len(cleared)} 个）："]
+    lines += [f"- {c['name']}｜责任人 {c['officer']}" for c in cleared] or ["- 无"]
     lines += review_lines(reviews)
     lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
     msg.set_content("\n".join(lines))
-    msg.add_alternative(_html(intro, items, review_html(reviews)), subtype="html")
+    extra = _cleared_html(cleared) + review_html(reviews)
+    msg.add_alternative(_html(intro, items, extra), subtype="html")
     msg.add_attachment(
         workbook(items, week, reviews),
         maintype="application",
@@ -125,6 +134,14 @@ def compose(
         filename=f"stalled-{week}.xlsx",
     )
     return msg
+
+
+def _cleared_html(cleared: list[dict[str, Any]]) -> str:
+    rows = "".join(
+        f"<li>{escape(c['name'])}｜责任人 {escape(c['officer'] or '')}</li>"
+        for c in cleared
+    )
+    return f"<h3>本周已解除（{len(cleared)} 个）</h3><ul>{rows or '<li>无</li>'}</ul>"
 
 
 def _html(intro: str, items: list[dict[str, Any]], extra: str = "") -> str:
@@ -172,6 +189,12 @@ class DigestService(ServiceBase):
         week, as_of = scan["week"], scan["as_of"]
         listing = list_stalled(db, date.fromisoformat(as_of))["items"]
         items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+        labels = project_labels(db, scan["cleared"])
+        cleared = [
+            {"project_id": pid, **labels[pid]}
+            for pid in scan["cleared"]
+            if pid in labels
+        ]
         reviews = due_for_review(db, date.fromisoformat(as_of), REVIEW_DAYS)
         users = active_recipients(db)
         outbox = self.outbox
@@ -186,8 +209,9 @@ class DigestService(ServiceBase):
             greeting: str,
             rows: list,
             due: list | None = None,
+            gone: list | None = None,
         ) -> None:
-            msg = compose(smtp, to, greeting, rows, week, as_of, due)
+            msg = compose(smtp, to, greeting, rows, week, as_of, due, gone)
             key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
             if outbox.queue(key, kind, week, recipient, msg):
                 queued.append(recipient)
@@ -196,18 +220,25 @@ class DigestService(ServiceBase):
             if user["role"] != "officer":
                 continue
             mine = [i for i in items if i["officer"] == user["name"]]
-            if not mine:
+            gone = [c for c in cleared if c["officer"] == user["name"]]
+            if not mine and not gone:
                 continue
             if not user["email"]:
                 skipped.append(user["name"])
                 continue
-            put("officer", user["name"], [user["email"]], _name(user), mine)
+            put("officer", user["name"], [user["email"]], _name(user), mine, None, gone)
         leaders = [u for u in users if u["role"] == "leader"]
         addresses = [u["email"] for u in leaders if u["email"]]
         skipped += [u["name"] for u in leaders if not u["email"]]
         if addresses:
-            put("leaders", "leaders", addresses, "各位领导", items, reviews)
-        return {"week": week, "queued": queued, "skipped": skipped}
+            put("leaders", "leaders", addresses, "各位领导", items, reviews, cleared)
+        channels = self.queue_channel_digests(scan, items, cleared)  # type: ignore[attr-defined]
+        return {
+            "week": week,
+            "queued": queued,
+            "skipped": skipped,
+            "channels": channels,
+        }
 
     def deliver_mail(self) -> dict[str, int]:
         """Send every pending message; {"sent": n, "failed": n}."""

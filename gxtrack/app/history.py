@@ -32,6 +32,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "StallCleared": ("预警解除", "Stall cleared"),
     "StallAnswered": ("预警回复", "Stall answered"),
     "StallEscalated": ("督办", "Stall escalated"),
+    "StallExempted": ("暂缓预警", "Stall exempted"),
     "DesignationAwarded": ("认定称号", "Designation awarded"),
     "DesignationReviewed": ("复核", "Designation reviewed"),
     "DesignationRevoked": ("撤销称号", "Designation revoked"),

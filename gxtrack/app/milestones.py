@@ -27,7 +27,6 @@ from domain.milestones import MilestoneTemplate
 from domain.permissions import Actor, require_admin, require_leader
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.presenters import project_view
 from gxtrack.readmodels.milestones.queries import (
     agreement_facts,
     completed_investment,
@@ -118,7 +117,7 @@ class MilestoneService(ServiceBase):
         return project
 
     def _view(self, project: InvestmentProject) -> dict[str, Any]:
-        return project_view(project, self.reference(), self._template().nodes)
+        return self.view_project(project)
 
     def update_milestone(
         self,

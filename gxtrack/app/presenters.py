@@ -16,6 +16,8 @@ from domain.investment import investment_summary
 from domain.milestones import DEFAULT_NODES, Node, project_nodes
 from domain.project import InvestmentProject
 from domain.reference import ReferenceData
+from domain.stall import StallTerms
+from domain.stall_judgement import judge_on
 from domain.validity import AWARD_STATUS_LABELS, award_status
 
 
@@ -24,12 +26,49 @@ def iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def stall_view(
+    project: InvestmentProject, terms: StallTerms, day: date
+) -> dict[str, Any] | None:
+    """The day's stall judgement of the project, with its recorded alert's details.
+
+    Level, rule and days are the judgement (domain.stall_judgement); week,
+    since, answer and escalation come from the alert a scan recorded, if any.
+    """
+    exemption = project.exemption
+    verdict = judge_on(
+        project.stage.value,
+        project.stage_date,
+        project.planned_dates,
+        day,
+        terms,
+        exemption.until if exemption else None,
+        project.node_dates(),
+    )
+    if verdict is None:
+        return None
+    alert = project.stall.as_dict() if project.stall else {}
+    return {
+        **{k: alert.get(k) for k in ("week", "flagged_on", "since")},
+        "answer": alert.get("answer"),
+        "escalation": alert.get("escalation"),
+        **verdict.as_dict(),
+        "policy_version": terms.version,
+        "as_of": day.isoformat(),
+    }
+
+
 def project_view(
     project: InvestmentProject,
     reference: ReferenceData | None = None,
     nodes: Sequence[Node] | None = None,
+    terms: StallTerms | None = None,
+    day: date | None = None,
 ) -> dict[str, Any]:
-    """The project as the API returns it; `nodes` the milestone template's."""
+    """The project as the API returns it; `nodes` the milestone template's.
+
+    `stall` is judged on `day` under `terms`; without terms (a caller that has
+    no policy at hand) it is the alert the last scan recorded.
+    """
     industries = reference.industries if reference else {}
     zones = reference.zones if reference else {}
     return {
@@ -54,10 +93,16 @@ def project_view(
         if project.withdrawn_from
         else None,
         "last_progress": _progress(project.last_progress),
-        "stall": project.stall.as_dict() if project.stall else None,
         "milestones": milestones_view(project, nodes),
         "investment": investment_summary(project.investment),
         "agreement": agreement_view(project),
+        "stall": stall_view(project, terms, day or bureau_today())
+        if terms is not None
+        else (project.stall.as_dict() if project.stall else None),
+        "alert": project.stall.as_dict() if project.stall else None,
+        "exemption": project.exemption.as_dict(day or bureau_today())
+        if project.exemption
+        else None,
         "version": project.version,
         "created_at": project.created_on.isoformat(),
         "modified_at": project.modified_on.isoformat(),

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.actions import Action, ProjectFacts, require_action
+from domain.clock import BUREAU_TZ
 from domain.permissions import (
     Actor,
     registering_officer,
@@ -16,7 +17,6 @@ from domain.permissions import (
 )
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.presenters import project_view
 from gxtrack.errors import NotFoundError, RuleViolationError
 
 
@@ -35,7 +35,7 @@ class ProjectService(ServiceBase):
             actor=actor.name, reference=reference, **fields
         )
         self.store(project)
-        return project_view(project, reference)
+        return self.view_project(project)
 
     def _enterprise_ref(self, value: str | UUID) -> UUID:
         from domain.enterprise import Enterprise
@@ -53,14 +53,12 @@ class ProjectService(ServiceBase):
         recorded_at: datetime | None = None,
     ) -> dict[str, Any]:
         """The project now, at a version, or as recorded at an instant."""
+        day = None
         if recorded_at is not None:
             version = self._version_at(project_id, recorded_at)
+            day = recorded_at.astimezone(BUREAU_TZ).date()
         project = self.load(InvestmentProject, project_id, version, read_only=True)
-        return project_view(
-            project,
-            self.reference(),
-            self._template().nodes,  # type: ignore[attr-defined]
-        )
+        return self.view_project(project, day)
 
     def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]
@@ -81,11 +79,7 @@ class ProjectService(ServiceBase):
 
     def _finish(self, project: InvestmentProject) -> dict[str, Any]:
         self.store(project)
-        return project_view(
-            project,
-            self.reference(),
-            self._template().nodes,  # type: ignore[attr-defined]
-        )
+        return self.view_project(project)
 
     def move_project(
         self,

@@ -39,7 +39,7 @@ from domain.stall import (
 )
 from domain.stall_scan import StallScan, scan_id
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.presenters import project_view
+from gxtrack.readmodels.alerts.queries import list_scans
 from gxtrack.readmodels.milestones.queries import overdue_nodes
 
 # The stages a project can stall in, as the pool's query takes them.
@@ -69,6 +69,7 @@ def pool_facts(row: dict[str, Any], late: Sequence[date] = ()) -> dict[str, Any]
             *gate_dates(row["stage"], planned),
             *((day, None) for day in late),
         ],
+        "exempt_until": _day(row.get("exempt_until")),
     }
 
 
@@ -177,26 +178,29 @@ class StalledService(ServiceBase):
             raise RuntimeError(
                 "run_stall_scan needs the application built with pool_rows"
             )
-        terms = self._policy().terms()
+        self._policy()  # the defaults are recorded as version 1 before any scan
+        terms = self.stall_terms_on(as_of)
         rows = self.pool_rows(STALLING_STAGES)
         late = self._late_nodes(as_of, rows)
-        events = [
-            event
-            for row in rows
-            if (
-                event := InvestmentProject.stall_event(
-                    row["id"],
-                    row["version"],
-                    pool_facts(row, late.get(row["id"], ())),
-                    terms,
-                    as_of,
-                    week,
-                    actor.name,
-                )
+        events = []
+        stalled = []
+        for row in rows:
+            event = InvestmentProject.stall_event(
+                row["id"],
+                row["version"],
+                pool_facts(row, late.get(row["id"], ())),
+                terms,
+                as_of,
+                week,
+                actor.name,
             )
-            is not None
-        ]
-        scan = self._scan(week, as_of, actor, terms, len(rows), events)
+            if event is not None:
+                events.append(event)
+            flagged = isinstance(event, InvestmentProject.StallFlagged)
+            if flagged or (event is None and row["stall_level"] is not None):
+                stalled.append(row["id"])  # flagged now, or still flagged
+        before = self._previous_stalled(as_of)
+        scan = self._scan(week, as_of, actor, terms, len(rows), events, stalled, before)
         try:
             # One transaction for the scan and all its flags, so a second scan
             # of the week never finds half of them.
@@ -207,11 +211,13 @@ class StalledService(ServiceBase):
                 return found, False
             # A project changed after the pool was read: let the changed
             # projects' aggregates judge themselves, then save again.
-            projects = self._review(
-                [str(e.originator_id) for e in events], terms, as_of, week, actor
-            )
+            ids = [str(e.originator_id) for e in events]
+            projects, still = self._review(ids, terms, as_of, week, actor)
             events = [e for p in projects for e in p.collect_events()]
-            scan = self._scan(week, as_of, actor, terms, len(rows), events)
+            stalled = [i for i in stalled if i not in set(ids)] + still
+            scan = self._scan(
+                week, as_of, actor, terms, len(rows), events, stalled, before
+            )
             self.store(scan, *events)
         return scan.result(), True
 
@@ -235,6 +241,18 @@ class StalledService(ServiceBase):
             ]
         return late
 
+    def _previous_stalled(self, as_of: date) -> list[str]:
+        """The projects the previous scan (latest as_of before `as_of`) found stalled."""
+        earlier = [
+            row
+            for row in list_scans(self.read_side.db, limit=1000)["items"]
+            if row["as_of"] < as_of.isoformat()
+        ]
+        if not earlier:
+            return []
+        previous = max(earlier, key=lambda row: row["as_of"])
+        return self.repository.get(scan_id(previous["week"])).stalled_ids()
+
     @staticmethod
     def _scan(
         week: str,
@@ -243,7 +261,14 @@ class StalledService(ServiceBase):
         terms: StallTerms,
         judged: int,
         events: list[Any],
+        stalled: list[str],
+        before: list[str],
     ) -> StallScan:
+        """The scan's record; `cleared` = stalled before (the previous scan), not now.
+
+        However a project stopped being stalled (a stage move, an exemption,
+        a policy change or this scan), it is cleared once, by this scan.
+        """
         flagged = [
             {
                 "project_id": str(e.originator_id),
@@ -254,11 +279,8 @@ class StalledService(ServiceBase):
             for e in events
             if isinstance(e, InvestmentProject.StallFlagged)
         ]
-        cleared = [
-            str(e.originator_id)
-            for e in events
-            if isinstance(e, InvestmentProject.StallCleared)
-        ]
+        now = set(stalled)
+        cleared = [pid for pid in dict.fromkeys(before) if pid not in now]
         return StallScan(
             week=week,
             as_of=as_of,
@@ -267,6 +289,7 @@ class StalledService(ServiceBase):
             flagged=flagged,
             cleared=cleared,
             judged=judged,
+            stalled=sorted(now),
         )
 
     def _review(
@@ -276,13 +299,15 @@ class StalledService(ServiceBase):
         as_of: date,
         week: str,
         actor: Actor,
-    ) -> list[InvestmentProject]:
-        changed = []
+    ) -> tuple[list[InvestmentProject], list[str]]:
+        changed, stalled = [], []
         for project_id in ids:
             project = self.repository.get(UUID(project_id))
             if project.review_stall(terms, as_of, week, actor.name):
                 changed.append(project)
-        return changed
+            if project.stall is not None:
+                stalled.append(project_id)
+        return changed, stalled
 
     # -- the alert's lifecycle ---------------------------------------------
 
@@ -301,7 +326,23 @@ class StalledService(ServiceBase):
         self.check_version(project, expected_version)
         project.answer_stall(cause, plan, checkpoint, actor.name)
         self.store(project)
-        return project_view(project, self.reference())
+        return self.view_project(project)
+
+    def exempt_stall(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        reason: str,
+        until: date,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """A leader exempts the project from stall alerts (暂缓) until a date."""
+        require_leader(actor, "暂缓停滞预警")
+        project = self.load(InvestmentProject, project_id)
+        self.check_version(project, expected_version)
+        project.exempt_stall(reason, until, actor.name)
+        self.store(project)
+        return self.view_project(project)
 
     def escalate_stall(
         self,
@@ -316,4 +357,4 @@ class StalledService(ServiceBase):
         self.check_version(project, expected_version)
         project.escalate_stall(reason, actor.name)
         self.store(project)
-        return project_view(project, self.reference())
+        return self.view_project(project)

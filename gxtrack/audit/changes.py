@@ -28,6 +28,7 @@ FIELD_LABELS: dict[str, str] = {
     "stall": "停滞预警",
     "stall_answer": "预警回复",
     "stall_escalation": "督办",
+    "stall_exemption": "暂缓预警",
     "uscc": "统一社会信用代码",
     "designation": "称号",
     "expires_on": "有效期至",
@@ -175,6 +176,10 @@ def _stall_escalated(state: State, e: Any) -> list[Change]:
     return [change("stall_escalation", None, e.reason)]
 
 
+def _stall_exempted(state: State, e: Any) -> list[Change]:
+    return [change("stall_exemption", None, {"until": e.until, "reason": e.reason})]
+
+
 def _award(state: State, e: Any) -> list[Change]:
     awards = state.setdefault("designations", {})
     awards[e.award_id] = {"designation": e.designation, "status": "valid"}
@@ -248,6 +253,7 @@ FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "InvestmentReported": _investment,
     "PromisesRecorded": _promises,
     "ResultsReported": _results,
+    "StallExempted": _stall_exempted,
     "DesignationAwarded": _award,
     "DesignationReviewed": _reviewed,
     "DesignationRevoked": _status("revoked"),

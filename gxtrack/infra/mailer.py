@@ -8,6 +8,10 @@ is down leaves the rows pending for the next attempt, and a row is marked sent
 only once the server has accepted it. With no SMTP host configured, messages
 are written as .eml files to the data directory's `outbox/` folder instead.
 
+The same outbox carries the digests for alert channels (robots and webhooks,
+gxtrack.infra.channels): such a row names its `channel` and holds the JSON
+body; it is signed when sent, so no secret is ever stored with the message.
+
 SMTP settings come from GXTRACK_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl),
 _USER, _PASSWORD and _SENDER (see Settings.smtp).
 """
@@ -23,6 +27,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from gxtrack.infra import channels
 from gxtrack.infra.db import Database
 
 DEFAULT_SENDER = "gxtrack@localhost"
@@ -45,6 +50,7 @@ class Outbox:
         self.db = db
         self.smtp = smtp
         self.folder = folder
+        self.channels = channels.ChannelStore(db)
 
     def queue(
         self, message_id: str, kind: str, week: str, recipient: str, msg: EmailMessage
@@ -69,6 +75,20 @@ class Outbox:
             )
             return cur.rowcount == 1
 
+    def queue_channel(
+        self, message_id: str, week: str, channel: str, title: str, body: str
+    ) -> bool:
+        """Record a channel message (its JSON body); False when already queued."""
+        with self.db.transaction() as cur:
+            cur.execute(
+                "INSERT INTO mail_outbox (id, kind, week, recipient, addresses,"
+                " subject, message, created_at, channel)"
+                " VALUES (?, 'channel', ?, ?, '', ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (message_id, week, channel, title, body, _now(), channel),
+            )
+            return cur.rowcount == 1
+
     def pending(self) -> list[dict[str, Any]]:
         """Messages not yet accepted by a server (or written to the folder)."""
         return self.db.fetchall(
@@ -79,7 +99,7 @@ class Outbox:
         """Recent messages without their bodies, newest first (for the app)."""
         return self.db.fetchall(
             "SELECT id, kind, week, recipient, addresses, subject, created_at,"
-            " attempts, last_attempt_at, last_error, sent_at, transport"
+            " attempts, last_attempt_at, last_error, sent_at, transport, channel"
             " FROM mail_outbox ORDER BY created_at DESC, id LIMIT ?",
             (limit,),
         )
@@ -93,10 +113,22 @@ class Outbox:
             return None
         return email.message_from_string(row["message"], policy=policy.default)  # type: ignore[return-value]
 
-    def deliver(self) -> dict[str, int]:
-        """Try every pending message once; {"sent": n, "failed": n}."""
+    def deliver(self, fresh_only: bool = False) -> dict[str, int]:
+        """Try every pending message once; {"sent": n, "failed": n}.
+
+        `fresh_only`: only those never tried (the first attempt soon after a
+        scan; the retries keep their own, slower, pace).
+        """
         sent = failed = 0
         for row in self.pending():
+            if fresh_only and row["attempts"]:
+                continue
+            if row.get("channel"):
+                if self._post(row):
+                    sent += 1
+                else:
+                    failed += 1
+                continue
             msg = email.message_from_string(row["message"], policy=policy.default)
             try:
                 transport = self._send(row, msg)  # type: ignore[arg-type]
@@ -107,6 +139,20 @@ class Outbox:
             sent += 1
             self._mark(row["id"], transport=transport)
         return {"sent": sent, "failed": failed}
+
+    def _post(self, row: dict[str, Any]) -> bool:
+        """Post a channel message; whether the channel accepted it."""
+        channel = self.channels.get(row["channel"])
+        if channel is None:  # removed since: nothing left to deliver to
+            self._mark(row["id"], transport="removed", error="渠道已删除")
+            return False
+        try:
+            channels.post(channel, row["message"].encode("utf-8"))
+        except channels.ChannelRefusedError as error:
+            self._mark(row["id"], error=str(error)[:500])
+            return False
+        self._mark(row["id"], transport=channel["kind"])
+        return True
 
     def _send(self, row: dict[str, Any], msg: EmailMessage) -> str:
         if not self.smtp.get("host"):

@@ -96,6 +96,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)",
         ),
     ),
+    # Secrets stay out of the event log: channels are settings, not decisions.
+    Migration(
+        20,
+        "alert channels: DingTalk / WeCom robots and signed webhooks",
+        (
+            "CREATE TABLE alert_channels ("
+            " name TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL,"
+            " secret TEXT NOT NULL, zone TEXT, created_at TEXT NOT NULL)",
+        ),
+    ),
+    Migration(
+        21,
+        "the outbox carries channel messages too (the channel they go to)",
+        ("ALTER TABLE mail_outbox ADD COLUMN channel TEXT",),
+    ),
 )
 
 TABLE_DDL = (

@@ -9,8 +9,8 @@ from gxtrack.readmodels.cultivation.projector import TiersProjection
 from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.enterprises.projector import EnterpriseProjection
-from gxtrack.readmodels.plans.projector import PlanRevisionProjection
 from gxtrack.readmodels.milestones.projector import MilestonesProjection
+from gxtrack.readmodels.plans.projector import PlanRevisionProjection
 from gxtrack.readmodels.pool.projector import PoolProjection
 from gxtrack.readmodels.stage_facts.projector import StageFactsProjection
 from gxtrack.readmodels.users.projector import UserProjection

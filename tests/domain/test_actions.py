@@ -48,9 +48,10 @@ EXPECTED = {
         Stage.WITHDRAWN: {A.PROGRESS},
     },
     "leader": {
-        Stage.NEGOTIATING: LEADER_OPEN,
-        Stage.SIGNED: LEADER_OPEN | {A.CORRECT},
-        Stage.LANDED: LEADER_OPEN | {A.CORRECT},
+        # Only leaders exempt (暂缓), and only in a stage that can stall.
+        Stage.NEGOTIATING: LEADER_OPEN | {A.EXEMPT},
+        Stage.SIGNED: LEADER_OPEN | {A.CORRECT, A.EXEMPT},
+        Stage.LANDED: LEADER_OPEN | {A.CORRECT, A.EXEMPT},
         Stage.PRODUCING: LEADER_OPEN - {A.MOVE} | {A.CORRECT},
         Stage.WITHDRAWN: {A.PROGRESS, A.REINSTATE},
     },

@@ -153,6 +153,8 @@ def test_a_scan_is_identified_by_its_week() -> None:
         "judged": 5,
         "flagged": flagged,
         "cleared": ["q"],
+        # A scan recorded without its stalled list counts the ones it flagged.
+        "stalled": 1,
         "recorded_at": scan.created_on.isoformat(),
     }
 

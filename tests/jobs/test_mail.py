@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from domain.clock import today
 from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 from gxtrack.settings import Settings
 
 TODAY = today()
@@ -140,4 +141,24 @@ def test_without_smtp_digests_go_to_the_outbox_folder(seeded, tmp_path):
     assert {r["transport"] for r in rows} == {"folder"}
     message = outbox.message(rows[0]["id"])
     assert "停滞项目预警" in message["Subject"]
+    runtime.close()
+
+
+def test_the_digest_lists_what_was_cleared_since_the_previous_scan(seeded, admin):
+    runtime = seeded(None)
+    app = runtime.app
+    app.scan_and_mail(TODAY - timedelta(days=7))
+    # The red project signs: no longer stalled, however it stopped.
+    signed = list_projects(runtime.db, PoolFilter(q="红色<项目>"))["items"][0]
+    app.move_project(admin, signed["id"], "signed", TODAY)
+    result = app.scan_and_mail(TODAY)
+    assert result["scan"]["cleared"] == [signed["id"]]
+    texts = {}
+    for row in app.outbox.messages():
+        if row["week"] == result["scan"]["week"]:
+            msg = app.outbox.message(row["id"])
+            texts[row["recipient"]] = msg.get_body(("plain",)).get_content()
+    assert "本周已解除（1 个）" in texts["leaders"]
+    assert "【示例】红色<项目>" in texts["leaders"].split("本周已解除")[1]
+    assert "本周已解除（1 个）" in texts["officer_a"]  # it was officer_a's
     runtime.close()

@@ -235,6 +235,7 @@ def test_embedded_scheduler_waits_for_the_lock_then_runs(env):
     assert {j.id for j in embedded.scheduler.get_jobs()} == {
         WEEKLY_SCAN_ID,
         "deliver-mail",
+        "deliver-fresh",
         "designation-expiry",
         "daily-audit-verify",
     }

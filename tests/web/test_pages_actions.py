@@ -23,9 +23,10 @@ OPEN = {"move", "progress", "plan", "withdraw", "edit"}
 LEADER_OPEN = OPEN | {"reassign", "redate"}
 # The project belongs to `officer` in zone wzedz; officer_mudu is scoped elsewhere.
 EXPECTED = {
-    "negotiating": {"officer": OPEN, "leader": LEADER_OPEN},
-    "signed": {"officer": OPEN, "leader": LEADER_OPEN | {"correct"}},
-    "landed": {"officer": OPEN, "leader": LEADER_OPEN | {"correct"}},
+    # Leaders exempt (暂缓) a project in any stage that can stall.
+    "negotiating": {"officer": OPEN, "leader": LEADER_OPEN | {"exempt"}},
+    "signed": {"officer": OPEN, "leader": LEADER_OPEN | {"correct", "exempt"}},
+    "landed": {"officer": OPEN, "leader": LEADER_OPEN | {"correct", "exempt"}},
     "producing": {
         "officer": OPEN - {"move"},
         "leader": LEADER_OPEN - {"move"} | {"correct"},
@@ -86,11 +87,11 @@ def test_a_stall_alert_is_answered_by_owners_and_escalated_once_by_leaders(
     login(client, "officer")
     assert offered(client, pid) == OPEN | {"answer"}
     login(client, "leader")
-    assert offered(client, pid) == LEADER_OPEN | {"answer", "escalate"}
+    assert offered(client, pid) == LEADER_OPEN | {"answer", "escalate", "exempt"}
     login(client, "viewer")
     assert offered(client, pid) == set()
     # Escalated once, the escalate form is gone; the answer stays.
     page_runtime.app.escalate_stall(leader, pid, "请加快推进")
     page_runtime.wait_for_read_models()
     login(client, "leader")
-    assert offered(client, pid) == LEADER_OPEN | {"answer"}
+    assert offered(client, pid) == LEADER_OPEN | {"answer", "exempt"}

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from domain.clock import today
+from domain.clock import today as bureau_today
 from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     app_fixture,
@@ -189,13 +190,13 @@ def test_dashboard_shows_funnel_breakdowns_and_sections(
     # Time in stage: one row per stage a project passes through, in order.
     rows = re.findall(r"<tr><td>(在谈|签约|落地（开工）|投产)</td>", page)
     assert rows[-3:] == ["在谈", "签约", "落地（开工）"]
-    assert "本周没有停滞项目预警" in page
+    assert "今天没有停滞项目" in page
     assert "尚未设置年度目标" in page
+    # 95 days in 在谈 (threshold 90): stalled today, scan or no scan.
     with page_runtime.db.transaction() as cur:
         cur.execute(
-            "UPDATE rm_projects SET stall_level = 'yellow', stall_days = 95"
-            " WHERE id = ?",
-            (pool["a"]["id"],),
+            "UPDATE rm_projects SET stage_date = ? WHERE id = ?",
+            ((bureau_today() - timedelta(days=95)).isoformat(), pool["a"]["id"]),
         )
     page = page_text(client.get("/"))
     assert "黄色预警" in page and "【示例】甲项目" in page

@@ -25,12 +25,12 @@ def test_plain_dump_equals_schema_dump(client, tokens, api_runtime, api_app):
         json={"date": days_ago(1), "note": "【示例】已完成环评"},
         headers=headers,
     )
-    # A stall flag, so the nested stall object is covered too.
+    # 100 days in 在谈 and a recorded flag, so the nested stall object is covered.
     with api_runtime.db.transaction() as cur:
         cur.execute(
-            "UPDATE rm_projects SET stall_level = 'yellow', stall_rule = 'r',"
-            " stall_days = 40, stall_since = ? WHERE id = ?",
-            (days_ago(2), a["id"]),
+            "UPDATE rm_projects SET stage_date = ?, stall_level = 'yellow',"
+            " stall_rule = 'r', stall_days = 40, stall_since = ? WHERE id = ?",
+            (days_ago(100), days_ago(2), a["id"]),
         )
     page = list_projects(api_runtime.db, PoolFilter())
     page["items"][0]["not_in_schema"] = "dropped"
@@ -42,5 +42,6 @@ def test_plain_dump_equals_schema_dump(client, tokens, api_runtime, api_app):
     assert {i["id"] for i in listed["items"]} == {i["id"] for i in page["items"]}
     assert all(i["stage_label"] for i in listed["items"])
     stalled = [i for i in listed["items"] if i["stall"]]
-    assert stalled[0]["stall"]["days_in_stage"] == 40
+    assert stalled[0]["stall"]["days_in_stage"] == 100  # the day's judgement
+    assert stalled[0]["stall"]["since"] == days_ago(2)  # the recorded flag
     assert stalled[0]["last_progress"]["note"] == "【示例】已完成环评"

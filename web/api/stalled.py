@@ -11,12 +11,14 @@ from typing import Any
 
 from flask.views import MethodView
 
+from domain.clock import today as bureau_today
 from gxtrack.readmodels.alerts.queries import (
     alert_metrics,
     list_alerts,
     list_scans,
     list_stalled,
 )
+from gxtrack.readmodels.pool.queries import exemptions
 from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.projects import ProjectSchema
 from web.api.schemas.stalled import (
@@ -24,6 +26,8 @@ from web.api.schemas.stalled import (
     AlertListSchema,
     AnswerSchema,
     EscalateSchema,
+    ExemptionListSchema,
+    ExemptSchema,
     PolicyChangeSchema,
     PolicySchema,
     ScanListSchema,
@@ -45,14 +49,15 @@ class Stalled(MethodView):
     @blp.response(200, StalledListSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """停滞项目清单 Projects stalled on `as_of` (default today), worst first."""
-        result = list_stalled(rt().db, args.get("as_of"), args.get("officer"))
-        result["items"] = [
-            item
-            for item in result["items"]
-            if args.get("level") in (None, item["level"])
-            and args.get("zone") in (None, item["zone"])
-        ]
-        return result
+        return list_stalled(
+            rt().db,
+            args.get("as_of"),
+            args.get("officer"),
+            zone=args.get("zone"),
+            level=args.get("level"),
+            page=args["page"],
+            page_size=args["page_size"],
+        )
 
 
 @blp.route("/stalled/scans")
@@ -122,6 +127,28 @@ class Answer(MethodView):
     def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
         """回复预警 Answer the alert: cause, plan, next checkpoint date."""
         return run(PROJECT_COMMANDS["answer"].call, rt().app, project_id, body)
+
+
+@blp.route("/projects/<project_id>/stall/exempt")
+class Exempt(MethodView):
+    """A leader's exemption (暂缓) of a project from stall alerts."""
+
+    @blp.arguments(ExemptSchema)
+    @blp.response(200, ProjectSchema)
+    def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
+        """暂缓预警 No alert until `until` (leaders, admins), for a stated reason."""
+        return run(PROJECT_COMMANDS["exempt"].call, rt().app, project_id, body)
+
+
+@blp.route("/stalled/exemptions")
+class Exemptions(MethodView):
+    """Every project's latest exemption, for auditors."""
+
+    @blp.response(200, ExemptionListSchema)
+    def get(self) -> dict[str, Any]:
+        """暂缓清单 Exemptions, those in force first."""
+        items = exemptions(rt().db, bureau_today())
+        return {"items": items, "total": len(items)}
 
 
 @blp.route("/projects/<project_id>/stall/escalate")

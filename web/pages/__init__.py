@@ -18,6 +18,7 @@ def init_pages(app: Flask) -> None:
         account,
         activity,
         admin,
+        admin_channels,
         admin_policy,
         audit,
         auth,
@@ -55,6 +56,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(stalled.bp)
     app.register_blueprint(admin_policy.bp)
+    app.register_blueprint(admin_channels.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)

@@ -98,6 +98,7 @@ ACTIONS: dict[str, tuple[str, dict[str, str], str]] = {
     "redate": ("redate", {}, N_("阶段日期已更正")),
     "answer": ("answer", {}, N_("预警回复已记录")),
     "escalate": ("escalate", {}, N_("已督办")),
+    "exempt": ("exempt", {}, N_("已暂缓预警")),
 }
 
 

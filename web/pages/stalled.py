@@ -7,7 +7,6 @@ shows the queued and sent digests, read-only, to leaders and admins.
 
 from __future__ import annotations
 
-from collections import Counter
 from email.message import EmailMessage
 from typing import Any
 
@@ -19,10 +18,14 @@ from domain.errors import RuleViolationError
 from domain.stall import LEVELS
 from domain.users import Role
 from gxtrack.readmodels.alerts.queries import alert_metrics, list_scans, list_stalled
+from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE, stalled_count
+from gxtrack.readmodels.pool.queries import exemptions as pool_exemptions
 from web.pages.common import (
+    args_without,
     field_errors,
     finish,
     parse_date,
+    parse_int,
     reference,
     register_page_errors,
     runtime,
@@ -33,6 +36,7 @@ from web.pages.stall_actions import RULE_LABELS
 from web.security import current_actor, roles_required
 
 bp = Blueprint("page_stalled", __name__)
+PAGE_SIZE = 50
 register_page_errors(bp)
 
 
@@ -52,18 +56,27 @@ def _filters() -> dict[str, Any]:
 def _page(status: int = 200, errors: dict[str, str] | None = None) -> Any:
     f = _filters()
     db = runtime().db
-    listing = list_stalled(db, f["as_of"], f["officer"])
-    items = [
-        i
-        for i in listing["items"]
-        if f["level"] in (None, i["level"]) and f["zone"] in (None, i["zone"])
-    ]
+    page = parse_int(request.args.get("page"), "page") or 1
+    size = parse_int(request.args.get("page_size"), "page_size") or PAGE_SIZE
+    if page < 1:
+        raise RuleViolationError("页码从 1 开始", "page")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
+    day = f["as_of"] or today()
+    listing = list_stalled(
+        db, day, f["officer"], f["zone"], page, size, level=f["level"]
+    )
+    counts = stalled_count(db, day, f["officer"], f["zone"])
     return render_template(
         "stalled.html",
         f=f,
-        day=f["as_of"] or today(),
-        items=items,
-        by_level=Counter(i["level"] for i in items),
+        day=day,
+        items=listing["items"],
+        total=listing["total"],
+        page=page,
+        pages=max(1, -(-listing["total"] // size)),
+        args_without=args_without,
+        by_level=counts["by_level"],
         policy_version=listing["policy_version"],
         scans=list_scans(db, limit=8)["items"],
         metrics=alert_metrics(db),
@@ -104,6 +117,15 @@ def scan() -> Any:
     else:
         message = _("本周（%(week)s）已扫描，结果未变", week=result["week"])
     return finish(message, "page_stalled.index", as_of=result["as_of"])
+
+
+@bp.get("/stalled/exemptions")
+@roles_required(Role.AUDITOR, Role.LEADER, Role.ADMIN)
+def exemptions() -> Any:
+    """Every project's latest exemption (暂缓), those in force first."""
+    day = today()
+    rows = pool_exemptions(runtime().db, day)
+    return render_template("stall_exemptions.html", rows=rows, day=day, ref=reference())
 
 
 @bp.get("/stalled/outbox")

@@ -14,12 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
-from gxtrack.readmodels.pool.queries import flagged_projects
+from gxtrack.readmodels.pool.queries import stalled_projects as pool_stalled
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
@@ -155,7 +156,7 @@ def monthly_report(
         "now": now.isoformat(),
         "rows": rows,
         "corrections": _corrections(then_view, now_view),
-        "stalled": stalled_projects(db),
+        "stalled": stalled_projects(db, min(last, bureau_today())),
         "investment": investment_rows(db, month, known_at),
     }
 
@@ -213,6 +214,25 @@ def _correction(pid: str, what: str, was: Any, is_: Any) -> dict[str, Any]:
     }
 
 
-def stalled_projects(db: Database) -> list[dict[str, Any]]:
-    """Projects currently flagged as stalled (from the pool's stall columns)."""
-    return flagged_projects(db)
+def stalled_projects(db: Database, as_of: date) -> list[dict[str, Any]]:
+    """Projects stalled at the month's end (or today, in the current month).
+
+    The day's judgement, as on every other page; longest in stage first.
+    """
+    rows = pool_stalled(db, as_of)["items"]
+    rows.sort(key=lambda r: (-r["stall"]["days_in_stage"], r["name"]))
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "stage": r["stage_code"],
+            "zone": r["zone"],
+            "industry": r["industry"],
+            "officer": r["officer"],
+            "level": r["stall"]["level"],
+            "rule": r["stall"]["rule"],
+            "days": r["stall"]["days_in_stage"],
+            "since": r["stall_since"],
+        }
+        for r in rows
+    ]

@@ -1,9 +1,8 @@
 """Stalled-project reads: the stalled list as of a date, alerts and their timings.
 
-`list_stalled` judges the pool with the policy in force (rm_stall_policy), the
-same pure rule the scan uses, so the list for the scan's date is the scan's
-list. SQL narrows the pool to projects old enough or late enough to possibly be
-stalled; Python gives the exact verdict. A past date uses the stage each
+`list_stalled` is the pool's judgement (gxtrack.readmodels.pool.judgement):
+the policy in force on the day, the same rule the scan records, so the list
+for the scan's date is the scan's list. A past date uses the stage each
 project was in then (the stage history).
 """
 
@@ -22,8 +21,6 @@ from domain.stall import (
     LEVEL_LABELS,
     RULE_LABELS,
     StallTerms,
-    judge,
-    level_rank,
 )
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.pool import queries as pool
@@ -43,36 +40,32 @@ def list_stalled(
     db: Database,
     as_of: date | None = None,
     officer: str | None = None,
-    terms: StallTerms | None = None,
+    zone: str | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+    level: str | None = None,
 ) -> dict[str, Any]:
-    """{"as_of", "policy_version", "items": [...]} — the projects stalled on `as_of`."""
+    """{"as_of", "policy_version", "items", "total", ...}: stalled on `as_of`.
+
+    The pool judges (one judgement for every surface) under the policy in
+    force on `as_of`; without `page_size` every stalled project is listed.
+    """
     as_of = as_of or bureau_today()
-    terms = terms or policy_terms(db)
-    items = []
-    for row in pool.stall_candidates(db, as_of, terms, officer):
-        item = _judged(row, as_of, terms)
-        if item is not None:
-            items.append(item)
-    items.sort(key=lambda i: (-level_rank(i["level"]), -i["days_in_stage"], i["name"]))
+    found = pool.stalled_projects(db, as_of, officer, zone, page, page_size, level)
+    items = [_item(row) for row in found["items"] if row["stall"] is not None]
     _attach_alerts(db, items)
     return {
         "as_of": as_of.isoformat(),
-        "policy_version": terms.version,
+        "policy_version": found["terms"].version,
         "items": items,
+        "total": found["total"],
+        "page": page,
+        "page_size": page_size,
     }
 
 
-def _judged(row: dict[str, Any], as_of: date, terms: StallTerms) -> dict | None:
-    planned = {
-        k: date.fromisoformat(row[f"planned_{k}"])
-        for k in ("signed", "landed", "producing")
-        if row[f"planned_{k}"]
-    }
-    verdict = judge(
-        row["stage_code"], date.fromisoformat(row["stage_day"]), planned, as_of, terms
-    )
-    if verdict is None:
-        return None
+def _item(row: dict[str, Any]) -> dict[str, Any]:
+    verdict = row["stall"]
     return {
         "project_id": row["id"],
         "name": row["name"],
@@ -81,12 +74,12 @@ def _judged(row: dict[str, Any], as_of: date, terms: StallTerms) -> dict | None:
         "stage": row["stage_code"],
         "stage_label": Stage(row["stage_code"]).label,
         "stage_date": row["stage_day"],
-        "level": verdict.level,
-        "level_label": LEVEL_LABELS[verdict.level],
-        "days_in_stage": verdict.days_in_stage,
-        "threshold": verdict.threshold,
-        "rule": verdict.rule,
-        "rule_label": RULE_LABELS[verdict.rule],
+        "level": verdict["level"],
+        "level_label": LEVEL_LABELS[verdict["level"]],
+        "days_in_stage": verdict["days_in_stage"],
+        "threshold": verdict["threshold"],
+        "rule": verdict["rule"],
+        "rule_label": RULE_LABELS[verdict["rule"]],
         "officer": row["officer"],
         "flagged_level": row["stall_level"],
         "since": row["stall_since"],
@@ -101,10 +94,16 @@ def _attach_alerts(db: Database, items: list[dict[str, Any]]) -> None:
         item["alert"] = None
     if not by_id:
         return
-    rows = db.fetchall(
-        "SELECT project_id, flagged_at, answered_at, cause, plan, checkpoint,"
-        " escalated_at, escalation_reason FROM rm_alerts WHERE is_open = 1"
-    )
+    ids = sorted(by_id)
+    rows = []
+    for start in range(0, len(ids), pool.LOOKUP_CHUNK):
+        chunk = ids[start : start + pool.LOOKUP_CHUNK]
+        rows += db.fetchall(
+            "SELECT project_id, flagged_at, answered_at, cause, plan, checkpoint,"
+            " escalated_at, escalation_reason FROM rm_alerts WHERE is_open = 1"
+            f" AND project_id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
     for row in rows:
         if row["project_id"] in by_id:
             by_id[row["project_id"]]["alert"] = {

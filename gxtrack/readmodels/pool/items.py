@@ -20,7 +20,7 @@ LIST_COLUMNS = ", ".join(
         "officer", "enterprise_id", *(c for _s, c in STAGE_COLUMNS),
         *(c for _k, c in PLANNED_COLUMNS), "progress_on", "progress_note",
         "stall_level", "stall_rule", "stall_days", "stall_since", "version",
-        "updated_at",
+        "updated_at", "exempt_until", "exempt_reason",
     )
 )  # fmt: skip
 
@@ -36,7 +36,8 @@ def item(row: tuple[Any, ...]) -> dict[str, Any]:
         enterprise_id, negotiating_on, signed_on, landed_on, producing_on,
         withdrawn_on, planned_signed, planned_landed, planned_producing,
         progress_on, progress_note, stall_level, stall_rule, stall_days,
-        stall_since, version, updated_at, stage, stage_day,
+        stall_since, version, updated_at, exempt_until, exempt_reason, stage,
+        stage_day,
     ) = row  # fmt: skip
     # Plain ifs, not comprehensions: this runs for every row of every page.
     days = {}
@@ -81,6 +82,9 @@ def item(row: tuple[Any, ...]) -> dict[str, Any]:
             "since": stall_since,
         }
         if stall_level
+        else None,
+        "exemption": {"until": exempt_until, "reason": exempt_reason}
+        if exempt_until
         else None,
         "version": version,
         "updated_at": updated_at,

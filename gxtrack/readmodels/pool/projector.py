@@ -14,12 +14,14 @@ from typing import Any
 from domain.project import InvestmentProject
 from domain.stages import FORWARD as STAGES
 from domain.stages import Stage
+from domain.stall import StallPolicy
 from domain.timeline import StageEntry, StageTimeline
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.buffer import PoolBuffer
+from gxtrack.readmodels.pool.judgement import POLICY_DDL, POLICY_TABLE, record_policy
 
 FORWARD = tuple(stage.value for stage in STAGES)
 HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
@@ -34,7 +36,7 @@ class PoolProjection(Projection):
     """rm_projects, rm_stage_history and its monthly sums (rm_stage_months)."""
 
     name = "pool"
-    tables = ("rm_projects", "rm_stage_history", "rm_stage_months")
+    tables = ("rm_projects", "rm_stage_history", "rm_stage_months", POLICY_TABLE)
     # A project's latest progress note is all the pool shows: the earlier ones in
     # a batch are not even decoded (half of all events in a year's log).
     latest_only = frozenset(
@@ -56,6 +58,7 @@ class PoolProjection(Projection):
         " planned_signed TEXT, planned_landed TEXT, planned_producing TEXT,"
         " progress_on TEXT, progress_note TEXT,"
         " stall_level TEXT, stall_rule TEXT, stall_days INTEGER, stall_since TEXT,"
+        " exempt_until TEXT, exempt_reason TEXT, exempt_by TEXT, exempt_on TEXT,"
         " version INTEGER NOT NULL, created_at TEXT NOT NULL,"
         " updated_at TEXT NOT NULL)",
         # The list filters by stage, industry and zone and shows the latest
@@ -80,6 +83,7 @@ class PoolProjection(Projection):
         "CREATE INDEX IF NOT EXISTS rm_stage_history_span ON rm_stage_history"
         " (entered_on, left_on, stage, industry, zone, investment)",
         *stage_months.DDL,
+        POLICY_DDL,
     )
 
     def __init__(self) -> None:
@@ -334,6 +338,27 @@ class PoolProjection(Projection):
         self._touch(
             cur, e, stall_level=None, stall_rule=None, stall_days=None, stall_since=None
         )
+
+    @handles(InvestmentProject.StallExempted)
+    def on_InvestmentProject_StallExempted(self, cur: Cursor, e: Any) -> None:
+        self._touch(
+            cur,
+            e,
+            exempt_until=_iso(e.until),
+            exempt_reason=e.reason,
+            exempt_by=e.actor,
+            exempt_on=_iso(e.granted_on),
+        )
+
+    # -- the stall policy's versions (the judgement's terms) ----------------
+
+    @handles(StallPolicy.Created)
+    def on_StallPolicy_Created(self, cur: Cursor, e: Any) -> None:
+        record_policy(cur, e)
+
+    @handles(StallPolicy.PolicyChanged)
+    def on_StallPolicy_PolicyChanged(self, cur: Cursor, e: Any) -> None:
+        record_policy(cur, e)
 
 
 def _day(value: Any) -> date:

@@ -17,11 +17,14 @@ from typing import Any
 
 from domain.clock import today
 from domain.errors import RuleViolationError
-from domain.stall import NEXT_STAGE, StallTerms
+from domain.stall import StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
+from gxtrack.readmodels.pool.judgement import StallSql, judged, terms_on
+
+__all__ = ["terms_on"]  # the policy in force on a day, for the other read models
 
 MAX_PAGE_SIZE = 200
 SORTS = {
@@ -115,7 +118,9 @@ def _sums_as_of(day: str, f: PoolFilter) -> tuple[str, list[Any]]:
     return sql, [month, *values, month, day, *values, month, day, *values]
 
 
-def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
+def _from_clause(
+    f: PoolFilter, rows: bool = False, terms: StallTerms | None = None
+) -> _Source:
     """The source of a list (`rows`: project rows are read) or a summary.
 
     As of a date, the stage interval containing it gives the stage; the
@@ -156,10 +161,10 @@ def _from_clause(f: PoolFilter, rows: bool = False) -> _Source:
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if f.stalled is True:
-        where.append("p.stall_level IS NOT NULL")
-    elif f.stalled is False:
-        where.append("p.stall_level IS NULL")
+    if f.stalled is not None:
+        # The day's judgement (not the last scan's record), as SQL.
+        stalled = StallSql(terms or StallTerms(), f.as_of or today(), *cols[:2])
+        where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
     text = (f.q or "").strip().lower()
     if text:
         # A substring match: %, _ and the escape character itself are literal.
@@ -257,7 +262,14 @@ def list_projects(
     # SQLite and PostgreSQL place NULLs differently by default: say it. The
     # id breaks ties so consecutive pages never overlap or skip a project.
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
-    src = _from_clause(f, rows=True)
+    day = f.as_of or today()
+    terms = terms_on(db, day)
+    src = _from_clause(f, rows=True, terms=terms)
+    order = SORTS[key]
+    if key == "stall_days":  # most days in stage = the earliest stage date
+        order = f"CASE WHEN {StallSql(terms, day, src.stage, src.day).stalled}"
+        order += f" THEN {src.day} END"
+        direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         if f.as_of is not None and not _project_filters(f):
             # As of a date the monthly sums count the pool in milliseconds;
@@ -269,11 +281,26 @@ def list_projects(
         rows = cur.tuples(
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
             + src.clause
-            + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction}"
+            + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
             " LIMIT ? OFFSET ?",
             [*src.params, page_size, (page - 1) * page_size],
         )
-    return {"items": [item(r) for r in rows], "total": int(total or 0)}
+    items = [item(r) for r in rows]
+    for found in items:
+        found["stall"] = judged(_facts(found), terms, day)
+    return {"items": items, "total": int(total or 0)}
+
+
+def _facts(found: dict[str, Any]) -> dict[str, Any]:
+    """A list item as the row the judgement reads."""
+    planned = found["planned_dates"]
+    return {
+        "stage_code": found["stage"],
+        "stage_day": found["stage_date"],
+        **{f"planned_{k}": planned.get(k) for k in ("signed", "landed", "producing")},
+        "exempt_until": (found["exemption"] or {}).get("until"),
+        "stall_since": (found["stall"] or {}).get("since"),
+    }
 
 
 def all_projects(
@@ -310,7 +337,8 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
     if f.as_of is not None and not _project_filters(f):
         rows = db.fetchall(*_sums_as_of(f.as_of.isoformat(), f))
     else:
-        src = _from_clause(f)
+        terms = terms_on(db, f.as_of or today()) if f.stalled is not None else None
+        src = _from_clause(f, terms=terms)
         rows = db.fetchall(
             f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
             f" COUNT(*) AS n, SUM({src.investment}) AS s"
@@ -372,77 +400,125 @@ def stage_rows(db: Database, project_id: str) -> list[dict[str, Any]]:
     )
 
 
-def flagged_projects(db: Database) -> list[dict[str, Any]]:
-    """Projects flagged as stalled now (the pool's stall columns), longest first."""
-    return db.fetchall(
-        "SELECT id, name, stage, zone, industry, officer, stall_level AS level,"
-        " stall_rule AS rule, stall_days AS days, stall_since AS since"
-        " FROM rm_projects WHERE stall_level IS NOT NULL"
-        " ORDER BY stall_days DESC, name"
+def stalled_count(
+    db: Database, as_of: date, officer: str | None = None, zone: str | None = None
+) -> dict[str, Any]:
+    """Projects stalled on `as_of`, counted by level and by stage."""
+    source, stage, day, params = _stall_source(as_of)
+    sql = StallSql(terms_on(db, as_of), as_of, stage, day)
+    where = sql.stalled
+    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
+        if value:
+            where += f" AND {column} = ?"
+            params = [*params, value]
+    rows = db.fetchall(
+        f"SELECT CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END AS level,"
+        f" {stage} AS stage, COUNT(*) AS n FROM {source} WHERE {where}"
+        " GROUP BY 1, 2",
+        params,
     )
+    by_level: dict[str, int] = {}
+    by_stage: dict[str, int] = {}
+    for row in rows:
+        n = int(row["n"])
+        by_level[row["level"]] = by_level.get(row["level"], 0) + n
+        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + n
+    return {"total": sum(by_level.values()), "by_level": by_level, "by_stage": by_stage}
+
+
+def _stall_source(as_of: date) -> tuple[str, str, str, list[Any]]:
+    """FROM, stage and stage-date columns, params: the stage on `as_of`."""
+    if as_of < today():
+        day = as_of.isoformat()
+        return (
+            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
+            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)",
+            "h.stage",
+            "h.entered_on",
+            [day, day],
+        )
+    return "rm_projects p", "p.stage", "p.stage_date", []
+
+
+def stalled_projects(
+    db: Database,
+    as_of: date,
+    officer: str | None = None,
+    zone: str | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+    level: str | None = None,
+) -> dict[str, Any]:
+    """The projects stalled on `as_of`, red first then longest in stage.
+
+    {"items", "total", "terms"}: the policy in force that day judges; SQL finds
+    and orders the rows, the domain's rule gives each verdict. Without
+    `page_size`, every stalled project.
+    """
+    terms = terms_on(db, as_of)
+    source, stage, day, params = _stall_source(as_of)
+    sql = StallSql(terms, as_of, stage, day)
+    where = sql.stalled
+    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
+        if value:
+            where += f" AND {column} = ?"
+            params = [*params, value]
+    if level is not None:
+        where += f" AND {'' if level == 'red' else 'NOT '}{sql.red}"
+    limit = ""
+    if page_size is not None:
+        limit = f" LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}"
+    # One pass: the total rides on each row (a window count); only a page past
+    # the end, which has no rows to carry it, counts again.
+    with db.transaction(write=False) as cur:
+        rows = cur.fetchall(
+            f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
+            f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
+            " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
+            " p.exempt_until, p.version, COUNT(*) OVER () AS total_rows"
+            f" FROM {source} WHERE {where}"
+            f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
+            params,
+        )
+        if rows:
+            total = int(rows[0]["total_rows"])
+        else:
+            count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
+            total = int(cur.tuples(count, params)[0][0] or 0)
+    items = []
+    for row in rows:
+        row["stall"] = judged(row, terms, as_of)
+        items.append(row)
+    return {"items": items, "total": total, "terms": terms}
 
 
 def scan_candidates(db: Database, stages: Sequence[str]) -> list[dict[str, Any]]:
     """Rows the weekly scan judges: projects in `stages` or flagged now.
 
-    Each row has the stage, its date, the planned dates, the stall level and the
-    version the scan's events follow.
+    Each row has the stage, its date, the planned dates, the exemption, the
+    stall level and the version the scan's events follow.
     """
     return db.fetchall(
         "SELECT id, stage, stage_date, planned_signed, planned_landed,"
-        " planned_producing, stall_level, version FROM rm_projects"
+        " planned_producing, exempt_until, stall_level, version FROM rm_projects"
         f" WHERE stage IN ({_marks(list(stages))}) OR stall_level IS NOT NULL",
         list(stages),
     )
 
 
-def _narrowing(
-    terms: StallTerms, as_of: date, stage: str, day: str
-) -> tuple[str, list[Any]]:
-    """A WHERE clause keeping only projects that may be stalled on `as_of`."""
-    parts, params = [], []
-    for code, threshold in terms.thresholds.items():
-        planned = f"p.planned_{NEXT_STAGE[code]}"
-        parts.append(f"({stage} = ? AND ({day} <= ? OR {planned} < ?))")
-        params += [
-            code,
-            date.fromordinal(as_of.toordinal() - threshold).isoformat(),
-            date.fromordinal(as_of.toordinal() - terms.overdue_days).isoformat(),
-        ]
-    return " OR ".join(parts), params
-
-
-def stall_candidates(
-    db: Database, as_of: date, terms: StallTerms, officer: str | None = None
-) -> list[dict[str, Any]]:
-    """Projects old enough in their stage, or late enough, to be stalled on `as_of`.
-
-    SQL only narrows; the domain's rule gives the verdict. Each row has the
-    stage then (`stage_code`) and its start (`stage_day`): before today they
-    come from the stage history.
-    """
-    params: list[Any] = []
-    if as_of < today():
-        source = (
-            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
-            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)"
-        )
-        params += [as_of.isoformat(), as_of.isoformat()]
-        stage, day = "h.stage", "h.entered_on"
-    else:
-        source, stage, day = "rm_projects p", "p.stage", "p.stage_date"
-    where, extra = _narrowing(terms, as_of, stage, day)
-    params += extra
-    sql = (
-        f"SELECT p.id, p.name, p.officer, p.zone, p.investor, {stage} AS stage_code,"
-        f" {day} AS stage_day, p.planned_signed, p.planned_landed,"
-        " p.planned_producing, p.stall_level, p.stall_since, p.version"
-        f" FROM {source} WHERE ({where})"
+def exemptions(db: Database, as_of: date) -> list[dict[str, Any]]:
+    """Every project's latest exemption, in force on `as_of` first, then by date."""
+    day = as_of.isoformat()
+    rows = db.fetchall(
+        "SELECT id, name, zone, officer, stage, exempt_until, exempt_reason,"
+        " exempt_by, exempt_on FROM rm_projects WHERE exempt_until IS NOT NULL"
+        " ORDER BY CASE WHEN exempt_until >= ? THEN 0 ELSE 1 END,"
+        " exempt_until DESC, name",
+        (day,),
     )
-    if officer:
-        sql += " AND p.officer = ?"
-        params.append(officer)
-    return db.fetchall(sql, params)
+    for row in rows:
+        row["active"] = row["exempt_until"] >= day
+    return rows
 
 
 def project_labels(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:

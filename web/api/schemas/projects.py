@@ -112,6 +112,17 @@ class StallSchema(Schema):
     since = fields.String(allow_none=True)
     answer = fields.Nested(StallAnswerSchema, allow_none=True)
     escalation = fields.Nested(StallEscalationSchema, allow_none=True)
+    as_of = fields.String(allow_none=True)
+
+
+class ExemptionViewSchema(Schema):
+    """The project's latest exemption (暂缓) from stall alerts."""
+
+    reason = fields.String()
+    until = fields.String()
+    actor = fields.String(allow_none=True)
+    granted_on = fields.String(allow_none=True)
+    active = fields.Boolean(allow_none=True)
 
 
 class ProgressSchema(Schema):
@@ -178,6 +189,8 @@ class ProjectSchema(Schema):
     milestones = fields.List(fields.Nested(MilestoneSchema))
     investment = fields.Nested(InvestmentSchema)
     agreement = fields.Nested(AgreementSchema)
+    alert = fields.Nested(StallSchema, allow_none=True)
+    exemption = fields.Nested(ExemptionViewSchema, allow_none=True)
     version = fields.Integer()
     created_at = fields.String()
     modified_at = fields.String()

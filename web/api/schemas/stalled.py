@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from domain.stall import LEVELS
+from gxtrack.readmodels.pool.queries import MAX_PAGE_SIZE
 from web.api.schemas.fields import (
     Day,
     Text,
@@ -70,6 +71,10 @@ class StalledArgsSchema(Schema):
     officer = Text(validate=validate.Length(max=80))
     level = choice(LEVELS)
     zone = code_text()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
 
 
 class OpenAlertSchema(Schema):
@@ -113,6 +118,9 @@ class StalledListSchema(Schema):
     as_of = fields.String()
     policy_version = fields.Integer()
     items = fields.List(fields.Nested(StalledItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
 
 
 class AlertArgsSchema(Schema):
@@ -197,6 +205,36 @@ class EscalateSchema(Schema):
 
     reason = long_text(required=True)
     expected_version = version_field(required=True)
+
+
+class ExemptSchema(Schema):
+    """POST /projects/<id>/stall/exempt: no alert until `until` (暂缓)."""
+
+    reason = long_text(required=True)
+    until = Day(required=True)
+    expected_version = version_field(required=True)
+
+
+class ExemptionSchema(Schema):
+    """A project's latest exemption, in force or lapsed."""
+
+    project_id = fields.String(attribute="id")
+    name = fields.String()
+    zone = fields.String()
+    officer = fields.String()
+    stage = fields.String()
+    until = fields.String(attribute="exempt_until")
+    reason = fields.String(attribute="exempt_reason")
+    actor = fields.String(attribute="exempt_by")
+    granted_on = fields.String(attribute="exempt_on")
+    active = fields.Boolean()
+
+
+class ExemptionListSchema(Schema):
+    """GET /stalled/exemptions."""
+
+    items = fields.List(fields.Nested(ExemptionSchema))
+    total = fields.Integer()
 
 
 class ThresholdsSchema(Schema):
