@@ -15,6 +15,7 @@ from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
+from gxtrack.app.supervision import SupervisionService
 from gxtrack.app.tiers import TierService
 from gxtrack.app.users import UserService
 from gxtrack.infra.db import RECONNECT_SECONDS
@@ -33,6 +34,7 @@ class GxTrack(
     ExpiryService,
     LedgerService,
     ChainAuditService,
+    SupervisionService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

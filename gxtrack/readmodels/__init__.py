@@ -10,6 +10,7 @@ from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.enterprises.projector import EnterpriseProjection
 from gxtrack.readmodels.pool.projector import PoolProjection
 from gxtrack.readmodels.stage_facts.projector import StageFactsProjection
+from gxtrack.readmodels.supervision.projector import SupervisionProjection
 from gxtrack.readmodels.users.projector import UserProjection
 
 
@@ -23,6 +24,7 @@ def default_projections() -> list[Projection]:
         ChainProjection(),
         StageFactsProjection(),
         TiersProjection(),
+        SupervisionProjection(),
     ]
 
 

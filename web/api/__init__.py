@@ -26,6 +26,7 @@ RESOURCES = (
     "web.api.imports",
     "web.api.audit",
     "web.api.tiers",
+    "web.api.supervision",
 )
 PUBLIC_PATHS = ("/healthz",)
 

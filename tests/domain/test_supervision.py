@@ -1,0 +1,206 @@
+"""督办 rules: timing at its boundary days, numbers per year, the lifecycle on a project."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from domain.errors import RuleViolationError
+from domain.project import InvestmentProject
+from domain.reference import ReferenceData
+from domain.supervision import (
+    Status,
+    SupervisionNumbers,
+    check_due_on,
+    clean_units,
+    number_text,
+    numbers_id,
+    supervision_id,
+    timing,
+)
+
+TODAY = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("days_left", "expected"),
+    [
+        (-1, "overdue"),
+        (0, "due_soon"),
+        (1, "due_soon"),
+        (3, "due_soon"),
+        (4, "on_time"),
+        (30, "on_time"),
+    ],
+)
+def test_timing_at_its_boundaries(days_left: int, expected: str) -> None:
+    assert timing(TODAY + timedelta(days=days_left), TODAY) == expected
+
+
+def test_a_closed_supervision_is_timed_on_the_day_it_was_closed() -> None:
+    due = TODAY
+    assert timing(due, TODAY + timedelta(days=9), closed_on=TODAY) == "due_soon"
+    assert timing(due, TODAY + timedelta(days=9), closed_on=TODAY + timedelta(1)) == (
+        "overdue"
+    )
+    # Asked before it was closed, it is timed on the day asked.
+    assert timing(due, TODAY - timedelta(days=5), closed_on=TODAY) == "on_time"
+
+
+def test_numbers_count_per_year_from_one() -> None:
+    numbers = SupervisionNumbers(year=2026)
+    assert numbers.id == numbers_id(2026) == SupervisionNumbers.create_id(2026)
+    assert numbers_id(2027) != numbers_id(2026)
+    assert [numbers.take("p1", "leader"), numbers.take("p2", "leader")] == [1, 2]
+    assert SupervisionNumbers(year=2027).take("p3", "leader") == 1
+    assert number_text(2026, 3) == "督办〔2026〕3号"
+    assert supervision_id(2026, 3) != supervision_id(2027, 3)
+    assert supervision_id(2026, 3) == supervision_id(2026, 3)
+
+
+def test_numbers_replayed_from_events_continue_where_they_stopped() -> None:
+    numbers = SupervisionNumbers(year=2026)
+    numbers.take("p1", "leader")
+    numbers.take("p2", "leader")
+    copy = None
+    for e in numbers.collect_events():
+        copy = e.mutate(copy)
+    assert copy.take("p3", "leader") == 3
+
+
+def test_due_date_from_today_to_a_year_ahead() -> None:
+    assert check_due_on(TODAY, TODAY) == TODAY
+    assert check_due_on(TODAY + timedelta(days=366), TODAY)
+    for bad in (TODAY - timedelta(days=1), TODAY + timedelta(days=367)):
+        with pytest.raises(RuleViolationError) as error:
+            check_due_on(bad, TODAY)
+        assert error.value.field == "due_on"
+
+
+def test_units_are_stripped_deduplicated_and_limited() -> None:
+    assert clean_units([" 区发改局 ", "", "区资规分局", "区发改局"]) == [
+        "区发改局",
+        "区资规分局",
+    ]
+    assert clean_units(None) == []
+    with pytest.raises(RuleViolationError) as error:
+        clean_units([f"单位{i}" for i in range(11)])
+    assert error.value.field == "units"
+    with pytest.raises(RuleViolationError) as error:
+        clean_units(["x" * 201])
+    assert error.value.field == "units.0"
+
+
+def project() -> InvestmentProject:
+    return InvestmentProject.register(
+        name="【示例】项目",
+        investor="某公司",
+        industry="robotics",
+        zone="mudu",
+        planned_investment="100",
+        officer="officer1",
+        actor="officer1",
+        reference=ReferenceData.with_defaults(),
+        today=TODAY,
+    )
+
+
+def issued(p: InvestmentProject, due_in: int = 5) -> str:
+    sid = supervision_id(2026, 1)
+    p.issue_supervision(
+        sid,
+        number_text(2026, 1),
+        "请于期限内解决用地问题",
+        TODAY + timedelta(days=due_in),
+        ["区资规分局", "区发改局"],
+        "leader1",
+        today=TODAY,
+    )
+    return str(sid)
+
+
+def test_the_lifecycle_issue_reply_send_back_reply_close() -> None:
+    p = project()
+    sid = issued(p)
+    s = p.supervision(sid)
+    assert (s.number, s.status, s.units, s.issued_by, s.issued_on) == (
+        "督办〔2026〕1号",
+        Status.OPEN,
+        ("区资规分局", "区发改局"),
+        "leader1",
+        TODAY,
+    )
+    p.reply_supervision(sid, "已对接资规分局", "officer1")
+    assert p.supervision(sid).status is Status.REPLIED
+    assert p.supervision(sid).reply == "已对接资规分局"
+    p.send_back_supervision(sid, "回复不具体", "leader1")
+    assert p.supervision(sid).status is Status.RETURNED
+    p.reply_supervision(sid, "已取得用地指标", "officer1")
+    p.close_supervision(sid, "同意办结", "leader1", today=TODAY)
+    assert p.supervision(sid).status is Status.CLOSED
+    assert p.supervision(sid).closed_on == TODAY
+    kinds = [type(e).__name__ for e in p.collect_events()]
+    assert kinds == [
+        "Registered",
+        "SupervisionIssued",
+        "SupervisionReplied",
+        "SupervisionSentBack",
+        "SupervisionReplied",
+        "SupervisionClosed",
+    ]
+
+
+def test_state_is_rebuilt_by_replaying_the_events() -> None:
+    p = project()
+    sid = issued(p)
+    p.reply_supervision(sid, "已推进", "officer1")
+    copy = None
+    for e in p.collect_events():
+        copy = e.mutate(copy)
+    assert copy.supervision(sid) == p.supervision(sid)
+    assert InvestmentProject.supervisions == {}  # the class default stays empty
+
+
+def test_closing_twice_is_refused() -> None:
+    p = project()
+    sid = issued(p)
+    p.close_supervision(sid, "", "leader1", today=TODAY)
+    with pytest.raises(RuleViolationError, match="已办结"):
+        p.close_supervision(sid, "", "leader1", today=TODAY)
+    with pytest.raises(RuleViolationError, match="已办结"):
+        p.reply_supervision(sid, "补充", "officer1")
+
+
+def test_only_a_replied_supervision_is_sent_back() -> None:
+    p = project()
+    sid = issued(p)
+    with pytest.raises(RuleViolationError, match="只有已回复"):
+        p.send_back_supervision(sid, "重办", "leader1")
+    p.reply_supervision(sid, "已推进", "officer1")
+    with pytest.raises(RuleViolationError) as error:
+        p.send_back_supervision(sid, " ", "leader1")
+    assert error.value.field == "note"
+
+
+def test_a_reply_needs_a_note_and_an_issue_a_requirement() -> None:
+    p = project()
+    sid = issued(p)
+    with pytest.raises(RuleViolationError) as error:
+        p.reply_supervision(sid, "  ", "officer1")
+    assert error.value.field == "note"
+    with pytest.raises(RuleViolationError) as error:
+        p.issue_supervision(
+            supervision_id(2026, 2), "n", "", TODAY, [], "leader1", today=TODAY
+        )
+    assert error.value.field == "requirement"
+    with pytest.raises(RuleViolationError) as error:
+        p.reply_supervision("no-such-id", "x", "officer1")
+    assert error.value.field == "id"
+
+
+def test_no_supervision_on_a_withdrawn_project() -> None:
+    p = project()
+    p.withdraw(TODAY, "投资方撤资", "officer1", today=TODAY)
+    with pytest.raises(RuleViolationError, match="已终止"):
+        issued(p)
