@@ -30,6 +30,7 @@ def init_pages(app: Flask) -> None:
         project_forms,
         reports,
         stalled,
+        supervision,
         targets,
     )
 
@@ -53,6 +54,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(imports.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
+    supervision.init_supervision_pages(app)
 
 
 def wan(value: object) -> str:
