@@ -8,10 +8,10 @@ from datetime import timedelta
 from openpyxl import load_workbook
 
 import gxtrack.app.supervision as supervision_use_cases
-from tests.jobs.test_mail import TODAY, seeded  # noqa: F401 - fixture
+from tests.jobs.test_mail import TODAY, seeded  # noqa: F401,F811 - fixture
 
 
-def test_overdue_supervisions_reach_the_leaders_digest(seeded, monkeypatch):
+def test_overdue_supervisions_reach_the_leaders_digest(seeded, monkeypatch):  # noqa: F811
     runtime = seeded(None)  # no SMTP: the outbox keeps the messages
     app = runtime.app
     projects = {p["name"]: p["id"] for p in app_projects(runtime)}
