@@ -13,6 +13,7 @@ from gxtrack.app.digest import DigestService
 from gxtrack.app.enterprises import EnterpriseService
 from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.ledger.service import LedgerService
+from gxtrack.app.notifications import NotificationService
 from gxtrack.app.projects import ProjectService
 from gxtrack.app.stalled import StalledService
 from gxtrack.app.supervision import SupervisionService
@@ -35,6 +36,7 @@ class GxTrack(
     LedgerService,
     ChainAuditService,
     SupervisionService,
+    NotificationService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

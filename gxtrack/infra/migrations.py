@@ -96,6 +96,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             " originator_version BIGINT NOT NULL, digest TEXT NOT NULL)",
         ),
     ),
+    # 30-39 are this feature's numbers (gaps are allowed).
+    Migration(
+        30,
+        "in-app notifications read by each user (kept across read-model rebuilds)",
+        (
+            "CREATE TABLE notification_reads ("
+            " user_name TEXT NOT NULL, notification_id TEXT NOT NULL,"
+            " read_at TEXT NOT NULL, PRIMARY KEY (user_name, notification_id))",
+        ),
+    ),
 )
 
 TABLE_DDL = (

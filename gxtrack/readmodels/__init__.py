@@ -8,6 +8,7 @@ from gxtrack.readmodels.cultivation.projector import TiersProjection
 from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.enterprises.projector import EnterpriseProjection
+from gxtrack.readmodels.notifications.projector import NotificationProjection
 from gxtrack.readmodels.pool.projector import PoolProjection
 from gxtrack.readmodels.stage_facts.projector import StageFactsProjection
 from gxtrack.readmodels.supervision.projector import SupervisionProjection
@@ -25,6 +26,7 @@ def default_projections() -> list[Projection]:
         StageFactsProjection(),
         TiersProjection(),
         SupervisionProjection(),
+        NotificationProjection(),
     ]
 
 

@@ -213,7 +213,7 @@ def test_upgrade_adopts_kept_stores_made_on_first_use(disk_settings):
             cur.execute(
                 "INSERT INTO audit_chain VALUES (?, ?, ?, ?)", (1, "x", 1, "d" * 64)
             )
-        assert migrate(db) == [4]
+        assert migrate(db)[0] == 4  # then any later migrations
         assert migrate(db) == []
         assert db.scalar("SELECT mapping FROM ledger_mappings") == '{"a": "name"}'
         assert db.scalar("SELECT digest FROM audit_chain") == "d" * 64

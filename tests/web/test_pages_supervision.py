@@ -88,3 +88,21 @@ def test_the_overview_is_scoped_for_officers(client, page_runtime):
     login(client, "leader")
     page = page_text(client.get("/supervisions"))
     assert "【示例】本人项目" in page and "【示例】他人项目" in page
+
+
+def test_the_header_counts_unread_notifications_until_read(client, page_runtime):
+    project = register(page_runtime)
+    leader = page_runtime.app.actor_for("leader")
+    page_runtime.app.issue_supervision(leader, project["id"], "限期推进", today())
+    page_runtime.wait_for_read_models()
+    login(client, "officer")
+    page = page_text(client.get("/"))
+    assert 'id="unread-count">1<' in page
+    listing = page_text(client.get("/notifications"))
+    assert "收到督办〔" in listing and "限期推进" in listing
+    client.post("/notifications/read")
+    assert 'id="unread-count"' not in page_text(client.get("/"))
+    # The viewer was never notified.
+    client.post("/logout")
+    login(client, "viewer")
+    assert "暂无通知" in page_text(client.get("/notifications"))

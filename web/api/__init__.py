@@ -27,6 +27,7 @@ RESOURCES = (
     "web.api.audit",
     "web.api.tiers",
     "web.api.supervision",
+    "web.api.notifications",
 )
 PUBLIC_PATHS = ("/healthz",)
 

@@ -25,6 +25,7 @@ def init_pages(app: Flask) -> None:
         enterprise_import,
         enterprises,
         imports,
+        notifications,
         pool,
         project,
         project_forms,
@@ -55,6 +56,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(reports.bp)
     supervision.init_supervision_pages(app)
+    notifications.init_notification_pages(app)
 
 
 def wan(value: object) -> str:
