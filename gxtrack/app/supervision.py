@@ -28,7 +28,7 @@ from gxtrack.app.base import ServiceBase, parse_id
 from gxtrack.errors import ConflictError, NotFoundError
 from gxtrack.readmodels.supervision.queries import get_supervision, project_of
 
-ATTEMPTS = 5  # saves retried after losing a race for the year's next number
+ATTEMPTS = 20  # saves retried after losing a race (each round one issuer wins)
 
 
 class SupervisionService(ServiceBase):

@@ -113,7 +113,7 @@ def test_concurrent_issues_take_distinct_numbers(client, tokens, api_runtime):
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    assert not errors, errors
     assert sorted(numbers) == sorted(f"督办〔{TODAY.year}〕{n}号" for n in range(1, 9))
 
 
