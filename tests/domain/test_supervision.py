@@ -204,3 +204,21 @@ def test_no_supervision_on_a_withdrawn_project() -> None:
     p.withdraw(TODAY, "投资方撤资", "officer1", today=TODAY)
     with pytest.raises(RuleViolationError, match="已终止"):
         issued(p)
+
+
+def test_quiet_days_are_a_versioned_term_of_the_stall_policy() -> None:
+    from domain.stall import DEFAULT_QUIET_DAYS, StallPolicy
+
+    policy = StallPolicy.with_defaults()
+    assert policy.terms().quiet_days == DEFAULT_QUIET_DAYS == 30
+    policy.change("admin", quiet_days=14, reason="加密跟踪")
+    assert (policy.terms().quiet_days, policy.terms().version) == (14, 2)
+    with pytest.raises(RuleViolationError) as error:
+        policy.change("admin", quiet_days=0)
+    assert error.value.field == "quiet_days"
+    with pytest.raises(RuleViolationError, match="没有变化"):
+        policy.change("admin", quiet_days=14)
+    copy = None
+    for e in policy.collect_events():
+        copy = e.mutate(copy)
+    assert copy.quiet_days == 14
