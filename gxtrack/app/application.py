@@ -19,6 +19,7 @@ from gxtrack.app.stalled import StalledService
 from gxtrack.app.supervision import SupervisionService
 from gxtrack.app.tiers import TierService
 from gxtrack.app.users import UserService
+from gxtrack.app.worklist import WorklistService
 from gxtrack.infra.db import RECONNECT_SECONDS
 from gxtrack.infra.transcodings import register_all
 
@@ -37,6 +38,7 @@ class GxTrack(
     ChainAuditService,
     SupervisionService,
     NotificationService,
+    WorklistService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

@@ -222,3 +222,29 @@ def test_quiet_days_are_a_versioned_term_of_the_stall_policy() -> None:
     for e in policy.collect_events():
         copy = e.mutate(copy)
     assert copy.quiet_days == 14
+
+
+def test_a_planned_date_is_late_from_the_day_after_it() -> None:
+    from domain.worklist import late_plan
+
+    plan = {"signed": TODAY}
+    assert late_plan("negotiating", plan, TODAY) is None
+    late = late_plan("negotiating", plan, TODAY + timedelta(days=1))
+    assert (late.stage, late.planned_on, late.days_late) == ("signed", TODAY, 1)
+    assert (
+        late_plan("signed", plan, TODAY + timedelta(days=9)) is None
+    )  # 开工 unplanned
+    assert late_plan("producing", {"producing": TODAY}, TODAY + timedelta(9)) is None
+
+
+@pytest.mark.parametrize(("days", "quiet"), [(29, False), (30, True), (31, True)])
+def test_quiet_after_the_policy_days_without_progress(days: int, quiet: bool) -> None:
+    from domain.worklist import is_quiet, quiet_for
+
+    as_of = TODAY + timedelta(days=days)
+    stage_on = TODAY - timedelta(days=100)
+    assert is_quiet("signed", TODAY, stage_on, as_of, 30) is quiet
+    # With no note, the stage's date counts; a later stage date counts too.
+    assert is_quiet("signed", None, TODAY, as_of, 30) is quiet
+    assert quiet_for(TODAY - timedelta(days=5), TODAY, as_of) == days
+    assert not is_quiet("producing", None, stage_on, as_of, 30)

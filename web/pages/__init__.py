@@ -33,6 +33,7 @@ def init_pages(app: Flask) -> None:
         stalled,
         supervision,
         targets,
+        worklist,
     )
 
     init_security(app)
@@ -57,6 +58,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     supervision.init_supervision_pages(app)
     notifications.init_notification_pages(app)
+    app.register_blueprint(worklist.bp)
 
 
 def wan(value: object) -> str:
