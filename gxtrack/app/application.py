@@ -15,6 +15,7 @@ from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.notifications import NotificationService
 from gxtrack.app.projects import ProjectService
+from gxtrack.app.scorecard import ScorecardService
 from gxtrack.app.stalled import StalledService
 from gxtrack.app.supervision import SupervisionService
 from gxtrack.app.tiers import TierService
@@ -39,6 +40,7 @@ class GxTrack(
     SupervisionService,
     NotificationService,
     WorklistService,
+    ScorecardService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

@@ -248,3 +248,62 @@ def test_quiet_after_the_policy_days_without_progress(days: int, quiet: bool) ->
     assert is_quiet("signed", None, TODAY, as_of, 30) is quiet
     assert quiet_for(TODAY - timedelta(days=5), TODAY, as_of) == days
     assert not is_quiet("producing", None, stage_on, as_of, 30)
+
+
+@pytest.mark.parametrize(
+    ("kind", "day", "first", "last"),
+    [
+        ("week", date(2026, 3, 1), date(2026, 2, 23), date(2026, 3, 1)),  # a Sunday
+        ("week", date(2026, 3, 2), date(2026, 3, 2), date(2026, 3, 8)),  # a Monday
+        ("month", date(2024, 2, 10), date(2024, 2, 1), date(2024, 2, 29)),
+        ("month", date(2026, 12, 31), date(2026, 12, 1), date(2026, 12, 31)),
+        ("quarter", date(2026, 3, 31), date(2026, 1, 1), date(2026, 3, 31)),
+        ("quarter", date(2026, 10, 1), date(2026, 10, 1), date(2026, 12, 31)),
+    ],
+)
+def test_periods_at_their_edges(kind, day, first, last) -> None:
+    from domain.scorecard import period_of
+
+    period = period_of(kind, day)
+    assert (period.first, period.last) == (first, last)
+
+
+def test_zones_rank_by_points_then_stalled_share_then_answer_time() -> None:
+    from domain.scorecard import period_of, rank
+
+    def row(zone, signed=0, landed=0, producing=0, share=0.0, answer=None):
+        new = {"signed": signed, "landed": landed, "producing": producing}
+        return {
+            "zone": zone,
+            "new": new,
+            "stalled_share": share,
+            "median_answer_hours": answer,
+        }
+
+    ranked = rank(
+        [
+            row("a", signed=3),  # 3 points
+            row("b", producing=1),  # 3 points, same share: faster answer wins
+            row("c", landed=1, share=0.5),  # 2 points
+            row("d", landed=1, share=0.1),  # 2 points, smaller share
+            row("e"),
+            row("f", signed=3, answer=2.0),
+        ]
+    )
+    assert [(r["zone"], r["points"], r["rank"]) for r in ranked] == [
+        ("f", 3, 1),
+        ("a", 3, 2),
+        ("b", 3, 3),
+        ("d", 2, 4),
+        ("c", 2, 5),
+        ("e", 0, 6),
+    ]
+    assert [r["board"] for r in ranked] == ["red", "red", "", "", "black", "black"]
+    assert [r["board"] for r in rank([row("x"), row("y", signed=1)])] == [
+        "red",
+        "black",
+    ]
+    assert rank([row("x")])[0]["board"] == ""
+    with pytest.raises(RuleViolationError) as error:
+        period_of("year", TODAY)
+    assert error.value.field == "period"

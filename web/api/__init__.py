@@ -28,6 +28,7 @@ RESOURCES = (
     "web.api.tiers",
     "web.api.supervision",
     "web.api.notifications",
+    "web.api.scorecard",
 )
 PUBLIC_PATHS = ("/healthz",)
 

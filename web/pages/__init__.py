@@ -30,6 +30,7 @@ def init_pages(app: Flask) -> None:
         project,
         project_forms,
         reports,
+        scorecard,
         stalled,
         supervision,
         targets,
@@ -59,6 +60,7 @@ def init_pages(app: Flask) -> None:
     supervision.init_supervision_pages(app)
     notifications.init_notification_pages(app)
     app.register_blueprint(worklist.bp)
+    scorecard.init_scorecard_pages(app)
 
 
 def wan(value: object) -> str:
