@@ -56,6 +56,11 @@ def test_a_leader_issues_and_closes_an_officer_replies(client, page_runtime):
     assert "已办结" in page_text(client.get(sheet_url))
     overview = page_text(client.get("/supervisions?status=closed"))
     assert f"督办〔{today().year}〕1号" in overview
+    # The project page lists it, and its history has every step.
+    page = page_text(client.get(f"/projects/{project['id']}"))
+    assert f"督办〔{today().year}〕1号" in page
+    for label in ("下达督办", "督办回复", "督办办结"):
+        assert label in page, label
 
 
 def test_bad_issue_input_is_shown_not_raised(client, page_runtime):
