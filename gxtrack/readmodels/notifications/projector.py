@@ -59,7 +59,7 @@ class NotificationProjection(Projection):
     # -- the projects' names, officers and zones ---------------------------
 
     @handles(InvestmentProject.Registered)
-    def on_registered(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
         self.projects.insert(
             cur,
             {
@@ -71,11 +71,11 @@ class NotificationProjection(Projection):
         )
 
     @handles(InvestmentProject.OfficerReassigned)
-    def on_reassigned(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_OfficerReassigned(self, cur: Cursor, e: Any) -> None:
         self.projects.update(cur, id_text(e.originator_id), {"officer": e.after})
 
     @handles(InvestmentProject.DetailsRevised)
-    def on_revised(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
         changed = {
             field: after
             for field, (_before, after) in e.changes.items()
@@ -119,29 +119,29 @@ class NotificationProjection(Projection):
         )
 
     @handles(InvestmentProject.StallFlagged)
-    def on_flagged(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_StallFlagged(self, cur: Cursor, e: Any) -> None:
         level = LEVEL_LABELS.get(e.level, e.level)
         detail = f"{level}，本阶段已停留 {e.days_in_stage} 天，请回复原因和推进计划"
         self._notify(cur, e, OFFICERS, "stall", f"停滞{level}", detail)
 
     @handles(InvestmentProject.StallAnswered)
-    def on_answered(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_StallAnswered(self, cur: Cursor, e: Any) -> None:
         self._notify(
             cur, e, LEADERS, "stall_answer", "预警已回复", f"{e.actor}：{e.cause}"
         )
 
     @handles(InvestmentProject.StallEscalated)
-    def on_escalated(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_StallEscalated(self, cur: Cursor, e: Any) -> None:
         self._notify(cur, e, OFFICERS, "stall_escalated", "停滞预警被督办", e.reason)
 
     @handles(InvestmentProject.SupervisionIssued)
-    def on_issued(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionIssued(self, cur: Cursor, e: Any) -> None:
         detail = f"{e.requirement}（办理期限 {e.due_on.isoformat()}）"
         link = f"/supervisions/{e.supervision_id}"
         self._notify(cur, e, OFFICERS, "supervision", f"收到{e.number}", detail, link)
 
     @handles(InvestmentProject.SupervisionReplied)
-    def on_replied(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionReplied(self, cur: Cursor, e: Any) -> None:
         link = f"/supervisions/{e.supervision_id}"
         self._notify(
             cur,
@@ -154,12 +154,12 @@ class NotificationProjection(Projection):
         )
 
     @handles(InvestmentProject.SupervisionSentBack)
-    def on_sent_back(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionSentBack(self, cur: Cursor, e: Any) -> None:
         link = f"/supervisions/{e.supervision_id}"
         self._notify(cur, e, OFFICERS, "supervision", "督办被退回", e.reason, link)
 
     @handles(InvestmentProject.SupervisionClosed)
-    def on_closed(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionClosed(self, cur: Cursor, e: Any) -> None:
         link = f"/supervisions/{e.supervision_id}"
         detail = e.note or "同意办结"
         self._notify(cur, e, OFFICERS, "supervision", "督办已办结", detail, link)

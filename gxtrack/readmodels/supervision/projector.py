@@ -38,7 +38,7 @@ class SupervisionProjection(Projection):
     )
 
     @handles(InvestmentProject.SupervisionIssued)
-    def on_issued(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionIssued(self, cur: Cursor, e: Any) -> None:
         year, seq = _year_seq(e.number)
         at = e.timestamp.isoformat()
         cur.execute(
@@ -71,7 +71,7 @@ class SupervisionProjection(Projection):
         )
 
     @handles(InvestmentProject.SupervisionReplied)
-    def on_replied(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionReplied(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "UPDATE rm_supervisions SET replies = replies + 1 WHERE id = ?",
             (e.supervision_id,),
@@ -86,7 +86,7 @@ class SupervisionProjection(Projection):
         )
 
     @handles(InvestmentProject.SupervisionSentBack)
-    def on_sent_back(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionSentBack(self, cur: Cursor, e: Any) -> None:
         cur.execute(
             "UPDATE rm_supervisions SET returns = returns + 1 WHERE id = ?",
             (e.supervision_id,),
@@ -94,7 +94,7 @@ class SupervisionProjection(Projection):
         self._set(cur, e, status="returned", returned_reason=e.reason)
 
     @handles(InvestmentProject.SupervisionClosed)
-    def on_closed(self, cur: Cursor, e: Any) -> None:
+    def on_InvestmentProject_SupervisionClosed(self, cur: Cursor, e: Any) -> None:
         self._set(
             cur,
             e,
