@@ -9,10 +9,11 @@ reinstate is the service's concern; what a correction may do is decided here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
@@ -62,6 +63,7 @@ from domain.stall import (
     stall_change,
 )
 from domain.stall_judgement import StallExemption, exemption_until, judge_on
+from domain.supervision import Supervision, issue_fields, reply_note
 from domain.timeline import StageTimeline
 
 # Only stages that can stall can be exempted from stalling.
@@ -72,6 +74,9 @@ class InvestmentProject(Aggregate):
     """An investment project moving from negotiation to production."""
 
     LABEL = "项目"  # names it in messages such as "项目不存在"
+    # 督办单 by id; a class-level empty default, replaced (never mutated) by the
+    # supervision events, so projects registered before 督办 existed have none.
+    supervisions = MappingProxyType({})  # type: Mapping[str, Supervision]
 
     @staticmethod
     def create_id(source: dict[str, Any] | None = None, **_: Any) -> UUID:
@@ -881,3 +886,98 @@ class InvestmentProject(Aggregate):
     def _escalate_stall(self, reason: str, actor: str) -> None:
         assert self.stall is not None  # escalate_stall checked it
         self.stall = self.stall.escalated(StallEscalation(reason, actor))
+
+    # -- supervision (督办, rules in domain/supervision.py) ------------------
+
+    def supervision(self, supervision_id: str) -> Supervision:
+        """One of the project's 督办单, or a RuleViolationError."""
+        found = self.supervisions.get(str(supervision_id))
+        if found is None:
+            raise RuleViolationError("督办不存在 (no such supervision)", "id")
+        return found
+
+    def issue_supervision(
+        self,
+        supervision_id: UUID,
+        number: str,
+        requirement: str,
+        due_on: date,
+        units: Iterable[str] | None,
+        actor: str,
+        today: date | None = None,
+    ) -> None:
+        """Issue a numbered 督办单 on this project (who may is the service's rule)."""
+        self._check_not_withdrawn()
+        today = today or bureau_today()
+        self._issue_supervision(
+            supervision_id=str(supervision_id),
+            number=number,
+            **issue_fields(requirement, due_on, units, today),
+            issued_on=today,
+            actor=actor,
+        )
+
+    @event("SupervisionIssued")
+    def _issue_supervision(
+        self,
+        supervision_id: str,
+        number: str,
+        requirement: str,
+        due_on: date,
+        units: list[str],
+        issued_on: date,
+        actor: str,
+    ) -> None:
+        issued = Supervision(
+            supervision_id, number, requirement, due_on, tuple(units), actor, issued_on
+        )
+        self.supervisions = {**self.supervisions, supervision_id: issued}
+
+    def reply_supervision(self, supervision_id: str, note: str, actor: str) -> None:
+        """The officer's reply: what was done."""
+        self.supervision(supervision_id).check_reply()
+        self._reply_supervision(
+            supervision_id=str(supervision_id), note=reply_note(note), actor=actor
+        )
+
+    @event("SupervisionReplied")
+    def _reply_supervision(self, supervision_id: str, note: str, actor: str) -> None:
+        replied = self.supervisions[supervision_id].replied(note, actor)
+        self.supervisions = {**self.supervisions, supervision_id: replied}
+
+    def send_back_supervision(
+        self, supervision_id: str, reason: str, actor: str
+    ) -> None:
+        """A leader sends the reply back: the officer replies again."""
+        self.supervision(supervision_id).check_send_back()
+        self._send_back_supervision(
+            supervision_id=str(supervision_id),
+            reason=required_text(reason, "note", TEXT_MAX),
+            actor=actor,
+        )
+
+    @event("SupervisionSentBack")
+    def _send_back_supervision(
+        self, supervision_id: str, reason: str, actor: str
+    ) -> None:
+        returned = self.supervisions[supervision_id].sent_back()
+        self.supervisions = {**self.supervisions, supervision_id: returned}
+
+    def close_supervision(
+        self, supervision_id: str, note: str, actor: str, today: date | None = None
+    ) -> None:
+        """A leader signs the 督办 off (办结); once."""
+        self.supervision(supervision_id).check_close()
+        self._close_supervision(
+            supervision_id=str(supervision_id),
+            note=optional_text(note, "note", TEXT_MAX),
+            closed_on=today or bureau_today(),
+            actor=actor,
+        )
+
+    @event("SupervisionClosed")
+    def _close_supervision(
+        self, supervision_id: str, note: str, closed_on: date, actor: str
+    ) -> None:
+        closed = self.supervisions[supervision_id].closed(closed_on)
+        self.supervisions = {**self.supervisions, supervision_id: closed}

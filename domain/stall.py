@@ -25,6 +25,8 @@ from domain.stages import FORWARD
 POLICY_ID = uuid5(NAMESPACE_URL, "gxtrack:stall-policy")
 DEFAULT_THRESHOLDS = {"negotiating": 90, "signed": 180, "landed": 365}
 DEFAULT_OVERDUE_DAYS = 30
+# 我的待办 lists a live project with no 推进情况 for this many days (a policy term).
+DEFAULT_QUIET_DAYS = 30
 RED_FACTOR = 2
 # Every stage with a next one; producing and withdrawn never stall.
 STALLABLE_STAGES = FORWARD[:-1]
@@ -44,6 +46,7 @@ class StallTerms:
     )
     overdue_days: int = DEFAULT_OVERDUE_DAYS
     version: int = 1
+    quiet_days: int = DEFAULT_QUIET_DAYS
 
 
 @dataclass(frozen=True)
@@ -246,9 +249,15 @@ class StallPolicy(Aggregate):
         return POLICY_ID
 
     @event("Created")
-    def __init__(self, thresholds: dict[str, int], overdue_days: int) -> None:
+    def __init__(
+        self,
+        thresholds: dict[str, int],
+        overdue_days: int,
+        quiet_days: int = DEFAULT_QUIET_DAYS,  # default: events before it existed
+    ) -> None:
         self.thresholds = dict(thresholds)
         self.overdue_days = overdue_days
+        self.quiet_days = quiet_days
 
     @classmethod
     def with_defaults(cls) -> StallPolicy:
@@ -257,7 +266,9 @@ class StallPolicy(Aggregate):
 
     def terms(self) -> StallTerms:
         """The terms for judgements, stamped with this policy version."""
-        return StallTerms(dict(self.thresholds), self.overdue_days, self.version)
+        return StallTerms(
+            dict(self.thresholds), self.overdue_days, self.version, self.quiet_days
+        )
 
     def change(
         self,
@@ -265,8 +276,10 @@ class StallPolicy(Aggregate):
         thresholds: Mapping[str, object] | None = None,
         overdue_days: object = None,
         reason: str = "",
+        quiet_days: object = None,
     ) -> None:
-        """Set new thresholds (days per stage) and/or the overdue grace."""
+        """Set new thresholds (days per stage), the overdue grace and/or the
+        days without 推进情况 after which a project is on the officer's work list."""
         after = dict(self.thresholds)
         for stage, value in (thresholds or {}).items():
             if stage not in DEFAULT_THRESHOLDS:
@@ -279,15 +292,26 @@ class StallPolicy(Aggregate):
             if overdue_days in (None, "")
             else _days(overdue_days, "overdue_days", 0)
         )
-        if after == self.thresholds and grace == self.overdue_days:
+        quiet = (
+            self.quiet_days
+            if quiet_days in (None, "")
+            else _days(quiet_days, "quiet_days", 1)
+        )
+        if (
+            after == self.thresholds
+            and grace == self.overdue_days
+            and quiet == self.quiet_days
+        ):
             raise RuleViolationError("预警规则没有变化 (nothing changed)")
         self._change(
             before={
                 "thresholds": dict(self.thresholds),
                 "overdue_days": self.overdue_days,
+                "quiet_days": self.quiet_days,
             },
             thresholds=after,
             overdue_days=grace,
+            quiet_days=quiet,
             reason=optional_text(reason, "reason", TEXT_MAX),
             actor=actor,
         )
@@ -300,6 +324,8 @@ class StallPolicy(Aggregate):
         overdue_days: int,
         reason: str,
         actor: str,
+        quiet_days: int = DEFAULT_QUIET_DAYS,  # default: events before it existed
     ) -> None:
         self.thresholds = dict(thresholds)
         self.overdue_days = overdue_days
+        self.quiet_days = quiet_days

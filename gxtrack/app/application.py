@@ -19,10 +19,14 @@ from gxtrack.app.foresight.slippage import SlippageService
 from gxtrack.app.foresight.whatif import WhatIfService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.milestones import MilestoneService
+from gxtrack.app.notifications import NotificationService
 from gxtrack.app.projects import ProjectService
+from gxtrack.app.scorecard import ScorecardService
 from gxtrack.app.stalled import StalledService
+from gxtrack.app.supervision import SupervisionService
 from gxtrack.app.tiers import TierService
 from gxtrack.app.users import UserService
+from gxtrack.app.worklist import WorklistService
 from gxtrack.infra.db import RECONNECT_SECONDS
 from gxtrack.infra.transcodings import register_all
 
@@ -45,6 +49,10 @@ class GxTrack(
     ChainAuditService,
     ActivityService,
     ChannelService,
+    SupervisionService,
+    NotificationService,
+    WorklistService,
+    ScorecardService,
 ):
     """The bureau's application; its name prefixes the PostgreSQL tables."""
 

@@ -28,10 +28,17 @@ from gxtrack.app.digest_reviews import (
     review_html,
     review_lines,
 )
+from gxtrack.app.digest_supervision import (
+    add_overdue_sheet,
+    overdue_html,
+    overdue_lines,
+    overdue_rows,
+)
 from gxtrack.infra.mailer import sender
 from gxtrack.readmodels.alerts.queries import list_scans, list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
 from gxtrack.readmodels.pool.queries import project_labels
+from gxtrack.readmodels.supervision.queries import overdue as overdue_supervisions
 from gxtrack.readmodels.users.queries import active_recipients
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +59,10 @@ COLUMNS = (
 
 
 def workbook(
-    items: list[dict[str, Any]], week: str, reviews: list[dict[str, Any]] | None = None
+    items: list[dict[str, Any]],
+    week: str,
+    reviews: list[dict[str, Any]] | None = None,
+    late: list[dict[str, Any]] | None = None,
 ) -> bytes:
     """The list as an .xlsx file (and the re-reviews due, on a second sheet)."""
     book = Workbook()
@@ -64,6 +74,8 @@ def workbook(
     sheet.freeze_panes = "A2"
     if reviews:
         add_review_sheet(book, reviews)
+    if late:
+        add_overdue_sheet(book, late)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -93,6 +105,7 @@ def compose(
     as_of: str,
     reviews: list[dict[str, Any]] | None = None,
     cleared: list[dict[str, Any]] | None = None,
+    late: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
     """One digest: subject, plain text, HTML and the .xlsx attachment.
 
@@ -103,6 +116,9 @@ def compose(
     subject = f"【停滞项目预警】{week} 停滞项目 {len(items)} 个（红色 {red} 个）"
     if reviews:
         subject += f"，待复核称号 {len(reviews)} 项"
+    late = late or []
+    if late:
+        subject += f"，超期督办 {len(late)} 件"
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["From"] = sender(smtp)
@@ -123,12 +139,13 @@ def compose(
     lines += ["", f"本周已解除（{len(cleared)} 个）："]
     lines += [f"- {c['name']}｜责任人 {c['officer']}" for c in cleared] or ["- 无"]
     lines += review_lines(reviews)
+    lines += overdue_lines(late)
     lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
     msg.set_content("\n".join(lines))
-    extra = _cleared_html(cleared) + review_html(reviews)
+    extra = _cleared_html(cleared) + review_html(reviews) + overdue_html(late)
     msg.add_alternative(_html(intro, items, extra), subtype="html")
     msg.add_attachment(
-        workbook(items, week, reviews),
+        workbook(items, week, reviews, late),
         maintype="application",
         subtype=XLSX.split("/", 1)[1],
         filename=f"stalled-{week}.xlsx",
@@ -196,6 +213,7 @@ class DigestService(ServiceBase):
             if pid in labels
         ]
         reviews = due_for_review(db, date.fromisoformat(as_of), REVIEW_DAYS)
+        late = overdue_rows(overdue_supervisions(db, date.fromisoformat(as_of)))
         users = active_recipients(db)
         outbox = self.outbox
         smtp = outbox.smtp
@@ -210,8 +228,9 @@ class DigestService(ServiceBase):
             rows: list,
             due: list | None = None,
             gone: list | None = None,
+            overdue: list | None = None,
         ) -> None:
-            msg = compose(smtp, to, greeting, rows, week, as_of, due, gone)
+            msg = compose(smtp, to, greeting, rows, week, as_of, due, gone, overdue)
             key = str(uuid5(NAMESPACE_URL, f"gxtrack:digest:{week}:{kind}:{recipient}"))
             if outbox.queue(key, kind, week, recipient, msg):
                 queued.append(recipient)
@@ -231,7 +250,16 @@ class DigestService(ServiceBase):
         addresses = [u["email"] for u in leaders if u["email"]]
         skipped += [u["name"] for u in leaders if not u["email"]]
         if addresses:
-            put("leaders", "leaders", addresses, "各位领导", items, reviews, cleared)
+            put(
+                "leaders",
+                "leaders",
+                addresses,
+                "各位领导",
+                items,
+                reviews,
+                cleared,
+                late,
+            )
         channels = self.queue_channel_digests(scan, items, cleared)  # type: ignore[attr-defined]
         return {
             "week": week,

@@ -33,6 +33,10 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "StallAnswered": ("预警回复", "Stall answered"),
     "StallEscalated": ("督办", "Stall escalated"),
     "StallExempted": ("暂缓预警", "Stall exempted"),
+    "SupervisionIssued": ("下达督办", "Supervision issued"),
+    "SupervisionReplied": ("督办回复", "Supervision replied"),
+    "SupervisionSentBack": ("督办退回", "Supervision sent back"),
+    "SupervisionClosed": ("督办办结", "Supervision closed"),
     "DesignationAwarded": ("认定称号", "Designation awarded"),
     "DesignationReviewed": ("复核", "Designation reviewed"),
     "DesignationRevoked": ("撤销称号", "Designation revoked"),
@@ -86,7 +90,11 @@ def history_item(event: Any, state: dict[str, Any] | None = None) -> dict[str, A
         "label_en": label_en,
         "recorded_at": event.timestamp.isoformat(),
         "actor": fields.get("actor"),
-        "reason": fields.get("reason") or fields.get("note") or None,
+        # A 督办's requirement is why it was issued.
+        "reason": fields.get("reason")
+        or fields.get("note")
+        or fields.get("requirement")
+        or None,
         "effective_date": plain(effective),
         "data": {k: plain(v) for k, v in fields.items() if k not in LIFTED},
         "changes": plain(changes_of({} if state is None else state, event)),

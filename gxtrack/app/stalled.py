@@ -79,6 +79,7 @@ def policy_view(policy: StallPolicy) -> dict[str, Any]:
         "version": policy.version,
         "thresholds": dict(policy.thresholds),
         "overdue_days": policy.overdue_days,
+        "quiet_days": policy.quiet_days,
         "red_factor": RED_FACTOR,
         "modified_at": policy.modified_on.isoformat(),
     }
@@ -123,6 +124,7 @@ class StalledService(ServiceBase):
                     "recorded_at": e.timestamp.isoformat(),
                     "thresholds": dict(e.thresholds),
                     "overdue_days": e.overdue_days,
+                    "quiet_days": e.quiet_days,
                     "before": dict(getattr(e, "before", None) or {}),
                     "reason": getattr(e, "reason", ""),
                     "actor": getattr(e, "actor", None),
@@ -137,12 +139,13 @@ class StalledService(ServiceBase):
         overdue_days: object = None,
         reason: str = "",
         expected_version: int | None = None,
+        quiet_days: object = None,
     ) -> dict[str, Any]:
         """Change thresholds (admin only); the policy version goes up by one."""
         require_admin(actor, "修改停滞预警规则")
         policy = self._policy()
         self.check_version(policy, expected_version)
-        policy.change(actor.name, thresholds, overdue_days, reason)
+        policy.change(actor.name, thresholds, overdue_days, reason, quiet_days)
         self.store(policy)
         return policy_view(policy)
 

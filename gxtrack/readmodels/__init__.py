@@ -10,9 +10,11 @@ from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.enterprises.projector import EnterpriseProjection
 from gxtrack.readmodels.milestones.projector import MilestonesProjection
+from gxtrack.readmodels.notifications.projector import NotificationProjection
 from gxtrack.readmodels.plans.projector import PlanRevisionProjection
 from gxtrack.readmodels.pool.projector import PoolProjection
 from gxtrack.readmodels.stage_facts.projector import StageFactsProjection
+from gxtrack.readmodels.supervision.projector import SupervisionProjection
 from gxtrack.readmodels.users.projector import UserProjection
 
 
@@ -29,6 +31,8 @@ def default_projections() -> list[Projection]:
         ActivityProjection(),
         PlanRevisionProjection(),
         MilestonesProjection(),
+        SupervisionProjection(),
+        NotificationProjection(),
     ]
 
 

@@ -409,7 +409,7 @@ def test_policy_terms_carry_the_grace_and_version():
     assert policy.terms().thresholds["landed"] == 3650
     changed = policy.collect_events()[-1]
     assert (changed.before, changed.thresholds, changed.overdue_days) == (
-        {"thresholds": DEFAULT_THRESHOLDS, "overdue_days": 0},
+        {"thresholds": DEFAULT_THRESHOLDS, "overdue_days": 0, "quiet_days": 30},
         {**DEFAULT_THRESHOLDS, "landed": 3650},
         0,
     )

@@ -280,6 +280,7 @@ def test_policy_read_and_change(client, tokens, api_runtime):
         "version": 1,
         "thresholds": {"negotiating": 90, "signed": 180, "landed": 365},
         "overdue_days": 30,
+        "quiet_days": 30,
         "red_factor": 2,
         "modified_at": "",
     }

@@ -30,6 +30,9 @@ RESOURCES = (
     "web.api.activity",
     "web.api.foresight",
     "web.api.milestones",
+    "web.api.supervision",
+    "web.api.notifications",
+    "web.api.scorecard",
 )
 PUBLIC_PATHS = ("/healthz",)
 

@@ -30,12 +30,16 @@ def init_pages(app: Flask) -> None:
         forecast,
         imports,
         milestones,
+        notifications,
         pool,
         project,
         project_forms,
         reports,
+        scorecard,
         stalled,
+        supervision,
         targets,
+        worklist,
     )
 
     init_security(app)
@@ -63,6 +67,10 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(activity.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(forecast.bp)
+    supervision.init_supervision_pages(app)
+    notifications.init_notification_pages(app)
+    app.register_blueprint(worklist.bp)
+    scorecard.init_scorecard_pages(app)
 
 
 def wan(value: object) -> str:

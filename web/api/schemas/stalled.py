@@ -251,6 +251,7 @@ class PolicySchema(Schema):
     version = fields.Integer()
     thresholds = fields.Nested(ThresholdsSchema)
     overdue_days = fields.Integer()
+    quiet_days = fields.Integer()
     red_factor = fields.Integer()
     modified_at = fields.String()
 
@@ -262,5 +263,6 @@ class PolicyChangeSchema(Schema):
         ThresholdsSchema, metadata={"form_prefix": "thresholds."}
     )
     overdue_days = fields.Integer(strict=True, validate=DAYS)
+    quiet_days = fields.Integer(strict=True, validate=DAYS)
     reason = long_text()
     expected_version = version_field(required=True)
