@@ -111,12 +111,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         "the outbox carries channel messages too (the channel they go to)",
         ("ALTER TABLE mail_outbox ADD COLUMN channel TEXT",),
     ),
-    # 30-39 are this feature's numbers (gaps are allowed).
-    30,
-    "in-app notifications read by each user (kept across read-model rebuilds)",
-    "CREATE TABLE notification_reads ("
-    " user_name TEXT NOT NULL, notification_id TEXT NOT NULL,"
-    " read_at TEXT NOT NULL, PRIMARY KEY (user_name, notification_id))",
+    Migration(
+        30,
+        "in-app notifications read by each user (kept across read-model rebuilds)",
+        (
+            "CREATE TABLE notification_reads ("
+            " user_name TEXT NOT NULL, notification_id TEXT NOT NULL,"
+            " read_at TEXT NOT NULL, PRIMARY KEY (user_name, notification_id))",
+        ),
+    ),
 )
 
 TABLE_DDL = (
