@@ -116,9 +116,6 @@ class MilestoneService(ServiceBase):
         self.check_version(project, expected_version)
         return project
 
-    def _view(self, project: InvestmentProject) -> dict[str, Any]:
-        return self.view_project(project)
-
     def update_milestone(
         self,
         actor: Actor,
@@ -140,7 +137,7 @@ class MilestoneService(ServiceBase):
                 require_leader(actor, "更正阶段日期")
         project.update_milestone(node, given, reason, actor.name)
         self.store(project)
-        return self._view(project)
+        return self.view_project(project)
 
     def report_investment(
         self,
@@ -157,7 +154,7 @@ class MilestoneService(ServiceBase):
         )
         project.report_investment(month, amount, actor.name, note)
         self.store(project)
-        return self._view(project)
+        return self.view_project(project)
 
     # -- 履约 -------------------------------------------------------------
 
@@ -175,7 +172,7 @@ class MilestoneService(ServiceBase):
         )
         project.record_promises(given, reason, actor.name)
         self.store(project)
-        return self._view(project)
+        return self.view_project(project)
 
     def report_results(
         self,
@@ -192,7 +189,7 @@ class MilestoneService(ServiceBase):
         )
         project.report_results(year, given, actor.name, note)
         self.store(project)
-        return self._view(project)
+        return self.view_project(project)
 
     def compliance_items(
         self, status: str | None = None, action_list: str | None = None
