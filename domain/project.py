@@ -19,8 +19,10 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
+from domain.messages import NOTHING_CHANGED
 from domain.project_fields import (
     clean_revision,
+    opening_stage,
     parse_land_area,
     parse_planned_dates,
     parse_priority,
@@ -30,11 +32,12 @@ from domain.reference import ReferenceData
 from domain.rules import (
     TEXT_MAX,
     business_date,
+    check_all,
     money,
     optional_text,
     required_text,
 )
-from domain.stages import FORWARD, OPENING_STAGES, Stage
+from domain.stages import FORWARD, Stage
 from domain.stall import (
     StallAlert,
     StallAnswer,
@@ -88,25 +91,20 @@ class InvestmentProject(Aggregate):
     ) -> InvestmentProject:
         """Register a project in the reserve pool (在谈) or as already signed."""
         today = today or bureau_today()
-        opening = parse_stage(stage, "stage")
-        if opening not in OPENING_STAGES:
-            raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
-        return cls(
-            name=required_text(name, "name"),
-            investor=required_text(investor, "investor"),
-            industry=reference.resolve("industry", industry),
-            zone=reference.resolve("zone", zone),
-            planned_investment=money(planned_investment),
-            priority=parse_priority(priority),
-            officer=required_text(officer, "officer", 80),
-            planned_dates=parse_planned_dates(planned_dates),
-            land_area=parse_land_area(land_area),
-            enterprise_id=enterprise_id,
-            stage=opening.value,
-            stage_date=business_date(stage_date or today, today, "stage_date"),
-            actor=actor,
-            source=source,
+        checked = check_all(  # every refused field at once, in the form's order
+            name=lambda: required_text(name, "name"),
+            investor=lambda: required_text(investor, "investor"),
+            industry=lambda: reference.resolve("industry", industry),
+            zone=lambda: reference.resolve("zone", zone),
+            planned_investment=lambda: money(planned_investment),
+            priority=lambda: parse_priority(priority),
+            officer=lambda: required_text(officer, "officer", 80),
+            planned_dates=lambda: parse_planned_dates(planned_dates),
+            land_area=lambda: parse_land_area(land_area),
+            stage=lambda: opening_stage(stage).value,
+            stage_date=lambda: business_date(stage_date or today, today, "stage_date"),
         )
+        return cls(**checked, enterprise_id=enterprise_id, actor=actor, source=source)
 
     @event("Registered")
     def __init__(
@@ -200,7 +198,7 @@ class InvestmentProject(Aggregate):
         elif target is not self.stage.next():
             expected = self.stage.next()
             hint = f"，下一阶段应为{expected.label}" if expected else ""
-            raise RuleViolationError(f"不能跳过阶段{hint} (stages move one step)", "to")
+            raise RuleViolationError(f"不能跳过阶段{hint}", "to")
         else:
             self._advance(target, on, actor, reason, today, source)
 
@@ -376,9 +374,7 @@ class InvestmentProject(Aggregate):
 
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:
-            raise RuleViolationError(
-                "项目已终止，须先由领导恢复 (withdrawn projects cannot move)", "to"
-            )
+            raise RuleViolationError("项目已终止，须先由领导恢复", "to")
 
     # -- details -----------------------------------------------------------
 
@@ -424,7 +420,7 @@ class InvestmentProject(Aggregate):
             if getattr(self, field) != value
         }
         if not diff:
-            raise RuleViolationError("没有需要修改的内容 (nothing changed)")
+            raise NOTHING_CHANGED.error()
         self._revise(
             changes=diff, reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )
@@ -569,7 +565,7 @@ class InvestmentProject(Aggregate):
 
     def _check_stalled(self) -> StallAlert:
         if self.stall is None:
-            raise RuleViolationError("项目当前没有停滞预警 (project is not stalled)")
+            raise RuleViolationError("项目当前没有停滞预警")
         return self.stall
 
     def answer_stall(
@@ -584,7 +580,7 @@ class InvestmentProject(Aggregate):
         self._check_stalled()
         today = today or bureau_today()
         if not isinstance(checkpoint, date):
-            raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", "checkpoint")
+            raise RuleViolationError("日期格式应为 YYYY-MM-DD", "checkpoint")
         if checkpoint < today:
             raise RuleViolationError(
                 f"下一检查节点不能早于今天 {today.isoformat()}", "checkpoint"
@@ -606,7 +602,7 @@ class InvestmentProject(Aggregate):
     def escalate_stall(self, reason: str, actor: str) -> None:
         """Escalate the alert (督办); once per flag."""
         if self._check_stalled().is_escalated:
-            raise RuleViolationError("该预警已督办 (already escalated)")
+            raise RuleViolationError("该预警已督办")
         self._escalate_stall(
             reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )

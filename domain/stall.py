@@ -227,11 +227,11 @@ def iso_week(day: date) -> str:
 
 def _days(value: object, field: str, low: int) -> int:
     if isinstance(value, bool):
-        raise RuleViolationError("必须是整数天数 (whole days)", field)
+        raise RuleViolationError("必须是整数天数", field)
     try:
         days = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RuleViolationError("必须是整数天数 (whole days)", field) from None
+        raise RuleViolationError("必须是整数天数", field) from None
     if not low <= days <= MAX_DAYS:
         raise RuleViolationError(f"须在 {low}–{MAX_DAYS} 天之间", field)
     return days
@@ -280,7 +280,7 @@ class StallPolicy(Aggregate):
             else _days(overdue_days, "overdue_days", 0)
         )
         if after == self.thresholds and grace == self.overdue_days:
-            raise RuleViolationError("预警规则没有变化 (nothing changed)")
+            raise RuleViolationError("预警规则没有变化")
         self._change(
             before={
                 "thresholds": dict(self.thresholds),

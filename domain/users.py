@@ -45,9 +45,7 @@ def _role(value: str) -> str:
         return Role(value).value
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise RuleViolationError(
-            f"未知角色: {value} (one of {roles})", "role"
-        ) from None
+        raise RuleViolationError(f"未知角色: {value}（可选 {roles}）", "role") from None
 
 
 def _name(value: str) -> str:

@@ -42,7 +42,7 @@ def test_user_name_and_role_refusals() -> None:
     assert refusal(User.add, "x" * 81, "officer", "admin")[1] == "name"
     User.add("x" * 80, "officer", "admin")
     assert refusal(User.add, "li", "boss", "admin") == (
-        "未知角色: boss (one of admin, leader, officer, viewer, auditor)",
+        "未知角色: boss（可选 admin, leader, officer, viewer, auditor）",
         "role",
     )
 
@@ -75,7 +75,7 @@ def test_updating_contact_details() -> None:
     user.update_contact(" 李 ", " " + "m" * 201, "li")
     assert (user.display_name, user.email) == ("李", "m" * 200)
     assert refusal(user.update_contact, " ", "", "li") == (
-        "不能为空 (required)",
+        "不能为空",
         "display_name",
     )
     assert refusal(user.update_contact, "李" * 81, "", "li")[1] == "display_name"

@@ -26,9 +26,7 @@ def parse_instant(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.strip())
     except ValueError:
-        raise RuleViolationError(
-            "时间格式应为 YYYY-MM-DD HH:MM (datetime expected)", "at"
-        ) from None
+        raise RuleViolationError("时间格式应为 YYYY-MM-DD HH:MM", "at") from None
 
 
 def xlsx_download(items: list[dict[str, Any]], filename: str) -> Response:
@@ -56,9 +54,9 @@ def project_as_of(project_id: str) -> Any:
     version = parse_int(request.args.get("version"), "version")
     at = (request.args.get("at") or "").strip()
     if version is None and not at:
-        raise RuleViolationError("请指定版本号或时间 (version or at)", "version")
+        raise RuleViolationError("请指定版本号或时间", "version")
     if version is not None and version < 1:
-        raise RuleViolationError("版本号须为正整数 (version)", "version")
+        raise RuleViolationError("版本号须为正整数", "version")
     instant = parse_instant(at) if at and version is None else None
     current = app.get_project(project_id)
     if version is not None and version > current["version"]:

@@ -64,14 +64,12 @@ def parse_date(value: str | None, field: str, required: bool = True) -> date | N
     value = (value or "").strip()
     if not value:
         if required:
-            raise RuleViolationError("请填写日期 (required)", field)
+            raise RuleViolationError("请填写日期", field)
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RuleViolationError(
-            "日期格式应为 YYYY-MM-DD (date expected)", field
-        ) from None
+        raise RuleViolationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def parse_int(value: str | None, field: str) -> int | None:
@@ -82,7 +80,7 @@ def parse_int(value: str | None, field: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise RuleViolationError("必须是整数 (integer expected)", field) from None
+        raise RuleViolationError("必须是整数", field) from None
 
 
 def expected_version() -> int:

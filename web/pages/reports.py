@@ -32,7 +32,7 @@ def _month() -> str:
         previous = date.fromordinal(first.toordinal() - 1)
         return previous.strftime("%Y-%m")
     if not MONTH.match(value):
-        raise RuleViolationError("月份格式应为 YYYY-MM (month expected)", "month")
+        raise RuleViolationError("月份格式应为 YYYY-MM", "month")
     return value
 
 

@@ -23,7 +23,7 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
         if text is not None and "\x00" in text:
-            raise ValidationError("不能包含空字符 (no NUL characters)")
+            raise ValidationError("不能包含空字符")
         return text
 
 
@@ -51,9 +51,9 @@ class Day(fields.Date):
             validate=validate.Range(
                 min=EARLIEST,
                 max=LATEST,
-                error="日期须在 {min} 至 {max} 之间 (date out of range)",
+                error="日期须在 {min} 至 {max} 之间",
             ),
-            error_messages={"required": "请填写日期 (required)"},
+            error_messages={"required": "请填写日期"},
             **kwargs,
         )
 
@@ -72,7 +72,7 @@ class Money(fields.Field):
     so no cent is lost; whether the amount is acceptable is the domain's rule.
     """
 
-    default_error_messages = {"invalid": "必须是数字或数字字符串 (number or string)"}
+    default_error_messages = {"invalid": "必须是数字或数字字符串"}
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {
