@@ -28,6 +28,8 @@ from gxtrack.app.digest_reviews import (
     review_html,
     review_lines,
 )
+from gxtrack.app.people import People
+from gxtrack.app.reports.cells import write_table
 from gxtrack.infra.mailer import sender
 from gxtrack.readmodels.alerts.queries import list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
@@ -43,7 +45,7 @@ COLUMNS = (
     ("停留天数", "days_in_stage"),
     ("阈值（天）", "threshold"),
     ("预警规则", "rule_label"),
-    ("责任人", "officer"),
+    ("责任人", "officer_name"),
     ("本周新增", "new_label"),
     ("回复", "answer_label"),
     ("督办", "escalation_label"),
@@ -57,10 +59,11 @@ def workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = f"停滞项目 {week}"
-    sheet.append([title for title, _ in COLUMNS])
-    for item in items:
-        sheet.append([item.get(key) for _, key in COLUMNS])
-    sheet.freeze_panes = "A2"
+    write_table(
+        sheet,
+        [title for title, _ in COLUMNS],
+        ([item.get(key) for _, key in COLUMNS] for item in items),
+    )
     if reviews:
         add_review_sheet(book, reviews)
     buffer = io.BytesIO()
@@ -68,13 +71,17 @@ def workbook(
     return buffer.getvalue()
 
 
-def _decorate(items: list[dict[str, Any]], new_ids: set[str]) -> list[dict]:
+def _decorate(
+    items: list[dict[str, Any]], new_ids: set[str], people: People | None = None
+) -> list[dict]:
+    people = people or People({})
     rows = []
     for item in items:
         alert = item.get("alert") or {}
         rows.append(
             {
                 **item,
+                "officer_name": people(item["officer"]),
                 "new_label": "是" if item["project_id"] in new_ids else "",
                 "answer_label": "已回复" if alert.get("answered_at") else "未回复",
                 "escalation_label": "已督办" if alert.get("escalated_at") else "",
@@ -111,7 +118,7 @@ def compose(
     for i in items:
         lines.append(
             f"- [{i['level_label']}] {i['name']}｜{i['stage_label']}"
-            f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i['officer']}"
+            f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i.get('officer_name') or i['officer']}"
             f"｜{i['answer_label']}{'｜本周新增' if i['new_label'] else ''}"
         )
     lines += review_lines(reviews)
@@ -168,7 +175,9 @@ class DigestService(ServiceBase):
         db = self.read_side.db
         week, as_of = scan["week"], scan["as_of"]
         listing = list_stalled(db, date.fromisoformat(as_of))["items"]
-        items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+        items = _decorate(
+            listing, {f["project_id"] for f in scan["flagged"]}, People.load(db)
+        )
         reviews = due_for_review(db, date.fromisoformat(as_of), REVIEW_DAYS)
         users = active_recipients(db)
         outbox = self.outbox

@@ -9,8 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stages import FORWARD
+from gxtrack.app.people import readable as readable_values
+from gxtrack.app.reports.cells import attachment
 from gxtrack.app.reports.history_xlsx import write_history_xlsx
 from web.pages.common import parse_int, reference, register_page_errors, runtime
 from web.pages.history_view import readable
@@ -32,19 +35,21 @@ def parse_instant(value: str) -> datetime:
 def xlsx_download(items: list[dict[str, Any]], filename: str) -> Response:
     """A history as an .xlsx attachment."""
     buffer = io.BytesIO()
-    write_history_xlsx(items, buffer)
+    write_history_xlsx(items, buffer, readable_values(reference(), runtime().db))
     return Response(
         buffer.getvalue(),
         mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
+        headers={"Content-Disposition": attachment(filename)},
     )
 
 
 @bp.get("/projects/<project_id>/history.xlsx")
 def project_history_xlsx(project_id: str) -> Response:
     """The project's decision history as .xlsx (one row per change)."""
-    items = runtime().app.project_history(project_id)
-    return xlsx_download(items, f"project-{project_id}-history.xlsx")
+    app = runtime().app
+    items = app.project_history(project_id)
+    name = app.get_project(project_id)["name"]
+    return xlsx_download(items, f"{name}-决策记录-{today().isoformat()}.xlsx")
 
 
 @bp.get("/projects/<project_id>/as-of")
@@ -92,5 +97,7 @@ def enterprise_history(enterprise_id: str) -> Any:
 @bp.get("/enterprises/<enterprise_id>/history.xlsx")
 def enterprise_history_xlsx(enterprise_id: str) -> Response:
     """The enterprise's history as .xlsx."""
-    items = runtime().app.enterprise_history(enterprise_id)
-    return xlsx_download(items, f"enterprise-{enterprise_id}-history.xlsx")
+    app = runtime().app
+    items = app.enterprise_history(enterprise_id)
+    name = app.get_enterprise(enterprise_id)["name"]
+    return xlsx_download(items, f"{name}-决策记录-{today().isoformat()}.xlsx")

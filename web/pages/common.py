@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError, RuleViolationError
 from domain.reference import ReferenceData
+from gxtrack.app.people import People
 from gxtrack.errors import GxtrackError, http_status
 from web.i18n import N_
 from web.security import require_login
@@ -52,6 +53,18 @@ def reference() -> ReferenceData:
     if "gx_reference" not in g:
         g.gx_reference = runtime().app.reference()
     return g.gx_reference
+
+
+def people() -> People:
+    """Who is who (login → display name), loaded once per request."""
+    if "gx_people" not in g:
+        g.gx_people = People.load(runtime().db)
+    return g.gx_people
+
+
+def person(login: str | None) -> str:
+    """A user as people know them (the `person` filter of every template)."""
+    return people()(login)
 
 
 def text(name: str) -> str:

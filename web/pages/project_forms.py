@@ -19,6 +19,7 @@ from web.pages.common import (
     expected_version,
     field_errors,
     finish,
+    people,
     reference,
     register_page_errors,
     runtime,
@@ -38,7 +39,7 @@ def _form_page(template: str, status: int = 200, **context: Any) -> Any:
         ref=reference(),
         priority_options=[(p.value, priority_label(p.value)) for p in Priority],
         opening_options=[(s.value, stage_label(s.value)) for s in OPENING_STAGES],
-        officer_options=[(name, name) for name in officers()],
+        officer_options=people().options(officers()),
         **context,
     ), status
 
