@@ -17,7 +17,9 @@ from domain.permissions import (
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
-from gxtrack.errors import NotFoundError, RuleViolationError
+from gxtrack.errors import ConflictError, NotFoundError, RuleViolationError
+
+PROGRESS_RETRIES = 5  # a note is re-added after losing a race to another save
 
 
 class ProjectService(ServiceBase):
@@ -133,10 +135,22 @@ class ProjectService(ServiceBase):
         note: str,
         expected_version: int | None = None,
     ) -> dict[str, Any]:
-        """Add a progress note (推进情况)."""
-        project = self._changeable(actor, project_id, expected_version)
-        project.report_progress(on, note, actor.name)
-        return self._finish(project)
+        """Add a progress note (推进情况); notes never conflict.
+
+        Two notes on one project cannot contradict each other, so the version
+        the writer read (`expected_version`, accepted for the contract) is not
+        checked, and a note that loses a race with another save is added again
+        to the newer version.
+        """
+        for attempt in range(PROGRESS_RETRIES):
+            project = self._changeable(actor, project_id, None)
+            project.report_progress(on, note, actor.name)
+            try:
+                return self._finish(project)
+            except ConflictError:
+                if attempt == PROGRESS_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def revise_project(
         self,

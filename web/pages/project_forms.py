@@ -10,20 +10,23 @@ from domain.errors import RuleViolationError
 from domain.permissions import can_change_project
 from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
+from gxtrack.app.base import parse_id
+from gxtrack.app.history import history
 from gxtrack.errors import ConflictError
 from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, load_form
 from web.commands import register as register_command
 from web.i18n import N_, priority_label, stage_label
 from web.pages.common import (
-    STALE,
     expected_version,
     field_errors,
     finish,
+    parse_int,
     people,
     reference,
     register_page_errors,
     runtime,
 )
+from web.pages.history_view import readable
 from web.pages.pool import officers
 from web.security import current_actor, roles_required
 
@@ -62,6 +65,37 @@ def register() -> Any:
     return finish(N_("项目已登记"), "page_project.show", project_id=project["id"])
 
 
+EDIT_CONFLICT = N_(
+    "您编辑期间此项目已被他人修改（见下方）。您填写的内容已保留，"
+    "核对后再次保存即以您的填写为准。"
+)
+
+
+def _conflict_page(project: dict[str, Any], typed: dict[str, str]) -> Any:
+    """The edit form again: what the user typed kept, the other change shown.
+
+    The form now carries the current version, so saving again after reading
+    the other change is a deliberate decision rather than another conflict.
+    """
+    read_at = parse_int(typed.get("expected_version"), "expected_version") or 0
+    app = runtime().app
+    others = [
+        item
+        for item in history(app, parse_id(project["id"]))
+        if item["version"] > read_at
+    ]
+    typed["expected_version"] = str(project["version"])
+    return _form_page(
+        "project_edit.html",
+        409,
+        p=project,
+        form=typed,
+        errors={},
+        conflict=EDIT_CONFLICT,
+        others=readable(others, reference()),
+    )
+
+
 @bp.route("/projects/<project_id>/edit", methods=["GET", "POST"])
 @roles_required(*CHANGERS)
 def edit(project_id: str) -> Any:
@@ -87,12 +121,5 @@ def edit(project_id: str) -> Any:
             errors=field_errors(error),
         )
     except ConflictError:
-        return _form_page(
-            "project_edit.html",
-            409,
-            p=project,
-            form=request.form,
-            errors={},
-            conflict=STALE,
-        )
+        return _conflict_page(project, request.form.to_dict())
     return finish(N_("项目信息已修改"), "page_project.show", project_id=project_id)
