@@ -19,6 +19,7 @@ from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 from gxtrack.errors import ConflictError, NotFoundError, RuleViolationError
 
+USCC_LENGTH = 18  # a credit code; an enterprise id is a 36-character UUID
 PROGRESS_RETRIES = 5  # a note is re-added after losing a race to another save
 
 
@@ -40,13 +41,21 @@ class ProjectService(ServiceBase):
         return project_view(project, reference)
 
     def _enterprise_ref(self, value: str | UUID) -> UUID:
-        from domain.enterprise import Enterprise
+        """An enterprise by its id or its credit code (what a form is typed with)."""
+        from domain.enterprise import Enterprise, enterprise_id
+        from domain.uscc import normalize_uscc
 
+        text = str(value).strip()
+        if len(text) == USCC_LENGTH:
+            value = enterprise_id(normalize_uscc(text, "enterprise_id"))
         # A reference inside the input is bad input (422), not a missing resource.
         try:
             return self.load(Enterprise, value).id
-        except NotFoundError as error:
-            raise RuleViolationError(error.message, "enterprise_id") from None
+        except NotFoundError:
+            raise RuleViolationError(
+                f"找不到该企业（统一社会信用代码或编号）: {text}，请先在企业库登记",
+                "enterprise_id",
+            ) from None
 
     def get_project(
         self,

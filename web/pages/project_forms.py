@@ -13,6 +13,7 @@ from domain.users import Role
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
 from gxtrack.errors import ConflictError
+from gxtrack.readmodels.enterprises.queries import enterprise_choices
 from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, load_form
 from web.commands import register as register_command
 from web.i18n import N_, priority_label, stage_label
@@ -43,6 +44,7 @@ def _form_page(template: str, status: int = 200, **context: Any) -> Any:
         priority_options=[(p.value, priority_label(p.value)) for p in Priority],
         opening_options=[(s.value, stage_label(s.value)) for s in OPENING_STAGES],
         officer_options=people().options(officers()),
+        enterprise_choices=enterprise_choices(runtime().db),
         **context,
     ), status
 
@@ -106,7 +108,12 @@ def edit(project_id: str) -> Any:
     if not can_change_project(actor, project["officer"], project["zone"]):
         abort(403)
     if request.method == "GET":
-        return _form_page("project_edit.html", p=project, form=project, errors={})
+        form = dict(project)
+        if project["enterprise_id"]:  # shown as the code people type, not the id
+            form["enterprise_id"] = rt.app.get_enterprise(project["enterprise_id"])[
+                "uscc"
+            ]
+        return _form_page("project_edit.html", p=project, form=form, errors={})
     revise = PROJECT_COMMANDS["revise"]
     try:
         version = expected_version()
