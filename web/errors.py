@@ -10,6 +10,7 @@ their own handlers after these to render them in their layout.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -157,6 +158,7 @@ def handle_gxtrack_error(error: Exception) -> Any:
         else:
             errors = {error.field: [message]}
         reason = error.code
+    reason = reason or getattr(error, "reason", None)
     rows = getattr(error, "errors", None)
     if isinstance(rows, list):  # an import's row errors: "<row>.<field>" keys
         errors = {}
@@ -166,7 +168,13 @@ def handle_gxtrack_error(error: Exception) -> Any:
             )
     if not is_api_request():
         return _html(status, message)
-    return error_response(status, message, errors, reason)
+    response = error_response(status, message, errors, reason)
+    duplicates = getattr(error, "duplicates", None)
+    if duplicates is not None:  # the projects a registration would duplicate
+        body = response.get_json()
+        body["duplicates"] = duplicates
+        response.set_data(json.dumps(body, ensure_ascii=False))
+    return response
 
 
 STORE_DOWN = "数据库暂时无法连接，请稍后重试"

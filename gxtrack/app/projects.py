@@ -7,6 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.actions import Action, ProjectFacts, require_action
+from domain.duplicates import duplicates_among
+from domain.messages import DUPLICATE_PROJECT
 from domain.permissions import (
     Actor,
     registering_officer,
@@ -18,6 +20,18 @@ from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.presenters import project_view
 from gxtrack.errors import ConflictError, NotFoundError, RuleViolationError
+from gxtrack.readmodels.pool.queries import projects_named
+
+
+class DuplicateProjectError(ConflictError):
+    """The project is already in the pool (same name and investor)."""
+
+    def __init__(self, duplicates: list[dict[str, Any]]) -> None:
+        names = "、".join(f"《{d['name']}》（{d['investor']}）" for d in duplicates)
+        super().__init__(DUPLICATE_PROJECT.text(names=names))
+        self.reason = DUPLICATE_PROJECT.code
+        self.duplicates = duplicates
+
 
 USCC_LENGTH = 18  # a credit code; an enterprise id is a 36-character UUID
 PROGRESS_RETRIES = 5  # a note is re-added after losing a race to another save
@@ -26,8 +40,27 @@ PROGRESS_RETRIES = 5  # a note is re-added after losing a race to another save
 class ProjectService(ServiceBase):
     """Commands and point reads on investment projects."""
 
-    def register_project(self, actor: Actor, **fields: Any) -> dict[str, Any]:
-        """Register a project (在谈 or 签约); `registering_officer` says whose."""
+    def duplicates_of(self, name: str, investor: str) -> list[dict[str, Any]]:
+        """Projects in the pool with the same name and investor (domain/duplicates)."""
+        self.read_side.wait_for_read_models()
+        candidates = projects_named(self.read_side.db, name)
+        return duplicates_among(name, investor, candidates)
+
+    def register_project(
+        self, actor: Actor, confirm_duplicate: bool | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Register a project (在谈 or 签约); `registering_officer` says whose.
+
+        `confirm_duplicate=False` (what the web form and the API pass unless the
+        user confirms) refuses a project with the name and investor of one in
+        the pool; None (imports, the sample data) does not look.
+        """
+        if confirm_duplicate is False:
+            same = self.duplicates_of(
+                fields.get("name", ""), fields.get("investor", "")
+            )
+            if same:
+                raise DuplicateProjectError(same)
         reference = self.reference()
         zone = reference.resolve("zone", fields.get("zone", ""))
         require_register_in_zone(actor, zone)

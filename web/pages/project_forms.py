@@ -12,6 +12,7 @@ from domain.stages import OPENING_STAGES, Priority
 from domain.users import Role
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
+from gxtrack.app.projects import DuplicateProjectError
 from gxtrack.errors import ConflictError
 from gxtrack.readmodels.enterprises.queries import enterprise_choices
 from web.commands import PROJECT_COMMANDS, REGISTER_SCHEMA, load_form
@@ -64,13 +65,21 @@ def register() -> Any:
         return _form_page(
             "project_new.html", 422, form=request.form, errors=field_errors(error)
         )
+    except DuplicateProjectError as error:
+        return _form_page(
+            "project_new.html",
+            409,
+            form=request.form,
+            errors={},
+            duplicates=error.duplicates,
+            duplicate_message=error.message,
+        )
     return finish(N_("项目已登记"), "page_project.show", project_id=project["id"])
 
 
 EDIT_CONFLICT = N_(
-    "您编辑期间此项目已被他人修改（见下方）。您填写的内容已保留，"
-    "核对后再次保存即以您的填写为准。"
-)
+    "您编辑期间此项目已被他人修改（见下方），您的填写已保留，核对后可再次保存"
+)  # noqa: E501
 
 
 def _conflict_page(project: dict[str, Any], typed: dict[str, str]) -> Any:

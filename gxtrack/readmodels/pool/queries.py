@@ -372,3 +372,12 @@ def enterprise_projects(db: Database, enterprise_id: str) -> list[dict[str, Any]
         " ORDER BY stage_date DESC, name",
         (str(enterprise_id),),
     )
+
+
+def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
+    """Projects in the pool (not withdrawn) with this name, as duplicate candidates."""
+    return db.fetchall(
+        "SELECT id, name, investor, stage, officer FROM rm_projects"
+        " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
+        ((name or "").strip(),),
+    )
