@@ -19,6 +19,10 @@ def create_app(
     if test_config:
         app.config.update(test_config)
     app.extensions["gxtrack"] = runtime
+    # Key order is the schema's, not sorted again per response; Chinese text
+    # goes out as UTF-8 rather than \u escapes (a third of a list's bytes).
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     @app.get("/healthz")
     def healthz() -> Any:

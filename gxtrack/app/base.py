@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from threading import Lock
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -15,6 +17,7 @@ from gxtrack.errors import ConflictError, NotFoundError
 from gxtrack.infra.mailer import Outbox
 
 A = TypeVar("A", bound=Aggregate)
+CURRENT_MAXSIZE = 2000  # aggregates kept by current(), least recently stored out
 
 
 def parse_id(value: str | UUID, what: str = "记录") -> UUID:
@@ -42,6 +45,9 @@ class ServiceBase(Application[UUID]):
         # to read the log (the rebuild's second process) has neither.
         self._read_side = read_side
         self._outbox = outbox
+        # Aggregates last read by id, newest last; see current().
+        self._current: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._current_lock = Lock()
 
     @property
     def read_side(self) -> ReadSide:
@@ -58,13 +64,23 @@ class ServiceBase(Application[UUID]):
         return self._outbox
 
     def load(
-        self, kind: type[A], aggregate_id: str | UUID, version: int | None = None
+        self,
+        kind: type[A],
+        aggregate_id: str | UUID,
+        version: int | None = None,
+        read_only: bool = False,
     ) -> A:
-        """The aggregate of type `kind`, or NotFoundError."""
+        """The aggregate of type `kind`, or NotFoundError.
+
+        `read_only`: the shared current one (see current()), never to change.
+        """
         label = getattr(kind, "LABEL", kind.__name__)
         key = parse_id(aggregate_id, label)
         try:
-            aggregate = self.repository.get(key, version=version)
+            if read_only and version is None:
+                aggregate = self.current(key)
+            else:
+                aggregate = self.repository.get(key, version=version)
         except AggregateNotFoundError:
             raise NotFoundError(f"{label}不存在: {aggregate_id}") from None
         if not isinstance(aggregate, kind) or (
@@ -94,8 +110,39 @@ class ServiceBase(Application[UUID]):
                 f"你看到的是版本 {expected_version}），请刷新后重试"
             )
 
+    def current(self, aggregate_id: UUID) -> Aggregate:
+        """The aggregate as the log has it now, shared and READ-ONLY.
+
+        The user behind every request and the reference lists were replayed
+        (and deep-copied by the library's cache) on every request. Here the
+        last one read is kept, and is valid while the log has no event of it
+        past its version: one indexed lookup, answered by the log itself, so a
+        change made by any process is seen by the next request. Commands
+        change a copy from `repository.get`, never this one; a read (a project
+        page) skips the copy the library makes of its cached aggregate.
+        """
+        kept = self._current.get(aggregate_id)
+        if kept is not None and not self.recorder.select_events(
+            aggregate_id, gt=kept.version, limit=1
+        ):
+            return kept
+        aggregate = self.repository.get(aggregate_id)
+        with self._current_lock:  # a newer copy replaces; readers keep theirs whole
+            self._current[aggregate_id] = aggregate
+            self._current.move_to_end(aggregate_id)
+            while len(self._current) > CURRENT_MAXSIZE:
+                self._current.popitem(last=False)
+        return aggregate
+
     def reference(self) -> ReferenceData:
-        """The industry and zone lists, created with the defaults on first use."""
+        """The industry and zone lists (read-only), created on first use."""
+        try:
+            return self.current(ReferenceData.create_id())
+        except AggregateNotFoundError:
+            return self.reference_for_change()
+
+    def reference_for_change(self) -> ReferenceData:
+        """The reference lists to change, created with the defaults on first use."""
         try:
             return self.repository.get(ReferenceData.create_id())
         except AggregateNotFoundError:

@@ -99,9 +99,8 @@ class ProjectService(ServiceBase):
         """The project now, at a version, or as recorded at an instant."""
         if recorded_at is not None:
             version = self._version_at(project_id, recorded_at)
-        return project_view(
-            self.load(InvestmentProject, project_id, version), self.reference()
-        )
+        project = self.load(InvestmentProject, project_id, version, read_only=True)
+        return project_view(project, self.reference())
 
     def _version_at(self, project_id: str | UUID, instant: datetime) -> int:
         return self.version_at(InvestmentProject, project_id, instant)  # type: ignore[attr-defined]

@@ -57,10 +57,12 @@ class UserService(ServiceBase):
         return user
 
     def actor_for(self, name: str) -> Actor | None:
-        """The Actor for an active user, or None."""
+        """The Actor for an active user, or None (asked on every request)."""
         try:
-            user = self.find_user(name)
-        except NotFoundError:
+            user = self.current(user_id(name))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(user, User):
             return None
         return Actor(user.name, user.role, user.zone) if user.active else None
 
@@ -100,7 +102,7 @@ class UserService(ServiceBase):
     ) -> dict[str, Any]:
         """Add an industry or zone."""
         require_admin(actor, "维护基础数据")
-        reference = self.reference()
+        reference = self.reference_for_change()
         reference.add_entry(kind, code, name, actor.name)
         self.store(reference)
         return self.reference_data()
@@ -110,7 +112,7 @@ class UserService(ServiceBase):
     ) -> dict[str, Any]:
         """Rename an industry or zone."""
         require_admin(actor, "维护基础数据")
-        reference = self.reference()
+        reference = self.reference_for_change()
         reference.rename_entry(kind, code, name, actor.name)
         self.store(reference)
         return self.reference_data()
