@@ -141,14 +141,8 @@ def allowed_actions(actor: Actor, facts: ProjectFacts) -> frozenset[Action]:
 def require_action(actor: Actor, facts: ProjectFacts, action: Action) -> None:
     """Refuse an action `allowed_actions` does not offer: who, then when."""
     if action not in role_actions(actor, facts):
-        raise PermissionDeniedError(
-            "无权对此项目执行此操作 (not allowed for your role)"
-        )
+        raise PermissionDeniedError("无权对此项目执行此操作")
     if action not in state_actions(facts):
         if facts.stage is Stage.WITHDRAWN:
-            raise RuleViolationError(
-                "项目已终止，须先由领导恢复 (withdrawn projects cannot change)"
-            )
-        raise RuleViolationError(
-            f"项目处于{facts.stage.label}阶段，不能执行此操作 ({action} not allowed now)"
-        )
+            raise RuleViolationError("项目已终止，须先由领导恢复")
+        raise RuleViolationError(f"项目处于{facts.stage.label}阶段，不能执行此操作")

@@ -83,7 +83,7 @@ def parse_promises(given: Mapping[str, Any]) -> dict[str, Any]:
             clean[field] = None
         elif field == "producing_by":
             if not isinstance(value, date):
-                raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", field)
+                raise RuleViolationError("日期格式错误（应为 YYYY-MM-DD）", field)
             clean[field] = value
         else:
             clean[field] = parse_amount(value, field)
@@ -109,7 +109,7 @@ def result_year(value: object, today: date, signed_on: date | None) -> int:
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RuleViolationError("年度必须是整数 (year)", "year") from None
+        raise RuleViolationError("年度必须是整数", "year") from None
     if year > today.year:
         raise RuleViolationError(f"年度不能晚于 {today.year}", "year")
     if signed_on is not None and year < signed_on.year:

@@ -42,17 +42,13 @@ def channel_settings(
     """The settings if each is valid, else a RuleViolationError naming the field."""
     name = (name or "").strip()
     if not NAME.fullmatch(name):
-        raise RuleViolationError(
-            "渠道名称须为 2–32 个小写字母、数字或 _ . - (a-z 0-9 _ . -)", "name"
-        )
+        raise RuleViolationError("渠道名称须为 2–32 个小写字母、数字或 _ . -", "name")
     if kind not in KINDS:
-        raise RuleViolationError(
-            f"渠道类型只能是 {' / '.join(KINDS)} (unknown kind)", "kind"
-        )
+        raise RuleViolationError(f"渠道类型只能是 {' / '.join(KINDS)}", "kind")
     url = (url or "").strip()
     parts = urlsplit(url)
     if len(url) > URL_MAX or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RuleViolationError("须为 http(s) 地址 (an http or https URL)", "url")
+        raise RuleViolationError("须为 http(s) 地址", "url")
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise RuleViolationError("地址不能含空白或控制字符", "url")
     secret = (secret or "").strip()

@@ -32,9 +32,7 @@ def target_year(value: object, today: date, field: str = "year") -> int:
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RuleViolationError(
-            "年度必须是整数 (year must be a number)", field
-        ) from None
+        raise RuleViolationError("年度必须是整数", field) from None
     if not FIRST_YEAR <= year <= today.year + YEARS_AHEAD:
         raise RuleViolationError(
             f"年度须在 {FIRST_YEAR}–{today.year + YEARS_AHEAD} 之间", field

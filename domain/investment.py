@@ -30,11 +30,9 @@ def parse_month(value: object, today: date) -> str:
     text = str(value or "").strip()
     match = MONTH.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise RuleViolationError("月份格式应为 YYYY-MM (month)", "month")
+        raise RuleViolationError("月份格式应为 YYYY-MM", "month")
     if text > f"{today.year:04d}-{today.month:02d}":
-        raise RuleViolationError(
-            f"月份不能晚于本月 {today:%Y-%m} (month is in the future)", "month"
-        )
+        raise RuleViolationError(f"月份不能晚于本月 {today:%Y-%m}", "month")
     if text < FIRST_MONTH:
         raise RuleViolationError(f"月份不能早于 {FIRST_MONTH}", "month")
     return text
@@ -43,17 +41,17 @@ def parse_month(value: object, today: date) -> str:
 def parse_amount(value: object, field: str = "amount") -> Decimal:
     """An exact amount of 万元, 0 or more, at most 4 decimal places."""
     if isinstance(value, bool):
-        raise RuleViolationError("必须是数字 (must be a number)", field)
+        raise RuleViolationError("必须是数字", field)
     if isinstance(value, float):
         value = repr(value)
     try:
         amount = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
-        raise RuleViolationError("必须是数字 (must be a number)", field) from None
+        raise RuleViolationError("必须是数字", field) from None
     if not amount.is_finite() or amount < 0:
-        raise RuleViolationError("不能小于 0 (must be 0 or more)", field)
+        raise RuleViolationError("不能小于 0", field)
     if amount.as_tuple().exponent < -4 or amount >= AMOUNT_LIMIT:  # type: ignore[operator]
-        raise RuleViolationError("金额超出范围 (amount out of range)", field)
+        raise RuleViolationError("金额超出范围", field)
     return amount
 
 
@@ -113,7 +111,7 @@ class InvestmentTarget(Aggregate):
         """Set the target; the event keeps before → after."""
         figure = parse_amount(amount)
         if figure == self.amount:
-            raise RuleViolationError("目标没有变化 (nothing changed)", "amount")
+            raise RuleViolationError("目标没有变化", "amount")
         self._set(
             year=self.year,
             before=self.amount,

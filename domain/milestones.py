@@ -59,7 +59,7 @@ class UnknownNodeError(DomainError):
     status = 404
 
     def __init__(self, code: str) -> None:
-        self.message = f"节点不存在: {code} (unknown milestone)"
+        self.message = f"节点不存在: {code}"
         super().__init__(self.message)
 
 
@@ -257,7 +257,7 @@ class MilestoneTemplate(Aggregate):
         """Replace the node list (order, names, stages; add or drop non-gate nodes)."""
         after = parse_nodes(nodes)
         if after == self.nodes:
-            raise RuleViolationError("节点模板没有变化 (nothing changed)")
+            raise RuleViolationError("节点模板没有变化")
         self._change(
             before=[n.as_dict() for n in self.nodes],
             nodes=[n.as_dict() for n in after],
@@ -284,7 +284,7 @@ def node_changes(
     for field, value in given.items():
         if field in ("planned_on", "done_on"):
             if value is not None and not isinstance(value, date):
-                raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", field)
+                raise RuleViolationError("日期格式错误（应为 YYYY-MM-DD）", field)
             clean[field] = value
         elif field == "unit":
             clean[field] = optional_text(value, "unit", UNIT_MAX)
@@ -304,7 +304,7 @@ def check_done_on(done: date, today: date, earliest: date) -> None:
     """A done date is not in the future and not before the project's first stage."""
     if done > today:
         raise RuleViolationError(
-            f"完成日期不能晚于今天 {today.isoformat()} (date is in the future)",
+            f"完成日期不能晚于今天 {today.isoformat()}",
             "done_on",
         )
     if done < earliest:

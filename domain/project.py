@@ -29,6 +29,7 @@ from domain.agreement import (
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
 from domain.investment import parse_amount, parse_month
+from domain.messages import NOTHING_CHANGED
 from domain.milestones import (
     GATES,
     Node,
@@ -38,6 +39,7 @@ from domain.milestones import (
 )
 from domain.project_fields import (
     clean_revision,
+    opening_stage,
     parse_land_area,
     parse_planned_dates,
     parse_priority,
@@ -47,11 +49,12 @@ from domain.reference import ReferenceData
 from domain.rules import (
     TEXT_MAX,
     business_date,
+    check_all,
     money,
     optional_text,
     required_text,
 )
-from domain.stages import FORWARD, OPENING_STAGES, Stage
+from domain.stages import FORWARD, Stage
 from domain.stall import (
     STALLABLE_STAGES,
     StallAlert,
@@ -113,25 +116,20 @@ class InvestmentProject(Aggregate):
     ) -> InvestmentProject:
         """Register a project in the reserve pool (在谈) or as already signed."""
         today = today or bureau_today()
-        opening = parse_stage(stage, "stage")
-        if opening not in OPENING_STAGES:
-            raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
-        return cls(
-            name=required_text(name, "name"),
-            investor=required_text(investor, "investor"),
-            industry=reference.resolve("industry", industry),
-            zone=reference.resolve("zone", zone),
-            planned_investment=money(planned_investment),
-            priority=parse_priority(priority),
-            officer=required_text(officer, "officer", 80),
-            planned_dates=parse_planned_dates(planned_dates),
-            land_area=parse_land_area(land_area),
-            enterprise_id=enterprise_id,
-            stage=opening.value,
-            stage_date=business_date(stage_date or today, today, "stage_date"),
-            actor=actor,
-            source=source,
+        checked = check_all(  # every refused field at once, in the form's order
+            name=lambda: required_text(name, "name"),
+            investor=lambda: required_text(investor, "investor"),
+            industry=lambda: reference.resolve("industry", industry),
+            zone=lambda: reference.resolve("zone", zone),
+            planned_investment=lambda: money(planned_investment),
+            priority=lambda: parse_priority(priority),
+            officer=lambda: required_text(officer, "officer", 80),
+            planned_dates=lambda: parse_planned_dates(planned_dates),
+            land_area=lambda: parse_land_area(land_area),
+            stage=lambda: opening_stage(stage).value,
+            stage_date=lambda: business_date(stage_date or today, today, "stage_date"),
         )
+        return cls(**checked, enterprise_id=enterprise_id, actor=actor, source=source)
 
     @event("Registered")
     def __init__(
@@ -230,7 +228,7 @@ class InvestmentProject(Aggregate):
         elif target is not self.stage.next():
             expected = self.stage.next()
             hint = f"，下一阶段应为{expected.label}" if expected else ""
-            raise RuleViolationError(f"不能跳过阶段{hint} (stages move one step)", "to")
+            raise RuleViolationError(f"不能跳过阶段{hint}", "to")
         else:
             self._advance(target, on, actor, reason, today, source)
 
@@ -406,9 +404,7 @@ class InvestmentProject(Aggregate):
 
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:
-            raise RuleViolationError(
-                "项目已终止，须先由领导恢复 (withdrawn projects cannot move)", "to"
-            )
+            raise RuleViolationError("项目已终止，须先由领导恢复", "to")
 
     # -- details -----------------------------------------------------------
 
@@ -454,7 +450,7 @@ class InvestmentProject(Aggregate):
             if getattr(self, field) != value
         }
         if not diff:
-            raise RuleViolationError("没有需要修改的内容 (nothing changed)")
+            raise NOTHING_CHANGED.error()
         self._revise(
             changes=diff, reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )
@@ -539,7 +535,7 @@ class InvestmentProject(Aggregate):
         if not changes:
             if moved:
                 return
-            raise RuleViolationError("节点信息没有变化 (nothing changed)")
+            raise RuleViolationError("节点信息没有变化")
         self._update_milestone(
             code=node.code,
             changes=changes,
@@ -568,7 +564,7 @@ class InvestmentProject(Aggregate):
             return changed
         if done is None:
             raise RuleViolationError(
-                f"{node.name}即{stage.label}阶段：撤销请更正阶段 (use a stage correction)",
+                f"{node.name}即{stage.label}阶段：撤销请更正阶段",
                 "done_on",
             )
         check_done_on(done, today, self.earliest_date)
@@ -621,7 +617,7 @@ class InvestmentProject(Aggregate):
         figure = parse_amount(amount)
         before = self.investment.get(month)
         if before == figure:
-            raise RuleViolationError("该月完成投资没有变化 (nothing changed)", "amount")
+            raise RuleViolationError("该月完成投资没有变化", "amount")
         self._report_investment(
             month=month,
             amount=figure,
@@ -650,7 +646,7 @@ class InvestmentProject(Aggregate):
     ) -> None:
         """Record or change the agreement's promises (at or after signing)."""
         if self.stage in (Stage.NEGOTIATING, Stage.WITHDRAWN):
-            raise RuleViolationError("签约后才能录入协议承诺 (sign first)", "_schema")
+            raise RuleViolationError("签约后才能录入协议承诺", "_schema")
         current = self.promises or Promises()
         changes = {
             field: [getattr(current, field), value]
@@ -658,7 +654,7 @@ class InvestmentProject(Aggregate):
             if getattr(current, field) != value
         }
         if not changes:
-            raise RuleViolationError("协议承诺没有变化 (nothing changed)")
+            raise RuleViolationError("协议承诺没有变化")
         self._record_promises(
             changes=changes, reason=optional_text(reason, "reason"), actor=actor
         )
@@ -683,7 +679,7 @@ class InvestmentProject(Aggregate):
         before = self.results.get(day)
         after = replace(before or YearResult(), **parse_results(given))
         if after == before:
-            raise RuleViolationError("该年度实绩没有变化 (nothing changed)")
+            raise RuleViolationError("该年度实绩没有变化")
         self._report_results(
             year=day,
             before=asdict(before) if before else None,
@@ -815,9 +811,7 @@ class InvestmentProject(Aggregate):
         """Exempt the project from stall alerts (暂缓) until a date; clears its alert."""
         today = today or bureau_today()
         if self.stage.value not in EXEMPTABLE_STAGES:
-            raise RuleViolationError(
-                f"{self.stage.label}阶段的项目不会停滞，无需暂缓 (never stalls)"
-            )
+            raise RuleViolationError(f"{self.stage.label}阶段的项目不会停滞，无需暂缓")
         self._exempt_stall(
             reason=required_text(reason, "reason", TEXT_MAX),
             until=exemption_until(until, today),
@@ -840,7 +834,7 @@ class InvestmentProject(Aggregate):
 
     def _check_stalled(self) -> StallAlert:
         if self.stall is None:
-            raise RuleViolationError("项目当前没有停滞预警 (project is not stalled)")
+            raise RuleViolationError("项目当前没有停滞预警")
         return self.stall
 
     def answer_stall(
@@ -855,7 +849,7 @@ class InvestmentProject(Aggregate):
         self._check_stalled()
         today = today or bureau_today()
         if not isinstance(checkpoint, date):
-            raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", "checkpoint")
+            raise RuleViolationError("日期格式应为 YYYY-MM-DD", "checkpoint")
         if checkpoint < today:
             raise RuleViolationError(
                 f"下一检查节点不能早于今天 {today.isoformat()}", "checkpoint"
@@ -877,7 +871,7 @@ class InvestmentProject(Aggregate):
     def escalate_stall(self, reason: str, actor: str) -> None:
         """Escalate the alert (督办); once per flag."""
         if self._check_stalled().is_escalated:
-            raise RuleViolationError("该预警已督办 (already escalated)")
+            raise RuleViolationError("该预警已督办")
         self._escalate_stall(
             reason=required_text(reason, "reason", TEXT_MAX), actor=actor
         )
@@ -893,7 +887,7 @@ class InvestmentProject(Aggregate):
         """One of the project's 督办单, or a RuleViolationError."""
         found = self.supervisions.get(str(supervision_id))
         if found is None:
-            raise RuleViolationError("督办不存在 (no such supervision)", "id")
+            raise RuleViolationError("督办不存在", "id")
         return found
 
     def issue_supervision(

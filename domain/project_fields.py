@@ -8,8 +8,8 @@ from typing import Any
 
 from domain.errors import RuleViolationError
 from domain.reference import ReferenceData
-from domain.rules import money, plausible_date, required_text
-from domain.stages import FORWARD, Priority, Stage
+from domain.rules import check_all, money, plausible_date, required_text
+from domain.stages import FORWARD, OPENING_STAGES, Priority, Stage
 
 PLANNED_KEYS = tuple(stage.value for stage in FORWARD[1:])  # no plan to negotiate
 REVISABLE = (
@@ -30,6 +30,14 @@ def parse_stage(value: str | Stage, field: str = "to") -> Stage:
         return Stage(value)
     except ValueError:
         raise RuleViolationError(f"未知阶段: {value}", field) from None
+
+
+def opening_stage(value: str | Stage) -> Stage:
+    """The stage a new project opens in (在谈 or 签约)."""
+    opening = parse_stage(value, "stage")
+    if opening not in OPENING_STAGES:
+        raise RuleViolationError("新项目只能从 在谈 或 签约 开始", "stage")
+    return opening
 
 
 def parse_priority(value: str | None) -> str:
@@ -68,20 +76,27 @@ def parse_planned_dates(value: dict[str, Any] | None) -> dict[str, date]:
 
 def clean_revision(changes: dict[str, Any], reference: ReferenceData) -> dict[str, Any]:
     """The revised fields, each checked as at registration; others are refused."""
-    clean: dict[str, Any] = {}
-    for field, value in changes.items():
+    for field in changes:
         if field not in REVISABLE:
             raise RuleViolationError(f"字段不可修改: {field}", field)
-        if field in ("name", "investor"):
-            clean[field] = required_text(value, field)
-        elif field in ("industry", "zone"):
-            clean[field] = reference.resolve(field, value)
-        elif field == "planned_investment":
-            clean[field] = money(value)
-        elif field == "priority":
-            clean[field] = parse_priority(value)
-        elif field == "land_area":
-            clean[field] = parse_land_area(value)
-        else:
-            clean[field] = value
-    return clean
+    return check_all(
+        **{
+            field: (lambda field=field, value=value: _clean(field, value, reference))
+            for field, value in changes.items()
+        }
+    )
+
+
+def _clean(field: str, value: Any, reference: ReferenceData) -> Any:
+    """One revised field, checked as at registration."""
+    if field in ("name", "investor"):
+        return required_text(value, field)
+    if field in ("industry", "zone"):
+        return reference.resolve(field, value)
+    if field == "planned_investment":
+        return money(value)
+    if field == "priority":
+        return parse_priority(value)
+    if field == "land_area":
+        return parse_land_area(value)
+    return value

@@ -230,11 +230,11 @@ def iso_week(day: date) -> str:
 
 def _days(value: object, field: str, low: int) -> int:
     if isinstance(value, bool):
-        raise RuleViolationError("必须是整数天数 (whole days)", field)
+        raise RuleViolationError("必须是整数天数", field)
     try:
         days = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RuleViolationError("必须是整数天数 (whole days)", field) from None
+        raise RuleViolationError("必须是整数天数", field) from None
     if not low <= days <= MAX_DAYS:
         raise RuleViolationError(f"须在 {low}–{MAX_DAYS} 天之间", field)
     return days
@@ -302,7 +302,7 @@ class StallPolicy(Aggregate):
             and grace == self.overdue_days
             and quiet == self.quiet_days
         ):
-            raise RuleViolationError("预警规则没有变化 (nothing changed)")
+            raise RuleViolationError("预警规则没有变化")
         self._change(
             before={
                 "thresholds": dict(self.thresholds),

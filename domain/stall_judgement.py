@@ -53,16 +53,16 @@ def one_year_after(day: date) -> date:
 def exemption_until(until: object, today: date) -> date:
     """`until` if it is after today and at most a year ahead, else a 422 on it."""
     if not isinstance(until, date):
-        raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", "until")
+        raise RuleViolationError("日期格式错误（应为 YYYY-MM-DD）", "until")
     if until <= today:
         raise RuleViolationError(
-            f"暂缓截止日期须晚于今天 {today.isoformat()} (must be after today)",
+            f"暂缓截止日期须晚于今天 {today.isoformat()}",
             "until",
         )
     latest = one_year_after(today)
     if until > latest:
         raise RuleViolationError(
-            f"暂缓最长一年，截止日期不能晚于 {latest.isoformat()} (at most a year)",
+            f"暂缓最长一年，截止日期不能晚于 {latest.isoformat()}",
             "until",
         )
     return until

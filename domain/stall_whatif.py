@@ -70,11 +70,11 @@ def draft_terms(
 
 def _whole(value: object, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str | float):
-        raise RuleViolationError("必须是整数天数 (whole days)", field)
+        raise RuleViolationError("必须是整数天数", field)
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise RuleViolationError("必须是整数天数 (whole days)", field) from None
+        raise RuleViolationError("必须是整数天数", field) from None
     if not low <= number <= high:
         raise RuleViolationError(f"须在 {low}–{high} 天之间", field)
     return number
@@ -84,7 +84,7 @@ def _factor(value: object) -> float:
     try:
         factor = float(str(value))
     except ValueError:
-        raise RuleViolationError("须为数字 (a number)", "red_factor") from None
+        raise RuleViolationError("须为数字", "red_factor") from None
     if not 1 <= factor <= 10:
         raise RuleViolationError("须在 1–10 之间", "red_factor")
     return factor

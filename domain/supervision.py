@@ -94,7 +94,7 @@ def clean_units(units: Iterable[str] | None) -> list[str]:
 def check_due_on(due_on: date, today: date) -> date:
     """A due date from today to a year ahead."""
     if not isinstance(due_on, date):
-        raise RuleViolationError("日期格式错误 (YYYY-MM-DD)", "due_on")
+        raise RuleViolationError("日期格式错误（应为 YYYY-MM-DD）", "due_on")
     if due_on < today:
         raise RuleViolationError(f"办理期限不能早于今天 {today.isoformat()}", "due_on")
     if due_on > today + timedelta(days=MAX_DUE_DAYS):
@@ -130,7 +130,7 @@ class Supervision:
     def check_close(self) -> None:
         """A 督办 is closed once."""
         if self.status is Status.CLOSED:
-            raise RuleViolationError(f"{self.number}已办结 (already closed)", "note")
+            raise RuleViolationError(f"{self.number}已办结", "note")
 
     def check_send_back(self) -> None:
         """Only a replied 督办 can be sent back."""

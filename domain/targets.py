@@ -39,7 +39,7 @@ def target_count(value: object) -> int:
     try:
         count = int(str(value).strip())
     except (TypeError, ValueError):
-        raise RuleViolationError("目标数必须是整数 (count)", "count") from None
+        raise RuleViolationError("目标数必须是整数", "count") from None
     if not 0 <= count <= MAX_COUNT:
         raise RuleViolationError(f"目标数须在 0–{MAX_COUNT} 之间", "count")
     return count

@@ -18,16 +18,12 @@ def normalize_uscc(code: str, field: str = "uscc") -> str:
     """The code in upper case, or a RuleViolationError saying what is wrong."""
     text = (code or "").strip().upper()
     if len(text) != 18:
-        raise RuleViolationError("统一社会信用代码必须为 18 位 (18 characters)", field)
+        raise RuleViolationError("统一社会信用代码必须为 18 位", field)
     bad = sorted({ch for ch in text if ch not in ALPHABET})
     if bad:
-        raise RuleViolationError(
-            f"统一社会信用代码含非法字符: {''.join(bad)} (invalid characters)", field
-        )
+        raise RuleViolationError(f"统一社会信用代码含非法字符: {''.join(bad)}", field)
     if not text[2:8].isdigit():
         raise RuleViolationError("统一社会信用代码第 3–8 位应为行政区划码", field)
     if check_character(text[:17]) != text[17]:
-        raise RuleViolationError(
-            "统一社会信用代码校验位错误 (bad check character)", field
-        )
+        raise RuleViolationError("统一社会信用代码校验位错误", field)
     return text

@@ -46,9 +46,7 @@ def _role(value: str) -> str:
         return Role(value).value
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise RuleViolationError(
-            f"未知角色: {value} (one of {roles})", "role"
-        ) from None
+        raise RuleViolationError(f"未知角色: {value}（可选 {roles}）", "role") from None
 
 
 USER_NAME = re.compile(r"[a-z0-9_.-]{3,32}")
@@ -59,8 +57,7 @@ def user_name(value: str, field: str = "name") -> str:
     name = (value or "").strip()
     if not USER_NAME.fullmatch(name):
         raise RuleViolationError(
-            "用户名须为 3–32 个字符，只能包含小写字母、数字和 _ . -"
-            " (3-32 of a-z 0-9 _ . -)",
+            "用户名须为 3–32 个字符，只能包含小写字母、数字和 _ . -",
             field,
         )
     return name

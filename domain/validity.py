@@ -93,7 +93,7 @@ def check_new_award(
         if award["designation"] == kind.value and overlaps(award, start, end):
             raise RuleViolationError(
                 f"{kind.label}仍在有效期内（认定于 {award['certified_on']}），"
-                "续期请使用复核 (already held)",
+                "续期请使用复核",
                 "designation",
             )
     if kind is Designation.CLOUD_STAR:

@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from domain.errors import RuleViolationError
+from domain.errors import RuleViolationError, RuleViolationsError
 from web.api.schemas.milestones import (
     InvestmentReportSchema,
     MilestoneUpdateSchema,
@@ -254,13 +254,11 @@ def load_form(
         raise FormError(form_errors(schema, error.messages)) from None
 
 
-class FormError(RuleViolationError):
+class FormError(RuleViolationsError):
     """Every field of a form that its schema refused, each with its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        field, message = next(iter(errors.items()))
-        super().__init__(message, field)
-        self.errors = errors
+        super().__init__([RuleViolationError(m, f) for f, m in errors.items()])
 
 
 _ABSENT = object()
@@ -287,6 +285,8 @@ def _form_value(field: fields.Field, form: Mapping[str, str], key: str) -> Any:
         return value
     if field.allow_none:
         return None
+    if field.required:
+        return _ABSENT  # a required input left blank is missing, said per field
     if _is_free_text(field):
         return ""
     return _ABSENT

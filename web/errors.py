@@ -10,6 +10,7 @@ their own handlers after these to render them in their layout.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -17,22 +18,23 @@ from flask import Flask, Response, current_app, jsonify, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from domain import messages
 from domain.errors import DomainError, RuleViolationError
 from gxtrack.errors import GxtrackError, http_status
 
 API_PREFIX = "/api/"
 HTTP_MESSAGES = {
-    400: "请求格式错误 (bad request)",
-    401: "未登录或令牌无效 (authentication required)",
-    403: "无权执行此操作 (forbidden)",
-    404: "资源不存在 (not found)",
-    405: "不支持此请求方法 (method not allowed)",
-    409: "冲突，请刷新后重试 (conflict)",
-    413: "请求内容过大 (request too large)",
-    415: "不支持的内容类型 (unsupported media type)",
-    422: "输入有误 (validation failed)",
-    500: "服务器内部错误 (internal error)",
-    503: "服务暂不可用 (service unavailable)",
+    400: "请求格式错误",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "资源不存在",
+    405: "不支持此请求方法",
+    409: "冲突，请刷新后重试",
+    413: "请求内容过大",
+    415: "不支持的内容类型",
+    422: "输入有误",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
 }
 
 
@@ -40,25 +42,25 @@ HTTP_MESSAGES = {
 TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), chinese)
     for pattern, chinese in (
-        (r"^Missing data for required field\.$", "必填 (required)"),
-        (r"^Field may not be null\.$", "不能为空 (may not be null)"),
-        (r"^Unknown field\.$", "未知字段 (unknown field)"),
-        (r"^Not a valid integer\.$", "必须是整数 (not a valid integer)"),
-        (r"^Not a valid string\.$", "必须是字符串 (not a valid string)"),
-        (r"^Not a valid boolean\.$", "必须是 true 或 false (not a valid boolean)"),
-        (r"^Not a valid date\.$", "日期格式应为 YYYY-MM-DD (not a valid date)"),
-        (r"^Not a valid datetime\.$", "应为 ISO-8601 日期时间 (not a valid datetime)"),
-        (r"^Not a valid mapping type\.$", "必须是 JSON 对象 (not an object)"),
-        (r"^Invalid input type\.$", "输入类型错误 (invalid input type)"),
-        (r"^Invalid JSON body\.$", "JSON 格式错误 (invalid JSON body)"),
-        (r"^Number too large\.$", "数值过大 (number too large)"),
-        (r"^Longer than maximum length (\d+)\.$", r"最多 \1 个字符 (at most \1)"),
-        (r"^Must be one of: (.*)\.$", r"必须是以下之一: \1 (must be one of)"),
+        (r"^Missing data for required field\.$", messages.REQUIRED.zh),
+        (r"^Field may not be null\.$", messages.REQUIRED.zh),
+        (r"^Unknown field\.$", "未知字段"),
+        (r"^Not a valid integer\.$", "必须是整数"),
+        (r"^Not a valid string\.$", "必须是字符串"),
+        (r"^Not a valid boolean\.$", "必须是 true 或 false"),
+        (r"^Not a valid date\.$", "日期格式应为 YYYY-MM-DD"),
+        (r"^Not a valid datetime\.$", "应为 ISO-8601 日期时间"),
+        (r"^Not a valid mapping type\.$", "必须是 JSON 对象"),
+        (r"^Invalid input type\.$", "输入类型错误"),
+        (r"^Invalid JSON body\.$", "JSON 格式错误"),
+        (r"^Number too large\.$", "数值过大"),
+        (r"^Longer than maximum length (\d+)\.$", r"最多 \1 个字符"),
+        (r"^Must be one of: (.*)\.$", r"必须是以下之一: \1"),
         (
             r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$",
-            r"须在 \1 到 \2 之间 (between \1 and \2)",
+            r"须在 \1 到 \2 之间",
         ),
-        (r"^Must be greater than or equal to (\S+)\.$", r"不能小于 \1 (at least \1)"),
+        (r"^Must be greater than or equal to (\S+)\.$", r"不能小于 \1"),
     )
 )
 
@@ -77,12 +79,17 @@ def is_api_request() -> bool:
 
 
 def error_response(
-    status: int, message: str, errors: dict[str, list[str]] | None = None
+    status: int,
+    message: str,
+    errors: dict[str, list[str]] | None = None,
+    reason: str | None = None,
 ) -> Response:
-    """The JSON error body every API error uses."""
+    """The JSON error body every API error uses (`reason`: the catalogue's code)."""
     body: dict[str, Any] = {"code": status, "message": message}
     if errors:
         body["errors"] = errors
+    if reason:
+        body["reason"] = reason
     response = jsonify(body)
     response.status_code = status
     if status == 401:
@@ -151,8 +158,15 @@ def handle_gxtrack_error(error: Exception) -> Any:
     status = http_status(error)
     message = getattr(error, "message", None) or str(error)
     errors = None
+    reason = None
     if isinstance(error, RuleViolationError):
-        errors = {error.field: [message]}
+        fields = getattr(error, "errors", None)
+        if isinstance(fields, dict):  # several inputs refused at once
+            errors = {field: [text] for field, text in fields.items()}
+        else:
+            errors = {error.field: [message]}
+        reason = error.code
+    reason = reason or getattr(error, "reason", None)
     rows = getattr(error, "errors", None)
     if isinstance(rows, list):  # an import's row errors: "<row>.<field>" keys
         errors = {}
@@ -162,10 +176,16 @@ def handle_gxtrack_error(error: Exception) -> Any:
             )
     if not is_api_request():
         return _html(status, message)
-    return error_response(status, message, errors)
+    response = error_response(status, message, errors, reason)
+    duplicates = getattr(error, "duplicates", None)
+    if duplicates is not None:  # the projects a registration would duplicate
+        body = response.get_json()
+        body["duplicates"] = duplicates
+        response.set_data(json.dumps(body, ensure_ascii=False))
+    return response
 
 
-STORE_DOWN = "数据库暂时无法连接，请稍后重试 (database unavailable, retry shortly)"
+STORE_DOWN = "数据库暂时无法连接，请稍后重试"
 RETRY_AFTER = "5"
 # Driver errors that mean "the store cannot be reached", by module and class:
 # psycopg and its pool, and eventsourcing's wrappers around psycopg/sqlite3.

@@ -50,7 +50,7 @@ def activity_filter(
 ) -> ActivityFilter:
     """The filter, refused when its date range is backwards."""
     if since and until and since > until:
-        raise RuleViolationError("开始日期不能晚于结束日期 (from is after to)", "from")
+        raise RuleViolationError("开始日期不能晚于结束日期", "from")
     return ActivityFilter(actor or None, type or None, kind or None, since, until)
 
 

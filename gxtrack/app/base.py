@@ -104,9 +104,7 @@ class ServiceBase(Application[UUID]):
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
-            raise ConflictError(
-                "记录已被他人修改或已存在，请刷新后重试 (conflict: reload and retry)"
-            ) from None
+            raise ConflictError("记录已被他人修改或已存在，请刷新后重试") from None
         return recordings[-1].notification.id if recordings else 0
 
     @staticmethod

@@ -114,7 +114,7 @@ def load_demo(
     """Load the sample set once; returns lines describing what was loaded."""
     app = runtime.app
     if app.exists(User.create_id("leader")):
-        return ["示例数据已存在，未重复载入 (sample data already loaded)"]
+        return ["示例数据已存在，未重复载入"]
     rng = random.Random(2022)
     today = bureau_today()
     reference = app.reference()

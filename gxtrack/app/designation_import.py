@@ -49,7 +49,7 @@ class ImportRowsError(GxtrackError):
         more = f"（共 {len(errors)} 处错误）" if len(errors) > 1 else ""
         super().__init__(
             f"第 {first['row']} 行「{first['column']}」: {first['message']}{more}"
-            "，未写入任何数据 (nothing imported)"
+            "，未写入任何数据"
         )
         self.errors = errors
 
@@ -127,7 +127,7 @@ class EnterpriseImportService(ServiceBase):
             stars = stars_of(values.get("stars"))
         certified = cell_date(values.get("certified_on"), "certified_on")
         if certified is None:
-            raise RuleViolationError("不能为空 (required)", "certified_on")
+            raise RuleViolationError("不能为空", "certified_on")
         expires = cell_date(values.get("expires_on"), "expires_on")
         key = enterprise_id(uscc)
         ent = self._existing(key, cache)

@@ -111,7 +111,7 @@ def read_sheet(path: str | Path) -> Sheet:
         None,
     )
     if index is None:
-        raise RuleViolationError("找不到表头「统一社会信用代码」(header row)", "file")
+        raise RuleViolationError("找不到表头「统一社会信用代码」", "file")
     cells = raw[index]
     fields = [_field_of(c) for c in cells]
     headers = {f: str(cells[i]).strip() for i, f in enumerate(fields) if f}
@@ -153,7 +153,7 @@ def cell_date(value: Any, field_name: str) -> date | None:
             return date(*(int(g) for g in match.groups()))
     except ValueError:
         pass
-    raise RuleViolationError(f"不是有效日期: {raw} (expected YYYY-MM-DD)", field_name)
+    raise RuleViolationError(f"不是有效日期: {raw}", field_name)
 
 
 def _plain(name: str) -> str:

@@ -34,6 +34,8 @@ from gxtrack.app.digest_supervision import (
     overdue_lines,
     overdue_rows,
 )
+from gxtrack.app.people import People
+from gxtrack.app.reports.cells import write_table
 from gxtrack.infra.mailer import sender
 from gxtrack.readmodels.alerts.queries import list_scans, list_stalled
 from gxtrack.readmodels.enterprises.queries import due_for_review
@@ -51,7 +53,7 @@ COLUMNS = (
     ("停留天数", "days_in_stage"),
     ("阈值（天）", "threshold"),
     ("预警规则", "rule_label"),
-    ("责任人", "officer"),
+    ("责任人", "officer_name"),
     ("本周新增", "new_label"),
     ("回复", "answer_label"),
     ("督办", "escalation_label"),
@@ -68,10 +70,11 @@ def workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = f"停滞项目 {week}"
-    sheet.append([title for title, _ in COLUMNS])
-    for item in items:
-        sheet.append([item.get(key) for _, key in COLUMNS])
-    sheet.freeze_panes = "A2"
+    write_table(
+        sheet,
+        [title for title, _ in COLUMNS],
+        ([item.get(key) for _, key in COLUMNS] for item in items),
+    )
     if reviews:
         add_review_sheet(book, reviews)
     if late:
@@ -81,13 +84,17 @@ def workbook(
     return buffer.getvalue()
 
 
-def _decorate(items: list[dict[str, Any]], new_ids: set[str]) -> list[dict]:
+def _decorate(
+    items: list[dict[str, Any]], new_ids: set[str], people: People | None = None
+) -> list[dict]:
+    people = people or People({})
     rows = []
     for item in items:
         alert = item.get("alert") or {}
         rows.append(
             {
                 **item,
+                "officer_name": people(item["officer"]),
                 "new_label": "是" if item["project_id"] in new_ids else "",
                 "answer_label": "已回复" if alert.get("answered_at") else "未回复",
                 "escalation_label": "已督办" if alert.get("escalated_at") else "",
@@ -132,12 +139,15 @@ def compose(
     for i in items:
         lines.append(
             f"- [{i['level_label']}] {i['name']}｜{i['stage_label']}"
-            f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i['officer']}"
+            f" {i['days_in_stage']} 天｜{i['rule_label']}｜责任人 {i.get('officer_name') or i['officer']}"
             f"｜{i['answer_label']}{'｜本周新增' if i['new_label'] else ''}"
         )
     cleared = cleared or []
     lines += ["", f"本周已解除（{len(cleared)} 个）："]
-    lines += [f"- {c['name']}｜责任人 {c['officer']}" for c in cleared] or ["- 无"]
+    lines += [
+        f"- {c['name']}｜责任人 {c.get('officer_name') or c['officer']}"
+        for c in cleared
+    ] or ["- 无"]
     lines += review_lines(reviews)
     lines += overdue_lines(late)
     lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
@@ -155,7 +165,7 @@ def compose(
 
 def _cleared_html(cleared: list[dict[str, Any]]) -> str:
     rows = "".join(
-        f"<li>{escape(c['name'])}｜责任人 {escape(c['officer'] or '')}</li>"
+        f"<li>{escape(c['name'])}｜责任人 {escape(c.get('officer_name') or c['officer'] or '')}</li>"
         for c in cleared
     )
     return f"<h3>本周已解除（{len(cleared)} 个）</h3><ul>{rows or '<li>无</li>'}</ul>"
@@ -205,10 +215,15 @@ class DigestService(ServiceBase):
         db = self.read_side.db
         week, as_of = scan["week"], scan["as_of"]
         listing = list_stalled(db, date.fromisoformat(as_of))["items"]
-        items = _decorate(listing, {f["project_id"] for f in scan["flagged"]})
+        people = People.load(db)
+        items = _decorate(listing, {f["project_id"] for f in scan["flagged"]}, people)
         labels = project_labels(db, scan["cleared"])
         cleared = [
-            {"project_id": pid, **labels[pid]}
+            {
+                "project_id": pid,
+                **labels[pid],
+                "officer_name": people(labels[pid].get("officer")),
+            }
             for pid in scan["cleared"]
             if pid in labels
         ]

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from domain.actions import Action, ProjectFacts, require_action
 from domain.clock import BUREAU_TZ
+from domain.duplicates import duplicates_among
+from domain.messages import DUPLICATE_PROJECT
 from domain.permissions import (
     Actor,
     registering_officer,
@@ -17,14 +19,48 @@ from domain.permissions import (
 )
 from domain.project import InvestmentProject
 from gxtrack.app.base import ServiceBase
-from gxtrack.errors import NotFoundError, RuleViolationError
+from gxtrack.errors import ConflictError, NotFoundError, RuleViolationError
+from gxtrack.readmodels.pool.queries import projects_named
+
+
+class DuplicateProjectError(ConflictError):
+    """The project is already in the pool (same name and investor)."""
+
+    def __init__(self, duplicates: list[dict[str, Any]]) -> None:
+        names = "、".join(f"《{d['name']}》（{d['investor']}）" for d in duplicates)
+        super().__init__(DUPLICATE_PROJECT.text(names=names))
+        self.reason = DUPLICATE_PROJECT.code
+        self.duplicates = duplicates
+
+
+USCC_LENGTH = 18  # a credit code; an enterprise id is a 36-character UUID
+PROGRESS_RETRIES = 5  # a note is re-added after losing a race to another save
 
 
 class ProjectService(ServiceBase):
     """Commands and point reads on investment projects."""
 
-    def register_project(self, actor: Actor, **fields: Any) -> dict[str, Any]:
-        """Register a project (在谈 or 签约); `registering_officer` says whose."""
+    def duplicates_of(self, name: str, investor: str) -> list[dict[str, Any]]:
+        """Projects in the pool with the same name and investor (domain/duplicates)."""
+        self.read_side.wait_for_read_models()
+        candidates = projects_named(self.read_side.db, name)
+        return duplicates_among(name, investor, candidates)
+
+    def register_project(
+        self, actor: Actor, confirm_duplicate: bool | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Register a project (在谈 or 签约); `registering_officer` says whose.
+
+        `confirm_duplicate=False` (what the web form and the API pass unless the
+        user confirms) refuses a project with the name and investor of one in
+        the pool; None (imports, the sample data) does not look.
+        """
+        if confirm_duplicate is False:
+            same = self.duplicates_of(
+                fields.get("name", ""), fields.get("investor", "")
+            )
+            if same:
+                raise DuplicateProjectError(same)
         reference = self.reference()
         zone = reference.resolve("zone", fields.get("zone", ""))
         require_register_in_zone(actor, zone)
@@ -38,13 +74,21 @@ class ProjectService(ServiceBase):
         return self.view_project(project)
 
     def _enterprise_ref(self, value: str | UUID) -> UUID:
-        from domain.enterprise import Enterprise
+        """An enterprise by its id or its credit code (what a form is typed with)."""
+        from domain.enterprise import Enterprise, enterprise_id
+        from domain.uscc import normalize_uscc
 
+        text = str(value).strip()
+        if len(text) == USCC_LENGTH:
+            value = enterprise_id(normalize_uscc(text, "enterprise_id"))
         # A reference inside the input is bad input (422), not a missing resource.
         try:
             return self.load(Enterprise, value).id
-        except NotFoundError as error:
-            raise RuleViolationError(error.message, "enterprise_id") from None
+        except NotFoundError:
+            raise RuleViolationError(
+                f"找不到该企业（统一社会信用代码或编号）: {text}，请先在企业库登记",
+                "enterprise_id",
+            ) from None
 
     def get_project(
         self,
@@ -134,10 +178,22 @@ class ProjectService(ServiceBase):
         note: str,
         expected_version: int | None = None,
     ) -> dict[str, Any]:
-        """Add a progress note (推进情况)."""
-        project = self._changeable(actor, project_id, expected_version)
-        project.report_progress(on, note, actor.name)
-        return self._finish(project)
+        """Add a progress note (推进情况); notes never conflict.
+
+        Two notes on one project cannot contradict each other, so the version
+        the writer read (`expected_version`, accepted for the contract) is not
+        checked, and a note that loses a race with another save is added again
+        to the newer version.
+        """
+        for attempt in range(PROGRESS_RETRIES):
+            project = self._changeable(actor, project_id, None)
+            project.report_progress(on, note, actor.name)
+            try:
+                return self._finish(project)
+            except ConflictError:
+                if attempt == PROGRESS_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def revise_project(
         self,

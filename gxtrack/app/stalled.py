@@ -21,7 +21,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.clock import today as bureau_today
-from domain.errors import RuleViolationError
+from domain.messages import FUTURE_DATE
 from domain.milestones import gate_dates
 from domain.permissions import (
     Actor,
@@ -170,9 +170,7 @@ class StalledService(ServiceBase):
         today = bureau_today()
         as_of = as_of or today
         if as_of > today:
-            raise RuleViolationError(
-                f"日期不能晚于今天 {today.isoformat()} (date is in the future)", "as_of"
-            )
+            raise FUTURE_DATE.error("as_of", today=today.isoformat())
         week = iso_week(as_of)
         existing = self.stall_scan(week)
         if existing is not None:

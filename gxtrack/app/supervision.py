@@ -65,7 +65,7 @@ class SupervisionService(ServiceBase):
             except IntegrityError:
                 continue  # another 督办 took the number, or the project moved
             return self._view(str(sid))
-        raise ConflictError("督办编号分配冲突，请重试 (conflict: retry)")
+        raise ConflictError("督办编号分配冲突，请重试")
 
     def _numbers(self, year: int) -> SupervisionNumbers:
         try:
@@ -118,7 +118,7 @@ class SupervisionService(ServiceBase):
             except IntegrityError:
                 continue  # the project changed meanwhile: judge it afresh
             return self._view(supervision)
-        raise ConflictError("项目正被他人修改，请重试 (conflict: retry)")
+        raise ConflictError("项目正被他人修改，请重试")
 
     def _view(self, supervision: str) -> dict[str, Any]:
         self.read_side.wait_for_read_models()

@@ -84,10 +84,10 @@ def _decode(number: int, text: str) -> dict[str, Any]:
         item = json.loads(text)
     except ValueError:
         raise BackupFileError(
-            f"第 {number} 行不是完整的 JSON，文件可能被截断或损坏 (truncated or corrupt)"
+            f"第 {number} 行不是完整的 JSON，文件可能被截断或损坏"
         ) from None
     if not isinstance(item, dict):
-        raise BackupFileError(f"第 {number} 行格式错误 (not an object)")
+        raise BackupFileError(f"第 {number} 行格式错误")
     return item
 
 
@@ -101,19 +101,17 @@ def _notification(number: int, item: dict[str, Any]) -> Notification:
             state=base64.b64decode(item["state"], validate=True),
         )
     except (KeyError, TypeError, ValueError):
-        raise BackupFileError(
-            f"第 {number} 行缺少字段或字段无效 (bad event line)"
-        ) from None
+        raise BackupFileError(f"第 {number} 行缺少字段或字段无效") from None
 
 
 def _check_header(item: dict[str, Any]) -> None:
     if item.get("format") != FORMAT or item.get("app") != "gxtrack":
-        raise BackupFileError("不是 gxtrack 事件导出文件 (not a gxtrack event export)")
+        raise BackupFileError("不是 gxtrack 事件导出文件")
     version = item.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise BackupFileError(
             f"文件格式版本 {version} 高于本程序支持的 {FORMAT_VERSION}，"
-            "请升级 gxtrack 后再导入 (file from a newer gxtrack)"
+            "请升级 gxtrack 后再导入"
         )
 
 
@@ -137,7 +135,7 @@ class BackupReader:
         with self.path.open(encoding="utf-8") as handle:
             first = handle.readline()
             if not first.strip():
-                raise BackupFileError("文件为空 (empty file)")
+                raise BackupFileError("文件为空")
             _check_header(_decode(1, first))
             for number, text in enumerate(handle, 2):
                 if trailer is not None:
@@ -148,28 +146,22 @@ class BackupReader:
                     continue
                 n = _notification(number, item)
                 if n.id <= previous:
-                    raise BackupFileError(
-                        f"第 {number} 行顺序错误 (positions must increase)"
-                    )
+                    raise BackupFileError(f"第 {number} 行顺序错误")
                 if n.topic not in known_topics:
                     _check_topic(number, n.topic)
                     known_topics.add(n.topic)
                 digest = link_digest(digest, n)
                 if item.get("digest") != digest:
-                    raise BackupFileError(
-                        f"第 {number} 行内容与摘要不符，文件被修改 (altered line)"
-                    )
+                    raise BackupFileError(f"第 {number} 行内容与摘要不符，文件被修改")
                 if self.decode is not None:
                     _check_decodes(number, n, self.decode)
                 previous, count = n.id, count + 1
                 yield n
         if trailer is None:
-            raise BackupFileError(
-                "文件缺少结尾标记，可能被截断 (truncated: no trailer)"
-            )
+            raise BackupFileError("文件缺少结尾标记，可能被截断")
         head = trailer.get("head") or {}
         if trailer.get("count") != count or head.get("digest") != digest:
-            raise BackupFileError("结尾标记的数量或摘要与内容不符 (trailer mismatch)")
+            raise BackupFileError("结尾标记的数量或摘要与内容不符")
         self.count, self.head_position, self.head_digest = count, previous, digest
 
 
@@ -179,7 +171,7 @@ def _check_topic(number: int, topic: str) -> None:
     except Exception:  # noqa: BLE001 - whatever the failure, this code lacks it
         raise BackupFileError(
             f"第 {number} 行的事件类型本程序不认识: {topic}"
-            "（文件来自更新的 gxtrack？ file from a newer schema）"
+            "（文件可能来自更新版本的 gxtrack）"
         ) from None
 
 
@@ -189,7 +181,7 @@ def _check_decodes(number: int, n: Notification, decode: Callable) -> None:
     except Exception:  # noqa: BLE001 - whatever the failure, this code cannot read it
         raise BackupFileError(
             f"第 {number} 行无法按本程序的事件定义解读"
-            "（文件来自更新的 gxtrack？ file from a newer schema）"
+            "（文件可能来自更新版本的 gxtrack）"
         ) from None
 
 

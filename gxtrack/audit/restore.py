@@ -36,9 +36,7 @@ def _runs(events: Iterator[Any]) -> Iterator[list[Any]]:
 def _refuse_non_empty(runtime: Any) -> None:
     count = runtime.app.recorder.max_notification_id() or 0
     if count:
-        raise ConflictError(
-            f"目标库非空（已有 {count} 个事件），只能导入到空库 (store not empty)"
-        )
+        raise ConflictError(f"目标库非空（已有 {count} 个事件），只能导入到空库")
     with runtime.db.transaction(write=False) as cur:
         if chain_head(cur) is not None:
             raise ConflictError("读模型库中已有哈希链，请使用全新的数据目录或数据库")
@@ -63,7 +61,7 @@ def import_events(
     with runtime.db.transaction(write=False) as cur:
         head = chain_head(cur)
     if checked.count and (head is None or head["digest"] != checked.head_digest):
-        raise BackupFileError("导入后哈希链与文件不符 (chain mismatch after import)")
+        raise BackupFileError("导入后哈希链与文件不符")
     return checked
 
 
@@ -126,4 +124,4 @@ def _insert_memory(recorder: Any, events: BackupReader) -> None:
 
 def _same_ids(batch: Sequence[Any], ids: Sequence[int] | None) -> None:
     if ids is not None and list(ids) != [n.id for n in batch]:
-        raise BackupFileError("无法按原位置写入事件 (positions could not be kept)")
+        raise BackupFileError("无法按原位置写入事件")

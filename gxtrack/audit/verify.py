@@ -103,7 +103,7 @@ def verify(
         if kept is None or kept["digest"] != previous:
             result.problem = {
                 "kind": "rewritten",
-                "message": "已校验的链头被改写 (chain rewritten since last check)",
+                "message": "已校验的链头被改写",
                 "position": after,
                 "originator_id": None,
                 "originator_version": None,
@@ -115,7 +115,7 @@ def verify(
         if row is not None and int(row["position"]) < n.id:
             result.problem = _broken(
                 "deleted",
-                "事件缺失 (event deleted)",
+                "事件缺失",
                 row["position"],
                 row["originator_id"],
                 row["originator_version"],
@@ -127,7 +127,7 @@ def verify(
         elif int(row["position"]) > n.id:
             result.problem = _broken(
                 "inserted",
-                "链外事件 (event not in the chain)",
+                "链外事件",
                 n.id,
                 n.originator_id,
                 n.originator_version,
@@ -137,7 +137,7 @@ def verify(
             expected = f"{row['originator_id']} v{row['originator_version']}"
             result.problem = _broken(
                 "altered",
-                f"内容与哈希链不符 (altered or reordered; chain expects {expected})",
+                f"内容与哈希链不符（链上应为 {expected}）",
                 n.id,
                 n.originator_id,
                 n.originator_version,
@@ -148,7 +148,7 @@ def verify(
         if n.id in wanted and wanted[n.id]["digest"] != digest:
             result.problem = _broken(
                 "rewritten",
-                "与先前导出的锚点不符，哈希链被整体改写 (chain rewritten since anchor)",
+                "与先前导出的锚点不符，哈希链被整体改写",
                 n.id,
                 n.originator_id,
                 n.originator_version,
@@ -163,7 +163,7 @@ def verify(
     if row is not None:
         result.problem = _broken(
             "deleted",
-            "事件缺失 (event deleted)",
+            "事件缺失",
             row["position"],
             row["originator_id"],
             row["originator_version"],
@@ -172,7 +172,7 @@ def verify(
         position = min(wanted)
         result.problem = {
             "kind": "truncated",
-            "message": f"锚点位置 {position} 的事件已不存在 (log shorter than anchor)",
+            "message": f"锚点位置 {position} 的事件已不存在",
             "position": position,
             "originator_id": None,
             "originator_version": None,

@@ -118,12 +118,14 @@ def project_history(state, project_id, as_json, out) -> None:
     """决策历史 Every decision on a project, oldest first."""
     items = state.runtime.app.project_history(project_id)
     if out:
+        from gxtrack.app.people import readable
         from gxtrack.app.reports.history_xlsx import write_history_xlsx
 
         if not out.lower().endswith(".xlsx"):
             raise click.ClickException(f"输出文件须为 .xlsx: {out}")
         try:
-            write_history_xlsx(items, out)
+            rt = state.runtime
+            write_history_xlsx(items, out, readable(rt.app.reference(), rt.db))
         except OSError as error:
             raise click.ClickException(f"无法写入 {out}: {error.strerror}") from None
         click.echo(f"已写入 {out}")

@@ -60,10 +60,13 @@ def monthly(state, month: str, known_on, out: Path | None) -> None:
     if out is not None:
         if out.suffix.lower() != ".xlsx":
             raise click.ClickException(f"输出文件须为 .xlsx: {out}")
+        from gxtrack.app.people import readable
         from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
 
         try:
-            write_monthly_xlsx(result, out)
+            write_monthly_xlsx(
+                result, out, readable(state.runtime.app.reference(), state.runtime.db)
+            )
         except OSError as error:
             raise click.ClickException(f"无法写入 {out}: {error.strerror}") from None
         click.echo(f"已写入 {out}")

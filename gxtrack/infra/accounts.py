@@ -44,7 +44,7 @@ class Accounts:
             from gxtrack.errors import RuleViolationError
 
             raise RuleViolationError(
-                f"密码至少 {MIN_PASSWORD} 位 (at least {MIN_PASSWORD} characters)",
+                f"密码至少 {MIN_PASSWORD} 位",
                 "password",
             )
         with self.db.transaction() as cur:

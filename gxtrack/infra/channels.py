@@ -125,6 +125,6 @@ def post(channel: dict[str, Any], body: bytes) -> None:
         try:
             code = json.loads(answer or b"{}").get("errcode", 0)
         except (ValueError, AttributeError):
-            raise ChannelRefusedError("应答不是 JSON (not JSON)") from None
+            raise ChannelRefusedError("应答不是 JSON") from None
         if code != 0:
             raise ChannelRefusedError(f"errcode {code}")

@@ -176,7 +176,6 @@ def migrate(db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> list[
     if done and max(done) > newest:
         raise SchemaTooNewError(
             f"数据库结构版本 {max(done)} 高于本程序支持的 {newest}，请升级 gxtrack"
-            f" (schema version {max(done)} is newer than this release)"
         )
     applied = []
     for migration in migrations:

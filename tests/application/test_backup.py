@@ -169,7 +169,7 @@ def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_pa
 
     no_trailer = tmp_path / "no_trailer.jsonl"
     no_trailer.write_text("".join(lines[:-1]), encoding="utf-8")
-    _refused(target, no_trailer, "truncated")
+    _refused(target, no_trailer, "截断")
 
     altered = tmp_path / "altered.jsonl"
     item = json.loads(lines[3])
@@ -181,13 +181,13 @@ def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_pa
     altered.write_text(
         "".join([*lines[:3], json.dumps(item) + "\n", *lines[4:]]), encoding="utf-8"
     )
-    _refused(target, altered, "altered")
+    _refused(target, altered, "被修改")
 
     newer = tmp_path / "newer.jsonl"
     header = json.loads(lines[0])
     header["format_version"] = 2
     newer.write_text(json.dumps(header) + "\n" + "".join(lines[1:]), encoding="utf-8")
-    _refused(target, newer, "newer")
+    _refused(target, newer, "请升级")
 
     unknown = tmp_path / "unknown_topic.jsonl"
     item = json.loads(lines[2])
@@ -195,7 +195,7 @@ def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_pa
     unknown.write_text(
         "".join([*lines[:2], json.dumps(item) + "\n", *lines[3:]]), encoding="utf-8"
     )
-    _refused(target, unknown, "newer schema")
+    _refused(target, unknown, "更新版本")
 
     undecodable = tmp_path / "undecodable.jsonl"
     item = json.loads(lines[2])
@@ -207,7 +207,7 @@ def test_bad_files_are_refused_and_nothing_is_written(open_store, leader, tmp_pa
     lines_u = [*lines[:2], json.dumps(item) + "\n", *lines[3:]]
     _rechain(lines_u)
     undecodable.write_text("".join(lines_u), encoding="utf-8")
-    _refused(target, undecodable, "newer schema")
+    _refused(target, undecodable, "更新版本")
 
     # After all that, the good file still restores.
     (tmp_path / "again.jsonl").write_text(good, encoding="utf-8")

@@ -46,9 +46,7 @@ def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
     first.start()
     try:
         _until(lambda: bool(first_notes))
-        assert first_notes == [
-            "投影进程已启动，正在跟随事件日志 (following the event log)"
-        ]
+        assert first_notes == ["投影进程已启动，正在跟随事件日志"]
         runtime.app.add_user(admin, "followed1", "officer")
         _until(_caught_up(runtime))
         second = threading.Thread(
@@ -56,9 +54,7 @@ def test_follow_applies_new_events_and_a_second_one_waits(runtime, admin):
         )
         second.start()
         _until(lambda: bool(second_notes))
-        assert second_notes == [
-            "已有投影进程在运行，本进程等待接替 (another follower is running)"
-        ]
+        assert second_notes == ["已有投影进程在运行，本进程等待接替"]
         # The store's "projections" lock is the one held.
         assert not runtime.db.lock("projections").try_acquire()
         # The first stops: the second takes over within its poll of a second.
@@ -91,7 +87,7 @@ def test_a_follower_stopped_while_waiting_never_starts(runtime):
         assert follow(runtime.projections, stopping, notes.append) is False
     finally:
         held.release()
-    assert notes == ["已有投影进程在运行，本进程等待接替 (another follower is running)"]
+    assert notes == ["已有投影进程在运行，本进程等待接替"]
 
 
 def test_follow_polls_at_the_interval_given(runtime, monkeypatch):

@@ -120,17 +120,14 @@ def test_rule_violation_carries_the_field(runtime, officer):
     assert caught.value.field == "to"
 
 
-def test_concurrent_writers_one_wins_one_conflicts(runtime, officer):
-    project = register(runtime, officer)
+def _race(runtime, command) -> list[str]:
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def write(note: str) -> None:
+    def write(text: str) -> None:
         barrier.wait()
         try:
-            runtime.app.report_progress(
-                officer, project["id"], DAY0, note, expected_version=1
-            )
+            command(text)
             outcomes.append("ok")
         except ConflictError:
             outcomes.append("conflict")
@@ -140,9 +137,35 @@ def test_concurrent_writers_one_wins_one_conflicts(runtime, officer):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["conflict", "ok"]
+    return sorted(outcomes)
+
+
+def test_concurrent_writers_one_wins_one_conflicts(runtime, officer):
+    project = register(runtime, officer)
+
+    def revise(name: str) -> None:
+        runtime.app.revise_project(
+            officer, project["id"], {"name": name}, "更名", expected_version=1
+        )
+
+    assert _race(runtime, revise) == ["conflict", "ok"]
     events = list(runtime.app.events.get(__import__("uuid").UUID(project["id"])))
-    assert [type(e).__name__ for e in events] == ["Registered", "ProgressReported"]
+    assert [type(e).__name__ for e in events] == ["Registered", "DetailsRevised"]
+
+
+def test_concurrent_progress_notes_are_both_kept(runtime, officer):
+    project = register(runtime, officer)
+
+    def note(text: str) -> None:
+        runtime.app.report_progress(
+            officer, project["id"], DAY0, text, expected_version=1
+        )
+
+    assert _race(runtime, note) == ["ok", "ok"]
+    events = list(runtime.app.events.get(__import__("uuid").UUID(project["id"])))
+    notes = sorted(e.note for e in events if type(e).__name__ == "ProgressReported")
+    assert notes == sorted(["甲", "乙"])
+    assert len(events) == 3
 
 
 def test_reference_data_admin_only(runtime, admin, officer):

@@ -94,7 +94,7 @@ def test_a_new_award_must_end_after_it_starts() -> None:
 def test_a_new_award_may_not_overlap_one_of_the_same_kind() -> None:
     held = [award()]
     assert refusal(check_new_award, held, D.SRDI, EXPIRES, date(2030, 1, 1), None) == (
-        "专精特新中小企业仍在有效期内（认定于 2024-01-10），续期请使用复核 (already held)",
+        "专精特新中小企业仍在有效期内（认定于 2024-01-10），续期请使用复核",
         "designation",
     )
     # Another kind, or the day after the last valid day, is fine.

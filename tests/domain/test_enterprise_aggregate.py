@@ -174,7 +174,7 @@ def test_award_explicit_expiry_and_limits():
             today=TODAY,
             **{field: "x" * 101},
         )
-        assert (error.field, str(error)) == (field, "最多 100 个字符 (at most 100)")
+        assert (error.field, str(error)) == (field, "最多 100 个字符")
 
 
 def test_award_date_checked_against_given_or_real_today():

@@ -43,7 +43,7 @@ def test_money(value, amount) -> None:
 @pytest.mark.parametrize("value", ["0.00001", "1000000000000", "1e12", "2e12"])
 def test_money_out_of_range(value) -> None:
     assert refusal(money, value, "amount") == (
-        "金额超出范围 (amount out of range)",
+        "金额超出范围",
         "amount",
     )
     assert refusal(money, value)[1] == "planned_investment"
@@ -51,7 +51,7 @@ def test_money_out_of_range(value) -> None:
 
 def test_a_business_date_names_the_date_field_by_default() -> None:
     assert refusal(business_date, date(2024, 7, 1), TODAY) == (
-        "日期不能晚于今天 2024-06-30 (date is in the future)",
+        "日期不能晚于今天 2024-06-30",
         "date",
     )
 
@@ -62,7 +62,7 @@ def test_plan_years_from_2000_to_five_years_ahead() -> None:
     for year in (1999, 2030):
         assert refusal(target_year, year, TODAY) == ("年度须在 2000–2029 之间", "year")
     assert refusal(target_year, "next", TODAY) == (
-        "年度必须是整数 (year must be a number)",
+        "年度必须是整数",
         "year",
     )
 
@@ -75,7 +75,7 @@ def test_target_counts() -> None:
     assert target_count(" 0 ") == 0
     assert target_count(MAX_COUNT) == MAX_COUNT
     assert refusal(target_count, True) == ("目标数必须是整数", "count")
-    assert refusal(target_count, "many") == ("目标数必须是整数 (count)", "count")
+    assert refusal(target_count, "many") == ("目标数必须是整数", "count")
     assert refusal(target_count, MAX_COUNT + 1) == ("目标数须在 0–100000 之间", "count")
     assert refusal(target_count, -1) == ("目标数须在 0–100000 之间", "count")
 
@@ -122,11 +122,11 @@ def test_credit_code_check_characters() -> None:
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        (None, "统一社会信用代码必须为 18 位 (18 characters)"),
-        ("91350100M000100Y4", "统一社会信用代码必须为 18 位 (18 characters)"),
-        ("91350100M0001I0O43", "统一社会信用代码含非法字符: IO (invalid characters)"),
+        (None, "统一社会信用代码必须为 18 位"),
+        ("91350100M000100Y4", "统一社会信用代码必须为 18 位"),
+        ("91350100M0001I0O43", "统一社会信用代码含非法字符: IO"),
         ("91A50100M000100Y43", "统一社会信用代码第 3–8 位应为行政区划码"),
-        ("91350100M000100Y44", "统一社会信用代码校验位错误 (bad check character)"),
+        ("91350100M000100Y44", "统一社会信用代码校验位错误"),
     ],
 )
 def test_credit_code_refusals(code, message) -> None:

@@ -1,7 +1,8 @@
 """Two web workers committing to one project at once: one wins, the rest get 409.
 
-gunicorn with 2 workers on PostgreSQL; each round several clients post a
-progress note with the same expected_version at the same instant. Exactly one
+gunicorn with 2 workers on PostgreSQL; each round several clients revise the
+project's name with the same expected_version at the same instant (progress
+notes never conflict, so a revision is the race). Exactly one
 is accepted; the event log holds exactly the accepted notes, in order, and the
 pool row shows the last one.
 """
@@ -17,7 +18,7 @@ import pytest
 from gxtrack.bootstrap import Runtime
 from tests.conftest import _conninfo, pg_settings
 from tests.reliability.conftest import seed_admin, start_gunicorn
-from tests.web.api_fixtures import API, days_ago, project_body
+from tests.web.api_fixtures import API, project_body
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 ROUNDS = 12
@@ -44,10 +45,10 @@ def test_same_expected_version_one_wins(pg_schema, tmp_path):
 
                 def post(client: int, n: int = n, version: int = version, start=start):
                     note = f"【示例】第{n}轮 客户端{client}"
-                    body = {"date": days_ago(1), "note": note}
+                    body = {"changes": {"name": note}, "reason": "并发修改"}
                     body["expected_version"] = version
                     start.wait()
-                    path = f"{API}/projects/{pid}/progress"
+                    path = f"{API}/projects/{pid}/revise"
                     return note, server.request("POST", path, body, token)
 
                 replies = list(pool.map(post, range(CLIENTS)))
@@ -75,7 +76,9 @@ def test_same_expected_version_one_wins(pg_schema, tmp_path):
     runtime = Runtime.open(settings)
     try:
         events = list(runtime.app.events.get(UUID(pid)))
-        notes = [e.note for e in events if type(e).__name__ == "ProgressReported"]
+        notes = [
+            e.changes["name"][1] for e in events if type(e).__name__ == "DetailsRevised"
+        ]
         assert notes == accepted and len(notes) == ROUNDS
         assert [e.originator_version for e in events] == list(range(1, ROUNDS + 2))
         row = runtime.db.fetchone(

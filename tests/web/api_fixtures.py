@@ -82,6 +82,8 @@ def project_body(**overrides: Any) -> dict[str, Any]:
         "zone": "mudu",
         "planned_investment": "12345.6789",
         "stage_date": days_ago(30),
+        # Tests register many alike projects on purpose (see test_duplicates.py).
+        "confirm_duplicate": True,
     }
     body.update(overrides)
     return body

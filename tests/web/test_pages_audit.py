@@ -60,7 +60,7 @@ def test_project_history_downloads_as_xlsx_with_formulas_neutralised(
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("版本", "事件", "Event")
+    assert rows[0][:3] == ("版本", "事项", "记录时间（北京时间）")
     assert {r[0] for r in rows[1:]} == {1, 2, 3}
     texts = [v for r in rows for v in r if isinstance(v, str)]
     assert "'" + INJECTION in texts

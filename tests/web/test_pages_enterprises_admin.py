@@ -164,7 +164,7 @@ def test_admin_adds_user_who_can_log_in(
     assert dup.status_code == 409 and "用户已存在" in page_text(dup)
     other = app.test_client()
     assert login(other, "newbie").status_code == 302
-    assert "newbie" in page_text(other.get("/"))
+    assert "新同事" in page_text(other.get("/"))  # by display name
 
 
 def test_admin_changes_role_and_deactivates(

@@ -135,7 +135,7 @@ def test_edit_form_revises_with_history(
     # The same form again is stale now.
     stale = client.post(f"/projects/{pid}/edit", data={**data, "name": "再改"})
     assert stale.status_code == 409
-    assert "此项目已被他人修改，请刷新后重试" in page_text(stale)
+    assert "您编辑期间此项目已被他人修改" in page_text(stale)
     assert page_runtime.db.scalar("SELECT name FROM rm_projects") != "再改"
 
 

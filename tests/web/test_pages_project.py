@@ -105,12 +105,7 @@ def test_stale_form_changes_nothing(
     assert first.status_code == 302
     # A second form read at version 1 is now stale.
     stale = act(
-        client,
-        project["id"],
-        "progress",
-        date=days_ago(1),
-        note="x",
-        expected_version=1,
+        client, project["id"], "move", to="landed", date=days_ago(1), expected_version=1
     )
     assert stale.status_code == 409
     assert STALE in page_text(stale)

@@ -70,7 +70,7 @@ class LedgerImport(MethodView):
             raise RequestEntityTooLarge()
         file = request.files.get("file")
         if file is None or not file.filename:
-            return _invalid("file", "请上传台账文件 (multipart field `file`)")
+            return _invalid("file", "请上传台账文件")
         if not file.filename.lower().endswith(EXTENSIONS):
             return _invalid("file", "仅支持 .xlsx 与 .csv 文件")
         data = file.stream.read(MAX_BYTES + 1)

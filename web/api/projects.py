@@ -56,6 +56,10 @@ class Projects(MethodView):
 
     @blp.arguments(REGISTER_SCHEMA)
     @blp.response(201, ProjectSchema)
+    @blp.alt_response(
+        409,
+        description="已有同名同投资方项目：reason 为 duplicate_project，duplicates 列出这些项目",
+    )
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """登记项目 Register a project (在谈 or 签约)."""
         return run(register, rt().app, body)

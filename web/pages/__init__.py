@@ -22,6 +22,7 @@ def init_pages(app: Flask) -> None:
         admin_policy,
         audit,
         auth,
+        common,
         cultivation,
         dashboard,
         enterprise_actions,
@@ -46,6 +47,7 @@ def init_pages(app: Flask) -> None:
     init_i18n(app)
     app.add_template_filter(wan)
     app.add_template_filter(local_time)
+    app.add_template_filter(common.person)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(project_forms.bp)

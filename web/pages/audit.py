@@ -9,8 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 
+from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stages import FORWARD
+from gxtrack.app.people import readable as readable_values
+from gxtrack.app.reports.cells import attachment
 from gxtrack.app.reports.history_xlsx import write_history_xlsx
 from web.pages.common import parse_int, reference, register_page_errors, runtime
 from web.pages.history_view import readable
@@ -26,27 +29,27 @@ def parse_instant(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value.strip())
     except ValueError:
-        raise RuleViolationError(
-            "时间格式应为 YYYY-MM-DD HH:MM (datetime expected)", "at"
-        ) from None
+        raise RuleViolationError("时间格式应为 YYYY-MM-DD HH:MM", "at") from None
 
 
 def xlsx_download(items: list[dict[str, Any]], filename: str) -> Response:
     """A history as an .xlsx attachment."""
     buffer = io.BytesIO()
-    write_history_xlsx(items, buffer)
+    write_history_xlsx(items, buffer, readable_values(reference(), runtime().db))
     return Response(
         buffer.getvalue(),
         mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
+        headers={"Content-Disposition": attachment(filename)},
     )
 
 
 @bp.get("/projects/<project_id>/history.xlsx")
 def project_history_xlsx(project_id: str) -> Response:
     """The project's decision history as .xlsx (one row per change)."""
-    items = runtime().app.project_history(project_id)
-    return xlsx_download(items, f"project-{project_id}-history.xlsx")
+    app = runtime().app
+    items = app.project_history(project_id)
+    name = app.get_project(project_id)["name"]
+    return xlsx_download(items, f"{name}-决策记录-{today().isoformat()}.xlsx")
 
 
 @bp.get("/projects/<project_id>/as-of")
@@ -56,9 +59,9 @@ def project_as_of(project_id: str) -> Any:
     version = parse_int(request.args.get("version"), "version")
     at = (request.args.get("at") or "").strip()
     if version is None and not at:
-        raise RuleViolationError("请指定版本号或时间 (version or at)", "version")
+        raise RuleViolationError("请指定版本号或时间", "version")
     if version is not None and version < 1:
-        raise RuleViolationError("版本号须为正整数 (version)", "version")
+        raise RuleViolationError("版本号须为正整数", "version")
     instant = parse_instant(at) if at and version is None else None
     current = app.get_project(project_id)
     if version is not None and version > current["version"]:
@@ -94,5 +97,7 @@ def enterprise_history(enterprise_id: str) -> Any:
 @bp.get("/enterprises/<enterprise_id>/history.xlsx")
 def enterprise_history_xlsx(enterprise_id: str) -> Response:
     """The enterprise's history as .xlsx."""
-    items = runtime().app.enterprise_history(enterprise_id)
-    return xlsx_download(items, f"enterprise-{enterprise_id}-history.xlsx")
+    app = runtime().app
+    items = app.enterprise_history(enterprise_id)
+    name = app.get_enterprise(enterprise_id)["name"]
+    return xlsx_download(items, f"{name}-决策记录-{today().isoformat()}.xlsx")

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import DomainError, RuleViolationError
 from domain.reference import ReferenceData
+from gxtrack.app.people import People
 from gxtrack.errors import GxtrackError, http_status
 from web.errors import with_allow
 from web.i18n import N_
@@ -56,6 +57,18 @@ def reference() -> ReferenceData:
     return g.gx_reference
 
 
+def people() -> People:
+    """Who is who (login → display name), loaded once per request."""
+    if "gx_people" not in g:
+        g.gx_people = People.load(runtime().db)
+    return g.gx_people
+
+
+def person(login: str | None) -> str:
+    """A user as people know them (the `person` filter of every template)."""
+    return people()(login)
+
+
 def text(name: str) -> str:
     """A form field as stripped text ('' when absent)."""
     return (request.form.get(name) or "").strip()
@@ -66,14 +79,12 @@ def parse_date(value: str | None, field: str, required: bool = True) -> date | N
     value = (value or "").strip()
     if not value:
         if required:
-            raise RuleViolationError("请填写日期 (required)", field)
+            raise RuleViolationError("请填写日期", field)
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RuleViolationError(
-            "日期格式应为 YYYY-MM-DD (date expected)", field
-        ) from None
+        raise RuleViolationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def parse_int(value: str | None, field: str) -> int | None:
@@ -84,7 +95,7 @@ def parse_int(value: str | None, field: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise RuleViolationError("必须是整数 (integer expected)", field) from None
+        raise RuleViolationError("必须是整数", field) from None
 
 
 def expected_version() -> int:

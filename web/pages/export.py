@@ -14,7 +14,11 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from gxtrack.app.reports.cells import FORMULA_STARTS, neutralise  # noqa: F401 (re-export)
+from gxtrack.app.reports.cells import (  # noqa: F401 (re-export)
+    FORMULA_STARTS,
+    neutralise,
+    write_table,
+)
 
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
 
@@ -25,21 +29,11 @@ def rows_of(items: Iterable[dict[str, Any]], columns: list[Column]) -> list[list
 
 
 def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
-    """A one-sheet workbook with a bold header row."""
-    from openpyxl.styles import Font
-
+    """A one-sheet workbook formatted by the export layer (reports/cells.py)."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append([header for header, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for index, (header, _) in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(10, len(header) * 2 + 2)
-    sheet.freeze_panes = "A2"
+    write_table(sheet, [header for header, _ in columns], rows)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,7 +6,9 @@ from typing import Any
 
 from domain.project_fields import PLANNED_KEYS
 from domain.reference import ReferenceData
+from gxtrack.app.reports.readable import Readable
 from web.i18n import N_, priority_label, stage_label
+from web.pages.common import person
 
 FIELD_LABELS = {
     "name": N_("项目名称"),
@@ -36,6 +38,8 @@ def _show(field: str, value: Any, ref: ReferenceData) -> str:
         return priority_label(value)
     if field == "stage":
         return stage_label(value)
+    if field == "officer":
+        return person(value)
     return str(value)
 
 
@@ -87,18 +91,15 @@ def _full(change: dict[str, Any], ref: ReferenceData) -> dict[str, str]:
     """A change from gxtrack.app.history (field code, label, before, after) for display."""
     field = change["field"]
     base = field.split(".")[0]
-    shown = base if base in ("industry", "zone", "priority", "stage") else field
+    if base in ("industry", "zone", "priority", "stage"):
+        show = lambda value: _show(base, value, ref)  # noqa: E731 - in the page's language
+    else:
+        show = lambda value: Readable(ref, person).value(field, value)  # noqa: E731
     return {
         "field": FIELD_LABELS.get(field) or change.get("label") or field,
-        "before": _show(shown, _flat(change.get("before")), ref),
-        "after": _show(shown, _flat(change.get("after")), ref),
+        "before": show(change.get("before")),
+        "after": show(change.get("after")),
     }
-
-
-def _flat(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items() if v not in (None, ""))
-    return value
 
 
 def readable(items: list[dict[str, Any]], ref: ReferenceData) -> list[dict]:

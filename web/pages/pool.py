@@ -11,6 +11,7 @@ from domain.agreement import LISTS, STATUS_LABELS
 from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
+from gxtrack.app.reports.cells import attachment
 from gxtrack.readmodels.pool.queries import (
     SORTS,
     PoolFilter,
@@ -24,6 +25,7 @@ from web.pages.common import (
     args_without,
     parse_date,
     parse_int,
+    person,
     reference,
     register_page_errors,
     runtime,
@@ -116,7 +118,7 @@ def export_columns() -> list[export.Column]:
         ("签约日期", lambda p: p["stage_dates"].get("signed")),
         ("开工日期", lambda p: p["stage_dates"].get("landed")),
         ("投产日期", lambda p: p["stage_dates"].get("producing")),
-        ("责任人", lambda p: p["officer"]),
+        ("责任人", lambda p: person(p["officer"])),
         ("重点级别", lambda p: priority_label(p["priority"])),
         ("停滞预警", lambda p: STALL_LABELS.get((p["stall"] or {}).get("level"), "")),
         ("最近推进情况", lambda p: (p["last_progress"] or {}).get("note", "")),
@@ -131,11 +133,12 @@ def _all_rows() -> list[dict[str, Any]]:
 
 def _download(body: Any, kind: str, mimetype: str) -> Response:
     stamp = datetime.now(BUREAU_TZ).strftime("%Y%m%d-%H%M")
-    name = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
+    name = f"项目池-{today().isoformat()}-{stamp}.{kind}"
+    fallback = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": attachment(name, fallback)},
     )
 
 

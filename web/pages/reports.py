@@ -13,9 +13,11 @@ from flask import Blueprint, Response, render_template, request
 
 from domain.clock import today
 from domain.errors import RuleViolationError
+from gxtrack.app.people import readable as readable_values
+from gxtrack.app.reports.cells import attachment
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
-from web.pages.common import parse_date, register_page_errors, runtime
+from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.monthly_labels import WHAT_LABELS
 from web.security import current_actor
 
@@ -32,7 +34,7 @@ def _month() -> str:
         previous = date.fromordinal(first.toordinal() - 1)
         return previous.strftime("%Y-%m")
     if not MONTH.match(value):
-        raise RuleViolationError("月份格式应为 YYYY-MM (month expected)", "month")
+        raise RuleViolationError("月份格式应为 YYYY-MM", "month")
     return value
 
 
@@ -74,13 +76,17 @@ def monthly_xlsx() -> Response:
     report, _known = _report()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.xlsx"
-        write_monthly_xlsx(report, path)
+        write_monthly_xlsx(report, path, readable_values(reference(), runtime().db))
         data = path.read_bytes()
-    name = f"monthly-report-{report['month']}.xlsx"
+    name = f"招商项目月报-{report['month']}.xlsx"
     return Response(
         data,
         mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename={name}"},
+        headers={
+            "Content-Disposition": attachment(
+                name, f"monthly-report-{report['month']}.xlsx"
+            )
+        },
     )
 
 

@@ -59,7 +59,7 @@ class ForecastService(ServiceBase):
         today = bureau_today()
         as_of = as_of or today
         if as_of > today:
-            raise RuleViolationError("不能晚于今天 (not after today)", "as_of")
+            raise RuleViolationError("不能晚于今天", "as_of")
         quarters = check_quarters(quarters)
         if known not in KNOWLEDGE:
             raise RuleViolationError("须为 recorded 或 dated", "known")

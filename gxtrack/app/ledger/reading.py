@@ -68,9 +68,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise LedgerFileError(
-            "无法识别 CSV 编码（支持 UTF-8 与 GB18030）(unknown encoding)"
-        ) from None
+        raise LedgerFileError("无法识别 CSV 编码（支持 UTF-8 与 GB18030）") from None
 
 
 def _csv_rows(text: str) -> list[list[Any]]:
@@ -136,7 +134,7 @@ def _to_table(sheet: str, rows: list[list[Any]]) -> Table:
     if not scores or max(scores) < 2:
         raise LedgerFileError(
             f"工作表「{sheet}」前 {HEADER_SCAN_ROWS} 行中找不到表头"
-            "（应有 项目名称、投资方 等列）(no header row found)"
+            "（应有 项目名称、投资方 等列）"
         )
     at = scores.index(max(scores))
     headers = _headers(rows[at], rows[at - 1] if at else None)

@@ -183,7 +183,7 @@ class LedgerService(ServiceBase):
         for done, (number, cells) in enumerate(table.rows, start=1):
             preview.rows.append(planner.plan(number, cells))
             if done % 500 == 0 or done == total:
-                _notify(progress, "校验 (checking)", done, total)
+                _notify(progress, "校验", done, total)
         preview.events = sum(
             len(r.project.pending_events) for r in preview.rows if r.project
         )
@@ -223,7 +223,7 @@ class LedgerService(ServiceBase):
         changed = [r.project for r in preview.rows if r.action in ("create", "update")]
         events = preview.events
         if changed:
-            _notify(progress, "写入 (saving)", 0, events)
+            _notify(progress, "写入", 0, events)
             try:
                 self.store(*changed)  # one call: one transaction, all or nothing
             except ConflictError:
@@ -233,7 +233,7 @@ class LedgerService(ServiceBase):
                     "台账未导入，未写入任何数据：其中的项目刚被另一次导入（同一文件）"
                     "写入或修改，请重新预览后再导入"
                 ) from None
-            _notify(progress, "写入 (saving)", events, events)
+            _notify(progress, "写入", events, events)
             self._catch_up(progress)
         if mapping and save_mapping:
             store = MappingStore(self.read_side.db)
@@ -247,7 +247,7 @@ class LedgerService(ServiceBase):
         def show(done: int, total: int) -> None:
             if done != shown[0]:  # the engine reports its last batch twice
                 shown[0] = done
-                _notify(progress, "更新列表 (projections)", done, total)
+                _notify(progress, "更新列表", done, total)
 
         self.read_side.catch_up_with_progress(show)
 

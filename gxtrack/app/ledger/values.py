@@ -70,28 +70,27 @@ def parse_date(value: object) -> date:
         try:
             return date(year, month, day)
         except ValueError:
-            raise ValueError(f"日期不存在: {text} (no such date)") from None
+            raise ValueError(f"日期不存在: {text}") from None
     if text.isdigit():
         return _from_serial(int(text))
     if _MONTH_ONLY.match(text):
-        raise ValueError(f"日期缺少日: {text}，请写成 2022年3月5日 (day missing)")
+        raise ValueError(f"日期缺少日: {text}，请写成 2022年3月5日")
     raise ValueError(
-        f"无法识别的日期: {text}，可写成 2022年3月5日、2022.3.5、2022/3/5 或 "
-        "2022-03-05 (unrecognised date)"
+        f"无法识别的日期: {text}，可写成 2022年3月5日、2022.3.5、2022/3/5 或 2022-03-05"
     )
 
 
 def _from_serial(number: float) -> date:
     # A fraction is the time of day of a date-and-time cell: the date is kept.
     if not SERIAL_RANGE[0] <= number < SERIAL_RANGE[1]:
-        raise ValueError(f"无法识别的日期: {number} (not an Excel date)")
+        raise ValueError(f"无法识别的日期: {number}")
     return EXCEL_EPOCH + timedelta(days=int(number))
 
 
 def parse_amount(value: object, scale: Decimal = Decimal(1)) -> Decimal:
     """An amount in 万元; `scale` converts the column's unit (亿元 → 10000)."""
     if isinstance(value, bool):
-        raise ValueError("必须是数字 (must be a number)")
+        raise ValueError("必须是数字")
     if isinstance(value, int):
         return _exact(Decimal(value) * scale)
     if isinstance(value, float):
@@ -100,10 +99,10 @@ def parse_amount(value: object, scale: Decimal = Decimal(1)) -> Decimal:
     text = normalize(str(value)).replace(",", "").replace(" ", "")
     text = text.removeprefix("¥").removeprefix("￥").removeprefix("RMB")
     if any(mark in text for mark in FOREIGN):
-        raise ValueError(f"请换算为人民币万元: {value} (foreign currency)")
+        raise ValueError(f"请换算为人民币万元: {value}")
     match = _AMOUNT.match(text)
     if not match:
-        raise ValueError(f"必须是数字: {value} (must be a number)")
+        raise ValueError(f"必须是数字: {value}")
     number, unit, yuan = match.groups()
     amount = Decimal(number)
     if unit:
@@ -128,9 +127,9 @@ def parse_area(value: object) -> Decimal:
     try:
         area = Decimal(repr(value)) if isinstance(value, float) else Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"必须是数字（亩）: {value} (must be a number)") from None
+        raise ValueError(f"必须是数字（亩）: {value}") from None
     if not area.is_finite() or area <= 0:
-        raise ValueError("必须大于 0 (must be greater than 0)")
+        raise ValueError("必须大于 0")
     return area
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from domain.stages import STAGE_LABELS, Stage
-from gxtrack.app.reports.cells import neutralise
+from gxtrack.app.reports.cells import local_instant, write_table
+from gxtrack.app.reports.readable import Readable
 
 SUMMARY_HEADERS = (
     "类别",
@@ -34,25 +35,33 @@ def _stage(value: str | None) -> str:
     return STAGE_LABELS[Stage(value)] if value else "—"
 
 
+def _beijing(instant: str) -> str:
+    return f"{local_instant(datetime.fromisoformat(instant)):%Y-%m-%d %H:%M:%S}"
+
+
 def _fact(fact: dict[str, Any] | None) -> str:
     return f"{_stage(fact['stage'])} {fact['date']}" if fact else "（无）"
 
 
-def write_monthly_xlsx(report: dict[str, Any], path: Path) -> None:
+def write_monthly_xlsx(
+    report: dict[str, Any], path: Path, readable: Readable | None = None
+) -> None:
     """Write the report: summary, corrections and stalled projects sheets."""
+    readable = readable or Readable()
     book = Workbook()
     summary = book.active
     summary.title = "月报"
     summary.append(
         [
             f"{report['month']} 招商项目月报（截至 {report['business_date']}）",
-            f"上报口径：截至 {report['known_at']} 所记录",
-            f"更正后口径：截至 {report['now']}",
+            f"上报口径：截至 {_beijing(report['known_at'])} 所记录（北京时间）",
+            f"更正后口径：截至 {_beijing(report['now'])}（北京时间）",
         ]
     )
-    summary.append(list(SUMMARY_HEADERS))
-    for row in report["rows"]:
-        summary.append(
+    write_table(
+        summary,
+        SUMMARY_HEADERS,
+        (
             [
                 row["section_label"],
                 {"total": "合计", "zone": "板块", "industry": "产业"}.get(
@@ -65,39 +74,38 @@ def write_monthly_xlsx(report: dict[str, Any], path: Path) -> None:
                 Decimal(row["now_investment"]),
                 "是" if row["changed"] else "否",
             ]
-        )
-    corrections = book.create_sheet("更正差异")
-    corrections.append(["项目ID", "项目名称", "口径", "上报时", "更正后"])
-    for item in report["corrections"]:
-        corrections.append(
+            for row in report["rows"]
+        ),
+        header_row=2,
+    )
+    write_table(
+        book.create_sheet("更正差异"),
+        ["项目名称", "口径", "上报时", "更正后", "项目编号"],
+        (
             [
-                item["id"],
                 item["name"],
                 WHAT.get(item["what"], item["what"]),
                 _fact(item["known"]),
                 _fact(item["now"]),
-            ]
-        )
-    stalled = book.create_sheet("停滞项目")
-    stalled.append(
-        ["项目ID", "项目名称", "阶段", "预警级别", "停滞天数", "规则", "责任人"]
-    )
-    for item in report["stalled"]:
-        stalled.append(
-            [
                 item["id"],
+            ]
+            for item in report["corrections"]
+        ),
+    )
+    write_table(
+        book.create_sheet("停滞项目"),
+        ["项目名称", "阶段", "预警级别", "停滞天数", "预警规则", "责任人", "项目编号"],
+        (
+            [
                 item["name"],
                 _stage(item["stage"]),
-                item["level"],
+                readable.value("level", item["level"]),
                 item["days"],
-                item["rule"],
-                item["officer"],
+                readable.value("rule", item["rule"]),
+                readable.value("officer", item["officer"]),
+                item["id"],
             ]
-        )
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                cell.value = neutralise(cell.value)
-        for cell in sheet[2 if sheet is summary else 1]:
-            cell.font = Font(bold=True)
+            for item in report["stalled"]
+        ),
+    )
     book.save(path)

@@ -109,7 +109,7 @@ def follow(
         return False
     try:
         if notice:
-            notice("投影进程已启动，正在跟随事件日志 (following the event log)")
+            notice("投影进程已启动，正在跟随事件日志")
         follower = ProjectionFollower(engine, poll_seconds)
         follower.stopping = stopping
         follower.run_forever()

@@ -36,9 +36,7 @@ class InstanceLock:
 
         def waiting() -> None:
             if notice:
-                notice(
-                    "已有投影进程在运行，本进程等待接替 (another follower is running)"
-                )
+                notice("已有投影进程在运行，本进程等待接替")
 
         return self._lock.acquire(stopping, waiting, poll_seconds)
 

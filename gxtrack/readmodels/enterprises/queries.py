@@ -214,3 +214,10 @@ def lapsed_enterprises(db: Database, as_of: date) -> list[str]:
         (as_of.isoformat(),),
     )
     return [r["enterprise_id"] for r in rows]
+
+
+def enterprise_choices(db: Database, limit: int = 2000) -> list[dict[str, Any]]:
+    """Credit code and name of enterprises, by name (a form's suggestions)."""
+    return db.fetchall(
+        "SELECT uscc, name FROM rm_enterprises ORDER BY name LIMIT ?", (limit,)
+    )

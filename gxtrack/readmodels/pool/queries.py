@@ -577,3 +577,12 @@ def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
         ):
             found[row.pop("id")] = row
     return found
+
+
+def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
+    """Projects in the pool (not withdrawn) with this name, as duplicate candidates."""
+    return db.fetchall(
+        "SELECT id, name, investor, stage, officer FROM rm_projects"
+        " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
+        ((name or "").strip(),),
+    )

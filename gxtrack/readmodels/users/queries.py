@@ -41,3 +41,9 @@ def names_by_display_name(db: Database) -> dict[str, str]:
     """Display name (as a ledger writes 责任人) → user name, for active users."""
     rows = db.fetchall("SELECT name, display_name FROM rm_users WHERE active = 1")
     return {r["display_name"]: r["name"] for r in rows if r["display_name"]}
+
+
+def display_names(db: Database) -> dict[str, str]:
+    """User name → display name, for every user (inactive ones too)."""
+    rows = db.fetchall("SELECT name, display_name FROM rm_users")
+    return {r["name"]: r["display_name"] or r["name"] for r in rows}

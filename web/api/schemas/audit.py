@@ -13,7 +13,7 @@ class MonthlyArgsSchema(Schema):
     month = fields.String(
         required=True,
         validate=validate.Regexp(
-            r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM (month expected)"
+            r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM"
         ),
     )
     as_known_on = Day()

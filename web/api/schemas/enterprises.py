@@ -68,7 +68,7 @@ class ReviewSchema(Schema):
 
     reviewed_on = Day(required=True)
     passed = fields.Boolean(
-        required=True, error_messages={"required": "请选择复核结论 (required)"}
+        required=True, error_messages={"required": "请选择复核结论"}
     )
     expires_on = Day(allow_none=True)
     document_no = Text(validate=validate.Length(max=100))

@@ -24,7 +24,7 @@ LATEST = date(2100, 12, 31)
 BIDI = r"\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029"
 ONE_LINE = rf"^[^\x00-\x1f\x7f-\x9f{BIDI}]*$"
 MULTILINE = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI}]*$"
-CONTROL_ERROR = "不能包含控制字符或文字方向控制符 (control or bidirectional character)"
+CONTROL_ERROR = "不能包含控制字符或文字方向控制符"
 
 
 class Text(fields.String):
@@ -60,9 +60,9 @@ class Day(fields.Date):
             validate=validate.Range(
                 min=EARLIEST,
                 max=LATEST,
-                error="日期须在 {min} 至 {max} 之间 (date out of range)",
+                error="日期须在 {min} 至 {max} 之间",
             ),
-            error_messages={"required": "请填写日期 (required)"},
+            error_messages={"required": "请填写日期"},
             **kwargs,
         )
 
@@ -81,7 +81,7 @@ class Money(fields.Field):
     so no cent is lost; whether the amount is acceptable is the domain's rule.
     """
 
-    default_error_messages = {"invalid": "必须是数字或数字字符串 (number or string)"}
+    default_error_messages = {"invalid": "必须是数字或数字字符串"}
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {

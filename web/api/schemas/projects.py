@@ -49,7 +49,17 @@ class ProjectCreateSchema(Schema):
         PlannedDatesSchema, metadata={"form_prefix": "planned_"}
     )
     land_area = Money(allow_none=True)
-    enterprise_id = Text(validate=validate.Length(max=64), allow_none=True)
+    enterprise_id = Text(
+        validate=validate.Length(max=64),
+        allow_none=True,
+        metadata={"description": "企业编号或统一社会信用代码"},
+    )
+    confirm_duplicate = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "已有同名同投资方项目时仍然登记（否则 409 duplicate_project）"
+        },
+    )
 
 
 class ProjectQueryArgsSchema(Schema):

@@ -36,7 +36,7 @@ class TargetSetSchema(Schema):
         strict=True,
         required=True,
         validate=validate.Range(min=0, max=100_000),
-        error_messages={"required": "请填写目标数量 (required)"},
+        error_messages={"required": "请填写目标数量"},
     )
     zone = code_text(allow_none=True)
     reason = long_text()
@@ -114,7 +114,7 @@ class CandidateCreateSchema(Schema):
         strict=True,
         required=True,
         validate=YEAR,
-        error_messages={"required": "请填写目标年度 (required)"},
+        error_messages={"required": "请填写目标年度"},
     )
     officer = Text(validate=validate.Length(max=50), allow_none=True)
     note = long_text()
