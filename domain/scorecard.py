@@ -46,7 +46,7 @@ def period_of(kind: str, day: date) -> Period:
         first = date(day.year, 3 * quarter - 2, 1)
         last = _next_month(date(day.year, 3 * quarter, 1)) - timedelta(days=1)
         return Period(kind, first, last, f"{day.year}年第{quarter}季度")
-    raise RuleViolationError(f"未知统计周期: {kind}（week/month/quarter）", "period")
+    raise RuleViolationError(f"未知统计周期: {kind}", "period")
 
 
 def _next_month(first: date) -> date:

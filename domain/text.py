@@ -37,8 +37,7 @@ def clean_text(text: str, field: str, multiline: bool = False) -> str:
     ch = refused_character(text, multiline)
     if ch is not None:
         raise RuleViolationError(
-            f"不能包含控制字符或文字方向控制符 U+{ord(ch):04X}"
-            " (control or bidirectional character)",
+            f"不能包含控制字符或文字方向控制符 U+{ord(ch):04X}",
             field,
         )
     return text

@@ -175,7 +175,6 @@ def check_deactivation(user: User, active_admins: int) -> None:
     """Refuse to deactivate the only active admin: nobody could manage users."""
     if user.active and user.role is Role.ADMIN and active_admins <= 1:
         raise RuleViolationError(
-            "不能停用唯一启用的系统管理员：请先添加或启用另一位管理员"
-            " (the only active admin cannot be deactivated)",
+            "不能停用唯一启用的系统管理员：请先添加或启用另一位管理员",
             "name",
         )

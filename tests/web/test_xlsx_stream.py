@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -24,7 +25,8 @@ def test_values_header_and_frozen_row_survive() -> None:
     got = list(sheet.iter_rows(values_only=True))
     assert got[0] == tuple("ABCDEF")
     assert got[1] == ("甲<项目>&", 500.25, 9000, None, '\'=HYPERLINK("x")', "ab")
-    assert got[2] == ("乙", 1, 2.5, None, "2026-01-05", True)
+    # A date is a real date cell, as in the openpyxl exports.
+    assert got[2] == ("乙", 1, 2.5, None, datetime(2026, 1, 5), True)
 
 
 def test_a_long_export_goes_out_in_pieces() -> None:

@@ -14,9 +14,12 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
+
+from gxtrack.app.reports.cells import cell_value
 
 ROWS_PER_CHUNK = 2000
 # Characters XML 1.0 cannot carry at all (openpyxl refuses them too).
@@ -47,14 +50,18 @@ _WORKBOOK_RELS = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )  # fmt: skip
@@ -81,7 +88,18 @@ class _Sink(io.RawIOBase):
         return out
 
 
+_EPOCH = datetime(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
+
+
 def _cell(value: Any, style: str = "") -> str:
+    # Dates and instants as the export layer has them (gxtrack/app/reports/
+    # cells.py): real date cells in bureau time, like the openpyxl exports.
+    value = cell_value(value) if not style else value
+    if isinstance(value, datetime):
+        serial = (value - _EPOCH).total_seconds() / 86400
+        return f'<c s="3"><v>{serial:.6f}</v></c>'
+    if isinstance(value, date):
+        return f'<c s="2"><v>{(value - _EPOCH.date()).days}</v></c>'
     if value is None or value == "":
         return "<c/>"
     if isinstance(value, bool):

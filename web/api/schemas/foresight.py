@@ -8,9 +8,7 @@ from domain.forecast.quarters import MAX_QUARTERS
 from gxtrack.app.foresight.forecasting import KNOWLEDGE
 from web.api.schemas.fields import Day, choice
 
-QUARTERS = validate.Range(
-    min=1, max=MAX_QUARTERS, error=f"须在 1–{MAX_QUARTERS} 之间 (1 to {MAX_QUARTERS})"
-)
+QUARTERS = validate.Range(min=1, max=MAX_QUARTERS, error=f"须在 1–{MAX_QUARTERS} 之间")
 
 
 class ForecastArgsSchema(Schema):
