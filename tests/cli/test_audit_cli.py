@@ -120,8 +120,9 @@ def test_monthly_report_xlsx_and_history(gx_in, tmp_path):
     gx_in("a", "project", "history", pid, "--out", "history.xlsx")
     sheet = load_workbook(tmp_path / "history.xlsx")["决策历史"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    signed = [r for r in rows if r[2] == "Signed" and r[7] == "阶段"]
-    assert signed and signed[0][8:] == ["negotiating", "signed"]
+    # Chinese labels, not codes (gxtrack/app/reports/readable.py).
+    signed = [r for r in rows if r[1] == "签约" and r[6] == "阶段"]
+    assert signed and signed[0][7:] == ["在谈", "签约"]
     missing = gx_in(
         "a", "enterprise", "history", "0b2a3f1e-0000-4000-8000-000000000000", ok=False
     )
