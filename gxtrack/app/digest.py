@@ -22,18 +22,8 @@ from openpyxl import Workbook
 
 from domain.permissions import Actor
 from gxtrack.app.base import ServiceBase
-from gxtrack.app.digest_reviews import (
-    REVIEW_DAYS,
-    add_review_sheet,
-    review_html,
-    review_lines,
-)
-from gxtrack.app.digest_supervision import (
-    add_overdue_sheet,
-    overdue_html,
-    overdue_lines,
-    overdue_rows,
-)
+from gxtrack.app.digest_reviews import REVIEW_DAYS, REVIEWS
+from gxtrack.app.digest_supervision import OVERDUE, overdue_rows
 from gxtrack.app.people import People
 from gxtrack.app.reports.cells import write_table
 from gxtrack.infra.mailer import sender
@@ -76,9 +66,9 @@ def workbook(
         ([item.get(key) for _, key in COLUMNS] for item in items),
     )
     if reviews:
-        add_review_sheet(book, reviews)
+        REVIEWS.add_sheet(book, reviews)
     if late:
-        add_overdue_sheet(book, late)
+        OVERDUE.add_sheet(book, late)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -148,11 +138,11 @@ def compose(
         f"- {c['name']}｜责任人 {c.get('officer_name') or c['officer']}"
         for c in cleared
     ] or ["- 无"]
-    lines += review_lines(reviews)
-    lines += overdue_lines(late)
+    lines += REVIEWS.lines(reviews)
+    lines += OVERDUE.lines(late)
     lines += ["", "明细见附件 Excel。此邮件由 gxtrack 自动发送。"]
     msg.set_content("\n".join(lines))
-    extra = _cleared_html(cleared) + review_html(reviews) + overdue_html(late)
+    extra = _cleared_html(cleared) + REVIEWS.html(reviews) + OVERDUE.html(late)
     msg.add_alternative(_html(intro, items, extra), subtype="html")
     msg.add_attachment(
         workbook(items, week, reviews, late),
