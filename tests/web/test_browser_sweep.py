@@ -114,7 +114,7 @@ def pages(flask_app: Any, seeds: dict[str, str]) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module", name="site")
 def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """The sample data plus a 督办 and a 暂缓, served over HTTP."""
+    """The sample data plus a 督办, a 暂缓, a postponed plan and promises, served."""
     from waitress import create_server
 
     runtime = Runtime.open(Settings(data_dir=tmp_path_factory.mktemp("sweep") / "v"))
@@ -129,6 +129,13 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     issued = app.issue_supervision(leader, project, "示例：两周内落实用地。", due)
     until = today() + timedelta(days=60)
     app.exempt_stall(leader, project, "示例：等待规划调整。", until)
+    signed = runtime.db.fetchone(
+        "SELECT id FROM rm_projects WHERE stage = 'signed' ORDER BY name LIMIT 1"
+    )["id"]
+    for late in (60, 150):  # a postponed plan: the slippage page groups by officer
+        app.revise_plan(leader, signed, {"landed": today() + timedelta(late)}, "示例")
+    promises = {"intensity": "400", "producing_by": today() + timedelta(days=200)}
+    app.record_promises(leader, signed, promises, "示例：投资协议第五条")
     runtime.wait_for_read_models()
     enterprise = runtime.db.fetchone("SELECT id FROM rm_enterprises LIMIT 1")["id"]
     seeds = {
