@@ -136,6 +136,8 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         app.revise_plan(leader, signed, {"landed": today() + timedelta(late)}, "示例")
     promises = {"intensity": "400", "producing_by": today() + timedelta(days=200)}
     app.record_promises(leader, signed, promises, "示例：投资协议第五条")
+    wecom = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=example"
+    app.add_channel(app.actor_for("admin"), "zone-robot", "wecom", wecom, None, "mudu")
     runtime.wait_for_read_models()
     enterprise = runtime.db.fetchone("SELECT id FROM rm_enterprises LIMIT 1")["id"]
     seeds = {
