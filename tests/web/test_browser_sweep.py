@@ -57,6 +57,14 @@ SHOWS_LOGINS = {"page_admin.users", "page_account.password"}
 SHOWS_CODES = {"page_admin.reference_data"}
 # Pages that need a query to show anything: the version to look at.
 QUERIES = {"page_audit.project_as_of": "?version=1"}
+# A page's other states worth reading too: the groupings, a draft rule tried.
+VARIANTS = {
+    "page_forecast.slippage": ("?by=zone", "?by=industry"),
+    "page_scorecard.index": ("?period=quarter",),
+    "page_admin_policy.policy": (
+        "?thresholds.negotiating=120&red_factor=2&from={half_year_ago}&to={today}",
+    ),
+}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 NOT_FOUND_TOKEN = "x" * 32  # an upload token for roles that cannot upload
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -109,6 +117,12 @@ def pages(flask_app: Any, seeds: dict[str, str]) -> list[tuple[str, str]]:
         assert not missing, f"{rule.rule}: give the sweep a seed for {missing}"
         _, path = rule.build({a: seeds[a] for a in rule.arguments})
         found.append((rule.endpoint, path + QUERIES.get(rule.endpoint, "")))
+        days = {
+            "today": today().isoformat(),
+            "half_year_ago": (today() - timedelta(weeks=26)).isoformat(),
+        }
+        for query in VARIANTS.get(rule.endpoint, ()):
+            found.append((rule.endpoint, path + query.format(**days)))
     return found
 
 
