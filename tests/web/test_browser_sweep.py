@@ -50,9 +50,8 @@ EXCLUDED = {
     "page_auth.login": "the sign-in form: every visit starts there",
 }
 DOWNLOADS = (".xlsx", ".csv", ".jsonl")  # files: test_readable_exports.py reads them
-# Pages whose job is to show login names: the accounts list, and the password
-# page naming the account whose password changes.
-SHOWS_LOGINS = {"page_admin.users", "page_account.password"}
+# The page whose job is to show login names: the accounts an admin manages.
+SHOWS_LOGINS = {"page_admin.users"}
 # The page where an admin keeps the codes of the reference lists.
 SHOWS_CODES = {"page_admin.reference_data"}
 # Pages that need a query to show anything: the version to look at.
