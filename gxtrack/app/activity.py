@@ -11,6 +11,7 @@ from domain.permissions import Actor, require_role
 from domain.users import Role
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.history import EVENT_LABELS
+from gxtrack.app.people import People
 from gxtrack.readmodels.activity.queries import ActivityFilter, activity_page
 from gxtrack.readmodels.users.queries import all_users
 
@@ -24,6 +25,7 @@ KIND_LABELS = {
     "reference": "基础数据",
     "targets": "年度目标",
     "scan": "停滞扫描",
+    "numbers": "督办编号",
 }
 
 
@@ -64,8 +66,8 @@ class ActivityService(ServiceBase):
         require_role(actor, READERS, "查看操作记录")
         db = self.read_side.db
         found = activity_page(db, f, page, page_size)
-        names = {u["name"]: u["display_name"] for u in all_users(db)}
-        found["items"] = [self._item(row, names) for row in found["items"]]
+        people = People({u["name"]: u["display_name"] for u in all_users(db)})
+        found["items"] = [self._item(row, people) for row in found["items"]]
         return found
 
     def activity_export(self, actor: Actor, f: ActivityFilter) -> list[dict[str, Any]]:
@@ -73,12 +75,12 @@ class ActivityService(ServiceBase):
         return self.activity(actor, f, 1, EXPORT_LIMIT)["items"]
 
     @staticmethod
-    def _item(row: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    def _item(row: dict[str, Any], people: People) -> dict[str, Any]:
         return {
             "recorded_at": row["recorded_at"],
             "recorded_local": beijing_time(row["recorded_at"]),
             "actor": row["actor"],
-            "actor_name": names.get(row["actor"]) or row["actor"],
+            "actor_name": people(row["actor"]),
             "type": row["type"],
             "label": event_label(row["type"]),
             "kind": row["kind"],

@@ -98,3 +98,22 @@ def test_bad_filters_are_422_naming_the_field(client, tokens):
         response = client.get(f"{API}/activity", query_string=query, headers=headers)
         assert response.status_code == 422, query
         assert field in response.json["errors"], response.json
+
+
+def test_a_project_keeps_its_name_and_every_decision_reads_in_chinese(
+    client, tokens, api_runtime
+):
+    project = register(client, tokens["officer1"], name="【示例】督办命名项目")
+    app = api_runtime.app
+    due = today() + timedelta(days=7)
+    app.issue_supervision(app.actor_for("leader1"), project["id"], "请落实用地", due)
+    api_runtime.wait_for_read_models()
+    items = _activity(client, tokens["auditor1"], page_size=200)["items"]
+    issued = next(i for i in items if i["type"] == "SupervisionIssued")
+    # The 督办's number does not rename the project it concerns.
+    assert issued["name"] == "【示例】督办命名项目"
+    # The number's bookkeeping is labelled like every other decision.
+    assert all(i["label"] != i["type"] for i in items), [i["type"] for i in items]
+    # The fixtures' users were added by the system: people read 系统.
+    users = _activity(client, tokens["admin1"], kind="user")["items"]
+    assert {i["actor_name"] for i in users} == {"系统"}

@@ -90,7 +90,9 @@ def enterprise_history(enterprise_id: str) -> Any:
     enterprise = app.get_enterprise(enterprise_id)
     items = app.enterprise_history(enterprise_id)
     return render_template(
-        "enterprise_history.html", e=enterprise, history=list(reversed(items))
+        "enterprise_history.html",
+        e=enterprise,
+        history=readable(items, reference()),
     )
 
 

@@ -10,6 +10,7 @@ from domain.users import Role
 from web.pages.common import (
     parse_date,
     parse_int,
+    person,
     reference,
     register_page_errors,
     runtime,
@@ -66,7 +67,10 @@ def slippage() -> Any:
     grouping = request.args.get("by") or "officer"
     result = runtime().app.plan_slippage(current_actor(), grouping)
     ref = reference()
-    names = {"zone": ref.zones, "industry": ref.industries}.get(grouping, {})
+    names = {"zone": ref.zones, "industry": ref.industries}.get(grouping)
     for row in result["groups"]:
-        row["label"] = names.get(row["key"], row["key"]) or "—"
+        if names is None:  # by officer: the name people know
+            row["label"] = person(row["key"])
+        else:
+            row["label"] = names.get(row["key"], row["key"]) or "—"
     return render_template("plan_slippage.html", result=result, names=ref)

@@ -26,11 +26,15 @@ KINDS = {
     "ReferenceData": "reference",
     "YearlyTargets": "targets",
     "StallScan": "scan",
+    "SupervisionNumbers": "numbers",
 }
 # Where an aggregate without a `name` keeps what people call it, in order.
 NAMING = ("name", "number", "title", "week", "year")
+# Kinds named by their `name` alone: a project's 督办 number or scan week is
+# not what the project is called.
+NAMED = {"project", "enterprise"}
 FIXED_NAMES = {"policy": "停滞预警规则", "reference": "产业类别与落户板块"}
-SPELLED = {"targets": "{}年度目标", "scan": "{} 停滞扫描"}
+SPELLED = {"targets": "{}年度目标", "scan": "{} 停滞扫描", "numbers": "{}年督办编号"}
 COLUMNS = ("position", "recorded_at", "day", "actor", "type", "kind", "subject_id")
 
 
@@ -47,7 +51,7 @@ def name_in(event: Any, kind: str) -> str | None:
     changes = getattr(event, "changes", None)
     if isinstance(changes, dict) and isinstance(changes.get("name"), list | tuple):
         return str(changes["name"][-1])  # a revision: [before, after]
-    for attribute in NAMING:
+    for attribute in ("name",) if kind in NAMED else NAMING:
         value = getattr(event, attribute, None)
         if isinstance(value, str | int) and not isinstance(value, bool) and value:
             return SPELLED.get(kind, "{}").format(value)
