@@ -210,9 +210,9 @@ def main() -> None:
         total = time.perf_counter() - started
         print(file=sys.stderr)
         events = result.events
-        save_start = marks["写入 (saving):start"]
-        save = marks["写入 (saving):end"] - save_start
-        projections = time.perf_counter() - marks["写入 (saving):end"]
+        save_start = marks["写入:start"]
+        save = marks["写入:end"] - save_start
+        projections = time.perf_counter() - marks["写入:end"]
         check = save_start - started
         payload = 400  # bytes of a typical compressed-or-not event state
         if args.store == "postgres":
