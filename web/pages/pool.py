@@ -11,6 +11,7 @@ from domain.agreement import LISTS, STATUS_LABELS
 from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
+from domain.stages import Priority, Stage
 from gxtrack.app.reports.cells import attachment
 from gxtrack.readmodels.pool.queries import (
     SORTS,
@@ -25,7 +26,7 @@ from web.pages.common import (
     args_without,
     parse_date,
     parse_int,
-    person,
+    people,
     reference,
     register_page_errors,
     runtime,
@@ -105,25 +106,37 @@ def index() -> Any:
 
 
 def export_columns() -> list[export.Column]:
-    """The exported columns, headed in Chinese."""
+    """The exported columns, headed in Chinese (kinds: EXPORT_KINDS).
+
+    The labels are looked up once per export, not per row: a streamed export
+    writes its rows after the view returns, outside the request's context, and
+    per-row translation was a fifth of the time.
+    """
     ref = reference()
+    stages = {s.value: stage_label(s.value) for s in Stage}
+    priorities = {p.value: priority_label(p.value) for p in Priority}
+    names = people()
     return [
         ("项目名称", lambda p: p["name"]),
         ("投资方", lambda p: p["investor"]),
         ("产业类别", lambda p: ref.industries.get(p["industry"], p["industry"])),
         ("落户板块", lambda p: ref.zones.get(p["zone"], p["zone"])),
         ("总投资（万元）", lambda p: export.decimal_or_text(p["planned_investment"])),
-        ("当前阶段", lambda p: stage_label(p["stage"])),
+        ("当前阶段", lambda p: stages.get(p["stage"], p["stage"] or "")),
         ("阶段日期", lambda p: p["stage_date"]),
         ("签约日期", lambda p: p["stage_dates"].get("signed")),
         ("开工日期", lambda p: p["stage_dates"].get("landed")),
         ("投产日期", lambda p: p["stage_dates"].get("producing")),
-        ("责任人", lambda p: person(p["officer"])),
-        ("重点级别", lambda p: priority_label(p["priority"])),
+        ("责任人", lambda p: names(p["officer"])),
+        ("重点级别", lambda p: priorities.get(p["priority"], p["priority"] or "")),
         ("停滞预警", lambda p: STALL_LABELS.get((p["stall"] or {}).get("level"), "")),
         ("最近推进情况", lambda p: (p["last_progress"] or {}).get("note", "")),
         ("项目编号", lambda p: p["id"]),
     ]
+
+
+# What each export column holds, for the streamed .xlsx (xlsx_stream.CELL_WRITERS).
+EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
 
 
 def _all_rows() -> list[dict[str, Any]]:
@@ -146,11 +159,12 @@ def _download(body: Any, kind: str, mimetype: str) -> Response:
 def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
     columns = export_columns()
-    rows = export.rows_of(_all_rows(), columns)
+    items = _all_rows()
+    rows = ([get(item) for _, get in columns] for item in items)
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
     return _download(
-        stream_xlsx("项目池", [header for header, _ in columns], rows),
+        stream_xlsx("项目池", [header for header, _ in columns], rows, EXPORT_KINDS),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
