@@ -139,12 +139,14 @@ def export_columns() -> list[export.Column]:
 EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
 
 
-def _all_rows() -> list[dict[str, Any]]:
+def all_rows() -> list[dict[str, Any]]:
+    """Every project the export's filter matches (up to EXPORT_LIMIT)."""
     sort = request.args.get("sort") or "-updated"
     return all_projects(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
 
 
-def _download(body: Any, kind: str, mimetype: str) -> Response:
+def pool_download(body: Any, kind: str, mimetype: str) -> Response:
+    """An export as an attachment named by today's date and time."""
     stamp = datetime.now(BUREAU_TZ).strftime("%Y%m%d-%H%M")
     name = f"项目池-{today().isoformat()}-{stamp}.{kind}"
     fallback = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
@@ -159,11 +161,11 @@ def _download(body: Any, kind: str, mimetype: str) -> Response:
 def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
     columns = export_columns()
-    items = _all_rows()
+    items = all_rows()
     rows = ([get(item) for _, get in columns] for item in items)
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
-    return _download(
+    return pool_download(
         stream_xlsx("项目池", [header for header, _ in columns], rows, EXPORT_KINDS),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -174,5 +176,5 @@ def export_xlsx() -> Response:
 def export_csv() -> Response:
     """Every matching project as CSV (UTF-8 with BOM)."""
     columns = export_columns()
-    rows = export.rows_of(_all_rows(), columns)
-    return _download(export.to_csv(columns, rows), "csv", "text/csv; charset=utf-8")
+    rows = export.rows_of(all_rows(), columns)
+    return pool_download(export.to_csv(columns, rows), "csv", "text/csv; charset=utf-8")
