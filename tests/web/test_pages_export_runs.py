@@ -6,6 +6,7 @@ import io
 import time
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
@@ -89,3 +90,28 @@ def test_bad_filters_are_refused_and_anonymous_sent_to_login(
     response = client.post("/projects/export-runs?sort=nonsense")
     assert response.status_code == 422
     assert "Traceback" not in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?sort=name", "?zone=mudu", f"?as_of={today() - timedelta(days=3)}"]
+)
+def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> None:
+    from web.pages.pool import all_rows, export_columns, export_rows
+
+    leader = page_runtime_of(app).app.actor_for("leader")
+    page_runtime_of(app).app.report_progress(
+        leader, pool["c"]["id"], today(), "<设备>进场 & 调试"
+    )
+    page_runtime_of(app).wait_for_read_models()
+    with app.test_request_context(f"/projects/export.xlsx{query}"):
+        columns = export_columns()
+        expected = [[get(item) for _, get in columns] for item in all_rows()]
+        count, rows = export_rows()
+        assert list(rows) == expected and count == len(expected)
+    noted = any("<设备>进场 & 调试" in row for row in expected)
+    assert expected and noted == ("zone" not in query)
+
+
+def page_runtime_of(app):
+    """The Runtime behind the app (as the pages find it)."""
+    return app.extensions["gxtrack"]

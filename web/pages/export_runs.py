@@ -22,7 +22,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from gxtrack.errors import NotFoundError
 from gxtrack.infra.job_runs import finish_job_run, note_job_progress, start_job_run
 from web.pages.common import register_page_errors, runtime
-from web.pages.pool import EXPORT_KINDS, all_rows, export_columns, pool_download
+from web.pages.pool import EXPORT_KINDS, export_columns, export_rows, pool_download
 from web.pages.xlsx_stream import stream_xlsx
 from web.security import current_actor
 
@@ -46,9 +46,8 @@ def _folder() -> Path:
 def start() -> Any:
     """Start the export of the pool as filtered (the form's fields); follow it."""
     actor = current_actor()
-    columns = export_columns()  # labels resolved here, in the request
-    items = all_rows()
-    rows = ([get(item) for _, get in columns] for item in items)
+    columns = export_columns()
+    total, rows = export_rows()  # queried here; labels resolved in the request
     db = runtime().db.primary
     run_id = start_job_run(db, _job(actor.name))
     folder = _folder()
@@ -56,7 +55,7 @@ def start() -> Any:
     headers = [header for header, _ in columns]
     worker = threading.Thread(
         target=_write,
-        args=(db, run_id, folder, headers, rows, len(items)),
+        args=(db, run_id, folder, headers, rows, total),
         name=f"pool-export-{run_id[:8]}",
         daemon=True,
     )

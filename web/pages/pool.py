@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,9 @@ from gxtrack.readmodels.pool.queries import (
     SORTS,
     PoolFilter,
     all_projects,
+    export_tuples,
     list_projects,
+    to_wan,
 )
 from gxtrack.readmodels.users.queries import responsible_names
 from web.i18n import N_, priority_label, stage_label
@@ -139,6 +142,48 @@ def export_columns() -> list[export.Column]:
 EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
 
 
+def export_rows() -> tuple[int, Iterator[list[Any]]]:
+    """How many rows the .xlsx export has, and the rows, made as they are sent
+    from bare tuples: the cells export_columns() makes.
+
+    The same cells as the columns' getters give (a test holds the two to it),
+    without a dict per project: rows are made as the sheet is sent, so the
+    labels are looked up here, in the request.
+    """
+    ref = reference()
+    industries, zones = ref.industries, ref.zones
+    stages = {s.value: stage_label(s.value) for s in Stage}
+    priorities = {p.value: priority_label(p.value) for p in Priority}
+    names = people()
+    sort = request.args.get("sort") or "-updated"
+    found = export_tuples(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
+
+    def rows() -> Iterator[list[Any]]:
+        for (
+            name, investor, industry, zone, investment, stage, day, signed,
+            landed, producing, officer, priority, stall, noted_on, note, pid,
+        ) in found:  # fmt: skip
+            yield [
+                name,
+                investor,
+                industries.get(industry, industry),
+                zones.get(zone, zone),
+                export.decimal_or_text(to_wan(investment)),
+                stages.get(stage, stage or ""),
+                day,
+                signed,
+                landed,
+                producing,
+                names(officer),
+                priorities.get(priority, priority or ""),
+                STALL_LABELS.get(stall, ""),
+                note if noted_on else "",
+                pid,
+            ]
+
+    return len(found), rows()
+
+
 def all_rows() -> list[dict[str, Any]]:
     """Every project the export's filter matches (up to EXPORT_LIMIT)."""
     sort = request.args.get("sort") or "-updated"
@@ -161,8 +206,7 @@ def pool_download(body: Any, kind: str, mimetype: str) -> Response:
 def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
     columns = export_columns()
-    items = all_rows()
-    rows = ([get(item) for _, get in columns] for item in items)
+    _count, rows = export_rows()
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
     return pool_download(
