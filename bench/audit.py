@@ -1,9 +1,11 @@
 """Audit benchmark: chain keeping, verify, export/import and the as-known report.
 
-Run: `.venv/bin/python bench/audit.py [--projects N] [--postgres URL]`. Makes its
+Run: `.venv/bin/python -m bench.audit [--projects N] [--postgres URL]`. Makes its
 own seeded data (5 events per project) in a temporary SQLite directory (or a
 fresh PostgreSQL schema) and measures, in the same run, the baseline of reading
 and decoding the log with no hashing or writing. Figures are printed last.
+As a module (-m): run as a script, bench/http.py would hide the standard
+library's http package.
 """
 
 from __future__ import annotations

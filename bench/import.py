@@ -5,9 +5,11 @@ Generates a deterministic ledger (seeded), imports it into a fresh store with
 projections caught up), and measures in the same run the raw driver inserting
 the same number of event rows, one transaction per 500 rows.
 
-    .venv/bin/python bench/import.py [--rows 5000] [--store sqlite|postgres]
+    .venv/bin/python -m bench.import [--rows 5000] [--store sqlite|postgres]
 
 Prints `name: value` lines last.
+As a module (-m): run as a script, bench/http.py would hide the standard
+library's http package.
 """
 
 from __future__ import annotations
