@@ -5,9 +5,11 @@ Generates a deterministic ledger (seeded), imports it into a fresh store with
 projections caught up), and measures in the same run the raw driver inserting
 the same number of event rows, one transaction per 500 rows.
 
-    .venv/bin/python bench/import.py [--rows 5000] [--store sqlite|postgres]
+    .venv/bin/python -m bench.import [--rows 5000] [--store sqlite|postgres]
 
 Prints `name: value` lines last.
+As a module (-m): run as a script, bench/http.py would hide the standard
+library's http package.
 """
 
 from __future__ import annotations
@@ -210,9 +212,9 @@ def main() -> None:
         total = time.perf_counter() - started
         print(file=sys.stderr)
         events = result.events
-        save_start = marks["写入 (saving):start"]
-        save = marks["写入 (saving):end"] - save_start
-        projections = time.perf_counter() - marks["写入 (saving):end"]
+        save_start = marks["写入:start"]
+        save = marks["写入:end"] - save_start
+        projections = time.perf_counter() - marks["写入:end"]
         check = save_start - started
         payload = 400  # bytes of a typical compressed-or-not event state
         if args.store == "postgres":

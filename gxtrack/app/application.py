@@ -8,6 +8,7 @@ from eventsourcing.persistence import JSONTranscoder
 
 from gxtrack.app.activity import ActivityService
 from gxtrack.app.audit import AuditService
+from gxtrack.app.audit_runs import ChainVerifyRunService
 from gxtrack.app.audit_status import ChainAuditService
 from gxtrack.app.channels import ChannelService
 from gxtrack.app.designation_import import EnterpriseImportService
@@ -47,6 +48,7 @@ class GxTrack(
     ExpiryService,
     LedgerService,
     ChainAuditService,
+    ChainVerifyRunService,
     ActivityService,
     ChannelService,
     SupervisionService,

@@ -84,12 +84,14 @@ def verify(
     anchors: Sequence[dict[str, Any]] = (),
     progress: Progress | None = None,
     since: tuple[int, str] | None = None,
+    stop: int | None = None,
 ) -> VerifyResult:
     """Walk the whole log against the kept chain (and any anchors).
 
     With `since` (a head an earlier walk verified: position, digest), only the
     events after it are walked, chained on from that digest — provided the
-    chain still holds that digest there.
+    chain still holds that digest there. With `stop`, the walk ends at that
+    position (a bounded step; the events after it are left for the next).
     """
     result = VerifyResult()
     wanted = {int(a["position"]): a for a in anchors if int(a["position"]) > 0}
@@ -111,7 +113,8 @@ def verify(
             return result
     rows = _chain_rows(db, after)
     row = next(rows, None)
-    for n in notifications(app, start=after + 1 if since is not None else None):
+    start = after + 1 if since is not None else None
+    for n in notifications(app, stop=stop, start=start):
         if row is not None and int(row["position"]) < n.id:
             result.problem = _broken(
                 "deleted",
@@ -160,7 +163,7 @@ def verify(
         result.head_position, result.head_digest = n.id, digest
         if progress and result.checked % 10000 == 0:
             progress(n.id, total)
-    if row is not None:
+    if row is not None and (stop is None or int(row["position"]) <= stop):
         result.problem = _broken(
             "deleted",
             "事件缺失",
@@ -168,7 +171,7 @@ def verify(
             row["originator_id"],
             row["originator_version"],
         )
-    elif wanted:
+    elif wanted and stop is None:
         position = min(wanted)
         result.problem = {
             "kind": "truncated",

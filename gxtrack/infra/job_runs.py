@@ -32,3 +32,12 @@ def finish_job_run(db: Database, run_id: str, outcome: str, detail: str) -> None
             "UPDATE job_runs SET finished_at = ?, outcome = ?, detail = ? WHERE id = ?",
             (_now(), outcome, detail[:DETAIL_CHARS], run_id),
         )
+
+
+def note_job_progress(db: Database, run_id: str, detail: str) -> None:
+    """Note how far a running job has come (its detail until it finishes)."""
+    with db.transaction() as cur:
+        cur.execute(
+            "UPDATE job_runs SET detail = ? WHERE id = ? AND finished_at IS NULL",
+            (detail[:DETAIL_CHARS], run_id),
+        )

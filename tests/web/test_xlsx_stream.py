@@ -38,3 +38,35 @@ def test_a_long_export_goes_out_in_pieces() -> None:
     got = list(sheet.iter_rows(values_only=True))
     assert len(got) == ROWS_PER_CHUNK * 2 + 6
     assert got[-1][1] == ROWS_PER_CHUNK * 2 + 4
+
+
+def test_typed_columns_write_each_cell_by_its_kind() -> None:
+    from datetime import date
+
+    kinds = ["text", "number", "date", "text", "date", "number"]
+    rows = [
+        ["甲<项目>&", Decimal("500.25"), "2026-01-05", "=1+1", None, "未填"],
+        ["a\x01b\tc", 7, date(2025, 12, 31), "2026-01-05", "不详", None],
+        ["\u3000全角空格", None, "", "@x", datetime(2026, 2, 3, 4, 5, 6), True],
+    ]
+    data = b"".join(stream_xlsx("项目池", list("ABCDEF"), rows, kinds))
+    got = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert got[1] == (
+        "甲<项目>&",
+        500.25,
+        datetime(2026, 1, 5),
+        "'=1+1",  # inert in a spreadsheet
+        None,
+        "未填",  # not a number: kept as text
+    )
+    # Control characters XML cannot carry are dropped; a tab stays. ISO text in
+    # a text column stays text; a date column's text that is no date, too.
+    assert got[2] == ("ab\tc", 7, datetime(2025, 12, 31), "2026-01-05", "不详", None)
+    assert got[3][:5] == (
+        "\u3000全角空格",
+        None,
+        None,
+        "'@x",
+        datetime(2026, 2, 3, 4, 5, 6),
+    )
+    assert got[3][5] == "True"  # a bool is no amount

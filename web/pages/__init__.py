@@ -28,6 +28,7 @@ def init_pages(app: Flask) -> None:
         enterprise_actions,
         enterprise_import,
         enterprises,
+        export_runs,
         forecast,
         imports,
         milestones,
@@ -52,6 +53,7 @@ def init_pages(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(project_forms.bp)
     app.register_blueprint(pool.bp)
+    app.register_blueprint(export_runs.bp)
     app.register_blueprint(project.bp)
     app.register_blueprint(milestones.bp)
     app.register_blueprint(enterprise_import.bp)  # before /enterprises/<id>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -11,12 +12,15 @@ from domain.agreement import LISTS, STATUS_LABELS
 from domain.clock import BUREAU_TZ, today
 from domain.designations import LADDER
 from domain.errors import RuleViolationError
+from domain.stages import Priority, Stage
 from gxtrack.app.reports.cells import attachment
 from gxtrack.readmodels.pool.queries import (
     SORTS,
     PoolFilter,
     all_projects,
+    export_tuples,
     list_projects,
+    to_wan,
 )
 from gxtrack.readmodels.users.queries import responsible_names
 from web.i18n import N_, priority_label, stage_label
@@ -25,7 +29,7 @@ from web.pages.common import (
     args_without,
     parse_date,
     parse_int,
-    person,
+    people,
     reference,
     register_page_errors,
     runtime,
@@ -105,33 +109,89 @@ def index() -> Any:
 
 
 def export_columns() -> list[export.Column]:
-    """The exported columns, headed in Chinese."""
+    """The exported columns, headed in Chinese (kinds: EXPORT_KINDS).
+
+    The labels are looked up once per export, not per row: a streamed export
+    writes its rows after the view returns, outside the request's context, and
+    per-row translation was a fifth of the time.
+    """
     ref = reference()
+    stages = {s.value: stage_label(s.value) for s in Stage}
+    priorities = {p.value: priority_label(p.value) for p in Priority}
+    names = people()
     return [
         ("项目名称", lambda p: p["name"]),
         ("投资方", lambda p: p["investor"]),
         ("产业类别", lambda p: ref.industries.get(p["industry"], p["industry"])),
         ("落户板块", lambda p: ref.zones.get(p["zone"], p["zone"])),
         ("总投资（万元）", lambda p: export.decimal_or_text(p["planned_investment"])),
-        ("当前阶段", lambda p: stage_label(p["stage"])),
+        ("当前阶段", lambda p: stages.get(p["stage"], p["stage"] or "")),
         ("阶段日期", lambda p: p["stage_date"]),
         ("签约日期", lambda p: p["stage_dates"].get("signed")),
         ("开工日期", lambda p: p["stage_dates"].get("landed")),
         ("投产日期", lambda p: p["stage_dates"].get("producing")),
-        ("责任人", lambda p: person(p["officer"])),
-        ("重点级别", lambda p: priority_label(p["priority"])),
+        ("责任人", lambda p: names(p["officer"])),
+        ("重点级别", lambda p: priorities.get(p["priority"], p["priority"] or "")),
         ("停滞预警", lambda p: STALL_LABELS.get((p["stall"] or {}).get("level"), "")),
         ("最近推进情况", lambda p: (p["last_progress"] or {}).get("note", "")),
         ("项目编号", lambda p: p["id"]),
     ]
 
 
-def _all_rows() -> list[dict[str, Any]]:
+# What each export column holds, for the streamed .xlsx (xlsx_stream.CELL_WRITERS).
+EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
+
+
+def export_rows() -> tuple[int, Iterator[list[Any]]]:
+    """How many rows the .xlsx export has, and the rows, made as they are sent
+    from bare tuples: the cells export_columns() makes.
+
+    The same cells as the columns' getters give (a test holds the two to it),
+    without a dict per project: rows are made as the sheet is sent, so the
+    labels are looked up here, in the request.
+    """
+    ref = reference()
+    industries, zones = ref.industries, ref.zones
+    stages = {s.value: stage_label(s.value) for s in Stage}
+    priorities = {p.value: priority_label(p.value) for p in Priority}
+    names = people()
+    sort = request.args.get("sort") or "-updated"
+    found = export_tuples(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
+
+    def rows() -> Iterator[list[Any]]:
+        for (
+            name, investor, industry, zone, investment, stage, day, signed,
+            landed, producing, officer, priority, stall, noted_on, note, pid,
+        ) in found:  # fmt: skip
+            yield [
+                name,
+                investor,
+                industries.get(industry, industry),
+                zones.get(zone, zone),
+                export.decimal_or_text(to_wan(investment)),
+                stages.get(stage, stage or ""),
+                day,
+                signed,
+                landed,
+                producing,
+                names(officer),
+                priorities.get(priority, priority or ""),
+                STALL_LABELS.get(stall, ""),
+                note if noted_on else "",
+                pid,
+            ]
+
+    return len(found), rows()
+
+
+def all_rows() -> list[dict[str, Any]]:
+    """Every project the export's filter matches (up to EXPORT_LIMIT)."""
     sort = request.args.get("sort") or "-updated"
     return all_projects(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
 
 
-def _download(body: Any, kind: str, mimetype: str) -> Response:
+def pool_download(body: Any, kind: str, mimetype: str) -> Response:
+    """An export as an attachment named by today's date and time."""
     stamp = datetime.now(BUREAU_TZ).strftime("%Y%m%d-%H%M")
     name = f"项目池-{today().isoformat()}-{stamp}.{kind}"
     fallback = f"project-pool-{today().isoformat()}-{stamp}.{kind}"
@@ -146,11 +206,11 @@ def _download(body: Any, kind: str, mimetype: str) -> Response:
 def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
     columns = export_columns()
-    rows = export.rows_of(_all_rows(), columns)
+    _count, rows = export_rows()
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
-    return _download(
-        stream_xlsx("项目池", [header for header, _ in columns], rows),
+    return pool_download(
+        stream_xlsx("项目池", [header for header, _ in columns], rows, EXPORT_KINDS),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -160,5 +220,5 @@ def export_xlsx() -> Response:
 def export_csv() -> Response:
     """Every matching project as CSV (UTF-8 with BOM)."""
     columns = export_columns()
-    rows = export.rows_of(_all_rows(), columns)
-    return _download(export.to_csv(columns, rows), "csv", "text/csv; charset=utf-8")
+    rows = export.rows_of(all_rows(), columns)
+    return pool_download(export.to_csv(columns, rows), "csv", "text/csv; charset=utf-8")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from domain.clock import today
 from domain.errors import RuleViolationError
@@ -93,8 +93,18 @@ def monthly_xlsx() -> Response:
 @bp.get("/audit")
 def audit() -> Any:
     """Hash-chain verification now, and the chain head to keep elsewhere."""
-    status = runtime().app.audit_status(current_actor())
-    return render_template("audit.html", s=status)
+    app, actor = runtime().app, current_actor()
+    status = app.audit_status(actor)
+    run_id = request.args.get("run", "").strip()
+    run = app.chain_verify_run(actor, run_id) if run_id else None
+    return render_template("audit.html", s=status, run=run)
+
+
+@bp.post("/audit/verify")
+def start_verify() -> Any:
+    """Start the full walk in the background; the page then shows its progress."""
+    run_id = runtime().app.start_chain_verify(current_actor())
+    return redirect(url_for("page_reports.audit", run=run_id), code=303)
 
 
 @bp.get("/audit/anchor.jsonl")

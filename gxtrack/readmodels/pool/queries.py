@@ -311,20 +311,49 @@ def all_projects(
     One query: paging through list_projects() counted the whole match and
     skipped the pages before for each page of 200, quadratic in the rows.
     """
+    return [item(r) for r in _every_match(db, f, sort, limit, LIST_COLUMNS)]
+
+
+# What the pool's .xlsx export shows, in its column order (see export_tuples).
+EXPORT_COLUMNS = (
+    "p.name, p.investor, p.industry, p.zone, p.investment, {stage}, {day},"
+    " p.signed_on, p.landed_on, p.producing_on, p.officer, p.priority,"
+    " p.stall_level, p.progress_on, p.progress_note, p.id"
+)
+
+
+def export_tuples(
+    db: Database, f: PoolFilter, sort: str = "-updated", limit: int = 20000
+) -> list[tuple[Any, ...]]:
+    """all_projects() as bare tuples of EXPORT_COLUMNS, for the streamed export.
+
+    Half an export's time was reading and shaping rows it then took apart: the
+    sixteen columns it shows, as the driver gives them, cost a third of that.
+    Amounts are whole 元 (to_wan() makes them 万元).
+    """
+    return _every_match(db, f, sort, limit, EXPORT_COLUMNS)
+
+
+def _every_match(
+    db: Database, f: PoolFilter, sort: str, limit: int, columns: str
+) -> list[tuple[Any, ...]]:
     key = sort.lstrip("-")
     if key not in SORTS:
         raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
     direction = "DESC" if sort.startswith("-") else "ASC"
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     src = _from_clause(f, rows=True)
+    if "{stage}" in columns:
+        select = columns.format(stage=src.stage, day=src.day)
+    else:
+        select = f"{columns}, {src.stage} AS stage_code, {src.day} AS stage_day"
     with db.transaction(write=False) as cur:
-        rows = cur.tuples(
-            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
+        return cur.tuples(
+            f"SELECT {select}"
             + src.clause
             + f" ORDER BY {SORTS[key]} {direction}{nulls}, p.id {direction} LIMIT ?",
             [*src.params, limit],
         )
-    return [item(r) for r in rows]
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:

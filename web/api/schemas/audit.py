@@ -51,7 +51,10 @@ class VerifySchema(Schema):
 
     ok = fields.Boolean()
     walk = fields.String(
-        metadata={"description": "full: the whole log; incremental: since the last"}
+        metadata={
+            "description": "full: the whole log; incremental: since the last;"
+            " partial: stopped at the view's bound; kept: the recorded failure"
+        }
     )
     last_full = fields.Dict(
         allow_none=True,
@@ -61,6 +64,9 @@ class VerifySchema(Schema):
     unchained = fields.Integer()
     head_position = fields.Integer()
     head_digest = fields.String()
+    pending = fields.Integer(
+        metadata={"description": "events after head_position still to walk"}
+    )
     problem = fields.Dict(allow_none=True)
     anchor = fields.Dict()
 

@@ -1,0 +1,117 @@
+"""The pool's .xlsx export started from the page: progress, then the file."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from domain.clock import today
+from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
+    app_fixture,
+    client_fixture,
+    login,
+    page_runtime_fixture,
+    page_text,
+    register,
+)
+from tests.web.test_pages_pool import HEADERS, pool_fixture  # noqa: F401 - fixture
+
+
+def _follow(client: FlaskClient, location: str) -> str:
+    for _ in range(500):
+        page = page_text(client.get(location))
+        if "正在导出" not in page:
+            return page
+        assert 'http-equiv="refresh"' in page and "<progress" in page
+        time.sleep(0.02)
+    raise AssertionError("the export did not finish")
+
+
+def test_the_button_exports_in_the_background_with_progress(
+    client: FlaskClient, pool: dict
+) -> None:
+    login(client, "viewer")
+    pool_page = page_text(client.get("/projects?zone=&sort=-investment"))
+    assert 'action="/projects/export-runs?sort=-investment"' in pool_page
+    started = client.post("/projects/export-runs?sort=-investment")
+    assert started.status_code == 303
+    location = started.headers["Location"]
+    page = _follow(client, location)
+    assert "导出完成，共 3 行" in page and 'http-equiv="refresh"' not in page
+    response = client.get(location + ".xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(
+        load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)
+    )
+    assert list(rows[0][: len(HEADERS)]) == HEADERS
+    assert rows[1][:6] == (
+        "【示例】乙项目",
+        '\'=HYPERLINK("http://x")',
+        "生物医药及大健康",
+        "木渎镇",
+        9000,
+        "在谈",
+    )
+    # Dates stay real date cells.
+    assert rows[3][5] == "签约" and rows[3][7].date() == today() - timedelta(days=1)
+
+
+def test_the_export_follows_the_filters(client: FlaskClient, pool: dict) -> None:
+    login(client, "viewer")
+    location = client.post("/projects/export-runs?zone=mudu").headers["Location"]
+    _follow(client, location)
+    data = client.get(location + ".xlsx").data
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == ["【示例】乙项目"]
+
+
+def test_a_run_is_seen_only_by_who_started_it(client: FlaskClient, pool: dict) -> None:
+    login(client, "viewer")
+    location = client.post("/projects/export-runs").headers["Location"]
+    _follow(client, location)
+    client.post("/logout")
+    login(client, "auditor")
+    assert client.get(location).status_code == 404
+    assert client.get(location + ".xlsx").status_code == 404
+    assert client.get("/projects/export-runs/nope").status_code == 404
+
+
+def test_bad_filters_are_refused_and_anonymous_sent_to_login(
+    client: FlaskClient, pool: dict
+) -> None:
+    assert client.post("/projects/export-runs").status_code == 302
+    login(client, "viewer")
+    response = client.post("/projects/export-runs?sort=nonsense")
+    assert response.status_code == 422
+    assert "Traceback" not in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?sort=name", "?zone=mudu", f"?as_of={today() - timedelta(days=3)}"]
+)
+def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> None:
+    from web.pages.pool import all_rows, export_columns, export_rows
+
+    leader = page_runtime_of(app).app.actor_for("leader")
+    page_runtime_of(app).app.report_progress(
+        leader, pool["c"]["id"], today(), "<设备>进场 & 调试"
+    )
+    page_runtime_of(app).wait_for_read_models()
+    with app.test_request_context(f"/projects/export.xlsx{query}"):
+        columns = export_columns()
+        expected = [[get(item) for _, get in columns] for item in all_rows()]
+        count, rows = export_rows()
+        assert list(rows) == expected and count == len(expected)
+    noted = any("<设备>进场 & 调试" in row for row in expected)
+    assert expected and noted == ("zone" not in query)
+
+
+def page_runtime_of(app):
+    """The Runtime behind the app (as the pages find it)."""
+    return app.extensions["gxtrack"]

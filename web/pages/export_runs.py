@@ -1,0 +1,144 @@
+"""The pool's .xlsx export with its progress shown on a page.
+
+The pool page's button starts the export in the background and shows a page
+that follows it (rows written of all, refreshed every second) until the file
+is ready to download. The run is recorded in `job_runs` (its job names the
+user, so only they see it) and notes its progress there as each piece of the
+sheet is written; the file goes under the data directory. So any web worker
+can answer the progress page and the download, not just the one writing.
+The direct download (/projects/export.xlsx) stays, for scripts.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+
+from gxtrack.errors import NotFoundError
+from gxtrack.infra.job_runs import finish_job_run, note_job_progress, start_job_run
+from web.pages.common import register_page_errors, runtime
+from web.pages.pool import EXPORT_KINDS, export_columns, export_rows, pool_download
+from web.pages.xlsx_stream import stream_xlsx
+from web.security import current_actor
+
+bp = Blueprint("page_export_runs", __name__)
+register_page_errors(bp)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KEEP_SECONDS = 24 * 3600  # a finished file is kept a day, then swept
+
+
+def _job(login: str) -> str:
+    return f"pool_export:{login}"
+
+
+def _folder() -> Path:
+    folder = runtime().settings.data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@bp.post("/projects/export-runs")
+def start() -> Any:
+    """Start the export of the pool as filtered (the form's fields); follow it."""
+    actor = current_actor()
+    columns = export_columns()
+    total, rows = export_rows()  # queried here; labels resolved in the request
+    db = runtime().db.primary
+    run_id = start_job_run(db, _job(actor.name))
+    folder = _folder()
+    _sweep(folder)
+    headers = [header for header, _ in columns]
+    worker = threading.Thread(
+        target=_write,
+        args=(db, run_id, folder, headers, rows, total),
+        name=f"pool-export-{run_id[:8]}",
+        daemon=True,
+    )
+    worker.start()
+    return redirect(url_for("page_export_runs.progress", run_id=run_id), code=303)
+
+
+@bp.get("/projects/export-runs/<run_id>")
+def progress(run_id: str) -> Any:
+    """How far the export has come; the download link once it is ready."""
+    return render_template("export_run.html", run=_run(run_id))
+
+
+@bp.get("/projects/export-runs/<run_id>.xlsx")
+def download(run_id: str) -> Response:
+    """The finished workbook."""
+    run = _run(run_id)
+    path = _folder() / f"{run['id']}.xlsx"
+    if run["outcome"] != "ok" or not path.exists():
+        raise NotFoundError("导出文件不存在或尚未完成")
+    return pool_download(_chunks(path), "xlsx", XLSX)
+
+
+def _run(run_id: str) -> dict[str, Any]:
+    """The current user's export run (not found for anyone else's)."""
+    row = runtime().db.primary.fetchone(
+        "SELECT id, started_at, finished_at, outcome, detail FROM job_runs"
+        " WHERE id = ? AND job = ?",
+        (run_id, _job(current_actor().name)),
+    )
+    if row is None:
+        raise NotFoundError(f"导出任务不存在: {run_id}")
+    done, total = 0, 0
+    if row["detail"] and "/" in row["detail"]:
+        first, _, second = row["detail"].partition("/")
+        done, total = int(first), int(second)
+    return {**row, "done": done, "total": total}
+
+
+def _write(
+    db: Any,
+    run_id: str,
+    folder: Path,
+    headers: list[str],
+    rows: Iterable[list[Any]],
+    total: int,
+) -> None:
+    """Write the workbook to a file, noting the rows done after each piece."""
+    part = folder / f"{run_id}.xlsx.part"
+    counted = [0]
+
+    def counting() -> Iterator[list[Any]]:
+        for row in rows:
+            counted[0] += 1
+            yield row
+
+    outcome, detail = "failed", "导出中断"
+    try:
+        note_job_progress(db, run_id, f"0/{total}")
+        with part.open("wb") as out:
+            pieces = stream_xlsx("项目池", headers, counting(), EXPORT_KINDS)
+            for n, piece in enumerate(pieces):
+                out.write(piece)
+                if n % 5 == 4:  # a note every five pieces of ROWS_PER_CHUNK rows
+                    note_job_progress(db, run_id, f"{counted[0]}/{total}")
+        part.rename(folder / f"{run_id}.xlsx")
+        outcome, detail = "ok", f"{total}/{total}"
+    finally:
+        finish_job_run(db, run_id, outcome, detail)
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as source:
+        while piece := source.read(1 << 16):
+            yield piece
+
+
+def _sweep(folder: Path) -> None:
+    """Remove exports older than KEEP_SECONDS (and parts left by a dead worker)."""
+    cutoff = time.time() - KEEP_SECONDS
+    for path in folder.glob("*.xlsx*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            pass  # another worker swept it first
