@@ -55,6 +55,7 @@ def test_a_leader_merges_and_the_duplicate_page_points_to_the_survivor(
     assert "已合并至" in text
     assert f'href="/projects/{survivor["id"]}"' in text
     assert "/actions/" not in text  # nothing more to do on it
+    assert f"/projects/{duplicate['id']}/supervisions" not in text
     assert "重复登记" in text  # its history, with the merge, stays readable
     text = page_text(client.get(f"/projects/{survivor['id']}"))
     assert "并入重复项目" in text
