@@ -96,3 +96,16 @@ def test_the_merge_form_needs_its_csrf_token(csrf_app: Flask, page_runtime):
     token = csrf_token(page_text(client.get(f"/projects/{duplicate['id']}")))
     r = merge(client, duplicate["id"], into=survivor["id"], csrf_token=token)
     assert r.status_code in (302, 303)
+
+
+def test_the_pool_export_leaves_the_duplicate_out(client, page_runtime):
+    survivor, duplicate = pair(page_runtime)
+    login(client, "leader")
+
+    def exported() -> str:
+        return page_text(client.get("/projects/export.csv"))
+
+    assert duplicate["name"] in exported()
+    merge(client, duplicate["id"], into=survivor["id"])
+    text = exported()
+    assert survivor["name"] in text and duplicate["name"] not in text
