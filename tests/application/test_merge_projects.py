@@ -144,3 +144,31 @@ def test_refusals_name_the_field(runtime, leader, pair):
         runtime.app.merge_project(leader, "nope", survivor["id"], "重复")
     assert date.today()  # nothing recorded on either: both still at their version
     assert runtime.app.get_project(duplicate["id"])["version"] == 1
+
+
+def test_the_activity_log_shows_the_merge_on_both(runtime, leader, pair):
+    from gxtrack.readmodels.activity.queries import ActivityFilter, activity_page
+
+    survivor, duplicate = pair
+    runtime.app.merge_project(leader, duplicate["id"], survivor["id"], "重复登记")
+    runtime.wait_for_read_models()
+    page = activity_page(runtime.db, ActivityFilter(actor="leader"), 1, 10)
+    newest = {(i["type"], i["id"], i["reason"]) for i in page["items"][:2]}
+    assert newest == {
+        ("MergedInto", duplicate["id"], "重复登记"),
+        ("DuplicateAbsorbed", survivor["id"], "重复登记"),
+    }
+
+
+def test_a_rebuild_leaves_the_duplicate_out_as_the_live_projection_did(
+    runtime, leader, pair
+):
+    survivor, duplicate = pair
+    month = today().strftime("%Y-%m")
+    for p in pair:
+        runtime.app.report_investment(leader, p["id"], month, "100")
+    runtime.app.run_stall_scan(leader)
+    runtime.app.merge_project(leader, duplicate["id"], survivor["id"], "重复登记")
+    live = totals(runtime)
+    runtime.projections.rebuild()
+    assert totals(runtime) == live
