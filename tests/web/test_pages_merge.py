@@ -109,3 +109,12 @@ def test_the_pool_export_leaves_the_duplicate_out(client, page_runtime):
     merge(client, duplicate["id"], into=survivor["id"])
     text = exported()
     assert survivor["name"] in text and duplicate["name"] not in text
+
+
+def test_the_merge_reads_in_english_too(client, page_runtime):
+    survivor, duplicate = pair(page_runtime)
+    login(client, "leader")
+    merge(client, duplicate["id"], into=survivor["id"])
+    text = page_text(client.get(f"/projects/{duplicate['id']}?lang=en"))
+    assert "merged into" in text and "Merged into another project" in text
+    assert "已合并至" not in text
