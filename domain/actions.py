@@ -3,7 +3,8 @@ refuse the rest.
 
 An action is allowed when the actor's role allows it on this project (who) and
 the project's state allows it (when): a withdrawn project is frozen except for
-progress notes and, for leaders, reinstatement; a stall alert is answered, and
+progress notes and, for leaders, reinstatement and merging; a project merged
+into another (a duplicate) allows nothing; a stall alert is answered, and
 escalated once per flag.
 """
 
@@ -16,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from domain.errors import PermissionDeniedError, RuleViolationError
+from domain.messages import PROJECT_MERGED
 from domain.permissions import Actor, can_change_project
 from domain.stages import Stage
 
@@ -37,6 +39,7 @@ class Action(StrEnum):
     MILESTONE = "milestone"
     INVESTMENT = "investment"
     EXEMPT = "exempt"
+    MERGE = "merge"
 
 
 # Who: what an officer may do on a project they may change; leaders may do more.
@@ -59,9 +62,10 @@ LEADER_ACTIONS = CHANGER_ACTIONS | {
     Action.REDATE,
     Action.ESCALATE,
     Action.EXEMPT,
+    Action.MERGE,
 }
 # When: a withdrawn project is frozen until a leader reinstates it.
-WITHDRAWN_ACTIONS = frozenset({Action.PROGRESS, Action.REINSTATE})
+WITHDRAWN_ACTIONS = frozenset({Action.PROGRESS, Action.REINSTATE, Action.MERGE})
 OPEN_ACTIONS = frozenset(
     {
         Action.PROGRESS,
@@ -72,6 +76,7 @@ OPEN_ACTIONS = frozenset(
         Action.REDATE,
         Action.MILESTONE,
         Action.INVESTMENT,
+        Action.MERGE,
     }
 )
 
@@ -85,6 +90,7 @@ class ProjectFacts:
     stage: Stage
     stalled: bool = False
     escalated: bool = False
+    merged: bool = False
 
     @classmethod
     def of(cls, project: Any) -> ProjectFacts:
@@ -106,6 +112,7 @@ class ProjectFacts:
             stage=Stage(get("stage")),
             stalled=stall is not None,
             escalated=escalation is not None,
+            merged=get("merged_into") is not None,
         )
 
 
@@ -118,6 +125,8 @@ def role_actions(actor: Actor, facts: ProjectFacts) -> frozenset[Action]:
 
 def state_actions(facts: ProjectFacts) -> frozenset[Action]:
     """What the project's state allows, whoever asks."""
+    if facts.merged:  # a pointer to the project it duplicated
+        return frozenset()
     if facts.stage is Stage.WITHDRAWN:
         actions = set(WITHDRAWN_ACTIONS)
     else:
@@ -142,6 +151,8 @@ def require_action(actor: Actor, facts: ProjectFacts, action: Action) -> None:
     """Refuse an action `allowed_actions` does not offer: who, then when."""
     if action not in role_actions(actor, facts):
         raise PermissionDeniedError("无权对此项目执行此操作")
+    if facts.merged:
+        raise PROJECT_MERGED.error()
     if action not in state_actions(facts):
         if facts.stage is Stage.WITHDRAWN:
             raise RuleViolationError("项目已终止，须先由领导恢复")

@@ -2,9 +2,14 @@
 
 Two projects with the same name and the same investor, written the way people
 write them (full- or half-width, spaces, case), are taken to be one project
-registered twice. Registering one again needs an explicit confirmation; the
-second of two that are one is merged into the first (梳理整合已签约项目), each
-keeping its own history.
+registered twice. Registering one again needs an explicit confirmation.
+
+A duplicate already in the pool is merged (梳理整合已签约项目): a leader names
+the project it duplicates and why. The duplicate leaves the pool and becomes a
+pointer to the survivor; each keeps its own facts and history (the bureau's
+figures were reported on one of them, and an auditor must still read what was
+recorded on the other), and both histories show the merge. The names need not
+match: the duplicates the warning misses are the ones spelled differently.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from domain.errors import RuleViolationError
+from domain.messages import ALREADY_MERGED, MERGE_INTO_ITSELF, MERGE_TARGET_CLOSED
 
 
 def duplicate_key(name: str, investor: str) -> tuple[str, str]:
@@ -34,15 +39,17 @@ def duplicates_among(
     return [p for p in projects if duplicate_key(p["name"], p["investor"]) == key]
 
 
-def check_merge(source: dict[str, Any], target: dict[str, Any]) -> None:
-    """A project may be merged only into another, live, project of the same key."""
-    if source["id"] == target["id"]:
-        raise RuleViolationError("不能把项目合并到它自己", "target")
-    if target.get("stage") == "withdrawn" or target.get("merged_into"):
-        raise RuleViolationError("只能合并到仍在跟踪的项目", "target")
-    if source.get("merged_into"):
-        raise RuleViolationError("该项目已合并", "target")
-    if duplicate_key(source["name"], source["investor"]) != duplicate_key(
-        target["name"], target["investor"]
-    ):
-        raise RuleViolationError("只能合并项目名称与投资方相同的重复项目", "target")
+def check_merge(duplicate: Any, survivor: Any) -> None:
+    """Refuse a merge of `duplicate` into `survivor` (two project aggregates).
+
+    Only once, never into itself, and only into a project still tracked: a
+    withdrawn or merged survivor would hide the duplicate's place in the pool.
+    """
+    if duplicate.id == survivor.id:
+        raise MERGE_INTO_ITSELF.error("into")
+    if duplicate.merged_into is not None:
+        raise ALREADY_MERGED.error("into", name=duplicate.merged_into_name)
+    if survivor.merged_into is not None:
+        raise MERGE_TARGET_CLOSED.error("into", state="合并")
+    if survivor.is_withdrawn:
+        raise MERGE_TARGET_CLOSED.error("into", state="终止")

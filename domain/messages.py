@@ -60,6 +60,25 @@ DUPLICATE_PROJECT = Message(
     "a project with this name and investor exists: {names}",
 )
 
+MERGE_INTO_ITSELF = Message(
+    "merge_into_itself",
+    "不能把项目合并到它自己",
+    "a project cannot be merged into itself",
+)
+MERGE_TARGET_CLOSED = Message(
+    "merge_target_closed",
+    "只能合并到仍在跟踪的项目（目标项目已{state}）",
+    "the target project is no longer tracked ({state})",
+)
+ALREADY_MERGED = Message(
+    "already_merged", "该项目已合并至《{name}》", "already merged into {name}"
+)
+PROJECT_MERGED = Message(
+    "project_merged",
+    "该项目已合并至另一项目，请在合并后的项目上操作",
+    "the project was merged into another; act on that one",
+)
+
 CATALOGUE: dict[str, Message] = {
     m.code: m
     for m in (
@@ -73,6 +92,10 @@ CATALOGUE: dict[str, Message] = {
         DATE_FORMAT,
         NOTHING_CHANGED,
         DUPLICATE_PROJECT,
+        MERGE_INTO_ITSELF,
+        MERGE_TARGET_CLOSED,
+        ALREADY_MERGED,
+        PROJECT_MERGED,
     )
 }
 

@@ -27,9 +27,10 @@ from domain.agreement import (
     result_year,
 )
 from domain.clock import today as bureau_today
+from domain.duplicates import check_merge
 from domain.errors import RuleViolationError
 from domain.investment import parse_amount, parse_month
-from domain.messages import NOTHING_CHANGED
+from domain.messages import NOTHING_CHANGED, PROJECT_MERGED
 from domain.milestones import (
     GATES,
     Node,
@@ -80,6 +81,12 @@ class InvestmentProject(Aggregate):
     # 督办单 by id; a class-level empty default, replaced (never mutated) by the
     # supervision events, so projects registered before 督办 existed have none.
     supervisions = MappingProxyType({})  # type: Mapping[str, Supervision]
+    # Set by MergedInto (a duplicate registration): the survivor's id and name.
+    # Class-level defaults, so projects registered before merging existed have
+    # none; `absorbed` is the survivor's side: the duplicates merged into it.
+    merged_into: str | None = None
+    merged_into_name: str | None = None
+    absorbed: tuple[str, ...] = ()
 
     @staticmethod
     def create_id(source: dict[str, Any] | None = None, **_: Any) -> UUID:
@@ -204,6 +211,21 @@ class InvestmentProject(Aggregate):
             and target in FORWARD
             and target.rank < self.stage.rank
         )
+
+    @property
+    def is_merged(self) -> bool:
+        """Whether the project was merged into another (a duplicate registration)."""
+        return self.merged_into is not None
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Record an event; a merged project records nothing more.
+
+        The one place every command passes: a duplicate merged away is a
+        pointer to its survivor, whatever interface the command came from.
+        """
+        if self.merged_into is not None:
+            raise PROJECT_MERGED.error()
+        super().trigger_event(event_class, **kwargs)
 
     # -- stage moves ---------------------------------------------------------
 
@@ -405,6 +427,57 @@ class InvestmentProject(Aggregate):
     def _check_not_withdrawn(self) -> None:
         if self.is_withdrawn:
             raise RuleViolationError("项目已终止，须先由领导恢复", "to")
+
+    # -- duplicates (梳理整合, rules in domain/duplicates.py) -----------------
+
+    def merge_into(
+        self,
+        survivor: InvestmentProject,
+        reason: str,
+        actor: str,
+        today: date | None = None,
+    ) -> None:
+        """Merge this duplicate registration into `survivor`: records on both.
+
+        Each keeps its own facts: this one's history stays under it, readable,
+        and it leaves the pool; its open stall alert ends with it. Who may is
+        the service's rule (leaders).
+        """
+        check_merge(self, survivor)
+        note = required_text(reason, "reason", TEXT_MAX)
+        if self.stall is not None:
+            day = today or bureau_today()
+            self._clear_stall(
+                week=iso_week(day),
+                as_of=day,
+                reason=f"已合并至《{survivor.name}》",
+                actor=actor,
+            )
+        self._merge_into(
+            survivor_id=str(survivor.id),
+            survivor_name=survivor.name,
+            reason=note,
+            actor=actor,
+        )
+        survivor._absorb_duplicate(
+            duplicate_id=str(self.id),
+            duplicate_name=self.name,
+            reason=note,
+            actor=actor,
+        )
+
+    @event("MergedInto")
+    def _merge_into(
+        self, survivor_id: str, survivor_name: str, reason: str, actor: str
+    ) -> None:
+        self.merged_into = survivor_id
+        self.merged_into_name = survivor_name
+
+    @event("DuplicateAbsorbed")
+    def _absorb_duplicate(
+        self, duplicate_id: str, duplicate_name: str, reason: str, actor: str
+    ) -> None:
+        self.absorbed = (*self.absorbed, duplicate_id)
 
     # -- details -----------------------------------------------------------
 

@@ -23,6 +23,7 @@ from web.api.schemas.milestones import (
     ResultsSchema,
 )
 from web.api.schemas.projects import (
+    MergeSchema,
     PlanSchema,
     ProgressReportSchema,
     ProjectCreateSchema,
@@ -196,6 +197,16 @@ def _exempt(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
     )
 
 
+def _merge(actor: Any, app: Any, pid: str, body: dict[str, Any]) -> Any:
+    return app.merge_project(
+        actor,
+        pid,
+        body["into"],
+        body["reason"],
+        expected_version=body.get("expected_version"),
+    )
+
+
 PROJECT_COMMANDS: dict[str, Command] = {
     "stage": Command(StageMoveSchema, _move),
     "reinstate": Command(ReinstateSchema, _reinstate),
@@ -211,6 +222,7 @@ PROJECT_COMMANDS: dict[str, Command] = {
     "promises": Command(PromisesSchema, _promises),
     "results": Command(ResultsSchema, _results),
     "exempt": Command(ExemptSchema, _exempt),
+    "merge": Command(MergeSchema, _merge),
 }
 
 

@@ -18,6 +18,8 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Reinstated": ("恢复", "Reinstated"),
     "StageCorrected": ("阶段更正", "Stage corrected"),
     "StageDateCorrected": ("阶段日期更正", "Stage date corrected"),
+    "MergedInto": ("合并至其他项目", "Merged into another project"),
+    "DuplicateAbsorbed": ("并入重复项目", "Duplicate merged in"),
     "ProgressReported": ("推进情况", "Progress reported"),
     "DetailsRevised": ("信息修改", "Details revised"),
     "OfficerReassigned": ("调整责任人", "Officer reassigned"),

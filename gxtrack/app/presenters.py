@@ -92,6 +92,9 @@ def project_view(
         "withdrawn_from": project.withdrawn_from.value
         if project.withdrawn_from
         else None,
+        "merged_into": project.merged_into,
+        "merged_into_name": project.merged_into_name,
+        "absorbed": list(project.absorbed),
         "last_progress": _progress(project.last_progress),
         "milestones": milestones_view(project, nodes),
         "investment": investment_summary(project.investment),

@@ -1,4 +1,4 @@
-"""Project use cases: register, move, withdraw, reinstate, correct, revise."""
+"""Project use cases: register, move, withdraw, reinstate, correct, revise, merge."""
 
 from __future__ import annotations
 
@@ -240,3 +240,31 @@ class ProjectService(ServiceBase):
         project = self._changeable(actor, project_id, expected_version, Action.PLAN)
         project.revise_plan(planned_dates, reason, actor.name)
         return self._finish(project)
+
+    def merge_project(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        into: str | UUID,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Merge a duplicate registration into the project it duplicates (leaders).
+
+        Both aggregates record the merge in one save (domain/duplicates.py has
+        the rules); the duplicate's view, now a pointer to the survivor, is
+        returned.
+        """
+        require_leader(actor, "合并重复项目")
+        duplicate = self._changeable(actor, project_id, expected_version)
+        survivor = self._merge_survivor(into)
+        duplicate.merge_into(survivor, reason, actor.name)
+        self.store(duplicate, survivor)
+        return self.view_project(duplicate)
+
+    def _merge_survivor(self, into: str | UUID) -> InvestmentProject:
+        # The survivor is named in the body: a missing one is bad input (422).
+        try:
+            return self.load(InvestmentProject, into)
+        except NotFoundError:
+            raise RuleViolationError(f"找不到要合并到的项目: {into}", "into") from None

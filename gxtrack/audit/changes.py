@@ -34,6 +34,8 @@ FIELD_LABELS: dict[str, str] = {
     "expires_on": "有效期至",
     "revoked_on": "撤销日期",
     "status": "状态",
+    "merged_into": "已合并至",
+    "absorbed": "并入的重复项目",
 }
 NODE_FIELD_LABELS = {
     "planned_on": "计划日期",
@@ -232,6 +234,14 @@ def _investment(state: State, e: Any) -> list[Change]:
     return [change(f"investment.{e.month}", e.before, e.amount)]
 
 
+def _merged(state: State, e: Any) -> list[Change]:
+    return [change("merged_into", None, f"《{e.survivor_name}》")]
+
+
+def _absorbed(state: State, e: Any) -> list[Change]:
+    return [change("absorbed", None, f"《{e.duplicate_name}》")]
+
+
 FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "Registered": _registered,
     "Signed": _move(Stage.SIGNED.value),
@@ -254,6 +264,8 @@ FOLDS: dict[str, Callable[[State, Any], list[Change]]] = {
     "PromisesRecorded": _promises,
     "ResultsReported": _results,
     "StallExempted": _stall_exempted,
+    "MergedInto": _merged,
+    "DuplicateAbsorbed": _absorbed,
     "DesignationAwarded": _award,
     "DesignationReviewed": _reviewed,
     "DesignationRevoked": _status("revoked"),

@@ -1,4 +1,4 @@
-"""Project commands for scripting: register, move, progress, show, history, list."""
+"""Project commands for scripting: register, move, merge, progress, show, history, list."""
 
 from __future__ import annotations
 
@@ -84,6 +84,18 @@ def reinstate(state, project_id, reason) -> None:
     click.echo(
         f"{result['name']}: {result['stage_label']} (version {result['version']})"
     )
+
+
+@project.command("merge")
+@click.argument("project_id")
+@click.option("--into", required=True, help="保留的项目 id")
+@click.option("--reason", required=True, help="合并原因")
+@pass_state
+def merge(state, project_id, into, reason) -> None:
+    """合并重复项目 Merge duplicate PROJECT_ID into the project --into (leaders)."""
+    result = state.runtime.app.merge_project(state.actor(), project_id, into, reason)
+    state.runtime.wait_for_read_models()
+    click.echo(f"{result['name']}: 已合并至《{result['merged_into_name']}》")
 
 
 @project.command("progress")

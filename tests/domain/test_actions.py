@@ -37,7 +37,7 @@ OFFICER_OPEN = {
     A.MILESTONE,
     A.INVESTMENT,
 }
-LEADER_OPEN = OFFICER_OPEN | {A.REASSIGN, A.REDATE}
+LEADER_OPEN = OFFICER_OPEN | {A.REASSIGN, A.REDATE, A.MERGE}
 # What each kind of actor may do in each stage (no stall alert).
 EXPECTED = {
     "officer": {
@@ -53,7 +53,7 @@ EXPECTED = {
         Stage.SIGNED: LEADER_OPEN | {A.CORRECT, A.EXEMPT},
         Stage.LANDED: LEADER_OPEN | {A.CORRECT, A.EXEMPT},
         Stage.PRODUCING: LEADER_OPEN - {A.MOVE} | {A.CORRECT},
-        Stage.WITHDRAWN: {A.PROGRESS, A.REINSTATE},
+        Stage.WITHDRAWN: {A.PROGRESS, A.REINSTATE, A.MERGE},
     },
 }
 KINDS = {
@@ -183,3 +183,14 @@ def test_refusal_messages(actor, stage, action, error, message) -> None:
     with pytest.raises(error) as caught:
         require_action(actor, facts(stage), action)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_a_merged_project_allows_nothing_to_anyone(stage: Stage) -> None:
+    merged = ProjectFacts("owner", "wzedz", stage, merged=True)
+    for actor in (OWNER, LEADER, ADMIN):
+        assert allowed_actions(actor, merged) == frozenset()
+        with pytest.raises(RuleViolationError):
+            require_action(actor, merged, Action.PROGRESS)
+    with pytest.raises(PermissionDeniedError):
+        require_action(VIEWER, merged, Action.PROGRESS)

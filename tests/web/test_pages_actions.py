@@ -20,7 +20,7 @@ from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
 )
 
 OPEN = {"move", "progress", "plan", "withdraw", "edit"}
-LEADER_OPEN = OPEN | {"reassign", "redate"}
+LEADER_OPEN = OPEN | {"reassign", "redate", "merge"}
 # The project belongs to `officer` in zone wzedz; officer_mudu is scoped elsewhere.
 EXPECTED = {
     # Leaders exempt (暂缓) a project in any stage that can stall.
@@ -31,7 +31,10 @@ EXPECTED = {
         "officer": OPEN - {"move"},
         "leader": LEADER_OPEN - {"move"} | {"correct"},
     },
-    "withdrawn": {"officer": {"progress"}, "leader": {"progress", "reinstate"}},
+    "withdrawn": {
+        "officer": {"progress"},
+        "leader": {"progress", "reinstate", "merge"},
+    },
 }
 KIND = {"admin": "leader", "leader": "leader", "officer": "officer"}
 

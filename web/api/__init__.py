@@ -43,6 +43,16 @@ class ErrorSchema(Schema):
     code = fields.Integer()
     message = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    reason = fields.String(
+        metadata={"description": "拒绝原因的代码（消息目录），如 duplicate_project"}
+    )
+    duplicates = fields.List(
+        fields.Dict(),
+        metadata={"description": "409 duplicate_project：同名同投资方的项目"},
+    )
+    problems = fields.List(
+        fields.Dict(), metadata={"description": "导入：每个有问题的行与列"}
+    )
 
 
 class GxtrackApi(Api):

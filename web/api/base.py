@@ -97,6 +97,8 @@ def _plan(schema: type[Schema]) -> Plan:
             kind = "dict"
         elif isinstance(field, Money):
             kind = "str"
+        elif isinstance(field, fields.List) and isinstance(field.inner, fields.String):
+            kind = "value"  # JSON-ready strings, kept as they are
         elif isinstance(field, fields.List):
             raise TypeError(f"plain_dump: unsupported list field {name}")
         plan.append((name, field.data_key or name, kind, inner))

@@ -21,6 +21,7 @@ from web.api.schemas.imports import (
     ImportArgsSchema,
     ImportFormSchema,
     ImportResultSchema,
+    upload_encoding,
 )
 from web.errors import error_response
 from web.uploads import MAX_BYTES
@@ -64,6 +65,7 @@ class LedgerImport(MethodView):
     )
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(201, schema=ImportResultSchema, description="导入完成 Imported")
+    @blp.doc(**upload_encoding("ledger.csv"))
     def post(self, args: dict[str, Any], form: dict[str, Any]) -> Any:
         """导入项目台账 Preview (dry_run, default) or import a ledger (.xlsx/.csv)."""
         if (request.content_length or 0) > MAX_BYTES + 64 * 1024:

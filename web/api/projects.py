@@ -122,6 +122,12 @@ ENDPOINTS = (
         "更正阶段日期 Correct a stage's date (leaders).",
         "Fix the recorded date of a stage already reached.",
     ),
+    (
+        "merge",
+        "合并重复项目 Merge this duplicate into another project (leaders).",
+        "The duplicate leaves the pool and points to `into`; both histories"
+        " record the merge.",
+    ),
 )
 
 

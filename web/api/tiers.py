@@ -22,6 +22,7 @@ from gxtrack.readmodels.cultivation.queries import (
 )
 from gxtrack.readmodels.enterprises.queries import tier_counts
 from web.api.base import ApiBlueprint, rt, run
+from web.api.schemas.imports import upload_encoding
 from web.api.schemas.tiers import (
     CandidateArgsSchema,
     CandidateCreateSchema,
@@ -138,6 +139,7 @@ class EnterpriseImport(MethodView):
     @blp.arguments(EnterpriseImportArgsSchema, location="query")
     @blp.arguments(EnterpriseImportFileSchema, location="files")
     @blp.response(200, EnterpriseImportResultSchema)
+    @blp.doc(**upload_encoding("designations.csv"))
     def post(self, args: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         """导入企业称号名单 Upload .xlsx/.csv; any bad row: 422 and nothing written."""
         if (request.content_length or 0) > MAX_UPLOAD_BYTES:

@@ -24,6 +24,8 @@ FIELD_LABELS = {
     "landed": N_("计划开工"),
     "producing": N_("计划投产"),
     "stage": N_("阶段"),
+    "merged_into": N_("已合并至"),
+    "absorbed": N_("并入的重复项目"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 
 from domain.actions import ProjectFacts, allowed_actions
 from domain.errors import RuleViolationError
@@ -17,7 +18,7 @@ from domain.stages import FORWARD, Stage
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
 from gxtrack.errors import ConflictError
-from gxtrack.readmodels.pool.queries import stage_rows
+from gxtrack.readmodels.pool.queries import merge_candidates, stage_rows
 from web.commands import PROJECT_COMMANDS, load_form
 from web.i18n import N_
 from web.pages.common import (
@@ -77,7 +78,14 @@ def render_project(
         conflict=conflict,
         stall_labels=STALL_LABELS,
         rule_labels=RULE_LABELS,
+        merge_into=_merge_candidates(project) if "merge" in actions else [],
     ), status
+
+
+def _merge_candidates(project: dict[str, Any]) -> list[dict[str, Any]]:
+    return merge_candidates(
+        runtime().db, project["id"], project["name"], project["investor"]
+    )
 
 
 @bp.get("/projects/<project_id>")
@@ -99,7 +107,10 @@ ACTIONS: dict[str, tuple[str, dict[str, str], str]] = {
     "answer": ("answer", {}, N_("预警回复已记录")),
     "escalate": ("escalate", {}, N_("已督办")),
     "exempt": ("exempt", {}, N_("已暂缓预警")),
+    "merge": ("merge", {}, N_("已合并至保留的项目")),
 }
+# A merge cannot be undone: the form asks for an explicit tick as well.
+CONFIRMED = {"merge": ("confirm", N_("请勾选确认合并"))}
 
 
 @bp.post("/projects/<project_id>/actions/<action>")
@@ -110,6 +121,9 @@ def act(project_id: str, action: str) -> Any:
     name, fixed, message = ACTIONS[action]
     command = PROJECT_COMMANDS[name]
     try:
+        if action in CONFIRMED and not request.form.get(CONFIRMED[action][0]):
+            field, text = CONFIRMED[action]
+            raise RuleViolationError(_(text), field)
         version = expected_version()
         body = load_form(
             command.schema, request.form, expected_version=version, **fixed

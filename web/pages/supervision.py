@@ -59,7 +59,9 @@ def project_supervisions(project: dict[str, Any]) -> dict[str, Any]:
     )["items"]
     return {
         "items": items,
-        "may_issue": actor.is_leader and project["stage"] != "withdrawn",
+        "may_issue": actor.is_leader
+        and project["stage"] != "withdrawn"
+        and not project.get("merged_into"),
     }
 
 

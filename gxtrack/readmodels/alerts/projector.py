@@ -123,6 +123,14 @@ class StallProjection(Projection):
             ),
         )
 
+    @handles(InvestmentProject.MergedInto)
+    def on_InvestmentProject_MergedInto(self, cur: Cursor, e: Any) -> None:
+        # A duplicate's alerts were the survivor's stall counted twice: they
+        # leave the figures with it (its history keeps them).
+        cur.execute(
+            "DELETE FROM rm_alerts WHERE project_id = ?", (id_text(e.originator_id),)
+        )
+
     # -- scans and policy --------------------------------------------------
 
     @handles(StallScan.Recorded)

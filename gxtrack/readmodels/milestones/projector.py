@@ -98,6 +98,20 @@ class MilestonesProjection(Projection):
             (pid, e.originator_version, e.month, to_yuan(e.amount), at),
         )
 
+    @handles(InvestmentProject.MergedInto)
+    def on_InvestmentProject_MergedInto(self, cur: Cursor, e: Any) -> None:
+        # A duplicate's figures leave the totals with it: its investment facts
+        # are superseded at the merge (as known before, they still count), its
+        # nodes and agreement stop being listed. Its history keeps them all.
+        pid = id_text(e.originator_id)
+        cur.execute(
+            "UPDATE rm_investment_facts SET superseded_at = ?"
+            " WHERE project_id = ? AND superseded_at IS NULL",
+            (instant_text(e.timestamp), pid),
+        )
+        for table in ("rm_nodes", "rm_agreements", "rm_results"):
+            cur.execute(f"DELETE FROM {table} WHERE project_id = ?", (pid,))
+
     @handles(InvestmentProject.MilestoneUpdated)
     def on_InvestmentProject_MilestoneUpdated(self, cur: Cursor, e: Any) -> None:
         if e.code in GATES:  # its dates are the stage's (the pool's)

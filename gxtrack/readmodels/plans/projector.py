@@ -64,6 +64,14 @@ class PlanRevisionProjection(Projection):
             ),
         )
 
+    @handles(InvestmentProject.MergedInto)
+    def on_InvestmentProject_MergedInto(self, cur: Cursor, e: Any) -> None:
+        # A duplicate's slipped plans were the survivor's counted twice.
+        cur.execute(
+            "DELETE FROM rm_plan_revisions WHERE project_id = ?",
+            (id_text(e.originator_id),),
+        )
+
     @handles(InvestmentProject.PlannedDatesRevised)
     def on_InvestmentProject_PlannedDatesRevised(self, cur: Cursor, e: Any) -> None:
         for stage in sorted(set(e.before) | set(e.after)):

@@ -317,6 +317,16 @@ class PoolProjection(Projection):
             planned_producing=_iso(e.after.get("producing")),
         )
 
+    @handles(InvestmentProject.MergedInto)
+    def on_InvestmentProject_MergedInto(self, cur: Cursor, e: Any) -> None:
+        # A duplicate merged away was never a project of its own: it leaves
+        # the pool and its stage history, so no count, as of any date, has it
+        # twice. Its history stays in the log, under its id.
+        self.buffer.flush(cur)
+        pid = id_text(e.originator_id)
+        cur.execute("DELETE FROM rm_stage_history WHERE project_id = ?", (pid,))
+        cur.execute("DELETE FROM rm_projects WHERE id = ?", (pid,))
+
     # -- stall alerts --------------------------------------------------------
 
     @handles(InvestmentProject.StallFlagged)

@@ -615,3 +615,16 @@ def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
         " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
         ((name or "").strip(),),
     )
+
+
+def merge_candidates(
+    db: Database, project_id: str, name: str, investor: str, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Projects a duplicate could be merged into: tracked ones (not withdrawn)
+    with its name or its investor, oldest first (the first registration)."""
+    return db.fetchall(
+        "SELECT id, name, investor, stage, officer FROM rm_projects"
+        " WHERE (TRIM(name) = ? OR TRIM(investor) = ?) AND id != ?"
+        " AND stage != 'withdrawn' ORDER BY created_at LIMIT ?",
+        ((name or "").strip(), (investor or "").strip(), project_id, limit),
+    )

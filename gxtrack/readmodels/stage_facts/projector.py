@@ -196,6 +196,19 @@ class StageFactsProjection(Projection):
         )
         self._fact(cur, e, e.stage, e.effective_date, row["kind"], row["seq"])
 
+    @handles(InvestmentProject.MergedInto)
+    def on_InvestmentProject_MergedInto(self, cur: Cursor, e: Any) -> None:
+        # What was known of a duplicate stops being known at the merge: the
+        # pool as known from then has it no more, as known before it still does.
+        self._flush(cur)
+        at, pid = instant_text(e.timestamp), id_text(e.originator_id)
+        for table in ("rm_stage_facts", "rm_project_facts"):
+            cur.execute(
+                f"UPDATE {table} SET superseded_at = ?"
+                " WHERE project_id = ? AND superseded_at IS NULL",
+                (at, pid),
+            )
+
     @handles(InvestmentProject.DetailsRevised)
     def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
         changed = {k: after for k, (_b, after) in e.changes.items() if k in ATTRIBUTES}

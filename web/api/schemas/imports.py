@@ -5,6 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 
+def upload_encoding(example: str) -> dict:
+    """The OpenAPI request body part saying the `file` part's name needs its
+    extension (.xlsx or .csv): the server reads the format from it."""
+    disposition = f'form-data; name="file"; filename="{example}"'
+    header = {"schema": {"type": "string", "example": disposition}}
+    part = {"file": {"headers": {"Content-Disposition": header}}}
+    return {"requestBody": {"content": {"multipart/form-data": {"encoding": part}}}}
+
+
 class ImportArgsSchema(Schema):
     """POST /imports/ledger query: a dry run unless `dry_run=false`."""
 

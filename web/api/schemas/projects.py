@@ -194,6 +194,14 @@ class ProjectSchema(Schema):
     land_area = Money(allow_none=True)
     enterprise_id = fields.String(allow_none=True)
     withdrawn_from = fields.String(allow_none=True)
+    merged_into = fields.String(
+        allow_none=True,
+        metadata={"description": "合并后保留的项目 id（本项目为重复登记）"},
+    )
+    merged_into_name = fields.String(allow_none=True)
+    absorbed = fields.List(
+        fields.String(), metadata={"description": "并入本项目的重复项目 id"}
+    )
     last_progress = fields.Nested(ProgressSchema, allow_none=True)
     stall = fields.Nested(StallSchema, allow_none=True)
     milestones = fields.List(fields.Nested(MilestoneSchema))
@@ -229,6 +237,18 @@ class ReinstateSchema(Schema):
     reason = long_text(required=True)
     expected_version = version_field(required=True)
     date = Day()
+
+
+class MergeSchema(Schema):
+    """POST /projects/<id>/merge: this duplicate into the project `into`."""
+
+    into = fields.UUID(
+        required=True,
+        error_messages={"invalid_uuid": "不是有效的项目编号"},
+        metadata={"description": "保留的项目 id"},
+    )
+    reason = long_text(required=True)
+    expected_version = version_field()
 
 
 class ProgressReportSchema(Schema):
