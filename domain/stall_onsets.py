@@ -1,0 +1,93 @@
+"""The what-if's weekly counts without judging every span on every week.
+
+Under a fixed policy a stage interval turns yellow on one day and red on a later
+one, and stays so until the project leaves the stage: the rule only ever looks
+at how many days have passed (in the stage, or past the planned date). So each
+span is reduced once to its onset days, and a week's count is the number of
+intervals [onset, left) holding its Monday — two binary searches over sorted
+arrays, whatever the number of weeks. `levels` in domain/stall_whatif.py stays
+the plain statement of the rule; a test holds these counts to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from math import ceil, floor
+
+import numpy as np
+
+from domain.stall_whatif import NONE, DraftTerms, Spans
+
+
+@dataclass(frozen=True)
+class Onsets:
+    """Per span: the first day it is yellow or worse, and the first day red."""
+
+    yellow: np.ndarray
+    red: np.ndarray
+
+
+def stage_rows(spans: Spans) -> dict[str, np.ndarray]:
+    """The span indices of each stage (computed once per set of spans)."""
+    return {str(s): np.flatnonzero(spans.stage == s) for s in set(spans.stage)}
+
+
+def onsets(spans: Spans, terms: DraftTerms, rows: Mapping[str, np.ndarray]) -> Onsets:
+    """Each span's onset days under `terms` (NONE: never)."""
+    size = len(spans.entered)
+    yellow, red = np.full(size, NONE), np.full(size, NONE)
+    has_plan = spans.planned_next != NONE
+    planned = np.where(has_plan, spans.planned_next, 0)
+    grace = terms.overdue_days
+    # late > grace, late > factor × grace, for whole days late.
+    plan_yellow = np.where(has_plan, planned + grace + 1, NONE)
+    plan_red = np.where(has_plan, planned + floor(terms.red_factor * grace) + 1, NONE)
+    for stage, threshold in terms.thresholds.items():
+        at = rows.get(stage)
+        if at is None:
+            continue
+        entered = spans.entered[at]
+        # days ≥ threshold, days ≥ factor × threshold, for whole days in the stage.
+        yellow[at] = np.minimum(entered + threshold, plan_yellow[at])
+        red[at] = np.minimum(entered + ceil(terms.red_factor * threshold), plan_red[at])
+    return Onsets(yellow, red)
+
+
+def _holding(spans: Spans, start: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """How many intervals [max(entered, start), left) hold each of `days`."""
+    first = np.maximum(spans.entered, start)
+    open_ = first < spans.left
+    starts = np.sort(first[open_])
+    ends = np.sort(spans.left[open_])
+    # An interval ended by d also started by d: subtracting it leaves those holding d.
+    return np.searchsorted(starts, days, side="right") - np.searchsorted(
+        ends, days, side="right"
+    )
+
+
+def weekly_counts(
+    spans: Spans, draft: Onsets, in_force: Onsets, mondays: Sequence[date]
+) -> dict[str, np.ndarray]:
+    """Per Monday: flagged and red under each policy, and the projects that differ."""
+    days = np.array([d.toordinal() for d in mondays], dtype=np.int64)
+    flagged = _holding(spans, draft.yellow, days)
+    flagged_now = _holding(spans, in_force.yellow, days)
+    both = _holding(spans, np.maximum(draft.yellow, in_force.yellow), days)
+    return {
+        "flagged": flagged,
+        "flagged_now": flagged_now,
+        "red": _holding(spans, draft.red, days),
+        "red_now": _holding(spans, in_force.red, days),
+        "newly_flagged": flagged - both,
+        "no_longer_flagged": flagged_now - both,
+    }
+
+
+def levels_on(spans: Spans, found: Onsets, day: date) -> np.ndarray:
+    """Per span on `day`: 0 not stalled (or not in the stage), 1 yellow, 2 red."""
+    d = day.toordinal()
+    current = (spans.entered <= d) & (spans.left > d)
+    level = (found.yellow <= d).astype(np.int8) + (found.red <= d)
+    return np.where(current, level, 0).astype(np.int8)
