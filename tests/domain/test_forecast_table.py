@@ -1,0 +1,124 @@
+"""The forecast's array path against the plain one-project-at-a-time rules."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from domain.forecast.model import _aggregate, _fit_all, chances
+from domain.forecast.predict import next_stage, stage_after_next
+from domain.forecast.quarters import day_windows, quarters_after
+from domain.forecast.spells import Entry, History, all_spells, open_project
+from domain.forecast.table import NAMES, Entries, open_table, spell_table
+
+AS_OF = date(2026, 3, 31)
+STAGES = ["negotiating", "signed", "landed", "producing", "withdrawn", "other"]
+
+
+def _random_histories(seed: int, count: int) -> list[History]:
+    """Random walks through the stages, with steps back, withdrawals, same days."""
+    rng = random.Random(seed)
+    found = []
+    for n in range(count):
+        day = AS_OF - timedelta(days=rng.randint(0, 1500))
+        entries = []
+        for _ in range(rng.randint(0, 5)):
+            entries.append(Entry(rng.choice(STAGES), min(day, AS_OF)))
+            day += timedelta(days=rng.choice([0, rng.randint(1, 400)]))
+        industry = rng.choice(["ict", "bio", "auto"])
+        found.append(History(f"p{n}", industry, rng.randint(1, 900) / 7, entries))
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_spells_and_open_projects_agree_with_the_plain_rules(seed):
+    histories = _random_histories(seed, 3000)
+    table = spell_table(Entries.of_histories(histories), AS_OF)
+    plain = Counter(all_spells(histories, AS_OF))
+    arrays = Counter(
+        (NAMES[int(s)], g, int(d), int(o))
+        for s, g, d, o in zip(
+            table.stage, table.group, table.days, table.outcome, strict=True
+        )
+    )
+    assert arrays == Counter(tuple(s) for s in plain.elements())
+    for stage in ("signed", "landed"):
+        data = _aggregate(table, stage)
+        counted = Counter(
+            {
+                (g, int(d), int(o)): int(w)
+                for g, d, o, w in zip(
+                    data.group, data.days, data.outcome, data.weight, strict=True
+                )
+            }
+        )
+        assert counted == Counter(
+            (s.group, s.days, s.outcome) for s in plain.elements() if s.stage == stage
+        )
+    entries = Entries.of_histories(histories)
+    opened = open_table(entries, AS_OF)
+    got = {
+        entries.ids[p]: (NAMES[int(s)], entries.industries[i], int(d), v)
+        for p, s, i, d, v in zip(
+            opened.project,
+            opened.stage,
+            opened.industry,
+            opened.days,
+            opened.investment,
+            strict=True,
+        )
+    }
+    want = {
+        p.project_id: (p.stage, p.industry, p.days_in_stage, p.investment)
+        for h in histories
+        if (p := open_project(h, AS_OF)) is not None
+    }
+    assert got == want
+    # Cut at an earlier day: the same as histories that end there.
+    earlier = AS_OF - timedelta(days=300)
+    cut = [
+        History(
+            h.project_id,
+            h.industry,
+            h.investment,
+            [e for e in h.entries if e.day <= earlier],
+        )
+        for h in histories
+    ]
+    assert Counter(all_spells(cut, earlier)) == Counter(
+        (NAMES[int(s)], g, int(d), int(o))
+        for s, g, d, o in zip(
+            *vars(spell_table(entries.up_to(earlier), earlier)).values(), strict=True
+        )
+    )
+
+
+def test_chances_agree_with_each_project_predicted_alone():
+    histories = _random_histories(4, 4000)
+    entries = Entries.of_histories(histories)
+    table = spell_table(entries, AS_OF)
+    windows = day_windows(AS_OF, quarters_after(AS_OF, 3))
+    data = {s: _aggregate(table, s) for s in ("signed", "landed")}
+    longest = max(int(d.days.max()) for d in data.values())
+    length = longest + windows[-1][1] + 2
+    curves = {s: _fit_all(d, d.weight, length) for s, d in data.items()}
+    assert len(curves["signed"]) > 1  # some industries have curves of their own
+    opened = open_table(entries, AS_OF)
+    landing, producing = chances(curves, opened, windows)
+    for j in range(len(opened.days)):
+        industry = entries.industries[opened.industry[j]]
+        t = np.array([opened.days[j]])
+        own_signed = curves["signed"].get(industry, curves["signed"]["*"])
+        own_landed = curves["landed"].get(industry, curves["landed"]["*"])
+        if NAMES[int(opened.stage[j])] == "signed":
+            want_producing = stage_after_next(own_signed, own_landed, t, windows)[0]
+            assert landing[list(np.flatnonzero(opened.stage == 1)).index(j)] == (
+                pytest.approx(next_stage(own_signed, t, windows)[0])
+            )
+        else:
+            want_producing = next_stage(own_landed, t, windows)[0]
+        assert producing[j] == pytest.approx(want_producing)
