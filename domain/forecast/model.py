@@ -171,15 +171,51 @@ def _stage_basis(data: StageData) -> dict[str, Any]:
 
 
 def _figure(
-    point: np.ndarray, replicates: list[np.ndarray], investment: np.ndarray
+    point: np.ndarray,
+    replicates: list[np.ndarray],
+    weight: np.ndarray,
+    investment: np.ndarray,
 ) -> dict[str, Any]:
-    low, high = count_interval(replicates or [point])
+    low, high = count_interval(replicates or [point], weight=weight)
     return {
-        "expected": round(float(point.sum()), 1),
+        "expected": round(float(point @ weight), 1),
         "low": low,
         "high": high,
         "investment": f"{float(point @ investment):.2f}",
     }
+
+
+@dataclass(frozen=True)
+class Alike:
+    """Open projects alike for the forecast (same stage, industry, days in it)."""
+
+    projects: OpenTable
+    count: np.ndarray
+    investment: np.ndarray
+
+
+def alike(projects: OpenTable) -> Alike:
+    """One row per (stage, industry, days), with how many and their investment.
+
+    Projects alike have the same chances, so each is predicted once: tens of
+    thousands of open projects are a few thousand rows.
+    """
+    key = (projects.stage * (len(projects.industries) + 1) + projects.industry) << 32
+    found, first, back, count = np.unique(
+        key | projects.days, return_index=True, return_inverse=True, return_counts=True
+    )
+    return Alike(
+        OpenTable(
+            projects.project[first],
+            projects.stage[first],
+            projects.industry[first],
+            projects.industries,
+            projects.days[first],
+            projects.investment[first],
+        ),
+        count,
+        np.bincount(back, weights=projects.investment, minlength=len(found)),
+    )
 
 
 def forecast(
@@ -227,19 +263,22 @@ def forecast_entries(
         [int(d.days.max()) for d in data.values()] + [int(projects.days.max(initial=0))]
     )
     length = longest + windows[-1][1] + 2
+    grouped = alike(projects)
     point = chances(
-        {s: _fit_all(d, d.weight, length) for s, d in data.items()}, projects, windows
+        {s: _fit_all(d, d.weight, length) for s, d in data.items()},
+        grouped.projects,
+        windows,
     )
     rng = np.random.default_rng(seed if seed is not None else as_of.toordinal())
     draws = [
         chances(
             {s: _fit_all(d, _resampled(d, rng), length) for s, d in data.items()},
-            projects,
+            grouped.projects,
             windows,
         )
         for _ in range(replicates)
     ]
-    signed = projects.stage == CODES["signed"]
+    signed = grouped.projects.stage == CODES["signed"]
     rows = []
     for j, quarter in enumerate(quarters):
         rows.append(
@@ -248,10 +287,14 @@ def forecast_entries(
                 "landed": _figure(
                     point[0][:, j],
                     [d[0][:, j] for d in draws],
-                    projects.investment[signed],
+                    grouped.count[signed],
+                    grouped.investment[signed],
                 ),
                 "producing": _figure(
-                    point[1][:, j], [d[1][:, j] for d in draws], projects.investment
+                    point[1][:, j],
+                    [d[1][:, j] for d in draws],
+                    grouped.count,
+                    grouped.investment,
                 ),
             }
         )

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from domain.forecast.model import _aggregate, _fit_all, chances
+from domain.forecast.interval import count_interval
+from domain.forecast.model import _aggregate, _fit_all, alike, chances
 from domain.forecast.predict import next_stage, stage_after_next
 from domain.forecast.quarters import day_windows, quarters_after
 from domain.forecast.spells import Entry, History, all_spells, open_project
@@ -122,3 +123,21 @@ def test_chances_agree_with_each_project_predicted_alone():
         else:
             want_producing = next_stage(own_landed, t, windows)[0]
         assert producing[j] == pytest.approx(want_producing)
+
+
+def test_projects_alike_are_predicted_once_and_counted_by_weight():
+    histories = _random_histories(5, 3000)
+    entries = Entries.of_histories(histories)
+    opened = open_table(entries, AS_OF)
+    grouped = alike(opened)
+    assert len(grouped.count) < len(opened.days)
+    assert grouped.count.sum() == len(opened.days)
+    assert grouped.investment.sum() == pytest.approx(opened.investment.sum())
+    rng = np.random.default_rng(2)
+    for size in (40, 2000):  # the exact count and the normal approximation
+        chance = rng.random(len(grouped.count))[:size]
+        weight = grouped.count[:size]
+        other = rng.random(len(chance))
+        each = [np.repeat(chance, weight), np.repeat(other, weight)]
+        shared = [chance, other]
+        assert count_interval(shared, weight=weight) == count_interval(each)
