@@ -10,7 +10,6 @@ long enough to end in the window.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import correlate
 
 from domain.forecast.curves import Curve
 
@@ -42,13 +41,16 @@ def stage_after_next(
     # landing on day k after as-of, for a project t days in: moved[t+k] − moved[t+k−1]
     landing = np.diff(first_curve.moved)  # landing[x] = moved[x + 1] − moved[x]
     second = np.concatenate(([0.0], second_curve.moved))  # second[x + 1] = moved[x]
-    columns = []
+    spreads = []
     for first, last in windows:
         upper = np.clip(last - k, -1, None) + 1
         lower = np.clip(first - k - 1, -1, None) + 1
-        # Σ_k landing[t + k − 1] · spread[k − 1] for every t at once.
-        spread = second[upper] - second[lower]
-        columns.append(correlate(landing, spread, mode="valid")[t])
+        spreads.append(second[upper] - second[lower])
+    # Σ_k landing[t + k − 1] · spread[k − 1], for the days t asked only (a
+    # correlation over every t would cost len(landing) × horizon per window).
+    ahead = landing[t[:, None] + np.arange(horizon)[None, :]]
     return np.clip(
-        np.stack(columns, axis=1) * _given_staying(first_curve, t)[:, None], 0, 1
+        (ahead @ np.stack(spreads, axis=1)) * _given_staying(first_curve, t)[:, None],
+        0,
+        1,
     )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from domain.forecast.curves import Curve
 from domain.forecast.interval import count_interval
 from domain.forecast.model import _aggregate, _fit_all, alike, chances
 from domain.forecast.predict import next_stage, stage_after_next
@@ -141,3 +142,29 @@ def test_projects_alike_are_predicted_once_and_counted_by_weight():
         each = [np.repeat(chance, weight), np.repeat(other, weight)]
         shared = [chance, other]
         assert count_interval(shared, weight=weight) == count_interval(each)
+
+
+def test_the_stage_after_next_sums_every_landing_day():
+    rng = np.random.default_rng(8)
+    first = np.cumsum(rng.random(400)) / 500
+    second = np.cumsum(rng.random(400)) / 450
+    curve_a = Curve(first, np.clip(1 - first, 0, 1))
+    curve_b = Curve(second, np.clip(1 - second, 0, 1))
+    windows = [(1, 30), (31, 75), (76, 120)]
+    t = np.array([0, 3, 50, 200])
+    got = stage_after_next(curve_a, curve_b, t, windows)
+    for i, days in enumerate(t):
+        for j, (lo, hi) in enumerate(windows):
+            # Land on day k after as-of, then produce on day m within the window.
+            want = (
+                sum(
+                    (first[days + k] - first[days + k - 1])
+                    * (
+                        (second[hi - k] if hi - k >= 0 else 0.0)
+                        - (second[lo - k - 1] if lo - k - 1 >= 0 else 0.0)
+                    )
+                    for k in range(1, hi + 1)
+                )
+                / curve_a.staying[days]
+            )
+            assert got[i, j] == pytest.approx(min(max(want, 0), 1))
