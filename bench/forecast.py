@@ -75,7 +75,7 @@ def main() -> None:
         def what_if(cold: bool) -> Callable[[], None]:
             def call() -> None:
                 if cold:
-                    app.__dict__.pop("_what_if_spans", None)
+                    forget(db)  # the stage intervals read afresh
                 app.stall_what_if(
                     LEADER,
                     {"signed": next(drafts)},

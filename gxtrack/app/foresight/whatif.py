@@ -3,7 +3,8 @@ policy in force, from the stage dates as they stand now. It records nothing.
 
 Exemptions are decisions about single projects, not terms of the policy, so the
 what-if compares the rule alone. The stage intervals are read once per state of
-the log and kept, so an admin trying several drafts waits only for the rule.
+the read models and kept, so an admin trying several drafts waits only for the
+rule, which counts every week at once (domain/stall_onsets.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from domain.stall import NEXT_STAGE, RED_FACTOR, StallPolicy, StallTerms, iso_we
 from domain.stall_onsets import levels_on, onsets, stage_rows, weekly_counts
 from domain.stall_whatif import NONE, DraftTerms, Spans, draft_terms, mondays
 from gxtrack.app.stalled import STALLING_STAGES, StalledService
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.pool.queries import project_labels, stall_spans
 
 PLANNED = {"signed": 4, "landed": 5, "producing": 6}  # columns of a span row
@@ -53,12 +55,15 @@ class WhatIfService(StalledService):
     """Try a stall policy on the past before publishing it."""
 
     def _spans(self) -> tuple[Spans, dict[str, np.ndarray]]:
-        head = self.recorder.max_notification_id() or 0
-        held = self.__dict__.get("_what_if_spans")
-        if held is None or held[0] != head:
-            spans = spans_of(stall_spans(self.read_side.db, STALLING_STAGES))
-            held = self.__dict__["_what_if_spans"] = (head, spans, stage_rows(spans))
-        return held[1], held[2]
+        # Kept with the read models' positions, not the log's head: spans read
+        # while the read models lagged are never kept as the head's.
+        db = self.read_side.db
+
+        def read() -> tuple[Spans, dict[str, np.ndarray]]:
+            spans = spans_of(stall_spans(db, STALLING_STAGES))
+            return spans, stage_rows(spans)
+
+        return memoized(db, ("what-if-spans",), read)
 
     def _terms_in_force(self) -> StallTerms:
         # Read, never created here: the what-if records nothing.
