@@ -88,7 +88,7 @@ def _fit_all(data: StageData, weight: np.ndarray, length: int) -> dict[str, Curv
 
 def _resampled(data: StageData, rng: np.random.Generator) -> np.ndarray:
     weight = np.zeros_like(data.weight)
-    for group in set(data.group):
+    for group in sorted(set(data.group)):  # a fixed order: the same draws each run
         at = np.flatnonzero(data.group == group)
         counts = data.weight[at]
         weight[at] = rng.multinomial(counts.sum(), counts / counts.sum())

@@ -10,6 +10,7 @@ long enough to end in the window.
 from __future__ import annotations
 
 import numpy as np
+from scipy.signal import fftconvolve
 
 from domain.forecast.curves import Curve
 
@@ -46,11 +47,9 @@ def stage_after_next(
         upper = np.clip(last - k, -1, None) + 1
         lower = np.clip(first - k - 1, -1, None) + 1
         spreads.append(second[upper] - second[lower])
-    # Σ_k landing[t + k − 1] · spread[k − 1], for the days t asked only (a
-    # correlation over every t would cost len(landing) × horizon per window).
-    ahead = landing[t[:, None] + np.arange(horizon)[None, :]]
-    return np.clip(
-        (ahead @ np.stack(spreads, axis=1)) * _given_staying(first_curve, t)[:, None],
-        0,
-        1,
+    # Σ_k landing[t + k − 1] · spread[k − 1] for every t at once: a correlation,
+    # done through the FFT (len(landing) × log per window, not × horizon).
+    sums = fftconvolve(
+        landing[None, :], np.stack(spreads)[:, ::-1], mode="valid", axes=1
     )
+    return np.clip(sums[:, t].T * _given_staying(first_curve, t)[:, None], 0, 1)
