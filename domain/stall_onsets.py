@@ -4,8 +4,8 @@ Under a fixed policy a stage interval turns yellow on one day and red on a later
 one, and stays so until the project leaves the stage: the rule only ever looks
 at how many days have passed (in the stage, or past the planned date). So each
 span is reduced once to its onset days, and a week's count is the number of
-intervals [onset, left) holding its Monday — two binary searches over sorted
-arrays, whatever the number of weeks. `levels` in domain/stall_whatif.py stays
+intervals [onset, left) holding its Monday: each interval is placed among the
+Mondays by binary search and the counts summed up in one pass. `levels` in domain/stall_whatif.py stays
 the plain statement of the rule; a test holds these counts to it.
 """
 
@@ -56,15 +56,18 @@ def onsets(spans: Spans, terms: DraftTerms, rows: Mapping[str, np.ndarray]) -> O
 
 
 def _holding(spans: Spans, start: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """How many intervals [max(entered, start), left) hold each of `days`."""
+    """How many intervals [max(entered, start), left) hold each of `days` (sorted)."""
     first = np.maximum(spans.entered, start)
     open_ = first < spans.left
-    starts = np.sort(first[open_])
-    ends = np.sort(spans.left[open_])
-    # An interval ended by d also started by d: subtracting it leaves those holding d.
-    return np.searchsorted(starts, days, side="right") - np.searchsorted(
-        ends, days, side="right"
+    size = len(days)
+    # An interval holds the days from the first on or after its start up to the
+    # last before its end: +1 from the one, −1 from the other, summed up.
+    began = np.searchsorted(days, first[open_], side="left")
+    ended = np.searchsorted(days, spans.left[open_], side="left")
+    change = np.bincount(began, minlength=size + 1) - np.bincount(
+        ended, minlength=size + 1
     )
+    return np.cumsum(change)[:size]
 
 
 def weekly_counts(
