@@ -5,8 +5,9 @@ one, and stays so until the project leaves the stage: the rule only ever looks
 at how many days have passed (in the stage, or past the planned date). So each
 span is reduced once to its onset days, and a week's count is the number of
 intervals [onset, left) holding its Monday: each interval is placed among the
-Mondays by binary search and the counts summed up in one pass. `levels` in domain/stall_whatif.py stays
-the plain statement of the rule; a test holds these counts to it.
+Mondays by binary search and the counts summed up in one pass. `levels` in
+domain/stall_whatif.py stays the plain statement of the rule; a test holds
+these counts to it.
 """
 
 from __future__ import annotations
