@@ -56,15 +56,9 @@ def onsets(spans: Spans, terms: DraftTerms, rows: Mapping[str, np.ndarray]) -> O
     return Onsets(yellow, red)
 
 
-def _holding(spans: Spans, start: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """How many intervals [max(entered, start), left) hold each of `days` (sorted)."""
-    first = np.maximum(spans.entered, start)
-    open_ = first < spans.left
-    size = len(days)
-    # An interval holds the days from the first on or after its start up to the
-    # last before its end: +1 from the one, −1 from the other, summed up.
-    began = np.searchsorted(days, first[open_], side="left")
-    ended = np.searchsorted(days, spans.left[open_], side="left")
+def _counts(began: np.ndarray, ended: np.ndarray, size: int) -> np.ndarray:
+    # An interval holds the Mondays from index `began` up to before `ended`:
+    # +1 at the one, −1 at the other, summed up.
     change = np.bincount(began, minlength=size + 1) - np.bincount(
         ended, minlength=size + 1
     )
@@ -74,16 +68,34 @@ def _holding(spans: Spans, start: np.ndarray, days: np.ndarray) -> np.ndarray:
 def weekly_counts(
     spans: Spans, draft: Onsets, in_force: Onsets, mondays: Sequence[date]
 ) -> dict[str, np.ndarray]:
-    """Per Monday: flagged and red under each policy, and the projects that differ."""
+    """Per Monday: flagged and red under each policy, and the projects that differ.
+
+    Each day is placed once among the Mondays (the index of the first Monday on
+    or after it); an interval [max(entered, onset), left) then holds the Mondays
+    from max(index of entered, index of onset) up to before the index of left,
+    and none when that start is not before the end.
+    """
     days = np.array([d.toordinal() for d in mondays], dtype=np.int64)
-    flagged = _holding(spans, draft.yellow, days)
-    flagged_now = _holding(spans, in_force.yellow, days)
-    both = _holding(spans, np.maximum(draft.yellow, in_force.yellow), days)
+    size = len(days)
+
+    def index(values: np.ndarray) -> np.ndarray:
+        return np.searchsorted(days, values, side="left")
+
+    ended = index(spans.left)
+    entered = index(spans.entered)
+
+    def start(onset: np.ndarray) -> np.ndarray:
+        return np.minimum(np.maximum(entered, onset), ended)
+
+    yellow, yellow_now = index(draft.yellow), index(in_force.yellow)
+    flagged = _counts(start(yellow), ended, size)
+    flagged_now = _counts(start(yellow_now), ended, size)
+    both = _counts(start(np.maximum(yellow, yellow_now)), ended, size)
     return {
         "flagged": flagged,
         "flagged_now": flagged_now,
-        "red": _holding(spans, draft.red, days),
-        "red_now": _holding(spans, in_force.red, days),
+        "red": _counts(start(index(draft.red)), ended, size),
+        "red_now": _counts(start(index(in_force.red)), ended, size),
         "newly_flagged": flagged - both,
         "no_longer_flagged": flagged_now - both,
     }
