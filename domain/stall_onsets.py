@@ -78,7 +78,11 @@ def weekly_counts(
     days = np.array([d.toordinal() for d in mondays], dtype=np.int64)
     size = len(days)
 
+    weekly = size > 0 and bool((np.diff(days) == 7).all())
+
     def index(values: np.ndarray) -> np.ndarray:
+        if weekly:  # evenly spaced: arithmetic, cheaper than a binary search
+            return np.clip((values - days[0] + 6) // 7, 0, size)
         return np.searchsorted(days, values, side="left")
 
     ended = index(spans.left)

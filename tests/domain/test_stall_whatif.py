@@ -122,3 +122,9 @@ def test_weekly_counts_from_onsets_agree_with_judging_every_week(seed):
         assert counts["no_longer_flagged"][j] == ((a == 0) & (b > 0)).sum()
         assert levels_on(spans, under_draft, monday).tolist() == a.tolist()
         assert levels_on(spans, now, monday).tolist() == b.tolist()
+    # Days not a week apart are placed by binary search: the same counts.
+    some = weeks[::3] + weeks[1:2]
+    picked = weekly_counts(spans, under_draft, now, sorted(some))
+    for name, column in picked.items():
+        wanted = [counts[name][weeks.index(d)] for d in sorted(some)]
+        assert column.tolist() == wanted
