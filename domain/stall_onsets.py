@@ -12,7 +12,7 @@ these counts to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import ceil, floor
@@ -21,38 +21,65 @@ import numpy as np
 
 from domain.stall_whatif import NONE, DraftTerms, Spans
 
+# A day beyond any date, with room to add days to it: "never".
+NEVER = NONE // 2
+
 
 @dataclass(frozen=True)
 class Onsets:
-    """Per span: the first day it is yellow or worse, and the first day red."""
+    """Per span: the first day it is yellow or worse, and the first day red.
+
+    NEVER or beyond: not on any day.
+    """
 
     yellow: np.ndarray
     red: np.ndarray
 
 
-def stage_rows(spans: Spans) -> dict[str, np.ndarray]:
-    """The span indices of each stage (computed once per set of spans)."""
-    return {str(s): np.flatnonzero(spans.stage == s) for s in set(spans.stage)}
+@dataclass(frozen=True)
+class SpanIndex:
+    """What every policy's onsets are computed from, prepared once per set of spans.
+
+    `code` numbers each span's stage (names in `names`); `planned` is the
+    planned date of its next stage, NEVER where there is none.
+    """
+
+    code: np.ndarray
+    names: tuple[str, ...]
+    planned: np.ndarray
 
 
-def onsets(spans: Spans, terms: DraftTerms, rows: Mapping[str, np.ndarray]) -> Onsets:
-    """Each span's onset days under `terms` (NONE: never)."""
-    size = len(spans.entered)
-    yellow, red = np.full(size, NONE), np.full(size, NONE)
-    has_plan = spans.planned_next != NONE
-    planned = np.where(has_plan, spans.planned_next, 0)
-    grace = terms.overdue_days
+def stage_rows(spans: Spans) -> SpanIndex:
+    """The spans' stage codes and planned dates (computed once per set of spans)."""
+    names = tuple(sorted({str(s) for s in spans.stage}))
+    code = np.full(len(spans.stage), -1, dtype=np.int64)
+    for n, name in enumerate(names):
+        code[spans.stage == name] = n
+    planned = np.where(spans.planned_next == NONE, NEVER, spans.planned_next)
+    return SpanIndex(code, names, planned)
+
+
+def onsets(spans: Spans, terms: DraftTerms, index: SpanIndex) -> Onsets:
+    """Each span's onset days under `terms`."""
+    factor, named = terms.red_factor, terms.thresholds
+
+    def per_span(days: dict[str, int]) -> np.ndarray:
+        return np.array([days.get(n, NEVER) for n in index.names] + [NEVER])[index.code]
+
+    # days ≥ threshold, days ≥ factor × threshold, for whole days in the stage;
     # late > grace, late > factor × grace, for whole days late.
-    plan_yellow = np.where(has_plan, planned + grace + 1, NONE)
-    plan_red = np.where(has_plan, planned + floor(terms.red_factor * grace) + 1, NONE)
-    for stage, threshold in terms.thresholds.items():
-        at = rows.get(stage)
-        if at is None:
-            continue
-        entered = spans.entered[at]
-        # days ≥ threshold, days ≥ factor × threshold, for whole days in the stage.
-        yellow[at] = np.minimum(entered + threshold, plan_yellow[at])
-        red[at] = np.minimum(entered + ceil(terms.red_factor * threshold), plan_red[at])
+    grace = terms.overdue_days
+    yellow = np.minimum(
+        spans.entered + per_span(dict(named)), index.planned + grace + 1
+    )
+    red = np.minimum(
+        spans.entered + per_span({n: ceil(factor * t) for n, t in named.items()}),
+        index.planned + floor(factor * grace) + 1,
+    )
+    if any(n not in named for n in index.names):
+        # A stage the terms do not name is never judged.
+        judged = np.array([n in named for n in index.names] + [False])[index.code]
+        yellow, red = np.where(judged, yellow, NEVER), np.where(judged, red, NEVER)
     return Onsets(yellow, red)
 
 

@@ -18,7 +18,13 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.permissions import Actor, require_leader
 from domain.stall import NEXT_STAGE, RED_FACTOR, StallPolicy, StallTerms, iso_week
-from domain.stall_onsets import levels_on, onsets, stage_rows, weekly_counts
+from domain.stall_onsets import (
+    SpanIndex,
+    levels_on,
+    onsets,
+    stage_rows,
+    weekly_counts,
+)
 from domain.stall_whatif import NONE, DraftTerms, Spans, draft_terms, mondays
 from gxtrack.app.stalled import STALLING_STAGES, StalledService
 from gxtrack.readmodels.engine.memo import memoized
@@ -54,12 +60,12 @@ def spans_of(rows: list[tuple[Any, ...]]) -> Spans:
 class WhatIfService(StalledService):
     """Try a stall policy on the past before publishing it."""
 
-    def _spans(self) -> tuple[Spans, dict[str, np.ndarray]]:
+    def _spans(self) -> tuple[Spans, SpanIndex]:
         # Kept with the read models' positions, not the log's head: spans read
         # while the read models lagged are never kept as the head's.
         db = self.read_side.db
 
-        def read() -> tuple[Spans, dict[str, np.ndarray]]:
+        def read() -> tuple[Spans, SpanIndex]:
             spans = spans_of(stall_spans(db, STALLING_STAGES))
             return spans, stage_rows(spans)
 
@@ -88,10 +94,10 @@ class WhatIfService(StalledService):
         in_force = DraftTerms.of(terms, RED_FACTOR)
         draft = draft_terms(terms, thresholds, red_factor, overdue_days)
         weeks = mondays(first, last)
-        spans, rows_of = self._spans()
+        spans, index = self._spans()
         under_draft, now = (
-            onsets(spans, draft, rows_of),
-            onsets(spans, in_force, rows_of),
+            onsets(spans, draft, index),
+            onsets(spans, in_force, index),
         )
         counts = weekly_counts(spans, under_draft, now, weeks)
         rows = [
