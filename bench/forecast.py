@@ -29,6 +29,7 @@ from bench.pool import _pick
 from domain.permissions import Actor
 from domain.users import Role
 from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.engine.memo import forget
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 
 LEADER = Actor("bench", Role.LEADER)
@@ -66,7 +67,7 @@ def main() -> None:
             list_projects(db, f, sort="-updated", page=page, page_size=50)
 
         def forecast_cold() -> None:
-            app.__dict__.pop("_forecasts", None)
+            forget(db)  # nothing kept: the entries are read and the curves fitted
             app.forecast(TODAY, 8, known="dated")
 
         drafts = iter(range(100, 10_000))
@@ -74,7 +75,7 @@ def main() -> None:
         def what_if(cold: bool) -> Callable[[], None]:
             def call() -> None:
                 if cold:
-                    app.__dict__.pop("_what_if_spans", None)
+                    forget(db)  # the stage intervals read afresh
                 app.stall_what_if(
                     LEADER,
                     {"signed": next(drafts)},

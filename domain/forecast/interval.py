@@ -29,28 +29,39 @@ def _exact_cdf(p: np.ndarray) -> np.ndarray:
     return np.cumsum(pmf / pmf.sum())
 
 
-def _normal_cdf(p: np.ndarray) -> np.ndarray:
-    mean, sd = float(p.sum()), sqrt(float((p * (1 - p)).sum()))
-    k = np.arange(len(p) + 1)
+def _normal_cdf(p: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    mean = float(p @ weight)
+    sd = sqrt(float((p * (1 - p)) @ weight))
+    k = np.arange(int(weight.sum()) + 1)
     if sd == 0:
         return (k >= round(mean)).astype(float)
     return ndtr((k + 0.5 - mean) / sd)
 
 
-def count_cdf(p: np.ndarray) -> np.ndarray:
-    """P(count ≤ k) for k = 0 … len(p)."""
-    p = p[p > 0]
-    return _exact_cdf(p) if len(p) <= EXACT_UP_TO else _normal_cdf(p)
+def count_cdf(p: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """P(count ≤ k) for k = 0 … the number of projects.
+
+    `weight[i]` projects share the chance `p[i]` (one each if not given).
+    """
+    weight = np.ones(len(p), dtype=np.int64) if weight is None else weight
+    keep = p > 0
+    p, weight = p[keep], weight[keep]
+    if weight.sum() <= EXACT_UP_TO:
+        return _exact_cdf(np.repeat(p, weight))
+    return _normal_cdf(p, weight)
 
 
 def count_interval(
-    replicates: Sequence[np.ndarray], level: float = LEVEL
+    replicates: Sequence[np.ndarray],
+    level: float = LEVEL,
+    weight: np.ndarray | None = None,
 ) -> tuple[int, int]:
     """(low, high): the central `level` interval of the count, over the replicates."""
-    size = max(len(p) for p in replicates) + 1
+    projects = max(len(p) for p in replicates) if weight is None else weight.sum()
+    size = int(projects) + 1
     mixture = np.zeros(size)
     for p in replicates:
-        cdf = count_cdf(p)
+        cdf = count_cdf(p, weight)
         mixture[: len(cdf)] += cdf
         mixture[len(cdf) :] += 1.0
     mixture /= len(replicates)

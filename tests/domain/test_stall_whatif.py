@@ -10,6 +10,7 @@ import pytest
 
 from domain.errors import RuleViolationError
 from domain.stall import NEXT_STAGE, StallTerms, judge
+from domain.stall_onsets import levels_on, onsets, stage_rows, weekly_counts
 from domain.stall_whatif import NONE, DraftTerms, Spans, draft_terms, levels, mondays
 
 DAY = date(2026, 6, 1)
@@ -78,3 +79,52 @@ def test_a_draft_changes_only_what_it_names_and_checks_each_value():
     with pytest.raises(RuleViolationError) as err:
         draft_terms(in_force, {}, red_factor=0.5)
     assert err.value.field == "red_factor"
+
+
+def _random_spans(rng, count):
+    stages = list(NEXT_STAGE)
+    entered = [DAY.toordinal() - rng.randint(-60, 700) for _ in range(count)]
+    left = [e + rng.randint(0, 400) if rng.random() < 0.4 else NONE for e in entered]
+    planned = [
+        DAY.toordinal() - rng.randint(-90, 400) if rng.random() < 0.6 else NONE
+        for _ in range(count)
+    ]
+    return Spans(
+        project=np.array([str(i) for i in range(count)], dtype=object),
+        stage=np.array([rng.choice(stages) for _ in range(count)], dtype=object),
+        entered=np.array(entered, dtype=np.int64),
+        left=np.array(left, dtype=np.int64),
+        planned_next=np.array(planned, dtype=np.int64),
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_weekly_counts_from_onsets_agree_with_judging_every_week(seed):
+    rng = random.Random(seed)
+    spans = _random_spans(rng, 2000)
+    draft = DraftTerms(
+        {"negotiating": rng.randint(1, 120), "signed": rng.randint(1, 200)},
+        rng.randint(0, 40),
+        rng.choice([1.0, 1.5, 2.0, 2.7]),
+    )
+    in_force = DraftTerms({"negotiating": 90, "signed": 180, "landed": 365}, 30)
+    weeks = mondays(DAY - timedelta(days=500), DAY + timedelta(days=60))
+    rows = stage_rows(spans)
+    under_draft, now = onsets(spans, draft, rows), onsets(spans, in_force, rows)
+    counts = weekly_counts(spans, under_draft, now, weeks)
+    for j, monday in enumerate(weeks):
+        a, b = levels(spans, monday, draft), levels(spans, monday, in_force)
+        assert counts["flagged"][j] == (a > 0).sum()
+        assert counts["flagged_now"][j] == (b > 0).sum()
+        assert counts["red"][j] == (a == 2).sum()
+        assert counts["red_now"][j] == (b == 2).sum()
+        assert counts["newly_flagged"][j] == ((a > 0) & (b == 0)).sum()
+        assert counts["no_longer_flagged"][j] == ((a == 0) & (b > 0)).sum()
+        assert levels_on(spans, under_draft, monday).tolist() == a.tolist()
+        assert levels_on(spans, now, monday).tolist() == b.tolist()
+    # Days not a week apart are placed by binary search: the same counts.
+    some = weeks[::3] + weeks[1:2]
+    picked = weekly_counts(spans, under_draft, now, sorted(some))
+    for name, column in picked.items():
+        wanted = [counts[name][weeks.index(d)] for d in sorted(some)]
+        assert column.tolist() == wanted

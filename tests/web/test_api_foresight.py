@@ -159,6 +159,22 @@ def test_what_if_weekly_counts_match_a_hand_count(client, tokens, api_runtime):
     assert api_runtime.app.recorder.max_notification_id() == before
 
 
+def test_what_if_follows_new_events(client, tokens, api_runtime):
+    _what_if_projects(api_runtime)
+    app = api_runtime.app
+    extra = _project(app, "negotiating", date(2026, 1, 1), "【示例】己")
+    api_runtime.wait_for_read_models()
+    body = {"thresholds": {"negotiating": 60}, "from": "2026-03-01", "to": "2026-03-28"}
+    url = f"{API}/stalled/policy/what-if"
+    first = client.post(url, json=body, headers=tokens["leader1"]).json["weeks"]
+    assert [w["flagged"] for w in first] == [4, 4, 3, 4]
+    # 己 signed on 03-20: on 03-23 it is 3 days into 签约, no longer stalled.
+    app.move_project(LEADER, extra["id"], "signed", date(2026, 3, 20))
+    api_runtime.wait_for_read_models()
+    again = client.post(url, json=body, headers=tokens["leader1"]).json["weeks"]
+    assert [w["flagged"] for w in again] == [4, 4, 3, 3]
+
+
 def test_what_if_is_for_leaders_and_admins_and_checks_its_input(client, tokens):
     body = {"thresholds": {"signed": 100}, "from": "2026-03-01", "to": "2026-03-28"}
     url = f"{API}/stalled/policy/what-if"

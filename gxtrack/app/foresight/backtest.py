@@ -9,13 +9,14 @@ coverage of the 80% intervals should come out near 80%.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from domain.forecast.quarters import Quarter
-from domain.forecast.spells import History, open_project
-from gxtrack.app.foresight.histories import first_entry_after
+from domain.forecast.table import CODES, Entries, open_table
 
 TARGETS = {"landed": ("signed",), "producing": ("signed", "landed")}
 
@@ -37,44 +38,51 @@ def _previous(quarter: Quarter) -> Quarter:
     return Quarter(quarter.year, quarter.number - 1)
 
 
-def _actual(
-    open_ids: dict[str, str],
-    now: dict[str, History],
-    target: str,
-    quarter: Quarter,
-    origin: date,
-) -> int:
-    """How many of the origin's open projects entered `target` in `quarter`."""
-    count = 0
-    for project_id, stage in open_ids.items():
-        if stage not in TARGETS[target] or project_id not in now:
-            continue
-        day = first_entry_after(now[project_id], target, origin)
-        if day is not None and quarter.first <= day <= quarter.last:
-            count += 1
-    return count
+def _first_entries(now: Entries, stage: str, origin: date) -> np.ndarray:
+    """Per project of `now`: the first day after `origin` it entered `stage`."""
+    found = np.full(len(now.ids), np.iinfo(np.int64).max)
+    rows = np.flatnonzero((now.stage == CODES[stage]) & (now.day > origin.toordinal()))
+    # Rows are in each project's order: np.unique's first index is its first entry.
+    projects, first = np.unique(now.project[rows], return_index=True)
+    found[projects] = now.day[rows[first]]
+    return found
+
+
+def _open_in_now(
+    now: Entries, at_origin: Entries, origin: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """(project numbers in `now`, stage codes) of the origin's open projects."""
+    found = open_table(at_origin, origin)
+    if at_origin.ids is now.ids:
+        return found.project, found.stage
+    number = {pid: n for n, pid in enumerate(now.ids)}
+    at = [number.get(pid, -1) for pid in at_origin.ids[found.project]]
+    projects = np.array(at, dtype=np.int64)
+    known = projects >= 0  # a project since erased from the log is not scored
+    return projects[known], found.stage[known]
 
 
 def backtest(
     forecast_at: Callable[[date], dict[str, Any]],
-    histories_now: Sequence[History],
-    histories_at: Callable[[date], Sequence[History]],
+    entries_now: Entries,
+    entries_at: Callable[[date], Entries],
     today: date,
     origins: int,
 ) -> dict[str, Any]:
     """Every origin's forecast per quarter with the actual count and a verdict."""
-    now = {h.project_id: h for h in histories_now}
     rows, scored, covered = [], {t: 0 for t in TARGETS}, {t: 0 for t in TARGETS}
     for origin in origin_days(today, origins):
         result = forecast_at(origin)
         if result.get("insufficient_history"):
             rows.append({"as_of": origin.isoformat(), "insufficient_history": True})
             continue
-        open_ids = {
-            p.project_id: p.stage
-            for h in histories_at(origin)
-            if (p := open_project(h, origin)) is not None
-        }
+        projects, stages = _open_in_now(entries_now, entries_at(origin), origin)
+        reached = {}
+        for target, sources in TARGETS.items():
+            counted = np.isin(stages, [CODES[s] for s in sources])
+            reached[target] = _first_entries(entries_now, target, origin)[
+                projects[counted]
+            ]
         for item in result["quarters"]:
             quarter = Quarter(int(item["quarter"][:4]), int(item["quarter"][-1]))
             if quarter.last >= today:
@@ -83,9 +91,11 @@ def backtest(
                 "as_of": origin.isoformat(),
                 "quarter": item["quarter"],
             }
+            first, last = quarter.first.toordinal(), quarter.last.toordinal()
             for target in TARGETS:
                 figure = item[target]
-                actual = _actual(open_ids, now, target, quarter, origin)
+                days = reached[target]
+                actual = int(((days >= first) & (days <= last)).sum())
                 hit = figure["low"] <= actual <= figure["high"]
                 scored[target] += 1
                 covered[target] += hit

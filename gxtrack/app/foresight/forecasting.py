@@ -1,8 +1,11 @@
 """The forecast and its backtest as use cases, with the results kept in memory.
 
 A forecast as known on a past date can never change (facts recorded later are
-not part of it), so it is computed once per process; one for today is kept
-until the next event is recorded.
+not part of it), so it is computed once per process. One that later events can
+change (today's, or one from the stage dates as they stand) is kept with the
+read models' positions (gxtrack.readmodels.engine.memo): computed afresh once
+they move, never returned from rows it was not computed from. The stage
+entries as they stand are kept the same way, so a backtest reads them once.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from typing import Any
 
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
-from domain.forecast.model import REPLICATES, forecast
+from domain.forecast.model import REPLICATES, forecast_entries
 from domain.forecast.quarters import MAX_QUARTERS
+from domain.forecast.table import Entries
 from gxtrack.app.base import ServiceBase
 from gxtrack.app.foresight.backtest import backtest
-from gxtrack.app.foresight.histories import histories
+from gxtrack.app.foresight.histories import entries
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.stage_facts.queries import stage_entries_as_known
 
 # "recorded": learn only from what was recorded by the end of as_of (the
@@ -43,10 +48,19 @@ class ForecastService(ServiceBase):
             cache = self.__dict__["_forecasts"] = {}
         return cache
 
-    def project_histories(self, as_of: date, known: str = "recorded") -> list[Any]:
+    def project_entries(self, as_of: date, known: str = "recorded") -> Entries:
         """Every project's stage entries up to `as_of`, as known then (or now)."""
-        known_at = as_of if known == "recorded" else None
-        return histories(stage_entries_as_known(self.read_side.db, as_of, known_at))
+        db = self.read_side.db
+        if known == "recorded":
+            return entries(stage_entries_as_known(db, as_of, as_of))
+        # As they stand: one read of every entry, kept until the read models
+        # move, and cut at each date asked (a backtest asks for eight).
+        now = memoized(
+            db,
+            ("forecast-entries", bureau_today()),
+            lambda: entries(stage_entries_as_known(db, bureau_today(), None)),
+        )
+        return now.up_to(as_of)
 
     def forecast(
         self,
@@ -63,18 +77,21 @@ class ForecastService(ServiceBase):
         quarters = check_quarters(quarters)
         if known not in KNOWLEDGE:
             raise RuleViolationError("须为 recorded 或 dated", "known")
-        # Only a forecast that later events can change is keyed by the log's head.
-        head = self.recorder.max_notification_id() or 0
-        moving = as_of >= today or known == "dated"
-        key = (as_of, quarters, known, replicates, head if moving else None)
+        key = (as_of, quarters, known, replicates)
+
+        def compute() -> dict[str, Any]:
+            found = self.project_entries(as_of, known)
+            return forecast_entries(found, as_of, quarters, replicates) | {
+                "known": known
+            }
+
+        if as_of >= today or known == "dated":
+            return memoized(self.read_side.db, ("forecast", *key), compute)
         cache = self._forecast_cache()
         if key not in cache:
             if len(cache) >= CACHE_SIZE:
                 cache.pop(next(iter(cache)))
-            found = self.project_histories(as_of, known)
-            result = forecast(found, as_of, quarters, replicates)
-            result["known"] = known
-            cache[key] = result
+            cache[key] = compute()
         return cache[key]
 
     def forecast_backtest(
@@ -96,8 +113,8 @@ class ForecastService(ServiceBase):
         today = today or bureau_today()
         return backtest(
             lambda day: self.forecast(day, quarters, known, replicates),
-            self.project_histories(today, "dated"),
-            lambda day: self.project_histories(day, known),
+            self.project_entries(today, "dated"),
+            lambda day: self.project_entries(day, known),
             today,
             origins,
         ) | {"known": known, "quarters": quarters}

@@ -55,3 +55,9 @@ def memoized(db: Database, key: Hashable, compute: Callable[[], T]) -> T:
             while len(kept) > MAXSIZE:
                 kept.popitem(last=False)
     return value
+
+
+def forget(db: Database) -> None:
+    """Drop every figure kept for `db` (a bench timing the first view)."""
+    with _lock:
+        _kept.pop(db, None)

@@ -2,9 +2,11 @@
 
 Each PlannedDatesRevised event gives one row per planned date it moved from
 one day to another: `days` is after − before (positive: pushed back). A date
-set for the first time or removed is not a slip and is not kept. Milestone
-nodes' planned dates are meant to land here too, with `kind` 'node' and the
-node's code as `item`: their event gets a handler calling `_record`.
+set for the first time or removed is not a slip and is not kept. A milestone
+node's planned date moved by MilestoneUpdated is kept the same way, with `kind`
+'node' and the node's code as `item`. The gate nodes (开工, 投产) are left out
+there: their planned dates are the stages' and already arrive here through
+PlannedDatesRevised, so counting their node events too would count them twice.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.milestones import GATES
 from domain.project import InvestmentProject
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
@@ -34,9 +37,12 @@ class PlanRevisionProjection(Projection):
 
     name = "plans"
     tables = ("rm_plan_revisions",)
+    # The kind's CHECK came with the node handler: the DDL's change rebuilds
+    # the table once, so stores made before it also count past node revisions.
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_plan_revisions ("
-        " project_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,"
+        " project_id TEXT NOT NULL, version INTEGER NOT NULL,"
+        " kind TEXT NOT NULL CHECK (kind IN ('stage', 'node')),"
         " item TEXT NOT NULL, before_on TEXT NOT NULL, after_on TEXT NOT NULL,"
         " days INTEGER NOT NULL, actor TEXT NOT NULL, recorded_at TEXT NOT NULL,"
         " PRIMARY KEY (project_id, version, kind, item))",
@@ -78,3 +84,10 @@ class PlanRevisionProjection(Projection):
             self._record(
                 cur, e, "stage", stage, e.before.get(stage), e.after.get(stage)
             )
+
+    @handles(InvestmentProject.MilestoneUpdated)
+    def on_InvestmentProject_MilestoneUpdated(self, cur: Cursor, e: Any) -> None:
+        if e.code in GATES or "planned_on" not in e.changes:
+            return
+        before, after = e.changes["planned_on"]
+        self._record(cur, e, "node", e.code, before, after)
