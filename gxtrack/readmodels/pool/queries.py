@@ -20,6 +20,7 @@ from domain.errors import RuleViolationError
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
+from gxtrack.readmodels.milestones.queries import earliest_open_sql, open_node_sql
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import StallSql, judged, terms_on
@@ -70,6 +71,21 @@ class _Source:
     industry: str
     zone: str
     investment: str
+
+
+def _stall_sql(terms: StallTerms, as_of: date, stage: str, day: str) -> StallSql:
+    """The day's judgement as SQL, the node rule's other nodes read from the
+    milestones read model (through its queries)."""
+
+    def open_nodes(before: date) -> str:
+        return open_node_sql("p.id", as_of, before)
+
+    return StallSql(terms, as_of, stage, day, open_nodes)
+
+
+def _node_late_on(as_of: date) -> str:
+    """SQL for a row's most overdue non-gate node's planned date on `as_of`."""
+    return earliest_open_sql("p.id", as_of)
 
 
 def _project_filters(f: PoolFilter) -> bool:
@@ -163,7 +179,7 @@ def _from_clause(
             params.append(value)
     if f.stalled is not None:
         # The day's judgement (not the last scan's record), as SQL.
-        stalled = StallSql(terms or StallTerms(), f.as_of or today(), *cols[:2])
+        stalled = _stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
         where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
     text = (f.q or "").strip().lower()
     if text:
@@ -181,31 +197,19 @@ def _from_clause(
         where.append(sql)
         params += args
     if f.overdue_node is not None:
-        sql, args = _overdue_node(today())
+        sql = _overdue_node(f.as_of or today(), found.stage)
         where.append(sql if f.overdue_node else f"NOT ({sql})")
-        params += args
     found.clause = f" FROM {source}"
     if where:
         found.clause += " WHERE " + " AND ".join(where)
     return found
 
 
-def _overdue_node(day: date) -> tuple[str, list[Any]]:
-    """A node overdue on `day`: a gate from the plan and stage here, or another."""
-    from gxtrack.readmodels.milestones.queries import overdue_condition
-
-    nodes, args = overdue_condition("p.id", day)
-    text = day.isoformat()
-    return (
-        "(p.stage <> 'withdrawn' AND ("
-        # IS NOT NULL: a missing plan is "not overdue", never unknown (NOT … works).
-        "(p.stage IN ('negotiating', 'signed') AND p.planned_landed IS NOT NULL"
-        " AND p.planned_landed < ?)"
-        " OR (p.stage <> 'producing' AND p.planned_producing IS NOT NULL"
-        " AND p.planned_producing < ?)"
-        f" OR {nodes}))",
-        [text, text, *args],
-    )
+def _overdue_node(day: date, stage: str) -> str:
+    """A node overdue on `day` (the stage then, a gate's plan and the other
+    nodes' dates as they stand now: rm_nodes is not bitemporal): the node
+    rule's own term, so the filter and the stall judgement cannot disagree."""
+    return _stall_sql(StallTerms(), day, stage, "").node_late(day)
 
 
 def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, Any]]:
@@ -267,7 +271,7 @@ def list_projects(
     src = _from_clause(f, rows=True, terms=terms)
     order = SORTS[key]
     if key == "stall_days":  # most days in stage = the earliest stage date
-        order = f"CASE WHEN {StallSql(terms, day, src.stage, src.day).stalled}"
+        order = f"CASE WHEN {_stall_sql(terms, day, src.stage, src.day).stalled}"
         order += f" THEN {src.day} END"
         direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
@@ -279,20 +283,21 @@ def list_projects(
         else:
             total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
         rows = cur.tuples(
-            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
+            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
+            f" {_node_late_on(day)} AS node_late_on"
             + src.clause
             + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
             " LIMIT ? OFFSET ?",
             [*src.params, page_size, (page - 1) * page_size],
         )
-    items = [item(r) for r in rows]
-    for found in items:
-        found["stall"] = judged(_facts(found), terms, day)
+    items = [item(r[:-1]) for r in rows]
+    for found, row in zip(items, rows, strict=True):
+        found["stall"] = judged(_facts(found, row[-1]), terms, day)
     return {"items": items, "total": int(total or 0)}
 
 
-def _facts(found: dict[str, Any]) -> dict[str, Any]:
-    """A list item as the row the judgement reads."""
+def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
+    """A list item (and its most overdue other node) as the row the judgement reads."""
     planned = found["planned_dates"]
     return {
         "stage_code": found["stage"],
@@ -300,6 +305,7 @@ def _facts(found: dict[str, Any]) -> dict[str, Any]:
         **{f"planned_{k}": planned.get(k) for k in ("signed", "landed", "producing")},
         "exempt_until": (found["exemption"] or {}).get("until"),
         "stall_since": (found["stall"] or {}).get("since"),
+        "node_late_on": node_late_on,
     }
 
 
@@ -405,7 +411,7 @@ def stalled_count(
 ) -> dict[str, Any]:
     """Projects stalled on `as_of`, counted by level and by stage."""
     source, stage, day, params = _stall_source(as_of)
-    sql = StallSql(terms_on(db, as_of), as_of, stage, day)
+    sql = _stall_sql(terms_on(db, as_of), as_of, stage, day)
     where = sql.stalled
     for value, column in ((officer, "p.officer"), (zone, "p.zone")):
         if value:
@@ -457,7 +463,7 @@ def stalled_projects(
     """
     terms = terms_on(db, as_of)
     source, stage, day, params = _stall_source(as_of)
-    sql = StallSql(terms, as_of, stage, day)
+    sql = _stall_sql(terms, as_of, stage, day)
     where = sql.stalled
     for value, column in ((officer, "p.officer"), (zone, "p.zone")):
         if value:
@@ -475,7 +481,8 @@ def stalled_projects(
             f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
             f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
             " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
-            " p.exempt_until, p.version, COUNT(*) OVER () AS total_rows"
+            f" p.exempt_until, p.version, {_node_late_on(as_of)} AS node_late_on,"
+            " COUNT(*) OVER () AS total_rows"
             f" FROM {source} WHERE {where}"
             f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
             params,
