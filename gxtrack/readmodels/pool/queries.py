@@ -57,7 +57,7 @@ class PoolFilter:
     enterprise_id: str | None = None
     ids: list[str] = field(default_factory=list)
     tier: str | None = None  # the investing enterprise's tier on as_of/today
-    overdue_node: bool | None = None  # a milestone node overdue today
+    overdue_node: bool | None = None  # a milestone node overdue on as_of/today
 
 
 @dataclass
