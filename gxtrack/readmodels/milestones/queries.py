@@ -77,6 +77,22 @@ def overdue_nodes(db: Database, as_of: date) -> dict[str, list[date]]:
     return found
 
 
+def late_nodes_of(db: Database, ids: list[str], as_of: date) -> list[dict[str, Any]]:
+    """The non-gate nodes of these projects overdue on `as_of`: project_id,
+    code, planned_on, unit; most overdue first."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):  # well inside parameter limits
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += db.fetchall(
+            "SELECT project_id, code, planned_on, unit FROM rm_nodes"
+            f" WHERE project_id IN ({marks}) AND planned_on < ?"
+            f" AND {OPEN_ON.format(day='?')}",
+            [*chunk, as_of.isoformat(), as_of.isoformat()],
+        )
+    return sorted(found, key=lambda r: (r["planned_on"], r["project_id"], r["code"]))
+
+
 def open_node_sql(column: str, as_of: date, planned_before: date) -> str:
     """SQL: the project in `column` has a non-gate node open on `as_of` and
     planned before `planned_before` (as_of itself: overdue; earlier: that late).
