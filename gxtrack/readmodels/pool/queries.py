@@ -10,8 +10,8 @@ and projects that moved later show the stage they were in then.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -134,6 +134,34 @@ def _sums_as_of(day: str, f: PoolFilter) -> tuple[str, list[Any]]:
     return sql, [month, *values, month, day, *values, month, day, *values]
 
 
+def _stage_then(as_of: date, cols: str, keep: Callable[[str, str], str]) -> str:
+    """A derived table `p` of pool rows (`cols`) with the stage on `as_of`
+    (at_stage) and its start (at_day), keeping the rows `keep(stage, day)`
+    (SQL over those columns) accepts.
+
+    A project with no stage interval entered after the day is still in its
+    current stage (read off its pool row, a plain scan); only the others look
+    up the interval holding the day. Joining every pool row to its interval
+    made a full pass on a past day 10x one today (random lookups of 100k
+    rows). The current stage's date is the pool's, as today's judgement and
+    the scan count it (after a reinstatement, the stage's first date rather
+    than the reinstatement's). `keep` is applied in each part, so the union
+    carries only the rows kept.
+    """
+    d = f"'{as_of.isoformat()}'"  # digits and hyphens only
+    later = f"(SELECT project_id FROM rm_stage_history WHERE entered_on > {d})"
+    return (
+        f"(SELECT {cols}, p.stage AS at_stage, p.stage_date AS at_day"
+        f" FROM rm_projects p WHERE p.id NOT IN {later}"
+        f" AND {keep('p.stage', 'p.stage_date')}"
+        f" UNION ALL SELECT {cols}, h.stage, h.entered_on"
+        " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
+        f" WHERE h.project_id IN {later} AND h.entered_on <= {d}"
+        f" AND (h.left_on IS NULL OR h.left_on > {d})"
+        f" AND {keep('h.stage', 'h.entered_on')}) p"
+    )
+
+
 def _from_clause(
     f: PoolFilter, rows: bool = False, terms: StallTerms | None = None
 ) -> _Source:
@@ -147,7 +175,19 @@ def _from_clause(
     params: list[Any] = []
     where: list[str] = []
     p_filters = _project_filters(f)
-    if f.as_of is not None:
+    judged_then = f.as_of is not None and f.stalled is not None
+    if judged_then:
+        # A full pass either way (the count): the stalled rows of each part.
+        assert f.as_of is not None
+        sql = _stall_sql(terms or StallTerms(), f.as_of, "", "")
+
+        def keep(stage: str, day: str) -> str:
+            judged = replace(sql, stage=stage, day=day).stalled
+            return judged if f.stalled else f"NOT {judged}"
+
+        source = _stage_then(f.as_of, "p.*", keep)
+        cols = ("p.at_stage", "p.at_day", "p.industry", "p.zone", "p.investment")
+    elif f.as_of is not None:
         day = f.as_of.isoformat()
         where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
         params += [day, day]
@@ -177,7 +217,7 @@ def _from_clause(
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if f.stalled is not None:
+    if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
         stalled = _stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
         where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
@@ -442,34 +482,15 @@ STALL_COLUMNS = (
 
 
 def _stall_source(as_of: date, terms: StallTerms) -> tuple[str, str, str, list[Any]]:
-    """FROM, stage and stage-date columns, params: the stage on `as_of`.
-
-    A past day: a project with no stage interval entered after the day is
-    still in its current stage (read off its pool row, a plain scan); only
-    the others look up the interval holding the day. Joining every pool row
-    to its interval made a past day's stalled read 10x a day's (random
-    lookups of 100k rows). The current stage's date is the pool's, as today's
-    judgement and the scan count it (after a reinstatement, the stage's first
-    date rather than the reinstatement's). Each part keeps only its stalled
-    rows, so the union carries a few thousand rows, not every project.
-    """
+    """FROM, stage and stage-date columns, params: the stalled projects with
+    their stage on `as_of` (a past day: _stage_then), or every pool row today."""
     if as_of < today():
-        d = f"'{as_of.isoformat()}'"  # digits and hyphens only
-        later = f"(SELECT project_id FROM rm_stage_history WHERE entered_on > {d})"
+
+        def stalled(stage: str, day: str) -> str:
+            return _stall_sql(terms, as_of, stage, day).stalled
+
         cols = ", ".join(f"p.{c}" for c in STALL_COLUMNS)
-        now = _stall_sql(terms, as_of, "p.stage", "p.stage_date").stalled
-        then = _stall_sql(terms, as_of, "h.stage", "h.entered_on").stalled
-        return (
-            f"(SELECT {cols}, p.stage AS at_stage, p.stage_date AS at_day"
-            f" FROM rm_projects p WHERE p.id NOT IN {later} AND {now}"
-            f" UNION ALL SELECT {cols}, h.stage, h.entered_on"
-            " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
-            f" WHERE h.project_id IN {later} AND h.entered_on <= {d}"
-            f" AND (h.left_on IS NULL OR h.left_on > {d}) AND {then}) p",
-            "p.at_stage",
-            "p.at_day",
-            [],
-        )
+        return _stage_then(as_of, cols, stalled), "p.at_stage", "p.at_day", []
     return "rm_projects p", "p.stage", "p.stage_date", []
 
 
