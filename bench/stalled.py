@@ -206,6 +206,12 @@ def main() -> None:
     print(f"flagged: {len(scan['flagged'])}")
     nodes = sum(1 for f in scan["flagged"] if f["rule"] == "node_overdue")
     print(f"flagged_node_rule: {nodes}")
+    for rule in ("stage_threshold", "overdue", "node_overdue"):
+        for level in ("yellow", "red"):
+            n = sum(
+                1 for f in scan["flagged"] if f["rule"] == rule and f["level"] == level
+            )
+            print(f"flagged_{rule}_{level}: {n}")
     print(f"baseline_pool_read_seconds: {baseline:.3f}")
     print(f"scan_seconds: {scan_seconds:.3f}")
     print(f"scan_vs_pool_read: {scan_seconds / baseline:.1f}x")

@@ -96,8 +96,16 @@ class NodeRecord:
 
 
 def is_overdue(planned_on: date | None, done_on: date | None, today: date) -> bool:
-    """Planned before `today` and not done."""
-    return planned_on is not None and done_on is None and planned_on < today
+    """Planned before `today` and not done by then.
+
+    A past day is judged with the dates known now: a node done after that day
+    was still open on it.
+    """
+    return (
+        planned_on is not None
+        and (done_on is None or done_on > today)
+        and planned_on < today
+    )
 
 
 def node_dates(

@@ -33,7 +33,11 @@ STALLABLE_STAGES = FORWARD[:-1]
 NEXT_STAGE = {s.value: FORWARD[s.rank + 1].value for s in STALLABLE_STAGES}
 LEVELS = ("yellow", "red")
 LEVEL_LABELS = {"yellow": "黄色预警", "red": "红色预警"}
-RULE_LABELS = {"stage_threshold": "阶段停留超期", "overdue": "计划节点逾期"}
+RULE_LABELS = {
+    "stage_threshold": "阶段停留超期",
+    "overdue": "计划节点逾期",
+    "node_overdue": "里程碑节点逾期",  # domain.milestones.NODE_RULE
+}
 MAX_DAYS = 3650
 
 

@@ -1,7 +1,8 @@
 """我的待办: what needs an officer now, and what waits on a leader.
 
 An officer's list: stall alerts not yet answered, 督办 not closed, planned stage
-dates passed, projects with no 推进情况 for the policy's `quiet_days`, each over
+dates passed, milestone nodes overdue (the gates are the planned stage dates),
+projects with no 推进情况 for the policy's `quiet_days`, each over
 their own projects (or their zone's, when scoped). A leader's: 督办 replied and
 waiting for 办结, and 督办 past due. The rules are domain.worklist's.
 """
@@ -17,7 +18,8 @@ from domain.stages import Stage
 from domain.worklist import is_quiet, late_plan, quiet_for
 from gxtrack.app.base import ServiceBase
 from gxtrack.readmodels.alerts.queries import list_stalled
-from gxtrack.readmodels.pool.worklist import live_projects
+from gxtrack.readmodels.milestones.queries import late_nodes_of
+from gxtrack.readmodels.pool.worklist import live_projects, scoped_projects
 from gxtrack.readmodels.supervision.queries import Scope, list_supervisions
 
 ALL = 10**6
@@ -55,10 +57,7 @@ class WorklistService(ServiceBase):
             )["items"],
             "late_plans": self._late_plans(rows, as_of),
             "quiet": self._quiet(rows, as_of, quiet_days),
-            # Overdue milestone nodes join here once the milestones read model
-            # offers them (a query of the officer's projects' undone nodes past
-            # their planned date): one more section, same scope.
-            "late_nodes": [],
+            "late_nodes": self._worklist_late_nodes(actor, as_of),
         }
 
     def _unanswered(self, scope: Scope, as_of: date) -> list[dict[str, Any]]:
@@ -70,6 +69,30 @@ class WorklistService(ServiceBase):
             if scope.covers(i["officer"], i["zone"])
             and not (i.get("alert") or {}).get("answered_at")
         ]
+
+    def _worklist_late_nodes(self, actor: Actor, as_of: date) -> list[dict]:
+        """The actor's projects' non-gate nodes overdue on `as_of`, most late first:
+        project, node name, planned date, days late and 责任单位."""
+        db = self.read_side.db
+        projects = {p["id"]: p for p in scoped_projects(db, actor.name, actor.zone)}
+        names = {n["code"]: n["name"] for n in self.milestone_template()["nodes"]}
+        found = []
+        for row in late_nodes_of(db, list(projects), as_of):
+            project = projects[row["project_id"]]
+            planned = date.fromisoformat(row["planned_on"])
+            found.append(
+                {
+                    "project_id": row["project_id"],
+                    "name": project["name"],
+                    "stage": project["stage"],
+                    "code": row["code"],
+                    "node": names.get(row["code"], row["code"]),
+                    "planned_on": row["planned_on"],
+                    "days_late": (as_of - planned).days,
+                    "unit": row["unit"] or "",
+                }
+            )
+        return found
 
     @staticmethod
     def _late_plans(rows: list[dict[str, Any]], as_of: date) -> list[dict]:

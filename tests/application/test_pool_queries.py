@@ -154,3 +154,34 @@ def test_as_of_totals_count_the_listed_projects(runtime, leader):
             everything = list_projects(runtime.db, f, page_size=200)
             assert page["total"] == len(everything["items"]), (on, narrowing)
     assert list_projects(runtime.db, PoolFilter(as_of=day(15)))["total"] == 3
+
+
+def test_the_overdue_node_filter_judges_the_day_asked(runtime, leader):
+    """As of a day: the stage then and the node dates as known now (rm_nodes is
+    not bitemporal), a node done after the day still open on it."""
+    node = register(runtime, leader, "【示例】环评逾期", stage="signed")
+    runtime.app.update_milestone(
+        leader, node, "env_review", {"planned_on": day(10), "done_on": day(20)}
+    )
+    gate = register(
+        runtime,
+        leader,
+        "【示例】开工逾期",
+        stage="signed",
+        planned_dates={"landed": day(15)},
+    )
+    runtime.app.move_project(leader, gate, "landed", day(18))
+    runtime.wait_for_read_models()
+
+    def late(n, flag=True):
+        f = PoolFilter(as_of=day(n), overdue_node=flag, ids=[node, gate])
+        return set(names(list_projects(runtime.db, f)))
+
+    assert late(10) == set()  # due that day: not late
+    assert late(11) == {"【示例】环评逾期"}
+    assert late(16) == {"【示例】环评逾期", "【示例】开工逾期"}
+    assert late(16, flag=False) == set()
+    assert late(18) == {"【示例】环评逾期"}  # landed that day: the gate is done
+    assert late(19, flag=False) == {"【示例】开工逾期"}
+    assert late(20) == set()  # done that day
+    assert late(30) == set() and late(30, flag=False) == set(late(10, False))

@@ -240,3 +240,107 @@ def test_the_stalled_list_pages_with_a_total(runtime, officer):
     assert [i["days_in_stage"] for i in last["items"]] == [95]
     beyond = list_stalled(runtime.db, TODAY, page=9, page_size=2)
     assert (beyond["total"], beyond["items"]) == (5, [])
+
+
+# The node rule (node_overdue): (stage, days in it, planned 落地 days ago, the
+# 环评 node's planned and done days ago); each side of each boundary.
+NODE_CASES = [
+    ("signed", 5, None, (0, None)),  # due today: not late
+    ("signed", 5, None, (1, None)),  # one day late: yellow
+    ("signed", 5, None, (60, None)),  # twice the grace: still yellow
+    ("signed", 5, None, (61, None)),  # past it: red
+    ("signed", 5, None, (61, 1)),  # done yesterday: open on a past day only
+    ("signed", 5, 1, None),  # the 落地 gate a day late: the node rule
+    ("signed", 5, 31, None),  # past the grace: the plan rule is named
+    ("landed", 5, 1, (1, None)),  # the gate is done: only the node counts
+    ("producing", 5, None, (2, None)),  # a producing project's node stalls it
+    ("withdrawn", 5, None, (61, None)),  # a withdrawn project has none
+]
+
+
+def test_the_node_rule_is_the_same_on_every_surface_on_any_day(
+    runtime, officer, leader
+):
+    from domain.milestones import gate_dates
+
+    ids = {}
+    for case in NODE_CASES:
+        stage, days, gate, node = case
+        code = "full_capacity" if stage == "producing" else "env_review"
+        planned = {"landed": TODAY - timedelta(days=gate)} if gate else None
+        opened = days if stage == "signed" else 20
+        p = register(
+            runtime,
+            officer,
+            opened,
+            name=f"【示例】节点{len(ids)}",
+            stage="signed",
+            planned_dates=planned,
+        )
+        # A new project opens in 签约 at the latest: later stages are moves.
+        moves = {"landed": ["landed"], "producing": ["landed", "producing"]}
+        for n, later in enumerate(moves.get(stage, [])):
+            day = TODAY - timedelta(days=days + len(moves[stage]) - 1 - n)
+            runtime.app.move_project(leader, p["id"], later, day)
+        if node:
+            given = {"planned_on": TODAY - timedelta(days=node[0])}
+            if node[1] is not None:
+                given["done_on"] = TODAY - timedelta(days=node[1])
+            runtime.app.update_milestone(officer, p["id"], code, given)
+        if stage == "withdrawn":
+            runtime.app.move_project(leader, p["id"], "withdrawn", TODAY, "企业撤资")
+        ids[case] = p["id"]
+    runtime.wait_for_read_models()
+
+    def expected(case, on):
+        stage, days, gate, node = case
+        planned = {"landed": TODAY - timedelta(days=gate)} if gate else {}
+        dates = gate_dates(stage, planned)
+        if node:
+            done = None if node[1] is None else TODAY - timedelta(days=node[1])
+            dates.append((TODAY - timedelta(days=node[0]), done))
+        verdict = judge_on(
+            stage, TODAY - timedelta(days=days), planned, on, StallTerms(), None, dates
+        )
+        return verdict and (verdict.level, verdict.rule, verdict.days_in_stage)
+
+    judged = {case: expected(case, TODAY) for case in NODE_CASES}
+    assert {j[:2] for j in judged.values() if j} == {
+        ("yellow", "node_overdue"),
+        ("red", "node_overdue"),
+        ("yellow", "overdue"),
+    }
+    for case, pid in ids.items():
+        agree(surfaces(runtime, pid), judged[case])
+    # A past day: the stage then, the node dates as known now (done after it
+    # is still open on it).
+    past = TODAY - 3 * D
+
+    def then(case):  # withdrawn today: still in 签约 then
+        return ("signed", *case[1:]) if case[0] == "withdrawn" else case
+
+    for case, pid in ids.items():
+        agree(surfaces(runtime, pid, past), expected(then(case), past))
+    assert expected(("signed", 5, None, (61, 1)), past) == (
+        "yellow",
+        "node_overdue",
+        58,
+    )
+    # The scan records the same; the counts are the surfaces'.
+    scan, _ = runtime.app.run_stall_scan(leader, TODAY)
+    flagged = {
+        f["project_id"]: (f["level"], f["rule"], f["days_in_stage"])
+        for f in scan["flagged"]
+    }
+    runtime.wait_for_read_models()
+    for case, pid in ids.items():
+        assert flagged.get(pid) == judged[case]
+        agree(surfaces(runtime, pid), judged[case])
+    counts = stalled_count(runtime.db, TODAY)
+    assert counts["total"] == sum(1 for j in judged.values() if j)
+    assert counts["by_level"] == {
+        level: sum(1 for j in judged.values() if j and j[0] == level)
+        for level in ("red", "yellow")
+    }
+    past_count = stalled_count(runtime.db, past)
+    assert past_count["total"] == sum(1 for c in NODE_CASES if expected(then(c), past))

@@ -46,6 +46,8 @@ def project(stage: str = "signed", on: date = date(2026, 1, 1)) -> InvestmentPro
         (TODAY, None, False),  # due today is not yet late
         (TODAY + timedelta(days=1), None, False),
         (TODAY - timedelta(days=1), TODAY, False),
+        # A past day judged with today's facts: done after it, open on it.
+        (TODAY - timedelta(days=1), TODAY + timedelta(days=1), True),
         (None, None, False),
     ],
 )

@@ -87,3 +87,48 @@ def test_a_zone_officer_sees_the_zone_and_a_leader_what_waits_on_them(
     page = page_text(client.get("/todo"))
     assert s["number"] in section(page, "todo-to-close")
     assert s["number"] not in section(page, "todo-overdue")
+
+
+def test_an_officers_overdue_nodes_with_their_units(client, page_runtime):
+    app = page_runtime.app
+    officer, leader = app.actor_for("officer"), app.actor_for("leader")
+    days = lambda n: TODAY - timedelta(days=n)  # noqa: E731
+    p = register(page_runtime, "【示例】环评项目", stage="signed", stage_date=days(40))
+    app.update_milestone(
+        officer, p["id"], "env_review", {"planned_on": days(5), "unit": "区<生态>分局"}
+    )
+    app.update_milestone(officer, p["id"], "energy_review", {"planned_on": days(0)})
+    app.update_milestone(
+        officer, p["id"], "filing", {"planned_on": days(30), "done_on": days(1)}
+    )
+    q = register(page_runtime, "【示例】达产项目", stage="signed", stage_date=days(40))
+    app.move_project(leader, q["id"], "landed", days(20))
+    app.move_project(leader, q["id"], "producing", days(10))
+    app.update_milestone(
+        officer, q["id"], "full_capacity", {"planned_on": days(9), "unit": "企业"}
+    )
+    other = register(page_runtime, "【示例】他人节点项目", actor="admin")
+    app.update_milestone(
+        app.actor_for("admin"), other["id"], "land", {"planned_on": days(3)}
+    )
+    page_runtime.wait_for_read_models()
+    work = app.work_list(officer)
+    assert [
+        (n["name"], n["node"], n["days_late"], n["unit"]) for n in work["late_nodes"]
+    ] == [
+        ("【示例】达产项目", "达产", 9, "企业"),
+        ("【示例】环评项目", "环评", 5, "区<生态>分局"),
+    ]
+    login(client, "officer")
+    page = page_text(client.get("/todo"))
+    rows = re.findall(r"<tr>(.*?)</tr>", section(page, "todo-late-nodes"), re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in rows]
+    assert [c[1:] for c in cells if c] == [
+        ["达产", days(9).isoformat(), "9", "企业"],
+        ["环评", days(5).isoformat(), "5", "区&lt;生态&gt;分局"],
+    ]
+    assert "【示例】他人节点项目" not in page
+    # The day after the 达产 node is done it leaves the list.
+    app.update_milestone(officer, q["id"], "full_capacity", {"done_on": TODAY})
+    page_runtime.wait_for_read_models()
+    assert [n["node"] for n in app.work_list(officer)["late_nodes"]] == ["环评"]

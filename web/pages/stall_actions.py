@@ -14,7 +14,11 @@ from gxtrack.readmodels.alerts.queries import list_alerts
 from web.i18n import N_
 from web.pages.common import runtime
 
-RULE_LABELS = {"stage_threshold": N_("阶段停留超期"), "overdue": N_("计划节点逾期")}
+RULE_LABELS = {
+    "stage_threshold": N_("阶段停留超期"),
+    "overdue": N_("计划节点逾期"),
+    "node_overdue": N_("里程碑节点逾期"),
+}
 
 
 def alert_lifecycle(project_id: str) -> list[dict[str, Any]]:

@@ -50,12 +50,24 @@ def investment_by_project(
     return {r["project_id"]: to_wan(r["s"]) for r in rows}
 
 
+# rm_nodes holds each node's dates as they stand now (not bitemporal): a day
+# in the past is judged with today's node facts, a node counting as open on
+# that day unless it was done by then (a done date after the day is still open).
+OPEN_ON = "(done_on IS NULL OR done_on > {day})"
+
+
+def _lit(day: date) -> str:
+    """A date as an SQL literal: digits and hyphens only, nothing a user typed."""
+    return f"'{day.isoformat()}'"
+
+
 def overdue_nodes(db: Database, as_of: date) -> dict[str, list[date]]:
-    """project id → planned dates of its non-gate nodes undone and planned before `as_of`."""
+    """project id → planned dates of its non-gate nodes open on `as_of` and
+    planned before it (with today's node facts)."""
     rows = db.fetchall(
         "SELECT project_id, planned_on FROM rm_nodes"
-        " WHERE done_on IS NULL AND planned_on < ?",
-        (as_of.isoformat(),),
+        f" WHERE planned_on < ? AND {OPEN_ON.format(day='?')}",
+        (as_of.isoformat(), as_of.isoformat()),
     )
     found: dict[str, list[date]] = {}
     for row in rows:
@@ -65,12 +77,43 @@ def overdue_nodes(db: Database, as_of: date) -> dict[str, list[date]]:
     return found
 
 
-def overdue_condition(column: str, as_of: date) -> tuple[str, list[Any]]:
-    """SQL testing that the project in `column` has a non-gate node overdue on `as_of`."""
+def late_nodes_of(db: Database, ids: list[str], as_of: date) -> list[dict[str, Any]]:
+    """The non-gate nodes of these projects overdue on `as_of`: project_id,
+    code, planned_on, unit; most overdue first."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):  # well inside parameter limits
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += db.fetchall(
+            "SELECT project_id, code, planned_on, unit FROM rm_nodes"
+            f" WHERE project_id IN ({marks}) AND planned_on < ?"
+            f" AND {OPEN_ON.format(day='?')}",
+            [*chunk, as_of.isoformat(), as_of.isoformat()],
+        )
+    return sorted(found, key=lambda r: (r["planned_on"], r["project_id"], r["code"]))
+
+
+def open_node_sql(column: str, as_of: date, planned_before: date) -> str:
+    """SQL: the project in `column` has a non-gate node open on `as_of` and
+    planned before `planned_before` (as_of itself: overdue; earlier: that late).
+
+    One uncorrelated subquery, so a predicate over 100k projects reads the
+    open nodes once; dates are written in as literals.
+    """
     return (
         f"{column} IN (SELECT project_id FROM rm_nodes"
-        " WHERE done_on IS NULL AND planned_on < ?)",
-        [as_of.isoformat()],
+        f" WHERE planned_on < {_lit(planned_before)}"
+        f" AND {OPEN_ON.format(day=_lit(as_of))})"
+    )
+
+
+def earliest_open_sql(column: str, as_of: date) -> str:
+    """SQL: the earliest planned date of the non-gate nodes of the project in
+    `column` overdue on `as_of` (NULL when none): the most overdue one."""
+    return (
+        "(SELECT MIN(n.planned_on) FROM rm_nodes n"
+        f" WHERE n.project_id = {column} AND n.planned_on < {_lit(as_of)}"
+        f" AND (n.done_on IS NULL OR n.done_on > {_lit(as_of)}))"
     )
 
 

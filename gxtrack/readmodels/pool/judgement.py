@@ -7,17 +7,26 @@ cut-off dates are computed here from the policy's thresholds and written into
 the SQL as date literals (digits and hyphens only: nothing a user typed). The
 level and rule come out as CASE expressions; the domain function stays the
 reference, and a test compares the two over every boundary.
+
+The milestone-node rule (domain.milestones.node_verdict) is a term of its own:
+a gate node is open while the stage is before the gate's, its planned date the
+stage's planned date here; the other nodes live in the milestones read model,
+whose SQL the pool's queries hand in (`open_nodes`), as read models meet only
+through their queries.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from domain.clock import BUREAU_TZ
-from domain.stall import NEXT_STAGE, StallTerms
+from domain.milestones import GATES, gate_dates
+from domain.stages import FORWARD
+from domain.stall import NEXT_STAGE, RED_FACTOR, StallTerms
 from domain.stall_judgement import PolicyVersion, judge_on, terms_in_force
 from gxtrack.infra.db import Cursor, Database
 
@@ -71,13 +80,15 @@ class StallSql:
 
     `stage` and `day` are the column expressions of the stage and its start
     (rm_projects' current ones, or the stage history's as of a date); planned
-    dates and the exemption are the pool row's (alias p).
+    dates and the exemption are the pool row's (alias p). `open_nodes(before)`
+    is SQL for "a non-gate node open on as_of, planned before `before`".
     """
 
     terms: StallTerms
     as_of: date
     stage: str = "p.stage"
     day: str = "p.stage_date"
+    open_nodes: Callable[[date], str] | None = None
 
     def _stages(self) -> list[tuple[str, int, str]]:
         found = []
@@ -103,6 +114,24 @@ class StallSql:
             parts.append(f"({self.stage} = '{code}' AND ({cond}))")
         return "(" + (" OR ".join(parts) or "1 = 0") + ")"
 
+    def node_late(self, before: date) -> str:
+        """A node open on `as_of` and planned before `before` (withdrawn: none).
+
+        A gate is open while the stage ranks below the gate's stage.
+        """
+        b = _lit(before)
+        parts = []
+        for gate in GATES.values():
+            earlier = ", ".join(f"'{s.value}'" for s in FORWARD if s.rank < gate.rank)
+            planned = f"p.planned_{gate.value}"
+            parts.append(
+                f"({self.stage} IN ({earlier}) AND {planned} IS NOT NULL"
+                f" AND {planned} < {b})"
+            )
+        if self.open_nodes is not None:
+            parts.append(self.open_nodes(before))
+        return f"({self.stage} <> 'withdrawn' AND ({' OR '.join(parts)}))"
+
     @property
     def stalled(self) -> str:
         """True for a project stalled (and not exempted) on `as_of`.
@@ -114,15 +143,17 @@ class StallSql:
         return (
             f"({self.day} <= {d}"
             f" AND (p.exempt_until IS NULL OR p.exempt_until < {d})"
-            f" AND {self._any(late)})"
+            f" AND ({self._any(late)} OR {self.node_late(self.as_of)}))"
         )
 
     @property
     def red(self) -> str:
         """True for a stalled project at the red level (with `stalled`)."""
-        return self._any(
+        node_red = _before(self.as_of, RED_FACTOR * self.terms.overdue_days)
+        stage_red = self._any(
             "{day} <= {r} OR ({planned} IS NOT NULL AND {planned} < {orr})"
         )
+        return f"({stage_red} OR {self.node_late(node_red)})"
 
     @property
     def level(self) -> str:
@@ -146,14 +177,20 @@ def judged(
     row: dict[str, Any], terms: StallTerms, as_of: date
 ) -> dict[str, Any] | None:
     """The domain's verdict for a pool row (stage_code, stage_day, planned_*,
-    exempt_until), as a view's `stall`, or None."""
+    exempt_until, node_late_on: its most overdue other node's planned date), as
+    a view's `stall`, or None."""
+    planned = {
+        k: _day(row.get(f"planned_{k}")) for k in ("signed", "landed", "producing")
+    }
+    late = _day(row.get("node_late_on"))
     verdict = judge_on(
         row["stage_code"],
         date.fromisoformat(row["stage_day"]),
-        {k: _day(row.get(f"planned_{k}")) for k in ("signed", "landed", "producing")},
+        planned,
         as_of,
         terms,
         _day(row.get("exempt_until")),
+        [*gate_dates(row["stage_code"], planned), *([(late, None)] if late else [])],
     )
     if verdict is None:
         return None

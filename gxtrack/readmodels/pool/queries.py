@@ -10,8 +10,8 @@ and projects that moved later show the stage they were in then.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,7 @@ from domain.errors import RuleViolationError
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
+from gxtrack.readmodels.milestones.queries import earliest_open_sql, open_node_sql
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import StallSql, judged, terms_on
@@ -56,7 +57,7 @@ class PoolFilter:
     enterprise_id: str | None = None
     ids: list[str] = field(default_factory=list)
     tier: str | None = None  # the investing enterprise's tier on as_of/today
-    overdue_node: bool | None = None  # a milestone node overdue today
+    overdue_node: bool | None = None  # a milestone node overdue on as_of/today
 
 
 @dataclass
@@ -70,6 +71,21 @@ class _Source:
     industry: str
     zone: str
     investment: str
+
+
+def _stall_sql(terms: StallTerms, as_of: date, stage: str, day: str) -> StallSql:
+    """The day's judgement as SQL, the node rule's other nodes read from the
+    milestones read model (through its queries)."""
+
+    def open_nodes(before: date) -> str:
+        return open_node_sql("p.id", as_of, before)
+
+    return StallSql(terms, as_of, stage, day, open_nodes)
+
+
+def _node_late_on(as_of: date) -> str:
+    """SQL for a row's most overdue non-gate node's planned date on `as_of`."""
+    return earliest_open_sql("p.id", as_of)
 
 
 def _project_filters(f: PoolFilter) -> bool:
@@ -118,6 +134,34 @@ def _sums_as_of(day: str, f: PoolFilter) -> tuple[str, list[Any]]:
     return sql, [month, *values, month, day, *values, month, day, *values]
 
 
+def _stage_then(as_of: date, cols: str, keep: Callable[[str, str], str]) -> str:
+    """A derived table `p` of pool rows (`cols`) with the stage on `as_of`
+    (at_stage) and its start (at_day), keeping the rows `keep(stage, day)`
+    (SQL over those columns) accepts.
+
+    A project with no stage interval entered after the day is still in its
+    current stage (read off its pool row, a plain scan); only the others look
+    up the interval holding the day. Joining every pool row to its interval
+    made a full pass on a past day 10x one today (random lookups of 100k
+    rows). The current stage's date is the pool's, as today's judgement and
+    the scan count it (after a reinstatement, the stage's first date rather
+    than the reinstatement's). `keep` is applied in each part, so the union
+    carries only the rows kept.
+    """
+    d = f"'{as_of.isoformat()}'"  # digits and hyphens only
+    later = f"(SELECT project_id FROM rm_stage_history WHERE entered_on > {d})"
+    return (
+        f"(SELECT {cols}, p.stage AS at_stage, p.stage_date AS at_day"
+        f" FROM rm_projects p WHERE p.id NOT IN {later}"
+        f" AND {keep('p.stage', 'p.stage_date')}"
+        f" UNION ALL SELECT {cols}, h.stage, h.entered_on"
+        " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
+        f" WHERE h.project_id IN {later} AND h.entered_on <= {d}"
+        f" AND (h.left_on IS NULL OR h.left_on > {d})"
+        f" AND {keep('h.stage', 'h.entered_on')}) p"
+    )
+
+
 def _from_clause(
     f: PoolFilter, rows: bool = False, terms: StallTerms | None = None
 ) -> _Source:
@@ -131,7 +175,19 @@ def _from_clause(
     params: list[Any] = []
     where: list[str] = []
     p_filters = _project_filters(f)
-    if f.as_of is not None:
+    judged_then = f.as_of is not None and f.stalled is not None
+    if judged_then:
+        # A full pass either way (the count): the stalled rows of each part.
+        assert f.as_of is not None
+        sql = _stall_sql(terms or StallTerms(), f.as_of, "", "")
+
+        def keep(stage: str, day: str) -> str:
+            judged = replace(sql, stage=stage, day=day).stalled
+            return judged if f.stalled else f"NOT {judged}"
+
+        source = _stage_then(f.as_of, "p.*", keep)
+        cols = ("p.at_stage", "p.at_day", "p.industry", "p.zone", "p.investment")
+    elif f.as_of is not None:
         day = f.as_of.isoformat()
         where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
         params += [day, day]
@@ -161,9 +217,9 @@ def _from_clause(
         if value:
             where.append(f"{column} = ?")
             params.append(value)
-    if f.stalled is not None:
+    if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
-        stalled = StallSql(terms or StallTerms(), f.as_of or today(), *cols[:2])
+        stalled = _stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
         where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
     text = (f.q or "").strip().lower()
     if text:
@@ -181,31 +237,19 @@ def _from_clause(
         where.append(sql)
         params += args
     if f.overdue_node is not None:
-        sql, args = _overdue_node(today())
+        sql = _overdue_node(f.as_of or today(), found.stage)
         where.append(sql if f.overdue_node else f"NOT ({sql})")
-        params += args
     found.clause = f" FROM {source}"
     if where:
         found.clause += " WHERE " + " AND ".join(where)
     return found
 
 
-def _overdue_node(day: date) -> tuple[str, list[Any]]:
-    """A node overdue on `day`: a gate from the plan and stage here, or another."""
-    from gxtrack.readmodels.milestones.queries import overdue_condition
-
-    nodes, args = overdue_condition("p.id", day)
-    text = day.isoformat()
-    return (
-        "(p.stage <> 'withdrawn' AND ("
-        # IS NOT NULL: a missing plan is "not overdue", never unknown (NOT … works).
-        "(p.stage IN ('negotiating', 'signed') AND p.planned_landed IS NOT NULL"
-        " AND p.planned_landed < ?)"
-        " OR (p.stage <> 'producing' AND p.planned_producing IS NOT NULL"
-        " AND p.planned_producing < ?)"
-        f" OR {nodes}))",
-        [text, text, *args],
-    )
+def _overdue_node(day: date, stage: str) -> str:
+    """A node overdue on `day` (the stage then, a gate's plan and the other
+    nodes' dates as they stand now: rm_nodes is not bitemporal): the node
+    rule's own term, so the filter and the stall judgement cannot disagree."""
+    return _stall_sql(StallTerms(), day, stage, "").node_late(day)
 
 
 def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, Any]]:
@@ -267,7 +311,7 @@ def list_projects(
     src = _from_clause(f, rows=True, terms=terms)
     order = SORTS[key]
     if key == "stall_days":  # most days in stage = the earliest stage date
-        order = f"CASE WHEN {StallSql(terms, day, src.stage, src.day).stalled}"
+        order = f"CASE WHEN {_stall_sql(terms, day, src.stage, src.day).stalled}"
         order += f" THEN {src.day} END"
         direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
@@ -279,20 +323,21 @@ def list_projects(
         else:
             total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
         rows = cur.tuples(
-            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day"
+            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
+            f" {_node_late_on(day)} AS node_late_on"
             + src.clause
             + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
             " LIMIT ? OFFSET ?",
             [*src.params, page_size, (page - 1) * page_size],
         )
-    items = [item(r) for r in rows]
-    for found in items:
-        found["stall"] = judged(_facts(found), terms, day)
+    items = [item(r[:-1]) for r in rows]
+    for found, row in zip(items, rows, strict=True):
+        found["stall"] = judged(_facts(found, row[-1]), terms, day)
     return {"items": items, "total": int(total or 0)}
 
 
-def _facts(found: dict[str, Any]) -> dict[str, Any]:
-    """A list item as the row the judgement reads."""
+def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
+    """A list item (and its most overdue other node) as the row the judgement reads."""
     planned = found["planned_dates"]
     return {
         "stage_code": found["stage"],
@@ -300,6 +345,7 @@ def _facts(found: dict[str, Any]) -> dict[str, Any]:
         **{f"planned_{k}": planned.get(k) for k in ("signed", "landed", "producing")},
         "exempt_until": (found["exemption"] or {}).get("until"),
         "stall_since": (found["stall"] or {}).get("since"),
+        "node_late_on": node_late_on,
     }
 
 
@@ -433,8 +479,9 @@ def stalled_count(
     db: Database, as_of: date, officer: str | None = None, zone: str | None = None
 ) -> dict[str, Any]:
     """Projects stalled on `as_of`, counted by level and by stage."""
-    source, stage, day, params = _stall_source(as_of)
-    sql = StallSql(terms_on(db, as_of), as_of, stage, day)
+    terms = terms_on(db, as_of)
+    source, stage, day, params = _stall_source(as_of, terms)
+    sql = _stall_sql(terms, as_of, stage, day)
     where = sql.stalled
     for value, column in ((officer, "p.officer"), (zone, "p.zone")):
         if value:
@@ -455,17 +502,24 @@ def stalled_count(
     return {"total": sum(by_level.values()), "by_level": by_level, "by_stage": by_stage}
 
 
-def _stall_source(as_of: date) -> tuple[str, str, str, list[Any]]:
-    """FROM, stage and stage-date columns, params: the stage on `as_of`."""
+# The pool columns a stall read uses (a past day's source selects only these).
+STALL_COLUMNS = (
+    "id", "name", "officer", "zone", "industry", "investor", "planned_signed",
+    "planned_landed", "planned_producing", "stall_level", "stall_since",
+    "exempt_until", "version",
+)  # fmt: skip
+
+
+def _stall_source(as_of: date, terms: StallTerms) -> tuple[str, str, str, list[Any]]:
+    """FROM, stage and stage-date columns, params: the stalled projects with
+    their stage on `as_of` (a past day: _stage_then), or every pool row today."""
     if as_of < today():
-        day = as_of.isoformat()
-        return (
-            "rm_projects p JOIN rm_stage_history h ON h.project_id = p.id"
-            " AND h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)",
-            "h.stage",
-            "h.entered_on",
-            [day, day],
-        )
+
+        def stalled(stage: str, day: str) -> str:
+            return _stall_sql(terms, as_of, stage, day).stalled
+
+        cols = ", ".join(f"p.{c}" for c in STALL_COLUMNS)
+        return _stage_then(as_of, cols, stalled), "p.at_stage", "p.at_day", []
     return "rm_projects p", "p.stage", "p.stage_date", []
 
 
@@ -485,8 +539,8 @@ def stalled_projects(
     `page_size`, every stalled project.
     """
     terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of)
-    sql = StallSql(terms, as_of, stage, day)
+    source, stage, day, params = _stall_source(as_of, terms)
+    sql = _stall_sql(terms, as_of, stage, day)
     where = sql.stalled
     for value, column in ((officer, "p.officer"), (zone, "p.zone")):
         if value:
@@ -504,7 +558,8 @@ def stalled_projects(
             f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
             f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
             " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
-            " p.exempt_until, p.version, COUNT(*) OVER () AS total_rows"
+            f" p.exempt_until, p.version, {_node_late_on(as_of)} AS node_late_on,"
+            " COUNT(*) OVER () AS total_rows"
             f" FROM {source} WHERE {where}"
             f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
             params,

@@ -25,3 +25,19 @@ def live_projects(
         f" WHERE stage IN ({marks}) AND {who} ORDER BY name",
         [*LIVE, *params],
     )
+
+
+def scoped_projects(
+    db: Database, officer: str, zone: str | None = None
+) -> list[dict[str, Any]]:
+    """Id, name, stage, officer and zone of the projects (withdrawn ones aside)
+    `officer` is responsible for, or that lie in `zone`: a producing project's
+    nodes (达产, 上规) can be late too."""
+    who, params = "officer = ?", [officer]
+    if zone:
+        who, params = "(officer = ? OR zone = ?)", [officer, zone]
+    return db.fetchall(
+        "SELECT id, name, stage, officer, zone FROM rm_projects"
+        f" WHERE stage <> 'withdrawn' AND {who} ORDER BY name",
+        params,
+    )
