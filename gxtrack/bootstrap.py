@@ -50,6 +50,7 @@ class Runtime:
             db=db,
             wait_for_read_models=lambda: runtime.wait_for_read_models(),
             catch_up_with_progress=lambda show: runtime.catch_up_with_progress(show),
+            stale_figures_seconds=settings.stale_figures_seconds,
         )
         # With a read replica, `db` reads from it; what writes, and what must
         # be read fresh (positions, credentials, the outbox), uses the primary.

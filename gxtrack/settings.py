@@ -24,6 +24,9 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     projection_wait_seconds: float = 10.0
     inline_projections: bool = True
+    # How old (seconds) a kept forecast or what-if may be while its successor is
+    # computed in the background (gxtrack/readmodels/engine/memo.py); 0: never.
+    stale_figures_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,6 +47,7 @@ class Settings:
             weekly_scan_cron=env.get("GXTRACK_WEEKLY_SCAN", "mon 09:00"),
             projection_wait_seconds=float(env.get("GXTRACK_PROJECTION_WAIT", "10")),
             inline_projections=env.get("GXTRACK_INLINE_PROJECTIONS", "1") != "0",
+            stale_figures_seconds=float(env.get("GXTRACK_STALE_FIGURES", "600")),
         )
 
     @property

@@ -20,3 +20,6 @@ class ReadSide:
     wait_for_read_models: Callable[[], None]
     # The same, showing progress when this process does the projecting itself.
     catch_up_with_progress: Callable[[CatchUpProgress], None]
+    # Seconds a fitted figure (forecast, what-if spans) may lag the read models
+    # while its successor is computed in the background.
+    stale_figures_seconds: float = 0.0

@@ -86,7 +86,12 @@ class ForecastService(ServiceBase):
             }
 
         if as_of >= today or known == "dated":
-            return memoized(self.read_side.db, ("forecast", *key), compute)
+            return memoized(
+                self.read_side.db,
+                ("forecast", *key),
+                compute,
+                stale_for=self.read_side.stale_figures_seconds,
+            )
         cache = self._forecast_cache()
         if key not in cache:
             if len(cache) >= CACHE_SIZE:

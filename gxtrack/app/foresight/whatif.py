@@ -69,7 +69,9 @@ class WhatIfService(StalledService):
             spans = spans_of(stall_spans(db, STALLING_STAGES))
             return spans, stage_rows(spans)
 
-        return memoized(db, ("what-if-spans",), read)
+        return memoized(
+            db, ("what-if-spans",), read, stale_for=self.read_side.stale_figures_seconds
+        )
 
     def _terms_in_force(self) -> StallTerms:
         # Read, never created here: the what-if records nothing.

@@ -9,12 +9,20 @@ was computed from, and it is returned as kept. Any event applied (by this
 process or another) moves a position, and the next view computes afresh.
 A rebuild resets positions, so nothing kept before it is ever returned again.
 
+Some figures are models fitted on every project (the 投产 forecast, the
+what-if's stage spans): seconds at 100k projects, and changed by one more
+event no more than by a rounding. For those a caller may allow `stale_for`
+seconds: while the kept value is younger than that, a view gets it at once
+and one background thread computes the new one. A figure is then never older
+than `stale_for` seconds plus one computation.
+
 Values are shared between callers: they must be treated as read-only.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -29,6 +37,7 @@ _kept: weakref.WeakKeyDictionary[Database, OrderedDict[Hashable, Any]] = (
     weakref.WeakKeyDictionary()
 )
 _lock = threading.Lock()
+_refreshing: set[tuple[int, Hashable]] = set()  # (id(db), key) being recomputed
 
 
 def read_model_state(db: Database) -> tuple[tuple[str, int], ...]:
@@ -37,24 +46,72 @@ def read_model_state(db: Database) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((r["projection"], int(r["position"])) for r in rows))
 
 
-def memoized(db: Database, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it gave at the read models' current positions."""
+def memoized(
+    db: Database, key: Hashable, compute: Callable[[], T], stale_for: float = 0.0
+) -> T:
+    """`compute()`, or what it gave at the read models' current positions.
+
+    With `stale_for` > 0, a value kept at older positions but computed less
+    than `stale_for` seconds ago is returned as it is, and refreshed in the
+    background.
+    """
     state = read_model_state(db)
     with _lock:
         kept = _kept.setdefault(db, OrderedDict())
         found = kept.get(key)
-    if found is not None and found[0] == state:
-        return found[1]
+    if found is not None:
+        if found[0] == state:
+            return found[1]
+        if time.monotonic() - found[2] < stale_for:
+            _refresh(db, key, compute)
+            return found[1]
+    return _compute_and_keep(db, key, compute, state)
+
+
+def _compute_and_keep(
+    db: Database, key: Hashable, compute: Callable[[], T], state: Any
+) -> T:
+    started = time.monotonic()
     value = compute()
     # The positions are read again: had an event been applied meanwhile, the
     # value might mix rows from before and after it, so it is not kept.
     if read_model_state(db) == state:
         with _lock:
-            kept[key] = (state, value)
+            kept = _kept.setdefault(db, OrderedDict())
+            kept[key] = (state, value, started)
             kept.move_to_end(key)
             while len(kept) > MAXSIZE:
                 kept.popitem(last=False)
     return value
+
+
+def _refresh(db: Database, key: Hashable, compute: Callable[[], Any]) -> None:
+    """Recompute `key` in a background thread, one at a time per key."""
+    token = (id(db), key)
+    with _lock:
+        if token in _refreshing:
+            return
+        _refreshing.add(token)
+
+    def run() -> None:
+        try:
+            _compute_and_keep(db, key, compute, read_model_state(db))
+        finally:
+            with _lock:
+                _refreshing.discard(token)
+
+    threading.Thread(target=run, name="gxtrack-figures", daemon=True).start()
+
+
+def settled(db: Database, timeout: float = 30.0) -> bool:
+    """Wait until no background refresh for `db` runs (tests, benches)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _lock:
+            if not any(token[0] == id(db) for token in _refreshing):
+                return True
+        time.sleep(0.01)
+    return False
 
 
 def forget(db: Database) -> None:
