@@ -18,7 +18,12 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from domain.messages import ALREADY_MERGED, MERGE_INTO_ITSELF, MERGE_TARGET_CLOSED
+from domain.messages import (
+    ALREADY_MERGED,
+    MERGE_INTO_ITSELF,
+    MERGE_OPEN_SUPERVISION,
+    MERGE_TARGET_CLOSED,
+)
 
 
 def duplicate_key(name: str, investor: str) -> tuple[str, str]:
@@ -44,6 +49,8 @@ def check_merge(duplicate: Any, survivor: Any) -> None:
 
     Only once, never into itself, and only into a project still tracked: a
     withdrawn or merged survivor would hide the duplicate's place in the pool.
+    A duplicate with a 督办 still open is not merged: a merged project records
+    nothing more, so that 督办 could never be answered or closed (办结).
     """
     if duplicate.id == survivor.id:
         raise MERGE_INTO_ITSELF.error("into")
@@ -53,3 +60,8 @@ def check_merge(duplicate: Any, survivor: Any) -> None:
         raise MERGE_TARGET_CLOSED.error("into", state="合并")
     if survivor.is_withdrawn:
         raise MERGE_TARGET_CLOSED.error("into", state="终止")
+    still_open = [
+        s.number for s in duplicate.supervisions.values() if s.closed_on is None
+    ]
+    if still_open:
+        raise MERGE_OPEN_SUPERVISION.error("into", numbers="、".join(still_open))

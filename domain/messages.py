@@ -73,6 +73,11 @@ MERGE_TARGET_CLOSED = Message(
 ALREADY_MERGED = Message(
     "already_merged", "该项目已合并至《{name}》", "already merged into {name}"
 )
+MERGE_OPEN_SUPERVISION = Message(
+    "merge_open_supervision",
+    "该项目还有未办结的督办（{numbers}），须先办结再合并",
+    "the project has open supervision orders ({numbers}); close them first",
+)
 PROJECT_MERGED = Message(
     "project_merged",
     "该项目已合并至另一项目，请在合并后的项目上操作",
@@ -95,6 +100,7 @@ CATALOGUE: dict[str, Message] = {
         MERGE_INTO_ITSELF,
         MERGE_TARGET_CLOSED,
         ALREADY_MERGED,
+        MERGE_OPEN_SUPERVISION,
         PROJECT_MERGED,
     )
 }

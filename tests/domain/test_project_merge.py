@@ -152,3 +152,20 @@ def test_a_refused_merge_leaves_both_projects_unchanged():
 
 def test_the_merge_events_are_part_of_the_aggregate():
     assert InvestmentProject.MergedInto and InvestmentProject.DuplicateAbsorbed
+
+
+def test_a_duplicate_with_an_open_supervision_is_merged_only_once_it_is_closed():
+    from tests.domain.test_supervision import issued
+
+    survivor, duplicate = pair()
+    sid = issued(duplicate)
+    duplicate.collect_events()
+    with pytest.raises(RuleViolationError) as refused:
+        duplicate.merge_into(survivor, "同一项目登记两次", "leader", today=TODAY)
+    assert refused.value.field == "into"
+    assert "督办〔2026〕1号" in str(refused.value) and "办结" in str(refused.value)
+    assert duplicate.collect_events() == [] and survivor.collect_events() == []
+
+    duplicate.close_supervision(sid, "已解决", "leader1", today=TODAY)
+    duplicate.merge_into(survivor, "同一项目登记两次", "leader", today=TODAY)
+    assert duplicate.is_merged
