@@ -4,7 +4,9 @@ Each reported month is a row recorded at an instant; reporting the month again
 supersedes it (`superseded_at`) and adds the new figure, so a year's total can
 be read as it stands now or as it was known at any past instant. rm_nodes keeps
 each project's non-gate nodes' dates; a gate node's dates are its stage's, held
-in the pool.
+in the pool. rm_node_facts keeps the same dates bitemporally (each change a row
+recorded at an instant, superseding the last), so the as-of pool reads a
+project's nodes as they were known on a past date.
 """
 
 from __future__ import annotations
@@ -36,7 +38,13 @@ class MilestonesProjection(Projection):
     """rm_investment_facts and rm_nodes."""
 
     name = "milestones"
-    tables = ("rm_investment_facts", "rm_nodes", "rm_agreements", "rm_results")
+    tables = (
+        "rm_investment_facts",
+        "rm_nodes",
+        "rm_node_facts",
+        "rm_agreements",
+        "rm_results",
+    )
     ddl = (
         "CREATE TABLE IF NOT EXISTS rm_investment_facts ("
         " project_id TEXT NOT NULL, version INTEGER NOT NULL, month TEXT NOT NULL,"
@@ -49,6 +57,10 @@ class MilestonesProjection(Projection):
         " done_on TEXT, unit TEXT NOT NULL DEFAULT '',"
         " PRIMARY KEY (project_id, code))",
         "CREATE INDEX IF NOT EXISTS rm_nodes_open ON rm_nodes (done_on, planned_on)",
+        "CREATE TABLE IF NOT EXISTS rm_node_facts ("
+        " project_id TEXT NOT NULL, code TEXT NOT NULL, version INTEGER NOT NULL,"
+        " planned_on TEXT, done_on TEXT, recorded_at TEXT NOT NULL,"
+        " superseded_at TEXT, PRIMARY KEY (project_id, code, version))",
         # 履约: the promises (JSON of decimal strings) and each year's actuals.
         "CREATE TABLE IF NOT EXISTS rm_agreements ("
         " project_id TEXT PRIMARY KEY, promises TEXT NOT NULL)",
@@ -123,3 +135,30 @@ class MilestonesProjection(Projection):
             f"UPDATE rm_nodes SET {sets} WHERE project_id = ? AND code = ?",
             (*values, pid, e.code),
         )
+        self._node_fact(cur, pid, e)
+
+    @staticmethod
+    def _node_fact(cur: Cursor, pid: str, e: Any) -> None:
+        """The node's dates from this event on, superseding the row before."""
+        at = instant_text(e.timestamp)
+        row = cur.fetchone(
+            "SELECT planned_on, done_on FROM rm_node_facts WHERE project_id = ?"
+            " AND code = ? AND superseded_at IS NULL",
+            (pid, e.code),
+        )
+        dates = dict(row) if row else {"planned_on": None, "done_on": None}
+        for field in ("planned_on", "done_on"):
+            if field in e.changes:
+                value = e.changes[field][1]
+                dates[field] = value.isoformat() if value is not None else None
+        cur.execute(
+            "UPDATE rm_node_facts SET superseded_at = ? WHERE project_id = ?"
+            " AND code = ? AND superseded_at IS NULL",
+            (at, pid, e.code),
+        )
+        cur.execute(
+            "INSERT INTO rm_node_facts (project_id, code, version, planned_on,"
+            " done_on, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (pid, e.code, e.originator_version, dates["planned_on"],
+             dates["done_on"], at),
+        )  # fmt: skip

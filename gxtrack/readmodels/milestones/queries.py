@@ -107,3 +107,86 @@ def land_done(db: Database) -> set[str]:
         "SELECT project_id FROM rm_nodes WHERE code = 'land' AND done_on IS NOT NULL"
     )
     return {r["project_id"] for r in rows}
+
+
+def _known(known_at: datetime | None, alias: str = "") -> tuple[str, list[Any]]:
+    """The rows in force now, or as known at `known_at`."""
+    if known_at is None:
+        return f"{alias}superseded_at IS NULL", []
+    k = instant_text(known_at)
+    return (
+        f"{alias}recorded_at <= ? AND ({alias}superseded_at IS NULL"
+        f" OR {alias}superseded_at > ?)",
+        [k, k],
+    )
+
+
+def investment_by_group(
+    db: Database,
+    groups: tuple[str, list[Any]],
+    periods: dict[str, tuple[str, str]],
+    known_at: datetime | None = None,
+) -> dict[str, dict[str, str]]:
+    """group → period name → 万元 completed in its months [first, last].
+
+    `groups` is a query of (id, grp) rows from the pool (each project's zone
+    or industry as it stands now); one pass sums every period, so a
+    withdrawn project's past months count where it was.
+    """
+    sql_groups, params = groups
+    sums = ", ".join(
+        f"SUM(CASE WHEN f.month >= ? AND f.month <= ? THEN f.amount ELSE 0 END)"
+        f" AS {name}"
+        for name in periods
+    )
+    values: list[Any] = [bound for pair in periods.values() for bound in pair]
+    live, live_params = _known(known_at, "f.")
+    last = max(pair[1] for pair in periods.values())
+    rows = db.fetchall(
+        f"SELECT g.grp AS grp, {sums} FROM rm_investment_facts f"
+        f" JOIN ({sql_groups}) g ON g.id = f.project_id"
+        f" WHERE f.month <= ? AND {live} GROUP BY g.grp",
+        [*values, *params, last, *live_params],
+    )
+    return {
+        r["grp"] or "": {name: to_wan(r[name] or 0) for name in periods} for r in rows
+    }
+
+
+def cumulative_investment_of(
+    db: Database, ids: list[str], last: str, known_at: datetime | None = None
+) -> dict[str, str]:
+    """project id → 万元 completed in every month up to `last`, as known then."""
+    if not ids:
+        return {}
+    live, live_params = _known(known_at)
+    marks = ", ".join("?" for _ in ids)
+    rows = db.fetchall(
+        "SELECT project_id, SUM(amount) AS s FROM rm_investment_facts"
+        f" WHERE project_id IN ({marks}) AND month <= ? AND {live}"
+        " GROUP BY project_id",
+        [*ids, last, *live_params],
+    )
+    return {r["project_id"]: to_wan(r["s"] or 0) for r in rows}
+
+
+def node_dates_as_known(
+    db: Database, ids: list[str], known_at: datetime | None = None
+) -> dict[str, dict[str, tuple[date | None, date | None]]]:
+    """project id → non-gate node code → (planned_on, done_on) as known then."""
+    if not ids:
+        return {}
+    live, live_params = _known(known_at)
+    marks = ", ".join("?" for _ in ids)
+    rows = db.fetchall(
+        "SELECT project_id, code, planned_on, done_on FROM rm_node_facts"
+        f" WHERE project_id IN ({marks}) AND {live}",
+        [*ids, *live_params],
+    )
+    found: dict[str, dict[str, tuple[date | None, date | None]]] = {}
+    for r in rows:
+        found.setdefault(r["project_id"], {})[r["code"]] = (
+            date.fromisoformat(r["planned_on"]) if r["planned_on"] else None,
+            date.fromisoformat(r["done_on"]) if r["done_on"] else None,
+        )
+    return found
