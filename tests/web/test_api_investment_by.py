@@ -167,3 +167,28 @@ def test_as_of_pool_shows_nodes_and_investment_as_known_then(
     # Without as_of the list is as before: no as-of fields.
     r = client.get(f"{API}/projects", headers=tokens["viewer1"])
     assert "completed_investment" not in r.json["items"][0]
+
+
+def test_a_project_moved_to_another_zone_takes_its_months_along(
+    client, tokens, api_runtime
+):
+    app = api_runtime.app
+    a, _b, _c = _scenario(app)
+    app.revise_project(app.actor_for("leader1"), a, {"zone": "wzedz"}, "迁址")
+    api_runtime.wait_for_read_models()
+    r = client.get(
+        f"{API}/pool/investment?by=zone&year=2025&as_of=2025-03-15",
+        headers=tokens["viewer1"],
+    )
+    rows = _rows(r.json)
+    assert rows["mudu"] == ("0", "0", "0")
+    assert rows["wzedz"] == ("20", "15", "134")
+    assert r.json["total"]["cumulative"] == "169.5"
+    # A rebuilt read model gives the same figures as the one kept up to date.
+    api_runtime.projections.rebuild()
+    api_runtime.wait_for_read_models()
+    again = client.get(
+        f"{API}/pool/investment?by=zone&year=2025&as_of=2025-03-15",
+        headers=tokens["viewer1"],
+    )
+    assert again.json == r.json

@@ -132,3 +132,17 @@ def test_the_as_of_pool_page_shows_nodes_and_investment_known_then(
     assert 'class="num as-of-investment">68<' in page
     plain = page_text(client.get("/projects"))
     assert "待办节点" not in plain
+
+
+def test_as_known_long_ago_sums_the_rows_of_then(
+    page_runtime: Runtime, scenario, monkeypatch
+) -> None:
+    """Past the limit of rows recorded since, the rows in force then are summed:
+    the same figures either way."""
+    from gxtrack.readmodels.milestones import queries
+
+    kept = monthly_report(page_runtime.db, "2025-03", date(2025, 4, 5), NAMES)
+    monkeypatch.setattr(queries, "DELTA_LIMIT", 1)
+    summed = monthly_report(page_runtime.db, "2025-03", date(2025, 4, 5), NAMES)
+    assert summed["investment_by"] == kept["investment_by"]
+    assert _sums(summed["investment_by"]["zone"])["luzhi"][0] == ("20", "20", "0", "20")

@@ -14,7 +14,6 @@ from typing import Any
 from domain.investment import same_day_last_year
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.milestones.queries import investment_by_group
-from gxtrack.readmodels.pool.queries import grouping_query
 
 EARLIEST = "0000-01"  # the first month a cumulative sum starts from
 
@@ -36,7 +35,7 @@ def breakdown(
     Every group of the reference data is listed (zero where nothing was
     reported), in its order, then any group the reference no longer has.
     """
-    sums = investment_by_group(db, grouping_query(by), periods, known_at)
+    sums = investment_by_group(db, by, periods, known_at)
     zero = {name: "0" for name in periods}
     keys = [k for k in names] + sorted(k for k in sums if k not in names)
     items = [{"key": k, "label": names.get(k, k), **sums.get(k, zero)} for k in keys]

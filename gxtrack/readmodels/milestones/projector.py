@@ -7,6 +7,11 @@ each project's non-gate nodes' dates; a gate node's dates are its stage's, held
 in the pool. rm_node_facts keeps the same dates bitemporally (each change a row
 recorded at an instant, superseding the last), so the as-of pool reads a
 project's nodes as they were known on a past date.
+
+rm_investment_groups keeps the current sum per (month, zone, industry) and
+rm_investment_places each project's zone and industry as they stand now: the
+breakdowns read a few thousand rows instead of every reported month. A
+withdrawn project's months stay in its groups (the money was spent).
 """
 
 from __future__ import annotations
@@ -34,6 +39,30 @@ def instant_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+PLACES = ("zone", "industry")
+
+
+def _place(cur: Cursor, pid: str) -> dict[str, str]:
+    """The project's zone and industry as the breakdowns count it."""
+    row = cur.fetchone(
+        "SELECT zone, industry FROM rm_investment_places WHERE project_id = ?", (pid,)
+    )
+    return {"zone": row["zone"], "industry": row["industry"]} if row else {
+        "zone": "", "industry": ""}  # fmt: skip
+
+
+def _add(cur: Cursor, month: str, place: dict[str, str], amount: int) -> None:
+    """Add 元 to a (month, zone, industry) sum."""
+    if not amount:
+        return
+    cur.execute(
+        "INSERT INTO rm_investment_groups (month, zone, industry, amount)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (month, zone, industry)"
+        " DO UPDATE SET amount = rm_investment_groups.amount + excluded.amount",
+        (month, place["zone"], place["industry"], amount),
+    )
+
+
 class MilestonesProjection(Projection):
     """rm_investment_facts and rm_nodes."""
 
@@ -42,6 +71,8 @@ class MilestonesProjection(Projection):
         "rm_investment_facts",
         "rm_nodes",
         "rm_node_facts",
+        "rm_investment_places",
+        "rm_investment_groups",
         "rm_agreements",
         "rm_results",
     )
@@ -52,6 +83,17 @@ class MilestonesProjection(Projection):
         " PRIMARY KEY (project_id, version))",
         "CREATE INDEX IF NOT EXISTS rm_investment_facts_month"
         " ON rm_investment_facts (month, superseded_at)",
+        # What changed after an instant: the as-known sums are the current ones
+        # less the rows recorded since plus the rows superseded since.
+        "CREATE INDEX IF NOT EXISTS rm_investment_facts_recorded"
+        " ON rm_investment_facts (recorded_at)",
+        "CREATE INDEX IF NOT EXISTS rm_investment_facts_superseded"
+        " ON rm_investment_facts (superseded_at)",
+        "CREATE TABLE IF NOT EXISTS rm_investment_places ("
+        " project_id TEXT PRIMARY KEY, zone TEXT NOT NULL, industry TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rm_investment_groups ("
+        " month TEXT NOT NULL, zone TEXT NOT NULL, industry TEXT NOT NULL,"
+        " amount BIGINT NOT NULL, PRIMARY KEY (month, zone, industry))",
         "CREATE TABLE IF NOT EXISTS rm_nodes ("
         " project_id TEXT NOT NULL, code TEXT NOT NULL, planned_on TEXT,"
         " done_on TEXT, unit TEXT NOT NULL DEFAULT '',"
@@ -94,10 +136,47 @@ class MilestonesProjection(Projection):
             (pid, e.year, json.dumps({k: _text(v) for k, v in e.after.items()})),
         )
 
+    @handles(InvestmentProject.Registered)
+    def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
+        cur.execute(
+            "INSERT INTO rm_investment_places (project_id, zone, industry)"
+            " VALUES (?, ?, ?) ON CONFLICT (project_id) DO NOTHING",
+            (id_text(e.originator_id), e.zone or "", e.industry or ""),
+        )
+
+    @handles(InvestmentProject.DetailsRevised)
+    def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
+        moved = {f: after for f, (_b, after) in e.changes.items() if f in PLACES}
+        if not moved:
+            return
+        pid = id_text(e.originator_id)
+        old = _place(cur, pid)
+        new = {**old, **moved}
+        months = cur.fetchall(
+            "SELECT month, amount FROM rm_investment_facts"
+            " WHERE project_id = ? AND superseded_at IS NULL",
+            (pid,),
+        )
+        for row in months:  # the project's months move with it
+            _add(cur, row["month"], old, -int(row["amount"]))
+            _add(cur, row["month"], new, int(row["amount"]))
+        cur.execute(
+            "UPDATE rm_investment_places SET zone = ?, industry = ?"
+            " WHERE project_id = ?",
+            (new["zone"], new["industry"], pid),
+        )
+
     @handles(InvestmentProject.InvestmentReported)
     def on_InvestmentProject_InvestmentReported(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
         at = instant_text(e.timestamp)
+        before = cur.fetchone(
+            "SELECT amount FROM rm_investment_facts"
+            " WHERE project_id = ? AND month = ? AND superseded_at IS NULL",
+            (pid, e.month),
+        )
+        change = to_yuan(e.amount) - (int(before["amount"]) if before else 0)
+        _add(cur, e.month, _place(cur, pid), change)
         cur.execute(
             "UPDATE rm_investment_facts SET superseded_at = ?"
             " WHERE project_id = ? AND month = ? AND superseded_at IS NULL",

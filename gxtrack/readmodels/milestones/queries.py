@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.agreement import Promises, YearResult
+from domain.errors import RuleViolationError
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.milestones.projector import instant_text
@@ -121,35 +122,77 @@ def _known(known_at: datetime | None, alias: str = "") -> tuple[str, list[Any]]:
     )
 
 
+GROUPINGS = ("zone", "industry")
+# Up to this many rows recorded after an instant, the sums as known then are
+# the kept sums corrected by those rows; beyond, the rows of then are summed.
+DELTA_LIMIT = 50_000
+
+
+def _recorded_since(db: Database, k: str) -> int:
+    """Rows recorded after instant text `k`, counted up to DELTA_LIMIT."""
+    return int(
+        db.scalar(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM rm_investment_facts"
+            " WHERE recorded_at > ? LIMIT ?) AS t",
+            (k, DELTA_LIMIT),
+        )
+        or 0
+    )
+
+
 def investment_by_group(
     db: Database,
-    groups: tuple[str, list[Any]],
+    by: str,
     periods: dict[str, tuple[str, str]],
     known_at: datetime | None = None,
 ) -> dict[str, dict[str, str]]:
-    """group → period name → 万元 completed in its months [first, last].
+    """zone or industry → period name → 万元 completed in its months [first, last].
 
-    `groups` is a query of (id, grp) rows from the pool (each project's zone
-    or industry as it stands now); one pass sums every period, so a
-    withdrawn project's past months count where it was.
+    A project counts under its zone and industry as they stand now, withdrawn
+    or not. Now: the kept sums per (month, zone, industry). As known at an
+    instant: those sums, plus the rows superseded since that were in force
+    then, less the rows recorded since (few, unless the instant is long ago).
     """
-    sql_groups, params = groups
-    sums = ", ".join(
-        f"SUM(CASE WHEN f.month >= ? AND f.month <= ? THEN f.amount ELSE 0 END)"
-        f" AS {name}"
+    if by not in GROUPINGS:
+        raise RuleViolationError(f"不支持的分组: {by}", "by")
+    cases = ", ".join(
+        f"SUM(CASE WHEN month >= ? AND month <= ? THEN amount ELSE 0 END) AS {name}"
         for name in periods
     )
-    values: list[Any] = [bound for pair in periods.values() for bound in pair]
-    live, live_params = _known(known_at, "f.")
+    bounds: list[Any] = [bound for pair in periods.values() for bound in pair]
     last = max(pair[1] for pair in periods.values())
-    rows = db.fetchall(
-        f"SELECT g.grp AS grp, {sums} FROM rm_investment_facts f"
-        f" JOIN ({sql_groups}) g ON g.id = f.project_id"
-        f" WHERE f.month <= ? AND {live} GROUP BY g.grp",
-        [*values, *params, last, *live_params],
+    parts = [
+        f"SELECT {by} AS grp, month, amount FROM rm_investment_groups WHERE month <= ?"
+    ]
+    params: list[Any] = [last]
+    if known_at is not None:
+        k = instant_text(known_at)
+        rows = (
+            f"SELECT p.{by} AS grp, f.month, {{sign}}f.amount AS amount"
+            " FROM rm_investment_facts f"
+            " LEFT JOIN rm_investment_places p ON p.project_id = f.project_id"
+            " WHERE f.month <= ? AND {where}"
+        )
+        if _recorded_since(db, k) < DELTA_LIMIT:
+            parts.append(
+                rows.format(sign="", where="f.superseded_at > ? AND f.recorded_at <= ?")
+            )
+            parts.append(
+                rows.format(
+                    sign="-", where="f.superseded_at IS NULL AND f.recorded_at > ?"
+                )
+            )
+            params += [last, k, k, last, k]
+        else:  # long ago: fewer rows were recorded by then than since
+            live, live_params = _known(known_at, "f.")
+            parts = [rows.format(sign="", where=live)]
+            params = [last, *live_params]
+    found = db.fetchall(
+        f"SELECT grp, {cases} FROM ({' UNION ALL '.join(parts)}) AS e GROUP BY grp",
+        [*bounds, *params],
     )
     return {
-        r["grp"] or "": {name: to_wan(r[name] or 0) for name in periods} for r in rows
+        r["grp"] or "": {name: to_wan(r[name] or 0) for name in periods} for r in found
     }
 
 

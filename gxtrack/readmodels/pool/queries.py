@@ -225,17 +225,6 @@ def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, 
     return found
 
 
-GROUPINGS = ("zone", "industry")
-
-
-def grouping_query(by: str) -> tuple[str, list[Any]]:
-    """A query of (id, grp): every project, withdrawn ones included, with its
-    zone or industry as it stands now, for sums kept in other read models."""
-    if by not in GROUPINGS:
-        raise RuleViolationError(f"不支持的分组: {by}", "by")
-    return f"SELECT id, {by} AS grp FROM rm_projects", []
-
-
 def pool_facts_of(db: Database, ids: list[str]) -> list[dict[str, Any]]:
     """Name, stage, zone, officer, land area and planned 投产 of these projects."""
     from decimal import Decimal
