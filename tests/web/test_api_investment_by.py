@@ -192,3 +192,39 @@ def test_a_project_moved_to_another_zone_takes_its_months_along(
         headers=tokens["viewer1"],
     )
     assert again.json == r.json
+
+
+@pytest.mark.postgres
+def test_investment_by_and_the_as_of_pool_on_postgres(pg_schema, tmp_path):
+    from domain.permissions import Actor
+    from gxtrack.app.reports.monthly import monthly_report
+    from gxtrack.bootstrap import Runtime
+    from tests.conftest import pg_settings
+    from web.app import create_app
+
+    runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
+    try:
+        app = runtime.app
+        app.add_user(Actor.system(), "leader1", "leader")
+        a, b, _c = _scenario(app)
+        app.revise_project(app.actor_for("leader1"), b, {"zone": "mudu"}, "迁址")
+        runtime.wait_for_read_models()
+        headers = {"Authorization": f"Bearer {runtime.accounts.issue_token('leader1')}"}
+        client = create_app(runtime, {"TESTING": True}).test_client()
+        r = client.get(
+            f"{API}/pool/investment?by=zone&year=2025&as_of=2025-03-15",
+            headers=headers,
+        )
+        assert r.status_code == 200, r.json
+        rows = _rows(r.json)
+        assert rows["mudu"] == ("45", "15", "159")  # A and B (moved)
+        assert rows["luzhi"] == ("3.5", "7", "10.5")  # C, withdrawn
+        page = client.get(f"{API}/projects?as_of=2025-03-15", headers=headers).json
+        found = {i["id"]: i for i in page["items"]}
+        assert found[a]["completed_investment"] == "0"  # reported after that day
+        report = monthly_report(runtime.db, "2025-02", datetime.now(UTC), {})
+        zone = {r["key"]: r for r in report["investment_by"]["zone"]}
+        assert zone["mudu"]["now"]["month"] == "25"
+        assert zone["mudu"]["known"]["month"] == "25"
+    finally:
+        runtime.close()

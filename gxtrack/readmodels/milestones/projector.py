@@ -64,7 +64,7 @@ def _add(cur: Cursor, month: str, place: dict[str, str], amount: int) -> None:
 
 
 class MilestonesProjection(Projection):
-    """rm_investment_facts and rm_nodes."""
+    """Investment facts and sums, node dates, agreements and results."""
 
     name = "milestones"
     tables = (
