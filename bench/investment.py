@@ -1,9 +1,9 @@
 """Completed investment by zone/industry and the as-of pool's nodes, at 100k projects.
 
 The "district × 10" data set has no milestone or investment events, so this
-bench seeds the milestones read model directly (rm_investment_facts and the
-sums kept from them, rm_node_facts, rm_nodes), as the projector would have
-written them:
+bench seeds the milestones read model directly (rm_investment_facts, the
+sums and daily changes kept from them, rm_node_facts, rm_nodes), as the
+projector would have written them:
 - every project that reached 落地 reports each month from its 开工 month to the
   data set's today, at most 24 months; one month in ten is corrected 20 days
   after it was first reported (two rows, the first superseded);
@@ -130,6 +130,20 @@ def seed(db: Database) -> tuple[int, int]:
             " FROM rm_investment_facts f JOIN rm_investment_places p"
             " ON p.project_id = f.project_id WHERE f.superseded_at IS NULL"
             " GROUP BY f.month, p.zone, p.industry"
+        )
+        # What each UTC day changed in those sums: a row in on its day, out
+        # on the day it was superseded.
+        cur.execute(
+            "INSERT INTO rm_investment_changes (day, month, zone, industry, amount)"
+            " SELECT day, month, zone, industry, SUM(amount) FROM ("
+            " SELECT substr(f.recorded_at, 1, 10) AS day, f.month, p.zone,"
+            " p.industry, f.amount FROM rm_investment_facts f"
+            " JOIN rm_investment_places p ON p.project_id = f.project_id"
+            " UNION ALL SELECT substr(f.superseded_at, 1, 10), f.month, p.zone,"
+            " p.industry, -f.amount FROM rm_investment_facts f"
+            " JOIN rm_investment_places p ON p.project_id = f.project_id"
+            " WHERE f.superseded_at IS NOT NULL) AS c"
+            " GROUP BY day, month, zone, industry"
         )
         cur.executemany(
             "INSERT INTO rm_nodes (project_id, code, planned_on, done_on)"

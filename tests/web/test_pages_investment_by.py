@@ -134,15 +134,39 @@ def test_the_as_of_pool_page_shows_nodes_and_investment_known_then(
     assert "待办节点" not in plain
 
 
-def test_as_known_long_ago_sums_the_rows_of_then(
-    page_runtime: Runtime, scenario, monkeypatch
+def test_as_known_at_an_instant_within_the_day_of_a_correction(
+    page_runtime: Runtime, clock
 ) -> None:
-    """Past the limit of rows recorded since, the rows in force then are summed:
-    the same figures either way."""
-    from gxtrack.readmodels.milestones import queries
-
-    kept = monthly_report(page_runtime.db, "2025-03", date(2025, 4, 5), NAMES)
-    monkeypatch.setattr(queries, "DELTA_LIMIT", 1)
-    summed = monthly_report(page_runtime.db, "2025-03", date(2025, 4, 5), NAMES)
-    assert summed["investment_by"] == kept["investment_by"]
-    assert _sums(summed["investment_by"]["zone"])["luzhi"][0] == ("20", "20", "0", "20")
+    """The instant's own day is read from its rows: a figure reported before
+    the instant counts, its correction an hour after it does not yet."""
+    app = page_runtime.app
+    actor = app.actor_for("leader")
+    clock("2025-04-01T09:00:00+08:00")  # the day before: in the kept changes
+    a = _project(app, "【示例】丙", "mudu", "ngit")
+    app.report_investment(actor, a, "2025-03", "7")
+    clock("2025-04-02T10:00:00+08:00")
+    app.report_investment(actor, a, "2025-03", "20")
+    clock("2025-04-02T12:00:00+08:00")
+    app.report_investment(actor, a, "2025-03", "35")
+    page_runtime.wait_for_read_models()
+    at = datetime.fromisoformat("2025-04-02T11:00:00+08:00")
+    zone = _sums(
+        monthly_report(page_runtime.db, "2025-03", at, NAMES)["investment_by"]["zone"]
+    )
+    assert zone["mudu"][0] == ("20", "20", "0", "20")
+    assert zone["mudu"][1] == ("35", "35", "0", "35")
+    before = datetime.fromisoformat("2025-04-02T09:00:00+08:00")
+    zone = _sums(
+        monthly_report(page_runtime.db, "2025-03", before, NAMES)["investment_by"][
+            "zone"
+        ]
+    )
+    assert zone["mudu"][0] == ("7", "7", "0", "7")
+    # Moved to another zone since: every figure, then and now, counts it there.
+    app.revise_project(actor, a, {"zone": "luzhi"}, "迁址")
+    page_runtime.wait_for_read_models()
+    zone = _sums(
+        monthly_report(page_runtime.db, "2025-03", at, NAMES)["investment_by"]["zone"]
+    )
+    assert zone["mudu"] == (("0",) * 4, ("0",) * 4, False)
+    assert zone["luzhi"][0] == ("20", "20", "0", "20")

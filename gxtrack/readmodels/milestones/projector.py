@@ -8,10 +8,13 @@ in the pool. rm_node_facts keeps the same dates bitemporally (each change a row
 recorded at an instant, superseding the last), so the as-of pool reads a
 project's nodes as they were known on a past date.
 
-rm_investment_groups keeps the current sum per (month, zone, industry) and
+rm_investment_groups keeps the current sum per (month, zone, industry),
+rm_investment_changes what each UTC day changed in those sums, and
 rm_investment_places each project's zone and industry as they stand now: the
-breakdowns read a few thousand rows instead of every reported month. A
-withdrawn project's months stay in its groups (the money was spent).
+breakdowns, now or as known at an instant, read a few thousand rows instead of
+every reported month. A project that moves takes its months along, in the
+current sums and in every day's changes, so each figure counts it where it is
+now. A withdrawn project's months stay (the money was spent).
 """
 
 from __future__ import annotations
@@ -63,6 +66,20 @@ def _add(cur: Cursor, month: str, place: dict[str, str], amount: int) -> None:
     )
 
 
+def _change(
+    cur: Cursor, at: str, month: str, place: dict[str, str], amount: int
+) -> None:
+    """Add 元 to what the UTC day of instant text `at` changed in a sum."""
+    if not amount:
+        return
+    cur.execute(
+        "INSERT INTO rm_investment_changes (day, month, zone, industry, amount)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, month, zone, industry)"
+        " DO UPDATE SET amount = rm_investment_changes.amount + excluded.amount",
+        (at[:10], month, place["zone"], place["industry"], amount),
+    )
+
+
 class MilestonesProjection(Projection):
     """Investment facts and sums, node dates, agreements and results."""
 
@@ -73,6 +90,7 @@ class MilestonesProjection(Projection):
         "rm_node_facts",
         "rm_investment_places",
         "rm_investment_groups",
+        "rm_investment_changes",
         "rm_agreements",
         "rm_results",
     )
@@ -83,12 +101,16 @@ class MilestonesProjection(Projection):
         " PRIMARY KEY (project_id, version))",
         "CREATE INDEX IF NOT EXISTS rm_investment_facts_month"
         " ON rm_investment_facts (month, superseded_at)",
-        # What changed after an instant: the as-known sums are the current ones
-        # less the rows recorded since plus the rows superseded since.
+        # The rows of one day up to an instant (the last, partial day of a sum
+        # as known then).
         "CREATE INDEX IF NOT EXISTS rm_investment_facts_recorded"
         " ON rm_investment_facts (recorded_at)",
         "CREATE INDEX IF NOT EXISTS rm_investment_facts_superseded"
         " ON rm_investment_facts (superseded_at)",
+        "CREATE TABLE IF NOT EXISTS rm_investment_changes ("
+        " day TEXT NOT NULL, month TEXT NOT NULL, zone TEXT NOT NULL,"
+        " industry TEXT NOT NULL, amount BIGINT NOT NULL,"
+        " PRIMARY KEY (day, month, zone, industry))",
         "CREATE TABLE IF NOT EXISTS rm_investment_places ("
         " project_id TEXT PRIMARY KEY, zone TEXT NOT NULL, industry TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS rm_investment_groups ("
@@ -152,14 +174,21 @@ class MilestonesProjection(Projection):
         pid = id_text(e.originator_id)
         old = _place(cur, pid)
         new = {**old, **moved}
-        months = cur.fetchall(
-            "SELECT month, amount FROM rm_investment_facts"
-            " WHERE project_id = ? AND superseded_at IS NULL",
+        facts = cur.fetchall(
+            "SELECT month, amount, recorded_at, superseded_at"
+            " FROM rm_investment_facts WHERE project_id = ?",
             (pid,),
         )
-        for row in months:  # the project's months move with it
-            _add(cur, row["month"], old, -int(row["amount"]))
-            _add(cur, row["month"], new, int(row["amount"]))
+        for row in facts:  # the project's months move with it, history and all
+            month, amount = row["month"], int(row["amount"])
+            _change(cur, row["recorded_at"], month, old, -amount)
+            _change(cur, row["recorded_at"], month, new, amount)
+            if row["superseded_at"] is None:
+                _add(cur, month, old, -amount)
+                _add(cur, month, new, amount)
+            else:
+                _change(cur, row["superseded_at"], month, old, amount)
+                _change(cur, row["superseded_at"], month, new, -amount)
         cur.execute(
             "UPDATE rm_investment_places SET zone = ?, industry = ?"
             " WHERE project_id = ?",
@@ -176,7 +205,9 @@ class MilestonesProjection(Projection):
             (pid, e.month),
         )
         change = to_yuan(e.amount) - (int(before["amount"]) if before else 0)
-        _add(cur, e.month, _place(cur, pid), change)
+        place = _place(cur, pid)
+        _add(cur, e.month, place, change)
+        _change(cur, at, e.month, place, change)
         cur.execute(
             "UPDATE rm_investment_facts SET superseded_at = ?"
             " WHERE project_id = ? AND month = ? AND superseded_at IS NULL",

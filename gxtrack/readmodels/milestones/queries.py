@@ -123,21 +123,6 @@ def _known(known_at: datetime | None, alias: str = "") -> tuple[str, list[Any]]:
 
 
 GROUPINGS = ("zone", "industry")
-# Up to this many rows recorded after an instant, the sums as known then are
-# the kept sums corrected by those rows; beyond, the rows of then are summed.
-DELTA_LIMIT = 50_000
-
-
-def _recorded_since(db: Database, k: str) -> int:
-    """Rows recorded after instant text `k`, counted up to DELTA_LIMIT."""
-    return int(
-        db.scalar(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM rm_investment_facts"
-            " WHERE recorded_at > ? LIMIT ?) AS t",
-            (k, DELTA_LIMIT),
-        )
-        or 0
-    )
 
 
 def investment_by_group(
@@ -150,8 +135,7 @@ def investment_by_group(
 
     A project counts under its zone and industry as they stand now, withdrawn
     or not. Now: the kept sums per (month, zone, industry). As known at an
-    instant: those sums, plus the rows superseded since that were in force
-    then, less the rows recorded since (few, unless the instant is long ago).
+    instant: the kept changes of each day before it, and its own day's rows.
     """
     if by not in GROUPINGS:
         raise RuleViolationError(f"不支持的分组: {by}", "by")
@@ -166,27 +150,23 @@ def investment_by_group(
     ]
     params: list[Any] = [last]
     if known_at is not None:
+        # The days before the instant's (UTC) day from the kept changes, that
+        # day up to the instant from its rows: added ones in, superseded out.
         k = instant_text(known_at)
+        day = k[:10]
+        parts = [
+            f"SELECT {by} AS grp, month, amount FROM rm_investment_changes"
+            " WHERE day < ? AND month <= ?"
+        ]
         rows = (
             f"SELECT p.{by} AS grp, f.month, {{sign}}f.amount AS amount"
             " FROM rm_investment_facts f"
             " LEFT JOIN rm_investment_places p ON p.project_id = f.project_id"
-            " WHERE f.month <= ? AND {where}"
+            " WHERE f.month <= ? AND f.{column} >= ? AND f.{column} <= ?"
         )
-        if _recorded_since(db, k) < DELTA_LIMIT:
-            parts.append(
-                rows.format(sign="", where="f.superseded_at > ? AND f.recorded_at <= ?")
-            )
-            parts.append(
-                rows.format(
-                    sign="-", where="f.superseded_at IS NULL AND f.recorded_at > ?"
-                )
-            )
-            params += [last, k, k, last, k]
-        else:  # long ago: fewer rows were recorded by then than since
-            live, live_params = _known(known_at, "f.")
-            parts = [rows.format(sign="", where=live)]
-            params = [last, *live_params]
+        parts.append(rows.format(sign="", column="recorded_at"))
+        parts.append(rows.format(sign="-", column="superseded_at"))
+        params = [day, last, last, day, k, last, day, k]
     found = db.fetchall(
         f"SELECT grp, {cases} FROM ({' UNION ALL '.join(parts)}) AS e GROUP BY grp",
         [*bounds, *params],
