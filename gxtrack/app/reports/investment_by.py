@@ -13,7 +13,11 @@ from typing import Any
 
 from domain.investment import same_day_last_year
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.milestones.queries import investment_by_group
+from gxtrack.readmodels.milestones.queries import (
+    Sums,
+    by_group,
+    investment_by_place,
+)
 
 EARLIEST = "0000-01"  # the first month a cumulative sum starts from
 
@@ -29,16 +33,19 @@ def breakdown(
     periods: dict[str, tuple[str, str]],
     names: dict[str, str],
     known_at: datetime | None = None,
+    sums: Sums | None = None,
 ) -> dict[str, Any]:
     """`{items: [{key, label, <period>: 万元}], total: {<period>: 万元}}`.
 
     Every group of the reference data is listed (zero where nothing was
     reported), in its order, then any group the reference no longer has.
     """
-    sums = investment_by_group(db, by, periods, known_at)
+    if sums is None:
+        sums = investment_by_place(db, periods, known_at)
+    grouped = by_group(sums, by)
     zero = {name: "0" for name in periods}
-    keys = [k for k in names] + sorted(k for k in sums if k not in names)
-    items = [{"key": k, "label": names.get(k, k), **sums.get(k, zero)} for k in keys]
+    keys = [k for k in names] + sorted(k for k in grouped if k not in names)
+    items = [{"key": k, "label": names.get(k, k), **grouped.get(k, zero)} for k in keys]
     total = {
         name: _plain(sum((Decimal(i[name]) for i in items), Decimal(0)))
         for name in periods
@@ -83,11 +90,13 @@ def report_breakdowns(
     """zone / industry → rows `{key, label, known: {period: 万元}, now: {...},
     changed}` for the monthly report, the total row last (key "total")."""
     periods = report_periods(month)
+    then_sums = investment_by_place(db, periods, known_at)
+    now_sums = investment_by_place(db, periods)
     found = {}
     for by in ("zone", "industry"):
         labels = dict(names.get(by, {}))
-        then = breakdown(db, by, periods, labels, known_at)
-        now = breakdown(db, by, periods, labels)
+        then = breakdown(db, by, periods, labels, sums=then_sums)
+        now = breakdown(db, by, periods, labels, sums=now_sums)
         now_of = {i["key"]: i for i in now["items"]}
         rows = []
         for item in then["items"] + [
