@@ -18,7 +18,10 @@ Timed in process (p50/p95 ms over `--runs`), one reader:
     investment_zone / investment_industry   GET /pool/investment's read
     report_breakdown  the monthly report's by-zone and by-industry tables
                     (as reported on the 10th of the month after, and now)
-Target (BENCH.md): p95 ≤ 300 ms each.
+Target (BENCH.md): p95 ≤ 300 ms each. Measured at 100k projects on SQLite
+(1.3M investment rows, 0.7M node rows, load 2–5 on 2 shared cores), p50/p95:
+pool 45/78, pool_as_of 19/48, pool_as_of_facts 30/55, investment_zone 7/15,
+investment_industry 6/7, report_breakdown 28/55 ms.
 
     python -m bench.investment [--projects 100000] [--runs 40] [--pg [URL]]
 """
