@@ -18,6 +18,7 @@ from gxtrack.app.expiry import ExpiryService
 from gxtrack.app.foresight.forecasting import ForecastService
 from gxtrack.app.foresight.slippage import SlippageService
 from gxtrack.app.foresight.whatif import WhatIfService
+from gxtrack.app.investment_views import InvestmentViewService
 from gxtrack.app.ledger.service import LedgerService
 from gxtrack.app.milestones import MilestoneService
 from gxtrack.app.notifications import NotificationService
@@ -35,6 +36,7 @@ from gxtrack.infra.transcodings import register_all
 class GxTrack(
     ProjectService,
     MilestoneService,
+    InvestmentViewService,
     EnterpriseService,
     TierService,
     EnterpriseImportService,

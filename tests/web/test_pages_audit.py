@@ -136,7 +136,13 @@ def test_monthly_report_on_screen_and_as_xlsx(
     response = client.get(f"/reports/monthly.xlsx?month={month}&as_known_on={known}")
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["月报", "更正差异", "停滞项目"]
+    assert book.sheetnames == [
+        "月报",
+        "更正差异",
+        "停滞项目",
+        "分板块完成投资",
+        "分产业完成投资",
+    ]
     # Default month (the previous one) renders too.
     assert client.get("/reports/monthly").status_code == 200
 

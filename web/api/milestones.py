@@ -10,6 +10,8 @@ from web.api.base import ApiBlueprint, rt, run
 from web.api.schemas.milestones import (
     ComplianceArgsSchema,
     ComplianceSchema,
+    InvestmentByArgsSchema,
+    InvestmentBySchema,
     InvestmentReportSchema,
     InvestmentTargetSchema,
     InvestmentTargetViewSchema,
@@ -83,6 +85,19 @@ class Kpis(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """本年指标 New 签约/落地/投产 and completed investment to date, 同比, target."""
         return rt().app.pool_kpis(args.get("year"), args.get("as_of"))
+
+
+@blp.route("/pool/investment")
+class InvestmentBy(MethodView):
+    """Completed investment by zone or industry (万元)."""
+
+    @blp.arguments(InvestmentByArgsSchema, location="query")
+    @blp.response(200, InvestmentBySchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """分板块/产业完成投资 This year to date, 同比 and cumulative, per group."""
+        return rt().app.investment_breakdown(
+            args["by"], args.get("year"), args.get("as_of")
+        )
 
 
 @blp.route("/targets/investment")

@@ -51,6 +51,8 @@ class Projects(MethodView):
             if not args["ids"]:
                 return jsonify({"items": [], "total": 0})
         page = with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
+        if args.get("as_of"):  # nodes and investment as known on that day
+            rt().app.with_as_of_facts(page["items"], args["as_of"])
         # Rows are JSON-ready already: skip marshmallow's per-field dump.
         return jsonify(plain_dump(ProjectPageSchema, page))
 

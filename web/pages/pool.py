@@ -89,6 +89,8 @@ def index() -> Any:
     page = 1 if page is None else page
     size = 50 if size is None else size
     result = list_projects(runtime().db, f, sort, page, size)
+    if f.as_of is not None:  # nodes and investment as known on that day
+        runtime().app.with_as_of_facts(result["items"], f.as_of)
     pages = max(1, -(-result["total"] // size))
     return render_template(
         "pool.html",

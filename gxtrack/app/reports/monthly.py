@@ -17,6 +17,7 @@ from typing import Any
 from domain.clock import today as bureau_today
 from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
+from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
@@ -158,6 +159,7 @@ def monthly_report(
         "corrections": _corrections(then_view, now_view),
         "stalled": stalled_projects(db, min(last, bureau_today())),
         "investment": investment_rows(db, month, known_at),
+        "investment_by": report_breakdowns(db, month, known_at, names),
     }
 
 

@@ -43,10 +43,51 @@ def _fact(fact: dict[str, Any] | None) -> str:
     return f"{_stage(fact['stage'])} {fact['date']}" if fact else "（无）"
 
 
+INVESTMENT_SHEETS = (
+    ("zone", "分板块完成投资", "板块"),
+    ("industry", "分产业完成投资", "产业"),
+)
+INVESTMENT_HEADERS = (
+    "本月上报时（万元）",
+    "本月更正后（万元）",
+    "本年累计上报时（万元）",
+    "本年累计更正后（万元）",
+    "去年同期（万元）",
+    "累计上报时（万元）",
+    "累计更正后（万元）",
+    "是否变化",
+)
+
+
+def _investment_sheets(book: Workbook, report: dict[str, Any]) -> None:
+    """完成投资 by zone and by industry, as reported then and as corrected."""
+    for by, title, head in INVESTMENT_SHEETS:
+        rows = report.get("investment_by", {}).get(by, [])
+        write_table(
+            book.create_sheet(title),
+            (head, *INVESTMENT_HEADERS),
+            (
+                [
+                    "合计" if r["key"] == "total" else r["label"],
+                    Decimal(r["known"]["month"]),
+                    Decimal(r["now"]["month"]),
+                    Decimal(r["known"]["year"]),
+                    Decimal(r["now"]["year"]),
+                    Decimal(r["now"]["last_year"]),
+                    Decimal(r["known"]["cumulative"]),
+                    Decimal(r["now"]["cumulative"]),
+                    "是" if r["changed"] else "否",
+                ]
+                for r in rows
+            ),
+        )
+
+
 def write_monthly_xlsx(
     report: dict[str, Any], path: Path, readable: Readable | None = None
 ) -> None:
-    """Write the report: summary, corrections and stalled projects sheets."""
+    """Write the report: summary, corrections, stalled projects, and completed
+    investment by zone and by industry."""
     readable = readable or Readable()
     book = Workbook()
     summary = book.active
@@ -108,4 +149,5 @@ def write_monthly_xlsx(
             for item in report["stalled"]
         ),
     )
+    _investment_sheets(book, report)
     book.save(path)

@@ -44,6 +44,12 @@ class MonthlySchema(Schema):
     rows = fields.List(fields.Nested(MonthlyRowSchema))
     corrections = fields.List(fields.Dict())
     stalled = fields.List(fields.Dict())
+    investment = fields.List(fields.Dict())
+    investment_by = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Dict()),
+        metadata={"description": "zone / industry → 完成投资 rows, known and now"},
+    )
 
 
 class VerifySchema(Schema):

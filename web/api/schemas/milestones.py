@@ -92,6 +92,39 @@ class KpiSchema(Schema):
     target = fields.String(allow_none=True)
 
 
+class InvestmentByArgsSchema(Schema):
+    """GET /pool/investment query."""
+
+    by = Text(required=True, validate=validate.OneOf(["zone", "industry"]))
+    year = fields.Integer(validate=validate.Range(min=1990, max=2100))
+    as_of = Day()
+
+
+class InvestmentSumsSchema(Schema):
+    """完成投资 (万元): this year to date, 同比, cumulative."""
+
+    year_to_date = fields.String()
+    same_day_last_year = fields.String()
+    cumulative = fields.String()
+
+
+class InvestmentGroupSchema(InvestmentSumsSchema):
+    """One zone or industry."""
+
+    key = fields.String()
+    label = fields.String()
+
+
+class InvestmentBySchema(Schema):
+    """GET /pool/investment."""
+
+    year = fields.Integer()
+    as_of = fields.String()
+    by = fields.String()
+    items = fields.List(fields.Nested(InvestmentGroupSchema))
+    total = fields.Nested(InvestmentSumsSchema)
+
+
 class InvestmentTargetSchema(Schema):
     """PUT /targets/investment: the year's 工业投资 target (万元)."""
 

@@ -173,6 +173,15 @@ class AgreementSchema(Schema):
     status_label = fields.String(allow_none=True)
 
 
+class NextNodeSchema(Schema):
+    """The as-of pool's node to watch: the most overdue, else the next planned."""
+
+    code = fields.String()
+    name = fields.String()
+    planned_on = fields.String()
+    overdue = fields.Boolean()
+
+
 class ProjectSchema(Schema):
     """A project as the API returns it."""
 
@@ -208,6 +217,10 @@ class ProjectSchema(Schema):
     investment = fields.Nested(InvestmentSchema)
     agreement = fields.Nested(AgreementSchema)
     alert = fields.Nested(StallSchema, allow_none=True)
+    # The as-of pool only (GET /projects?as_of=): as known at that day's end.
+    completed_investment = fields.String()
+    overdue_nodes = fields.Integer()
+    next_node = fields.Nested(NextNodeSchema, allow_none=True)
     exemption = fields.Nested(ExemptionViewSchema, allow_none=True)
     version = fields.Integer()
     created_at = fields.String()
