@@ -226,10 +226,20 @@ class MilestonesProjection(Projection):
         # are superseded at the merge (as known before, they still count), its
         # nodes and agreement stop being listed. Its history keeps them all.
         pid = id_text(e.originator_id)
+        at = instant_text(e.timestamp)
+        place = _place(cur, pid)
+        current = cur.fetchall(
+            "SELECT month, amount FROM rm_investment_facts"
+            " WHERE project_id = ? AND superseded_at IS NULL",
+            (pid,),
+        )
+        for row in current:  # the kept sums lose them at the same instant
+            _add(cur, row["month"], place, -int(row["amount"]))
+            _change(cur, at, row["month"], place, -int(row["amount"]))
         cur.execute(
             "UPDATE rm_investment_facts SET superseded_at = ?"
             " WHERE project_id = ? AND superseded_at IS NULL",
-            (instant_text(e.timestamp), pid),
+            (at, pid),
         )
         for table in ("rm_nodes", "rm_agreements", "rm_results"):
             cur.execute(f"DELETE FROM {table} WHERE project_id = ?", (pid,))
