@@ -59,12 +59,30 @@ def test_without_an_allowance_an_event_means_a_fresh_value(rt, leader) -> None:
     assert memo.memoized(rt.db, "k", compute) == 2
 
 
-def test_with_an_allowance_the_kept_value_is_served_and_refreshed_behind(
+def later(monkeypatch, seconds: float) -> None:
+    """Kept values look `seconds` older than they are."""
+    clock = memo._now
+    monkeypatch.setattr(memo, "_now", lambda: clock() + seconds)
+
+
+def test_a_young_kept_value_is_served_after_an_event_without_a_refit(
     rt, leader
 ) -> None:
     compute = Counter()
     assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1
     register(rt, leader, "甲项目")
+    assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1
+    assert memo.settled(rt.db)
+    assert compute.calls == 1
+
+
+def test_a_kept_value_half_the_allowance_old_is_served_and_refreshed_behind(
+    rt, leader, monkeypatch
+) -> None:
+    compute = Counter()
+    assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1
+    register(rt, leader, "甲项目")
+    later(monkeypatch, 30)
     compute.gate.clear()  # hold the refresh: the view must not wait for it
     assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1
     assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1  # one refresh
@@ -74,12 +92,14 @@ def test_with_an_allowance_the_kept_value_is_served_and_refreshed_behind(
     assert memo.memoized(rt.db, "k", compute, stale_for=60) == 2
 
 
-def test_a_value_older_than_the_allowance_is_not_served(rt, leader) -> None:
+def test_a_value_older_than_the_allowance_is_not_served(
+    rt, leader, monkeypatch
+) -> None:
     compute = Counter()
     assert memo.memoized(rt.db, "k", compute, stale_for=60) == 1
     register(rt, leader, "甲项目")
-    # Computed 60 s or more ago: the view computes afresh itself.
-    assert memo.memoized(rt.db, "k", compute, stale_for=0.000001) == 2
+    later(monkeypatch, 60)  # computed 60 s ago: the view computes afresh itself
+    assert memo.memoized(rt.db, "k", compute, stale_for=60) == 2
 
 
 def test_the_setting_reads_from_the_environment() -> None:
@@ -89,7 +109,7 @@ def test_the_setting_reads_from_the_environment() -> None:
 
 @pytest.mark.parametrize("allowance", [0, 60])
 def test_the_forecast_and_what_if_spans_follow_the_setting(
-    tmp_path, leader, allowance
+    tmp_path, leader, allowance, monkeypatch
 ) -> None:
     settings = Settings(data_dir=tmp_path / "var", stale_figures_seconds=allowance)
     runtime = Runtime.open(settings)
@@ -98,6 +118,8 @@ def test_the_forecast_and_what_if_spans_follow_the_setting(
         register(runtime, leader, "甲项目")
         assert (runtime.app.forecast() is forecast) == bool(allowance)
         assert (runtime.app._spans() is spans) == bool(allowance)
+        later(monkeypatch, allowance / 2)
+        runtime.app.forecast(), runtime.app._spans()  # the refits start
         assert memo.settled(runtime.db)
         assert runtime.app.forecast() is not forecast
         assert runtime.app._spans() is not spans

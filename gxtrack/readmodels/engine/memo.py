@@ -12,9 +12,11 @@ A rebuild resets positions, so nothing kept before it is ever returned again.
 Some figures are models fitted on every project (the 投产 forecast, the
 what-if's stage spans): seconds at 100k projects, and changed by one more
 event no more than by a rounding. For those a caller may allow `stale_for`
-seconds: while the kept value is younger than that, a view gets it at once
-and one background thread computes the new one. A figure is then never older
-than `stale_for` seconds plus one computation.
+seconds: while the kept value is younger than that, a view gets it at once.
+Once it is half that old, the first view to find it so starts one background
+thread computing its successor. A figure is then never older than `stale_for`
+seconds, and a process busy with events refits at most about twice per
+`stale_for`, not after every event (each refit holds a core for seconds).
 
 Values are shared between callers: they must be treated as read-only.
 """
@@ -46,6 +48,11 @@ def read_model_state(db: Database) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((r["projection"], int(r["position"])) for r in rows))
 
 
+def _now() -> float:
+    """The clock a kept value's age is read on (a test may turn it)."""
+    return time.monotonic()
+
+
 def memoized(
     db: Database, key: Hashable, compute: Callable[[], T], stale_for: float = 0.0
 ) -> T:
@@ -53,7 +60,7 @@ def memoized(
 
     With `stale_for` > 0, a value kept at older positions but computed less
     than `stale_for` seconds ago is returned as it is, and refreshed in the
-    background.
+    background once it is half that old.
     """
     state = read_model_state(db)
     with _lock:
@@ -62,8 +69,10 @@ def memoized(
     if found is not None:
         if found[0] == state:
             return found[1]
-        if time.monotonic() - found[2] < stale_for:
-            _refresh(db, key, compute)
+        age = _now() - found[2]
+        if age < stale_for:
+            if age >= stale_for / 2:
+                _refresh(db, key, compute)
             return found[1]
     return _compute_and_keep(db, key, compute, state)
 
@@ -71,7 +80,7 @@ def memoized(
 def _compute_and_keep(
     db: Database, key: Hashable, compute: Callable[[], T], state: Any
 ) -> T:
-    started = time.monotonic()
+    started = _now()
     value = compute()
     # The positions are read again: had an event been applied meanwhile, the
     # value might mix rows from before and after it, so it is not kept.
