@@ -108,7 +108,13 @@ def test_monthly_report_xlsx_and_history(gx_in, tmp_path):
     pid = _project(gx_in)
     gx_in("a", "report", "monthly", "--month", "2025-06", "--out", "june.xlsx")
     book = load_workbook(tmp_path / "june.xlsx")
-    assert book.sheetnames == ["月报", "更正差异", "停滞项目"]
+    assert book.sheetnames == [
+        "月报",
+        "更正差异",
+        "停滞项目",
+        "分板块完成投资",
+        "分产业完成投资",
+    ]
     rows = [[c.value for c in r] for r in book["月报"].iter_rows(min_row=3)]
     assert ["新签约", "合计", "合计", 1, 300, 1, 300, "否"] in rows
     text = gx_in("a", "report", "monthly", "--month", "2025-06").stdout

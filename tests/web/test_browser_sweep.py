@@ -66,6 +66,7 @@ VARIANTS = {
 }
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 NOT_FOUND_TOKEN = "x" * 32  # an upload token for roles that cannot upload
+NO_RUN = "y" * 32  # an export run: each user's own, started in the sweep
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 EVENT = re.compile(r'@event\("(\w+)"\)')
 LEFTOVERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|Traceback|\bnull\b|\bundefined\b")
@@ -159,6 +160,7 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         "supervision_id": str(issued["id"]),
         "message_id": str(app.mail_messages(limit=1)[0]["id"]),
         "token": NOT_FOUND_TOKEN,
+        "run_id": NO_RUN,
     }
     reference = app.reference()
     logins = {name for name, *_ in SAMPLE_USERS}
@@ -208,6 +210,14 @@ def upload_token(page: Any, base: str, folder: Path) -> str | None:
     return page.url.rsplit("/", 1)[-1]
 
 
+def export_run(page: Any, base: str) -> str:
+    """Start a pool export as this user (a run only its starter may see)."""
+    page.goto(f"{base}/projects")
+    page.click("#export-xlsx")
+    page.wait_for_url(re.compile(r"/projects/export-runs/[^/.]+$"))
+    return page.url.rsplit("/", 1)[-1]
+
+
 def problems(text: str, site: dict, endpoint: str) -> list[str]:
     """What a bureau user should not read in this page's visible text."""
     found = [f"leftover {m!r}" for m in set(LEFTOVERS.findall(text))]
@@ -232,9 +242,11 @@ def test_every_page_as_every_role_reads_right(
         page = context.new_page()
         sign_in(page, base, user)
         token = upload_token(page, base, tmp_path)
+        run = export_run(page, base)
         for endpoint, path in site["pages"]:
             if token:
                 path = path.replace(NOT_FOUND_TOKEN, token)
+            path = path.replace(NO_RUN, run)
             # The server's HTML is what is checked: no need to wait for fonts.
             response = page.goto(base + path, wait_until="domcontentloaded")
             seen += 1

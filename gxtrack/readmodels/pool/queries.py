@@ -247,8 +247,8 @@ def _from_clause(
 
 def _overdue_node(day: date, stage: str) -> str:
     """A node overdue on `day` (the stage then, a gate's plan and the other
-    nodes' dates as they stand now: rm_nodes is not bitemporal): the node
-    rule's own term, so the filter and the stall judgement cannot disagree."""
+    nodes' dates as they stand now, as the stall judgement reads them): the
+    node rule's own term, so the filter and the judgement cannot disagree."""
     return _stall_sql(StallTerms(), day, stage, "").node_late(day)
 
 
