@@ -22,6 +22,7 @@ from domain.scorecard import period_of, rank
 from domain.stall import NEXT_STAGE
 from gxtrack.app.base import ServiceBase
 from gxtrack.readmodels.alerts.queries import list_alerts, list_stalled
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.stage_facts.queries import entries_as_known, pool_as_known
 
 EVERY_ALERT = 10**7
@@ -55,9 +56,21 @@ class ScorecardService(ServiceBase):
     """The zones' 红黑榜."""
 
     def zone_scorecard(self, kind: str, day: date | None = None) -> dict[str, Any]:
-        """{"period", "rows"}: every zone ranked for the period containing `day`."""
+        """{"period", "rows"}: every zone ranked for the period containing `day`.
+
+        Kept until the read models move (the dashboard shows this month's on
+        every view: seconds at 100k projects); the result is shared, read-only.
+        """
         today = bureau_today()
-        period = period_of(kind, day or today)
+        period_of(kind, day or today)  # an unknown kind is refused, not kept
+        return memoized(
+            self.read_side.db,
+            ("zone-scorecard", kind, day or today, today),
+            lambda: self._scorecard_rows(kind, day or today, today),
+        )
+
+    def _scorecard_rows(self, kind: str, day: date, today: date) -> dict[str, Any]:
+        period = period_of(kind, day)
         end = min(period.last, today)
         db = self.read_side.db
         new: dict[str, Counter[str]] = defaultdict(Counter)
