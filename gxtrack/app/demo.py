@@ -108,6 +108,29 @@ def _stage_path(rng: random.Random, today: date) -> list[tuple[str, date]]:
     return path
 
 
+def _report_investment(
+    project: InvestmentProject,
+    reached: dict[str, date],
+    officer: str,
+    today: date,
+    rng: random.Random,
+) -> None:
+    """完成投资 for each month since 开工 (at most 18): about a 24th of the plan."""
+    started = reached.get("landed")
+    if started is None:
+        return
+    planned = float(project.planned_investment)
+    now = today.year * 12 + today.month - 1  # months counted from year 0
+    first = max(started.year * 12 + started.month - 1, now - 17)
+    for index in range(first, now + 1):
+        amount = round(planned / 24 * rng.uniform(0.5, 1.5))
+        if amount > 0:
+            month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            project.report_investment(
+                month, amount, officer, "示例：月度完成投资", today=today
+            )
+
+
 def load_demo(
     runtime, password: str, progress: Callable[[int, int], None] | None = None
 ) -> list[str]:
@@ -116,6 +139,8 @@ def load_demo(
     if app.exists(User.create_id("leader")):
         return ["示例数据已存在，未重复载入"]
     rng = random.Random(2022)
+    # Its own draws: the investment months leave the projects as they were.
+    money = random.Random(2023)
     today = bureau_today()
     reference = app.reference()
     for name, role, zone, display in SAMPLE_USERS:
@@ -185,6 +210,7 @@ def load_demo(
                 officer,
                 today=today,
             )
+        _report_investment(project, dict(path), officer, today, money)
         if rng.random() < 0.06 and project.stage.value != "producing":
             project.withdraw(
                 today, "示例：投资方战略调整，项目终止。", "leader", today=today

@@ -109,7 +109,7 @@ def test_the_report_page_api_and_xlsx_show_the_breakdown(
     page = page_text(client.get(f"/reports/monthly?{query}"))
     assert "分板块完成投资" in page and "分产业完成投资" in page
     assert 'id="report-investment-zone"' in page
-    assert 'class="chart"' in page and "木渎镇" in page and "甪直镇" in page
+    assert '<svg class="chart hbar"' in page and "木渎镇" in page and "甪直镇" in page
     assert 'class="changed" data-key="luzhi"' in page
     r = client.get(f"/reports/monthly.xlsx?{query}")
     assert r.status_code == 200
