@@ -7,6 +7,7 @@ Who may change a project's nodes or investment is `domain.actions`' answer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -116,6 +117,21 @@ class MilestoneService(ServiceBase):
         self.check_version(project, expected_version)
         return project
 
+    def _investment_change(
+        self,
+        actor: Actor,
+        project_id: str | UUID,
+        expected_version: int | None,
+        change: Callable[[InvestmentProject], None],
+    ) -> dict[str, Any]:
+        # Investment, promises and results: one permission, one save.
+        project = self._project_for(
+            actor, project_id, expected_version, Action.INVESTMENT
+        )
+        change(project)
+        self.store(project)
+        return self.view_project(project)
+
     def update_milestone(
         self,
         actor: Actor,
@@ -149,12 +165,12 @@ class MilestoneService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Report a month's completed investment (万元); again is a correction."""
-        project = self._project_for(
-            actor, project_id, expected_version, Action.INVESTMENT
+        return self._investment_change(
+            actor,
+            project_id,
+            expected_version,
+            lambda p: p.report_investment(month, amount, actor.name, note),
         )
-        project.report_investment(month, amount, actor.name, note)
-        self.store(project)
-        return self.view_project(project)
 
     # -- 履约 -------------------------------------------------------------
 
@@ -167,12 +183,12 @@ class MilestoneService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Record the agreement's promises (at or after signing)."""
-        project = self._project_for(
-            actor, project_id, expected_version, Action.INVESTMENT
+        return self._investment_change(
+            actor,
+            project_id,
+            expected_version,
+            lambda p: p.record_promises(given, reason, actor.name),
         )
-        project.record_promises(given, reason, actor.name)
-        self.store(project)
-        return self.view_project(project)
 
     def report_results(
         self,
@@ -184,12 +200,12 @@ class MilestoneService(ServiceBase):
         expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Report a year's actuals (产值, 税收, 实际投资)."""
-        project = self._project_for(
-            actor, project_id, expected_version, Action.INVESTMENT
+        return self._investment_change(
+            actor,
+            project_id,
+            expected_version,
+            lambda p: p.report_results(year, given, actor.name, note),
         )
-        project.report_results(year, given, actor.name, note)
-        self.store(project)
-        return self.view_project(project)
 
     def compliance_items(
         self, status: str | None = None, action_list: str | None = None

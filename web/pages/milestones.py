@@ -61,7 +61,9 @@ def days_late(planned_on: str | None) -> int:
     return (today() - date.fromisoformat(planned_on)).days
 
 
-def _run(project_id: str, action: str, command: str, **given: Any) -> Any:
+def _run(project_id: str, action: str, command: str, done: str, **given: Any) -> Any:
+    """Run a project command from its form: the page with the form's errors, or
+    back to the project page with `done`."""
     try:
         body = load_form(
             PROJECT_COMMANDS[command].schema,
@@ -77,43 +79,31 @@ def _run(project_id: str, action: str, command: str, **given: Any) -> Any:
         )
     except ConflictError:
         return render_project(project_id, conflict=STALE, status=409)
-    return None
+    return finish(done, "page_project.show", project_id=project_id)
 
 
 @bp.post("/projects/<project_id>/milestones/<code>")
 def update_node(project_id: str, code: str) -> Any:
     """Update one node from its row's form."""
-    failed = _run(project_id, f"node-{code}", "milestone", code=code)
-    if failed is not None:
-        return failed
-    return finish(N_("节点已更新"), "page_project.show", project_id=project_id)
+    return _run(project_id, f"node-{code}", "milestone", N_("节点已更新"), code=code)
 
 
 @bp.post("/projects/<project_id>/investment")
 def report_investment(project_id: str) -> Any:
     """Report a month's completed investment."""
-    failed = _run(project_id, "investment", "investment")
-    if failed is not None:
-        return failed
-    return finish(N_("完成投资已报送"), "page_project.show", project_id=project_id)
+    return _run(project_id, "investment", "investment", N_("完成投资已报送"))
 
 
 @bp.post("/projects/<project_id>/promises")
 def record_promises(project_id: str) -> Any:
     """Record the agreement's promises (履约)."""
-    failed = _run(project_id, "promises", "promises")
-    if failed is not None:
-        return failed
-    return finish(N_("协议承诺已保存"), "page_project.show", project_id=project_id)
+    return _run(project_id, "promises", "promises", N_("协议承诺已保存"))
 
 
 @bp.post("/projects/<project_id>/results")
 def report_results(project_id: str) -> Any:
     """Report a year's actuals (履约)."""
-    failed = _run(project_id, "results", "results")
-    if failed is not None:
-        return failed
-    return finish(N_("年度实绩已报送"), "page_project.show", project_id=project_id)
+    return _run(project_id, "results", "results", N_("年度实绩已报送"))
 
 
 # -- the node template (admin) -------------------------------------------------
