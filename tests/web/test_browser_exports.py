@@ -72,11 +72,9 @@ def test_leader_starts_the_full_verification(
     page.goto(f"{base}/audit")
     page.click("text=启动全量校验")
     page.wait_for_url(f"{base}/audit?run=*")
-    page.wait_for_function(
-        "document.querySelector('#verify-run')"
-        " && document.querySelector('#verify-run').innerText.includes('完成')",
-        timeout=20000,
-    )
+    # A locator, not a JavaScript string: the page's CSP forbids eval, which
+    # wait_for_function needs whenever its first check does not pass.
+    page.locator("#verify-run", has_text="完成").wait_for(timeout=20000)
     assert "全量校验完成：通过" in page.inner_text("#verify-run")
     assert "上次全量校验" in page.inner_text("#verify-status")
     shot(page, "audit-full-verify")
