@@ -207,3 +207,24 @@ def test_the_schema_digest_is_stable_across_releases():
 
     expected = hashlib.sha256(b"CREATE TABLE a (x INT)\nCREATE INDEX b ON a (x)")
     assert _ddl_hash(Two("two")) == expected.hexdigest()[:16]
+
+
+def test_waiting_looks_again_soon_then_backs_off(runtime, monkeypatch):
+    """A command's events are applied by the follower within milliseconds: the
+    wait looks again after 1 ms and doubles its pause up to 20 ms, rather than
+    sleeping 20 ms before its second look (it did, on every command)."""
+    from gxtrack.readmodels.engine import engine as engine_module
+
+    _add_users(runtime, 2)
+    engine = _engine(runtime, "users")
+    pauses: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 8:
+            engine.run()
+
+    monkeypatch.setattr(engine_module.time, "sleep", sleep)
+    engine.sync(timeout=10, inline=False)
+    assert pauses == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02, 0.02, 0.02]
+    assert engine.positions() == {"users": runtime.app.position()}

@@ -31,6 +31,10 @@ SCHEMA_DDL = (
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
 Progress = Callable[[int, int], None]
+# Waiting for another process's projections: the first look again after 1 ms,
+# doubling up to every 20 ms (see wait_for).
+FIRST_PAUSE = 0.001
+LAST_PAUSE = 0.02
 
 
 class ProjectionEngine:
@@ -190,14 +194,16 @@ class ProjectionEngine:
             for position, apply in routes:
                 if notification.id > position:
                     apply(cur, event)
-        for name, position in positions.items():
-            if last > position:
-                self.projections[name].finish_batch(cur)
-                cur.execute(
-                    "UPDATE rm_tracking SET position = ? WHERE projection = ?",
-                    (last, name),
-                )
-                positions[name] = last
+        moved = [name for name, position in positions.items() if last > position]
+        for name in moved:
+            self.projections[name].finish_batch(cur)
+            positions[name] = last
+        if moved:  # one statement for all: a dozen per command otherwise
+            cur.execute(
+                "UPDATE rm_tracking SET position = ?"
+                f" WHERE projection IN ({', '.join('?' for _ in moved)})",
+                (last, *moved),
+            )
         return len(notifications)
 
     def run(
@@ -231,6 +237,7 @@ class ProjectionEngine:
         the projection process and gives up after `timeout` seconds.
         """
         deadline = time.monotonic() + timeout
+        pause = FIRST_PAUSE
         while self.lowest() < position:
             if inline and self.run_batch():
                 continue
@@ -239,7 +246,11 @@ class ProjectionEngine:
                     "数据已保存，但列表尚未更新（投影进程未在 "
                     f"{timeout:g} 秒内追上），请稍后刷新"
                 )
-            time.sleep(0.02)
+            # The follower applies a command's events within milliseconds: a
+            # fixed 20 ms sleep added ~20 ms to every command on PostgreSQL.
+            # Ask again soon, then back off to the old pace.
+            time.sleep(pause)
+            pause = min(pause * 2, LAST_PAUSE)
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
         """Wait until the read models include every event recorded so far."""
