@@ -45,3 +45,40 @@ def test_plain_dump_equals_schema_dump(client, tokens, api_runtime, api_app):
     assert stalled[0]["stall"]["days_in_stage"] == 100  # the day's judgement
     assert stalled[0]["stall"]["since"] == days_ago(2)  # the recorded flag
     assert stalled[0]["last_progress"]["note"] == "【示例】已完成环评"
+
+
+def test_every_sample_project_dumps_as_marshmallow_would(tmp_path):
+    """The project responses (page, create, every command) go through
+    plain_dump: on the sample set (nodes, investment, 履约, alerts, 暂缓,
+    merges) it must give what ProjectSchema().dump gives, as JSON too."""
+    import json
+
+    from gxtrack.app.demo import load_demo
+    from gxtrack.bootstrap import Runtime
+    from gxtrack.settings import Settings
+
+    runtime = Runtime.open(Settings(data_dir=tmp_path, database_url="memory://"))
+    try:
+        load_demo(runtime, "demo-pass-1")
+        ids = [r["id"] for r in runtime.db.fetchall("SELECT id FROM rm_projects")]
+        assert len(ids) >= 50
+        schema = ProjectSchema()
+        for project_id in ids:
+            view = runtime.app.get_project(project_id)
+            fast = plain_dump(ProjectSchema, view)
+            assert fast == schema.dump(view), project_id
+            assert json.dumps(fast, sort_keys=True) == json.dumps(
+                schema.dump(view), sort_keys=True
+            )
+    finally:
+        runtime.close()
+
+
+def test_text_fields_are_dumped_as_text():
+    """A date or a Decimal in a text field becomes its text, as String.dump does."""
+    from datetime import date
+    from decimal import Decimal
+
+    view = {"stage_date": date(2026, 1, 5), "planned_investment": Decimal("1.50")}
+    assert plain_dump(ProjectSchema, view) == ProjectSchema().dump(view)
+    assert plain_dump(ProjectSchema, view)["stage_date"] == "2026-01-05"

@@ -81,12 +81,13 @@ def run(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def plain_dump(schema: type[Schema], data: Any) -> Any:
-    """`schema().dump(data)` for data that is already JSON-ready (SQL rows).
+    """`schema().dump(data)` for data whose values are JSON-ready but for text.
 
     marshmallow's dump costs ~12 ms for a page of 50 projects, most of a list
     request's CPU under load; this keeps only the declared fields, as dump
-    does, without re-serializing values. tests/web/test_plain_dump.py checks it
-    gives what dump gives.
+    does, turning only a text field's date or Decimal into its text.
+    tests/web/test_plain_dump.py checks it gives what dump gives, on every
+    sample project.
     """
     return _dump(_plan(schema), data)
 
@@ -107,8 +108,8 @@ def _plan(schema: type[Schema]) -> Plan:
             kind, inner = ("many" if many else "one"), _plan(_schema_class(field))
         elif isinstance(field, fields.Dict):
             kind = "dict"
-        elif isinstance(field, Money):
-            kind = "str"
+        elif isinstance(field, (Money, fields.String)):
+            kind = "str"  # as String.dump: a date or a Decimal becomes its text
         elif isinstance(field, fields.List) and isinstance(field.inner, fields.String):
             kind = "value"  # JSON-ready strings, kept as they are
         elif isinstance(field, fields.List):
@@ -141,5 +142,14 @@ def _dump(plan: Plan, data: Any) -> Any:
         elif kind == "dict":
             out[key] = dict(value)
         else:
-            out[key] = str(value)
+            out[key] = value if value.__class__ is str else str(value)
     return out
+
+
+def dumped(schema: type[Schema], data: Any, status: int = 200) -> flask.Response:
+    """The JSON response `@blp.response(status, schema)` would make of `data`,
+    through plain_dump: a project's view takes ~3 ms in marshmallow's dump,
+    a third of a project page's or a command's CPU."""
+    response = flask.jsonify(plain_dump(schema, data))
+    response.status_code = status
+    return response

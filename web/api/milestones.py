@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from web.api.base import ApiBlueprint, rt, run
+from web.api.base import ApiBlueprint, dumped, rt, run
 from web.api.schemas.milestones import (
     ComplianceArgsSchema,
     ComplianceSchema,
@@ -41,11 +41,14 @@ class ProjectMilestone(MethodView):
         开工 and 投产 are the 落地 and 投产 stages: their done date moves the
         stage, their planned date is the stage's planned date.
         """
-        return run(
-            PROJECT_COMMANDS["milestone"].call,
-            rt().app,
-            project_id,
-            {**body, "code": code},
+        return dumped(
+            ProjectSchema,
+            run(
+                PROJECT_COMMANDS["milestone"].call,
+                rt().app,
+                project_id,
+                {**body, "code": code},
+            ),
         )
 
 
@@ -57,7 +60,10 @@ class ProjectInvestment(MethodView):
     @blp.response(200, ProjectSchema)
     def post(self, body: dict[str, Any], project_id: str) -> Any:
         """完成投资 Report a month's completed investment (万元); again corrects it."""
-        return run(PROJECT_COMMANDS["investment"].call, rt().app, project_id, body)
+        return dumped(
+            ProjectSchema,
+            run(PROJECT_COMMANDS["investment"].call, rt().app, project_id, body),
+        )
 
 
 @blp.route("/milestones/template")
@@ -120,7 +126,7 @@ def _command_endpoint(path: str, summary: str) -> None:
         @blp.arguments(command.schema)
         @blp.response(200, ProjectSchema)
         def post(self, body: dict[str, Any], project_id: str) -> Any:
-            return run(command.call, rt().app, project_id, body)
+            return dumped(ProjectSchema, run(command.call, rt().app, project_id, body))
 
 
 _command_endpoint("promises", "协议承诺 Record the agreement's promises (履约).")

@@ -11,7 +11,7 @@ from domain.stages import Stage
 from gxtrack.app.base import parse_id
 from gxtrack.app.history import history
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
-from web.api.base import ApiBlueprint, plain_dump, rt, run
+from web.api.base import ApiBlueprint, dumped, plain_dump, rt, run
 from web.api.schemas.projects import (
     HistorySchema,
     ProjectGetArgsSchema,
@@ -62,9 +62,9 @@ class Projects(MethodView):
         409,
         description="已有同名同投资方项目：reason 为 duplicate_project，duplicates 列出这些项目",
     )
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, body: dict[str, Any]) -> Any:
         """登记项目 Register a project (在谈 or 签约)."""
-        return run(register, rt().app, body)
+        return dumped(ProjectSchema, run(register, rt().app, body), 201)
 
 
 @blp.route("/<project_id>")
@@ -73,11 +73,12 @@ class Project(MethodView):
 
     @blp.arguments(ProjectGetArgsSchema, location="query")
     @blp.response(200, ProjectSchema)
-    def get(self, args: dict[str, Any], project_id: str) -> dict[str, Any]:
+    def get(self, args: dict[str, Any], project_id: str) -> Any:
         """项目详情 A project now, at `version`, or as recorded at `as_of`."""
-        return rt().app.get_project(
+        view = rt().app.get_project(
             project_id, version=args.get("version"), recorded_at=args.get("as_of")
         )
+        return dumped(ProjectSchema, view)
 
 
 @blp.route("/<project_id>/history")
@@ -142,8 +143,8 @@ def _command_endpoint(path: str, summary: str, description: str) -> None:
         @blp.doc(summary=summary, description=description)
         @blp.arguments(command.schema)
         @blp.response(200, ProjectSchema)
-        def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
-            return run(command.call, rt().app, project_id, body)
+        def post(self, body: dict[str, Any], project_id: str) -> Any:
+            return dumped(ProjectSchema, run(command.call, rt().app, project_id, body))
 
 
 for _path, _summary, _description in ENDPOINTS:

@@ -19,7 +19,7 @@ from gxtrack.readmodels.alerts.queries import (
     list_stalled,
 )
 from gxtrack.readmodels.pool.queries import exemptions
-from web.api.base import ApiBlueprint, rt, run
+from web.api.base import ApiBlueprint, dumped, rt, run
 from web.api.schemas.projects import ProjectSchema
 from web.api.schemas.stalled import (
     AlertArgsSchema,
@@ -124,9 +124,12 @@ class Answer(MethodView):
 
     @blp.arguments(AnswerSchema)
     @blp.response(200, ProjectSchema)
-    def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], project_id: str) -> Any:
         """回复预警 Answer the alert: cause, plan, next checkpoint date."""
-        return run(PROJECT_COMMANDS["answer"].call, rt().app, project_id, body)
+        return dumped(
+            ProjectSchema,
+            run(PROJECT_COMMANDS["answer"].call, rt().app, project_id, body),
+        )
 
 
 @blp.route("/projects/<project_id>/stall/exempt")
@@ -135,9 +138,12 @@ class Exempt(MethodView):
 
     @blp.arguments(ExemptSchema)
     @blp.response(200, ProjectSchema)
-    def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], project_id: str) -> Any:
         """暂缓预警 No alert until `until` (leaders, admins), for a stated reason."""
-        return run(PROJECT_COMMANDS["exempt"].call, rt().app, project_id, body)
+        return dumped(
+            ProjectSchema,
+            run(PROJECT_COMMANDS["exempt"].call, rt().app, project_id, body),
+        )
 
 
 @blp.route("/stalled/exemptions")
@@ -157,6 +163,9 @@ class Escalate(MethodView):
 
     @blp.arguments(EscalateSchema)
     @blp.response(200, ProjectSchema)
-    def post(self, body: dict[str, Any], project_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], project_id: str) -> Any:
         """督办 Escalate the alert (leaders, admins); once per flag."""
-        return run(PROJECT_COMMANDS["escalate"].call, rt().app, project_id, body)
+        return dumped(
+            ProjectSchema,
+            run(PROJECT_COMMANDS["escalate"].call, rt().app, project_id, body),
+        )
