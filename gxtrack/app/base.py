@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
 from threading import Lock
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from gxtrack.infra.mailer import Outbox
 
 A = TypeVar("A", bound=Aggregate)
 CURRENT_MAXSIZE = 2000  # aggregates kept by current(), least recently stored out
+_ABSENT = object()  # kept for an aggregate the log does not have
 
 
 def parse_id(value: str | UUID, what: str = "记录") -> UUID:
@@ -52,7 +54,7 @@ class ServiceBase(Application[UUID]):
         self._read_side = read_side
         self._outbox = outbox
         # Aggregates last read by id, newest last; see current().
-        self._current: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._current: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
         self._current_lock = Lock()
 
     @property
@@ -126,19 +128,39 @@ class ServiceBase(Application[UUID]):
         change made by any process is seen by the next request. Commands
         change a copy from `repository.get`, never this one; a read (a project
         page) skips the copy the library makes of its cached aggregate.
+        An aggregate not in the log is remembered as absent the same way (the
+        node template, until an admin first changes it, on every project view).
         """
-        kept = self._current.get(aggregate_id)
+
+        def replay() -> tuple[int, Any]:
+            try:
+                aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return 0, _ABSENT
+            return aggregate.version, aggregate
+
+        found = self.kept(aggregate_id, aggregate_id, replay)
+        if found is _ABSENT:
+            raise AggregateNotFoundError(aggregate_id)
+        return found
+
+    def kept(
+        self, key: Hashable, aggregate_id: UUID, compute: Callable[[], tuple[int, Any]]
+    ) -> Any:
+        """A value read from one aggregate's events, kept while it has no event
+        past the version `compute` returned with it (see current())."""
+        kept = self._current.get(key)
         if kept is not None and not self.recorder.select_events(
-            aggregate_id, gt=kept.version, limit=1
+            aggregate_id, gt=kept[0], limit=1
         ):
-            return kept
-        aggregate = self.repository.get(aggregate_id)
+            return kept[1]
+        version, value = compute()
         with self._current_lock:  # a newer copy replaces; readers keep theirs whole
-            self._current[aggregate_id] = aggregate
-            self._current.move_to_end(aggregate_id)
+            self._current[key] = (version, value)
+            self._current.move_to_end(key)
             while len(self._current) > CURRENT_MAXSIZE:
                 self._current.popitem(last=False)
-        return aggregate
+        return value
 
     def reference(self) -> ReferenceData:
         """The industry and zone lists (read-only), created on first use."""
@@ -161,14 +183,20 @@ class ServiceBase(Application[UUID]):
 
     def stall_terms_on(self, day: date) -> StallTerms:
         """The stall policy in force on business day `day` (from its versions)."""
+        return terms_in_force(
+            self.kept("policy", POLICY_ID, self._policy_versions), day
+        )
+
+    def _policy_versions(self) -> tuple[int, list[PolicyVersion]]:
+        events = list(self.events.get(POLICY_ID))
         versions = [
             PolicyVersion(
                 e.timestamp.astimezone(BUREAU_TZ).date(),
                 StallTerms(dict(e.thresholds), e.overdue_days, e.originator_version),
             )
-            for e in self.events.get(POLICY_ID)
+            for e in events
         ]
-        return terms_in_force(versions, day)
+        return (events[-1].originator_version if events else 0), versions
 
     def view_project(self, project: Any, day: date | None = None) -> dict[str, Any]:
         """The project as the API returns it, its stall judged on `day` (today)."""

@@ -57,7 +57,14 @@ class MilestoneService(ServiceBase):
                 return self.current(MilestoneTemplate.create_id())  # type: ignore[return-value]
             return self.repository.get(MilestoneTemplate.create_id())
         except AggregateNotFoundError:
-            return MilestoneTemplate.with_defaults()
+            if not read_only:
+                return MilestoneTemplate.with_defaults()
+        # The defaults, read-only: made once (a fresh aggregate per view cost
+        # more than the rest of the template's part of a project page).
+        defaults = getattr(self, "_default_template", None)
+        if defaults is None:
+            defaults = self._default_template = MilestoneTemplate.with_defaults()
+        return defaults
 
     def milestone_template(self) -> dict[str, Any]:
         """The nodes in force and the template version."""

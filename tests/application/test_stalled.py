@@ -353,3 +353,17 @@ def test_the_scan_judges_every_stallable_stage(runtime, officer, leader):
         landed["id"]: "yellow",
     }
     assert runtime.app.stall_policy()["red_factor"] == RED_FACTOR == 2
+
+
+def test_a_project_view_judges_by_the_policy_changed_since_the_last_view(
+    runtime, officer, admin
+):
+    """The policy's versions are kept between views; a change (here by this
+    process, as by another) is seen by the very next view."""
+    p = register(runtime, officer, 100)
+    before = runtime.app.get_project(p["id"])["stall"]
+    assert before is not None and before["days_in_stage"] == 100
+    runtime.app.change_stall_policy(admin, {"negotiating": 120})
+    assert runtime.app.get_project(p["id"])["stall"] is None
+    runtime.app.change_stall_policy(admin, {"negotiating": 90})
+    assert runtime.app.get_project(p["id"])["stall"]["threshold"] == 90
