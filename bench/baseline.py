@@ -95,7 +95,16 @@ class Store:
         if conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=10)
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # NORMAL by default, as a careful developer would set it in WAL mode;
+            # FULL (BASELINE_SQLITE_SYNCHRONOUS=FULL) syncs every commit to disk,
+            # as gxtrack's event store does (its read models must never be
+            # ahead of the log after a power cut), for a like-for-like run.
+            sync = os.environ.get("BASELINE_SQLITE_SYNCHRONOUS", "NORMAL").upper()
+            if sync not in ("NORMAL", "FULL"):
+                raise SystemExit(
+                    f"BASELINE_SQLITE_SYNCHRONOUS: NORMAL or FULL, not {sync}"
+                )
+            conn.execute(f"PRAGMA synchronous={sync}")
             self.local.conn = conn
         return conn
 

@@ -14,13 +14,18 @@ over two processes), to
   table filled with the same projects, served the same way (waitress 8 threads
   on SQLite, gunicorn 4×4 on PostgreSQL).
 
+Durability differs unless asked: gxtrack's event store commits with SQLite's
+synchronous=FULL (a command is on disk before its answer, so the read models
+can never be ahead of the log after a power cut); the baseline uses NORMAL, as
+is usual in WAL mode. `--plain-sync FULL` gives the baseline the same.
+
 Rounds interleave the two apps so the shared machine's noise hits both; each
 figure is the median over the rounds, and the ratios are gxtrack / baseline.
 Targets (BENCH.md): reads p95 ≤ 1.2×, reads throughput ≥ 0.8×, create and move
 ≤ 1.5× the baseline's time; no errors.
 
     python bench/http.py [--projects 20000] [--clients 20,50] [--seconds 10]
-        [--rounds 3] [--pg [URL]]
+        [--rounds 3] [--pg [URL]] [--plain-sync NORMAL|FULL]
 
 On SQLite each run works on a copy of the data set (bench/out/), so runs do not
 drift; on PostgreSQL the data set's schema gains the run's registrations.
@@ -63,6 +68,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pg", nargs="?", const=PG_DEFAULT, default=None)
+    parser.add_argument(
+        "--plain-sync",
+        choices=("NORMAL", "FULL"),
+        default="NORMAL",
+        type=str.upper,
+        help="the baseline's SQLite synchronous setting (gxtrack's log: FULL)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="gxtrack-http-"))
@@ -111,7 +123,7 @@ def report(args, data, levels, runs, load) -> None:
     values: dict[str, Any] = {
         "store": "postgresql (gunicorn 4x4 + follower)"
         if args.pg
-        else "sqlite (serve)",
+        else f"sqlite (serve; baseline synchronous={args.plain_sync})",
         "projects": data["projects"],
         "rounds": f"{args.rounds}x{args.seconds:g}s",
         "machine_load_1m": f"{load:.1f} on {os.cpu_count()} cores",

@@ -128,6 +128,7 @@ def start_servers(
         GXTRACK_SECRET_KEY="bench-only",
         GXTRACK_EMBEDDED_SCHEDULER="0",
         BASELINE_DATABASE_URL=data["plain_url"],
+        BASELINE_SQLITE_SYNCHRONOUS=args.plain_sync,
         PYTHONPATH=str(ROOT),
     )
     py = sys.executable
