@@ -41,7 +41,14 @@ class Planner(RowParser):
     source: dict[str, Any]
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
-    # -- planning ----------------------------------------------------------
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Only the nodes this ledger has a column for can differ on any row.
+        self._nodes = {
+            code: keys
+            for code, keys in NODE_COLUMNS.items()
+            if any(key in self.columns for key in keys)
+        }
 
     def plan(self, number: int, cells: list[Any]) -> RowPlan:
         """The plan for one row; problems are collected, never raised."""
@@ -216,7 +223,7 @@ class Planner(RowParser):
         source: dict[str, Any],
     ) -> None:
         """Record the node dates the ledger gives that differ from the project's."""
-        for code, (planned_key, done_key) in NODE_COLUMNS.items():
+        for code, (planned_key, done_key) in self._nodes.items():
             record = project.milestones.get(code, NodeRecord())
             given = {
                 field: v[key]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from domain.errors import RuleViolationError
@@ -43,6 +45,7 @@ DATE_FIELDS = {
     "progress_on",
 }
 MONTH_TEXT = re.compile(r"^(\d{4})[年./-](\d{1,2})月?$")
+READERS = {"land_area": parse_area, "priority": parse_priority}
 
 
 @dataclass(kw_only=True)
@@ -54,18 +57,26 @@ class RowParser:
     today: date
     officers: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Each column's reader chosen once, not by field name for every cell.
+        self._readers = [
+            (key, column.index, column.header, self._reader(column))
+            for key, column in self.columns.items()
+        ]
+
     def parse(self, number: int, cells: list[Any]) -> dict[str, Any]:
         """The row's values by field; raises RowError listing every bad cell."""
         values: dict[str, Any] = {}
         problems: list[Problem] = []
-        for key, column in self.columns.items():
-            raw = self._cell(cells, key)
+        width = len(cells)
+        for key, index, header, read in self._readers:
+            raw = cells[index] if index < width else None
             if is_blank(raw):
                 continue
             try:
-                values[key] = self._value(column, raw)
+                values[key] = read(raw)
             except ValueError as error:
-                problems.append(Problem(number, column.header, str(error)))
+                problems.append(Problem(number, header, str(error)))
         for key in ("industry", "zone"):
             if key in values:
                 try:
@@ -79,28 +90,28 @@ class RowParser:
             values["officer"] = self.officers.get(values["officer"], values["officer"])
         return values
 
-    def _value(self, column: Column, raw: Any) -> Any:
+    def _reader(self, column: Column) -> Callable[[Any], Any]:
+        """How a cell of this column becomes its field's value."""
         key = column.field
         if key in DATE_FIELDS:
-            return parse_date(raw)
+            return parse_date
         if key in ("investment", "invest_amount"):
-            return parse_amount(raw, column.scale)
+            return partial(parse_amount, scale=column.scale)
         if key == "invest_month":
-            if not isinstance(raw, str):  # a date cell names its month
-                return f"{parse_date(raw):%Y-%m}"
-            text = normalize(raw).replace(" ", "")
-            match = MONTH_TEXT.match(text)
-            if match:  # 2025年6月, 2025.6, 2025/06
-                text = f"{match.group(1)}-{int(match.group(2)):02d}"
-            try:
-                return parse_month(text, self.today)
-            except RuleViolationError as error:
-                raise ValueError(error.message) from None
-        if key == "land_area":
-            return parse_area(raw)
-        if key == "priority":
-            return parse_priority(raw)
-        return parse_text(raw)
+            return self._month
+        return READERS.get(key, parse_text)
+
+    def _month(self, raw: Any) -> str:
+        if not isinstance(raw, str):  # a date cell names its month
+            return f"{parse_date(raw):%Y-%m}"
+        text = normalize(raw).replace(" ", "")
+        match = MONTH_TEXT.match(text)
+        if match:  # 2025年6月, 2025.6, 2025/06
+            text = f"{match.group(1)}-{int(match.group(2)):02d}"
+        try:
+            return parse_month(text, self.today)
+        except RuleViolationError as error:
+            raise ValueError(error.message) from None
 
     def _resolve(self, kind: str, value: str) -> str:
         try:
