@@ -228,7 +228,7 @@ class LedgerService(ServiceBase):
             _notify(progress, "写入", 0, events)
             try:
                 self._record_all(changed)
-            except (ConflictError, IntegrityError):
+            except IntegrityError:
                 # New projects have ids derived from this file's rows, so an import
                 # of the same file that won the race makes this one collide.
                 raise ConflictError(
@@ -246,8 +246,8 @@ class LedgerService(ServiceBase):
         """Record every project's new events in one call: one transaction.
 
         `save()` asks of each aggregate, through runtime-checked protocols,
-        whether it is an event or holds events (about a tenth of an import's
-        save); the projects' events are collected here and put in the store
+        whether it is an event or holds events (about a fifth of the save's
+        CPU); the projects' events are collected here and put in the store
         directly. The aggregate cache fast-forwards from the log, so it needs
         no copy of them; gxtrack takes no snapshots and no save hooks.
         """
