@@ -7,7 +7,8 @@ the same number of event rows, one transaction per 500 rows.
 
     .venv/bin/python -m bench.import [--rows 5000] [--store sqlite|postgres]
 
-Prints `name: value` lines last.
+Prints `name: value` lines last, with this process's CPU seconds (on a
+loaded machine the wall time mostly waits for a core) and the load average.
 As a module (-m): run as a script, bench/http.py would hide the standard
 library's http package.
 """
@@ -205,11 +206,12 @@ def main() -> None:
     runtime.app.reference()
     runtime.wait_for_read_models()
     try:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = runtime.app.import_ledger(
             data, "ledger.xlsx", Actor.system(), True, progress=progress
         )
         total = time.perf_counter() - started
+        cpu = time.process_time() - cpu  # this process only: the database's own
         print(file=sys.stderr)
         events = result.events
         save_start = marks["写入:start"]
@@ -235,11 +237,14 @@ def main() -> None:
     print(f"projections_seconds: {projections:.2f}")
     print(f"import_seconds: {total:.2f}")
     print(f"import_events_per_second: {events / total:.0f}")
+    print(f"import_cpu_seconds: {cpu:.2f}")
+    print(f"import_events_per_cpu_second: {events / cpu:.0f}")
     print(f"save_events_per_second: {events / save:.0f}")
     print(f"raw_driver_seconds: {raw:.3f}")
     print(f"raw_driver_rows_per_second: {events / raw:.0f}")
     print(f"save_vs_raw: {save / raw:.1f}x")
     print(f"import_vs_raw: {total / raw:.1f}x")
+    print("load_average: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
 
 
 if __name__ == "__main__":

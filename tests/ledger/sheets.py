@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+
 HEADERS = [
     "序号",
     "项目名称",
@@ -158,3 +160,20 @@ def csv_bytes(
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
     return text.getvalue().encode(encoding)
+
+
+COL = {header: i for i, header in enumerate(HEADERS)}  # header → column index
+
+
+def pool(runtime, as_of=None):
+    """Name → (stage, stage date) of the pool, now or as of a business date."""
+    items = list_projects(runtime.db, PoolFilter(as_of=as_of), "name", 1, 200)["items"]
+    return {p["name"][4:8]: (p["stage"], p["stage_date"]) for p in items}
+
+
+def rows_with(changes: dict[tuple[int, str], object]) -> list[list[object]]:
+    """ROWS with some cells changed: (row index, header) → value."""
+    rows = [list(r) for r in ROWS]
+    for (index, header), value in changes.items():
+        rows[index][COL[header]] = value
+    return rows

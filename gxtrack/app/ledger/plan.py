@@ -4,140 +4,51 @@ A new project is built in memory through the domain's own commands
 (`InvestmentProject.register`, `move`, `withdraw`, `report_progress`) with the
 ledger's dates as effective dates, so every rule of the domain (dates in order,
 none in the future, a reason for 终止) applies exactly as in the web form. A
-project already in gxtrack (same name and investor) is matched, not duplicated:
-stages the ledger shows beyond the project's current stage are applied as moves
-(the ledger is the bureau's record of what has happened since); everything else
-that differs is reported as a difference and left for a leader to correct.
+project already in gxtrack (same name and investor) is matched, not duplicated
+(gxtrack.app.ledger.existing).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from domain.errors import RuleViolationError
-from domain.investment import parse_month
 from domain.milestones import MilestoneTemplate, NodeRecord
 from domain.project import InvestmentProject
 from domain.project_fields import PLANNED_KEYS
-from domain.reference import ReferenceData
-from domain.stages import FORWARD, Stage
-from gxtrack.app.ledger.headers import FIELDS, NODE_LABELS, Column, label
+from domain.stages import Stage
+from gxtrack.app.ledger.existing import update_existing
+from gxtrack.app.ledger.headers import FIELDS
 from gxtrack.app.ledger.outcome import Problem, RowError, RowPlan, project_key
-from gxtrack.app.ledger.values import (
-    is_blank,
-    normalize,
-    parse_amount,
-    parse_area,
-    parse_date,
-    parse_priority,
-    parse_text,
-)
+from gxtrack.app.ledger.rowparse import NODE_COLUMNS, STAGE_FIELDS, RowParser
+from gxtrack.app.ledger.values import normalize
 
-# The forward stages after 在谈, each with its date column (from the stage order).
-STAGE_FIELDS = tuple((stage.value, f"{stage.value}_on") for stage in FORWARD[1:])
-NODE_COLUMNS = {
-    code: (f"node_{code}_planned", f"node_{code}_done") for code in NODE_LABELS
-}
-DATE_FIELDS = {
-    *(key for pair in NODE_COLUMNS.values() for key in pair),
-    *(f"{stage.value}_on" for stage in Stage),
-    *(f"planned_{key}" for key in PLANNED_KEYS),
-    "progress_on",
-}
 TOTAL_ROWS = {"合计", "总计", "小计"}
-MONTH_TEXT = re.compile(r"^(\d{4})[年./-](\d{1,2})月?$")
 TEMPLATE = MilestoneTemplate.with_defaults()  # the nodes' names and codes
 EXAMPLE_MARK = "示例"
 
 
-@dataclass
-class Planner:
+@dataclass(kw_only=True)
+class Planner(RowParser):
     """Plans rows against the reference lists and the projects already known."""
 
-    columns: dict[str, Column]
-    reference: ReferenceData
     existing: dict[tuple[str, str], str]
     load: Callable[[str], InvestmentProject]
     actor: str
     source: dict[str, Any]
-    today: date
-    officers: dict[str, str] = field(default_factory=dict)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
-    # -- parsing -----------------------------------------------------------
-
-    def parse(self, number: int, cells: list[Any]) -> dict[str, Any]:
-        """The row's values by field; raises RowError listing every bad cell."""
-        values: dict[str, Any] = {}
-        problems: list[Problem] = []
-        for key, column in self.columns.items():
-            raw = self._cell(cells, key)
-            if is_blank(raw):
-                continue
-            try:
-                values[key] = self._value(column, raw)
-            except ValueError as error:
-                problems.append(Problem(number, column.header, str(error)))
-        for key in ("industry", "zone"):
-            if key in values:
-                try:
-                    values[key] = self._resolve(key, values[key])
-                except ValueError as error:
-                    problems.append(Problem(number, self.header(key), str(error)))
-        if problems:
-            raise RowError(problems)
-        if "officer" in values:
-            # 责任人 is usually a person's name; the project keeps the user's name.
-            values["officer"] = self.officers.get(values["officer"], values["officer"])
-        return values
-
-    def _value(self, column: Column, raw: Any) -> Any:
-        key = column.field
-        if key in DATE_FIELDS:
-            return parse_date(raw)
-        if key in ("investment", "invest_amount"):
-            return parse_amount(raw, column.scale)
-        if key == "invest_month":
-            if not isinstance(raw, str):  # a date cell names its month
-                return f"{parse_date(raw):%Y-%m}"
-            text = normalize(raw).replace(" ", "")
-            match = MONTH_TEXT.match(text)
-            if match:  # 2025年6月, 2025.6, 2025/06
-                text = f"{match.group(1)}-{int(match.group(2)):02d}"
-            try:
-                return parse_month(text, self.today)
-            except RuleViolationError as error:
-                raise ValueError(error.message) from None
-        if key == "land_area":
-            return parse_area(raw)
-        if key == "priority":
-            return parse_priority(raw)
-        return parse_text(raw)
-
-    def _resolve(self, kind: str, value: str) -> str:
-        try:
-            return self.reference.resolve(kind, value)
-        except RuleViolationError as error:
-            entries = self.reference.entries(kind)
-            names = {**{n: c for c, n in entries.items()}, **{c: c for c in entries}}
-            close = difflib.get_close_matches(value, list(names), n=6, cutoff=0.3)
-            codes = list(dict.fromkeys(names[m] for m in close))[:3]
-            hint = "、".join(f"{entries[code]}（{code}）" for code in codes)
-            raise ValueError(
-                f"{error.message}" + (f"；最接近的是: {hint}" if hint else "")
-            ) from None
-
-    def header(self, key: str) -> str:
-        """The ledger's own header for a field (its Chinese label if absent)."""
-        column = self.columns.get(key)
-        return column.header if column else label(key)
-
-    # -- planning ----------------------------------------------------------
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Only the nodes this ledger has a column for can differ on any row.
+        self._nodes = {
+            code: keys
+            for code, keys in NODE_COLUMNS.items()
+            if any(key in self.columns for key in keys)
+        }
 
     def plan(self, number: int, cells: list[Any]) -> RowPlan:
         """The plan for one row; problems are collected, never raised."""
@@ -175,7 +86,7 @@ class Planner:
             if key in self.existing:
                 plan.project_id = self.existing[key]
                 plan.project = self.load(plan.project_id)
-                self._update(plan, values, source)
+                update_existing(self, plan, values, source)
             else:
                 plan.project = self._create(plan, values, source)
                 plan.project_id = str(plan.project.id)
@@ -185,18 +96,6 @@ class Planner:
             plan.problems = error.problems
             plan.project = None
         return plan
-
-    def _cell(self, cells: list[Any], key: str) -> Any:
-        index = self.columns[key].index
-        return cells[index] if index < len(cells) else None
-
-    def _text(self, cells: list[Any], key: str) -> str:
-        value = self._cell(cells, key)
-        return "" if is_blank(value) else parse_text(value)
-
-    def _no_project(self, cells: list[Any]) -> bool:
-        keys = ("name", "investor", "industry", "zone", "investment")
-        return all(is_blank(self._cell(cells, k)) for k in keys)
 
     def _guard(self, number: int, fields: dict[str, str], step: Callable[[], Any]):
         """Run a domain command; a rule it breaks becomes a problem at its column."""
@@ -250,7 +149,7 @@ class Planner:
         )
         first = project.stage
         plan.steps.append(f"登记（{first.label} {project.stage_date.isoformat()}）")
-        self._apply_stages(plan, project, v, source)
+        self.apply_stages(plan, project, v, source)
         plan.action = "create"
         return project
 
@@ -264,7 +163,7 @@ class Planner:
             return min(v["withdrawn_on"], self.today)
         return self.today
 
-    def _apply_stages(
+    def apply_stages(
         self,
         plan: RowPlan,
         project: InvestmentProject,
@@ -324,7 +223,7 @@ class Planner:
         source: dict[str, Any],
     ) -> None:
         """Record the node dates the ledger gives that differ from the project's."""
-        for code, (planned_key, done_key) in NODE_COLUMNS.items():
+        for code, (planned_key, done_key) in self._nodes.items():
             record = project.milestones.get(code, NodeRecord())
             given = {
                 field: v[key]
@@ -368,52 +267,3 @@ class Planner:
             ),
         )
         plan.steps.append(f"完成投资 {month} {amount} 万元")
-
-    def _update(self, plan: RowPlan, v: dict[str, Any], source: dict[str, Any]) -> None:
-        project = plan.project
-        assert project is not None
-        before = project.version
-        for stage, key in (*STAGE_FIELDS, ("withdrawn", "withdrawn_on")):
-            known = project.stage_dates.get(stage)
-            if key in v and known and known != v[key]:
-                plan.differences.append(
-                    f"{self.header(key)}: 系统 {known.isoformat()}，"
-                    f"台账 {v[key].isoformat()}（未修改，如需更正请由领导更正阶段日期）"
-                )
-        if project.is_withdrawn and any(
-            k in v and s not in project.stage_dates for s, k in STAGE_FIELDS
-        ):
-            plan.differences.append("系统中项目已终止，台账中的后续阶段未写入")
-        self._compare_details(plan, project, v)
-        self._apply_stages(plan, project, v, source)
-        plan.action = "update" if project.version > before else "unchanged"
-        if plan.action == "unchanged":
-            plan.steps.append("已存在，无变化")
-
-    def _compare_details(
-        self, plan: RowPlan, project: InvestmentProject, v: dict[str, Any]
-    ) -> None:
-        checks = {
-            "investment": ("planned_investment", str),
-            "industry": ("industry", str),
-            "zone": ("zone", str),
-            "officer": ("officer", str),
-            "priority": ("priority", str),
-        }
-        for key, (attr, show) in checks.items():
-            if key in v and getattr(project, attr) != v[key]:
-                plan.differences.append(
-                    f"{self.header(key)}: 系统 {show(getattr(project, attr))}，"
-                    f"台账 {show(v[key])}（未修改）"
-                )
-        ledger_stages = [s for s, k in STAGE_FIELDS if k in v]
-        furthest = ledger_stages[-1] if ledger_stages else "negotiating"
-        if (
-            not project.is_withdrawn
-            and "withdrawn_on" not in v
-            and project.stage.rank > Stage(furthest).rank
-        ):
-            plan.differences.append(
-                f"系统阶段为{project.stage.label}，台账只到{Stage(furthest).label}"
-                "（未修改）"
-            )

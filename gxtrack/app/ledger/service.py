@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from domain.clock import today as bureau_today
 from domain.permissions import Actor, require_leader
 from domain.project import InvestmentProject
@@ -225,8 +227,8 @@ class LedgerService(ServiceBase):
         if changed:
             _notify(progress, "写入", 0, events)
             try:
-                self.store(*changed)  # one call: one transaction, all or nothing
-            except ConflictError:
+                self._record_all(changed)
+            except IntegrityError:
                 # New projects have ids derived from this file's rows, so an import
                 # of the same file that won the race makes this one collide.
                 raise ConflictError(
@@ -239,6 +241,18 @@ class LedgerService(ServiceBase):
             store = MappingStore(self.read_side.db)
             store.save({**store.load(), **mapping}, actor.name)
         return Result(preview, True, events, time.perf_counter() - started)
+
+    def _record_all(self, projects: list[InvestmentProject]) -> None:
+        """Record every project's new events in one call: one transaction.
+
+        `save()` asks of each aggregate, through runtime-checked protocols,
+        whether it is an event or holds events (about a fifth of the save's
+        CPU); the projects' events are collected here and put in the store
+        directly. The aggregate cache fast-forwards from the log, so it needs
+        no copy of them; gxtrack takes no snapshots and no save hooks.
+        """
+        events = [event for project in projects for event in project.collect_events()]
+        self.events.put(events)
 
     def _catch_up(self, progress: Progress | None) -> None:
         """Bring the read models up to date, showing progress when we do the work."""

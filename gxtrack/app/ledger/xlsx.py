@@ -20,6 +20,9 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF = re.compile(r"([A-Z]+)(\d+)")
+CELL, VALUE, INLINE = f"{MAIN}c", f"{MAIN}v", f"{MAIN}is"
+DIGITS = "0123456789"
+_COLUMNS: dict[str, int] = {}  # column letters → index, as a sheet's cells name them
 
 Merge = tuple[int, int, int, int]
 
@@ -112,10 +115,16 @@ def _text(el: Any) -> str:
 
 def _row(el: Any, strings: list[str]) -> list[Any]:
     row: list[Any] = []
-    for cell in el.iter(f"{MAIN}c"):
-        ref = _REF.match(cell.get("r", ""))
-        at = column_index(ref.group(1)) if ref else len(row)
-        row.extend([None] * (at - len(row)))
+    for cell in el:
+        if cell.tag != CELL:
+            continue
+        letters = cell.get("r", "").rstrip(DIGITS)
+        at = _COLUMNS.get(letters)
+        if at is None:
+            known = letters.isascii() and letters.isalpha() and letters.isupper()
+            at = _COLUMNS[letters] = column_index(letters) if known else -1
+        if at > len(row):
+            row.extend([None] * (at - len(row)))
         row.append(_value(cell, strings))
     return row
 
@@ -123,12 +132,15 @@ def _row(el: Any, strings: list[str]) -> list[Any]:
 def _value(cell: Any, strings: list[str]) -> Any:
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        inline = cell.find(f"{MAIN}is")
+        inline = cell.find(INLINE)
         return None if inline is None else _text(inline)
-    v = cell.find(f"{MAIN}v")
-    if v is None or v.text is None:
+    text = None
+    for child in cell:  # <f> (a formula) may come before <v>
+        if child.tag == VALUE:
+            text = child.text
+            break
+    if text is None:
         return None
-    text = v.text
     if kind == "s":
         return strings[int(text)]
     if kind in ("str", "e"):
