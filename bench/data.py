@@ -76,7 +76,9 @@ def _moves(rng: random.Random, stage: str, day: date) -> list[tuple[str, date]]:
     return moves
 
 
-def _project(rng: random.Random, n: int, ref: ReferenceData) -> InvestmentProject:
+def _project(
+    rng: random.Random, n: int, ref: ReferenceData, depth: int = 1
+) -> InvestmentProject:
     day = TODAY - timedelta(days=rng.randint(200, 1500))
     stage = "signed" if rng.random() < 0.2 else "negotiating"
     project = InvestmentProject.register(
@@ -93,10 +95,11 @@ def _project(rng: random.Random, n: int, ref: ReferenceData) -> InvestmentProjec
         planned_dates={"producing": day + timedelta(days=rng.randint(300, 900))},
         today=TODAY,
     )
-    # The other commands (notes, revisions, reassignments) on days of their own.
+    # The other commands (notes, revisions, reassignments) on days of their own;
+    # `depth` times as many for a deeper log over the same projects.
     others = [
         (None, min(TODAY, day + timedelta(days=rng.randint(1, 400))))
-        for _ in range(rng.randint(4, 9))
+        for _ in range(rng.randint(4, 9) * depth)
     ]
     for to, on in sorted(_moves(rng, stage, day) + others, key=lambda m: m[1]):
         try:
@@ -146,12 +149,13 @@ def _enterprise(rng: random.Random, n: int) -> Enterprise:
     return company
 
 
-def settings_for(pg: str | None, projects: int) -> Settings:
-    """Where the data set of this size lives."""
-    name = f"district-{projects}"
+def settings_for(pg: str | None, projects: int, depth: int = 1) -> Settings:
+    """Where the data set of this size (and depth) lives."""
+    deeper = f"x{depth}" if depth != 1 else ""
+    name = f"district-{projects}{deeper}"
     if not pg:
         return Settings(data_dir=OUT / name)
-    schema = f"bench_{projects}"
+    schema = f"bench_{projects}{deeper}"
     import psycopg
 
     with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
@@ -163,8 +167,20 @@ def _marker(settings: Settings) -> Path:
     return settings.data_dir / "READY.json"
 
 
-def build(settings: Settings, projects: int, enterprises: int, batch: int = 400) -> int:
-    """Generate and save the data set; returns the head position."""
+def build(
+    settings: Settings,
+    projects: int,
+    enterprises: int,
+    batch: int = 400,
+    depth: int = 1,
+) -> int:
+    """Generate and save the data set; returns the head position.
+
+    `depth` multiplies each project's commands other than stage moves: as
+    many projects and enterprises, drawn the same way, with a log about
+    `depth` times as deep (`depth` = 1 is the bench's usual set, event for
+    event).
+    """
     rng = random.Random(SEED)
     runtime = Runtime.open(settings)
     try:
@@ -172,8 +188,8 @@ def build(settings: Settings, projects: int, enterprises: int, batch: int = 400)
         started = time.monotonic()
         pending: list[Any] = []
         for n in range(projects):
-            pending.append(_project(rng, n, ref))
-            if len(pending) >= batch:
+            pending.append(_project(rng, n, ref, depth))
+            if len(pending) >= max(1, batch // depth):  # about as many events
                 runtime.app.save(*pending)
                 pending.clear()
                 _progress("projects", n + 1, projects, started)
@@ -190,7 +206,9 @@ def build(settings: Settings, projects: int, enterprises: int, batch: int = 400)
         head = runtime.app.position()
     finally:
         runtime.close()
-    _marker(settings).write_text(json.dumps({"head": head, "projects": projects}))
+    _marker(settings).write_text(
+        json.dumps({"head": head, "projects": projects, "depth": depth})
+    )
     return head
 
 
@@ -207,17 +225,21 @@ def _drop(settings: Settings) -> None:
 
 
 def ensure(
-    pg: str | None, projects: int, enterprises: int, fresh: bool = False
+    pg: str | None,
+    projects: int,
+    enterprises: int,
+    fresh: bool = False,
+    depth: int = 1,
 ) -> tuple[Settings, int]:
     """The cached data set (built now if missing); returns settings and head."""
-    settings = settings_for(pg, projects)
+    settings = settings_for(pg, projects, depth)
     marker = _marker(settings)
     if not fresh and marker.exists():
         head = json.loads(marker.read_text())["head"]
         return settings, head
     _drop(settings)
     started = time.monotonic()
-    head = build(settings, projects, enterprises)
+    head = build(settings, projects, enterprises, depth=depth)
     took = time.monotonic() - started
     print(
         f"built {head} events in {took:.1f}s ({head / took:,.0f} events/s)",
@@ -249,8 +271,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     common_args(parser)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--depth", type=int, default=1, help="times as many notes and revisions"
+    )
     args = parser.parse_args()
-    settings, head = ensure(args.pg, args.projects, enterprises_for(args), args.fresh)
+    if args.depth < 1:
+        parser.error("--depth 须为正整数 (must be at least 1)")
+    settings, head = ensure(
+        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth
+    )
     print(f"events: {head}")
 
 
