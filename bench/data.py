@@ -212,6 +212,76 @@ def build(
     return head
 
 
+# A deep set (depth > 1) is built in chunks of this many projects, each from a
+# seed of its own, in parallel processes, each into a store of its own; the
+# chunks' events are then copied into the set's store in chunk order. So the
+# set is the same whatever the number of processes.
+CHUNK = 2000
+COPIED = "topic LIKE 'domain.project:%' OR topic LIKE 'domain.enterprise:%'"
+
+
+def _part(job: tuple[str, str, int, int, int]) -> str:
+    """Build one chunk (projects first..last, or the enterprises) into `folder`."""
+    folder, label, first, last, depth = job
+    rng = random.Random(f"{SEED}:{depth}:{label}")
+    runtime = Runtime.open(Settings(data_dir=Path(folder)))
+    try:
+        ref = runtime.app.reference()
+        pending: list[Any] = []
+        for n in range(first, last):
+            if label == "enterprises":
+                pending.append(_enterprise(rng, n))
+            else:
+                pending.append(_project(rng, n, ref, depth))
+            if len(pending) >= max(1, 400 // depth):
+                runtime.app.save(*pending)
+                pending.clear()
+        if pending:
+            runtime.app.save(*pending)
+    finally:
+        runtime.close()
+    return folder
+
+
+def build_deep(
+    settings: Settings, projects: int, enterprises: int, depth: int, jobs: int
+) -> int:
+    """A deep set on SQLite, its chunks built by `jobs` processes; the head."""
+    import multiprocessing
+    import sqlite3
+
+    parts = settings.data_dir.with_name(settings.data_dir.name + ".parts")
+    shutil.rmtree(parts, ignore_errors=True)
+    work = [
+        (str(parts / f"{k:04d}"), str(k), first, min(first + CHUNK, projects), depth)
+        for k, first in enumerate(range(0, projects, CHUNK))
+    ]
+    work.append((str(parts / "enterprises"), "enterprises", 0, enterprises, depth))
+    started = time.monotonic()
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for done, _folder in enumerate(pool.imap_unordered(_part, work), 1):
+            _progress("chunks", done, len(work), started)
+    print("", file=sys.stderr)
+    Runtime.open(settings).close()  # the store itself, its reference data first
+    with sqlite3.connect(settings.data_dir / "events.db") as conn:
+        for folder, *_rest in work:
+            conn.execute("ATTACH DATABASE ? AS part", (f"{folder}/events.db",))
+            conn.execute(
+                "INSERT INTO stored_events"
+                " (originator_id, originator_version, topic, state)"
+                " SELECT originator_id, originator_version, topic, state"
+                f" FROM part.stored_events WHERE {COPIED} ORDER BY rowid"
+            )
+            conn.commit()
+            conn.execute("DETACH DATABASE part")
+        head = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+    shutil.rmtree(parts)
+    _marker(settings).write_text(
+        json.dumps({"head": head, "projects": projects, "depth": depth})
+    )
+    return head
+
+
 def _drop(settings: Settings) -> None:
     if settings.is_postgres:
         import psycopg
@@ -230,8 +300,12 @@ def ensure(
     enterprises: int,
     fresh: bool = False,
     depth: int = 1,
+    jobs: int = 1,
 ) -> tuple[Settings, int]:
-    """The cached data set (built now if missing); returns settings and head."""
+    """The cached data set (built now if missing); returns settings and head.
+
+    A deep set (depth > 1) is built in chunks by `jobs` processes, SQLite only.
+    """
     settings = settings_for(pg, projects, depth)
     marker = _marker(settings)
     if not fresh and marker.exists():
@@ -239,7 +313,10 @@ def ensure(
         return settings, head
     _drop(settings)
     started = time.monotonic()
-    head = build(settings, projects, enterprises, depth=depth)
+    if depth > 1:
+        head = build_deep(settings, projects, enterprises, depth, jobs)
+    else:
+        head = build(settings, projects, enterprises)
     took = time.monotonic() - started
     print(
         f"built {head} events in {took:.1f}s ({head / took:,.0f} events/s)",
@@ -274,11 +351,14 @@ def main() -> None:
     parser.add_argument(
         "--depth", type=int, default=1, help="times as many notes and revisions"
     )
+    parser.add_argument("--jobs", type=int, default=3, help="processes (deep sets)")
     args = parser.parse_args()
-    if args.depth < 1:
-        parser.error("--depth 须为正整数 (must be at least 1)")
+    if args.depth < 1 or args.jobs < 1:
+        parser.error("--depth 与 --jobs 须为正整数 (must be at least 1)")
+    if args.depth > 1 and args.pg:
+        parser.error("深数据集目前只建在 SQLite 上 (deep sets: SQLite only)")
     settings, head = ensure(
-        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth
+        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth, args.jobs
     )
     print(f"events: {head}")
 
