@@ -76,9 +76,7 @@ def _moves(rng: random.Random, stage: str, day: date) -> list[tuple[str, date]]:
     return moves
 
 
-def _project(
-    rng: random.Random, n: int, ref: ReferenceData, depth: int = 1
-) -> InvestmentProject:
+def _project(rng: random.Random, n: int, ref: ReferenceData) -> InvestmentProject:
     day = TODAY - timedelta(days=rng.randint(200, 1500))
     stage = "signed" if rng.random() < 0.2 else "negotiating"
     project = InvestmentProject.register(
@@ -95,11 +93,10 @@ def _project(
         planned_dates={"producing": day + timedelta(days=rng.randint(300, 900))},
         today=TODAY,
     )
-    # The other commands (notes, revisions, reassignments) on days of their own;
-    # `depth` times as many for a deeper log over the same projects.
+    # The other commands (notes, revisions, reassignments) on days of their own.
     others = [
         (None, min(TODAY, day + timedelta(days=rng.randint(1, 400))))
-        for _ in range(rng.randint(4, 9) * depth)
+        for _ in range(rng.randint(4, 9))
     ]
     for to, on in sorted(_moves(rng, stage, day) + others, key=lambda m: m[1]):
         try:
@@ -167,20 +164,8 @@ def _marker(settings: Settings) -> Path:
     return settings.data_dir / "READY.json"
 
 
-def build(
-    settings: Settings,
-    projects: int,
-    enterprises: int,
-    batch: int = 400,
-    depth: int = 1,
-) -> int:
-    """Generate and save the data set; returns the head position.
-
-    `depth` multiplies each project's commands other than stage moves: as
-    many projects and enterprises, drawn the same way, with a log about
-    `depth` times as deep (`depth` = 1 is the bench's usual set, event for
-    event).
-    """
+def build(settings: Settings, projects: int, enterprises: int, batch: int = 400) -> int:
+    """Generate and save the data set; returns the head position."""
     rng = random.Random(SEED)
     runtime = Runtime.open(settings)
     try:
@@ -188,8 +173,8 @@ def build(
         started = time.monotonic()
         pending: list[Any] = []
         for n in range(projects):
-            pending.append(_project(rng, n, ref, depth))
-            if len(pending) >= max(1, batch // depth):  # about as many events
+            pending.append(_project(rng, n, ref))
+            if len(pending) >= batch:
                 runtime.app.save(*pending)
                 pending.clear()
                 _progress("projects", n + 1, projects, started)
@@ -206,76 +191,81 @@ def build(
         head = runtime.app.position()
     finally:
         runtime.close()
-    _marker(settings).write_text(
-        json.dumps({"head": head, "projects": projects, "depth": depth})
-    )
+    _marker(settings).write_text(json.dumps({"head": head, "projects": projects}))
     return head
 
 
-# A deep set (depth > 1) is built in chunks of this many projects, each from a
-# seed of its own, in parallel processes, each into a store of its own; the
-# chunks' events are then copied into the set's store in chunk order. So the
-# set is the same whatever the number of processes.
-CHUNK = 2000
-COPIED = "topic LIKE 'domain.project:%' OR topic LIKE 'domain.enterprise:%'"
+# A deep set (depth > 1) is the usual set followed by rounds of progress notes:
+# in each round every project still reporting adds one, so the extra events
+# interleave across projects as weekly reporting does (each batch of a replay
+# touches thousands of projects), until each project has about `depth` times
+# its usual commands. The notes' stored states come from real events through
+# the application's mapper, a pool of them reused; the rows are written with
+# the driver, so ten million take minutes rather than an hour.
+POOL_STEP = 32  # pool states per round: a project's notes keep their order
+NOTE_TOPIC = "domain.project:InvestmentProject.ProgressReported"
 
 
-def _part(job: tuple[str, str, int, int, int]) -> str:
-    """Build one chunk (projects first..last, or the enterprises) into `folder`."""
-    folder, label, first, last, depth = job
-    rng = random.Random(f"{SEED}:{depth}:{label}")
-    runtime = Runtime.open(Settings(data_dir=Path(folder)))
-    try:
-        ref = runtime.app.reference()
-        pending: list[Any] = []
-        for n in range(first, last):
-            if label == "enterprises":
-                pending.append(_enterprise(rng, n))
-            else:
-                pending.append(_project(rng, n, ref, depth))
-            if len(pending) >= max(1, 400 // depth):
-                runtime.app.save(*pending)
-                pending.clear()
-        if pending:
-            runtime.app.save(*pending)
-    finally:
-        runtime.close()
-    return folder
+def _note_states(runtime: Runtime, rounds: int) -> list[bytes]:
+    """Stored states of progress notes, in recording order, later rounds dated
+    later (a throwaway project's events, never saved)."""
+    rng = random.Random(SEED)
+    ref = runtime.app.reference()
+    project = _project(rng, 0, ref)
+    project.collect_events()
+    for n in range(rounds * POOL_STEP):
+        back = (rounds - n // POOL_STEP) * 3 + rng.randint(0, 2)
+        note = f"【示例】推进情况 {rng.randint(1, 999)}"
+        project.report_progress(TODAY - timedelta(days=back), note, "bench", TODAY)
+    to_stored = runtime.app.mapper.to_stored_event
+    return [to_stored(event).state for event in project.collect_events()]
 
 
-def build_deep(
-    settings: Settings, projects: int, enterprises: int, depth: int, jobs: int
-) -> int:
-    """A deep set on SQLite, its chunks built by `jobs` processes; the head."""
-    import multiprocessing
+def build_deep(settings: Settings, projects: int, enterprises: int, depth: int) -> int:
+    """The deep set on SQLite, from the usual one (built first if missing)."""
     import sqlite3
 
-    parts = settings.data_dir.with_name(settings.data_dir.name + ".parts")
-    shutil.rmtree(parts, ignore_errors=True)
-    work = [
-        (str(parts / f"{k:04d}"), str(k), first, min(first + CHUNK, projects), depth)
-        for k, first in enumerate(range(0, projects, CHUNK))
-    ]
-    work.append((str(parts / "enterprises"), "enterprises", 0, enterprises, depth))
-    started = time.monotonic()
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        for done, _folder in enumerate(pool.imap_unordered(_part, work), 1):
-            _progress("chunks", done, len(work), started)
-    print("", file=sys.stderr)
-    Runtime.open(settings).close()  # the store itself, its reference data first
-    with sqlite3.connect(settings.data_dir / "events.db") as conn:
-        for folder, *_rest in work:
-            conn.execute("ATTACH DATABASE ? AS part", (f"{folder}/events.db",))
-            conn.execute(
-                "INSERT INTO stored_events"
-                " (originator_id, originator_version, topic, state)"
-                " SELECT originator_id, originator_version, topic, state"
-                f" FROM part.stored_events WHERE {COPIED} ORDER BY rowid"
-            )
-            conn.commit()
-            conn.execute("DETACH DATABASE part")
-        head = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
-    shutil.rmtree(parts)
+    base, _head = ensure(None, projects, enterprises)
+    with (
+        sqlite3.connect(base.data_dir / "events.db") as source,
+        sqlite3.connect(settings.data_dir / "events.db") as target,
+    ):
+        source.backup(target)
+    rng = random.Random(f"{SEED}:{depth}")
+    runtime = Runtime.open(settings)
+    try:
+        with sqlite3.connect(settings.data_dir / "events.db") as conn:
+            lasts = conn.execute(
+                "SELECT originator_id, MAX(originator_version), MIN(rowid)"
+                " FROM stored_events WHERE topic LIKE 'domain.project:%'"
+                " GROUP BY originator_id ORDER BY 3"
+            ).fetchall()
+            extra = [rng.randint(4, 9) * (depth - 1) for _ in lasts]
+            rounds = max(extra, default=0)
+            states = _note_states(runtime, rounds)
+            started = time.monotonic()
+            for r in range(rounds):
+                conn.executemany(
+                    "INSERT INTO stored_events"
+                    " (originator_id, originator_version, topic, state)"
+                    " VALUES (?, ?, ?, ?)",
+                    [
+                        (oid, last + 1 + r, NOTE_TOPIC, states[r * POOL_STEP + pick])
+                        for (oid, last, _first), count, pick in zip(
+                            lasts,
+                            extra,
+                            [rng.randrange(POOL_STEP) for _ in lasts],
+                            strict=True,
+                        )
+                        if count > r
+                    ],
+                )
+                conn.commit()
+                _progress("rounds", r + 1, rounds, started)
+            print("", file=sys.stderr)
+            head = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+    finally:
+        runtime.close()
     _marker(settings).write_text(
         json.dumps({"head": head, "projects": projects, "depth": depth})
     )
@@ -300,11 +290,10 @@ def ensure(
     enterprises: int,
     fresh: bool = False,
     depth: int = 1,
-    jobs: int = 1,
 ) -> tuple[Settings, int]:
     """The cached data set (built now if missing); returns settings and head.
 
-    A deep set (depth > 1) is built in chunks by `jobs` processes, SQLite only.
+    A deep set (depth > 1) is made from the usual one, on SQLite only.
     """
     settings = settings_for(pg, projects, depth)
     marker = _marker(settings)
@@ -314,7 +303,7 @@ def ensure(
     _drop(settings)
     started = time.monotonic()
     if depth > 1:
-        head = build_deep(settings, projects, enterprises, depth, jobs)
+        head = build_deep(settings, projects, enterprises, depth)
     else:
         head = build(settings, projects, enterprises)
     took = time.monotonic() - started
@@ -349,16 +338,15 @@ def main() -> None:
     common_args(parser)
     parser.add_argument("--fresh", action="store_true")
     parser.add_argument(
-        "--depth", type=int, default=1, help="times as many notes and revisions"
+        "--depth", type=int, default=1, help="about N times the events a project"
     )
-    parser.add_argument("--jobs", type=int, default=3, help="processes (deep sets)")
     args = parser.parse_args()
-    if args.depth < 1 or args.jobs < 1:
-        parser.error("--depth 与 --jobs 须为正整数 (must be at least 1)")
+    if args.depth < 1:
+        parser.error("--depth 须为正整数 (must be at least 1)")
     if args.depth > 1 and args.pg:
         parser.error("深数据集目前只建在 SQLite 上 (deep sets: SQLite only)")
     settings, head = ensure(
-        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth, args.jobs
+        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth
     )
     print(f"events: {head}")
 

@@ -54,7 +54,7 @@ from gxtrack.readmodels.activity.queries import ActivityFilter, activity_page
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, summary
 from gxtrack.settings import Settings
 
-DECODE_SAMPLE = 1_000_000  # events decoded for the baseline rate, at each size
+DECODE_SAMPLE = 300_000  # events decoded for the baseline rate, at each size
 TAIL = 10_000  # events an incremental verification walks
 PAST = TODAY - timedelta(days=365)
 
@@ -75,15 +75,20 @@ def rebuild_figures(runtime: Runtime, head: int) -> dict[str, Any]:
     decode_rate = decoded / (time.monotonic() - started)
     samples: list[tuple[int, float]] = []
 
-    def progress(done: int, total: int) -> None:
-        samples.append((done, rss_mb()))
-        print(f"\rrebuild: {done}/{total}", end="", file=sys.stderr)
-
     rss_before = rss_mb()
     started = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        samples.append((done, rss_mb()))
+        took = time.monotonic() - started
+        print(
+            f"rebuild: {done}/{total} in {took:.0f}s, RSS {samples[-1][1]:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+
     rebuilt = runtime.projections.rebuild(progress=progress)
     seconds = time.monotonic() - started
-    print("", file=sys.stderr)
     first = [rss for done, rss in samples if done <= head // 2] or [rss_before]
     second = [rss for done, rss in samples if done > head // 2] or [rss_before]
     return {
@@ -256,24 +261,30 @@ def p95s(samples: dict[str, list[float]]) -> dict[str, float]:
 
 
 def measure(projects: int, depth: int, runs: int, full: bool) -> dict[str, Any]:
-    """Every figure of one size (run in a process of its own)."""
+    """Every figure of one size (run in a process of its own); each part's
+    figures also go to stderr as they come, for a run cut short."""
     settings = settings_for(None, projects, depth)
     head = json.loads((settings.data_dir / "READY.json").read_text())["head"]
     out: dict[str, Any] = {"events": head, "depth": depth}
+
+    def part(found: dict[str, Any]) -> None:
+        found["load_1m"] = os.getloadavg()[0]
+        print(json.dumps(found), file=sys.stderr, flush=True)
+        out.update(found)
+
     runtime = Runtime.open(settings)
     try:
-        out.update(rebuild_figures(runtime, head))
-        out.update(pool_figures(runtime, runs))
-        out.update(activity_figures(runtime, runs))
+        part(rebuild_figures(runtime, head))
+        part(pool_figures(runtime, runs))
+        part(activity_figures(runtime, runs))
     finally:
         runtime.close()
-    out.update(page_figures(settings, max(runs // 10, 5)))
+    part(page_figures(settings, max(runs // 10, 5)))
     runtime = Runtime.open(settings)
     try:
-        out.update(verify_figures(runtime, full))
+        part(verify_figures(runtime, full))
     finally:
         runtime.close()
-    out["load_1m"] = os.getloadavg()[0]
     return out
 
 
