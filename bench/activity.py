@@ -89,6 +89,7 @@ def fill(runtime: Runtime, count: int) -> None:
         cur.execute("DELETE FROM rm_activity")
         cur.execute("DELETE FROM rm_activity_subjects")
         cur.execute("DELETE FROM rm_activity_days")
+        cur.execute("DELETE FROM rm_activity_actor_days")
         for start in range(0, count, 50_000):
             cur.executemany(
                 "INSERT INTO rm_activity (position, recorded_at, day, actor, type,"
@@ -104,6 +105,15 @@ def fill(runtime: Runtime, count: int) -> None:
                 " n = rm_activity_days.n + excluded.n",
                 days(data[start : start + 50_000]),
             )
+        for start in range(0, count, 50_000):
+            cur.executemany(
+                "INSERT INTO rm_activity_actor_days (actor, day, kind, type,"
+                " first_position, last_position, n) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (actor, day, kind, type) DO UPDATE"
+                " SET last_position = excluded.last_position,"
+                " n = rm_activity_actor_days.n + excluded.n",
+                days(data[start : start + 50_000], by_actor=True),
+            )
         subjects = {r[6]: r[5] for r in data}
         cur.executemany(
             "INSERT INTO rm_activity_subjects (id, kind, name) VALUES (?, ?, ?)",
@@ -115,7 +125,12 @@ def fill(runtime: Runtime, count: int) -> None:
         # counts) and analyzed. VACUUM runs outside a transaction.
         with db.pool.connection() as conn:
             conn.autocommit = True
-            for table in ("rm_activity", "rm_activity_days", "rm_activity_subjects"):
+            for table in (
+                "rm_activity",
+                "rm_activity_days",
+                "rm_activity_actor_days",
+                "rm_activity_subjects",
+            ):
                 conn.execute(f"VACUUM ANALYZE {table}")
             conn.autocommit = False
     else:

@@ -146,12 +146,13 @@ def _enterprise(rng: random.Random, n: int) -> Enterprise:
     return company
 
 
-def settings_for(pg: str | None, projects: int) -> Settings:
-    """Where the data set of this size lives."""
-    name = f"district-{projects}"
+def settings_for(pg: str | None, projects: int, depth: int = 1) -> Settings:
+    """Where the data set of this size (and depth) lives."""
+    deeper = f"x{depth}" if depth != 1 else ""
+    name = f"district-{projects}{deeper}"
     if not pg:
         return Settings(data_dir=OUT / name)
-    schema = f"bench_{projects}"
+    schema = f"bench_{projects}{deeper}"
     import psycopg
 
     with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
@@ -194,6 +195,83 @@ def build(settings: Settings, projects: int, enterprises: int, batch: int = 400)
     return head
 
 
+# A deep set (depth > 1) is the usual set followed by rounds of progress notes:
+# in each round every project still reporting adds one, so the extra events
+# interleave across projects as weekly reporting does (each batch of a replay
+# touches thousands of projects), until each project has about `depth` times
+# its usual commands. The notes' stored states come from real events through
+# the application's mapper, a pool of them reused; the rows are written with
+# the driver, without a domain command per event (the slow part of a build).
+POOL_STEP = 32  # pool states per round: a project's notes keep their order
+NOTE_TOPIC = "domain.project:InvestmentProject.ProgressReported"
+
+
+def _note_states(runtime: Runtime, rounds: int) -> list[bytes]:
+    """Stored states of progress notes, in recording order, later rounds dated
+    later (a throwaway project's events, never saved)."""
+    rng = random.Random(SEED)
+    ref = runtime.app.reference()
+    project = _project(rng, 0, ref)
+    project.collect_events()
+    for n in range(rounds * POOL_STEP):
+        back = (rounds - n // POOL_STEP) * 3 + rng.randint(0, 2)
+        note = f"【示例】推进情况 {rng.randint(1, 999)}"
+        project.report_progress(TODAY - timedelta(days=back), note, "bench", TODAY)
+    to_stored = runtime.app.mapper.to_stored_event
+    return [to_stored(event).state for event in project.collect_events()]
+
+
+def build_deep(settings: Settings, projects: int, enterprises: int, depth: int) -> int:
+    """The deep set on SQLite, from the usual one (built first if missing)."""
+    import sqlite3
+
+    base, _head = ensure(None, projects, enterprises)
+    with (
+        sqlite3.connect(base.data_dir / "events.db") as source,
+        sqlite3.connect(settings.data_dir / "events.db") as target,
+    ):
+        source.backup(target)
+    rng = random.Random(f"{SEED}:{depth}")
+    runtime = Runtime.open(settings)
+    try:
+        with sqlite3.connect(settings.data_dir / "events.db") as conn:
+            lasts = conn.execute(
+                "SELECT originator_id, MAX(originator_version), MIN(rowid)"
+                " FROM stored_events WHERE topic LIKE 'domain.project:%'"
+                " GROUP BY originator_id ORDER BY 3"
+            ).fetchall()
+            extra = [rng.randint(4, 9) * (depth - 1) for _ in lasts]
+            rounds = max(extra, default=0)
+            states = _note_states(runtime, rounds)
+            started = time.monotonic()
+            for r in range(rounds):
+                conn.executemany(
+                    "INSERT INTO stored_events"
+                    " (originator_id, originator_version, topic, state)"
+                    " VALUES (?, ?, ?, ?)",
+                    [
+                        (oid, last + 1 + r, NOTE_TOPIC, states[r * POOL_STEP + pick])
+                        for (oid, last, _first), count, pick in zip(
+                            lasts,
+                            extra,
+                            [rng.randrange(POOL_STEP) for _ in lasts],
+                            strict=True,
+                        )
+                        if count > r
+                    ],
+                )
+                conn.commit()
+                _progress("rounds", r + 1, rounds, started)
+            print("", file=sys.stderr)
+            head = conn.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+    finally:
+        runtime.close()
+    _marker(settings).write_text(
+        json.dumps({"head": head, "projects": projects, "depth": depth})
+    )
+    return head
+
+
 def _drop(settings: Settings) -> None:
     if settings.is_postgres:
         import psycopg
@@ -207,17 +285,27 @@ def _drop(settings: Settings) -> None:
 
 
 def ensure(
-    pg: str | None, projects: int, enterprises: int, fresh: bool = False
+    pg: str | None,
+    projects: int,
+    enterprises: int,
+    fresh: bool = False,
+    depth: int = 1,
 ) -> tuple[Settings, int]:
-    """The cached data set (built now if missing); returns settings and head."""
-    settings = settings_for(pg, projects)
+    """The cached data set (built now if missing); returns settings and head.
+
+    A deep set (depth > 1) is made from the usual one, on SQLite only.
+    """
+    settings = settings_for(pg, projects, depth)
     marker = _marker(settings)
     if not fresh and marker.exists():
         head = json.loads(marker.read_text())["head"]
         return settings, head
     _drop(settings)
     started = time.monotonic()
-    head = build(settings, projects, enterprises)
+    if depth > 1:
+        head = build_deep(settings, projects, enterprises, depth)
+    else:
+        head = build(settings, projects, enterprises)
     took = time.monotonic() - started
     print(
         f"built {head} events in {took:.1f}s ({head / took:,.0f} events/s)",
@@ -249,8 +337,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     common_args(parser)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument(
+        "--depth", type=int, default=1, help="about N times the events a project"
+    )
     args = parser.parse_args()
-    settings, head = ensure(args.pg, args.projects, enterprises_for(args), args.fresh)
+    if args.depth < 1:
+        parser.error("--depth 须为正整数 (must be at least 1)")
+    if args.depth > 1 and args.pg:
+        parser.error("深数据集目前只建在 SQLite 上 (deep sets: SQLite only)")
+    settings, head = ensure(
+        args.pg, args.projects, enterprises_for(args), args.fresh, args.depth
+    )
     print(f"events: {head}")
 
 

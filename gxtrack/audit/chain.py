@@ -12,14 +12,25 @@ over a tampered log stops instead of blessing it.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from gxtrack.errors import GxtrackError
-from gxtrack.infra.db import Cursor
+from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.ids import id_text
 
 GENESIS = "0" * 64
+
+# The chain's length as last counted, per database: (head position, head
+# digest, rows up to it). The chain only grows at its head (the follower
+# appends; a rebuild checks kept rows, never rewrites them), so the next count
+# adds the rows after that head instead of counting ten million rows again on
+# every view of the audit page. A kept head whose row is gone or changed (a
+# tampered chain, which `audit verify` reports) is counted afresh.
+_lengths: weakref.WeakKeyDictionary[Database, tuple[int, str, int]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class ChainBrokenError(GxtrackError):
@@ -69,3 +80,31 @@ def chain_head(cur: Cursor) -> dict[str, Any] | None:
         "SELECT position, originator_id, originator_version, digest"
         " FROM audit_chain ORDER BY position DESC LIMIT 1"
     )
+
+
+def chain_length(cur: Cursor, head: dict[str, Any] | None) -> int:
+    """How many rows the chain holds up to `head` (chain_head()'s row)."""
+    if head is None:
+        return 0
+    position, digest = int(head["position"]), head["digest"]
+    counted, after = 0, None
+    kept = _lengths.get(cur.db)
+    if kept is not None and kept[0] <= position:
+        row = cur.fetchone(
+            "SELECT digest FROM audit_chain WHERE position = ?", (kept[0],)
+        )
+        if row is not None and row["digest"] == kept[1]:
+            counted, after = kept[2], kept[0]
+    if after is None:
+        row = cur.fetchone(
+            "SELECT COUNT(*) AS n FROM audit_chain WHERE position <= ?", (position,)
+        )
+    else:
+        row = cur.fetchone(
+            "SELECT COUNT(*) AS n FROM audit_chain"
+            " WHERE position > ? AND position <= ?",
+            (after, position),
+        )
+    counted += int(row["n"]) if row else 0
+    _lengths[cur.db] = (position, digest, counted)
+    return counted

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.clock import today
-from gxtrack.audit.chain import GENESIS, chain_head, link_digest
+from gxtrack.audit.chain import GENESIS, chain_head, chain_length, link_digest
 from gxtrack.infra.db import Database
 
 PAGE = 1000
@@ -188,12 +188,12 @@ def anchor(app: Any, db: Database) -> dict[str, Any]:
     """Today's anchor: the chain head (position, digest) to keep outside the system."""
     with db.transaction(write=False) as cur:
         head = chain_head(cur)
-        count = cur.fetchone("SELECT COUNT(*) AS n FROM audit_chain")
+        count = chain_length(cur, head)
     return {
         "app": "gxtrack",
         "date": today().isoformat(),
         "created_at": datetime.now(UTC).isoformat(),
         "position": int(head["position"]) if head else 0,
         "digest": head["digest"] if head else GENESIS,
-        "count": int(count["n"]) if count else 0,
+        "count": count,
     }

@@ -296,3 +296,30 @@ def test_chain_kept_by_an_older_release_is_rechecked_not_rewritten(store, leader
         assert kept == rows
     finally:
         reopened.close()
+
+
+def test_anchor_counts_the_chain_as_it_grows_and_recounts_a_changed_head(store, leader):
+    runtime, _raw = store
+    pid, events = _history(runtime, leader)
+    assert anchor(runtime.app, runtime.db)["count"] == len(events)
+    # Later events are added to the length counted before (not counted again).
+    runtime.app.report_progress(leader, pid, date(2025, 3, 9), "设备进场")
+    runtime.app.report_progress(leader, pid, date(2025, 3, 16), "试生产")
+    runtime.wait_for_read_models()
+    grown = anchor(runtime.app, runtime.db)
+    assert grown["count"] == len(events) + 2
+    assert grown["position"] == max(events.values()) + 2
+    # The head counted to is gone (a chain cut short): counted afresh.
+    with runtime.db.transaction() as cur:
+        cur.execute("DELETE FROM audit_chain WHERE position = ?", (grown["position"],))
+    assert anchor(runtime.app, runtime.db)["count"] == len(events) + 1
+    # A kept head whose digest was rewritten: counted afresh, not added to.
+    with runtime.db.transaction() as cur:
+        cur.execute(
+            "DELETE FROM audit_chain WHERE position = ?", (min(events.values()),)
+        )
+        cur.execute(
+            "UPDATE audit_chain SET digest = ? WHERE position = ?",
+            ("f" * 64, grown["position"] - 1),
+        )
+    assert anchor(runtime.app, runtime.db)["count"] == len(events)

@@ -133,3 +133,26 @@ def test_monthly_report_xlsx_and_history(gx_in, tmp_path):
         "a", "enterprise", "history", "0b2a3f1e-0000-4000-8000-000000000000", ok=False
     )
     assert_one_line_error(missing)
+
+
+def test_verify_since_last_walks_only_the_new_events(gx_in, tmp_path):
+    pid = _project(gx_in)
+    # Nothing verified yet: the first walk is a full one.
+    first = gx_in("a", "audit", "verify", "--since-last").stdout
+    assert "校验通过 (ok): 3 个事件，" in first
+    gx_in("a", "project", "move", pid, "landed", "--date", "2025-07-20")
+    again = gx_in("a", "audit", "verify", "--since-last").stdout
+    assert "1 个事件（自上次校验通过处起" in again and "链头位置 4" in again
+    # A new event altered after it was chained is caught by the next check.
+    gx_in("a", "project", "move", pid, "producing", "--date", "2025-08-20")
+    with sqlite3.connect(tmp_path / "a" / "events.db") as conn:
+        conn.execute(
+            "UPDATE stored_events SET state = replace(state, '2025-08-20',"
+            " '2025-08-02') WHERE rowid = 5"
+        )
+    failed = gx_in("a", "audit", "verify", "--since-last", ok=False)
+    assert_one_line_error(failed)
+    assert "位置 5" in failed.stderr
+    both = gx_in("a", "audit", "verify", "--since-last", "--anchor", "x", ok=False)
+    assert_one_line_error(both)
+    assert "--since-last" in both.stderr

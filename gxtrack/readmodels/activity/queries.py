@@ -26,9 +26,10 @@ class ActivityFilter:
 
 
 def _days(f: ActivityFilter) -> tuple[str, list[Any]]:
-    """The conditions on rm_activity_days for the filter's kind, type and dates."""
+    """FROM and WHERE over the per-day counts (a person's when the filter
+    names one) for the filter's person, kind, type and dates."""
     clauses, params = ["1 = 1"], []
-    for column in ("kind", "type"):
+    for column in ("actor", "kind", "type"):
         value = getattr(f, column)
         if value:
             clauses.append(f"{column} = ?")
@@ -39,7 +40,8 @@ def _days(f: ActivityFilter) -> tuple[str, list[Any]]:
     if f.until is not None:
         clauses.append("day <= ?")
         params.append(f.until.isoformat())
-    return " WHERE " + " AND ".join(clauses), params
+    table = "rm_activity_actor_days" if f.actor else "rm_activity_days"
+    return f" FROM {table} WHERE " + " AND ".join(clauses), params
 
 
 def _positions(db: Database, f: ActivityFilter) -> tuple[int, int] | None:
@@ -51,8 +53,7 @@ def _positions(db: Database, f: ActivityFilter) -> tuple[int, int] | None:
     """
     where, params = _days(f)
     row = db.fetchone(
-        "SELECT MIN(first_position) AS low, MAX(last_position) AS high"
-        " FROM rm_activity_days" + where,
+        "SELECT MIN(first_position) AS low, MAX(last_position) AS high" + where,
         params,
     )
     if row is None or row["low"] is None:
@@ -76,13 +77,9 @@ def _where(f: ActivityFilter, bounds: tuple[int, int]) -> tuple[str, list[Any]]:
     return " WHERE " + " AND ".join(clauses), params
 
 
-def _total(db: Database, f: ActivityFilter, where: str, params: list[Any]) -> int:
-    if f.actor:
-        return int(db.scalar("SELECT COUNT(*) FROM rm_activity" + where, params) or 0)
+def _total(db: Database, f: ActivityFilter) -> int:
     day_where, day_params = _days(f)
-    return int(
-        db.scalar("SELECT SUM(n) FROM rm_activity_days" + day_where, day_params) or 0
-    )
+    return int(db.scalar("SELECT SUM(n)" + day_where, day_params) or 0)
 
 
 def activity_page(
@@ -100,7 +97,7 @@ def activity_page(
         " ORDER BY a.position DESC",
         [*params, page_size, (page - 1) * page_size],
     )
-    return {"items": items, "total": _total(db, f, where, params)}
+    return {"items": items, "total": _total(db, f)}
 
 
 def activity_rows(db: Database, f: ActivityFilter, limit: int) -> list[dict[str, Any]]:
