@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +21,7 @@ from gxtrack.app.reports.cells import (  # noqa: F401 (re-export)
 )
 
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
-
-
-def rows_of(items: Iterable[dict[str, Any]], columns: list[Column]) -> list[list]:
-    """The export rows: one list of neutralised cell values per item."""
-    return [[neutralise(get(item)) for _, get in columns] for item in items]
+CSV_CHUNK_ROWS = 2000
 
 
 def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
@@ -39,14 +35,33 @@ def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(columns: list[Column], rows: list[list]) -> bytes:
-    """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel opens the Chinese text), sent as it is written:
+    a piece every CHUNK_ROWS rows. Text a spreadsheet would run is made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([header for header, _ in columns])
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    starts = FORMULA_STARTS
+    chunk: list[list[Any]] = []
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        # None is written as an empty field by the csv module itself.
+        chunk.append(
+            [("'" + v if type(v) is str and v.startswith(starts) else v) for v in row]
+        )
+        if len(chunk) >= CSV_CHUNK_ROWS:
+            writer.writerows(chunk)
+            chunk.clear()
+            yield _take(buffer)
+    writer.writerows(chunk)
+    yield _take(buffer)
+
+
+def _take(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 def decimal_or_text(value: Any) -> Any:
