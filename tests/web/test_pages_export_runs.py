@@ -147,3 +147,23 @@ def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> N
 def page_runtime_of(app):
     """The Runtime behind the app (as the pages find it)."""
     return app.extensions["gxtrack"]
+
+
+@pytest.mark.parametrize(
+    "sort", ["-updated", "name", "-investment", "stage", "-stage_date"]
+)
+@pytest.mark.parametrize("limit", [2, 20000])
+def test_the_export_keeps_the_lists_order_up_to_its_limit(
+    app, pool: dict, sort: str, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first `limit` matches in the pool list's order, whatever the sort."""
+    from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+    from web.pages import pool as pool_page
+
+    monkeypatch.setattr(pool_page, "EXPORT_LIMIT", limit)
+    db = page_runtime_of(app).db
+    listed = [i["id"] for i in list_projects(db, PoolFilter(), sort, 1, 200)["items"]]
+    with app.test_request_context(f"/projects/export.xlsx?sort={sort}"):
+        count, rows = pool_page.export_rows()
+        assert [row[-1] for row in rows] == listed[:limit]
+    assert count == min(limit, 3)
