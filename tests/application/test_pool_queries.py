@@ -207,3 +207,20 @@ def test_duplicates_are_found_by_name_or_investor_through_an_index(runtime, lead
     ):
         plan = runtime.db.fetchall("EXPLAIN QUERY PLAN " + sql, args)
         assert any("USING INDEX" in row["detail"] for row in plan), plan
+
+
+def test_a_stage_is_listed_latest_first_without_sorting_it(runtime, leader):
+    """The pool filtered by stage alone (and its export) reads an index in order."""
+    if runtime.db.kind != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    a = register(runtime, leader, "【示例】先", on=0)
+    b = register(runtime, leader, "【示例】后", on=1)
+    runtime.wait_for_read_models()
+    page = list_projects(runtime.db, PoolFilter(stage="negotiating"), "-updated")
+    assert [i["id"] for i in page["items"]] == [b, a]
+    plan = runtime.db.fetchall(
+        "EXPLAIN QUERY PLAN SELECT id FROM rm_projects WHERE stage = ?"
+        " ORDER BY updated_at DESC, id DESC LIMIT 50",
+        ("signed",),
+    )
+    assert not any("TEMP B-TREE" in row["detail"] for row in plan), plan

@@ -68,6 +68,11 @@ class PoolProjection(Projection):
         # Summaries are one grouped pass over this covering index.
         "CREATE INDEX IF NOT EXISTS rm_projects_summary"
         " ON rm_projects (stage, industry, zone, investment)",
+        # Filtered by stage alone (the commonest filter, and the exports of a
+        # stage), the latest updated first: a page or an export's rows in
+        # order, without sorting every project in the stage.
+        "CREATE INDEX IF NOT EXISTS rm_projects_stage_updated"
+        " ON rm_projects (stage, updated_at, id)",
         "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
         "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
         "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
