@@ -106,3 +106,23 @@ def test_a_row_of_the_wrong_width_is_refused() -> None:
 
     with pytest.raises(ValueError):
         b"".join(stream_xlsx("t", ["A", "B"], [["a", "b"], ["c"]], ["text", "text"]))
+
+
+def test_the_streamed_csv_makes_formulas_inert_in_any_column_and_chunk() -> None:
+    import csv
+
+    from web.pages.export import CSV_CHUNK_ROWS, stream_csv
+
+    rows = [[f"项目{n}", "a-b", None, Decimal("1.5"), n] for n in range(CSV_CHUNK_ROWS)]
+    rows += [
+        ["-1", "\tx", "@y", "+z", 1],
+        ["=1+1", "ok", "", "a\n=b", None],
+    ]
+    pieces = list(stream_csv(["名称", "B", "C", "D", "E"], iter(rows)))
+    assert len(pieces) == 2 and pieces[0].startswith("\ufeff".encode())
+    got = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
+    assert got[0] == ["名称", "B", "C", "D", "E"]
+    assert got[1] == ["项目0", "a-b", "", "1.5", "0"]
+    assert got[-2] == ["'-1", "'\tx", "'@y", "'+z", "1"]
+    assert got[-1] == ["'=1+1", "ok", "", "a\n=b", ""]
+    assert len(got) == CSV_CHUNK_ROWS + 3

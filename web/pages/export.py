@@ -37,24 +37,38 @@ def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
 
 def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 with a BOM (so Excel opens the Chinese text), sent as it is written:
-    a piece every CHUNK_ROWS rows. Text a spreadsheet would run is made inert."""
+    a piece every CSV_CHUNK_ROWS rows. Text a spreadsheet would run is made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(headers)
-    starts = FORMULA_STARTS
     chunk: list[list[Any]] = []
     for row in rows:
-        # None is written as an empty field by the csv module itself.
-        chunk.append(
-            [("'" + v if type(v) is str and v.startswith(starts) else v) for v in row]
-        )
+        chunk.append(row)
         if len(chunk) >= CSV_CHUNK_ROWS:
-            writer.writerows(chunk)
+            _write_chunk(writer, chunk)
             chunk.clear()
             yield _take(buffer)
-    writer.writerows(chunk)
+    _write_chunk(writer, chunk)
     yield _take(buffer)
+
+
+def _write_chunk(writer: Any, chunk: list[list[Any]]) -> None:
+    """The rows, a column at a time: one test of a column's joined text tells
+    whether any cell needs making inert (most columns: none), instead of a
+    test per cell. None is written as an empty field by the csv module."""
+    if not chunk:
+        return
+    columns = [
+        column if _inert(column) else [neutralise(v) for v in column]
+        for column in zip(*chunk, strict=True)
+    ]
+    writer.writerows(zip(*columns, strict=True))
+
+
+def _inert(column: tuple[Any, ...]) -> bool:
+    joined = "\n" + "\n".join([v for v in column if isinstance(v, str)])
+    return not any("\n" + start in joined for start in FORMULA_STARTS)
 
 
 def _take(buffer: io.StringIO) -> bytes:
