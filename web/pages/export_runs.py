@@ -79,7 +79,8 @@ def progress(run_id: str) -> Any:
     return render_template("export_run.html", run=run, kind=_kind(run["id"]))
 
 
-@bp.get("/projects/export-runs/<run_id>.<kind>")
+@bp.get("/projects/export-runs/<run_id>.xlsx", defaults={"kind": "xlsx"})
+@bp.get("/projects/export-runs/<run_id>.csv", defaults={"kind": "csv"})
 def download(run_id: str, kind: str) -> Response:
     """The finished file."""
     run = _run(run_id)
