@@ -8,9 +8,10 @@ to messages.mo by `make translations`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask import Flask, g, has_app_context, request
+from flask_babel import Babel, get_locale, get_translations
 
 from domain.designations import Designation
 from domain.stages import FORWARD, STAGE_LABELS_EN, Priority, Stage
@@ -50,7 +51,22 @@ def select_locale() -> str:
 
 def is_english() -> bool:
     """Whether the current request is rendered in English."""
-    return str(get_locale()) == "en"
+    if not has_app_context():
+        return str(get_locale()) == "en"
+    if "gx_english" not in g:
+        g.gx_english = str(get_locale()) == "en"
+    return g.gx_english
+
+
+def _translations() -> Any:
+    """The request's catalog, found once: Flask-Babel finds it again for every
+    message (a few context lookups each), which was a third of a page's time."""
+    if not has_app_context():
+        return get_translations()
+    found = g.get("gx_translations")
+    if found is None:
+        found = g.gx_translations = get_translations()
+    return found
 
 
 def stage_label(code: str | None) -> str:
@@ -92,6 +108,13 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.globals.update(
         stage_label=stage_label,
         stage_codes=tuple(stage.value for stage in Stage),

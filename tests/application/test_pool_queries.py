@@ -185,3 +185,42 @@ def test_the_overdue_node_filter_judges_the_day_asked(runtime, leader):
     assert late(19, flag=False) == {"【示例】开工逾期"}
     assert late(20) == set()  # done that day
     assert late(30) == set() and late(30, flag=False) == set(late(10, False))
+
+
+def test_duplicates_are_found_by_name_or_investor_through_an_index(runtime, leader):
+    from gxtrack.readmodels.pool.queries import merge_candidates, projects_named
+
+    a = register(runtime, leader, "【示例】同名", investor="甲公司")
+    b = register(runtime, leader, " 【示例】同名 ", investor="乙公司", on=1)
+    c = register(runtime, leader, "【示例】别名", investor="乙公司", on=2)
+    register(runtime, leader, "【示例】无关", investor="丙公司", on=3)
+    runtime.wait_for_read_models()
+    assert [p["id"] for p in projects_named(runtime.db, "【示例】同名")] == [a, b]
+    found = merge_candidates(runtime.db, b, " 【示例】同名 ", "乙公司")
+    assert [p["id"] for p in found] == [a, c]
+    if runtime.db.kind != "sqlite":
+        return
+    # A lookup, not a pass over the pool (the page and registration ask it).
+    for sql, args in (
+        ("SELECT id FROM rm_projects WHERE TRIM(name) = ?", ("x",)),
+        ("SELECT id FROM rm_projects WHERE TRIM(investor) = ?", ("x",)),
+    ):
+        plan = runtime.db.fetchall("EXPLAIN QUERY PLAN " + sql, args)
+        assert any("USING INDEX" in row["detail"] for row in plan), plan
+
+
+def test_a_stage_is_listed_latest_first_without_sorting_it(runtime, leader):
+    """The pool filtered by stage alone (and its export) reads an index in order."""
+    if runtime.db.kind != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    a = register(runtime, leader, "【示例】先", on=0)
+    b = register(runtime, leader, "【示例】后", on=1)
+    runtime.wait_for_read_models()
+    page = list_projects(runtime.db, PoolFilter(stage="negotiating"), "-updated")
+    assert [i["id"] for i in page["items"]] == [b, a]
+    plan = runtime.db.fetchall(
+        "EXPLAIN QUERY PLAN SELECT id FROM rm_projects WHERE stage = ?"
+        " ORDER BY updated_at DESC, id DESC LIMIT 50",
+        ("signed",),
+    )
+    assert not any("TEMP B-TREE" in row["detail"] for row in plan), plan

@@ -198,3 +198,18 @@ def test_language_switch_to_english_and_back(client: FlaskClient) -> None:
 def test_unknown_page_is_404(client: FlaskClient) -> None:
     login(client, "leader")
     assert client.get("/no-such-page").status_code == 404
+
+
+def test_each_request_is_rendered_in_its_own_language(client: FlaskClient) -> None:
+    """The catalog is found once per request, never carried to the next one."""
+    login(client, "leader")
+    for lang, shown, hidden in (
+        ("en", "Project pool", "项目池"),
+        ("zh", "项目池", "Project pool"),
+        ("en", "Project pool", "项目池"),
+    ):
+        page = page_text(client.get(f"/projects?lang={lang}"))
+        assert shown in page and hidden not in page, lang
+        # Labels from Python (stage names) follow the same request's language.
+        labels = page_text(client.get(f"/projects?lang={lang}&stage=signed"))
+        assert ("Signed" in labels) == (lang == "en"), lang

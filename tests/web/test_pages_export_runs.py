@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import time
 from datetime import timedelta
@@ -62,6 +63,34 @@ def test_the_button_exports_in_the_background_with_progress(
     assert rows[3][5] == "签约" and rows[3][7].date() == today() - timedelta(days=1)
 
 
+def test_the_csv_button_exports_in_the_background_too(
+    client: FlaskClient, pool: dict
+) -> None:
+    login(client, "viewer")
+    pool_page = page_text(client.get("/projects?sort=name"))
+    assert 'id="export-csv"' in pool_page and 'name="kind" value="csv"' in pool_page
+    started = client.post("/projects/export-runs?sort=name", data={"kind": "csv"})
+    location = started.headers["Location"]
+    page = _follow(client, location)
+    assert "导出 CSV" in page and "导出完成，共 3 行" in page
+    assert f'href="{location}.csv"' in page
+    assert client.get(location + ".xlsx").status_code == 404
+    response = client.get(location + ".csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert ".csv" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][: len(HEADERS)] == HEADERS
+    assert len(rows) == 4
+    # The same rows, in the same order, as the direct download.
+    direct = client.get("/projects/export.csv?sort=name").data.decode("utf-8-sig")
+    assert rows == list(csv.reader(io.StringIO(direct)))
+    assert {r[0]: r[1] for r in rows[1:]}[
+        "【示例】乙项目"
+    ] == '\'=HYPERLINK("http://x")'
+
+
 def test_the_export_follows_the_filters(client: FlaskClient, pool: dict) -> None:
     login(client, "viewer")
     location = client.post("/projects/export-runs?zone=mudu").headers["Location"]
@@ -90,6 +119,9 @@ def test_bad_filters_are_refused_and_anonymous_sent_to_login(
     response = client.post("/projects/export-runs?sort=nonsense")
     assert response.status_code == 422
     assert "Traceback" not in page_text(response)
+    response = client.post("/projects/export-runs", data={"kind": "pdf"})
+    assert response.status_code == 422
+    assert "导出格式只能是 xlsx 或 csv" in page_text(response)
 
 
 @pytest.mark.parametrize(
@@ -115,3 +147,23 @@ def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> N
 def page_runtime_of(app):
     """The Runtime behind the app (as the pages find it)."""
     return app.extensions["gxtrack"]
+
+
+@pytest.mark.parametrize(
+    "sort", ["-updated", "name", "-investment", "stage", "-stage_date"]
+)
+@pytest.mark.parametrize("limit", [2, 20000])
+def test_the_export_keeps_the_lists_order_up_to_its_limit(
+    app, pool: dict, sort: str, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first `limit` matches in the pool list's order, whatever the sort."""
+    from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+    from web.pages import pool as pool_page
+
+    monkeypatch.setattr(pool_page, "EXPORT_LIMIT", limit)
+    db = page_runtime_of(app).db
+    listed = [i["id"] for i in list_projects(db, PoolFilter(), sort, 1, 200)["items"]]
+    with app.test_request_context(f"/projects/export.xlsx?sort={sort}"):
+        count, rows = pool_page.export_rows()
+        assert [row[-1] for row in rows] == listed[:limit]
+    assert count == min(limit, 3)

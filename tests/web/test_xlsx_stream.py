@@ -70,3 +70,59 @@ def test_typed_columns_write_each_cell_by_its_kind() -> None:
         datetime(2026, 2, 3, 4, 5, 6),
     )
     assert got[3][5] == "True"  # a bool is no amount
+
+
+def _sheet_xml(data: bytes) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return book.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_typed_text_keeps_spaces_at_its_ends_and_repeats_across_chunks() -> None:
+    count = ROWS_PER_CHUNK + 3
+    rows = [[f"项目{n}", " 前后有空格 ", "2026-01-05", n] for n in range(count)]
+    rows[-1] = ["=末行", None, None, None]
+    kinds = ["text", "text", "date", "number"]
+    data = b"".join(stream_xlsx("项目池", list("ABCD"), rows, kinds))
+    xml = _sheet_xml(data)
+    # A column without spaces needs no xml:space; one with them keeps them.
+    assert "<t>项目0</t>" in xml
+    assert '<t xml:space="preserve"> 前后有空格 </t>' in xml
+    got = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert len(got) == count + 1
+    assert got[1] == ("项目0", " 前后有空格 ", datetime(2026, 1, 5), 0)
+    assert got[-2] == (
+        f"项目{count - 2}",
+        " 前后有空格 ",
+        datetime(2026, 1, 5),
+        count - 2,
+    )
+    assert got[-1] == ("'=末行", None, None, None)
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        b"".join(stream_xlsx("t", ["A", "B"], [["a", "b"], ["c"]], ["text", "text"]))
+
+
+def test_the_streamed_csv_makes_formulas_inert_in_any_column_and_chunk() -> None:
+    import csv
+
+    from web.pages.export import CSV_CHUNK_ROWS, stream_csv
+
+    rows = [[f"项目{n}", "a-b", None, Decimal("1.5"), n] for n in range(CSV_CHUNK_ROWS)]
+    rows += [
+        ["-1", "\tx", "@y", "+z", 1],
+        ["=1+1", "ok", "", "a\n=b", None],
+    ]
+    pieces = list(stream_csv(["名称", "B", "C", "D", "E"], iter(rows)))
+    assert len(pieces) == 2 and pieces[0].startswith("\ufeff".encode())
+    got = list(csv.reader(io.StringIO(b"".join(pieces).decode("utf-8-sig"))))
+    assert got[0] == ["名称", "B", "C", "D", "E"]
+    assert got[1] == ["项目0", "a-b", "", "1.5", "0"]
+    assert got[-2] == ["'-1", "'\tx", "'@y", "'+z", "1"]
+    assert got[-1] == ["'=1+1", "ok", "", "a\n=b", ""]
+    assert len(got) == CSV_CHUNK_ROWS + 3

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -21,11 +21,7 @@ from gxtrack.app.reports.cells import (  # noqa: F401 (re-export)
 )
 
 Column = tuple[str, Callable[[dict[str, Any]], Any]]
-
-
-def rows_of(items: Iterable[dict[str, Any]], columns: list[Column]) -> list[list]:
-    """The export rows: one list of neutralised cell values per item."""
-    return [[neutralise(get(item)) for _, get in columns] for item in items]
+CSV_CHUNK_ROWS = 2000
 
 
 def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
@@ -39,14 +35,47 @@ def to_xlsx(title: str, columns: list[Column], rows: list[list]) -> bytes:
     return buffer.getvalue()
 
 
-def to_csv(columns: list[Column], rows: list[list]) -> bytes:
-    """UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+def stream_csv(headers: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel opens the Chinese text), sent as it is written:
+    a piece every CSV_CHUNK_ROWS rows. Text a spreadsheet would run is made inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([header for header, _ in columns])
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    chunk: list[list[Any]] = []
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        chunk.append(row)
+        if len(chunk) >= CSV_CHUNK_ROWS:
+            _write_chunk(writer, chunk)
+            chunk.clear()
+            yield _take(buffer)
+    _write_chunk(writer, chunk)
+    yield _take(buffer)
+
+
+def _write_chunk(writer: Any, chunk: list[list[Any]]) -> None:
+    """The rows, a column at a time: one test of a column's joined text tells
+    whether any cell needs making inert (most columns: none), instead of a
+    test per cell. None is written as an empty field by the csv module."""
+    if not chunk:
+        return
+    columns = [
+        column if _inert(column) else [neutralise(v) for v in column]
+        for column in zip(*chunk, strict=True)
+    ]
+    writer.writerows(zip(*columns, strict=True))
+
+
+def _inert(column: tuple[Any, ...]) -> bool:
+    joined = "\n" + "\n".join([v for v in column if isinstance(v, str)])
+    return not any("\n" + start in joined for start in FORMULA_STARTS)
+
+
+def _take(buffer: io.StringIO) -> bytes:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 def decimal_or_text(value: Any) -> Any:

@@ -1,6 +1,6 @@
-"""The pool's .xlsx export with its progress shown on a page.
+"""The pool's .xlsx and .csv exports with their progress shown on a page.
 
-The pool page's button starts the export in the background and shows a page
+The pool page's buttons start the export in the background and show a page
 that follows it (rows written of all, refreshed every second) until the file
 is ready to download. The run is recorded in `job_runs` (its job names the
 user, so only they see it) and notes its progress there as each piece of the
@@ -17,18 +17,21 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
+from domain.errors import RuleViolationError
 from gxtrack.errors import NotFoundError
 from gxtrack.infra.job_runs import finish_job_run, note_job_progress, start_job_run
 from web.pages.common import register_page_errors, runtime
-from web.pages.pool import EXPORT_KINDS, export_columns, export_rows, pool_download
+from web.pages.export import stream_csv
+from web.pages.pool import CSV, EXPORT_KINDS, export_columns, export_rows, pool_download
 from web.pages.xlsx_stream import stream_xlsx
 from web.security import current_actor
 
 bp = Blueprint("page_export_runs", __name__)
 register_page_errors(bp)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"xlsx": XLSX, "csv": CSV}  # the run's file is named <id>.<kind>
 KEEP_SECONDS = 24 * 3600  # a finished file is kept a day, then swept
 
 
@@ -44,8 +47,14 @@ def _folder() -> Path:
 
 @bp.post("/projects/export-runs")
 def start() -> Any:
-    """Start the export of the pool as filtered (the form's fields); follow it."""
+    """Start the export of the pool as filtered (the form's fields); follow it.
+
+    The form's `kind` is xlsx (the default) or csv.
+    """
     actor = current_actor()
+    kind = request.form.get("kind") or "xlsx"
+    if kind not in MIMETYPES:
+        raise RuleViolationError("导出格式只能是 xlsx 或 csv", "kind")
     columns = export_columns()
     total, rows = export_rows()  # queried here; labels resolved in the request
     db = runtime().db.primary
@@ -55,7 +64,7 @@ def start() -> Any:
     headers = [header for header, _ in columns]
     worker = threading.Thread(
         target=_write,
-        args=(db, run_id, folder, headers, rows, total),
+        args=(db, run_id, folder / f"{run_id}.{kind}", headers, rows, total),
         name=f"pool-export-{run_id[:8]}",
         daemon=True,
     )
@@ -66,17 +75,28 @@ def start() -> Any:
 @bp.get("/projects/export-runs/<run_id>")
 def progress(run_id: str) -> Any:
     """How far the export has come; the download link once it is ready."""
-    return render_template("export_run.html", run=_run(run_id))
-
-
-@bp.get("/projects/export-runs/<run_id>.xlsx")
-def download(run_id: str) -> Response:
-    """The finished workbook."""
     run = _run(run_id)
-    path = _folder() / f"{run['id']}.xlsx"
-    if run["outcome"] != "ok" or not path.exists():
+    return render_template("export_run.html", run=run, kind=_kind(run["id"]))
+
+
+@bp.get("/projects/export-runs/<run_id>.xlsx", defaults={"kind": "xlsx"})
+@bp.get("/projects/export-runs/<run_id>.csv", defaults={"kind": "csv"})
+def download(run_id: str, kind: str) -> Response:
+    """The finished file."""
+    run = _run(run_id)
+    path = _folder() / f"{run['id']}.{kind}"
+    if kind not in MIMETYPES or run["outcome"] != "ok" or not path.exists():
         raise NotFoundError("导出文件不存在或尚未完成")
-    return pool_download(_chunks(path), "xlsx", XLSX)
+    return pool_download(_chunks(path), kind, MIMETYPES[kind])
+
+
+def _kind(run_id: str) -> str:
+    """The run's file kind, from its file (being written or done)."""
+    for kind in MIMETYPES:
+        path = _folder() / f"{run_id}.{kind}"
+        if path.exists() or path.with_name(path.name + ".part").exists():
+            return kind
+    return "xlsx"
 
 
 def _run(run_id: str) -> dict[str, Any]:
@@ -98,13 +118,13 @@ def _run(run_id: str) -> dict[str, Any]:
 def _write(
     db: Any,
     run_id: str,
-    folder: Path,
+    path: Path,
     headers: list[str],
     rows: Iterable[list[Any]],
     total: int,
 ) -> None:
-    """Write the workbook to a file, noting the rows done after each piece."""
-    part = folder / f"{run_id}.xlsx.part"
+    """Write the export to its file, noting the rows done after some pieces."""
+    part = path.with_name(path.name + ".part")
     counted = [0]
 
     def counting() -> Iterator[list[Any]]:
@@ -116,12 +136,15 @@ def _write(
     try:
         note_job_progress(db, run_id, f"0/{total}")
         with part.open("wb") as out:
-            pieces = stream_xlsx("项目池", headers, counting(), EXPORT_KINDS)
+            if path.suffix == ".csv":
+                pieces = stream_csv(headers, counting())
+            else:
+                pieces = stream_xlsx("项目池", headers, counting(), EXPORT_KINDS)
             for n, piece in enumerate(pieces):
                 out.write(piece)
                 if n % 5 == 4:  # a note every five pieces of ROWS_PER_CHUNK rows
                     note_job_progress(db, run_id, f"{counted[0]}/{total}")
-        part.rename(folder / f"{run_id}.xlsx")
+        part.rename(path)
         outcome, detail = "ok", f"{total}/{total}"
     finally:
         finish_job_run(db, run_id, outcome, detail)
@@ -136,7 +159,7 @@ def _chunks(path: Path) -> Iterator[bytes]:
 def _sweep(folder: Path) -> None:
     """Remove exports older than KEEP_SECONDS (and parts left by a dead worker)."""
     cutoff = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.xlsx*"):
+    for path in folder.glob("*.*"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

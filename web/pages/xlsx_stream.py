@@ -13,9 +13,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -162,6 +163,66 @@ def _number_cell(value: Any) -> str:
 
 CELL_WRITERS = {"text": _text_cell, "date": _date_cell, "number": _number_cell}
 
+# A chunk of typed rows is written a column at a time: one test of a text
+# column's joined values tells whether any cell needs escaping (most columns
+# need none), a date column's repeated days are converted once, and the rows'
+# cells are joined in one call. Per-cell calls were three quarters of the time.
+_INLINE = '<c t="inlineStr"><is><t>'
+_KEPT = '<c t="inlineStr"><is><t xml:space="preserve">'  # spaces at an end kept
+_INLINE_END = "</t></is></c>"
+_NUMBERS = frozenset((int, float, Decimal))
+
+
+def _text_column(values: list[Any]) -> list[str]:
+    try:
+        joined = "".join([("" if v is None else v) for v in values])
+    except TypeError:  # not all text: each cell on its own
+        return [_text_cell(v) for v in values]
+    if "&" in joined or "<" in joined or ">" in joined or not joined.isprintable():
+        return [_text_cell(v) for v in values]
+    start = _KEPT if " " in joined else _INLINE
+    if any(c in joined for c in FORMULA_STARTS):
+        return [_text_cell(v) if v and v[0] in _FORMULA else
+                (start + v + _INLINE_END if v else "<c/>") for v in values]  # fmt: skip
+    return [start + v + _INLINE_END if v else "<c/>" for v in values]
+
+
+def _number_column(values: list[Any]) -> list[str]:
+    return [
+        f"<c><v>{v}</v></c>" if type(v) in _NUMBERS else _number_cell(v) for v in values
+    ]
+
+
+def _column_writer(kind: str) -> Callable[[list[Any]], list[str]]:
+    """How one column of a chunk is written; a date column remembers its days."""
+    if kind == "text":
+        return _text_column
+    if kind == "number":
+        return _number_column
+    if kind != "date":
+        raise ValueError(f"unknown column kind: {kind}")
+    seen: dict[Any, str] = {}  # this export's days: bounded by its rows
+
+    def dates(values: list[Any]) -> list[str]:
+        return [
+            seen[v] if v in seen else seen.setdefault(v, _date_cell(v)) for v in values
+        ]
+
+    return dates
+
+
+def _typed_chunk(
+    writers: list[Callable[[list[Any]], list[str]]], rows: list[list[Any]]
+) -> str:
+    """The XML of some rows, written column by column."""
+    if not rows:
+        return ""
+    columns = zip(*rows, strict=True)
+    cells = [write(list(col)) for write, col in zip(writers, columns, strict=True)]
+    n = len(rows)
+    framed = zip(["<row>"] * n, *cells, ["</row>"] * n, strict=True)
+    return "".join(chain.from_iterable(framed))
+
 
 def _widths(headers: list[str]) -> str:
     cols = "".join(
@@ -183,16 +244,15 @@ def stream_xlsx(
     by its kind; without it every cell is judged by its value (cell_value).
     """
     if kinds is None:
-        to_row = _generic_row
-    else:
-        writers = [CELL_WRITERS[kind] for kind in kinds]
 
-        def to_row(row: list[Any]) -> str:
-            return (
-                "<row>"
-                + "".join([w(v) for w, v in zip(writers, row, strict=True)])
-                + "</row>"
-            )
+        def to_xml(rows: list[list[Any]]) -> str:
+            return "".join(map(_generic_row, rows))
+
+    else:
+        writers = [_column_writer(kind) for kind in kinds]
+
+        def to_xml(rows: list[list[Any]]) -> str:
+            return _typed_chunk(writers, rows)
 
     sink = _Sink()
     name = escape(title[:31], {'"': "&quot;"})
@@ -218,14 +278,14 @@ def stream_xlsx(
                     f"{_widths(headers)}<sheetData><row>{head}</row>"
                 ).encode()
             )
-            batch: list[str] = []
+            batch: list[list[Any]] = []
             for row in rows:
-                batch.append(to_row(row))
+                batch.append(row)
                 if len(batch) >= ROWS_PER_CHUNK:
-                    sheet.write("".join(batch).encode())
+                    sheet.write(to_xml(batch).encode())
                     batch.clear()
                     yield sink.take()
-            sheet.write(("".join(batch) + "</sheetData></worksheet>").encode())
+            sheet.write((to_xml(batch) + "</sheetData></worksheet>").encode())
     yield sink.take()
 
 

@@ -68,10 +68,20 @@ class PoolProjection(Projection):
         # Summaries are one grouped pass over this covering index.
         "CREATE INDEX IF NOT EXISTS rm_projects_summary"
         " ON rm_projects (stage, industry, zone, investment)",
+        # Filtered by stage alone (the commonest filter, and the exports of a
+        # stage), the latest updated first: a page or an export's rows in
+        # order, without sorting every project in the stage.
+        "CREATE INDEX IF NOT EXISTS rm_projects_stage_updated"
+        " ON rm_projects (stage, updated_at, id)",
         "CREATE INDEX IF NOT EXISTS rm_projects_officer ON rm_projects (officer)",
         "CREATE INDEX IF NOT EXISTS rm_projects_zone ON rm_projects (zone)",
         "CREATE INDEX IF NOT EXISTS rm_projects_updated ON rm_projects (updated_at)",
         "CREATE INDEX IF NOT EXISTS rm_projects_stall ON rm_projects (stall_level)",
+        # Duplicates are found by name or investor (registration's warning,
+        # the project page's merge form): without these, a pass over the pool.
+        "CREATE INDEX IF NOT EXISTS rm_projects_name ON rm_projects ((TRIM(name)))",
+        "CREATE INDEX IF NOT EXISTS rm_projects_investor"
+        " ON rm_projects ((TRIM(investor)))",
         "CREATE TABLE IF NOT EXISTS rm_stage_history ("
         " project_id TEXT NOT NULL, seq INTEGER NOT NULL, stage TEXT NOT NULL,"
         " entered_on TEXT NOT NULL, left_on TEXT, recorded_at TEXT NOT NULL,"
