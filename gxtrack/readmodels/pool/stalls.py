@@ -7,6 +7,8 @@ that day, over the current pool (today) or the stage each project was in on D.
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -14,8 +16,9 @@ from typing import Any
 from domain.clock import today
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
-from gxtrack.readmodels.pool.lookups import marks
+from gxtrack.readmodels.pool.lookups import chunks, marks
 
 
 def stage_then(as_of: date, cols: str, keep: Callable[[str, str], str]) -> str:
@@ -46,33 +49,6 @@ def stage_then(as_of: date, cols: str, keep: Callable[[str, str], str]) -> str:
     )
 
 
-def stalled_count(
-    db: Database, as_of: date, officer: str | None = None, zone: str | None = None
-) -> dict[str, Any]:
-    """Projects stalled on `as_of`, counted by level and by stage."""
-    terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of, terms)
-    sql = stall_sql(terms, as_of, stage, day)
-    where = sql.stalled
-    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
-        if value:
-            where += f" AND {column} = ?"
-            params = [*params, value]
-    rows = db.fetchall(
-        f"SELECT CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END AS level,"
-        f" {stage} AS stage, COUNT(*) AS n FROM {source} WHERE {where}"
-        " GROUP BY 1, 2",
-        params,
-    )
-    by_level: dict[str, int] = {}
-    by_stage: dict[str, int] = {}
-    for row in rows:
-        n = int(row["n"])
-        by_level[row["level"]] = by_level.get(row["level"], 0) + n
-        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + n
-    return {"total": sum(by_level.values()), "by_level": by_level, "by_stage": by_stage}
-
-
 # The pool columns a stall read uses (a past day's source selects only these).
 STALL_COLUMNS = (
     "id", "name", "officer", "zone", "industry", "investor", "planned_signed",
@@ -94,6 +70,72 @@ def _stall_source(as_of: date, terms: StallTerms) -> tuple[str, str, str, list[A
     return "rm_projects p", "p.stage", "p.stage_date", []
 
 
+# A roster entry: what filters, counts and orders a stalled project.
+ID, LEVEL, STAGE, DAY, OFFICER, ZONE, NAME = range(7)
+Entry = tuple[str, str, str, str, str, str, str]
+
+
+def roster(db: Database, as_of: date) -> tuple[Entry, ...]:
+    """Every project stalled on `as_of`, red first then longest in stage:
+    (id, level, stage, stage date, officer, zone, name).
+
+    The judgement reads every pool row (and the open nodes): a full pass of
+    hundreds of milliseconds at 100k projects, which the dashboard, the
+    stalled list, its counts and the monthly report each made per view. It is
+    made once per day asked and kept until the read models move on
+    (engine/memo.py); filters, counts and pages are then cut from it.
+    """
+    return memoized(db, ("stall_roster", as_of), lambda: _roster(db, as_of))
+
+
+def _roster(db: Database, as_of: date) -> tuple[Entry, ...]:
+    terms = terms_on(db, as_of)
+    source, stage, day, params = _stall_source(as_of, terms)
+    sql = stall_sql(terms, as_of, stage, day)
+    with db.transaction(write=False) as cur:
+        rows = cur.tuples(
+            f"SELECT p.id, CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END,"
+            f" {stage}, {day}, p.officer, p.zone, p.name"
+            f" FROM {source} WHERE {sql.stalled}"
+            f" ORDER BY {sql.worst_first}, p.name, p.id",
+            params,
+        )
+    return tuple(rows)  # type: ignore[arg-type]
+
+
+def _picked(
+    entries: tuple[Entry, ...],
+    officer: str | None,
+    zone: str | None,
+    level: str | None = None,
+) -> list[Entry]:
+    return [
+        e
+        for e in entries
+        if (not officer or e[OFFICER] == officer)
+        and (not zone or e[ZONE] == zone)
+        and (level is None or e[LEVEL] == level)
+    ]
+
+
+def stalled_count(
+    db: Database, as_of: date, officer: str | None = None, zone: str | None = None
+) -> dict[str, Any]:
+    """Projects stalled on `as_of`, counted by level and by stage (read-only:
+    kept with the roster it counts)."""
+    return memoized(
+        db,
+        ("stall_counts", as_of, officer or None, zone or None),
+        lambda: _counted(_picked(roster(db, as_of), officer, zone)),
+    )
+
+
+def _counted(picked: list[Entry]) -> dict[str, Any]:
+    by_level = dict(Counter(e[LEVEL] for e in picked))
+    by_stage = dict(Counter(e[STAGE] for e in picked))
+    return {"total": len(picked), "by_level": by_level, "by_stage": by_stage}
+
+
 def stalled_projects(
     db: Database,
     as_of: date,
@@ -105,46 +147,58 @@ def stalled_projects(
 ) -> dict[str, Any]:
     """The projects stalled on `as_of`, red first then longest in stage.
 
-    {"items", "total", "terms"}: the policy in force that day judges; SQL finds
-    and orders the rows, the domain's rule gives each verdict. Without
-    `page_size`, every stalled project.
+    {"items", "total", "terms"}: the policy in force that day judges; the
+    roster finds and orders the projects, the domain's rule gives each verdict.
+    Without `page_size`, every stalled project.
     """
-    terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of, terms)
-    sql = stall_sql(terms, as_of, stage, day)
-    where = sql.stalled
-    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
-        if value:
-            where += f" AND {column} = ?"
-            params = [*params, value]
-    if level is not None:
-        where += f" AND {'' if level == 'red' else 'NOT '}{sql.red}"
-    limit = ""
+    picked = _picked(roster(db, as_of), officer, zone, level)
+    chosen = picked
     if page_size is not None:
-        limit = f" LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}"
-    # One pass: the total rides on each row (a window count); only a page past
-    # the end, which has no rows to carry it, counts again.
-    with db.transaction(write=False) as cur:
-        rows = cur.fetchall(
-            f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
-            f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
-            " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
-            f" p.exempt_until, p.version, {node_late_on(as_of)} AS node_late_on,"
-            " COUNT(*) OVER () AS total_rows"
-            f" FROM {source} WHERE {where}"
-            f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
-            params,
-        )
-        if rows:
-            total = int(rows[0]["total_rows"])
-        else:
-            count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
-            total = int(cur.tuples(count, params)[0][0] or 0)
-    items = []
-    for row in rows:
+        start = (int(page) - 1) * int(page_size)
+        chosen = picked[start : start + int(page_size)]
+    terms = terms_on(db, as_of)
+    return {
+        "items": stall_rows(db, chosen, as_of, terms),
+        "total": len(picked),
+        "terms": terms,
+    }
+
+
+def longest_stalled(
+    db: Database, as_of: date, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The `limit` projects longest in their stage among those stalled on
+    `as_of` (then by name), judged, and how many are stalled in all."""
+    entries = roster(db, as_of)
+    chosen = heapq.nsmallest(limit, entries, key=lambda e: (e[DAY], e[NAME]))
+    return stall_rows(db, chosen, as_of, terms_on(db, as_of)), len(entries)
+
+
+def stall_rows(
+    db: Database, chosen: list[Entry], as_of: date, terms: StallTerms
+) -> list[dict[str, Any]]:
+    """The pool rows of roster entries, in their order, each with its verdict
+    (`stall`; None when an event since the roster was made lifted it)."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks([e[ID] for e in chosen]):
+        for row in db.fetchall(
+            "SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
+            " p.planned_signed, p.planned_landed, p.planned_producing,"
+            " p.stall_level, p.stall_since, p.exempt_until, p.version,"
+            f" {node_late_on(as_of)} AS node_late_on"
+            f" FROM rm_projects p WHERE p.id IN ({marks(chunk)})",
+            chunk,
+        ):
+            found[row["id"]] = row
+    rows = []
+    for entry in chosen:
+        row = found.get(entry[ID])
+        if row is None:  # gone since (a merged duplicate)
+            continue
+        row["stage_code"], row["stage_day"] = entry[STAGE], entry[DAY]
         row["stall"] = judged(row, terms, as_of)
-        items.append(row)
-    return {"items": items, "total": total, "terms": terms}
+        rows.append(row)
+    return rows
 
 
 def scan_candidates(db: Database, stages: Sequence[str]) -> list[dict[str, Any]]:
