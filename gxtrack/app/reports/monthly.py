@@ -21,7 +21,7 @@ from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
-from gxtrack.readmodels.pool.queries import stalled_projects as pool_stalled
+from gxtrack.readmodels.pool.queries import longest_stalled
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
@@ -31,6 +31,7 @@ from gxtrack.readmodels.stage_facts.queries import (
 ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
 DIMENSIONS = {"total": "合计", "zone": "板块", "industry": "产业"}
 POOL_STAGES = tuple(stage.value for stage in Stage)
+STALLED_SHOWN = 200  # the longest stalled; all of them are on the stalled list
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -129,8 +130,11 @@ def monthly_report(
     names = names or {}
     known_at = known_instant(known_on)
     now = known_instant(None)
-    then_view = _view(db, first, last, known_at, known_on is None)
     now_view = _view(db, first, last, now, True)
+    # Not asked "as known then": the figures as known now on both sides.
+    then_view = (
+        now_view if known_on is None else _view(db, first, last, known_at, False)
+    )
     rows = []
     for cell in sorted(set(then_view["totals"]) | set(now_view["totals"]), key=_order):
         was = then_view["totals"].get(cell, [0, Decimal(0)])
@@ -156,8 +160,8 @@ def monthly_report(
         "known_at": known_at.isoformat(),
         "now": now.isoformat(),
         "rows": rows,
-        "corrections": _corrections(then_view, now_view),
-        "stalled": stalled_projects(db, min(last, bureau_today())),
+        "corrections": corrections(db, (first, last, known_at), then_view, now_view),
+        **stalled_projects(db, min(last, bureau_today())),
         "investment": investment_rows(db, month, known_at),
         "investment_by": report_breakdowns(db, month, known_at, names),
     }
@@ -185,8 +189,21 @@ def investment_rows(db: Database, month: str, known_at: datetime) -> list[dict]:
     return rows
 
 
+def corrections(
+    db: Database, asked: tuple[date, date, datetime], then: dict, now: dict
+) -> list[dict[str, Any]]:
+    """Projects whose stage at month end or entries in the month differ between
+    the views as known then and now (`asked`: the month's first and last day and
+    the instant); none when they are one. Every project's row is compared, so
+    the result is kept until the read models move on: read-only."""
+    if then is now:
+        return []
+    return memoized(
+        db, ("monthly_corrections", *asked), lambda: _corrections(then, now)
+    )
+
+
 def _corrections(then: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
-    """Projects whose stage at month end or entries in the month differ."""
     out = []
     then_pool = {p["id"]: p for p in then["pool"]}
     now_pool = {p["id"]: p for p in now["pool"]}
@@ -216,14 +233,13 @@ def _correction(pid: str, what: str, was: Any, is_: Any) -> dict[str, Any]:
     }
 
 
-def stalled_projects(db: Database, as_of: date) -> list[dict[str, Any]]:
-    """Projects stalled at the month's end (or today, in the current month).
-
-    The day's judgement, as on every other page; longest in stage first.
+def stalled_projects(db: Database, as_of: date) -> dict[str, Any]:
+    """The projects stalled at the month's end (or today, in the current
+    month): the STALLED_SHOWN longest in stage (`stalled`) and how many in all
+    (`stalled_total`). The day's judgement, as on every other page.
     """
-    rows = pool_stalled(db, as_of)["items"]
-    rows.sort(key=lambda r: (-r["stall"]["days_in_stage"], r["name"]))
-    return [
+    rows, total = longest_stalled(db, as_of, STALLED_SHOWN)
+    items = [
         {
             "id": r["id"],
             "name": r["name"],
@@ -237,4 +253,10 @@ def stalled_projects(db: Database, as_of: date) -> list[dict[str, Any]]:
             "since": r["stall_since"],
         }
         for r in rows
+        if r["stall"] is not None
     ]
+    return {
+        "stalled": items,
+        "stalled_total": total,
+        "stalled_as_of": as_of.isoformat(),
+    }

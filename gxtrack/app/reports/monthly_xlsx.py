@@ -149,5 +149,10 @@ def write_monthly_xlsx(
             for item in report["stalled"]
         ),
     )
+    shown, total = len(report["stalled"]), report.get("stalled_total", 0)
+    if total > shown:  # the rest are on the stalled list, not in the workbook
+        book["停滞项目"].append(
+            [f"共 {total} 个停滞项目，此处列出停滞最久的 {shown} 个"]
+        )
     _investment_sheets(book, report)
     book.save(path)

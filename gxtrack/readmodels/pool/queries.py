@@ -39,6 +39,7 @@ from gxtrack.readmodels.pool.lookups import (
 )
 from gxtrack.readmodels.pool.stalls import (
     exemptions,
+    longest_stalled,
     scan_candidates,
     stage_then,
     stall_spans,
@@ -55,6 +56,7 @@ __all__ = [  # what the other read models and the use cases read the pool by
     "exemptions",
     "export_tuples",
     "list_projects",
+    "longest_stalled",
     "merge_candidates",
     "new_in_period",
     "officer_project_ids",
