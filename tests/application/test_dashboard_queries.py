@@ -89,3 +89,25 @@ def test_empty_store_and_stalled_list(runtime: Runtime, leader: Actor) -> None:
     assert [(r["name"], r["stall_level"], r["stall_days"]) for r in rows] == [
         ("停滞项目", "red", 200)
     ]
+
+
+def test_the_years_new_entries_are_counted_from_an_index(sqlite_settings) -> None:
+    """The KPIs' 签约/落地/投产 in a period read an index of that date (with
+    the investment), not every pool row; an existing pool gains the indexes
+    on opening, without a rebuild."""
+    runtime = Runtime.open(sqlite_settings)
+    with runtime.db.transaction() as cur:
+        cur.execute("DROP INDEX rm_projects_signed_on")
+    runtime.close()
+    runtime = Runtime.open(sqlite_settings)
+    try:
+        for stage in ("signed", "landed", "producing"):
+            plan = runtime.db.fetchall(
+                "EXPLAIN QUERY PLAN SELECT COUNT(*), SUM(investment)"
+                f" FROM rm_projects WHERE {stage}_on >= ? AND {stage}_on <= ?",
+                ("2026-01-01", "2026-06-30"),
+            )
+            detail = " ".join(str(row["detail"]) for row in plan)
+            assert f"COVERING INDEX rm_projects_{stage}_on" in detail
+    finally:
+        runtime.close()
