@@ -111,3 +111,31 @@ def test_the_years_new_entries_are_counted_from_an_index(sqlite_settings) -> Non
             assert f"COVERING INDEX rm_projects_{stage}_on" in detail
     finally:
         runtime.close()
+
+
+def test_kept_dashboard_figures_move_with_the_read_models(
+    runtime: Runtime, leader: Actor, admin: Actor
+) -> None:
+    """The pool summary and the targets are kept between views, and an event
+    gives the next view fresh figures (equal to a recompute)."""
+    from gxtrack.readmodels.cultivation.queries import targets_report
+    from gxtrack.readmodels.pool.queries import PoolFilter, summary
+
+    _project(runtime, leader, "A", 10)
+    runtime.wait_for_read_models()
+    db, day = runtime.db, today()
+    first = dashboard.pool_summary(db, None)
+    assert dashboard.pool_summary(db, None) is first
+    assert first["total"]["count"] == 1
+    targets = yearly_targets(db, day.year, day)
+    runtime.app.set_target(admin, day.year, "srdi", 4)
+    _project(runtime, leader, "B", 20)
+    runtime.wait_for_read_models()
+    again = dashboard.pool_summary(db, None)
+    assert again["total"]["count"] == 2
+    assert again == summary(db, PoolFilter())
+    moved = yearly_targets(db, day.year, day)
+    assert moved != targets
+    assert [i["target"] for i in moved] == [
+        i["target"] for i in targets_report(db, day.year, day)["items"]
+    ]

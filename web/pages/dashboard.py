@@ -14,7 +14,6 @@ from gxtrack.readmodels.alerts.queries import alert_metrics
 from gxtrack.readmodels.cultivation.queries import yearly_targets
 from gxtrack.readmodels.pool import dashboard as figures
 from gxtrack.readmodels.pool import stats
-from gxtrack.readmodels.pool.queries import PoolFilter, summary
 from web.i18n import stage_label
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.pool import STALL_LABELS
@@ -57,7 +56,7 @@ def index() -> Any:
     """The dashboard, now or as of a past business date."""
     as_of = parse_date(request.args.get("as_of"), "as_of", required=False)
     db = runtime().db
-    pool = summary(db, PoolFilter(as_of=as_of))
+    pool = figures.pool_summary(db, as_of)
     ref = reference()
     day = as_of or today()
     funnel = [{"stage": stage, **pool["by_stage"][stage]} for stage in figures.FUNNEL]
