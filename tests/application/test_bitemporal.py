@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
@@ -198,3 +199,38 @@ def test_a_report_viewed_again_after_a_correction_shows_it(runtime, leader):
     again = _cells(monthly_report(runtime.db, "2025-06"))
     assert again[("new_signed", "total", "all")][2] == 0
     assert again[("new_signed", "total", "all")][0] == 0  # as known now, too
+
+
+def test_the_pool_counts_as_known_sum_the_rows_as_known(runtime, leader):
+    # The report not asked "as known then" counts the month-end pool in the
+    # database; it must equal counting every project's row.
+    from gxtrack.readmodels.stage_facts.queries import pool_counts_as_known
+
+    _a, _b, _c, k1, k2 = _scenario(runtime, leader)
+    w = _register(
+        runtime.app,
+        leader,
+        "W",
+        "mudu",
+        "ngit",
+        "10.5",
+        "negotiating",
+        date(2025, 1, 1),
+    )
+    runtime.app.move_project(leader, w, "withdrawn", date(2025, 6, 1), "投资方退出")
+    runtime.wait_for_read_models()
+    for day in (date(2025, 5, 31), date(2025, 6, 30)):
+        for known in (k1, k2, None):
+            counted: dict[str, list] = {}
+            for p in pool_as_known(runtime.db, day, known):
+                cell = counted.setdefault(p["stage"], [0, Decimal(0)])
+                cell[0] += 1
+                cell[1] += Decimal(p["investment"])
+            summed = pool_counts_as_known(runtime.db, day, known)
+            assert {s: (n, Decimal(m)) for s, (n, m) in summed.items()} == {
+                s: tuple(c) for s, c in counted.items()
+            }
+    report = _cells(monthly_report(runtime.db, "2025-06"))
+    rows = _cells(monthly_report(runtime.db, "2025-06", datetime.now(UTC)))
+    assert {k: v[2:] for k, v in report.items()} == {k: v[2:] for k, v in rows.items()}
+    assert report[("pool", "stage", "withdrawn")][2:] == (1, "10.5")

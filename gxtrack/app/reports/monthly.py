@@ -26,6 +26,7 @@ from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
     pool_as_known,
+    pool_counts_as_known,
 )
 
 ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
@@ -74,21 +75,28 @@ POOL_KEYS = [("pool", "stage", "{stage}")]
 
 
 def _view(
-    db: Database, first: date, last: date, known: datetime, now: bool
+    db: Database, first: date, last: date, known: datetime, now: bool, rows: bool
 ) -> dict[str, Any]:
     """The month's figures as known at `known`; `now`: as known now, which is
-    the same figures until the read models move on (kept till then)."""
-    key = ("monthly_view", first, last, None if now else known)
-    return memoized(db, key, lambda: _compute_view(db, first, last, known))
+    the same figures until the read models move on (kept till then). `rows`:
+    with every project's month-end stage (to compare two views), else only
+    the pool's counts by stage, summed in the database."""
+    key = ("monthly_view", first, last, None if now else known, rows)
+    return memoized(db, key, lambda: _compute_view(db, first, last, known, rows))
 
 
 def _compute_view(
-    db: Database, first: date, last: date, known: datetime
+    db: Database, first: date, last: date, known: datetime, rows: bool
 ) -> dict[str, Any]:
     entries = entries_as_known(db, first, last, known)
-    pool = pool_as_known(db, last, known)
     totals = _tally(entries, ENTRY_KEYS)
-    totals.update(_tally(pool, POOL_KEYS))
+    pool = None
+    if rows:
+        pool = pool_as_known(db, last, known)
+        totals.update(_tally(pool, POOL_KEYS))
+    else:
+        for stage, (n, wan) in pool_counts_as_known(db, last, known).items():
+            totals[("pool", "stage", stage)] = [n, Decimal(wan)]
     for stage in POOL_STAGES:
         totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
     for stage in ENTRIES:
@@ -130,11 +138,11 @@ def monthly_report(
     names = names or {}
     known_at = known_instant(known_on)
     now = known_instant(None)
-    now_view = _view(db, first, last, now, True)
-    # Not asked "as known then": the figures as known now on both sides.
-    then_view = (
-        now_view if known_on is None else _view(db, first, last, known_at, False)
-    )
+    # Not asked "as known then": the figures as known now on both sides, and
+    # no project's row to compare.
+    asked = known_on is not None
+    now_view = _view(db, first, last, now, True, asked)
+    then_view = _view(db, first, last, known_at, False, True) if asked else now_view
     rows = []
     for cell in sorted(set(then_view["totals"]) | set(now_view["totals"]), key=_order):
         was = then_view["totals"].get(cell, [0, Decimal(0)])
