@@ -21,9 +21,13 @@ from domain.clock import today as bureau_today
 from domain.scorecard import period_of, rank
 from domain.stall import NEXT_STAGE
 from gxtrack.app.base import ServiceBase
-from gxtrack.readmodels.alerts.queries import list_alerts, list_stalled
+from gxtrack.readmodels.alerts.queries import list_alerts
 from gxtrack.readmodels.engine.memo import memoized
-from gxtrack.readmodels.stage_facts.queries import entries_as_known, pool_as_known
+from gxtrack.readmodels.pool.queries import stalled_zones
+from gxtrack.readmodels.stage_facts.queries import (
+    entries_as_known,
+    pool_counts_as_known,
+)
 
 EVERY_ALERT = 10**7
 COLUMNS = (
@@ -76,10 +80,11 @@ class ScorecardService(ServiceBase):
         new: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in entries_as_known(db, period.first, period.last):
             new[entry["zone"]][entry["stage"]] += 1
-        live = Counter(
-            r["zone"] for r in pool_as_known(db, end) if r["stage"] in NEXT_STAGE
-        )
-        stalled = Counter(i["zone"] for i in list_stalled(db, end)["items"])
+        live: Counter[str] = Counter()
+        for (stage, zone), (n, _wan) in pool_counts_as_known(db, end).items():
+            if stage in NEXT_STAGE:
+                live[zone] += n
+        stalled = Counter(stalled_zones(db, end))
         answer, resolve = self._alert_hours(period.first, period.last)
         zones = self.reference().zones
         rows = [

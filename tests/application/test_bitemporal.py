@@ -223,7 +223,7 @@ def test_the_pool_counts_as_known_sum_the_rows_as_known(runtime, leader):
         for known in (k1, k2, None):
             counted: dict[str, list] = {}
             for p in pool_as_known(runtime.db, day, known):
-                cell = counted.setdefault(p["stage"], [0, Decimal(0)])
+                cell = counted.setdefault((p["stage"], p["zone"]), [0, Decimal(0)])
                 cell[0] += 1
                 cell[1] += Decimal(p["investment"])
             summed = pool_counts_as_known(runtime.db, day, known)

@@ -60,6 +60,10 @@ def index() -> Any:
     ref = reference()
     day = as_of or today()
     funnel = [{"stage": stage, **pool["by_stage"][stage]} for stage in figures.FUNNEL]
+    # Statistics over every stage interval (seconds to recompute at 100k
+    # projects), moved by one event no more than a count: shown as kept while
+    # the next is computed, as the forecast is.
+    stale = runtime().app.read_side.stale_figures_seconds
     return render_template(
         "dashboard.html",
         as_of=as_of,
@@ -69,8 +73,8 @@ def index() -> Any:
         withdrawn=pool["by_stage"]["withdrawn"],
         industries=_breakdown(pool["by_industry"], ref.industries),
         zones=_breakdown(pool["by_zone"], ref.zones),
-        conversion=stats.conversion(db, day)["steps"],
-        time_in_stage=stats.time_in_stage(db, day)["stages"],
+        conversion=stats.conversion(db, day, stale_for=stale)["steps"],
+        time_in_stage=stats.time_in_stage(db, day, stale_for=stale)["stages"],
         stalled=figures.stalled_projects(db),
         stall_charts=_stall_charts(db),
         alert_metrics=alert_metrics(db),

@@ -95,8 +95,10 @@ def _compute_view(
         pool = pool_as_known(db, last, known)
         totals.update(_tally(pool, POOL_KEYS))
     else:
-        for stage, (n, wan) in pool_counts_as_known(db, last, known).items():
-            totals[("pool", "stage", stage)] = [n, Decimal(wan)]
+        for (stage, _zone), (n, wan) in pool_counts_as_known(db, last, known).items():
+            cell = totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
+            cell[0] += n
+            cell[1] += Decimal(wan)
     for stage in POOL_STAGES:
         totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
     for stage in ENTRIES:

@@ -45,6 +45,7 @@ from gxtrack.readmodels.pool.stalls import (
     stall_spans,
     stalled_count,
     stalled_projects,
+    stalled_zones,
 )
 
 __all__ = [  # what the other read models and the use cases read the pool by
@@ -70,6 +71,7 @@ __all__ = [  # what the other read models and the use cases read the pool by
     "stall_spans",
     "stalled_count",
     "stalled_projects",
+    "stalled_zones",
     "summary",
     "terms_on",
 ]

@@ -136,6 +136,11 @@ def _counted(picked: list[Entry]) -> dict[str, Any]:
     return {"total": len(picked), "by_level": by_level, "by_stage": by_stage}
 
 
+def stalled_zones(db: Database, as_of: date) -> list[str]:
+    """The zone of each project stalled on `as_of` (one per project)."""
+    return [e[ZONE] for e in roster(db, as_of)]
+
+
 def stalled_projects(
     db: Database,
     as_of: date,

@@ -63,18 +63,18 @@ def pool_as_known(
 
 def pool_counts_as_known(
     db: Database, business_date: date, known_at: date | datetime | None = None
-) -> dict[str, tuple[int, str]]:
-    """pool_as_known() counted: stage → (projects, investment in 万元), summed
-    in the database rather than every project's row read out."""
+) -> dict[tuple[str, str], tuple[int, str]]:
+    """pool_as_known() counted: (stage, zone) → (projects, investment in 万元),
+    summed in the database rather than every project's row read out."""
     k = instant_text(known_instant(known_at))
     d = business_date.isoformat()
     rows = db.fetchall(
-        "SELECT f.stage, COUNT(*) AS n, SUM(a.investment) AS s"
+        "SELECT f.stage, a.zone, COUNT(*) AS n, SUM(a.investment) AS s"
         + _STAGE_AT_END
-        + " GROUP BY f.stage",
+        + " GROUP BY f.stage, a.zone",
         (k, k, k, k, d, k, k, d),
     )
-    return {r["stage"]: (int(r["n"]), to_wan(r["s"])) for r in rows}
+    return {(r["stage"], r["zone"]): (int(r["n"]), to_wan(r["s"])) for r in rows}
 
 
 # The forward stages after 在谈, as SQL literals (the stage order, not a copy).
