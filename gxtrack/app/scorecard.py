@@ -23,11 +23,8 @@ from domain.stall import NEXT_STAGE
 from gxtrack.app.base import ServiceBase
 from gxtrack.readmodels.alerts.queries import list_alerts
 from gxtrack.readmodels.engine.memo import memoized
-from gxtrack.readmodels.pool.queries import stalled_zones
-from gxtrack.readmodels.stage_facts.queries import (
-    entries_as_known,
-    pool_counts_as_known,
-)
+from gxtrack.readmodels.pool.queries import PoolFilter, stalled_zones, summary
+from gxtrack.readmodels.stage_facts.queries import entries_as_known
 
 EVERY_ALERT = 10**7
 COLUMNS = (
@@ -80,10 +77,12 @@ class ScorecardService(ServiceBase):
         new: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in entries_as_known(db, period.first, period.last):
             new[entry["zone"]][entry["stage"]] += 1
+        # The pool read model as of the day (its monthly sums): the stage
+        # facts as known now would read every project's history.
         live: Counter[str] = Counter()
-        for (stage, zone), (n, _wan) in pool_counts_as_known(db, end).items():
-            if stage in NEXT_STAGE:
-                live[zone] += n
+        for stage in NEXT_STAGE:
+            zones = summary(db, PoolFilter(as_of=end, stage=stage))["by_zone"]
+            live.update({zone: cell["count"] for zone, cell in zones.items()})
         stalled = Counter(stalled_zones(db, end))
         answer, resolve = self._alert_hours(period.first, period.last)
         zones = self.reference().zones

@@ -21,12 +21,11 @@ from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
-from gxtrack.readmodels.pool.queries import longest_stalled
+from gxtrack.readmodels.pool.queries import PoolFilter, longest_stalled, summary
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
     pool_as_known,
-    pool_counts_as_known,
 )
 
 ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
@@ -79,8 +78,8 @@ def _view(
 ) -> dict[str, Any]:
     """The month's figures as known at `known`; `now`: as known now, which is
     the same figures until the read models move on (kept till then). `rows`:
-    with every project's month-end stage (to compare two views), else only
-    the pool's counts by stage, summed in the database."""
+    with every project's month-end stage (to compare two views); without, as
+    known now only, the pool's counts by stage."""
     key = ("monthly_view", first, last, None if now else known, rows)
     return memoized(db, key, lambda: _compute_view(db, first, last, known, rows))
 
@@ -95,10 +94,16 @@ def _compute_view(
         pool = pool_as_known(db, last, known)
         totals.update(_tally(pool, POOL_KEYS))
     else:
-        for (stage, _zone), (n, wan) in pool_counts_as_known(db, last, known).items():
-            cell = totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
-            cell[0] += n
-            cell[1] += Decimal(wan)
+        # As known now, the month-end pool is the pool read model's as of
+        # that day, which its monthly sums count in milliseconds (the facts
+        # as known at an instant take a pass over every project's history).
+        month_end = summary(db, PoolFilter(as_of=last))["by_stage"]
+        for stage, cell in month_end.items():
+            if cell["count"]:
+                totals[("pool", "stage", stage)] = [
+                    cell["count"],
+                    Decimal(cell["investment"]),
+                ]
     for stage in POOL_STAGES:
         totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
     for stage in ENTRIES:

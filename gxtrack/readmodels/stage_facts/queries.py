@@ -34,19 +34,6 @@ def _live(alias: str) -> str:
     return LIVE.format(t=alias)
 
 
-# Each project's live stage fact holding at the end of day `?` (the latest
-# entered by then), with its live project facts; parameters (k, k, k, k, d,
-# k, k, d) for the instant k and the day d.
-_STAGE_AT_END = (
-    " FROM rm_project_facts a JOIN rm_stage_facts f ON f.project_id = a.project_id"
-    f" WHERE {_live('a')} AND {_live('f')} AND f.entered_on <= ?"
-    " AND NOT EXISTS (SELECT 1 FROM rm_stage_facts g"
-    f" WHERE g.project_id = f.project_id AND {_live('g')}"
-    " AND g.entered_on <= ? AND (g.entered_on > f.entered_on"
-    " OR (g.entered_on = f.entered_on AND g.seq > f.seq)))"
-)
-
-
 def pool_as_known(
     db: Database, business_date: date, known_at: date | datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -55,26 +42,18 @@ def pool_as_known(
     d = business_date.isoformat()
     rows = db.fetchall(
         "SELECT a.project_id, a.name, a.industry, a.zone, a.investment,"
-        " f.stage, f.entered_on" + _STAGE_AT_END + " ORDER BY a.project_id",
+        " f.stage, f.entered_on"
+        " FROM rm_project_facts a JOIN rm_stage_facts f"
+        " ON f.project_id = a.project_id"
+        f" WHERE {_live('a')} AND {_live('f')} AND f.entered_on <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM rm_stage_facts g"
+        f" WHERE g.project_id = f.project_id AND {_live('g')}"
+        " AND g.entered_on <= ? AND (g.entered_on > f.entered_on"
+        " OR (g.entered_on = f.entered_on AND g.seq > f.seq)))"
+        " ORDER BY a.project_id",
         (k, k, k, k, d, k, k, d),
     )
     return [_plain(r) for r in rows]
-
-
-def pool_counts_as_known(
-    db: Database, business_date: date, known_at: date | datetime | None = None
-) -> dict[tuple[str, str], tuple[int, str]]:
-    """pool_as_known() counted: (stage, zone) → (projects, investment in 万元),
-    summed in the database rather than every project's row read out."""
-    k = instant_text(known_instant(known_at))
-    d = business_date.isoformat()
-    rows = db.fetchall(
-        "SELECT f.stage, a.zone, COUNT(*) AS n, SUM(a.investment) AS s"
-        + _STAGE_AT_END
-        + " GROUP BY f.stage, a.zone",
-        (k, k, k, k, d, k, k, d),
-    )
-    return {(r["stage"], r["zone"]): (int(r["n"]), to_wan(r["s"])) for r in rows}
 
 
 # The forward stages after 在谈, as SQL literals (the stage order, not a copy).
