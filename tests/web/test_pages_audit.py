@@ -305,3 +305,10 @@ def test_monthly_report_lists_the_longest_stalled_and_counts_them_all(
     )
     assert [r[3] for r in rows[1:3]] == [300, 200]
     assert rows[3][0] == "共 3 个停滞项目，此处列出停滞最久的 2 个"
+    # The workbook is kept until the read models move: an event shows.
+    register(page_runtime, "【示例】停滞400天", stage_date=today() - timedelta(400))
+    response = client.get(f"/reports/monthly.xlsx?month={month}")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["停滞项目"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[3] for r in rows[1:3]] == [400, 300]
+    assert rows[3][0] == "共 4 个停滞项目，此处列出停滞最久的 2 个"
