@@ -21,9 +21,10 @@ from domain.clock import today as bureau_today
 from domain.scorecard import period_of, rank
 from domain.stall import NEXT_STAGE
 from gxtrack.app.base import ServiceBase
-from gxtrack.readmodels.alerts.queries import list_alerts, list_stalled
+from gxtrack.readmodels.alerts.queries import list_alerts
 from gxtrack.readmodels.engine.memo import memoized
-from gxtrack.readmodels.stage_facts.queries import entries_as_known, pool_as_known
+from gxtrack.readmodels.pool.queries import PoolFilter, stalled_zones, summary
+from gxtrack.readmodels.stage_facts.queries import entries_as_known
 
 EVERY_ALERT = 10**7
 COLUMNS = (
@@ -76,10 +77,13 @@ class ScorecardService(ServiceBase):
         new: dict[str, Counter[str]] = defaultdict(Counter)
         for entry in entries_as_known(db, period.first, period.last):
             new[entry["zone"]][entry["stage"]] += 1
-        live = Counter(
-            r["zone"] for r in pool_as_known(db, end) if r["stage"] in NEXT_STAGE
-        )
-        stalled = Counter(i["zone"] for i in list_stalled(db, end)["items"])
+        # The pool read model as of the day (its monthly sums): the stage
+        # facts as known now would read every project's history.
+        live: Counter[str] = Counter()
+        for stage in NEXT_STAGE:
+            zones = summary(db, PoolFilter(as_of=end, stage=stage))["by_zone"]
+            live.update({zone: cell["count"] for zone, cell in zones.items()})
+        stalled = Counter(stalled_zones(db, end))
         answer, resolve = self._alert_hours(period.first, period.last)
         zones = self.reference().zones
         rows = [

@@ -198,3 +198,31 @@ def test_a_report_viewed_again_after_a_correction_shows_it(runtime, leader):
     again = _cells(monthly_report(runtime.db, "2025-06"))
     assert again[("new_signed", "total", "all")][2] == 0
     assert again[("new_signed", "total", "all")][0] == 0  # as known now, too
+
+
+def test_the_report_as_known_now_counts_the_pool_as_the_facts_do(runtime, leader):
+    # Not asked "as known then", the report counts the month-end pool from the
+    # pool read model's sums; asked as known now, from every project's facts.
+    # The two must agree, withdrawn and back-dated corrections included.
+    _scenario(runtime, leader)
+    w = _register(
+        runtime.app,
+        leader,
+        "W",
+        "mudu",
+        "ngit",
+        "10.5",
+        "negotiating",
+        date(2025, 1, 1),
+    )
+    runtime.app.move_project(leader, w, "withdrawn", date(2025, 6, 1), "投资方退出")
+    runtime.wait_for_read_models()
+    for month in ("2025-05", "2025-06", "2025-07"):
+        counted = _cells(monthly_report(runtime.db, month))
+        facts = _cells(monthly_report(runtime.db, month, datetime.now(UTC)))
+        assert {k: v[2:] for k, v in counted.items()} == {
+            k: v[2:] for k, v in facts.items()
+        }
+    june = _cells(monthly_report(runtime.db, "2025-06"))
+    assert june[("pool", "stage", "withdrawn")][2:] == (1, "10.5")
+    assert june[("pool", "stage", "signed")][2:] == (2, "2500")

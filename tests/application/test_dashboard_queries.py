@@ -89,3 +89,53 @@ def test_empty_store_and_stalled_list(runtime: Runtime, leader: Actor) -> None:
     assert [(r["name"], r["stall_level"], r["stall_days"]) for r in rows] == [
         ("停滞项目", "red", 200)
     ]
+
+
+def test_the_years_new_entries_are_counted_from_an_index(sqlite_settings) -> None:
+    """The KPIs' 签约/落地/投产 in a period read an index of that date (with
+    the investment), not every pool row; an existing pool gains the indexes
+    on opening, without a rebuild."""
+    runtime = Runtime.open(sqlite_settings)
+    with runtime.db.transaction() as cur:
+        cur.execute("DROP INDEX rm_projects_signed_on")
+    runtime.close()
+    runtime = Runtime.open(sqlite_settings)
+    try:
+        for stage in ("signed", "landed", "producing"):
+            plan = runtime.db.fetchall(
+                "EXPLAIN QUERY PLAN SELECT COUNT(*), SUM(investment)"
+                f" FROM rm_projects WHERE {stage}_on >= ? AND {stage}_on <= ?",
+                ("2026-01-01", "2026-06-30"),
+            )
+            detail = " ".join(str(row["detail"]) for row in plan)
+            assert f"COVERING INDEX rm_projects_{stage}_on" in detail
+    finally:
+        runtime.close()
+
+
+def test_kept_dashboard_figures_move_with_the_read_models(
+    runtime: Runtime, leader: Actor, admin: Actor
+) -> None:
+    """The pool summary and the targets are kept between views, and an event
+    gives the next view fresh figures (equal to a recompute)."""
+    from gxtrack.readmodels.cultivation.queries import targets_report
+    from gxtrack.readmodels.pool.queries import PoolFilter, summary
+
+    _project(runtime, leader, "A", 10)
+    runtime.wait_for_read_models()
+    db, day = runtime.db, today()
+    first = dashboard.pool_summary(db, None)
+    assert dashboard.pool_summary(db, None) is first
+    assert first["total"]["count"] == 1
+    targets = yearly_targets(db, day.year, day)
+    runtime.app.set_target(admin, day.year, "srdi", 4)
+    _project(runtime, leader, "B", 20)
+    runtime.wait_for_read_models()
+    again = dashboard.pool_summary(db, None)
+    assert again["total"]["count"] == 2
+    assert again == summary(db, PoolFilter())
+    moved = yearly_targets(db, day.year, day)
+    assert moved != targets
+    assert [i["target"] for i in moved] == [
+        i["target"] for i in targets_report(db, day.year, day)["items"]
+    ]

@@ -276,3 +276,39 @@ def test_every_spreadsheet_the_pages_write_neutralises_formulas(
     texts += [cell for line in csv_text.splitlines() for cell in line.split(",")]
     assert "'@SUM(A1)【示例】" in texts and "'+cmd|' /C calc'" in texts
     assert not [t for t in texts if t.lstrip("\ufeff").startswith(("=", "+", "-", "@"))]
+
+
+def test_monthly_report_lists_the_longest_stalled_and_counts_them_all(
+    client: FlaskClient, page_runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gxtrack.app.reports import monthly
+
+    monkeypatch.setattr(monthly, "STALLED_SHOWN", 2)
+    for days in (120, 300, 200):
+        register(
+            page_runtime, f"【示例】停滞{days}天", stage_date=today() - timedelta(days)
+        )
+    register(page_runtime, "【示例】新项目", stage_date=today())
+    login(client, "leader")
+    month = today().strftime("%Y-%m")
+    api = monthly.monthly_report(page_runtime.db, month)
+    assert [s["days"] for s in api["stalled"]] == [300, 200]
+    assert (api["stalled_total"], api["stalled_as_of"]) == (3, today().isoformat())
+    page = page_text(client.get(f"/reports/monthly?month={month}"))
+    assert "停滞300天" in page and "停滞200天" in page and "停滞120天" not in page
+    assert "全部 3 个见" in page and f"/stalled?as_of={today().isoformat()}" in page
+    response = client.get(f"/reports/monthly.xlsx?month={month}")
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.data))["停滞项目"].iter_rows(
+            values_only=True
+        )
+    )
+    assert [r[3] for r in rows[1:3]] == [300, 200]
+    assert rows[3][0] == "共 3 个停滞项目，此处列出停滞最久的 2 个"
+    # The workbook is kept until the read models move: an event shows.
+    register(page_runtime, "【示例】停滞400天", stage_date=today() - timedelta(400))
+    response = client.get(f"/reports/monthly.xlsx?month={month}")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["停滞项目"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[3] for r in rows[1:3]] == [400, 300]
+    assert rows[3][0] == "共 4 个停滞项目，此处列出停滞最久的 2 个"

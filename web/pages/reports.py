@@ -4,9 +4,7 @@ and the audit page (hash-chain verification and today's anchor)."""
 from __future__ import annotations
 
 import re
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -16,7 +14,7 @@ from domain.errors import RuleViolationError
 from gxtrack.app.people import readable as readable_values
 from gxtrack.app.reports.cells import attachment
 from gxtrack.app.reports.monthly import monthly_report
-from gxtrack.app.reports.monthly_xlsx import write_monthly_xlsx
+from gxtrack.app.reports.monthly_xlsx import monthly_workbook
 from web.pages.common import parse_date, reference, register_page_errors, runtime
 from web.pages.monthly_labels import WHAT_LABELS
 from web.security import current_actor
@@ -42,9 +40,12 @@ def _report() -> tuple[dict[str, Any], date | None]:
     known_on = parse_date(request.args.get("as_known_on"), "as_known_on", False)
     rt = runtime()
     rt.wait_for_read_models()
-    reference = rt.app.reference()
-    names = {"zone": reference.zones, "industry": reference.industries}
-    return monthly_report(rt.db, _month(), known_on, names), known_on
+    return monthly_report(rt.db, _month(), known_on, _names()), known_on
+
+
+def _names() -> dict[str, dict[str, str]]:
+    ref = runtime().app.reference()
+    return {"zone": ref.zones, "industry": ref.industries}
 
 
 @bp.get("/reports/monthly")
@@ -73,19 +74,19 @@ def monthly() -> Any:
 @bp.get("/reports/monthly.xlsx")
 def monthly_xlsx() -> Response:
     """The same report as an .xlsx workbook."""
-    report, _known = _report()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_monthly_xlsx(report, path, readable_values(reference(), runtime().db))
-        data = path.read_bytes()
-    name = f"招商项目月报-{report['month']}.xlsx"
+    known_on = parse_date(request.args.get("as_known_on"), "as_known_on", False)
+    month = _month()
+    rt = runtime()
+    rt.wait_for_read_models()
+    data = monthly_workbook(
+        rt.db, month, known_on, _names(), lambda: readable_values(reference(), rt.db)
+    )
+    name = f"招商项目月报-{month}.xlsx"
     return Response(
         data,
         mimetype=XLSX,
         headers={
-            "Content-Disposition": attachment(
-                name, f"monthly-report-{report['month']}.xlsx"
-            )
+            "Content-Disposition": attachment(name, f"monthly-report-{month}.xlsx")
         },
     )
 

@@ -21,7 +21,7 @@ from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
-from gxtrack.readmodels.pool.queries import stalled_projects as pool_stalled
+from gxtrack.readmodels.pool.queries import PoolFilter, longest_stalled, summary
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
     known_instant,
@@ -31,6 +31,7 @@ from gxtrack.readmodels.stage_facts.queries import (
 ENTRIES = {"signed": "新签约", "landed": "新落地（开工）", "producing": "新投产"}
 DIMENSIONS = {"total": "合计", "zone": "板块", "industry": "产业"}
 POOL_STAGES = tuple(stage.value for stage in Stage)
+STALLED_SHOWN = 200  # the longest stalled; all of them are on the stalled list
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -73,21 +74,36 @@ POOL_KEYS = [("pool", "stage", "{stage}")]
 
 
 def _view(
-    db: Database, first: date, last: date, known: datetime, now: bool
+    db: Database, first: date, last: date, known: datetime, now: bool, rows: bool
 ) -> dict[str, Any]:
     """The month's figures as known at `known`; `now`: as known now, which is
-    the same figures until the read models move on (kept till then)."""
-    key = ("monthly_view", first, last, None if now else known)
-    return memoized(db, key, lambda: _compute_view(db, first, last, known))
+    the same figures until the read models move on (kept till then). `rows`:
+    with every project's month-end stage (to compare two views); without, as
+    known now only, the pool's counts by stage."""
+    key = ("monthly_view", first, last, None if now else known, rows)
+    return memoized(db, key, lambda: _compute_view(db, first, last, known, rows))
 
 
 def _compute_view(
-    db: Database, first: date, last: date, known: datetime
+    db: Database, first: date, last: date, known: datetime, rows: bool
 ) -> dict[str, Any]:
     entries = entries_as_known(db, first, last, known)
-    pool = pool_as_known(db, last, known)
     totals = _tally(entries, ENTRY_KEYS)
-    totals.update(_tally(pool, POOL_KEYS))
+    pool = None
+    if rows:
+        pool = pool_as_known(db, last, known)
+        totals.update(_tally(pool, POOL_KEYS))
+    else:
+        # As known now, the month-end pool is the pool read model's as of
+        # that day, which its monthly sums count in milliseconds (the facts
+        # as known at an instant take a pass over every project's history).
+        month_end = summary(db, PoolFilter(as_of=last))["by_stage"]
+        for stage, cell in month_end.items():
+            if cell["count"]:
+                totals[("pool", "stage", stage)] = [
+                    cell["count"],
+                    Decimal(cell["investment"]),
+                ]
     for stage in POOL_STAGES:
         totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
     for stage in ENTRIES:
@@ -129,8 +145,11 @@ def monthly_report(
     names = names or {}
     known_at = known_instant(known_on)
     now = known_instant(None)
-    then_view = _view(db, first, last, known_at, known_on is None)
-    now_view = _view(db, first, last, now, True)
+    # Not asked "as known then": the figures as known now on both sides, and
+    # no project's row to compare.
+    asked = known_on is not None
+    now_view = _view(db, first, last, now, True, asked)
+    then_view = _view(db, first, last, known_at, False, True) if asked else now_view
     rows = []
     for cell in sorted(set(then_view["totals"]) | set(now_view["totals"]), key=_order):
         was = then_view["totals"].get(cell, [0, Decimal(0)])
@@ -156,8 +175,8 @@ def monthly_report(
         "known_at": known_at.isoformat(),
         "now": now.isoformat(),
         "rows": rows,
-        "corrections": _corrections(then_view, now_view),
-        "stalled": stalled_projects(db, min(last, bureau_today())),
+        "corrections": corrections(db, (first, last, known_at), then_view, now_view),
+        **stalled_projects(db, min(last, bureau_today())),
         "investment": investment_rows(db, month, known_at),
         "investment_by": report_breakdowns(db, month, known_at, names),
     }
@@ -185,8 +204,21 @@ def investment_rows(db: Database, month: str, known_at: datetime) -> list[dict]:
     return rows
 
 
+def corrections(
+    db: Database, asked: tuple[date, date, datetime], then: dict, now: dict
+) -> list[dict[str, Any]]:
+    """Projects whose stage at month end or entries in the month differ between
+    the views as known then and now (`asked`: the month's first and last day and
+    the instant); none when they are one. Every project's row is compared, so
+    the result is kept until the read models move on: read-only."""
+    if then is now:
+        return []
+    return memoized(
+        db, ("monthly_corrections", *asked), lambda: _corrections(then, now)
+    )
+
+
 def _corrections(then: dict[str, Any], now: dict[str, Any]) -> list[dict[str, Any]]:
-    """Projects whose stage at month end or entries in the month differ."""
     out = []
     then_pool = {p["id"]: p for p in then["pool"]}
     now_pool = {p["id"]: p for p in now["pool"]}
@@ -216,14 +248,13 @@ def _correction(pid: str, what: str, was: Any, is_: Any) -> dict[str, Any]:
     }
 
 
-def stalled_projects(db: Database, as_of: date) -> list[dict[str, Any]]:
-    """Projects stalled at the month's end (or today, in the current month).
-
-    The day's judgement, as on every other page; longest in stage first.
+def stalled_projects(db: Database, as_of: date) -> dict[str, Any]:
+    """The projects stalled at the month's end (or today, in the current
+    month): the STALLED_SHOWN longest in stage (`stalled`) and how many in all
+    (`stalled_total`). The day's judgement, as on every other page.
     """
-    rows = pool_stalled(db, as_of)["items"]
-    rows.sort(key=lambda r: (-r["stall"]["days_in_stage"], r["name"]))
-    return [
+    rows, total = longest_stalled(db, as_of, STALLED_SHOWN)
+    items = [
         {
             "id": r["id"],
             "name": r["name"],
@@ -237,4 +268,10 @@ def stalled_projects(db: Database, as_of: date) -> list[dict[str, Any]]:
             "since": r["stall_since"],
         }
         for r in rows
+        if r["stall"] is not None
     ]
+    return {
+        "stalled": items,
+        "stalled_total": total,
+        "stalled_as_of": as_of.isoformat(),
+    }

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+from collections.abc import Callable
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.app.reports.cells import local_instant, write_table
+from gxtrack.app.reports.monthly import monthly_report
 from gxtrack.app.reports.readable import Readable
+from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 
 SUMMARY_HEADERS = (
     "类别",
@@ -83,8 +88,33 @@ def _investment_sheets(book: Workbook, report: dict[str, Any]) -> None:
         )
 
 
+def monthly_workbook(
+    db: Database,
+    month: str,
+    known_on: date | None,
+    names: dict[str, dict[str, str]],
+    readable: Callable[[], Readable],
+) -> bytes:
+    """The report for `month` as an .xlsx file's bytes.
+
+    Writing the workbook takes longer than the kept figures it shows, so the
+    file is kept too until the read models move on: no event since it was
+    made, so the same figures (its 更正后口径 instant is when it was made).
+    """
+    labels = tuple((k, tuple(sorted(v.items()))) for k, v in sorted(names.items()))
+    key = ("monthly_xlsx", month, known_on, labels)
+
+    def make() -> bytes:
+        buffer = io.BytesIO()
+        report = monthly_report(db, month, known_on, names)
+        write_monthly_xlsx(report, buffer, readable())
+        return buffer.getvalue()
+
+    return memoized(db, key, make)
+
+
 def write_monthly_xlsx(
-    report: dict[str, Any], path: Path, readable: Readable | None = None
+    report: dict[str, Any], path: Path | IO[bytes], readable: Readable | None = None
 ) -> None:
     """Write the report: summary, corrections, stalled projects, and completed
     investment by zone and by industry."""
@@ -149,5 +179,10 @@ def write_monthly_xlsx(
             for item in report["stalled"]
         ),
     )
+    shown, total = len(report["stalled"]), report.get("stalled_total", 0)
+    if total > shown:  # the rest are on the stalled list, not in the workbook
+        book["停滞项目"].append(
+            [f"共 {total} 个停滞项目，此处列出停滞最久的 {shown} 个"]
+        )
     _investment_sheets(book, report)
     book.save(path)

@@ -17,6 +17,7 @@ from domain.cultivation import STATUS_LABELS
 from domain.designations import Designation
 from domain.errors import RuleViolationError
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.enterprises import queries as enterprises
 
 
@@ -87,8 +88,17 @@ def yearly_targets(
     as_of: date | None = None,
     zone_names: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each target of `year` against achieved to date (empty when none are set)."""
-    report = targets_report(db, year, as_of=as_of, zone_names=zone_names)
+    """Each target of `year` against achieved to date (empty when none are set).
+
+    Every award of the year is read: kept until the read models move on
+    (engine/memo.py), read-only.
+    """
+    names = tuple(sorted((zone_names or {}).items()))
+    report = memoized(
+        db,
+        ("yearly_targets", year, as_of or today(), names),
+        lambda: targets_report(db, year, as_of=as_of, zone_names=zone_names),
+    )
     return [
         {
             **item,

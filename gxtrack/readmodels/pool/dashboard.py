@@ -8,14 +8,26 @@ reports).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from domain.clock import today
 from domain.stages import FORWARD
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.pool import queries
 
 FUNNEL = tuple(stage.value for stage in FORWARD)
+
+
+def pool_summary(db: Database, as_of: date | None) -> dict[str, Any]:
+    """The pool by stage, industry and zone, now or as of a date: one pass over
+    an index of every pool row, kept until the read models move on (read-only)."""
+    return memoized(
+        db,
+        ("dashboard_summary", as_of),
+        lambda: queries.summary(db, queries.PoolFilter(as_of=as_of)),
+    )
 
 
 def stalled_projects(db: Database, limit: int = 20) -> list[dict[str, Any]]:

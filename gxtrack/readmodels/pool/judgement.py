@@ -11,8 +11,8 @@ reference, and a test compares the two over every boundary.
 The milestone-node rule (domain.milestones.node_verdict) is a term of its own:
 a gate node is open while the stage is before the gate's, its planned date the
 stage's planned date here; the other nodes live in the milestones read model,
-whose SQL the pool's queries hand in (`open_nodes`), as read models meet only
-through their queries.
+whose SQL (through its queries, as read models meet only so) `stall_sql` hands
+in (`open_nodes`).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from domain.stages import FORWARD
 from domain.stall import NEXT_STAGE, RED_FACTOR, StallTerms
 from domain.stall_judgement import PolicyVersion, judge_on, terms_in_force
 from gxtrack.infra.db import Cursor, Database
+from gxtrack.readmodels.milestones.queries import earliest_open_sql, open_node_sql
 
 POLICY_TABLE = "rm_pool_policy"
 POLICY_DDL = (
@@ -167,6 +168,23 @@ class StallSql:
     def worst_first(self) -> str:
         """ORDER BY terms: red first, then the longest in stage."""
         return f"CASE WHEN {self.red} THEN 0 ELSE 1 END, {self.day}"
+
+
+def stall_sql(
+    terms: StallTerms, as_of: date, stage: str = "p.stage", day: str = "p.stage_date"
+) -> StallSql:
+    """The day's judgement as SQL, the node rule's other nodes read from the
+    milestones read model (through its queries)."""
+
+    def open_nodes(before: date) -> str:
+        return open_node_sql("p.id", as_of, before)
+
+    return StallSql(terms, as_of, stage, day, open_nodes)
+
+
+def node_late_on(as_of: date) -> str:
+    """SQL for a row's most overdue non-gate node's planned date on `as_of`."""
+    return earliest_open_sql("p.id", as_of)
 
 
 def _day(text: str | None) -> date | None:

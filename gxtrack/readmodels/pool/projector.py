@@ -26,6 +26,15 @@ from gxtrack.readmodels.pool.judgement import POLICY_DDL, POLICY_TABLE, record_p
 FORWARD = tuple(stage.value for stage in STAGES)
 HISTORY_COPY = ("industry", "zone", "investment")  # kept on every interval too
 STAGE_ON = {stage: f"{stage}_on" for stage in (*FORWARD, "withdrawn")}
+# The year's new 签约/落地/投产 (the dashboard's KPIs) are a range of one of
+# these dates, counted and summed from the index alone rather than a pass over
+# every pool row. Indexes change no row: they are made in place on a pool that
+# lacks them, outside the DDL whose change would rebuild the read model.
+ENTRY_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS rm_projects_{stage}_on"
+    f" ON rm_projects ({stage}_on, investment)"
+    for stage in ("signed", "landed", "producing")
+)
 
 
 def _iso(day: Any) -> str | None:
@@ -103,6 +112,8 @@ class PoolProjection(Projection):
     def create(self, cur: Cursor) -> None:
         """Tables and indexes, and the triggers keeping rm_stage_months."""
         super().create(cur)
+        for statement in ENTRY_INDEXES:
+            cur.execute(statement)
         stage_months.install(cur)
 
     def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:

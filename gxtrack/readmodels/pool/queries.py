@@ -1,7 +1,9 @@
-"""The project pool: lists and summaries now or as of a date, and single reads.
+"""The project pool: lists and summaries now or as of a date, and exports.
 
-Lists are filtered, sorted and paged; the single reads (stall candidates, a
-project's stages, labels by id) serve the use cases and the other read models.
+Lists are filtered, sorted and paged. This module is also the pool's face to
+the other read models and use cases: the stall reads (stalls.py) and the
+single reads (lookups.py) are named here too, so they meet the pool through
+its queries only.
 
 "As of D" is the pool at the end of business date D: each project's stage is the
 stage-history interval containing D, so projects registered after D are absent
@@ -10,7 +12,6 @@ and projects that moved later show the stage they were in then.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -20,12 +21,60 @@ from domain.errors import RuleViolationError
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
-from gxtrack.readmodels.milestones.queries import earliest_open_sql, open_node_sql
 from gxtrack.readmodels.pool import stage_months
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
-from gxtrack.readmodels.pool.judgement import StallSql, judged, terms_on
+from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
+from gxtrack.readmodels.pool.lookups import (
+    LOOKUP_CHUNK,
+    enterprise_projects,
+    merge_candidates,
+    new_in_period,
+    officer_project_ids,
+    pool_facts_of,
+    project_groups,
+    project_keys,
+    project_labels,
+    projects_named,
+    stage_rows,
+)
+from gxtrack.readmodels.pool.stalls import (
+    exemptions,
+    longest_stalled,
+    scan_candidates,
+    stage_then,
+    stall_spans,
+    stalled_count,
+    stalled_projects,
+    stalled_zones,
+)
 
-__all__ = ["terms_on"]  # the policy in force on a day, for the other read models
+__all__ = [  # what the other read models and the use cases read the pool by
+    "LOOKUP_CHUNK",
+    "MAX_PAGE_SIZE",
+    "PoolFilter",
+    "all_projects",
+    "enterprise_projects",
+    "exemptions",
+    "export_tuples",
+    "list_projects",
+    "longest_stalled",
+    "merge_candidates",
+    "new_in_period",
+    "officer_project_ids",
+    "pool_facts_of",
+    "project_groups",
+    "project_keys",
+    "project_labels",
+    "projects_named",
+    "scan_candidates",
+    "stage_rows",
+    "stall_spans",
+    "stalled_count",
+    "stalled_projects",
+    "stalled_zones",
+    "summary",
+    "terms_on",
+]
 
 MAX_PAGE_SIZE = 200
 SORTS = {
@@ -73,21 +122,6 @@ class _Source:
     investment: str
 
 
-def _stall_sql(terms: StallTerms, as_of: date, stage: str, day: str) -> StallSql:
-    """The day's judgement as SQL, the node rule's other nodes read from the
-    milestones read model (through its queries)."""
-
-    def open_nodes(before: date) -> str:
-        return open_node_sql("p.id", as_of, before)
-
-    return StallSql(terms, as_of, stage, day, open_nodes)
-
-
-def _node_late_on(as_of: date) -> str:
-    """SQL for a row's most overdue non-gate node's planned date on `as_of`."""
-    return earliest_open_sql("p.id", as_of)
-
-
 def _project_filters(f: PoolFilter) -> bool:
     """Whether the filter reads columns only rm_projects has."""
     return bool(
@@ -98,67 +132,6 @@ def _project_filters(f: PoolFilter) -> bool:
         or f.ids
         or f.tier
         or f.overdue_node is not None
-    )
-
-
-def _sums_as_of(day: str, f: PoolFilter) -> tuple[str, list[Any]]:
-    """The summary query as of `day` from the monthly sums (stage_months.py):
-    the months before the day's month, plus the intervals that began, less
-    those that ended, from its first day to `day`."""
-    where, values = "", []
-    for value, column in (
-        (f.stage, "stage"),
-        (f.industry, "industry"),
-        (f.zone, "zone"),
-    ):
-        if value:
-            where += f" AND {column} = ?"
-            values.append(value)
-    month = day[:8] + "01"
-    group = " GROUP BY stage, industry, zone"
-    edges = (
-        "SELECT stage, COALESCE(industry, '') AS industry, COALESCE(zone, '') AS zone,"
-        " {sign}COUNT(*), {sign}SUM(COALESCE(investment, 0)) FROM rm_stage_history"
-        " WHERE {column} >= ? AND {column} <= ? AND " + stage_months.HOLDS
-    )
-    sql = (
-        "SELECT stage AS st, industry AS ind, zone AS zn, SUM(n) AS n, SUM(s) AS s"
-        " FROM (SELECT stage, industry, zone, SUM(n) AS n, SUM(investment) AS s"
-        " FROM rm_stage_months WHERE month < ?" + where + group
-        + " UNION ALL "
-        + edges.format(sign="", column="entered_on") + where + group
-        + " UNION ALL "
-        + edges.format(sign="-", column="left_on") + where + group
-        + ") AS e" + group + " HAVING SUM(n) > 0"
-    )  # fmt: skip
-    return sql, [month, *values, month, day, *values, month, day, *values]
-
-
-def _stage_then(as_of: date, cols: str, keep: Callable[[str, str], str]) -> str:
-    """A derived table `p` of pool rows (`cols`) with the stage on `as_of`
-    (at_stage) and its start (at_day), keeping the rows `keep(stage, day)`
-    (SQL over those columns) accepts.
-
-    A project with no stage interval entered after the day is still in its
-    current stage (read off its pool row, a plain scan); only the others look
-    up the interval holding the day. Joining every pool row to its interval
-    made a full pass on a past day 10x one today (random lookups of 100k
-    rows). The current stage's date is the pool's, as today's judgement and
-    the scan count it (after a reinstatement, the stage's first date rather
-    than the reinstatement's). `keep` is applied in each part, so the union
-    carries only the rows kept.
-    """
-    d = f"'{as_of.isoformat()}'"  # digits and hyphens only
-    later = f"(SELECT project_id FROM rm_stage_history WHERE entered_on > {d})"
-    return (
-        f"(SELECT {cols}, p.stage AS at_stage, p.stage_date AS at_day"
-        f" FROM rm_projects p WHERE p.id NOT IN {later}"
-        f" AND {keep('p.stage', 'p.stage_date')}"
-        f" UNION ALL SELECT {cols}, h.stage, h.entered_on"
-        " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
-        f" WHERE h.project_id IN {later} AND h.entered_on <= {d}"
-        f" AND (h.left_on IS NULL OR h.left_on > {d})"
-        f" AND {keep('h.stage', 'h.entered_on')}) p"
     )
 
 
@@ -179,13 +152,13 @@ def _from_clause(
     if judged_then:
         # A full pass either way (the count): the stalled rows of each part.
         assert f.as_of is not None
-        sql = _stall_sql(terms or StallTerms(), f.as_of, "", "")
+        sql = stall_sql(terms or StallTerms(), f.as_of, "", "")
 
         def keep(stage: str, day: str) -> str:
             judged = replace(sql, stage=stage, day=day).stalled
             return judged if f.stalled else f"NOT {judged}"
 
-        source = _stage_then(f.as_of, "p.*", keep)
+        source = stage_then(f.as_of, "p.*", keep)
         cols = ("p.at_stage", "p.at_day", "p.industry", "p.zone", "p.investment")
     elif f.as_of is not None:
         day = f.as_of.isoformat()
@@ -219,7 +192,7 @@ def _from_clause(
             params.append(value)
     if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
-        stalled = _stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
+        stalled = stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
         where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
     text = (f.q or "").strip().lower()
     if text:
@@ -249,42 +222,7 @@ def _overdue_node(day: date, stage: str) -> str:
     """A node overdue on `day` (the stage then, a gate's plan and the other
     nodes' dates as they stand now, as the stall judgement reads them): the
     node rule's own term, so the filter and the judgement cannot disagree."""
-    return _stall_sql(StallTerms(), day, stage, "").node_late(day)
-
-
-def new_in_period(db: Database, first: date, last: date) -> dict[str, dict[str, Any]]:
-    """Projects whose 签约/落地/投产 date (as it stands now) is in [first, last]:
-    count and planned investment per stage, withdrawn projects included."""
-    found = {}
-    for stage in ("signed", "landed", "producing"):
-        row = db.fetchone(
-            f"SELECT COUNT(*) AS n, SUM(investment) AS s FROM rm_projects"
-            f" WHERE {stage}_on >= ? AND {stage}_on <= ?",
-            (first.isoformat(), last.isoformat()),
-        )
-        found[stage] = {
-            "count": int(row["n"] or 0) if row else 0,
-            "investment": to_wan(row["s"] if row else 0),
-        }
-    return found
-
-
-def pool_facts_of(db: Database, ids: list[str]) -> list[dict[str, Any]]:
-    """Name, stage, zone, officer, land area and planned 投产 of these projects."""
-    from decimal import Decimal
-
-    found = []
-    for chunk in _chunks(ids):
-        found += db.fetchall(
-            "SELECT id, name, stage, zone, officer, land_area, planned_producing"
-            f" FROM rm_projects WHERE id IN ({_marks(chunk)}) ORDER BY name",
-            chunk,
-        )
-    for row in found:
-        row["land_area"] = Decimal(row["land_area"]) if row["land_area"] else None
-        planned = row["planned_producing"]
-        row["planned_producing"] = date.fromisoformat(planned) if planned else None
-    return found
+    return stall_sql(StallTerms(), day, stage, "").node_late(day)
 
 
 def list_projects(
@@ -311,20 +249,24 @@ def list_projects(
     src = _from_clause(f, rows=True, terms=terms)
     order = SORTS[key]
     if key == "stall_days":  # most days in stage = the earliest stage date
-        order = f"CASE WHEN {_stall_sql(terms, day, src.stage, src.day).stalled}"
+        order = f"CASE WHEN {stall_sql(terms, day, src.stage, src.day).stalled}"
         order += f" THEN {src.day} END"
         direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         if f.as_of is not None and not _project_filters(f):
             # As of a date the monthly sums count the pool in milliseconds;
             # counting the joined intervals read every project (a second).
-            sums = cur.tuples(*_sums_as_of(f.as_of.isoformat(), f))
+            sums = cur.tuples(
+                *stage_months.sums_as_of(
+                    f.as_of.isoformat(), f.stage, f.industry, f.zone
+                )
+            )
             total = sum(int(r[3]) for r in sums)
         else:
             total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
         rows = cur.tuples(
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
-            f" {_node_late_on(day)} AS node_late_on"
+            f" {node_late_on(day)} AS node_late_on"
             + src.clause
             + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
             " LIMIT ? OFFSET ?",
@@ -411,10 +353,12 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
 
     One grouped query by (stage, industry, zone) — a single pass over a
     covering index — folded into the three breakdowns here. As of a past date,
-    unless a filter needs rm_projects, the monthly sums answer (_sums_as_of).
+    unless a filter needs rm_projects, the monthly sums answer (stage_months.sums_as_of).
     """
     if f.as_of is not None and not _project_filters(f):
-        rows = db.fetchall(*_sums_as_of(f.as_of.isoformat(), f))
+        rows = db.fetchall(
+            *stage_months.sums_as_of(f.as_of.isoformat(), f.stage, f.industry, f.zone)
+        )
     else:
         terms = terms_on(db, f.as_of or today()) if f.stalled is not None else None
         src = _from_clause(f, terms=terms)
@@ -450,240 +394,3 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
         }
     result["total"] = {"count": total[0], "investment": to_wan(total[1])}
     return result
-
-
-# -- single reads for use cases and other read models ---------------------
-
-LOOKUP_CHUNK = 500  # ids per IN (...) list, well inside parameter limits
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[i : i + LOOKUP_CHUNK] for i in range(0, len(ids), LOOKUP_CHUNK)]
-
-
-def _marks(values: list[Any]) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def project_keys(db: Database) -> list[dict[str, Any]]:
-    """Every project's id, name and investor (the ledger import matches on these)."""
-    return db.fetchall("SELECT id, name, investor FROM rm_projects")
-
-
-def stage_rows(db: Database, project_id: str) -> list[dict[str, Any]]:
-    """A project's stage intervals (stage, entered_on, left_on), oldest first."""
-    return db.fetchall(
-        "SELECT stage, entered_on, left_on FROM rm_stage_history"
-        " WHERE project_id = ? ORDER BY seq",
-        (project_id,),
-    )
-
-
-def stalled_count(
-    db: Database, as_of: date, officer: str | None = None, zone: str | None = None
-) -> dict[str, Any]:
-    """Projects stalled on `as_of`, counted by level and by stage."""
-    terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of, terms)
-    sql = _stall_sql(terms, as_of, stage, day)
-    where = sql.stalled
-    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
-        if value:
-            where += f" AND {column} = ?"
-            params = [*params, value]
-    rows = db.fetchall(
-        f"SELECT CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END AS level,"
-        f" {stage} AS stage, COUNT(*) AS n FROM {source} WHERE {where}"
-        " GROUP BY 1, 2",
-        params,
-    )
-    by_level: dict[str, int] = {}
-    by_stage: dict[str, int] = {}
-    for row in rows:
-        n = int(row["n"])
-        by_level[row["level"]] = by_level.get(row["level"], 0) + n
-        by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + n
-    return {"total": sum(by_level.values()), "by_level": by_level, "by_stage": by_stage}
-
-
-# The pool columns a stall read uses (a past day's source selects only these).
-STALL_COLUMNS = (
-    "id", "name", "officer", "zone", "industry", "investor", "planned_signed",
-    "planned_landed", "planned_producing", "stall_level", "stall_since",
-    "exempt_until", "version",
-)  # fmt: skip
-
-
-def _stall_source(as_of: date, terms: StallTerms) -> tuple[str, str, str, list[Any]]:
-    """FROM, stage and stage-date columns, params: the stalled projects with
-    their stage on `as_of` (a past day: _stage_then), or every pool row today."""
-    if as_of < today():
-
-        def stalled(stage: str, day: str) -> str:
-            return _stall_sql(terms, as_of, stage, day).stalled
-
-        cols = ", ".join(f"p.{c}" for c in STALL_COLUMNS)
-        return _stage_then(as_of, cols, stalled), "p.at_stage", "p.at_day", []
-    return "rm_projects p", "p.stage", "p.stage_date", []
-
-
-def stalled_projects(
-    db: Database,
-    as_of: date,
-    officer: str | None = None,
-    zone: str | None = None,
-    page: int = 1,
-    page_size: int | None = None,
-    level: str | None = None,
-) -> dict[str, Any]:
-    """The projects stalled on `as_of`, red first then longest in stage.
-
-    {"items", "total", "terms"}: the policy in force that day judges; SQL finds
-    and orders the rows, the domain's rule gives each verdict. Without
-    `page_size`, every stalled project.
-    """
-    terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of, terms)
-    sql = _stall_sql(terms, as_of, stage, day)
-    where = sql.stalled
-    for value, column in ((officer, "p.officer"), (zone, "p.zone")):
-        if value:
-            where += f" AND {column} = ?"
-            params = [*params, value]
-    if level is not None:
-        where += f" AND {'' if level == 'red' else 'NOT '}{sql.red}"
-    limit = ""
-    if page_size is not None:
-        limit = f" LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}"
-    # One pass: the total rides on each row (a window count); only a page past
-    # the end, which has no rows to carry it, counts again.
-    with db.transaction(write=False) as cur:
-        rows = cur.fetchall(
-            f"SELECT p.id, p.name, p.officer, p.zone, p.industry, p.investor,"
-            f" {stage} AS stage_code, {day} AS stage_day, p.planned_signed,"
-            " p.planned_landed, p.planned_producing, p.stall_level, p.stall_since,"
-            f" p.exempt_until, p.version, {_node_late_on(as_of)} AS node_late_on,"
-            " COUNT(*) OVER () AS total_rows"
-            f" FROM {source} WHERE {where}"
-            f" ORDER BY {sql.worst_first}, p.name, p.id" + limit,
-            params,
-        )
-        if rows:
-            total = int(rows[0]["total_rows"])
-        else:
-            count = f"SELECT COUNT(*) FROM {source} WHERE {where}"
-            total = int(cur.tuples(count, params)[0][0] or 0)
-    items = []
-    for row in rows:
-        row["stall"] = judged(row, terms, as_of)
-        items.append(row)
-    return {"items": items, "total": total, "terms": terms}
-
-
-def scan_candidates(db: Database, stages: Sequence[str]) -> list[dict[str, Any]]:
-    """Rows the weekly scan judges: projects in `stages` or flagged now.
-
-    Each row has the stage, its date, the planned dates, the exemption, the
-    stall level and the version the scan's events follow.
-    """
-    return db.fetchall(
-        "SELECT id, stage, stage_date, planned_signed, planned_landed,"
-        " planned_producing, exempt_until, stall_level, version FROM rm_projects"
-        f" WHERE stage IN ({_marks(list(stages))}) OR stall_level IS NOT NULL",
-        list(stages),
-    )
-
-
-def exemptions(db: Database, as_of: date) -> list[dict[str, Any]]:
-    """Every project's latest exemption, in force on `as_of` first, then by date."""
-    day = as_of.isoformat()
-    rows = db.fetchall(
-        "SELECT id, name, zone, officer, stage, exempt_until, exempt_reason,"
-        " exempt_by, exempt_on FROM rm_projects WHERE exempt_until IS NOT NULL"
-        " ORDER BY CASE WHEN exempt_until >= ? THEN 0 ELSE 1 END,"
-        " exempt_until DESC, name",
-        (day,),
-    )
-    for row in rows:
-        row["active"] = row["exempt_until"] >= day
-    return rows
-
-
-def project_labels(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """id → the project's name, officer, stage and zone, for ids in the pool."""
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        for row in db.fetchall(
-            "SELECT id, name, officer, stage, zone FROM rm_projects"
-            f" WHERE id IN ({_marks(chunk)})",
-            chunk,
-        ):
-            found[row.pop("id")] = row
-    return found
-
-
-def officer_project_ids(db: Database, officer: str) -> list[str]:
-    """Ids of the projects `officer` is responsible for."""
-    rows = db.fetchall("SELECT id FROM rm_projects WHERE officer = ?", (officer,))
-    return [r["id"] for r in rows]
-
-
-def enterprise_projects(db: Database, enterprise_id: str) -> list[dict[str, Any]]:
-    """The projects that name this enterprise, latest stage date first."""
-    return db.fetchall(
-        "SELECT id, name, investor, industry, zone, stage, stage_date, investment,"
-        " officer, version FROM rm_projects WHERE enterprise_id = ?"
-        " ORDER BY stage_date DESC, name",
-        (str(enterprise_id),),
-    )
-
-
-def stall_spans(db: Database, stages: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Every stage interval in `stages`, with the project's planned dates now.
-
-    Tuples (project_id, stage, entered_on, left_on, planned_signed,
-    planned_landed, planned_producing): the facts the what-if re-judges.
-    """
-    with db.transaction(write=False) as cur:
-        return cur.tuples(
-            "SELECT h.project_id, h.stage, h.entered_on, h.left_on,"
-            " p.planned_signed, p.planned_landed, p.planned_producing"
-            " FROM rm_stage_history h JOIN rm_projects p ON p.id = h.project_id"
-            f" WHERE h.stage IN ({_marks(list(stages))})",
-            list(stages),
-        )
-
-
-def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """id → the project's name, officer, zone and industry, for ids in the pool."""
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(ids))):
-        for row in db.fetchall(
-            "SELECT id, name, officer, zone, industry FROM rm_projects"
-            f" WHERE id IN ({_marks(chunk)})",
-            chunk,
-        ):
-            found[row.pop("id")] = row
-    return found
-
-
-def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
-    """Projects in the pool (not withdrawn) with this name, as duplicate candidates."""
-    return db.fetchall(
-        "SELECT id, name, investor, stage, officer FROM rm_projects"
-        " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
-        ((name or "").strip(),),
-    )
-
-
-def merge_candidates(
-    db: Database, project_id: str, name: str, investor: str, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Projects a duplicate could be merged into: tracked ones (not withdrawn)
-    with its name or its investor, oldest first (the first registration)."""
-    return db.fetchall(
-        "SELECT id, name, investor, stage, officer FROM rm_projects"
-        " WHERE (TRIM(name) = ? OR TRIM(investor) = ?) AND id != ?"
-        " AND stage != 'withdrawn' ORDER BY created_at LIMIT ?",
-        ((name or "").strip(), (investor or "").strip(), project_id, limit),
-    )

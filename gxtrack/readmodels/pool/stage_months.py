@@ -17,6 +17,8 @@ the table in one statement at the end (`install`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from gxtrack.infra.db import Cursor
 
 DDL = (
@@ -140,3 +142,38 @@ def _install_postgres(cur: Cursor) -> None:
         " left_on, investment ON rm_stage_history"
         " FOR EACH ROW EXECUTE FUNCTION rm_stage_months_follow()"
     )
+
+
+def sums_as_of(
+    day: str, stage: str | None, industry: str | None, zone: str | None
+) -> tuple[str, list[Any]]:
+    """The pool's summary query as of `day` (narrowed by stage, industry, zone):
+    the months before the day's month, plus the intervals that began, less
+    those that ended, from its first day to `day`."""
+    where, values = "", []
+    for value, column in (
+        (stage, "stage"),
+        (industry, "industry"),
+        (zone, "zone"),
+    ):
+        if value:
+            where += f" AND {column} = ?"
+            values.append(value)
+    month = day[:8] + "01"
+    group = " GROUP BY stage, industry, zone"
+    edges = (
+        "SELECT stage, COALESCE(industry, '') AS industry, COALESCE(zone, '') AS zone,"
+        " {sign}COUNT(*), {sign}SUM(COALESCE(investment, 0)) FROM rm_stage_history"
+        " WHERE {column} >= ? AND {column} <= ? AND " + HOLDS
+    )
+    sql = (
+        "SELECT stage AS st, industry AS ind, zone AS zn, SUM(n) AS n, SUM(s) AS s"
+        " FROM (SELECT stage, industry, zone, SUM(n) AS n, SUM(investment) AS s"
+        " FROM rm_stage_months WHERE month < ?" + where + group
+        + " UNION ALL "
+        + edges.format(sign="", column="entered_on") + where + group
+        + " UNION ALL "
+        + edges.format(sign="-", column="left_on") + where + group
+        + ") AS e" + group + " HAVING SUM(n) > 0"
+    )  # fmt: skip
+    return sql, [month, *values, month, day, *values, month, day, *values]

@@ -68,16 +68,20 @@ def time_in_stage(
     as_of: date | None = None,
     zone: str | None = None,
     industry: str | None = None,
+    stale_for: float = 0.0,
 ) -> dict[str, Any]:
     """Median and 90th percentile days per stage: overall, by zone, by industry.
 
-    Kept until the read models move on (engine/memo.py): read-only.
+    Kept until the read models move on (engine/memo.py): read-only. Every
+    interval is read: `stale_for` seconds (the dashboard) allow a kept value
+    that old while its successor is computed in the background.
     """
     as_of = as_of or bureau_today()
     return memoized(
         db,
         ("time_in_stage", as_of, zone, industry),
         lambda: _time_in_stage(db, as_of, zone, industry),
+        stale_for,
     )
 
 
@@ -128,14 +132,17 @@ def conversion(
     as_of: date | None = None,
     zone: str | None = None,
     industry: str | None = None,
+    stale_for: float = 0.0,
 ) -> dict[str, Any]:
     """Stage conversion 在谈→签约→落地→投产 as of a date (read-only, kept
-    until the read models move on)."""
+    until the read models move on, or up to `stale_for` seconds: see
+    time_in_stage)."""
     as_of = as_of or bureau_today()
     return memoized(
         db,
         ("conversion", as_of, zone, industry),
         lambda: _conversion(db, as_of, zone, industry),
+        stale_for,
     )
 
 

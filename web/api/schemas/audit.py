@@ -43,7 +43,14 @@ class MonthlySchema(Schema):
     now = fields.String()
     rows = fields.List(fields.Nested(MonthlyRowSchema))
     corrections = fields.List(fields.Dict())
-    stalled = fields.List(fields.Dict())
+    stalled = fields.List(
+        fields.Dict(),
+        metadata={"description": "the 200 longest stalled at the month's end"},
+    )
+    stalled_total = fields.Integer(
+        metadata={"description": "how many are stalled then (GET /stalled lists all)"}
+    )
+    stalled_as_of = fields.String(metadata={"description": "the day they are judged"})
     investment = fields.List(fields.Dict())
     investment_by = fields.Dict(
         keys=fields.String(),
