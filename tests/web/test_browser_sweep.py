@@ -68,7 +68,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 NOT_FOUND_TOKEN = "x" * 32  # an upload token for roles that cannot upload
 NO_RUN = "y" * 32  # an export run: each user's own, started in the sweep
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-EVENT = re.compile(r'@event\("(\w+)"\)')
+EVENT = re.compile(r'\bevent\("(\w+)"\)')  # @event("X") and event("X")(f)
 LEFTOVERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|Traceback|\bnull\b|\bundefined\b")
 
 
