@@ -6,24 +6,28 @@ API tests' fixtures and these stay independent).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
 
-from domain.clock import today
 from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
+from tests.web.helpers import (
+    PASSWORD,
+    csrf_token,
+    give_passwords,
+    login,
+    login_with_token,
+    page_text,
+    password_hash,
+    register,
+)
 from web.app import create_app
 
-PASSWORD = "pass-word-1"
 USERS = (
     ("admin", "admin", None),
     ("leader", "leader", None),
@@ -32,13 +36,21 @@ USERS = (
     ("viewer", "viewer", None),
     ("auditor", "auditor", None),
 )
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@cache
-def password_hash() -> str:
-    """The hash of PASSWORD, computed once."""
-    return generate_password_hash(PASSWORD)
+# The page tests import the shared helpers from here along with the fixtures.
+__all__ = [
+    "PASSWORD",
+    "USERS",
+    "app_fixture",
+    "client_fixture",
+    "csrf_app_fixture",
+    "csrf_token",
+    "login",
+    "login_with_token",
+    "page_runtime_fixture",
+    "page_text",
+    "password_hash",
+    "register",
+]
 
 
 @pytest.fixture(name="page_runtime")
@@ -48,12 +60,7 @@ def page_runtime_fixture(tmp_path: Path) -> Iterator[Runtime]:
     system = Actor.system()
     for name, role, zone in USERS:
         runtime.app.add_user(system, name, role, zone)
-    # scrypt takes ~0.25 s a hash: hash once per session, store it for everyone.
-    with runtime.db.transaction() as cur:
-        cur.executemany(
-            "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
-            [(name, password_hash(), "2026-01-01") for name, _, _ in USERS],
-        )
+    give_passwords(runtime, *(name for name, _, _ in USERS))
     runtime.wait_for_read_models()
     yield runtime
     runtime.close()
@@ -75,39 +82,3 @@ def csrf_app_fixture(page_runtime: Runtime) -> Flask:
 def client_fixture(app: Flask) -> FlaskClient:
     """A test client (not signed in)."""
     return app.test_client()
-
-
-def login(client: FlaskClient, name: str, password: str = PASSWORD) -> Any:
-    """Sign in through the login form (CSRF-off apps)."""
-    return client.post("/login", data={"name": name, "password": password})
-
-
-def csrf_token(html: str) -> str:
-    """The CSRF token embedded in a rendered form."""
-    match = CSRF_RE.search(html)
-    assert match, "no CSRF token in page"
-    return match.group(1)
-
-
-def register(
-    runtime: Runtime, name: str = "【示例】智能装备项目", **fields: Any
-) -> dict:
-    """Register a project directly through the application (as `officer`)."""
-    actor = runtime.app.actor_for(fields.pop("actor", "officer"))
-    values = {
-        "name": name,
-        "investor": "某某科技有限公司",
-        "industry": "robotics",
-        "zone": "wzedz",
-        "planned_investment": "12000",
-        "stage_date": today(),
-        **fields,
-    }
-    project = runtime.app.register_project(actor, **values)
-    runtime.wait_for_read_models()
-    return project
-
-
-def page_text(response: Any) -> str:
-    """A response body as text."""
-    return response.get_data(as_text=True)

@@ -1,120 +1,29 @@
 """Real headless Chromium against a real waitress server: the pages end to end.
 
-Skipped (with the reason) when /usr/bin/chromium is missing, except in CI
-(CI=true), where a missing browser is a failure. Screenshots go to
-test-artifacts/browser/ (gitignored).
+The browser, the server and signing in are tests/web/helpers.py's.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
-from web.app import create_app
+from tests.web.helpers import (  # noqa: F401 - fixtures
+    PASSWORD,
+    browser_fixture,
+    console_errors,
+    server_fixture,
+    serving,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-PASSWORD = "browser-pass-1"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
-STALE = "此项目已被他人修改，请刷新后重试"
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"{CHROMIUM} not found: install Debian's chromium to run browser tests"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@contextmanager
-def serving(runtime: Runtime) -> Iterator[str]:
-    """A waitress server for `runtime` on a free 127.0.0.1 port; yields its URL."""
-    from waitress import create_server
-
-    server = create_server(create_app(runtime), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(name="server")
-def server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime]]:
-    """A server over a fresh SQLite store with a leader and an officer."""
-    runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
-    for name, role in (("leader", "leader"), ("officer", "officer")):
-        runtime.app.add_user(Actor.system(), name, role)
-        runtime.accounts.set_password(name, PASSWORD)
-    runtime.wait_for_read_models()
-    with serving(runtime) as base:
-        yield base, runtime
-    runtime.close()
-
-
-@pytest.fixture(name="browser")
-def browser_fixture() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright."""
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def shot(page: Any, name: str) -> None:
-    """Save a full-page screenshot for people to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def console_errors(page: Any) -> list[str]:
-    """Collect console errors (CSP violations, missing assets), not our own 4xx."""
-    errors: list[str] = []
-
-    def note(message: Any) -> None:
-        expected = "status of 422" in message.text or "status of 409" in message.text
-        if message.type == "error" and not expected:
-            errors.append(message.text)
-
-    page.on("console", note)
-    return errors
-
-
-def sign_in(page: Any, base: str, name: str) -> None:
-    """Log in through the form."""
-    page.goto(f"{base}/login")
-    page.fill("#f-name", name)
-    page.fill("#f-password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def move(page: Any, when: str) -> None:

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from gxtrack.bootstrap import Runtime
-from tests.web.test_browser import (  # noqa: F401 - fixtures
+from tests.web.helpers import (  # noqa: F401 - fixtures
     browser_fixture,
     console_errors,
     server_fixture,

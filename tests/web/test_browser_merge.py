@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
-from tests.web.test_browser import (  # noqa: F401 - fixtures
+from tests.web.helpers import (  # noqa: F401 - fixtures
     browser_fixture,
     console_errors,
     server_fixture,

@@ -1,7 +1,8 @@
 """Real headless Chromium: the officer updates nodes on the project page's timeline.
 
-Same setup as test_browser.py (Debian's chromium, waitress on a free 127.0.0.1
-port, skipped with the reason when chromium is missing, failing under CI=true).
+Same setup as the other browser tests (tests/web/helpers.py): Debian's
+chromium, waitress on a free 127.0.0.1 port, skipped with the reason when
+chromium is missing, failing under CI=true.
 """
 
 from __future__ import annotations
@@ -13,14 +14,11 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
-from gxtrack.settings import Settings
-from tests.web.test_browser import (  # noqa: F401 - fixture
-    PASSWORD,
+from tests.web.helpers import (  # noqa: F401 - fixture
     browser_fixture,
     console_errors,
-    serving,
+    serving_project,
     shot,
     sign_in,
 )
@@ -31,11 +29,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(name="node_server")
 def node_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, str]]:
     """A server with an officer and a project signed 60 days ago."""
-    runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
-    runtime.app.add_user(Actor.system(), "officer", "officer")
-    runtime.accounts.set_password("officer", PASSWORD)
-    project = runtime.app.register_project(
-        runtime.app.actor_for("officer"),
+    with serving_project(
+        tmp_path,
+        (("officer", "officer"),),
         name="【示例】节点浏览器测试项目",
         investor="【示例】某装备有限公司",
         industry="robotics",
@@ -43,11 +39,8 @@ def node_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, str]]:
         planned_investment="50000",
         stage="signed",
         stage_date=today() - timedelta(days=60),
-    )
-    runtime.wait_for_read_models()
-    with serving(runtime) as base:
-        yield base, runtime, project["id"]
-    runtime.close()
+    ) as served:
+        yield served
 
 
 def test_the_node_timeline_in_a_browser(browser, node_server) -> None:

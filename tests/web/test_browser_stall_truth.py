@@ -15,12 +15,10 @@ from typing import Any
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
-from gxtrack.settings import Settings
-from tests.web.test_browser import (  # noqa: F401 - fixture
-    PASSWORD,
+from tests.web.helpers import (  # noqa: F401 - fixture
     browser_fixture,
+    browser_runtime,
     console_errors,
     serving,
     shot,
@@ -52,9 +50,7 @@ ROW_LEVELS = """() => {
 @pytest.fixture(name="truth_server")
 def truth_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, dict]]:
     """A leader and the four projects, one of them exempted."""
-    runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
-    runtime.app.add_user(Actor.system(), "leader", "leader", None, "", "")
-    runtime.accounts.set_password("leader", PASSWORD)
+    runtime = browser_runtime(tmp_path, ("leader", "leader"))
     leader = runtime.app.actor_for("leader")
     ids = {}
     for name, (days, _level) in PROJECTS.items():

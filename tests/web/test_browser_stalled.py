@@ -1,7 +1,8 @@
 """Real headless Chromium: a leader scans, the officer answers the stalled alert.
 
-Same setup as test_browser.py (Debian's chromium, waitress on a free 127.0.0.1
-port, skipped with the reason when chromium is missing, failing under CI=true).
+Same setup as the other browser tests (tests/web/helpers.py): Debian's
+chromium, waitress on a free 127.0.0.1 port, skipped with the reason when
+chromium is missing, failing under CI=true.
 Screenshots go to test-artifacts/browser/ (gitignored).
 """
 
@@ -15,14 +16,11 @@ from typing import Any
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
-from gxtrack.settings import Settings
-from tests.web.test_browser import (  # noqa: F401 - fixture
-    PASSWORD,
+from tests.web.helpers import (  # noqa: F401 - fixture
     browser_fixture,
     console_errors,
-    serving,
+    serving_project,
     shot,
     sign_in,
 )
@@ -34,29 +32,19 @@ NAME = "【示例】停滞预警浏览器测试项目"
 @pytest.fixture(name="stall_server")
 def stall_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, str]]:
     """A server with a leader, an admin, an officer, and a project 120 days in 在谈."""
-    runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
-    for name, role in (
-        ("leader", "leader"),
-        ("officer", "officer"),
-        ("admin", "admin"),
-    ):
-        runtime.app.add_user(
-            Actor.system(), name, role, None, "", f"{name}@example.test"
-        )
-        runtime.accounts.set_password(name, PASSWORD)
-    project = runtime.app.register_project(
-        runtime.app.actor_for("officer"),
+    users = (("leader", "leader"), ("officer", "officer"), ("admin", "admin"))
+    with serving_project(
+        tmp_path,
+        users,
+        email=True,
         name=NAME,
         investor="【示例】某新材料有限公司",
         industry="green",
         zone="mudu",
         planned_investment="36000",
         stage_date=today() - timedelta(days=120),
-    )
-    runtime.wait_for_read_models()
-    with serving(runtime) as base:
-        yield base, runtime, project["id"]
-    runtime.close()
+    ) as served:
+        yield served
 
 
 def test_leader_scans_officer_answers(

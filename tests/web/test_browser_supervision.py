@@ -1,8 +1,9 @@
 """Real headless Chromium: a leader issues a 督办, the officer replies (notified in
 the header), the leader 办结s it; the 督办单 prints alone.
 
-Same setup as test_browser.py (Debian's chromium, waitress on a free 127.0.0.1
-port, skipped with the reason when chromium is missing, failing under CI=true).
+Same setup as the other browser tests (tests/web/helpers.py): Debian's
+chromium, waitress on a free 127.0.0.1 port, skipped with the reason when
+chromium is missing, failing under CI=true.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from uuid import UUID
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
-from gxtrack.settings import Settings
-from tests.web.test_browser import (  # noqa: F401 - fixture
-    PASSWORD,
+from tests.web.helpers import (  # noqa: F401 - fixture
     browser_fixture,
     console_errors,
-    serving,
+    serving_project,
     shot,
     sign_in,
 )
@@ -35,22 +33,16 @@ NAME = "【示例】督办浏览器测试项目"
 @pytest.fixture(name="sv_server")
 def sv_server_fixture(tmp_path: Path) -> Iterator[tuple[str, Runtime, str]]:
     """A server with a leader and an officer and one project of the officer's."""
-    runtime = Runtime.open(Settings(data_dir=tmp_path / "var"))
-    for name, role in (("leader", "leader"), ("officer", "officer")):
-        runtime.app.add_user(Actor.system(), name, role, None, "", "")
-        runtime.accounts.set_password(name, PASSWORD)
-    project = runtime.app.register_project(
-        runtime.app.actor_for("officer"),
+    with serving_project(
+        tmp_path,
+        (("leader", "leader"), ("officer", "officer")),
         name=NAME,
         investor="【示例】某装备有限公司",
         industry="robotics",
         zone="mudu",
         planned_investment="20000",
-    )
-    runtime.wait_for_read_models()
-    with serving(runtime) as base:
-        yield base, runtime, project["id"]
-    runtime.close()
+    ) as served:
+        yield served
 
 
 def test_the_supervision_lifecycle_in_a_browser(

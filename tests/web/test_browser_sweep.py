@@ -9,7 +9,7 @@ an event type),
 English left over from the catalogue, a login name where a display name
 belongs, 'None', 'nan' or a traceback.
 
-Same setup as test_browser.py (Debian's chromium, waitress on a free port).
+Same setup as the other browser tests (tests/web/helpers.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import enum
 import importlib
 import pkgutil
 import re
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -32,14 +31,18 @@ from domain.clock import today
 from gxtrack.app.demo import SAMPLE_USERS, load_demo
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
+from tests.web.helpers import (  # noqa: F401 - fixture
+    PASSWORD,
+    browser_fixture,
+    serving,
+    sign_in,
+)
 from tests.web.import_sheets import ledger
-from tests.web.test_browser import browser_fixture  # noqa: F401 - fixture
 from web.app import create_app
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "sweep-pass-1"
 # One sample user of each role that reads pages (the viewer reads a subset).
 ROLES = ("officer_mudu", "leader", "auditor", "admin")
 # Routes that are not pages to read, and why.
@@ -68,7 +71,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 NOT_FOUND_TOKEN = "x" * 32  # an upload token for roles that cannot upload
 NO_RUN = "y" * 32  # an export run: each user's own, started in the sweep
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-EVENT = re.compile(r'@event\("(\w+)"\)')
+EVENT = re.compile(r'\bevent\("(\w+)"\)')  # @event("X") and event("X")(f)
 LEFTOVERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|Traceback|\bnull\b|\bundefined\b")
 
 
@@ -129,8 +132,6 @@ def pages(flask_app: Any, seeds: dict[str, str]) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module", name="site")
 def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """The sample data plus a 督办, a 暂缓, a postponed plan and promises, served."""
-    from waitress import create_server
-
     runtime = Runtime.open(Settings(data_dir=tmp_path_factory.mktemp("sweep") / "v"))
     load_demo(runtime, PASSWORD)
     app = runtime.app
@@ -165,36 +166,23 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     reference = app.reference()
     logins = {name for name, *_ in SAMPLE_USERS}
     flask_app = create_app(runtime)
-    server = create_server(flask_app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield {
-        "base": f"http://127.0.0.1:{server.effective_port}",
-        "pages": pages(flask_app, seeds),
-        # Role codes are the sample users' login names: checked as those.
-        "codes": (
-            domain_codes()
-            | event_types()
-            | set(reference.industries)
-            | set(reference.zones)
-        )
-        - logins,
-        # 'system' is who the scheduler acts as: people read 系统.
-        "logins": logins | {"system"},
-        "english": catalogue_english(),
-    }
-    server.close()
-    thread.join(timeout=5)
+    with serving(runtime, flask_app) as base:
+        yield {
+            "base": base,
+            "pages": pages(flask_app, seeds),
+            # Role codes are the sample users' login names: checked as those.
+            "codes": (
+                domain_codes()
+                | event_types()
+                | set(reference.industries)
+                | set(reference.zones)
+            )
+            - logins,
+            # 'system' is who the scheduler acts as: people read 系统.
+            "logins": logins | {"system"},
+            "english": catalogue_english(),
+        }
     runtime.close()
-
-
-def sign_in(page: Any, base: str, user: str) -> None:
-    """Log in through the form."""
-    page.goto(f"{base}/login")
-    page.fill("#f-name", user)
-    page.fill("#f-password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def upload_token(page: Any, base: str, folder: Path) -> str | None:

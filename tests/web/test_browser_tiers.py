@@ -1,6 +1,6 @@
 """Headless Chromium: a leader awards a designation and sees ladder and targets.
 
-Uses the server and browser fixtures of tests/web/test_browser.py (skipped with
+Uses the server and browser fixtures of tests/web/helpers.py (skipped with
 the reason when /usr/bin/chromium is missing; a failure when CI=true).
 Screenshots go to test-artifacts/browser/ (gitignored).
 """
@@ -17,7 +17,7 @@ from domain.permissions import Actor
 from domain.uscc import check_character
 from domain.users import Role
 from gxtrack.bootstrap import Runtime
-from tests.web.test_browser import (  # noqa: F401 - fixtures
+from tests.web.helpers import (  # noqa: F401 - fixtures
     browser_fixture,
     console_errors,
     server_fixture,

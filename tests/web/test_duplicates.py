@@ -54,16 +54,12 @@ def test_the_api_refuses_a_duplicate_unless_confirmed(client, tokens, api_runtim
 
 
 def test_the_form_warns_and_registers_when_confirmed(api_app, api_runtime, tokens):
-    from tests.web.pages_fixtures import password_hash
+    from tests.web.helpers import give_passwords, login
 
-    with api_runtime.db.transaction() as cur:
-        cur.execute(
-            "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
-            ("officer1", password_hash(), "2026-01-01"),
-        )
+    give_passwords(api_runtime, "officer1")
     api_app.config["WTF_CSRF_ENABLED"] = False
     client = api_app.test_client()
-    client.post("/login", data={"name": "officer1", "password": "pass-word-1"})
+    login(client, "officer1")
     form = {
         "name": "【示例】精密部件项目",
         "investor": "【示例】某某公司",

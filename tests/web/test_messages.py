@@ -23,7 +23,8 @@ from tests.web.api_fixtures import (  # noqa: F401 - fixtures
     project_body,
     tokens_fixture,
 )
-from tests.web.pages_fixtures import USERS, password_hash
+from tests.web.helpers import give_passwords, login
+from tests.web.pages_fixtures import USERS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where messages a bureau user reads are written (the CLI's help is bilingual).
@@ -95,15 +96,11 @@ def test_an_empty_register_form_names_every_required_input(tmp_path):
     runtime = Runtime.open(Settings(data_dir=tmp_path, database_url="memory://"))
     for name, role, zone in USERS:
         runtime.app.add_user(Actor.system(), name, role, zone)
-    with runtime.db.transaction() as cur:
-        cur.execute(
-            "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
-            ("officer", password_hash(), "2026-01-01"),
-        )
+    give_passwords(runtime, "officer")
     runtime.wait_for_read_models()
     app = create_app(runtime, {"TESTING": True, "WTF_CSRF_ENABLED": False})
     client = app.test_client()
-    client.post("/login", data={"name": "officer", "password": "pass-word-1"})
+    login(client, "officer")
     empty = dict.fromkeys(
         ("name", "investor", "industry", "zone", "planned_investment", "stage_date"),
         "",

@@ -12,6 +12,7 @@ from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     csrf_app_fixture,
     csrf_token,
     login,
+    login_with_token,
     page_runtime_fixture,
     page_text,
 )
@@ -52,11 +53,7 @@ def test_the_current_password_is_required_and_the_new_one_checked(client, page_r
 
 def test_the_form_needs_its_csrf_token(csrf_app: Flask, page_runtime):
     client = csrf_app.test_client()
-    page = page_text(client.get("/login"))
-    client.post(
-        "/login",
-        data={"name": "viewer", "password": PASSWORD, "csrf_token": csrf_token(page)},
-    )
+    login_with_token(client, "viewer")
     form = {"current": PASSWORD, "password": NEW, "repeat": NEW}
     assert client.post("/account/password", data=form).status_code == 400
     token = csrf_token(page_text(client.get("/account/password")))

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
+from tests.web.helpers import add_users, login, page_text
 from tests.web.import_sheets import GOOD, ledger
-from tests.web.pages_fixtures import PASSWORD, login, page_text
 from web.app import create_app
 
 pytestmark = pytest.mark.postgres
@@ -23,8 +22,7 @@ def test_import_report_and_audit_pages_on_postgres(
 ) -> None:
     runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
     try:
-        runtime.app.add_user(Actor.system(), "leader", "leader")
-        runtime.accounts.set_password("leader", PASSWORD)
+        add_users(runtime, ("leader", "leader"))
         runtime.wait_for_read_models()
         client = create_app(
             runtime, {"TESTING": True, "WTF_CSRF_ENABLED": False}

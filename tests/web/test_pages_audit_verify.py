@@ -8,12 +8,11 @@ from flask.testing import FlaskClient
 
 from gxtrack.bootstrap import Runtime
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
-    PASSWORD,
     app_fixture,
     client_fixture,
     csrf_app_fixture,
-    csrf_token,
     login,
+    login_with_token,
     page_runtime_fixture,
     page_text,
     register,
@@ -53,14 +52,6 @@ def test_only_audit_readers_start_it_and_unknown_runs_are_404(
 
 def test_the_button_needs_the_form_token(csrf_app) -> None:
     client = csrf_app.test_client()
-    token_page = page_text(client.get("/login"))
-    client.post(
-        "/login",
-        data={
-            "name": "auditor",
-            "password": PASSWORD,
-            "csrf_token": csrf_token(token_page),
-        },
-    )
+    login_with_token(client, "auditor")
     assert "启动全量校验" in page_text(client.get("/audit"))
     assert client.post("/audit/verify").status_code == 400

@@ -81,18 +81,14 @@ def test_five_failures_throttle_even_the_right_password(client: FlaskClient) -> 
 def test_failures_count_across_worker_processes(tmp_path) -> None:
     """Two web workers (two Runtimes on one SQLite store) share one count."""
     from gxtrack.settings import Settings
-    from tests.web.pages_fixtures import PASSWORD, password_hash
+    from tests.web.helpers import give_passwords
     from web.app import create_app
 
     settings = Settings(data_dir=tmp_path / "var")
     first, second = Runtime.open(settings), Runtime.open(settings)
     try:
         first.app.add_user(Actor.system(), "officer", "officer", None)
-        with first.db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
-                ("officer", password_hash(), "2026-01-01"),
-            )
+        give_passwords(first, "officer")
         config = {"TESTING": True, "WTF_CSRF_ENABLED": False}
         worker_a = create_app(first, config).test_client()
         worker_b = create_app(second, config).test_client()

@@ -22,6 +22,7 @@ from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
     csrf_app_fixture,
     csrf_token,
     login,
+    login_with_token,
     page_runtime_fixture,
     page_text,
 )
@@ -253,15 +254,7 @@ def test_stale_or_swapped_file_cannot_be_confirmed(
 
 def test_every_import_form_needs_csrf(csrf_app: Flask) -> None:
     client = csrf_app.test_client()
-    page = page_text(client.get("/login"))
-    client.post(
-        "/login",
-        data={
-            "name": "leader",
-            "password": "pass-word-1",
-            "csrf_token": csrf_token(page),
-        },
-    )
+    login_with_token(client, "leader")
     form = page_text(client.get("/imports/ledger"))
     assert 'name="csrf_token"' in form
     assert upload(client, ledger(GOOD)).status_code == 400

@@ -10,12 +10,12 @@ from flask.testing import FlaskClient
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.pool.queries import PoolFilter, summary
 from tests.web.pages_fixtures import (  # noqa: F401 - fixtures
-    PASSWORD,
     app_fixture,
     client_fixture,
     csrf_app_fixture,
     csrf_token,
     login,
+    login_with_token,
     page_runtime_fixture,
     page_text,
     register,
@@ -86,10 +86,7 @@ def test_an_officer_may_not_merge(client, page_runtime):
 def test_the_merge_form_needs_its_csrf_token(csrf_app: Flask, page_runtime):
     survivor, duplicate = pair(page_runtime)
     client: FlaskClient = csrf_app.test_client()
-    token = csrf_token(page_text(client.get("/login")))
-    client.post(
-        "/login", data={"name": "leader", "password": PASSWORD, "csrf_token": token}
-    )
+    login_with_token(client, "leader")
     r = merge(client, duplicate["id"], into=survivor["id"])
     assert r.status_code == 400
     assert page_runtime.app.get_project(duplicate["id"])["merged_into"] is None

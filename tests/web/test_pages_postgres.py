@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from domain.clock import today
-from domain.permissions import Actor
 from gxtrack.app.demo import sample_uscc
 from gxtrack.bootstrap import Runtime
 from tests.conftest import pg_settings
-from tests.web.pages_fixtures import PASSWORD, login, page_text, register
+from tests.web.helpers import add_users, login, page_text, register
 from web.app import create_app
 
 pytestmark = pytest.mark.postgres
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.postgres
 def test_pages_on_postgres(pg_schema: str, tmp_path: Path) -> None:
     runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
     try:
-        runtime.app.add_user(Actor.system(), "admin", "admin")
-        runtime.app.add_user(Actor.system(), "officer", "officer")
-        runtime.accounts.set_password("admin", PASSWORD)
+        add_users(runtime, ("admin", "admin"), ("officer", "officer"))
         project = register(runtime, stage_date=today() - timedelta(days=20))
         admin = runtime.app.actor_for("admin")
         runtime.app.move_project(admin, project["id"], "signed", today())

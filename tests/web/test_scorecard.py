@@ -84,7 +84,7 @@ def test_zones_ranked_by_what_they_landed_this_month(client, tokens, api_runtime
 
 
 def test_the_page_chart_and_export(client, tokens, api_runtime):
-    from tests.web.pages_fixtures import PASSWORD, password_hash
+    from tests.web.helpers import give_passwords, login
 
     register(
         client,
@@ -93,13 +93,9 @@ def test_the_page_chart_and_export(client, tokens, api_runtime):
         stage="signed",
         stage_date=TODAY.isoformat(),
     )
-    with api_runtime.db.transaction() as cur:
-        cur.execute(
-            "INSERT INTO acc_passwords (name, hash, updated_at) VALUES (?, ?, ?)",
-            ("viewer1", password_hash(), "2026-01-01"),
-        )
+    give_passwords(api_runtime, "viewer1")
     client.application.config["WTF_CSRF_ENABLED"] = False
-    client.post("/login", data={"name": "viewer1", "password": PASSWORD})
+    login(client, "viewer1")
     for period in ("week", "month", "quarter"):
         page = client.get(f"/scorecard?period={period}").get_data(as_text=True)
         assert 'id="scorecard"' in page and "<svg" in page and "红榜" in page

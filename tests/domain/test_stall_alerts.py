@@ -1,4 +1,4 @@
-"""The stall policy at its boundary days, the policy aggregate, and project events."""
+"""A project's stall alert: flagged, escalated, answered, cleared, and its events."""
 
 from __future__ import annotations
 
@@ -8,148 +8,21 @@ import pytest
 
 from domain.errors import RuleViolationError
 from domain.project import InvestmentProject
-from domain.reference import ReferenceData
-from domain.stages import FORWARD, Stage
 from domain.stall import (
-    DEFAULT_THRESHOLDS,
     StallAlert,
     StallAnswer,
     StallEscalation,
-    StallPolicy,
     StallTerms,
     StallVerdict,
     iso_week,
-    judge,
-    level_rank,
-    stall_change,
 )
-
-AS_OF = date(2024, 7, 1)
-
-
-def verdict_at(stage: str, days: int, planned=None, terms=None):
-    return judge(stage, AS_OF - timedelta(days=days), planned or {}, AS_OF, terms)
-
-
-@pytest.mark.parametrize(
-    ("stage", "threshold"), [("negotiating", 90), ("signed", 180), ("landed", 365)]
-)
-def test_stage_threshold_boundaries(stage, threshold):
-    assert verdict_at(stage, threshold - 1) is None
-    yellow = verdict_at(stage, threshold)
-    assert (yellow.level, yellow.rule) == ("yellow", "stage_threshold")
-    assert (yellow.days_in_stage, yellow.threshold) == (threshold, threshold)
-    assert verdict_at(stage, 2 * threshold - 1).level == "yellow"
-    red = verdict_at(stage, 2 * threshold)
-    assert (red.level, red.rule, red.days_in_stage) == (
-        "red",
-        "stage_threshold",
-        2 * threshold,
-    )
-
-
-@pytest.mark.parametrize("stage", ["producing", "withdrawn"])
-def test_terminal_stages_never_stall(stage):
-    assert verdict_at(stage, 5000, {"producing": AS_OF - timedelta(days=400)}) is None
-
-
-def test_overdue_at_30_and_31_days_past_the_planned_next_stage():
-    planned = {"signed": AS_OF - timedelta(days=30)}
-    assert verdict_at("negotiating", 10, planned) is None
-    planned = {"signed": AS_OF - timedelta(days=31)}
-    late = verdict_at("negotiating", 10, planned)
-    assert (late.level, late.rule, late.days_in_stage, late.threshold) == (
-        "yellow",
-        "overdue",
-        10,
-        30,
-    )
-    # Red when more than twice the grace past; only the next stage's date counts.
-    assert (
-        verdict_at("negotiating", 10, {"signed": AS_OF - timedelta(days=60)}).level
-        == "yellow"
-    )
-    assert (
-        verdict_at("negotiating", 10, {"signed": AS_OF - timedelta(days=61)}).level
-        == "red"
-    )
-    assert (
-        verdict_at("negotiating", 10, {"landed": AS_OF - timedelta(days=400)}) is None
-    )
-    assert (
-        verdict_at("signed", 10, {"landed": AS_OF - timedelta(days=31)}).rule
-        == "overdue"
-    )
-
-
-def test_the_more_severe_rule_wins_and_ties_name_the_stage_rule():
-    overdue = {"signed": AS_OF - timedelta(days=61)}  # red overdue
-    assert verdict_at("negotiating", 100, overdue).rule == "overdue"
-    assert verdict_at("negotiating", 180, overdue).rule == "stage_threshold"
-    mild = {"signed": AS_OF - timedelta(days=31)}
-    assert verdict_at("negotiating", 95, mild).rule == "stage_threshold"
-
-
-def test_a_stage_entered_after_the_as_of_date_is_not_stalled():
-    assert judge("negotiating", AS_OF + timedelta(days=1), {}, AS_OF) is None
-
-
-def test_custom_terms_and_the_change_rule():
-    terms = StallTerms({"negotiating": 10, "signed": 20, "landed": 30}, 5, 3)
-    assert verdict_at("negotiating", 9, terms=terms) is None
-    assert verdict_at("negotiating", 10, terms=terms).level == "yellow"
-    yellow = verdict_at("negotiating", 10, terms=terms)
-    red = verdict_at("negotiating", 20, terms=terms)
-    assert stall_change(None, yellow) == "flag"
-    assert stall_change("yellow", red) == "flag"
-    assert stall_change("yellow", yellow) is None
-    assert stall_change("red", yellow) is None  # a falling level keeps its alert
-    assert stall_change("red", None) == "clear"
-    assert stall_change(None, None) is None
-
-
-def test_iso_week_crosses_the_year():
-    assert iso_week(date(2024, 12, 30)) == "2025-W01"
-    assert iso_week(date(2024, 7, 1)) == "2024-W27"
-
-
-def test_policy_changes_are_versioned_and_checked():
-    policy = StallPolicy.with_defaults()
-    assert policy.terms().version == 1
-    policy.change("admin", {"negotiating": "60"}, reason="加快推进")
-    assert policy.version == 2
-    assert policy.terms().thresholds["negotiating"] == 60
-    assert policy.terms().thresholds["signed"] == 180
-    names = [type(e).__name__ for e in policy.collect_events()]
-    assert names == ["Created", "PolicyChanged"]
-    for bad, field in [
-        ({"producing": 10}, "thresholds"),
-        ({"signed": 0}, "thresholds.signed"),
-        ({"signed": "abc"}, "thresholds.signed"),
-    ]:
-        with pytest.raises(RuleViolationError) as error:
-            policy.change("admin", bad)
-        assert error.value.field == field
-    with pytest.raises(RuleViolationError):
-        policy.change("admin", {"negotiating": 60})  # nothing changed
-    with pytest.raises(RuleViolationError) as error:
-        policy.change("admin", overdue_days=-1)
-    assert error.value.field == "overdue_days"
+from tests.domain.test_project import new_project
+from tests.domain.test_stall_rule import AS_OF
 
 
 def project(stage_date: date) -> InvestmentProject:
-    return InvestmentProject.register(
-        name="【示例】智能装备项目",
-        investor="苏州某科技有限公司",
-        industry="robotics",
-        zone="mudu",
-        planned_investment="1000",
-        officer="officer",
-        actor="officer",
-        reference=ReferenceData.with_defaults(),
-        stage_date=stage_date,
-        today=AS_OF,
-    )
+    """The sample project, in 在谈 since `stage_date`, registered on AS_OF."""
+    return new_project(stage_date=stage_date, today=AS_OF)
 
 
 def test_review_flags_escalates_and_clears_with_the_policy_version():
@@ -385,87 +258,3 @@ def test_answer_and_escalation_are_recorded_as_given():
     assert (escalated.reason, escalated.actor) == ("列入督办", "leader")
     assert p.stall.escalation == StallEscalation("列入督办", "leader")
     assert p.stall.answer.cause == "原因"  # escalating keeps the answer
-
-
-def test_level_ranks_and_an_overdue_stage_entered_today():
-    assert [level_rank(None), level_rank("yellow"), level_rank("red")] == [0, 1, 2]
-    overdue = judge("negotiating", AS_OF, {"signed": AS_OF - timedelta(31)}, AS_OF)
-    assert (overdue.level, overdue.rule, overdue.days_in_stage) == (
-        "yellow",
-        "overdue",
-        0,
-    )
-    assert judge("negotiating", AS_OF + timedelta(1), {}, AS_OF) is None
-
-
-def test_policy_terms_carry_the_grace_and_version():
-    policy = StallPolicy.with_defaults()
-    assert policy.terms() == StallTerms(DEFAULT_THRESHOLDS, 30, 1)
-    assert policy.overdue_days == 30
-    policy.change("admin", overdue_days="0")
-    assert policy.terms() == StallTerms(DEFAULT_THRESHOLDS, 0, 2)
-    policy.change("admin", {"landed": 3650}, overdue_days="")  # "" keeps the grace
-    assert policy.terms().overdue_days == 0
-    assert policy.terms().thresholds["landed"] == 3650
-    changed = policy.collect_events()[-1]
-    assert (changed.before, changed.thresholds, changed.overdue_days) == (
-        {"thresholds": DEFAULT_THRESHOLDS, "overdue_days": 0, "quiet_days": 30},
-        {**DEFAULT_THRESHOLDS, "landed": 3650},
-        0,
-    )
-    assert (changed.reason, changed.actor) == ("", "admin")
-    policy.change("admin", {"signed": 1}, reason=" 收紧 ")
-    assert (policy.collect_events()[-1].reason, policy.thresholds["signed"]) == (
-        "收紧",
-        1,
-    )
-
-
-@pytest.mark.parametrize(
-    ("change", "message", "field"),
-    [
-        ({"thresholds": {"signed": 0}}, "须在 1–3650 天之间", "thresholds.signed"),
-        ({"thresholds": {"signed": 3651}}, "须在 1–3650 天之间", "thresholds.signed"),
-        (
-            {"thresholds": {"signed": True}},
-            "必须是整数天数",
-            "thresholds.signed",
-        ),
-        (
-            {"thresholds": {"signed": "2.5"}},
-            "必须是整数天数",
-            "thresholds.signed",
-        ),
-        ({"overdue_days": -1}, "须在 0–3650 天之间", "overdue_days"),
-        (
-            {"overdue_days": None, "thresholds": {}},
-            "预警规则没有变化",
-            "_schema",
-        ),
-        (
-            {"thresholds": {"producing": 10}},
-            "未知阶段: producing（只有 在谈/签约/落地 有阈值）",
-            "thresholds",
-        ),
-        (
-            {"reason": "x" * 2001, "overdue_days": 5},
-            "最多 2000 个字符",
-            "reason",
-        ),
-    ],
-)
-def test_a_refused_policy_change_says_why(change, message, field):
-    with pytest.raises(RuleViolationError) as refused:
-        StallPolicy.with_defaults().change("admin", **change)
-    assert (refused.value.message, refused.value.field) == (message, field)
-
-
-def test_the_forward_path_ends_at_production_and_withdrawn_is_off_it():
-    assert [s.next() for s in FORWARD] == [
-        Stage.SIGNED,
-        Stage.LANDED,
-        Stage.PRODUCING,
-        None,
-    ]
-    assert Stage.WITHDRAWN.next() is None and Stage.WITHDRAWN.rank == -1
-    assert [s.rank for s in FORWARD] == [0, 1, 2, 3]
