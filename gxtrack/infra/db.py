@@ -44,6 +44,9 @@ class Database:
     # Whether row triggers are written as one PL/pgSQL function (PostgreSQL)
     # rather than as SQL trigger bodies (SQLite).
     plpgsql_triggers = False
+    # A column naming a row in its table, for choosing rows narrow (from an
+    # index) before reading them whole; None where the planner does it itself.
+    row_key: str | None = "rowid"
 
     def concat_agg(self, expr: str, order_by: str) -> str:
         """An aggregate joining `expr` over rows in `order_by` order, no separator.

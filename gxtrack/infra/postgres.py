@@ -81,6 +81,7 @@ class PostgresDatabase(Database):
 
     kind = "postgres"
     for_update = " FOR UPDATE"
+    row_key = None
     plpgsql_triggers = True
 
     def concat_agg(self, expr: str, order_by: str) -> str:

@@ -30,6 +30,7 @@ class ReplicatedDatabase(Database):
     kind = "postgres"
     for_update = PostgresDatabase.for_update
     plpgsql_triggers = PostgresDatabase.plpgsql_triggers
+    row_key = PostgresDatabase.row_key
 
     def __init__(self, primary: PostgresDatabase, replica: PostgresDatabase) -> None:
         self._primary = primary

@@ -338,12 +338,13 @@ def _every_match(
     by = {"stage_code": src.stage, "stage_day": src.day}.get(SORTS[key], SORTS[key])
     order = f" ORDER BY {by} {direction}{nulls}, p.id {direction}"
     sql, params = f"SELECT {select}{src.clause}{order} LIMIT ?", [*src.params, limit]
-    if db.kind == "sqlite" and f.as_of is None:
+    if db.row_key and f.as_of is None:
         # The matches are chosen and sorted narrow (from a covering index when
         # one serves the filter), then only the chosen rows read whole: sorting
         # every match with all its columns was most of an export's query.
-        chosen = f"SELECT p.rowid{src.clause}{order} LIMIT ?"
-        sql = f"SELECT {select} FROM rm_projects p WHERE p.rowid IN ({chosen}){order}"
+        key = f"p.{db.row_key}"
+        chosen = f"SELECT {key}{src.clause}{order} LIMIT ?"
+        sql = f"SELECT {select} FROM rm_projects p WHERE {key} IN ({chosen}){order}"
     with db.transaction(write=False) as cur:
         return cur.tuples(sql, params)
 
