@@ -95,7 +95,7 @@ def main() -> None:
                     print(
                         f"# round {n + 1} {app} {clients} clients: reads p95"
                         f" {reads.get('p95', 0):.1f} ms {reads.get('rps', 0):.0f}/s,"
-                        f" errors {run['errors']}",
+                        f" errors {run['errors']} {run['failures'] or ''}",
                         file=sys.stderr,
                     )
         load = os.getloadavg()[0]

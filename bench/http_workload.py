@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import threading
@@ -41,6 +42,8 @@ class Client:
         self.sample = data["sample"]
         self.zones = data["zones"]
         self.mine: list[dict[str, Any]] = []
+        self.failures: dict[str, int] = {}
+        self.nonce = os.urandom(4).hex()
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -85,7 +88,9 @@ class Client:
             ok = status == 200
         elif op == "create":
             body = {
-                "name": f"压测项目{rng.randint(0, 10**9)}",
+                # Unique per run: gxtrack refuses (409) a second project with
+                # one's name and investor, and its store outlives a round.
+                "name": f"压测项目{self.nonce}-{rng.randint(0, 10**9)}",
                 "investor": f"压测投资方{rng.randint(0, 9999)}",
                 "industry": rng.choice(INDUSTRIES),
                 "zone": rng.choice(self.zones),
@@ -117,6 +122,8 @@ class Client:
                 project["at"] += 1
             if not ok or project["at"] == len(STAGES) - 1:
                 self.mine.pop(0)
+        if not ok:  # which call failed, and how: printed with the round's figures
+            self.failures[f"{op} {status}"] = self.failures.get(f"{op} {status}", 0) + 1
         return op, (time.perf_counter() - started) * 1000, ok
 
 
@@ -132,6 +139,7 @@ def _client_process(
 ) -> None:  # fmt: skip
 
     results: list[tuple[str, float, bool]] = []
+    failures: dict[str, int] = {}
     lock = threading.Lock()
     start_at = time.monotonic() + 0.5
     stop_at = start_at + seconds
@@ -145,13 +153,15 @@ def _client_process(
             mine.append(client.step())
         with lock:
             results.extend(mine)
+            for kind, count in client.failures.items():
+                failures[kind] = failures.get(kind, 0) + count
 
     workers = [threading.Thread(target=loop, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    queue.put(results)
+    queue.put((results, failures))
 
 
 def drive(
@@ -173,10 +183,16 @@ def drive(
     ]
     for proc in procs:
         proc.start()
-    results = [r for _ in procs for r in queue.get()]
+    results: list[tuple[str, float, bool]] = []
+    failures: dict[str, int] = {}
+    for _ in procs:
+        got, failed = queue.get()
+        results += got
+        for kind, count in failed.items():
+            failures[kind] = failures.get(kind, 0) + count
     for proc in procs:
         proc.join()
-    return summarize(results, seconds)
+    return {**summarize(results, seconds), "failures": failures}
 
 
 def summarize(results: list[tuple[str, float, bool]], seconds: float) -> dict:
