@@ -13,22 +13,10 @@ from gxtrack.readmodels.pool.queries import (
     stalled_count,
     stalled_projects,
 )
+from tests.application.test_stall_truth import register  # one sample project
 
 TODAY = today()
 D = timedelta(days=1)
-
-
-def register(runtime, actor, days_ago, **overrides):
-    fields = dict(
-        name=f"【示例】项目{days_ago}",
-        investor="某新能源有限公司",
-        industry="green",
-        zone="wzedz",
-        planned_investment="500",
-        stage_date=TODAY - timedelta(days=days_ago),
-    )
-    fields.update(overrides)
-    return runtime.app.register_project(actor, **fields)
 
 
 def every_row_judged(runtime, day):
