@@ -102,18 +102,24 @@ class Browser:
         return took, len(data)
 
 
+def add_leader(runtime) -> None:
+    """Read models caught up; `bench_leader` signs in with PASSWORD."""
+    from domain.permissions import Actor
+    from gxtrack.errors import ConflictError
+
+    runtime.projections.run()
+    with contextlib.suppress(ConflictError):
+        runtime.app.add_user(Actor.system(), "bench_leader", "leader")
+    runtime.accounts.set_password("bench_leader", PASSWORD)
+
+
 def prepare(settings) -> str:
     """Read models caught up, a leader with a password; a sample project id."""
-    from domain.permissions import Actor
     from gxtrack.bootstrap import Runtime
-    from gxtrack.errors import ConflictError
 
     runtime = Runtime.open(settings)
     try:
-        runtime.projections.run()
-        with contextlib.suppress(ConflictError):
-            runtime.app.add_user(Actor.system(), "bench_leader", "leader")
-        runtime.accounts.set_password("bench_leader", PASSWORD)
+        add_leader(runtime)
         row = runtime.db.fetchone(
             "SELECT id FROM rm_projects ORDER BY id LIMIT 1 OFFSET 5000"
         )

@@ -33,7 +33,6 @@ Data sets missing are built first with `nice -n 5`. Figures last, per size
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -184,16 +183,11 @@ def page_figures(settings: Settings, runs: int) -> dict[str, Any]:
     import tempfile
     from pathlib import Path
 
-    from bench.pages import PASSWORD, Browser, start
-    from domain.permissions import Actor
-    from gxtrack.errors import ConflictError
+    from bench.pages import PASSWORD, Browser, add_leader, start
 
     runtime = Runtime.open(settings)
     try:
-        runtime.projections.run()
-        with contextlib.suppress(ConflictError):
-            runtime.app.add_user(Actor.system(), "bench_leader", "leader")
-        runtime.accounts.set_password("bench_leader", PASSWORD)
+        add_leader(runtime)
         with runtime.db.transaction() as cur:  # the first view finds none kept
             cur.execute("DELETE FROM audit_verifications")
     finally:

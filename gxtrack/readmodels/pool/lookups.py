@@ -76,11 +76,17 @@ def stage_rows(db: Database, project_id: str) -> list[dict[str, Any]]:
 
 def project_labels(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     """id → the project's name, officer, stage and zone, for ids in the pool."""
+    return _columns_of(db, ids, "name, officer, stage, zone")
+
+
+def _columns_of(
+    db: Database, ids: list[str], columns: str
+) -> dict[str, dict[str, Any]]:
+    """id → these columns of the project, for ids in the pool."""
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunks(sorted(set(ids))):
         for row in db.fetchall(
-            "SELECT id, name, officer, stage, zone FROM rm_projects"
-            f" WHERE id IN ({marks(chunk)})",
+            f"SELECT id, {columns} FROM rm_projects WHERE id IN ({marks(chunk)})",
             chunk,
         ):
             found[row.pop("id")] = row
@@ -105,15 +111,7 @@ def enterprise_projects(db: Database, enterprise_id: str) -> list[dict[str, Any]
 
 def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     """id → the project's name, officer, zone and industry, for ids in the pool."""
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in chunks(sorted(set(ids))):
-        for row in db.fetchall(
-            "SELECT id, name, officer, zone, industry FROM rm_projects"
-            f" WHERE id IN ({marks(chunk)})",
-            chunk,
-        ):
-            found[row.pop("id")] = row
-    return found
+    return _columns_of(db, ids, "name, officer, zone, industry")
 
 
 def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
