@@ -7,6 +7,7 @@ Who may change a project's nodes or investment is `domain.actions`' answer
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -45,6 +46,13 @@ def template_view(template: MilestoneTemplate) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _defaults() -> MilestoneTemplate:
+    """The default template, read-only: made once (a fresh aggregate per view
+    cost more than the rest of the template's part of a project page)."""
+    return MilestoneTemplate.with_defaults()
+
+
 class MilestoneService(ServiceBase):
     """The node template and the project's nodes and monthly investment."""
 
@@ -59,12 +67,7 @@ class MilestoneService(ServiceBase):
         except AggregateNotFoundError:
             if not read_only:
                 return MilestoneTemplate.with_defaults()
-        # The defaults, read-only: made once (a fresh aggregate per view cost
-        # more than the rest of the template's part of a project page).
-        defaults = getattr(self, "_default_template", None)
-        if defaults is None:
-            defaults = self._default_template = MilestoneTemplate.with_defaults()
-        return defaults
+        return _defaults()
 
     def milestone_template(self) -> dict[str, Any]:
         """The nodes in force and the template version."""
