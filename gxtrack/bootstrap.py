@@ -13,6 +13,7 @@ from typing import Any
 
 from gxtrack.app import GxTrack
 from gxtrack.app.application import application_env
+from gxtrack.app.kept import recorded_in_scope
 from gxtrack.app.read_side import CatchUpProgress, ReadSide
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.accounts import Accounts
@@ -83,6 +84,22 @@ class Runtime:
         """Read-your-writes: wait until the read models include every event."""
         timeout = self.settings.projection_wait_seconds
         self.projections.sync(timeout=timeout, inline=self.settings.inline_projections)
+        self.wait_for_replica()
+
+    def wait_for_own_writes(self) -> None:
+        """After a command: wait until the read models include what this request
+        saved (gxtrack.app.kept.scope), or every event when that is not known.
+
+        The command's own position spares asking the log for its head.
+        """
+        position = recorded_in_scope()
+        if position is None:
+            self.wait_for_read_models()
+            return
+        timeout = self.settings.projection_wait_seconds
+        self.projections.wait_for(
+            position, timeout=timeout, inline=self.settings.inline_projections
+        )
         self.wait_for_replica()
 
     def wait_for_replica(self) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, jsonify
 
+from gxtrack.app import kept
 from gxtrack.bootstrap import Runtime
 
 
@@ -19,6 +20,7 @@ def create_app(
     if test_config:
         app.config.update(test_config)
     app.extensions["gxtrack"] = runtime
+    _one_look_at_the_log_per_request(app)
     # Key order is the schema's, not sorted again per response; Chinese text
     # goes out as UTF-8 rather than \u escapes (a third of a list's bytes).
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -41,6 +43,19 @@ def create_app(
     init_api(app)
     init_pages(app)
     return app
+
+
+def _one_look_at_the_log_per_request(app: Flask) -> None:
+    """Each request asks the log once what changed (the user, reference lists,
+    template and policy it reads are then checked together), and records the
+    position its command took, which the wait for the read models uses."""
+    inner = app.wsgi_app
+
+    def wsgi_app(environ: Any, start_response: Any) -> Any:
+        with kept.scope():
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
 
 def runtime_of(app: Flask) -> Runtime:

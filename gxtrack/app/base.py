@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
-from threading import Lock
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -18,13 +16,13 @@ from domain.clock import today as bureau_today
 from domain.reference import ReferenceData
 from domain.stall import POLICY_ID, StallTerms
 from domain.stall_judgement import PolicyVersion, terms_in_force
+from gxtrack.app.kept import KeptValues
 from gxtrack.app.presenters import project_view
 from gxtrack.app.read_side import ReadSide
 from gxtrack.errors import ConflictError, NotFoundError
 from gxtrack.infra.mailer import Outbox
 
 A = TypeVar("A", bound=Aggregate)
-CURRENT_MAXSIZE = 2000  # aggregates kept by current(), least recently stored out
 _ABSENT = object()  # kept for an aggregate the log does not have
 
 
@@ -53,9 +51,8 @@ class ServiceBase(Application[UUID]):
         # to read the log (the rebuild's second process) has neither.
         self._read_side = read_side
         self._outbox = outbox
-        # Aggregates last read by id, newest last; see current().
-        self._current: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
-        self._current_lock = Lock()
+        # Aggregates and values read from them, kept: see current().
+        self._kept = KeptValues(self.recorder)
 
     @property
     def read_side(self) -> ReadSide:
@@ -123,13 +120,12 @@ class ServiceBase(Application[UUID]):
 
         The user behind every request and the reference lists were replayed
         (and deep-copied by the library's cache) on every request. Here the
-        last one read is kept, and is valid while the log has no event of it
-        past its version: one indexed lookup, answered by the log itself, so a
-        change made by any process is seen by the next request. Commands
-        change a copy from `repository.get`, never this one; a read (a project
-        page) skips the copy the library makes of its cached aggregate.
-        An aggregate not in the log is remembered as absent the same way (the
-        node template, until an admin first changes it, on every project view).
+        last one read is kept while the log has no newer event of it
+        (gxtrack.app.kept). Commands change a copy from `repository.get`,
+        never this one; a read (a project page) skips the copy the library
+        makes of its cached aggregate. An aggregate not in the log is
+        remembered as absent the same way (the node template, until an admin
+        first changes it, on every project view).
         """
 
         def replay() -> tuple[int, Any]:
@@ -147,20 +143,15 @@ class ServiceBase(Application[UUID]):
     def kept(
         self, key: Hashable, aggregate_id: UUID, compute: Callable[[], tuple[int, Any]]
     ) -> Any:
-        """A value read from one aggregate's events, kept while it has no event
-        past the version `compute` returned with it (see current())."""
-        kept = self._current.get(key)
-        if kept is not None and not self.recorder.select_events(
-            aggregate_id, gt=kept[0], limit=1
-        ):
-            return kept[1]
-        version, value = compute()
-        with self._current_lock:  # a newer copy replaces; readers keep theirs whole
-            self._current[key] = (version, value)
-            self._current.move_to_end(key)
-            while len(self._current) > CURRENT_MAXSIZE:
-                self._current.popitem(last=False)
-        return value
+        """A value read from one aggregate's events, kept while the log has no
+        event of it past the version `compute` returned with it."""
+        return self._kept.get(key, aggregate_id, compute)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """The library's save; the saved aggregates' kept values are dropped."""
+        recordings = super().save(*objs, **kwargs)
+        self._kept.saved(recordings)
+        return recordings
 
     def reference(self) -> ReferenceData:
         """The industry and zone lists (read-only), created on first use."""

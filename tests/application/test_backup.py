@@ -226,6 +226,11 @@ def test_export_streams_in_pages(open_store, leader, monkeypatch):
     assert len(out.getvalue().splitlines()) == trailer["count"] + 2
 
 
+# A well-formed id: readers of the log (the kept values' look at what changed)
+# decode every row's originator id while the placeholder is there.
+PLACEHOLDER = "00000000-0000-4000-8000-00000000beef"
+
+
 def _make_gap(runtime) -> None:
     """Skip a position, as a rolled-back write does on PostgreSQL."""
     recorder = runtime.app.recorder
@@ -240,7 +245,7 @@ def _make_gap(runtime) -> None:
         with recorder.datastore.transaction(commit=True) as c:
             c.execute(
                 f"INSERT INTO {recorder.events_table_name} VALUES (?, ?, ?, ?)",
-                ("placeholder", 1, "x:y", b"{}"),
+                (PLACEHOLDER, 1, "x:y", b"{}"),
             )
 
 
@@ -249,8 +254,8 @@ def _close_gap(runtime) -> None:
     if not runtime.settings.is_postgres:
         with recorder.datastore.transaction(commit=True) as c:
             c.execute(
-                f"DELETE FROM {recorder.events_table_name}"
-                " WHERE originator_id = 'placeholder'"
+                f"DELETE FROM {recorder.events_table_name} WHERE originator_id = ?",
+                (PLACEHOLDER,),
             )
 
 

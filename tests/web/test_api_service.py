@@ -235,6 +235,7 @@ def test_projection_timeout_is_503(api_app, tokens, monkeypatch):
         raise ProjectionTimeoutError("读模型未能及时更新，请稍后重试")
 
     monkeypatch.setattr(runtime, "wait_for_read_models", slow)
+    monkeypatch.setattr(runtime, "wait_for_own_writes", slow)
     client = api_app.test_client()
     body = {"uscc": "91320506MA1MXXXX0X", "name": "x"}
     from domain.uscc import check_character

@@ -76,7 +76,7 @@ def actor() -> Actor:
 def run(command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a service command as the caller, then wait for the read models."""
     result = command(actor(), *args, **kwargs)
-    runtime().wait_for_read_models()
+    runtime().wait_for_own_writes()
     return result
 
 

@@ -115,7 +115,7 @@ def field_errors(error: RuleViolationError) -> dict[str, str]:
 
 def finish(message: str, endpoint: str, **values: Any) -> Any:
     """After a command: wait for the read models, flash, and redirect (PRG)."""
-    runtime().wait_for_read_models()
+    runtime().wait_for_own_writes()
     flash(message, "success")
     return redirect(url_for(endpoint, **values))
 

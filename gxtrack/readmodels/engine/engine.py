@@ -147,6 +147,12 @@ class ProjectionEngine:
         the commit (which writes every page the batch dirtied) comes once.
         With `only`, just those projections move.
         """
+        return self._batch(limit, pages, only)[0]
+
+    def _batch(
+        self, limit: int | None, pages: int, only: Collection[str] | None
+    ) -> tuple[int, int]:
+        """run_batch(), also giving the lowest position the batch left."""
         with self.local_lock, self.db.transaction(bulk=True) as cur:
             positions = self.lock_positions(cur, only)
             read = 0
@@ -155,7 +161,7 @@ class ProjectionEngine:
                 if not page:
                     break
                 read += page
-            return read
+            return read, min(positions.values(), default=0)
 
     def _apply_page(self, cur: Cursor, positions: dict[str, int], limit: int) -> int:
         """Apply the events after the lowest position; advance `positions`."""
@@ -238,9 +244,14 @@ class ProjectionEngine:
         """
         deadline = time.monotonic() + timeout
         pause = FIRST_PAUSE
-        while self.lowest() < position:
-            if inline and self.run_batch():
-                continue
+        lowest = self.lowest()
+        while lowest < position:
+            if inline:
+                # The batch's own positions tell where it left off: no second
+                # look at the tracking table per command.
+                read, lowest = self._batch(None, 1, None)
+                if read or lowest >= position:
+                    continue
             if time.monotonic() > deadline:
                 raise ProjectionTimeoutError(
                     "数据已保存，但列表尚未更新（投影进程未在 "
@@ -251,6 +262,7 @@ class ProjectionEngine:
             # Ask again soon, then back off to the old pace.
             time.sleep(pause)
             pause = min(pause * 2, LAST_PAUSE)
+            lowest = self.lowest()
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
         """Wait until the read models include every event recorded so far."""
