@@ -21,7 +21,8 @@ from domain.errors import RuleViolationError
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.projection import to_wan
-from gxtrack.readmodels.pool import stage_months
+from gxtrack.readmodels.pool import as_of_page, stage_months
+from gxtrack.readmodels.pool.as_of_page import Condition
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import (
@@ -90,6 +91,10 @@ SORTS = {
     "stall_days": "p.stall_days",
 }
 NULLABLE_SORTS = {"stall_days"}
+# The orders by the project row's own columns (not the stage then, nor the stall).
+PROJECT_SORTS = frozenset(
+    k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
+)
 
 
 @dataclass
@@ -111,7 +116,12 @@ class PoolFilter:
 
 @dataclass
 class _Source:
-    """FROM … WHERE for a filter, and the columns to read stage and sums from."""
+    """FROM … WHERE for a filter, and the columns to read stage and sums from.
+
+    `own` is the part of the WHERE that reads the project row alone, and
+    `rest` the remainder (SQL and its parameters each): an as-of page
+    (as_of_page.py) narrows the projects by `own` before it joins them.
+    """
 
     clause: str
     params: list[Any]
@@ -120,6 +130,8 @@ class _Source:
     industry: str
     zone: str
     investment: str
+    own: Condition = ("", [])
+    rest: Condition = ("", [])
 
 
 def _project_filters(f: PoolFilter) -> bool:
@@ -145,8 +157,8 @@ def _from_clause(
     a date reads the history index alone and joins the pool only when a
     filter or the listed rows need it.
     """
-    params: list[Any] = []
-    where: list[str] = []
+    # Each condition with its parameters, and whether it reads the project row alone.
+    where: list[tuple[str, list[Any], bool]] = []
     p_filters = _project_filters(f)
     judged_then = f.as_of is not None and f.stalled is not None
     if judged_then:
@@ -162,60 +174,73 @@ def _from_clause(
         cols = ("p.at_stage", "p.at_day", "p.industry", "p.zone", "p.investment")
     elif f.as_of is not None:
         day = f.as_of.isoformat()
-        where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
-        params += [day, day]
+        where.append(
+            (
+                "h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)",
+                [day, day],
+                False,
+            )
+        )
         source = "rm_stage_history h"
         if rows:
             # Projects first, in the list's order (an index), each one's
             # intervals looked up by key: a page of 50 reads about 50 projects
             # instead of joining and sorting every interval holding the date.
             source = "rm_projects p CROSS JOIN rm_stage_history h"
-            where.append("h.project_id = p.id")
+            where.append(("h.project_id = p.id", [], False))
         elif p_filters:
             source += " JOIN rm_projects p ON p.id = h.project_id"
         cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
     else:
         source = "rm_projects p"
         cols = ("p.stage", "p.stage_date", "p.industry", "p.zone", "p.investment")
-    found = _Source("", params, *cols)
+    found = _Source("", [], *cols)
     if f.stage:
-        where.append(f"{found.stage} = ?")
-        params.append(f.stage)
-    for value, column in (
-        (f.industry, found.industry),
-        (f.zone, found.zone),
-        (f.officer, "p.officer"),
-        (f.enterprise_id, "p.enterprise_id"),
+        where.append((f"{found.stage} = ?", [f.stage], False))
+    for value, column, own in (
+        (f.industry, found.industry, False),
+        (f.zone, found.zone, False),
+        (f.officer, "p.officer", True),
+        (f.enterprise_id, "p.enterprise_id", True),
     ):
         if value:
-            where.append(f"{column} = ?")
-            params.append(value)
+            where.append((f"{column} = ?", [value], own))
     if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
         stalled = stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
-        where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
+        where.append(
+            (stalled.stalled if f.stalled else f"NOT {stalled.stalled}", [], False)
+        )
     text = (f.q or "").strip().lower()
     if text:
         # A substring match: %, _ and the escape character itself are literal.
-        where.append("p.search LIKE ? ESCAPE '!'")
         escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-        params.append(f"%{escaped}%")
+        where.append(("p.search LIKE ? ESCAPE '!'", [f"%{escaped}%"], True))
     if f.ids:
-        where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
-        params += f.ids
+        where.append((f"p.id IN ({', '.join('?' for _ in f.ids)})", f.ids, True))
     if f.tier:
         from gxtrack.readmodels.enterprises.queries import tier_condition
 
         sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
-        where.append(sql)
-        params += args
+        where.append((sql, args, True))
     if f.overdue_node is not None:
         sql = _overdue_node(f.as_of or today(), found.stage)
-        where.append(sql if f.overdue_node else f"NOT ({sql})")
+        where.append((sql if f.overdue_node else f"NOT ({sql})", [], False))
     found.clause = f" FROM {source}"
+    found.own = _joined([w for w in where if w[2]])
+    found.rest = _joined([w for w in where if not w[2]])
     if where:
-        found.clause += " WHERE " + " AND ".join(where)
+        found.clause += " WHERE " + " AND ".join(sql for sql, _args, _own in where)
+    found.params = [arg for _sql, args, _own in where for arg in args]
     return found
+
+
+def _joined(where: list[tuple[str, list[Any], bool]]) -> Condition:
+    """Conditions ANDed, with their parameters in order ("" for none)."""
+    return (
+        " AND ".join(sql for sql, _args, _own in where),
+        [arg for _sql, args, _own in where for arg in args],
+    )
 
 
 def _overdue_node(day: date, stage: str) -> str:
@@ -264,14 +289,22 @@ def list_projects(
             total = sum(int(r[3]) for r in sums)
         else:
             total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
-        rows = cur.tuples(
+        select = (
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
             f" {node_late_on(day)} AS node_late_on"
-            + src.clause
-            + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
-            " LIMIT ? OFFSET ?",
-            [*src.params, page_size, (page - 1) * page_size],
         )
+        by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
+        window = ((page - 1) * page_size, page_size)
+        if f.as_of is not None and f.stalled is None:
+            by_project = key in PROJECT_SORTS
+            rows = as_of_page.page_rows(
+                cur, select, src.own, src.rest, by, by_project, window, int(total or 0)
+            )
+        else:
+            rows = cur.tuples(
+                select + src.clause + by + " LIMIT ? OFFSET ?",
+                [*src.params, window[1], window[0]],
+            )
     items = [item(r[:-1]) for r in rows]
     for found, row in zip(items, rows, strict=True):
         found["stall"] = judged(_facts(found, row[-1]), terms, day)
