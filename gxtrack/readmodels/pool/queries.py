@@ -118,9 +118,10 @@ class PoolFilter:
 class _Source:
     """FROM … WHERE for a filter, and the columns to read stage and sums from.
 
-    `own` is the part of the WHERE that reads the project row alone, and
-    `rest` the remainder (SQL and its parameters each): an as-of page
-    (as_of_page.py) narrows the projects by `own` before it joins them.
+    `reads` parts the WHERE by what each condition reads (SQL and its
+    parameters each): "p" the project row alone, "h" the stage interval
+    alone, "" both. An as-of page (as_of_page.py) narrows the projects or the
+    intervals by their own conditions before it joins them.
     """
 
     clause: str
@@ -130,8 +131,7 @@ class _Source:
     industry: str
     zone: str
     investment: str
-    own: Condition = ("", [])
-    rest: Condition = ("", [])
+    reads: dict[str, Condition] = field(default_factory=dict)
 
 
 def _project_filters(f: PoolFilter) -> bool:
@@ -157,8 +157,9 @@ def _from_clause(
     a date reads the history index alone and joins the pool only when a
     filter or the listed rows need it.
     """
-    # Each condition with its parameters, and whether it reads the project row alone.
-    where: list[tuple[str, list[Any], bool]] = []
+    # Each condition with its parameters and what it reads: "p" the project
+    # row alone, "h" the interval alone, "" both (as_of_page.py tells them apart).
+    where: list[tuple[str, list[Any], str]] = []
     p_filters = _project_filters(f)
     judged_then = f.as_of is not None and f.stalled is not None
     if judged_then:
@@ -178,7 +179,7 @@ def _from_clause(
             (
                 "h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)",
                 [day, day],
-                False,
+                "h",
             )
         )
         source = "rm_stage_history h"
@@ -187,7 +188,7 @@ def _from_clause(
             # intervals looked up by key: a page of 50 reads about 50 projects
             # instead of joining and sorting every interval holding the date.
             source = "rm_projects p CROSS JOIN rm_stage_history h"
-            where.append(("h.project_id = p.id", [], False))
+            where.append((as_of_page.JOIN, [], ""))
         elif p_filters:
             source += " JOIN rm_projects p ON p.id = h.project_id"
         cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
@@ -195,47 +196,47 @@ def _from_clause(
         source = "rm_projects p"
         cols = ("p.stage", "p.stage_date", "p.industry", "p.zone", "p.investment")
     found = _Source("", [], *cols)
-    if f.stage:
-        where.append((f"{found.stage} = ?", [f.stage], False))
-    for value, column, own in (
-        (f.industry, found.industry, False),
-        (f.zone, found.zone, False),
-        (f.officer, "p.officer", True),
-        (f.enterprise_id, "p.enterprise_id", True),
+    for value, column in (
+        (f.stage, found.stage),
+        (f.industry, found.industry),
+        (f.zone, found.zone),
+        (f.officer, "p.officer"),
+        (f.enterprise_id, "p.enterprise_id"),
     ):
         if value:
-            where.append((f"{column} = ?", [value], own))
+            where.append((f"{column} = ?", [value], column[0]))
     if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
         stalled = stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
         where.append(
-            (stalled.stalled if f.stalled else f"NOT {stalled.stalled}", [], False)
+            (stalled.stalled if f.stalled else f"NOT {stalled.stalled}", [], "")
         )
     text = (f.q or "").strip().lower()
     if text:
         # A substring match: %, _ and the escape character itself are literal.
         escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-        where.append(("p.search LIKE ? ESCAPE '!'", [f"%{escaped}%"], True))
+        where.append(("p.search LIKE ? ESCAPE '!'", [f"%{escaped}%"], "p"))
     if f.ids:
-        where.append((f"p.id IN ({', '.join('?' for _ in f.ids)})", f.ids, True))
+        where.append((f"p.id IN ({', '.join('?' for _ in f.ids)})", f.ids, "p"))
     if f.tier:
         from gxtrack.readmodels.enterprises.queries import tier_condition
 
         sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
-        where.append((sql, args, True))
+        where.append((sql, args, "p"))
     if f.overdue_node is not None:
         sql = _overdue_node(f.as_of or today(), found.stage)
-        where.append((sql if f.overdue_node else f"NOT ({sql})", [], False))
+        where.append((sql if f.overdue_node else f"NOT ({sql})", [], ""))
     found.clause = f" FROM {source}"
-    found.own = _joined([w for w in where if w[2]])
-    found.rest = _joined([w for w in where if not w[2]])
+    found.reads = {
+        reads: _joined([w for w in where if w[2] == reads]) for reads in ("p", "h", "")
+    }
     if where:
         found.clause += " WHERE " + " AND ".join(sql for sql, _args, _own in where)
     found.params = [arg for _sql, args, _own in where for arg in args]
     return found
 
 
-def _joined(where: list[tuple[str, list[Any], bool]]) -> Condition:
+def _joined(where: list[tuple[str, list[Any], str]]) -> Condition:
     """Conditions ANDed, with their parameters in order ("" for none)."""
     return (
         " AND ".join(sql for sql, _args, _own in where),
@@ -296,9 +297,18 @@ def list_projects(
         by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
         window = ((page - 1) * page_size, page_size)
         if f.as_of is not None and f.stalled is None:
-            by_project = key in PROJECT_SORTS
+            if key in PROJECT_SORTS:
+                narrow = "p", by
+            elif key in ("stage", "stage_date"):  # the interval's, its id last
+                column = src.stage if key == "stage" else src.day
+                narrow = (
+                    "h",
+                    f" ORDER BY {column} {direction}, h.project_id {direction}",
+                )
+            else:
+                narrow = "", ""
             rows = as_of_page.page_rows(
-                cur, select, src.own, src.rest, by, by_project, window, int(total or 0)
+                cur, select, src.reads, by, narrow, window, int(total or 0)
             )
         else:
             rows = cur.tuples(
