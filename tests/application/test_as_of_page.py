@@ -1,4 +1,4 @@
-"""The as-of pool page against the whole computation, page by page.
+"""The as-of pool page and export against the whole computation, page by page.
 
 An as-of page picks one of three plans (readmodels/pool/as_of_page.py) by how
 many projects match and what it is sorted by. Whatever it picks, the pages put
@@ -14,7 +14,12 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
-from gxtrack.readmodels.pool.queries import PoolFilter, list_projects, stage_rows
+from gxtrack.readmodels.pool.queries import (
+    PoolFilter,
+    all_projects,
+    list_projects,
+    stage_rows,
+)
 
 D0 = today() - timedelta(days=60)
 AS_OF = D0 + timedelta(days=20)
@@ -129,3 +134,7 @@ def test_as_of_pages_put_together_are_the_whole_computation(runtime, leader, sor
                     (i["id"], i["stage"], i["stage_date"]) for i in result["items"]
                 ]
             assert listed == expected, (narrowing, sort, size)
+        for limit in (1, 4, 20000):  # the export: the first `limit` of them
+            exported = all_projects(runtime.db, f, sort, limit)
+            found = [(i["id"], i["stage"], i["stage_date"]) for i in exported]
+            assert found == expected[:limit], (narrowing, sort, limit)

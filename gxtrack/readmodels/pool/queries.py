@@ -19,7 +19,7 @@ from typing import Any
 from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stall import StallTerms
-from gxtrack.infra.db import Database
+from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import as_of_page, stage_months
 from gxtrack.readmodels.pool.as_of_page import Condition
@@ -279,17 +279,7 @@ def list_projects(
         order += f" THEN {src.day} END"
         direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
-        if f.as_of is not None and not _project_filters(f):
-            # As of a date the monthly sums count the pool in milliseconds;
-            # counting the joined intervals read every project (a second).
-            sums = cur.tuples(
-                *stage_months.sums_as_of(
-                    f.as_of.isoformat(), f.stage, f.industry, f.zone
-                )
-            )
-            total = sum(int(r[3]) for r in sums)
-        else:
-            total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
+        total = _count(cur, f, src)
         select = (
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
             f" {node_late_on(day)} AS node_late_on"
@@ -297,16 +287,7 @@ def list_projects(
         by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
         window = ((page - 1) * page_size, page_size)
         if f.as_of is not None and f.stalled is None:
-            if key in PROJECT_SORTS:
-                narrow = "p", by
-            elif key in ("stage", "stage_date"):  # the interval's, its id last
-                column = src.stage if key == "stage" else src.day
-                narrow = (
-                    "h",
-                    f" ORDER BY {column} {direction}, h.project_id {direction}",
-                )
-            else:
-                narrow = "", ""
+            narrow = _narrow(key, src, direction, by)
             rows = as_of_page.page_rows(
                 cur, select, src.reads, by, narrow, window, int(total or 0)
             )
@@ -319,6 +300,29 @@ def list_projects(
     for found, row in zip(items, rows, strict=True):
         found["stall"] = judged(_facts(found, row[-1]), terms, day)
     return {"items": items, "total": int(total or 0)}
+
+
+def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
+    """How many projects match: as of a date, unless a filter reads the
+    project row, from the monthly sums in milliseconds (counting the joined
+    intervals read every project, a second)."""
+    if f.as_of is not None and not _project_filters(f):
+        sums = cur.tuples(
+            *stage_months.sums_as_of(f.as_of.isoformat(), f.stage, f.industry, f.zone)
+        )
+        return sum(int(r[3]) for r in sums)
+    return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
+
+
+def _narrow(key: str, src: _Source, direction: str, by: str) -> tuple[str, str]:
+    """The table an as-of list of this order may be narrowed on, and the order
+    over that table alone (as_of_page.page_rows); ("", "") for none."""
+    if key in PROJECT_SORTS:
+        return "p", by
+    if key in ("stage", "stage_date"):  # the interval's, its id last
+        column = src.stage if key == "stage" else src.day
+        return "h", f" ORDER BY {column} {direction}, h.project_id {direction}"
+    return "", ""
 
 
 def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
@@ -380,6 +384,18 @@ def _every_match(
         select = f"{columns}, {src.stage} AS stage_code, {src.day} AS stage_day"
     by = {"stage_code": src.stage, "stage_day": src.day}.get(SORTS[key], SORTS[key])
     order = f" ORDER BY {by} {direction}{nulls}, p.id {direction}"
+    if f.as_of is not None and f.stalled is None:
+        # As a page of `limit` rows: the fewest rows joined (as_of_page.py).
+        with db.transaction(write=False) as cur:
+            return as_of_page.page_rows(
+                cur,
+                f"SELECT {select}",
+                src.reads,
+                order,
+                _narrow(key, src, direction, order),
+                (0, limit),
+                _count(cur, f, src),
+            )
     sql, params = f"SELECT {select}{src.clause}{order} LIMIT ?", [*src.params, limit]
     if db.row_key and f.as_of is None:
         # The matches are chosen and sorted narrow (from a covering index when
