@@ -138,3 +138,48 @@ def test_as_of_pages_put_together_are_the_whole_computation(runtime, leader, sor
             exported = all_projects(runtime.db, f, sort, limit)
             found = [(i["id"], i["stage"], i["stage_date"]) for i in exported]
             assert found == expected[:limit], (narrowing, sort, limit)
+
+
+def test_each_plan_reads_the_intervals_from_an_index_alone(runtime, leader):
+    """No plan scans the stage history or looks its rows up: each reads the
+    intervals it needs from one of the indexes made for it (SQLite's plans)."""
+    if runtime.db.kind != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    from gxtrack.infra import db as dbmod
+
+    _pool(runtime, leader)
+    statements = []
+    original = dbmod.Cursor.tuples
+
+    def recording(cur, text, params=()):
+        if "rm_stage_history h" in text:
+            statements.append((text, params))
+        return original(cur, text, params)
+
+    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
+    try:
+        for narrowing, sort, size in (
+            ({"stage": "signed", "industry": "green"}, "-updated", 50),  # few
+            ({}, "name", 1),  # the first projects
+            ({}, "stage", 1),  # the first intervals
+            ({"q": "项目"}, "-stage_date", 1),  # every project joined
+        ):
+            f = PoolFilter(as_of=AS_OF, **narrowing)
+            list_projects(runtime.db, f, sort, 1, size)
+    finally:
+        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
+    assert len(statements) >= 4  # the pages, and the count of the search
+    for text, params in statements:
+        plan = [
+            r["detail"]
+            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
+        ]
+        reads = [d for d in plan if d.startswith(("SCAN h USING", "SEARCH h USING"))]
+        assert reads, (text, plan)
+        assert all("COVERING INDEX rm_stage_history_" in d for d in reads), plan
+        # A bare scan of h is of the intervals taken first (a subquery), only.
+        assert "SCAN h" not in plan or "CO-ROUTINE h" in plan, plan
+    # The few matches: their stage and industry's intervals, looked up by key.
+    few = statements[0]
+    plan = runtime.db.fetchall("EXPLAIN QUERY PLAN " + few[0], few[1])
+    assert any("(stage=? AND industry=?)" in r["detail"] for r in plan), plan
