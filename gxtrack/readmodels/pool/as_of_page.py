@@ -33,7 +33,7 @@ Condition = tuple[str, list[Any]]  # SQL ("" for none) and its parameters
 NONE: Condition = ("", [])
 JOIN = "h.project_id = p.id"
 
-# The stage interval holding the day, read from its index alone (as_of_index).
+# The stage history as the conditions name it (h), joined on JOIN.
 HOLDING = "rm_stage_history h"
 # The plans read the intervals from an index alone, made in place like the
 # pool's other entry indexes: each project's intervals, for the projects taken
