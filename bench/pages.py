@@ -6,8 +6,9 @@ in as a leader through the real login form (CSRF token, session cookie) and
 times, one client, each of:
 
     pool (the same-run baseline: the pool list page), dashboard, pool as of a
-    date, project page, stalled list, monthly report (page and .xlsx), audit
-    (the first view timed on its own, then repeats), pool exports (.xlsx, .csv)
+    date (whole, narrowed, by name 200 a page), project page, stalled list,
+    monthly report (page and .xlsx), audit (the first view timed on its own,
+    then repeats), pool exports (.xlsx, .csv)
 
 p50/p95 over `--runs` requests after one warm-up; the ratio to the pool page;
 exports also as rows per second, beside their same-run ceilings: the export's
@@ -232,6 +233,11 @@ def main() -> None:
         "pool": "/projects",
         "dashboard": "/",
         "pool_as_of": f"/projects?as_of={as_of}",
+        # As of the day, narrowed to a stage, industry and zone, and the whole
+        # pool by name a page of 200 at a time: the list's two kinds of plan.
+        "pool_as_of_narrow": f"/projects?as_of={as_of}&stage=landed&industry=ngit"
+        "&zone=mudu",
+        "pool_as_of_by_name": f"/projects?as_of={as_of}&sort=name&page_size=200",
         "project": f"/projects/{sample}",
         "stalled": "/stalled",
         "monthly": f"/reports/monthly?month={month}",

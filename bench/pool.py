@@ -3,7 +3,10 @@
 Measured (p50/p95 over seeded random filters):
 - list: filter stage + industry + zone, sort by last update, page of 50, total;
 - summary: counts and investment by stage, industry and zone (whole pool);
-- summary as of a past date (from the stage history).
+- summary as of a past date (from the stage history);
+- the list as of a past date, filtered as the list above, and a mix of the
+  whole pool as of that date sorted by name, investment (page of 200), stage
+  date, and searched by text: each beside the same call without the date.
 Baseline: one plain table holding only current state — the columns a list item
 shows, nothing else — with the same indexes, queried with the same SQL through
 the same driver and returned as the driver's generic dict rows (what a CRUD app
@@ -16,6 +19,7 @@ table. For reference, the same list on a narrow 10-column copy is timed too.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -35,6 +39,13 @@ from gxtrack.readmodels.pool.queries import (
 )
 
 STAGES = ("negotiating", "signed", "landed", "producing")
+# The as-of mix: (sort, page size, text searched), one drawn per call.
+MIX = (
+    ("name", 50, None),
+    ("-investment", 200, None),
+    ("stage_date", 50, None),
+    ("-updated", 50, "项目"),
+)
 READ_MODELS = ("rm_projects", "rm_stage_history")
 NARROW = "id, name, investor, industry, zone, investment, stage, stage_date, officer"
 PLAIN = (
@@ -139,6 +150,19 @@ def main() -> None:
             f = PoolFilter(stage=stage, industry=industry, zone=zone)
             list_projects(db, f, sort="-updated", page=page, page_size=50)
 
+        def as_of_list(rng: random.Random) -> None:
+            stage, industry, zone, page = _pick(rng)
+            f = PoolFilter(stage=stage, industry=industry, zone=zone, as_of=past)
+            list_projects(db, f, sort="-updated", page=page, page_size=50)
+
+        def mixed(as_of: object) -> Callable[[random.Random], None]:
+            def call(rng: random.Random) -> None:
+                sort, size, q = rng.choice(MIX)
+                f = PoolFilter(q=q, as_of=as_of)  # type: ignore[arg-type]
+                list_projects(db, f, sort=sort, page=rng.randint(1, 3), page_size=size)
+
+            return call
+
         def base_list(rng: random.Random) -> None:
             plain_list(db, *_pick(rng))
 
@@ -155,20 +179,30 @@ def main() -> None:
             "summary_as_of": timed(
                 max(runs // 4, 10), lambda _r: summary(db, PoolFilter(as_of=past))
             ),
+            "as_of_list": timed(runs, as_of_list),
+            "mix": timed(max(runs // 4, 10), mixed(None)),
+            "as_of_mix": timed(max(runs // 4, 10), mixed(past)),
         }
         total = db.scalar("SELECT COUNT(*) AS n FROM rm_projects")
+        load = os.getloadavg()[0]
     finally:
         runtime.close()
     out: dict[str, float | str] = {
         "store": "postgres" if settings.is_postgres else "sqlite",
         "projects": int(total or 0),
         "events": head,
+        "machine_load_1m": f"{load:.1f} on {os.cpu_count()} cores",
     }
     for name, samples in results.items():
         out[f"{name}_p50_ms"] = percentile(samples, 50)
         out[f"{name}_p95_ms"] = percentile(samples, 95)
     out["list_p95_over_plain"] = out["list_p95_ms"] / out["plain_list_p95_ms"]
     out["list_p95_over_narrow"] = out["list_p95_ms"] / out["narrow_list_p95_ms"]
+    out["as_of_list_p95_over_list"] = out["as_of_list_p95_ms"] / out["list_p95_ms"]
+    out["as_of_list_p95_over_plain"] = (
+        out["as_of_list_p95_ms"] / out["plain_list_p95_ms"]
+    )
+    out["as_of_mix_p95_over_mix"] = out["as_of_mix_p95_ms"] / out["mix_p95_ms"]
     out["summary_p95_over_plain"] = out["summary_p95_ms"] / out["plain_summary_p95_ms"]
     figures(out)
 

@@ -4,6 +4,7 @@ the .xlsx; and the as-of pool page's node and investment columns."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import UTC, date, datetime
 
@@ -170,3 +171,42 @@ def test_as_known_at_an_instant_within_the_day_of_a_correction(
     )
     assert zone["mudu"] == (("0",) * 4, ("0",) * 4, False)
     assert zone["luzhi"][0] == ("20", "20", "0", "20")
+
+
+def test_the_as_of_export_has_the_pages_node_and_investment_columns(
+    client: FlaskClient, page_runtime: Runtime, scenario, clock
+) -> None:
+    """As of 5 April: 乙's March as reported then (20, corrected to 35 on the
+    20th), 甲's 立项备案 overdue then (done on the 20th, back-dated)."""
+    a, b = scenario
+    app = page_runtime.app
+    actor = app.actor_for("leader")
+    clock("2025-04-02T11:00:00+08:00")
+    app.update_milestone(actor, a, "filing", {"planned_on": date(2025, 2, 1)})
+    clock("2025-04-20T11:00:00+08:00")
+    app.update_milestone(actor, a, "filing", {"done_on": date(2025, 4, 1)})
+    page_runtime.wait_for_read_models()
+    login(client, "leader")
+    r = client.get("/projects/export.csv?as_of=2025-04-05&sort=name")
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    head = rows[0]
+    assert head[-4:] == [
+        "累计完成投资（万元）",
+        "逾期节点数",
+        "待办节点",
+        "待办节点计划日期",
+    ]
+    found = {row[head.index("项目编号")]: row[-4:] for row in rows[1:]}
+    assert found[a] == ["68", "1", "立项备案", "2025-02-01"]
+    assert found[b][:2] == ["20", "0"]
+    book = load_workbook(
+        io.BytesIO(client.get("/projects/export.xlsx?as_of=2025-04-05").data)
+    )
+    cells = {
+        row[14]: row[15:] for row in book.active.iter_rows(min_row=2, values_only=True)
+    }
+    assert cells[a][:3] == (68, 1, "立项备案")
+    # Without a day the export is as before: no such columns.
+    plain = client.get("/projects/export.csv").data.decode("utf-8-sig")
+    assert "待办节点" not in plain

@@ -24,7 +24,7 @@ from gxtrack.errors import NotFoundError
 from gxtrack.infra.job_runs import finish_job_run, note_job_progress, start_job_run
 from web.pages.common import register_page_errors, runtime
 from web.pages.export import stream_csv
-from web.pages.pool import CSV, EXPORT_KINDS, export_columns, export_rows, pool_download
+from web.pages.pool import CSV, export_columns, export_kinds, export_rows, pool_download
 from web.pages.xlsx_stream import stream_xlsx
 from web.security import current_actor
 
@@ -57,6 +57,7 @@ def start() -> Any:
         raise RuleViolationError("导出格式只能是 xlsx 或 csv", "kind")
     columns = export_columns()
     total, rows = export_rows()  # queried here; labels resolved in the request
+    kinds = export_kinds()
     db = runtime().db.primary
     run_id = start_job_run(db, _job(actor.name))
     folder = _folder()
@@ -64,7 +65,7 @@ def start() -> Any:
     headers = [header for header, _ in columns]
     worker = threading.Thread(
         target=_write,
-        args=(db, run_id, folder / f"{run_id}.{kind}", headers, rows, total),
+        args=(db, run_id, folder / f"{run_id}.{kind}", headers, kinds, rows, total),
         name=f"pool-export-{run_id[:8]}",
         daemon=True,
     )
@@ -120,6 +121,7 @@ def _write(
     run_id: str,
     path: Path,
     headers: list[str],
+    kinds: list[str],
     rows: Iterable[list[Any]],
     total: int,
 ) -> None:
@@ -139,7 +141,7 @@ def _write(
             if path.suffix == ".csv":
                 pieces = stream_csv(headers, counting())
             else:
-                pieces = stream_xlsx("项目池", headers, counting(), EXPORT_KINDS)
+                pieces = stream_xlsx("项目池", headers, counting(), kinds)
             for n, piece in enumerate(pieces):
                 out.write(piece)
                 if n % 5 == 4:  # a note every five pieces of ROWS_PER_CHUNK rows

@@ -15,6 +15,7 @@ from domain.errors import RuleViolationError
 from domain.stages import Priority, Stage
 from gxtrack.app.reports.cells import attachment
 from gxtrack.readmodels.pool.queries import (
+    LOOKUP_CHUNK,
     SORTS,
     PoolFilter,
     all_projects,
@@ -138,11 +139,29 @@ def export_columns() -> list[export.Column]:
         ("停滞预警", lambda p: STALL_LABELS.get((p["stall"] or {}).get("level"), "")),
         ("最近推进情况", lambda p: (p["last_progress"] or {}).get("note", "")),
         ("项目编号", lambda p: p["id"]),
+        *(AS_OF_COLUMNS if pool_filter().as_of else []),
     ]
 
 
 # What each export column holds, for the streamed .xlsx (xlsx_stream.CELL_WRITERS).
 EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
+# As of a day, the export also shows what the page does then: the completed
+# investment and the nodes as known at the end of that day.
+AS_OF_COLUMNS: list[export.Column] = [
+    (
+        "累计完成投资（万元）",
+        lambda p: export.decimal_or_text(p["completed_investment"]),
+    ),
+    ("逾期节点数", lambda p: p["overdue_nodes"]),
+    ("待办节点", lambda p: (p["next_node"] or {}).get("name", "")),
+    ("待办节点计划日期", lambda p: (p["next_node"] or {}).get("planned_on")),
+]
+AS_OF_KINDS = ["number", "number", "text", "date"]
+
+
+def export_kinds() -> list[str]:
+    """EXPORT_KINDS, and the as-of columns' kinds when the export is as of a day."""
+    return EXPORT_KINDS + (AS_OF_KINDS if pool_filter().as_of else [])
 
 
 def export_rows() -> tuple[int, Iterator[list[Any]]]:
@@ -153,6 +172,12 @@ def export_rows() -> tuple[int, Iterator[list[Any]]]:
     without a dict per project: rows are made as the sheet is sent, so the
     labels are looked up here, in the request.
     """
+    if pool_filter().as_of is not None:
+        # Each row with its nodes and investment as known then: the items the
+        # page shows, made into the columns' cells.
+        items = all_rows()
+        columns = export_columns()
+        return len(items), ([get(i) for _, get in columns] for i in items)
     ref = reference()
     industries, zones = ref.industries, ref.zones
     stages = {s.value: stage_label(s.value) for s in Stage}
@@ -188,9 +213,15 @@ def export_rows() -> tuple[int, Iterator[list[Any]]]:
 
 
 def all_rows() -> list[dict[str, Any]]:
-    """Every project the export's filter matches (up to EXPORT_LIMIT)."""
+    """Every project the export's filter matches (up to EXPORT_LIMIT); as of a
+    day, with their nodes and investment as known then (as the page)."""
     sort = request.args.get("sort") or "-updated"
-    return all_projects(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
+    f = pool_filter()
+    items = all_projects(runtime().db, f, sort, EXPORT_LIMIT)
+    if f.as_of is not None:
+        for start in range(0, len(items), LOOKUP_CHUNK):
+            runtime().app.with_as_of_facts(items[start : start + LOOKUP_CHUNK], f.as_of)
+    return items
 
 
 def pool_download(body: Any, kind: str, mimetype: str) -> Response:
@@ -213,7 +244,7 @@ def export_xlsx() -> Response:
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
     return pool_download(
-        stream_xlsx("项目池", [header for header, _ in columns], rows, EXPORT_KINDS),
+        stream_xlsx("项目池", [header for header, _ in columns], rows, export_kinds()),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -19,7 +19,7 @@ from domain.timeline import StageEntry, StageTimeline
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
-from gxtrack.readmodels.pool import stage_months
+from gxtrack.readmodels.pool import as_of_page, stage_months
 from gxtrack.readmodels.pool.buffer import PoolBuffer
 from gxtrack.readmodels.pool.judgement import POLICY_DDL, POLICY_TABLE, record_policy
 
@@ -112,7 +112,7 @@ class PoolProjection(Projection):
     def create(self, cur: Cursor) -> None:
         """Tables and indexes, and the triggers keeping rm_stage_months."""
         super().create(cur)
-        for statement in ENTRY_INDEXES:
+        for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES):
             cur.execute(statement)
         stage_months.install(cur)
 

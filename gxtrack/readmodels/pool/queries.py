@@ -19,9 +19,10 @@ from typing import Any
 from domain.clock import today
 from domain.errors import RuleViolationError
 from domain.stall import StallTerms
-from gxtrack.infra.db import Database
+from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.projection import to_wan
-from gxtrack.readmodels.pool import stage_months
+from gxtrack.readmodels.pool import as_of_page, stage_months
+from gxtrack.readmodels.pool.as_of_page import Condition
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import (
@@ -90,6 +91,10 @@ SORTS = {
     "stall_days": "p.stall_days",
 }
 NULLABLE_SORTS = {"stall_days"}
+# The orders by the project row's own columns (not the stage then, nor the stall).
+PROJECT_SORTS = frozenset(
+    k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
+)
 
 
 @dataclass
@@ -111,7 +116,13 @@ class PoolFilter:
 
 @dataclass
 class _Source:
-    """FROM … WHERE for a filter, and the columns to read stage and sums from."""
+    """FROM … WHERE for a filter, and the columns to read stage and sums from.
+
+    `reads` parts the WHERE by what each condition reads (SQL and its
+    parameters each): "p" the project row alone, "h" the stage interval
+    alone, "" both. An as-of page (as_of_page.py) narrows the projects or the
+    intervals by their own conditions before it joins them.
+    """
 
     clause: str
     params: list[Any]
@@ -120,6 +131,7 @@ class _Source:
     industry: str
     zone: str
     investment: str
+    reads: dict[str, Condition] = field(default_factory=dict)
 
 
 def _project_filters(f: PoolFilter) -> bool:
@@ -145,8 +157,9 @@ def _from_clause(
     a date reads the history index alone and joins the pool only when a
     filter or the listed rows need it.
     """
-    params: list[Any] = []
-    where: list[str] = []
+    # Each condition with its parameters and what it reads: "p" the project
+    # row alone, "h" the interval alone, "" both (as_of_page.py tells them apart).
+    where: list[tuple[str, list[Any], str]] = []
     p_filters = _project_filters(f)
     judged_then = f.as_of is not None and f.stalled is not None
     if judged_then:
@@ -162,60 +175,73 @@ def _from_clause(
         cols = ("p.at_stage", "p.at_day", "p.industry", "p.zone", "p.investment")
     elif f.as_of is not None:
         day = f.as_of.isoformat()
-        where.append("h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)")
-        params += [day, day]
+        where.append(
+            (
+                "h.entered_on <= ? AND (h.left_on IS NULL OR h.left_on > ?)",
+                [day, day],
+                "h",
+            )
+        )
         source = "rm_stage_history h"
         if rows:
             # Projects first, in the list's order (an index), each one's
             # intervals looked up by key: a page of 50 reads about 50 projects
             # instead of joining and sorting every interval holding the date.
             source = "rm_projects p CROSS JOIN rm_stage_history h"
-            where.append("h.project_id = p.id")
+            where.append((as_of_page.JOIN, [], ""))
         elif p_filters:
             source += " JOIN rm_projects p ON p.id = h.project_id"
         cols = ("h.stage", "h.entered_on", "h.industry", "h.zone", "h.investment")
     else:
         source = "rm_projects p"
         cols = ("p.stage", "p.stage_date", "p.industry", "p.zone", "p.investment")
-    found = _Source("", params, *cols)
-    if f.stage:
-        where.append(f"{found.stage} = ?")
-        params.append(f.stage)
+    found = _Source("", [], *cols)
     for value, column in (
+        (f.stage, found.stage),
         (f.industry, found.industry),
         (f.zone, found.zone),
         (f.officer, "p.officer"),
         (f.enterprise_id, "p.enterprise_id"),
     ):
         if value:
-            where.append(f"{column} = ?")
-            params.append(value)
+            where.append((f"{column} = ?", [value], column[0]))
     if f.stalled is not None and not judged_then:
         # The day's judgement (not the last scan's record), as SQL.
         stalled = stall_sql(terms or StallTerms(), f.as_of or today(), *cols[:2])
-        where.append(stalled.stalled if f.stalled else f"NOT {stalled.stalled}")
+        where.append(
+            (stalled.stalled if f.stalled else f"NOT {stalled.stalled}", [], "")
+        )
     text = (f.q or "").strip().lower()
     if text:
         # A substring match: %, _ and the escape character itself are literal.
-        where.append("p.search LIKE ? ESCAPE '!'")
         escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-        params.append(f"%{escaped}%")
+        where.append(("p.search LIKE ? ESCAPE '!'", [f"%{escaped}%"], "p"))
     if f.ids:
-        where.append(f"p.id IN ({', '.join('?' for _ in f.ids)})")
-        params += f.ids
+        where.append((f"p.id IN ({', '.join('?' for _ in f.ids)})", f.ids, "p"))
     if f.tier:
         from gxtrack.readmodels.enterprises.queries import tier_condition
 
         sql, args = tier_condition(f.tier, "p.enterprise_id", f.as_of or today())
-        where.append(sql)
-        params += args
+        where.append((sql, args, "p"))
     if f.overdue_node is not None:
         sql = _overdue_node(f.as_of or today(), found.stage)
-        where.append(sql if f.overdue_node else f"NOT ({sql})")
+        where.append((sql if f.overdue_node else f"NOT ({sql})", [], ""))
     found.clause = f" FROM {source}"
+    found.reads = {
+        reads: _joined([w for w in where if w[2] == reads]) for reads in ("p", "h", "")
+    }
     if where:
-        found.clause += " WHERE " + " AND ".join(where)
+        found.clause += " WHERE " + " AND ".join(sql for sql, _args, _own in where)
+    found.params = [arg for _sql, args, _own in where for arg in args]
     return found
+
+
+def _joined(where: list[tuple[str, list[Any], str]]) -> Condition:
+    """Conditions ANDed, with their parameters in order ("" for none)."""
+    return (
+        " AND ".join(sql for sql, _args, _own in where),
+        [arg for _sql, args, _own in where for arg in args],
+    )
 
 
 def _overdue_node(day: date, stage: str) -> str:
@@ -253,29 +279,50 @@ def list_projects(
         order += f" THEN {src.day} END"
         direction = "ASC" if direction == "DESC" else "DESC"
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
-        if f.as_of is not None and not _project_filters(f):
-            # As of a date the monthly sums count the pool in milliseconds;
-            # counting the joined intervals read every project (a second).
-            sums = cur.tuples(
-                *stage_months.sums_as_of(
-                    f.as_of.isoformat(), f.stage, f.industry, f.zone
-                )
-            )
-            total = sum(int(r[3]) for r in sums)
-        else:
-            total = cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0]
-        rows = cur.tuples(
+        total = _count(cur, f, src)
+        select = (
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
             f" {node_late_on(day)} AS node_late_on"
-            + src.clause
-            + f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
-            " LIMIT ? OFFSET ?",
-            [*src.params, page_size, (page - 1) * page_size],
         )
+        by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
+        window = ((page - 1) * page_size, page_size)
+        if f.as_of is not None and f.stalled is None:
+            narrow = _narrow(key, src, direction, by)
+            rows = as_of_page.page_rows(
+                cur, select, src.reads, by, narrow, window, int(total or 0)
+            )
+        else:
+            rows = cur.tuples(
+                select + src.clause + by + " LIMIT ? OFFSET ?",
+                [*src.params, window[1], window[0]],
+            )
     items = [item(r[:-1]) for r in rows]
     for found, row in zip(items, rows, strict=True):
         found["stall"] = judged(_facts(found, row[-1]), terms, day)
     return {"items": items, "total": int(total or 0)}
+
+
+def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
+    """How many projects match: as of a date, unless a filter reads the
+    project row, from the monthly sums in milliseconds (counting the joined
+    intervals read every project, a second)."""
+    if f.as_of is not None and not _project_filters(f):
+        sums = cur.tuples(
+            *stage_months.sums_as_of(f.as_of.isoformat(), f.stage, f.industry, f.zone)
+        )
+        return sum(int(r[3]) for r in sums)
+    return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
+
+
+def _narrow(key: str, src: _Source, direction: str, by: str) -> tuple[str, str]:
+    """The table an as-of list of this order may be narrowed on, and the order
+    over that table alone (as_of_page.page_rows); ("", "") for none."""
+    if key in PROJECT_SORTS:
+        return "p", by
+    if key in ("stage", "stage_date"):  # the interval's, its id last
+        column = src.stage if key == "stage" else src.day
+        return "h", f" ORDER BY {column} {direction}, h.project_id {direction}"
+    return "", ""
 
 
 def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
@@ -337,6 +384,18 @@ def _every_match(
         select = f"{columns}, {src.stage} AS stage_code, {src.day} AS stage_day"
     by = {"stage_code": src.stage, "stage_day": src.day}.get(SORTS[key], SORTS[key])
     order = f" ORDER BY {by} {direction}{nulls}, p.id {direction}"
+    if f.as_of is not None and f.stalled is None:
+        # As a page of `limit` rows: the fewest rows joined (as_of_page.py).
+        with db.transaction(write=False) as cur:
+            return as_of_page.page_rows(
+                cur,
+                f"SELECT {select}",
+                src.reads,
+                order,
+                _narrow(key, src, direction, order),
+                (0, limit),
+                _count(cur, f, src),
+            )
     sql, params = f"SELECT {select}{src.clause}{order} LIMIT ?", [*src.params, limit]
     if db.row_key and f.as_of is None:
         # The matches are chosen and sorted narrow (from a covering index when
