@@ -9,6 +9,7 @@ gxtrack/infra/postgres.py.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,9 @@ class Database:
     # A column naming a row in its table, for choosing rows narrow (from an
     # index) before reading them whole; None where the planner does it itself.
     row_key: str | None = "rowid"
+    # Whether text is searched through an FTS5 trigram table (SQLite 3.34+)
+    # rather than by LIKE alone (gxtrack/readmodels/pool/text_search.py).
+    fts5_trigram = sqlite3.sqlite_version_info >= (3, 34, 0)
 
     def concat_agg(self, expr: str, order_by: str) -> str:
         """An aggregate joining `expr` over rows in `order_by` order, no separator.

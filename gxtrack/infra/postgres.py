@@ -83,6 +83,33 @@ class PostgresDatabase(Database):
     for_update = " FOR UPDATE"
     row_key = None
     plpgsql_triggers = True
+    fts5_trigram = False
+
+    def trigram_ops(self, cur: Cursor) -> str | None:
+        """pg_trgm's GIN operator class, named with its schema; the extension
+        is added (to public) if it is missing and may be; None if it may not.
+
+        pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may
+        add it. Named with its schema, the class is found whatever schema the
+        read models use.
+        """
+        found = cur.fetchone(
+            "SELECT n.nspname AS schema FROM pg_extension e"
+            " JOIN pg_namespace n ON n.oid = e.extnamespace"
+            " WHERE e.extname = 'pg_trgm'"
+        )
+        if found is None:
+            import psycopg
+
+            cur.execute("SAVEPOINT add_trigram")
+            try:
+                cur.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+            except psycopg.Error:
+                cur.execute("ROLLBACK TO SAVEPOINT add_trigram")
+                return None
+            cur.execute("RELEASE SAVEPOINT add_trigram")
+            found = {"schema": "public"}
+        return f"{found['schema']}.gin_trgm_ops"
 
     def concat_agg(self, expr: str, order_by: str) -> str:
         return f"string_agg({expr}, '' ORDER BY {order_by})"

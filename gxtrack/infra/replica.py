@@ -31,6 +31,7 @@ class ReplicatedDatabase(Database):
     for_update = PostgresDatabase.for_update
     plpgsql_triggers = PostgresDatabase.plpgsql_triggers
     row_key = PostgresDatabase.row_key
+    fts5_trigram = PostgresDatabase.fts5_trigram
 
     def __init__(self, primary: PostgresDatabase, replica: PostgresDatabase) -> None:
         self._primary = primary

@@ -19,7 +19,7 @@ from domain.timeline import StageEntry, StageTimeline
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
-from gxtrack.readmodels.pool import as_of_page, stage_months
+from gxtrack.readmodels.pool import as_of_page, stage_months, text_search
 from gxtrack.readmodels.pool.buffer import PoolBuffer
 from gxtrack.readmodels.pool.judgement import POLICY_DDL, POLICY_TABLE, record_policy
 
@@ -45,7 +45,12 @@ class PoolProjection(Projection):
     """rm_projects, rm_stage_history and its monthly sums (rm_stage_months)."""
 
     name = "pool"
-    tables = ("rm_projects", "rm_stage_history", "rm_stage_months", POLICY_TABLE)
+    tables = (
+        "rm_projects",
+        "rm_stage_history",
+        "rm_stage_months",
+        POLICY_TABLE,
+    )
     # A project's latest progress note is all the pool shows: the earlier ones in
     # a batch are not even decoded (half of all events in a year's log).
     latest_only = frozenset(
@@ -110,11 +115,21 @@ class PoolProjection(Projection):
         self.buffer = PoolBuffer()
 
     def create(self, cur: Cursor) -> None:
-        """Tables and indexes, and the triggers keeping rm_stage_months."""
+        """Tables and indexes, and the triggers keeping rm_stage_months and
+        the text index."""
         super().create(cur)
         for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES):
             cur.execute(statement)
         stage_months.install(cur)
+        text_search.install(cur)
+
+    def drop(self, cur: Cursor) -> None:
+        """Drop the tables; the text index's come back empty at once. (They are
+        an index, numbered as rows came: not listed among the tables a rebuild
+        must reproduce row for row.)"""
+        super().drop(cur)
+        text_search.drop_tables(cur)
+        text_search.create_tables(cur)
 
     def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
         """Let the buffer read the batch's stored rows in one go when needed."""

@@ -21,7 +21,7 @@ from domain.errors import RuleViolationError
 from domain.stall import StallTerms
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.projection import to_wan
-from gxtrack.readmodels.pool import as_of_page, stage_months
+from gxtrack.readmodels.pool import as_of_page, stage_months, text_search
 from gxtrack.readmodels.pool.as_of_page import Condition
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
@@ -148,7 +148,10 @@ def _project_filters(f: PoolFilter) -> bool:
 
 
 def _from_clause(
-    f: PoolFilter, rows: bool = False, terms: StallTerms | None = None
+    db: Database,
+    f: PoolFilter,
+    rows: bool = False,
+    terms: StallTerms | None = None,
 ) -> _Source:
     """The source of a list (`rows`: project rows are read) or a summary.
 
@@ -213,9 +216,8 @@ def _from_clause(
         )
     text = (f.q or "").strip().lower()
     if text:
-        # A substring match: %, _ and the escape character itself are literal.
-        escaped = text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
-        where.append(("p.search LIKE ? ESCAPE '!'", [f"%{escaped}%"], "p"))
+        sql, args = text_search.condition(db, text)
+        where.append((sql, args, "p"))
     if f.ids:
         where.append((f"p.id IN ({', '.join('?' for _ in f.ids)})", f.ids, "p"))
     if f.tier:
@@ -272,7 +274,7 @@ def list_projects(
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     day = f.as_of or today()
     terms = terms_on(db, day)
-    src = _from_clause(f, rows=True, terms=terms)
+    src = _from_clause(db, f, rows=True, terms=terms)
     order = SORTS[key]
     if key == "stall_days":  # most days in stage = the earliest stage date
         order = f"CASE WHEN {stall_sql(terms, day, src.stage, src.day).stalled}"
@@ -377,7 +379,7 @@ def _every_match(
         raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
     direction = "DESC" if sort.startswith("-") else "ASC"
     nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
-    src = _from_clause(f, rows=True)
+    src = _from_clause(db, f, rows=True)
     if "{stage}" in columns:
         select = columns.format(stage=src.stage, day=src.day)
     else:
@@ -421,7 +423,7 @@ def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
         )
     else:
         terms = terms_on(db, f.as_of or today()) if f.stalled is not None else None
-        src = _from_clause(f, terms=terms)
+        src = _from_clause(db, f, terms=terms)
         rows = db.fetchall(
             f"SELECT {src.stage} AS st, {src.industry} AS ind, {src.zone} AS zn,"
             f" COUNT(*) AS n, SUM({src.investment}) AS s"
