@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,7 @@ from web.pages.common import (
     register_page_errors,
     runtime,
 )
-from web.pages.xlsx_stream import stream_xlsx
+from web.pages.xlsx_stream import stream_xlsx_columns
 
 bp = Blueprint("page_pool", __name__)
 register_page_errors(bp)
@@ -145,13 +145,17 @@ def export_columns() -> list[export.Column]:
 EXPORT_KINDS = ["text"] * 4 + ["number", "text"] + ["date"] * 4 + ["text"] * 5
 
 
-def export_rows() -> tuple[int, Iterator[list[Any]]]:
-    """How many rows the .xlsx export has, and the rows, made as they are sent
-    from bare tuples: the cells export_columns() makes.
+EXPORT_CHUNK_ROWS = 2000  # rows shaped and sent at a time (a piece of the file)
+
+
+def export_chunks() -> tuple[int, Iterator[list[Sequence[Any]]]]:
+    """How many rows the export has, and its rows EXPORT_CHUNK_ROWS at a time,
+    each chunk given as its columns: the cells export_columns() makes.
 
     The same cells as the columns' getters give (a test holds the two to it),
-    without a dict per project: rows are made as the sheet is sent, so the
-    labels are looked up here, in the request.
+    made a column at a time from bare tuples: a label is looked up once per
+    code in the export, not once a cell. Chunks are made as the file is
+    sent, so the labels are looked up here, in the request.
     """
     ref = reference()
     industries, zones = ref.industries, ref.zones
@@ -160,31 +164,46 @@ def export_rows() -> tuple[int, Iterator[list[Any]]]:
     names = people()
     sort = request.args.get("sort") or "-updated"
     found = export_tuples(runtime().db, pool_filter(), sort, EXPORT_LIMIT)
+    amounts: dict[Any, Any] = {}
+    officers: dict[Any, str] = {}
 
-    def rows() -> Iterator[list[Any]]:
-        for (
+    def shaped(part: list[tuple[Any, ...]]) -> list[Sequence[Any]]:
+        (
             name, investor, industry, zone, investment, stage, day, signed,
             landed, producing, officer, priority, stall, noted_on, note, pid,
-        ) in found:  # fmt: skip
-            yield [
-                name,
-                investor,
-                industries.get(industry, industry),
-                zones.get(zone, zone),
-                export.decimal_or_text(to_wan(investment)),
-                stages.get(stage, stage or ""),
-                day,
-                signed,
-                landed,
-                producing,
-                names(officer),
-                priorities.get(priority, priority or ""),
-                STALL_LABELS.get(stall, ""),
-                note if noted_on else "",
-                pid,
-            ]
+        ) = zip(*part, strict=True)  # fmt: skip
+        return [
+            name,
+            investor,
+            list(map(industries.get, industry, industry)),
+            list(map(zones.get, zone, zone)),
+            _each(investment, amounts, _amount),
+            [stages.get(v, v or "") for v in stage],
+            day,
+            signed,
+            landed,
+            producing,
+            _each(officer, officers, names),
+            [priorities.get(v, v or "") for v in priority],
+            [STALL_LABELS.get(v, "") for v in stall],
+            [n if on else "" for on, n in zip(noted_on, note, strict=True)],
+            pid,
+        ]
 
-    return len(found), rows()
+    def chunks() -> Iterator[list[Sequence[Any]]]:
+        for start in range(0, len(found), EXPORT_CHUNK_ROWS):
+            yield shaped(found[start : start + EXPORT_CHUNK_ROWS])
+
+    return len(found), chunks()
+
+
+def _each(values: Sequence[Any], seen: dict[Any, Any], make: Any) -> list[Any]:
+    """make(v) for each value, made once per distinct value (kept in `seen`)."""
+    return [seen[v] if v in seen else seen.setdefault(v, make(v)) for v in values]
+
+
+def _amount(investment: int | None) -> Any:
+    return export.decimal_or_text(to_wan(investment))
 
 
 def all_rows() -> list[dict[str, Any]]:
@@ -208,12 +227,12 @@ def pool_download(body: Any, kind: str, mimetype: str) -> Response:
 @bp.get("/projects/export.xlsx")
 def export_xlsx() -> Response:
     """Every matching project as an Excel workbook."""
-    columns = export_columns()
-    _count, rows = export_rows()
+    headers = [header for header, _ in export_columns()]
+    _count, chunks = export_chunks()
     # Streamed as it is written (web/pages/xlsx_stream.py): the download
     # starts at once and shows its progress.
     return pool_download(
-        stream_xlsx("项目池", [header for header, _ in columns], rows, EXPORT_KINDS),
+        stream_xlsx_columns("项目池", headers, chunks, EXPORT_KINDS),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -223,5 +242,5 @@ def export_xlsx() -> Response:
 def export_csv() -> Response:
     """Every matching project as CSV (UTF-8 with BOM), streamed as it is written."""
     headers = [header for header, _ in export_columns()]
-    _count, rows = export_rows()
-    return pool_download(export.stream_csv(headers, rows), "csv", CSV)
+    _count, chunks = export_chunks()
+    return pool_download(export.stream_csv_columns(headers, chunks), "csv", CSV)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
@@ -21,6 +21,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from gxtrack.app.reports.cells import FORMULA_STARTS, cell_value
+from web.pages.export import column_chunks
 
 ROWS_PER_CHUNK = 2000
 # Characters XML 1.0 cannot carry at all (openpyxl refuses them too).
@@ -173,7 +174,7 @@ _INLINE_END = "</t></is></c>"
 _NUMBERS = frozenset((int, float, Decimal))
 
 
-def _text_column(values: list[Any]) -> list[str]:
+def _text_column(values: Sequence[Any]) -> list[str]:
     try:
         joined = "".join([("" if v is None else v) for v in values])
     except TypeError:  # not all text: each cell on its own
@@ -187,13 +188,13 @@ def _text_column(values: list[Any]) -> list[str]:
     return [start + v + _INLINE_END if v else "<c/>" for v in values]
 
 
-def _number_column(values: list[Any]) -> list[str]:
+def _number_column(values: Sequence[Any]) -> list[str]:
     return [
         f"<c><v>{v}</v></c>" if type(v) in _NUMBERS else _number_cell(v) for v in values
     ]
 
 
-def _column_writer(kind: str) -> Callable[[list[Any]], list[str]]:
+def _column_writer(kind: str) -> Callable[[Sequence[Any]], list[str]]:
     """How one column of a chunk is written; a date column remembers its days."""
     if kind == "text":
         return _text_column
@@ -203,7 +204,7 @@ def _column_writer(kind: str) -> Callable[[list[Any]], list[str]]:
         raise ValueError(f"unknown column kind: {kind}")
     seen: dict[Any, str] = {}  # this export's days: bounded by its rows
 
-    def dates(values: list[Any]) -> list[str]:
+    def dates(values: Sequence[Any]) -> list[str]:
         return [
             seen[v] if v in seen else seen.setdefault(v, _date_cell(v)) for v in values
         ]
@@ -212,14 +213,14 @@ def _column_writer(kind: str) -> Callable[[list[Any]], list[str]]:
 
 
 def _typed_chunk(
-    writers: list[Callable[[list[Any]], list[str]]], rows: list[list[Any]]
+    writers: list[Callable[[Sequence[Any]], list[str]]],
+    columns: Sequence[Sequence[Any]],
 ) -> str:
-    """The XML of some rows, written column by column."""
-    if not rows:
+    """The XML of some rows given as their columns, written column by column."""
+    if not columns or not len(columns[0]):
         return ""
-    columns = zip(*rows, strict=True)
-    cells = [write(list(col)) for write, col in zip(writers, columns, strict=True)]
-    n = len(rows)
+    cells = [write(col) for write, col in zip(writers, columns, strict=True)]
+    n = len(columns[0])
     framed = zip(["<row>"] * n, *cells, ["</row>"] * n, strict=True)
     return "".join(chain.from_iterable(framed))
 
@@ -235,7 +236,7 @@ def _widths(headers: list[str]) -> str:
 def stream_xlsx(
     title: str,
     headers: list[str],
-    rows: Iterable[list[Any]],
+    rows: Iterable[Sequence[Any]],
     kinds: list[str] | None = None,
 ) -> Iterator[bytes]:
     """The workbook's bytes, a chunk every ROWS_PER_CHUNK rows.
@@ -243,16 +244,27 @@ def stream_xlsx(
     `kinds` ("text", "date", "number" per column) writes each column's cells
     by its kind; without it every cell is judged by its value (cell_value).
     """
+    chunks = column_chunks(rows, ROWS_PER_CHUNK)
+    return stream_xlsx_columns(title, headers, chunks, kinds)
+
+
+def stream_xlsx_columns(
+    title: str,
+    headers: list[str],
+    chunks: Iterable[Sequence[Sequence[Any]]],
+    kinds: list[str] | None = None,
+) -> Iterator[bytes]:
+    """stream_xlsx() for rows given a chunk at a time as columns (a piece each)."""
     if kinds is None:
 
-        def to_xml(rows: list[list[Any]]) -> str:
-            return "".join(map(_generic_row, rows))
+        def to_xml(columns: Sequence[Sequence[Any]]) -> str:
+            return "".join(map(_generic_row, zip(*columns, strict=True)))
 
     else:
         writers = [_column_writer(kind) for kind in kinds]
 
-        def to_xml(rows: list[list[Any]]) -> str:
-            return _typed_chunk(writers, rows)
+        def to_xml(columns: Sequence[Sequence[Any]]) -> str:
+            return _typed_chunk(writers, columns)
 
     sink = _Sink()
     name = escape(title[:31], {'"': "&quot;"})
@@ -278,16 +290,12 @@ def stream_xlsx(
                     f"{_widths(headers)}<sheetData><row>{head}</row>"
                 ).encode()
             )
-            batch: list[list[Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= ROWS_PER_CHUNK:
-                    sheet.write(to_xml(batch).encode())
-                    batch.clear()
-                    yield sink.take()
-            sheet.write((to_xml(batch) + "</sheetData></worksheet>").encode())
+            for chunk in chunks:
+                sheet.write(to_xml(chunk).encode())
+                yield sink.take()
+            sheet.write(b"</sheetData></worksheet>")
     yield sink.take()
 
 
-def _generic_row(row: list[Any]) -> str:
+def _generic_row(row: Sequence[Any]) -> str:
     return "<row>" + "".join(map(_cell, row)) + "</row>"
