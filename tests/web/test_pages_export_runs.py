@@ -144,6 +144,17 @@ def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> N
     assert expected and noted == ("zone" not in query)
 
 
+def test_amounts_in_wan_are_the_exact_numbers_of_their_text() -> None:
+    from gxtrack.readmodels.pool.queries import to_wan
+    from web.pages.export import decimal_or_text
+    from web.pages.pool import in_wan
+
+    amounts = [0, None, 1, 9999, 10000, 12345678, 50000, -5000, -10001, 10**18 + 7]
+    for amount, wan in zip(amounts, in_wan(amounts), strict=True):
+        text = to_wan(amount)
+        assert str(wan) == text and wan == decimal_or_text(text), amount
+
+
 def rows_of(chunks) -> list[list]:
     """The export's rows, from its chunks of columns."""
     return [list(row) for chunk in chunks for row in zip(*chunk, strict=True)]
