@@ -59,10 +59,15 @@ def _csv_reference(headers: list[str], rows: list[list[Any]]) -> bytes:
 def _rows(seed: int, count: int, width: int) -> list[list[Any]]:
     rng = random.Random(seed)
     rows = [[rng.choice(TRICKY) for _ in range(width)] for _ in range(count)]
-    # Columns that hold only plain text, or only numbers, as most do.
+    # Columns that hold only plain text, or only numbers, or days and blanks,
+    # as most do.
+    numbers = [0, -7, 2.5, 1e16, 0.1 + 0.2, Decimal("-1234.5678"), Decimal("1E+3")]
+    days = [None, "2026-01-05", "2025-12-31"]
     for n, row in enumerate(rows):
         row[0] = f"项目{n}"
         row[1] = n
+        row[2] = rng.choice(numbers)
+        row[3] = rng.choice(days)
     return rows
 
 
@@ -109,7 +114,14 @@ def test_the_generic_xlsx_reads_back_cell_for_cell() -> None:
     assert got[0] == tuple("ABCDEF")
     assert len(got) == len(rows) + 1
     for read, row in zip(got[1:], rows, strict=True):
-        assert list(read) == [_as_read(v) for v in row]
+        assert list(read) == [_as_read(_iso_day(v)) for v in row]
+
+
+def _iso_day(value: Any) -> Any:
+    """ISO days as the generic sheet writes them: real date cells."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return date.fromisoformat(value)
+    return value
 
 
 def test_the_typed_xlsx_reads_back_cell_for_cell() -> None:

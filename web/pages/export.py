@@ -89,9 +89,17 @@ def csv_lines(columns: Sequence[Sequence[Any]]) -> str:
 _QUOTED = (",", '"', "\r", "\n")
 
 
+_NUMBERS = frozenset((int, float, Decimal))  # written by str, never quoted nor inert
+
+
 def _csv_column(values: Sequence[Any]) -> Sequence[str]:
+    kinds = set(map(type, values))
+    if kinds <= _NUMBERS:
+        return list(map(str, values))
+    if type(None) in kinds:
+        values = ["" if v is None else v for v in values]
     try:
-        joined = "\x00".join(values)  # all text (no None, no number)?
+        joined = "\x00".join(values)  # all text?
     except TypeError:
         return [_csv_cell(v) for v in values]
     if joined.startswith(FORMULA_STARTS) or any(
