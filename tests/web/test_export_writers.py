@@ -130,19 +130,22 @@ def test_the_typed_xlsx_reads_back_cell_for_cell() -> None:
     days = [None, "", "2026-01-05", date(2025, 12, 31), "不详"]
     amounts = [None, Decimal("1234.5678"), Decimal("-0.5"), 7, 2.5]
     count = ROWS_PER_CHUNK + 9
+    numbers = [n for n in amounts if n is not None]  # a column of numbers only
     rows = [
         [f"项目{n}", rng.choice(texts), rng.choice(days), rng.choice(amounts)]
+        + [rng.choice(numbers)]
         for n in range(count)
     ]
-    kinds = ["text", "text", "date", "number"]
-    data = b"".join(stream_xlsx("项目池", list("ABCD"), iter(rows), kinds))
+    kinds = ["text", "text", "date", "number", "number"]
+    data = b"".join(stream_xlsx("项目池", list("ABCDE"), iter(rows), kinds))
     got = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert len(got) == count + 1
-    for read, (name, text, day, amount) in zip(got[1:], rows, strict=True):
+    for read, (name, text, day, amount, number) in zip(got[1:], rows, strict=True):
         assert read[0] == name
         assert read[1] == _as_read(text), repr(text)
         assert read[2] == _expected_day(day)
         assert read[3] == _as_read(amount)
+        assert read[4] == _as_read(number)
 
 
 def _expected_day(value: Any) -> Any:

@@ -202,6 +202,9 @@ def _text_column(values: Sequence[Any]) -> Runs:
 
 
 def _number_column(values: Sequence[Any]) -> Runs:
+    if set(map(type, values)) <= _NUMBERS:  # every cell a number: no test each
+        n = len(values)
+        return (["<c><v>"] * n, list(map(str, values)), ["</v></c>"] * n)
     return (
         [f"<c><v>{v}</v></c>" if type(v) in _NUMBERS else _number_cell(v)
          for v in values],
