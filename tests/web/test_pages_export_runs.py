@@ -128,7 +128,7 @@ def test_bad_filters_are_refused_and_anonymous_sent_to_login(
     "query", ["", "?sort=name", "?zone=mudu", f"?as_of={today() - timedelta(days=3)}"]
 )
 def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> None:
-    from web.pages.pool import all_rows, export_columns, export_rows
+    from web.pages.pool import all_rows, export_chunks, export_columns
 
     leader = page_runtime_of(app).app.actor_for("leader")
     page_runtime_of(app).app.report_progress(
@@ -138,10 +138,26 @@ def test_the_export_rows_are_the_columns_cells(app, pool: dict, query: str) -> N
     with app.test_request_context(f"/projects/export.xlsx{query}"):
         columns = export_columns()
         expected = [[get(item) for _, get in columns] for item in all_rows()]
-        count, rows = export_rows()
-        assert list(rows) == expected and count == len(expected)
+        count, chunks = export_chunks()
+        assert rows_of(chunks) == expected and count == len(expected)
     noted = any("<设备>进场 & 调试" in row for row in expected)
     assert expected and noted == ("zone" not in query)
+
+
+def test_amounts_in_wan_are_the_exact_numbers_of_their_text() -> None:
+    from gxtrack.readmodels.pool.queries import to_wan
+    from web.pages.export import decimal_or_text
+    from web.pages.pool import in_wan
+
+    amounts = [0, None, 1, 9999, 10000, 12345678, 50000, -5000, -10001, 10**18 + 7]
+    for amount, wan in zip(amounts, in_wan(amounts), strict=True):
+        text = to_wan(amount)
+        assert str(wan) == text and wan == decimal_or_text(text), amount
+
+
+def rows_of(chunks) -> list[list]:
+    """The export's rows, from its chunks of columns."""
+    return [list(row) for chunk in chunks for row in zip(*chunk, strict=True)]
 
 
 def page_runtime_of(app):
@@ -164,6 +180,6 @@ def test_the_export_keeps_the_lists_order_up_to_its_limit(
     db = page_runtime_of(app).db
     listed = [i["id"] for i in list_projects(db, PoolFilter(), sort, 1, 200)["items"]]
     with app.test_request_context(f"/projects/export.xlsx?sort={sort}"):
-        count, rows = pool_page.export_rows()
-        assert [row[-1] for row in rows] == listed[:limit]
+        count, chunks = pool_page.export_chunks()
+        assert [row[-1] for row in rows_of(chunks)] == listed[:limit]
     assert count == min(limit, 3)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,15 @@ from domain.errors import RuleViolationError
 from gxtrack.errors import NotFoundError
 from gxtrack.infra.job_runs import finish_job_run, note_job_progress, start_job_run
 from web.pages.common import register_page_errors, runtime
-from web.pages.export import stream_csv
-from web.pages.pool import CSV, export_columns, export_kinds, export_rows, pool_download
-from web.pages.xlsx_stream import stream_xlsx
+from web.pages.export import stream_csv_columns
+from web.pages.pool import (
+    CSV,
+    export_chunks,
+    export_columns,
+    export_kinds,
+    pool_download,
+)
+from web.pages.xlsx_stream import stream_xlsx_columns
 from web.security import current_actor
 
 bp = Blueprint("page_export_runs", __name__)
@@ -56,7 +62,7 @@ def start() -> Any:
     if kind not in MIMETYPES:
         raise RuleViolationError("导出格式只能是 xlsx 或 csv", "kind")
     columns = export_columns()
-    total, rows = export_rows()  # queried here; labels resolved in the request
+    total, chunks = export_chunks()  # queried here; labels resolved in the request
     kinds = export_kinds()
     db = runtime().db.primary
     run_id = start_job_run(db, _job(actor.name))
@@ -65,7 +71,7 @@ def start() -> Any:
     headers = [header for header, _ in columns]
     worker = threading.Thread(
         target=_write,
-        args=(db, run_id, folder / f"{run_id}.{kind}", headers, kinds, rows, total),
+        args=(db, run_id, folder / f"{run_id}.{kind}", headers, kinds, chunks, total),
         name=f"pool-export-{run_id[:8]}",
         daemon=True,
     )
@@ -122,29 +128,29 @@ def _write(
     path: Path,
     headers: list[str],
     kinds: list[str],
-    rows: Iterable[list[Any]],
+    chunks: Iterable[Sequence[Sequence[Any]]],
     total: int,
 ) -> None:
     """Write the export to its file, noting the rows done after some pieces."""
     part = path.with_name(path.name + ".part")
     counted = [0]
 
-    def counting() -> Iterator[list[Any]]:
-        for row in rows:
-            counted[0] += 1
-            yield row
+    def counting() -> Iterator[Sequence[Sequence[Any]]]:
+        for chunk in chunks:
+            counted[0] += len(chunk[0])
+            yield chunk
 
     outcome, detail = "failed", "导出中断"
     try:
         note_job_progress(db, run_id, f"0/{total}")
         with part.open("wb") as out:
             if path.suffix == ".csv":
-                pieces = stream_csv(headers, counting())
+                pieces = stream_csv_columns(headers, counting())
             else:
-                pieces = stream_xlsx("项目池", headers, counting(), kinds)
+                pieces = stream_xlsx_columns("项目池", headers, counting(), kinds)
             for n, piece in enumerate(pieces):
                 out.write(piece)
-                if n % 5 == 4:  # a note every five pieces of ROWS_PER_CHUNK rows
+                if n % 5 == 4:  # a note every five pieces of EXPORT_CHUNK_ROWS rows
                     note_job_progress(db, run_id, f"{counted[0]}/{total}")
         part.rename(path)
         outcome, detail = "ok", f"{total}/{total}"
