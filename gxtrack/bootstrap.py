@@ -104,8 +104,9 @@ class Runtime:
         For a bulk write (a ledger import): the catch-up commits every
         BULK_PAGES pages of events, not every page. Each commit writes every
         page of every table and index the batch dirtied; twenty commits for
-        a 10k-event import rewrote the same pages twenty times (about 40% of
-        the catch-up). A transaction still holds a bounded number of events.
+        a 10k-event import rewrote the same pages twenty times (a fifth to
+        two fifths of the catch-up's CPU, the more the busier the machine). A
+        transaction still holds a bounded number of events.
         """
         if not self.settings.inline_projections:
             self.wait_for_read_models()
