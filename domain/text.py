@@ -24,6 +24,11 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cn", "Zl", "Zp"})
 
 def refused_character(text: str, multiline: bool = False) -> str | None:
     """The first character `text` may not hold, or None when it is clean."""
+    # Printable text (no control, format, separator other than the space,
+    # surrogate, private or unassigned character) holds none of the refused
+    # ones: one pass in C instead of a category lookup per character.
+    if text.isprintable():
+        return None
     for ch in text:
         if multiline and ch in LINE_BREAKS:
             continue

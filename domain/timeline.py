@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -53,13 +54,19 @@ class StageTimeline:
         A stage re-entered by a reinstatement keeps its first day; the withdrawal
         counts only while the project is withdrawn.
         """
+        return MappingProxyType(self._dates)
+
+    @cached_property
+    def _dates(self) -> dict[str, date]:
+        # Worked out once per timeline (it never changes): every command and
+        # check asks for it. A plain dict, so the aggregate cache can deep-copy it.
         dates: dict[str, date] = {}
         for entry in self.entries:
             if entry.stage is not Stage.WITHDRAWN:
                 dates.setdefault(entry.stage.value, entry.day)
         if self.current is Stage.WITHDRAWN:
             dates[Stage.WITHDRAWN.value] = self.entries[-1].day
-        return MappingProxyType(dates)
+        return dates
 
     def date_of(self, stage: Stage) -> date | None:
         """The day `stage` counts from (see stage_dates), or None if not reached."""

@@ -109,6 +109,11 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
             # takes another.
             "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_LOCK_TIMEOUT": "5",
+            # Saves outside psycopg's pipeline mode: a big one (a ledger
+            # import) hung in it (gxtrack.infra.event_recorder).
+            "APPLICATION_RECORDER_TOPIC": (
+                "gxtrack.infra.event_recorder:PostgresEventRecorder"
+            ),
         }
         schema = schema or params.get("schema")
         if schema:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import FrozenInstanceError
 from datetime import date
 
@@ -121,3 +122,19 @@ def test_redate_moves_the_entry_the_stage_date_counts_from():
         (NEG, d(1, 20)),
         (WD, d(1, 25)),
     )
+
+
+def test_stage_dates_are_kept_per_timeline_and_survive_a_deep_copy():
+    first = StageTimeline.starting(Stage.NEGOTIATING, date(2024, 1, 2))
+    assert dict(first.stage_dates) == {"negotiating": date(2024, 1, 2)}
+    later = first.enter(Stage.SIGNED, date(2024, 3, 4)).withdraw(date(2024, 5, 6))
+    assert dict(first.stage_dates) == {"negotiating": date(2024, 1, 2)}
+    assert dict(later.stage_dates) == {
+        "negotiating": date(2024, 1, 2),
+        "signed": date(2024, 3, 4),
+        "withdrawn": date(2024, 5, 6),
+    }
+    # The aggregate cache hands out deep copies of projects.
+    assert copy.deepcopy(later).stage_dates == later.stage_dates
+    with pytest.raises(TypeError):
+        later.stage_dates["signed"] = date(2024, 3, 5)  # type: ignore[index]

@@ -12,12 +12,11 @@ rebuild, and the read models built from it are put back at zero.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from gxtrack.audit.chain import ChainBrokenError
+from gxtrack.infra.cycles import no_cycle_collection
 
 if TYPE_CHECKING:
     from gxtrack.readmodels.engine.engine import Progress, ProjectionEngine
@@ -93,24 +92,6 @@ class Rebuild:
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
                     (name,),
                 )
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector for a replay.
-
-    A replay allocates millions of short-lived objects, none in cycles
-    (reference counting frees them); each batch also keeps tens of thousands
-    alive until its end, so the collector ran its full passes over a growing
-    heap again and again: about a tenth of a rebuild for nothing.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _is_index(statement: str) -> bool:

@@ -20,6 +20,7 @@ now. A withdrawn project's months stay (the money was spent).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +44,10 @@ def instant_text(moment: datetime) -> str:
 
 
 PLACES = ("zone", "industry")
+PLACE_SQL = (
+    "INSERT INTO rm_investment_places (project_id, zone, industry)"
+    " VALUES (?, ?, ?) ON CONFLICT (project_id) DO NOTHING"
+)
 
 
 def _place(cur: Cursor, pid: str) -> dict[str, str]:
@@ -133,6 +138,27 @@ class MilestonesProjection(Projection):
         " PRIMARY KEY (project_id, year))",
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        # A registration's place, held until the batch ends (or a handler reads
+        # the table): one statement per batch, not one per new project.
+        self._places: list[tuple[str, str, str]] = []
+        self._places_cur: Cursor | None = None
+
+    def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
+        """Start the batch with no place held (a failed one left none behind)."""
+        self._places, self._places_cur = [], cur
+
+    def finish_batch(self, cur: Cursor) -> None:
+        """Write the places held back during the batch."""
+        self._flush_places(cur)
+
+    def _flush_places(self, cur: Cursor) -> None:
+        """Write the held places: before a handler reads the table, and at the end."""
+        if self._places and self._places_cur is cur:
+            cur.executemany(PLACE_SQL, self._places)
+        self._places = []
+
     @handles(InvestmentProject.PromisesRecorded)
     def on_InvestmentProject_PromisesRecorded(self, cur: Cursor, e: Any) -> None:
         pid = id_text(e.originator_id)
@@ -160,17 +186,16 @@ class MilestonesProjection(Projection):
 
     @handles(InvestmentProject.Registered)
     def on_InvestmentProject_Registered(self, cur: Cursor, e: Any) -> None:
-        cur.execute(
-            "INSERT INTO rm_investment_places (project_id, zone, industry)"
-            " VALUES (?, ?, ?) ON CONFLICT (project_id) DO NOTHING",
-            (id_text(e.originator_id), e.zone or "", e.industry or ""),
-        )
+        if self._places_cur is not cur:  # applied outside a batch of the engine's
+            self._places, self._places_cur = [], cur
+        self._places.append((id_text(e.originator_id), e.zone or "", e.industry or ""))
 
     @handles(InvestmentProject.DetailsRevised)
     def on_InvestmentProject_DetailsRevised(self, cur: Cursor, e: Any) -> None:
         moved = {f: after for f, (_b, after) in e.changes.items() if f in PLACES}
         if not moved:
             return
+        self._flush_places(cur)
         pid = id_text(e.originator_id)
         old = _place(cur, pid)
         new = {**old, **moved}
@@ -197,6 +222,7 @@ class MilestonesProjection(Projection):
 
     @handles(InvestmentProject.InvestmentReported)
     def on_InvestmentProject_InvestmentReported(self, cur: Cursor, e: Any) -> None:
+        self._flush_places(cur)
         pid = id_text(e.originator_id)
         at = instant_text(e.timestamp)
         before = cur.fetchone(
@@ -225,6 +251,7 @@ class MilestonesProjection(Projection):
         # A duplicate's figures leave the totals with it: its investment facts
         # are superseded at the merge (as known before, they still count), its
         # nodes and agreement stop being listed. Its history keeps them all.
+        self._flush_places(cur)
         pid = id_text(e.originator_id)
         at = instant_text(e.timestamp)
         place = _place(cur, pid)

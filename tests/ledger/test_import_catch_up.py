@@ -1,0 +1,64 @@
+"""After an import the read models equal a rebuild, however the catch-up batched."""
+
+from __future__ import annotations
+
+import gc
+import math
+
+from gxtrack.bootstrap import BULK_PAGES
+from tests.ledger.sheets import xlsx_bytes
+from tests.ledger.test_import_save import many_rows
+from tests.reliability.workload import dump, read_model_tables
+
+
+def test_read_models_after_an_import_equal_a_rebuild(runtime, leader):
+    engine = runtime.projections
+    engine.batch_size = 7  # many pages, so the catch-up spans several of them
+    result = runtime.app.import_ledger(
+        xlsx_bytes(many_rows(30)), "台账.xlsx", leader, confirm=True
+    )
+    assert result.events > 60
+    tables = read_model_tables(runtime)
+    imported = dump(runtime.db, tables)
+    assert len(imported["rm_projects"]) == 30
+    engine.rebuild()
+    assert dump(runtime.db, tables) == imported
+    engine.rebuild(batch_size=1)  # one event per page: nothing coalesced
+    assert dump(runtime.db, tables) == imported
+
+
+def test_the_catch_up_commits_many_pages_at_once(runtime, leader, monkeypatch):
+    engine = runtime.projections
+    engine.batch_size = 2
+    runtime.app.reference()
+    runtime.wait_for_read_models()
+    batches = []
+    run_batch = engine.run_batch
+
+    def counted(*args, **kwargs):
+        read = run_batch(*args, **kwargs)
+        batches.append(read)
+        return read
+
+    monkeypatch.setattr(engine, "run_batch", counted)
+    result = runtime.app.import_ledger(
+        xlsx_bytes(many_rows(30)), "台账.xlsx", leader, confirm=True
+    )
+    # One transaction per BULK_PAGES pages (and the last, empty, look).
+    assert len(batches) <= math.ceil(result.events / (2 * BULK_PAGES)) + 1
+    assert sum(batches) == result.events
+    assert set(engine.positions().values()) == {runtime.app.position()}
+
+
+def test_the_cycle_collector_is_paused_during_an_import_only(runtime, leader):
+    seen = []
+    runtime.app.import_ledger(
+        xlsx_bytes(many_rows(3)),
+        "台账.xlsx",
+        leader,
+        confirm=True,
+        progress=lambda *_: seen.append(gc.isenabled()),
+    )
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
