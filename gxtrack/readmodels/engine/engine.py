@@ -18,6 +18,7 @@ from eventsourcing.utils import resolve_topic
 
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
+from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.log import reader
 from gxtrack.readmodels.engine.projection import Handler, Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
@@ -25,6 +26,19 @@ from gxtrack.readmodels.engine.rebuild import Rebuild
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
     " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+)
+# Each aggregate whose events a read model applied, with the position of the
+# latest: a figure kept at some positions learns which projects changed since
+# (engine/memo.py's changed_since) and re-reads only those, rather than every
+# row after any one event.
+CHANGES_DDL = (
+    "CREATE TABLE IF NOT EXISTS rm_changes ("
+    " originator_id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rm_changes_position ON rm_changes (position)",
+)
+RECORD_CHANGE = (
+    "INSERT INTO rm_changes (originator_id, position) VALUES (?, ?)"
+    " ON CONFLICT (originator_id) DO UPDATE SET position = excluded.position"
 )
 SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
@@ -68,6 +82,8 @@ class ProjectionEngine:
         """
         with self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            for statement in CHANGES_DDL:
+                cur.execute(statement)
             cur.execute(SCHEMA_DDL)
             known = {
                 r["projection"]: r["ddl_hash"]
@@ -186,14 +202,22 @@ class ProjectionEngine:
                 plans[notification.topic] = _plan(appliers, notification.topic)
         superseded = _superseded(notifications, plans)
         decode = self.app.mapper.to_domain_event
+        changed: dict[Any, int] = {}
         for index, notification in enumerate(notifications):
             routes, _coalesce = plans[notification.topic]
-            if not routes or index in superseded:
+            if not routes:
                 continue  # never decoded
+            changed[notification.originator_id] = notification.id
+            if index in superseded:
+                continue  # a later event of the page stands for it
             event = decode(notification)
             for position, apply in routes:
                 if notification.id > position:
                     apply(cur, event)
+        if changed:
+            cur.executemany(
+                RECORD_CHANGE, [(id_text(o), at) for o, at in changed.items()]
+            )
         moved = [name for name, position in positions.items() if last > position]
         for name in moved:
             self.projections[name].finish_batch(cur)

@@ -9,6 +9,11 @@ was computed from, and it is returned as kept. Any event applied (by this
 process or another) moves a position, and the next view computes afresh.
 A rebuild resets positions, so nothing kept before it is ever returned again.
 
+A figure that one event changes in one project's part only (the stall roster)
+may give a `patch`: handed the kept value and the positions it and the current
+rows are at, it returns the value brought up to date (reading again only the
+projects `changed_since` the kept positions), or None to compute afresh.
+
 Some figures are models fitted on every project (the 投产 forecast, the
 what-if's stage spans): seconds at 100k projects, and changed by one more
 event no more than by a rounding. For those a caller may allow `stale_for`
@@ -53,14 +58,33 @@ def _now() -> float:
     return time.monotonic()
 
 
+State = tuple[tuple[str, int], ...]
+Patch = Callable[[T, State, State], T | None]
+
+
+def changed_since(db: Database, position: int) -> list[str]:
+    """The aggregates (project ids, …) any read model applied an event of
+    after `position` (as recorded by the engine, with the positions)."""
+    rows = db.fetchall(
+        "SELECT originator_id FROM rm_changes WHERE position > ?", (position,)
+    )
+    return [r["originator_id"] for r in rows]
+
+
 def memoized(
-    db: Database, key: Hashable, compute: Callable[[], T], stale_for: float = 0.0
+    db: Database,
+    key: Hashable,
+    compute: Callable[[], T],
+    stale_for: float = 0.0,
+    patch: Patch[T] | None = None,
 ) -> T:
     """`compute()`, or what it gave at the read models' current positions.
 
     With `stale_for` > 0, a value kept at older positions but computed less
     than `stale_for` seconds ago is returned as it is, and refreshed in the
-    background once it is half that old.
+    background once it is half that old. With `patch`, a value kept at older
+    positions is patched (`patch(value, its_state, current_state)`) unless
+    the patch gives None.
     """
     state = read_model_state(db)
     with _lock:
@@ -74,6 +98,14 @@ def memoized(
             if age >= stale_for / 2:
                 _refresh(db, key, compute)
             return found[1]
+        if patch is not None:
+            old, was = found[1], found[0]
+
+            def patched() -> T:
+                value = patch(old, was, state)
+                return compute() if value is None else value
+
+            return _compute_and_keep(db, key, patched, state)
     return _compute_and_keep(db, key, compute, state)
 
 

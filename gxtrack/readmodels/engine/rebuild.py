@@ -73,11 +73,13 @@ class Rebuild:
 
     def _reset(self, names: Sequence[str]) -> None:
         """Drop these projections' tables and set their positions to zero."""
-        from gxtrack.readmodels.engine.engine import TRACKING_DDL
+        from gxtrack.readmodels.engine.engine import CHANGES_DDL, TRACKING_DDL
 
         engine = self.engine
         with engine.local_lock, engine.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            for statement in CHANGES_DDL:
+                cur.execute(statement)
             for name in names:
                 projection = engine.projections[name]
                 projection.drop(cur)
