@@ -35,10 +35,19 @@ CHANGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_changes ("
     " originator_id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rm_changes_position ON rm_changes (position)",
+    # Each read model with the position of the latest event it applied (not
+    # merely passed): a figure read from some read models only is kept while
+    # none of those applied an event (memo's `reads`).
+    "CREATE TABLE IF NOT EXISTS rm_model_changes ("
+    " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)",
 )
 RECORD_CHANGE = (
     "INSERT INTO rm_changes (originator_id, position) VALUES (?, ?)"
     " ON CONFLICT (originator_id) DO UPDATE SET position = excluded.position"
+)
+RECORD_MODEL_CHANGE = (
+    "INSERT INTO rm_model_changes (projection, position) VALUES (?, ?)"
+    " ON CONFLICT (projection) DO UPDATE SET position = excluded.position"
 )
 SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
@@ -98,6 +107,10 @@ class ProjectionEngine:
                         (projection.name,),
                     )
                     cur.execute(
+                        "DELETE FROM rm_model_changes WHERE projection = ?",
+                        (projection.name,),
+                    )
+                    cur.execute(
                         "DELETE FROM rm_schema WHERE projection = ?",
                         (projection.name,),
                     )
@@ -109,6 +122,15 @@ class ProjectionEngine:
                 cur.execute(
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0) "
                     "ON CONFLICT (projection) DO NOTHING",
+                    (projection.name,),
+                )
+                # A read model at zero has applied nothing (memo's `reads`); one
+                # made before changes were recorded is known by its position.
+                cur.execute(
+                    "INSERT INTO rm_model_changes (projection, position)"
+                    " SELECT projection, 0 FROM rm_tracking"
+                    " WHERE projection = ? AND position = 0"
+                    " ON CONFLICT (projection) DO NOTHING",
                     (projection.name,),
                 )
 
@@ -218,6 +240,9 @@ class ProjectionEngine:
             cur.executemany(
                 RECORD_CHANGE, [(id_text(o), at) for o, at in changed.items()]
             )
+        applied = _applied(appliers, notifications)
+        if applied:
+            cur.executemany(RECORD_MODEL_CHANGE, list(applied.items()))
         moved = [name for name, position in positions.items() if last > position]
         for name in moved:
             self.projections[name].finish_batch(cur)
@@ -313,6 +338,22 @@ def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
             readers.append(projection)
     coalesce = bool(readers) and all(key in p.latest_only for p in readers)
     return routes, coalesce
+
+
+def _applied(
+    appliers: list[tuple[int, Projection]], notifications: Sequence[Any]
+) -> dict[str, int]:
+    """Each projection that applied an event of the page, with the latest's
+    position (an event it routes and had not seen)."""
+    latest: dict[str, int] = {}
+    for notification in notifications:
+        latest[notification.topic] = notification.id
+    found: dict[str, int] = {}
+    for position, projection in appliers:
+        for topic, at in latest.items():
+            if at > position and projection.route(resolve_topic(topic)) is not None:
+                found[projection.name] = max(found.get(projection.name, 0), at)
+    return found
 
 
 def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:

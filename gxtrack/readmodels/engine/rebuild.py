@@ -91,6 +91,14 @@ class Rebuild:
                     if not _is_index(statement):
                         cur.execute(statement)
                 cur.execute("DELETE FROM rm_tracking WHERE projection = ?", (name,))
+                # Emptied: it has applied nothing (memo's `reads`).
+                cur.execute(
+                    "DELETE FROM rm_model_changes WHERE projection = ?", (name,)
+                )
+                cur.execute(
+                    "INSERT INTO rm_model_changes (projection, position) VALUES (?, 0)",
+                    (name,),
+                )
                 cur.execute(
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
                     (name,),
