@@ -41,14 +41,7 @@ CHANGES_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_model_changes ("
     " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)",
 )
-RECORD_CHANGE = (
-    "INSERT INTO rm_changes (originator_id, position) VALUES (?, ?)"
-    " ON CONFLICT (originator_id) DO UPDATE SET position = excluded.position"
-)
-RECORD_MODEL_CHANGE = (
-    "INSERT INTO rm_model_changes (projection, position) VALUES (?, ?)"
-    " ON CONFLICT (projection) DO UPDATE SET position = excluded.position"
-)
+RECORDED_AT_ONCE = 400  # rows per statement, well inside parameter limits
 SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
@@ -236,13 +229,18 @@ class ProjectionEngine:
             for position, apply in routes:
                 if notification.id > position:
                     apply(cur, event)
-        if changed:
-            cur.executemany(
-                RECORD_CHANGE, [(id_text(o), at) for o, at in changed.items()]
-            )
-        applied = _applied(appliers, notifications)
-        if applied:
-            cur.executemany(RECORD_MODEL_CHANGE, list(applied.items()))
+        _record(
+            cur,
+            "rm_changes",
+            "originator_id",
+            [(id_text(o), n) for o, n in changed.items()],
+        )
+        _record(
+            cur,
+            "rm_model_changes",
+            "projection",
+            list(_applied(appliers, notifications).items()),
+        )
         moved = [name for name, position in positions.items() if last > position]
         for name in moved:
             self.projections[name].finish_batch(cur)
@@ -338,6 +336,20 @@ def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
             readers.append(projection)
     coalesce = bool(readers) and all(key in p.latest_only for p in readers)
     return routes, coalesce
+
+
+def _record(cur: Cursor, table: str, key: str, rows: list[tuple[str, int]]) -> None:
+    """Set the position of each (key, position) in `table`: a statement per
+    RECORDED_AT_ONCE rows (executemany is a statement per row on PostgreSQL,
+    and a replay records every aggregate)."""
+    for start in range(0, len(rows), RECORDED_AT_ONCE):
+        chunk = rows[start : start + RECORDED_AT_ONCE]
+        cur.execute(
+            f"INSERT INTO {table} ({key}, position) VALUES"
+            + ", ".join("(?, ?)" for _ in chunk)
+            + f" ON CONFLICT ({key}) DO UPDATE SET position = excluded.position",
+            [value for row in chunk for value in row],
+        )
 
 
 def _applied(
