@@ -117,3 +117,21 @@ def test_the_monthly_report_reads_the_facts_again_only_when_they_move(
     assert calls.count > counted
     assert moved != first
     assert moved == afresh(runtime)
+
+
+def test_a_store_from_before_changes_were_recorded(runtime, leader):
+    """Set up again, a read model with no recorded change counts as changed at
+    its position: kept across other read models' events from then on."""
+    compute = Calls()
+    reads = ("enterprises",)
+    project = register(runtime, leader, "【示例】己项目")
+    enterprise(runtime, leader, 3)
+    with runtime.db.transaction() as cur:
+        cur.execute("DELETE FROM rm_model_changes")
+    runtime.projections.setup()
+    assert memo.memoized(runtime.db, "k", compute, reads=reads) == 1
+    runtime.app.report_progress(leader, project, TODAY, "推进中")
+    runtime.wait_for_read_models()
+    assert memo.memoized(runtime.db, "k", compute, reads=reads) == 1
+    enterprise(runtime, leader, 4)
+    assert memo.memoized(runtime.db, "k", compute, reads=reads) == 2

@@ -117,13 +117,12 @@ class ProjectionEngine:
                     "ON CONFLICT (projection) DO NOTHING",
                     (projection.name,),
                 )
-                # A read model at zero has applied nothing (memo's `reads`); one
-                # made before changes were recorded is known by its position.
+                # Its latest applied event is at most its position (zero: none
+                # yet), which is all memo's `reads` needs until it applies one.
                 cur.execute(
                     "INSERT INTO rm_model_changes (projection, position)"
-                    " SELECT projection, 0 FROM rm_tracking"
-                    " WHERE projection = ? AND position = 0"
-                    " ON CONFLICT (projection) DO NOTHING",
+                    " SELECT projection, position FROM rm_tracking"
+                    " WHERE projection = ? ON CONFLICT (projection) DO NOTHING",
                     (projection.name,),
                 )
 
