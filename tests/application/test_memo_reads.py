@@ -17,13 +17,13 @@ TODAY = today()
 MONTH = TODAY.strftime("%Y-%m")
 
 
-def register(runtime, actor, name, days=10):
+def register(runtime, actor, name, days=10, zone="wzedz"):
     project = runtime.app.register_project(
         actor,
         name=name,
         investor="示例投资方",
         industry="green",
-        zone="wzedz",
+        zone=zone,
         planned_investment="5000",
         stage_date=TODAY - timedelta(days=days),
     )
@@ -42,10 +42,11 @@ def enterprise(runtime, actor, n):
 
 class Calls:
     def __init__(self, real=None):
-        self.real, self.count = real, 0
+        self.real, self.count, self.kwargs = real, 0, []
 
     def __call__(self, *args, **kwargs):
         self.count += 1
+        self.kwargs.append(kwargs)
         return self.real(*args, **kwargs) if self.real else self.count
 
 
@@ -89,7 +90,8 @@ def test_yearly_targets_are_kept_across_project_events(
 
 
 def report(runtime):
-    """The report but for the instants it was asked at."""
+    """The report (of every event so far) but for the instants it was asked at."""
+    runtime.wait_for_read_models()
     found = monthly.monthly_report(runtime.db, MONTH)
     return {k: v for k, v in found.items() if k not in ("known_at", "now")}
 
@@ -100,23 +102,38 @@ def afresh(runtime):
 
 
 def test_the_monthly_report_reads_the_facts_again_only_when_they_move(
-    runtime, leader, monkeypatch
+    runtime, leader, officer, monkeypatch
 ):
     calls = Calls(monthly.entries_as_known)
     monkeypatch.setattr(monthly, "entries_as_known", calls)
-    project = register(runtime, leader, "【示例】丁项目", days=40)
+    project = register(runtime, leader, "【示例】丁项目", days=40, zone="luzhi")
+    other = register(runtime, leader, "【示例】庚项目", days=50)
+    runtime.app.move_project(leader, other, "signed", TODAY)
     first = report(runtime)
     counted = calls.count
     runtime.app.report_progress(leader, project, TODAY, "推进中")
     runtime.wait_for_read_models()
     assert report(runtime) == first
     assert calls.count == counted  # a progress note changes no fact
+    # Each change below is patched in (the changed projects' entries read
+    # again), and the report equals one made afresh.
     runtime.app.move_project(leader, project, "signed", TODAY)
     register(runtime, leader, "【示例】戊项目", days=3)
     moved = report(runtime)
-    assert calls.count > counted
     assert moved != first
     assert moved == afresh(runtime)
+    runtime.app.move_project(leader, other, "withdrawn", TODAY, reason="撤资")
+    runtime.app.move_project(leader, project, "negotiating", TODAY, reason="更正")
+    again = report(runtime)
+    assert ("new_signed", "zone", "luzhi") not in {
+        (r["section"], r["dimension"], r["key"]) for r in again["rows"]
+    }  # its one project's entry was corrected away
+    assert again == report(runtime)
+    # Patched on a patched value: equal to a report made afresh at the end.
+    runtime.app.move_project(leader, project, "signed", TODAY)
+    assert report(runtime) == afresh(runtime)
+    patched = [k for k in calls.kwargs[counted:] if k.get("ids")]
+    assert len(patched) == 3  # the views after events, as patches
 
 
 def test_a_store_from_before_changes_were_recorded(runtime, leader):
