@@ -47,18 +47,11 @@ def same_as_a_full_pass(runtime):
     """The kept (patched) roster and counts equal those of a pass made afresh."""
     runtime.wait_for_read_models()
     for day in (TODAY, PAST):
-        fresh = stalls.Roster(
-            tuple(
-                sorted(
-                    stalls._judge(runtime.db, day, stalls.terms_on(runtime.db, day)),
-                    key=stalls.order,
-                )
-            ),
-            stalls.terms_on(runtime.db, day),
-        )
-        assert stalls.roster(runtime.db, day) == fresh.entries
+        terms = stalls.terms_on(runtime.db, day)
+        fresh = sorted(stalls._judge(runtime.db, day, terms), key=stalls.order)
+        assert stalls.roster(runtime.db, day) == tuple(fresh)
         for officer, zone in FILTERS:
-            picked = stalls._picked(list(fresh.entries), officer, zone)
+            picked = stalls._picked(fresh, officer, zone)
             assert stalled_count(runtime.db, day, officer, zone) == stalls._counted(
                 picked
             )
@@ -111,3 +104,22 @@ def test_a_patched_roster_equals_a_full_pass_after_each_event(
     )
     same_as_a_full_pass(runtime)
     assert TODAY in full_passes[2:]  # the new terms judge every project again
+
+
+def test_a_roster_kept_from_today_is_judged_afresh_once_the_day_is_past(
+    runtime, officer, leader, full_passes, monkeypatch
+):
+    """Today's roster judges the pool rows; a past day's the stage then."""
+    moved = register(runtime, officer, 150, name="【示例】次日签约")
+    register(runtime, officer, 200, name="【示例】仍停滞")
+    runtime.wait_for_read_models()
+    assert len(stalls.roster(runtime.db, TODAY)) == 2
+    monkeypatch.setattr(stalls, "today", lambda: TODAY + D)  # midnight
+    runtime.app.move_project(leader, moved["id"], "signed", TODAY)
+    runtime.wait_for_read_models()
+    kept = stalls.roster(runtime.db, TODAY)
+    assert len(full_passes) == 2
+    terms = stalls.terms_on(runtime.db, TODAY)
+    assert kept == tuple(
+        sorted(stalls._judge(runtime.db, TODAY, terms), key=stalls.order)
+    )

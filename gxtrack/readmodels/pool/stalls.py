@@ -107,6 +107,7 @@ class Roster:
 
     entries: tuple[Entry, ...]
     terms: StallTerms
+    past: bool  # judged as a past day (stage_then) rather than today
     counts: dict[tuple[str | None, str | None], dict[str, Any]] = field(
         default_factory=dict, compare=False
     )
@@ -143,7 +144,8 @@ def _kept(db: Database, as_of: date) -> Roster:
 
 def _full(db: Database, as_of: date) -> Roster:
     terms = terms_on(db, as_of)
-    return Roster(tuple(sorted(_judge(db, as_of, terms), key=order)), terms)
+    entries = tuple(sorted(_judge(db, as_of, terms), key=order))
+    return Roster(entries, terms, as_of < today())
 
 
 def _judge(
@@ -173,7 +175,8 @@ def _patched(
     model), with the event's position: those after the lower of the judged
     read models' kept positions cover every pool row, interval and node that
     moved. A policy change is seen in the terms; a rebuild (a position gone
-    back) or read models at different positions make a full pass.
+    back), read models at different positions, or midnight (today's roster
+    judges the pool rows, a past day's the stage then) make a full pass.
     """
     before, after = dict(was), dict(now)
     if any(after.get(n, 0) < before.get(n, 0) for n in JUDGED_FROM):
@@ -181,8 +184,8 @@ def _patched(
     if len({after.get(n, 0) for n in JUDGED_FROM}) != 1:
         return None
     terms = terms_on(db, as_of)
-    if terms != old.terms:
-        return None
+    if terms != old.terms or (as_of < today()) != old.past:
+        return None  # new terms; or the day asked became a past one
     changed = changed_since(db, min(before.get(n, 0) for n in JUDGED_FROM))
     if len(changed) > PATCH_MOST:
         return None
@@ -197,6 +200,7 @@ def _patched(
     return Roster(
         tuple(entries),
         terms,
+        old.past,
         base_counts=old.counts,
         removed=removed,
         added=tuple(fresh),
