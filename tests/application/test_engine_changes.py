@@ -10,6 +10,7 @@ from domain.clock import today
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.engine import RECORDED_AT_ONCE
 from gxtrack.readmodels.engine.memo import changed_since
+from gxtrack.readmodels.engine.rebuild import Rebuild
 
 
 def test_each_project_is_recorded_at_its_latest_event(runtime, leader):
@@ -38,3 +39,29 @@ def test_each_project_is_recorded_at_its_latest_event(runtime, leader):
     }
     assert {pid: recorded.get(pid) for pid in ids} == {pid: latest[pid] for pid in ids}
     assert changed_since(runtime.db, latest[ids[7]] - 1) == [ids[7]]
+
+
+def test_a_replay_never_lowers_a_recorded_position(runtime, leader):
+    project = runtime.app.register_project(
+        leader,
+        name="【示例】重放项目",
+        investor="示例投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="100",
+        stage_date=today() - timedelta(days=5),
+    )["id"]
+    runtime.app.report_progress(leader, project, today(), "推进中")
+    runtime.wait_for_read_models()
+    query = "SELECT originator_id, position FROM rm_changes ORDER BY originator_id"
+    recorded = runtime.db.fetchall(query)
+    assert project in {r["originator_id"] for r in recorded}
+    # The activity log replayed from zero passes the registration again.
+    Rebuild(runtime.projections, ["activity"])._reset(["activity"])
+    registered = min(
+        n.id
+        for n in runtime.app.recorder.select_notifications(start=1, limit=100)
+        if id_text(n.originator_id) == project
+    )
+    runtime.projections.run_batch(limit=registered, only=["activity"])
+    assert runtime.db.fetchall(query) == recorded

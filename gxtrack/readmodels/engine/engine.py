@@ -338,15 +338,22 @@ def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
 
 
 def _record(cur: Cursor, table: str, key: str, rows: list[tuple[str, int]]) -> None:
-    """Set the position of each (key, position) in `table`: a statement per
+    """Raise the position of each (key, position) in `table`: a statement per
     RECORDED_AT_ONCE rows (executemany is a statement per row on PostgreSQL,
-    and a replay records every aggregate)."""
+    and a replay records every aggregate).
+
+    Never lowered: a read model replayed from zero passes an aggregate's
+    earlier events again, and a kept figure patched meanwhile must still see
+    the aggregate as changed after its positions.
+    """
+    later = f"CASE WHEN excluded.position > {table}.position"
     for start in range(0, len(rows), RECORDED_AT_ONCE):
         chunk = rows[start : start + RECORDED_AT_ONCE]
         cur.execute(
             f"INSERT INTO {table} ({key}, position) VALUES"
             + ", ".join("(?, ?)" for _ in chunk)
-            + f" ON CONFLICT ({key}) DO UPDATE SET position = excluded.position",
+            + f" ON CONFLICT ({key}) DO UPDATE SET position ="
+            f" {later} THEN excluded.position ELSE {table}.position END",
             [value for row in chunk for value in row],
         )
 
