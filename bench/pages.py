@@ -21,7 +21,9 @@ write_only mode. Targets (BENCH.md): p95 ≤ 300 ms each, the first /audit view
 Views back to back find the figures the server keeps until the read models
 move on; `*_after_write` times the first view of a leader's page after one
 event (a progress note, recorded and projected by this process as by another
-user's), which computes them afresh.
+user's), which brings them up to date: the stall roster re-judges the
+projects changed since, figures of read models the event left alone are kept,
+the rest are computed afresh.
 
     python -m bench.pages [--projects 100000] [--runs 7] [--pg [URL]]
 

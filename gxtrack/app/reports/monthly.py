@@ -9,6 +9,7 @@ figures a later, back-dated correction changed.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,8 +20,9 @@ from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.engine.memo import memoized
+from gxtrack.readmodels.engine.memo import changed_since, memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
+from gxtrack.readmodels.pool.lookups import chunks
 from gxtrack.readmodels.pool.queries import PoolFilter, longest_stalled, summary
 from gxtrack.readmodels.stage_facts.queries import (
     entries_as_known,
@@ -73,42 +75,127 @@ ENTRY_KEYS = [
 POOL_KEYS = [("pool", "stage", "{stage}")]
 
 
+# The facts as known at an instant are the stage_facts read model's; the
+# month-end pool as known now is the pool's.
+FACTS_READ_FROM = ("stage_facts",)
+POOL_READ_FROM = ("pool",)
+PATCH_MOST = 2000  # projects changed since: past that, a full pass is as quick
+
+
 def _view(
     db: Database, first: date, last: date, known: datetime, now: bool, rows: bool
 ) -> dict[str, Any]:
     """The month's figures as known at `known`; `now`: as known now, which is
     the same figures until the read models move on (kept till then). `rows`:
     with every project's month-end stage (to compare two views); without, as
-    known now only, the pool's counts by stage."""
-    key = ("monthly_view", first, last, None if now else known, rows)
-    return memoized(db, key, lambda: _compute_view(db, first, last, known, rows))
+    known now only, the pool's counts by stage.
+
+    Kept until the read models they are read from apply an event: a progress
+    note changes neither, and the facts (seconds' worth of rows at 100k
+    projects) are not read again for the pool's counts (milliseconds).
+    """
+    at = None if now else known
+    facts = memoized(
+        db,
+        ("monthly_facts", first, last, at, rows),
+        lambda: _facts_view(db, first, last, known, rows),
+        reads=FACTS_READ_FROM,
+        patch=None
+        if rows
+        else lambda old, was, state: _patched(
+            db, (first, last, known), old, was, state
+        ),
+    )
+    if rows:
+        return facts
+    pool = memoized(
+        db,
+        ("monthly_pool", last),
+        lambda: _month_end_pool(db, last),
+        reads=POOL_READ_FROM,
+    )
+    return {**facts, "totals": {**facts["totals"], **pool}}
 
 
-def _compute_view(
+def _facts_view(
     db: Database, first: date, last: date, known: datetime, rows: bool
 ) -> dict[str, Any]:
     entries = entries_as_known(db, first, last, known)
+    entries.sort(key=_entry_order)  # as a patch keeps them, on any collation
     totals = _tally(entries, ENTRY_KEYS)
     pool = None
     if rows:
         pool = pool_as_known(db, last, known)
         totals.update(_tally(pool, POOL_KEYS))
-    else:
-        # As known now, the month-end pool is the pool read model's as of
-        # that day, which its monthly sums count in milliseconds (the facts
-        # as known at an instant take a pass over every project's history).
-        month_end = summary(db, PoolFilter(as_of=last))["by_stage"]
-        for stage, cell in month_end.items():
-            if cell["count"]:
-                totals[("pool", "stage", stage)] = [
-                    cell["count"],
-                    Decimal(cell["investment"]),
-                ]
-    for stage in POOL_STAGES:
-        totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
+        for stage in POOL_STAGES:
+            totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
     for stage in ENTRIES:
         totals.setdefault((f"new_{stage}", "total", "all"), [0, Decimal(0)])
     return {"entries": entries, "pool": pool, "totals": totals}
+
+
+def _entry_order(entry: dict[str, Any]) -> tuple[str, str, str]:
+    return (entry["entered_on"], entry["id"], entry["stage"])
+
+
+def _patched(
+    db: Database,
+    asked: tuple[date, date, datetime],
+    old: dict[str, Any],
+    was: Any,
+    now: Any,
+) -> dict[str, Any] | None:
+    """The month's entries as known now (`old`, kept at the facts' state
+    `was`) with those of the projects changed since read again and the
+    totals moved by them; None when only a full pass is right (a rebuild).
+
+    One stage move re-read 10k entries of the month and tallied them anew;
+    the engine records each project an event was applied for (memo's
+    changed_since), which covers every fact recorded since.
+    """
+    [(_name, kind, kept_at)], [(_, kind_now, at)] = was, now
+    if kind != "applied" or kind_now != "applied" or at < kept_at:
+        return None
+    changed = changed_since(db, kept_at)
+    if len(changed) > PATCH_MOST:
+        return None
+    gone = set(changed)
+    fresh: list[dict[str, Any]] = []
+    for chunk in chunks(changed):
+        fresh += entries_as_known(db, *asked, ids=chunk)
+    entries = [e for e in old["entries"] if e["id"] not in gone]
+    for entry in fresh:
+        bisect.insort(entries, entry, key=_entry_order)
+    totals = {cell: list(value) for cell, value in old["totals"].items()}
+    removed = [e for e in old["entries"] if e["id"] in gone]
+    for sign, items in ((-1, removed), (1, fresh)):
+        for item in items:
+            for cell in keys_of(item, ENTRY_KEYS):
+                slot = totals.setdefault(cell, [0, Decimal(0)])
+                slot[0] += sign
+                slot[1] += sign * Decimal(item["investment"])
+    # As a full tally has them: no cell a project no longer counts in.
+    totals = {cell: value for cell, value in totals.items() if value[0]}
+    for stage in ENTRIES:
+        totals.setdefault((f"new_{stage}", "total", "all"), [0, Decimal(0)])
+    return {"entries": entries, "pool": None, "totals": totals}
+
+
+def _month_end_pool(db: Database, last: date) -> dict[tuple[str, str, str], list]:
+    """The month-end pool's cells as known now: the pool read model's as of
+    that day, which its monthly sums count in milliseconds (the facts as
+    known at an instant take a pass over every project's history)."""
+    totals: dict[tuple[str, str, str], list] = {}
+    month_end = summary(db, PoolFilter(as_of=last))["by_stage"]
+    for stage, cell in month_end.items():
+        if cell["count"]:
+            totals[("pool", "stage", stage)] = [
+                cell["count"],
+                Decimal(cell["investment"]),
+            ]
+    for stage in POOL_STAGES:
+        totals.setdefault(("pool", "stage", stage), [0, Decimal(0)])
+    return totals
 
 
 def _label(dimension: str, key: str, names: dict[str, dict[str, str]]) -> str:

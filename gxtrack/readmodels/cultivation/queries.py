@@ -20,6 +20,10 @@ from gxtrack.infra.db import Database
 from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.enterprises import queries as enterprises
 
+# The read models targets_report reads: the awards (enterprises) and the
+# targets themselves (this package's, projected as "tiers").
+TARGETS_READ_FROM = ("enterprises", "tiers")
+
 
 def _behind(awards: list[dict[str, Any]], kind: str, zone: str) -> list[dict[str, Any]]:
     """One row per enterprise (its first award of the year) for kind and zone."""
@@ -90,14 +94,16 @@ def yearly_targets(
 ) -> list[dict[str, Any]]:
     """Each target of `year` against achieved to date (empty when none are set).
 
-    Every award of the year is read: kept until the read models move on
-    (engine/memo.py), read-only.
+    Every award of the year is read: kept until the enterprises or the
+    targets read models apply an event (engine/memo.py; a project's events
+    leave it as it is), read-only.
     """
     names = tuple(sorted((zone_names or {}).items()))
     report = memoized(
         db,
         ("yearly_targets", year, as_of or today(), names),
         lambda: targets_report(db, year, as_of=as_of, zone_names=zone_names),
+        reads=TARGETS_READ_FROM,
     )
     return [
         {

@@ -9,6 +9,17 @@ was computed from, and it is returned as kept. Any event applied (by this
 process or another) moves a position, and the next view computes afresh.
 A rebuild resets positions, so nothing kept before it is ever returned again.
 
+A figure read from a few read models only may name them (`reads`): it is
+then kept until one of those applies an event (as the engine records it),
+however far the others move: the yearly targets are not read again after a
+progress note. Naming too few would keep a stale figure: name every read
+model whose tables (or queries) the computation reaches.
+
+A figure that one event changes in one project's part only (the stall roster)
+may give a `patch`: handed the kept value and the positions it and the current
+rows are at, it returns the value brought up to date (reading again only the
+projects `changed_since` the kept positions), or None to compute afresh.
+
 Some figures are models fitted on every project (the 投产 forecast, the
 what-if's stage spans): seconds at 100k projects, and changed by one more
 event no more than by a rounding. For those a caller may allow `stale_for`
@@ -42,10 +53,26 @@ _lock = threading.Lock()
 _refreshing: set[tuple[int, Hashable]] = set()  # (id(db), key) being recomputed
 
 
-def read_model_state(db: Database) -> tuple[tuple[str, int], ...]:
-    """Every read model's position: the same tuple, the same rows."""
-    rows = db.fetchall("SELECT projection, position FROM rm_tracking")
-    return tuple(sorted((r["projection"], int(r["position"])) for r in rows))
+def read_model_state(
+    db: Database, reads: tuple[str, ...] | None = None
+) -> tuple[tuple[Any, ...], ...]:
+    """Every read model's position: the same tuple, the same rows. With
+    `reads`, those read models' positions of the latest event they applied
+    (their position, until the engine has recorded one)."""
+    if reads is None:
+        rows = db.fetchall("SELECT projection, position FROM rm_tracking")
+        return tuple(sorted((r["projection"], int(r["position"])) for r in rows))
+    rows = db.fetchall(
+        "SELECT t.projection, t.position, c.position AS changed FROM rm_tracking t"
+        " LEFT JOIN rm_model_changes c ON c.projection = t.projection"
+    )
+    found = {
+        r["projection"]: ("at", int(r["position"]))
+        if r["changed"] is None
+        else ("applied", int(r["changed"]))
+        for r in rows
+    }
+    return tuple((name, *found.get(name, ("none", 0))) for name in sorted(reads))
 
 
 def _now() -> float:
@@ -53,16 +80,37 @@ def _now() -> float:
     return time.monotonic()
 
 
+State = tuple[tuple[Any, ...], ...]
+Patch = Callable[[T, State, State], T | None]
+
+
+def changed_since(db: Database, position: int) -> list[str]:
+    """The aggregates (project ids, …) any read model applied an event of
+    after `position` (as recorded by the engine, with the positions)."""
+    rows = db.fetchall(
+        "SELECT originator_id FROM rm_changes WHERE position > ?", (position,)
+    )
+    return [r["originator_id"] for r in rows]
+
+
 def memoized(
-    db: Database, key: Hashable, compute: Callable[[], T], stale_for: float = 0.0
+    db: Database,
+    key: Hashable,
+    compute: Callable[[], T],
+    stale_for: float = 0.0,
+    patch: Patch[T] | None = None,
+    reads: tuple[str, ...] | None = None,
 ) -> T:
     """`compute()`, or what it gave at the read models' current positions.
 
     With `stale_for` > 0, a value kept at older positions but computed less
     than `stale_for` seconds ago is returned as it is, and refreshed in the
-    background once it is half that old.
+    background once it is half that old. With `patch`, a value kept at older
+    positions is patched (`patch(value, its_state, current_state)`) unless
+    the patch gives None. With `reads`, only those read models' changes
+    count (the states a patch is given are then theirs).
     """
-    state = read_model_state(db)
+    state = read_model_state(db, reads)
     with _lock:
         kept = _kept.setdefault(db, OrderedDict())
         found = kept.get(key)
@@ -72,19 +120,31 @@ def memoized(
         age = _now() - found[2]
         if age < stale_for:
             if age >= stale_for / 2:
-                _refresh(db, key, compute)
+                _refresh(db, key, compute, reads)
             return found[1]
-    return _compute_and_keep(db, key, compute, state)
+        if patch is not None:
+            old, was = found[1], found[0]
+
+            def patched() -> T:
+                value = patch(old, was, state)
+                return compute() if value is None else value
+
+            return _compute_and_keep(db, key, patched, state, reads)
+    return _compute_and_keep(db, key, compute, state, reads)
 
 
 def _compute_and_keep(
-    db: Database, key: Hashable, compute: Callable[[], T], state: Any
+    db: Database,
+    key: Hashable,
+    compute: Callable[[], T],
+    state: Any,
+    reads: tuple[str, ...] | None = None,
 ) -> T:
     started = _now()
     value = compute()
     # The positions are read again: had an event been applied meanwhile, the
     # value might mix rows from before and after it, so it is not kept.
-    if read_model_state(db) == state:
+    if read_model_state(db, reads) == state:
         with _lock:
             kept = _kept.setdefault(db, OrderedDict())
             kept[key] = (state, value, started)
@@ -94,7 +154,12 @@ def _compute_and_keep(
     return value
 
 
-def _refresh(db: Database, key: Hashable, compute: Callable[[], Any]) -> None:
+def _refresh(
+    db: Database,
+    key: Hashable,
+    compute: Callable[[], Any],
+    reads: tuple[str, ...] | None = None,
+) -> None:
     """Recompute `key` in a background thread, one at a time per key."""
     token = (id(db), key)
     with _lock:
@@ -104,7 +169,7 @@ def _refresh(db: Database, key: Hashable, compute: Callable[[], Any]) -> None:
 
     def run() -> None:
         try:
-            _compute_and_keep(db, key, compute, read_model_state(db))
+            _compute_and_keep(db, key, compute, read_model_state(db, reads), reads)
         finally:
             with _lock:
                 _refreshing.discard(token)

@@ -72,11 +72,13 @@ class Rebuild:
 
     def _reset(self, names: Sequence[str]) -> None:
         """Drop these projections' tables and set their positions to zero."""
-        from gxtrack.readmodels.engine.engine import TRACKING_DDL
+        from gxtrack.readmodels.engine.engine import CHANGES_DDL, TRACKING_DDL
 
         engine = self.engine
         with engine.local_lock, engine.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            for statement in CHANGES_DDL:
+                cur.execute(statement)
             for name in names:
                 projection = engine.projections[name]
                 projection.drop(cur)
@@ -88,6 +90,14 @@ class Rebuild:
                     if not _is_index(statement):
                         cur.execute(statement)
                 cur.execute("DELETE FROM rm_tracking WHERE projection = ?", (name,))
+                # Emptied: it has applied nothing (memo's `reads`).
+                cur.execute(
+                    "DELETE FROM rm_model_changes WHERE projection = ?", (name,)
+                )
+                cur.execute(
+                    "INSERT INTO rm_model_changes (projection, position) VALUES (?, 0)",
+                    (name,),
+                )
                 cur.execute(
                     "INSERT INTO rm_tracking (projection, position) VALUES (?, 0)",
                     (name,),

@@ -7,16 +7,18 @@ that day, over the current pool (today) or the stage each project was in on D.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from domain.clock import today
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.engine.memo import memoized
+from gxtrack.readmodels.engine.memo import State, changed_since, memoized
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import chunks, marks
 
@@ -57,22 +59,63 @@ STALL_COLUMNS = (
 )  # fmt: skip
 
 
-def _stall_source(as_of: date, terms: StallTerms) -> tuple[str, str, str, list[Any]]:
-    """FROM, stage and stage-date columns, params: the stalled projects with
-    their stage on `as_of` (a past day: _stage_then), or every pool row today."""
+def _stall_source(
+    as_of: date, terms: StallTerms, ids: list[str] | None = None
+) -> tuple[str, str, str, str, list[Any]]:
+    """FROM, stage and stage-date columns, a further WHERE term and params: the
+    stalled projects with their stage on `as_of` (a past day: stage_then), or
+    every pool row today; with `ids`, only those projects."""
+    only = f" AND p.id IN ({marks(ids)})" if ids is not None else ""
     if as_of < today():
 
         def stalled(stage: str, day: str) -> str:
-            return stall_sql(terms, as_of, stage, day).stalled
+            return stall_sql(terms, as_of, stage, day).stalled + only
 
         cols = ", ".join(f"p.{c}" for c in STALL_COLUMNS)
-        return stage_then(as_of, cols, stalled), "p.at_stage", "p.at_day", []
-    return "rm_projects p", "p.stage", "p.stage_date", []
+        source = stage_then(as_of, cols, stalled)
+        return source, "p.at_stage", "p.at_day", "", [*(ids or ()), *(ids or ())]
+    return "rm_projects p", "p.stage", "p.stage_date", only, list(ids or ())
 
 
 # A roster entry: what filters, counts and orders a stalled project.
 ID, LEVEL, STAGE, DAY, OFFICER, ZONE, NAME = range(7)
 Entry = tuple[str, str, str, str, str, str, str]
+
+
+def order(entry: Entry) -> tuple[int, str, str, str]:
+    """A roster's order: red first, then the longest in stage, name, id.
+
+    The roster is sorted by it in Python even where the query sorted it
+    already (a pass over sorted rows): a patched entry must land where a full
+    pass puts it, on any store and collation.
+    """
+    return (0 if entry[LEVEL] == "red" else 1, entry[DAY], entry[NAME], entry[ID])
+
+
+# Projects re-judged by a patch at most: past that, a full pass is as quick.
+PATCH_MOST = 2000
+# The read models the day's judgement reads (pool rows and stage history; the
+# milestones' open nodes).
+JUDGED_FROM = ("pool", "milestones")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A day's roster as kept: its entries, the terms that judged them, and
+    its counts as asked (kept with it; a patched roster derives them from the
+    counts of the one it was patched from and the entries it swapped)."""
+
+    entries: tuple[Entry, ...]
+    terms: StallTerms
+    past: bool  # judged as a past day (stage_then) rather than today
+    counts: dict[tuple[str | None, str | None], dict[str, Any]] = field(
+        default_factory=dict, compare=False
+    )
+    base_counts: dict[tuple[str | None, str | None], dict[str, Any]] = field(
+        default_factory=dict, compare=False
+    )
+    removed: tuple[Entry, ...] = ()
+    added: tuple[Entry, ...] = ()
 
 
 def roster(db: Database, as_of: date) -> tuple[Entry, ...]:
@@ -82,25 +125,86 @@ def roster(db: Database, as_of: date) -> tuple[Entry, ...]:
     The judgement reads every pool row (and the open nodes): a full pass of
     hundreds of milliseconds at 100k projects, which the dashboard, the
     stalled list, its counts and the monthly report each made per view. It is
-    made once per day asked and kept until the read models move on
-    (engine/memo.py); filters, counts and pages are then cut from it.
+    made once per day asked and kept (engine/memo.py); filters, counts and
+    pages are then cut from it. After events, only the projects they changed
+    are judged again and swapped in or out (`_patched`); a new stall policy,
+    a rebuild or a day not asked before makes a full pass.
     """
-    return memoized(db, ("stall_roster", as_of), lambda: _roster(db, as_of))
+    return _kept(db, as_of).entries
 
 
-def _roster(db: Database, as_of: date) -> tuple[Entry, ...]:
+def _kept(db: Database, as_of: date) -> Roster:
+    return memoized(
+        db,
+        ("stall_roster", as_of),
+        lambda: _full(db, as_of),
+        patch=lambda old, was, now: _patched(db, as_of, old, was, now),
+    )
+
+
+def _full(db: Database, as_of: date) -> Roster:
     terms = terms_on(db, as_of)
-    source, stage, day, params = _stall_source(as_of, terms)
+    entries = tuple(sorted(_judge(db, as_of, terms), key=order))
+    return Roster(entries, terms, as_of < today())
+
+
+def _judge(
+    db: Database, as_of: date, terms: StallTerms, ids: list[str] | None = None
+) -> list[Entry]:
+    """The entries of the projects stalled on `as_of` (of `ids` only, if given)."""
+    source, stage, day, only, params = _stall_source(as_of, terms, ids)
     sql = stall_sql(terms, as_of, stage, day)
     with db.transaction(write=False) as cur:
         rows = cur.tuples(
             f"SELECT p.id, CASE WHEN {sql.red} THEN 'red' ELSE 'yellow' END,"
             f" {stage}, {day}, p.officer, p.zone, p.name"
-            f" FROM {source} WHERE {sql.stalled}"
+            f" FROM {source} WHERE {sql.stalled}{only}"
             f" ORDER BY {sql.worst_first}, p.name, p.id",
             params,
         )
-    return tuple(rows)  # type: ignore[arg-type]
+    return rows  # type: ignore[return-value]
+
+
+def _patched(
+    db: Database, as_of: date, old: Roster, was: State, now: State
+) -> Roster | None:
+    """`old` (kept at positions `was`) with the projects changed since judged
+    again, or None when only a full pass is right.
+
+    The engine records each project an event was applied for (any read
+    model), with the event's position: those after the lower of the judged
+    read models' kept positions cover every pool row, interval and node that
+    moved. A policy change is seen in the terms; a rebuild (a position gone
+    back), read models at different positions, or midnight (today's roster
+    judges the pool rows, a past day's the stage then) make a full pass.
+    """
+    before, after = dict(was), dict(now)
+    if any(after.get(n, 0) < before.get(n, 0) for n in JUDGED_FROM):
+        return None
+    if len({after.get(n, 0) for n in JUDGED_FROM}) != 1:
+        return None
+    terms = terms_on(db, as_of)
+    if terms != old.terms or (as_of < today()) != old.past:
+        return None  # new terms; or the day asked became a past one
+    changed = changed_since(db, min(before.get(n, 0) for n in JUDGED_FROM))
+    if len(changed) > PATCH_MOST:
+        return None
+    gone = set(changed)
+    fresh: list[Entry] = []
+    for chunk in chunks(changed):
+        fresh += _judge(db, as_of, terms, chunk)
+    entries = [e for e in old.entries if e[ID] not in gone]
+    removed = tuple(e for e in old.entries if e[ID] in gone)
+    for entry in fresh:
+        bisect.insort(entries, entry, key=order)
+    return Roster(
+        tuple(entries),
+        terms,
+        old.past,
+        base_counts=old.counts,
+        removed=removed,
+        added=tuple(fresh),
+    )
 
 
 def _picked(
@@ -123,17 +227,40 @@ def stalled_count(
 ) -> dict[str, Any]:
     """Projects stalled on `as_of`, counted by level and by stage (read-only:
     kept with the roster it counts)."""
-    return memoized(
-        db,
-        ("stall_counts", as_of, officer or None, zone or None),
-        lambda: _counted(_picked(roster(db, as_of), officer, zone)),
-    )
+    kept = _kept(db, as_of)
+    asked = (officer or None, zone or None)
+    found = kept.counts.get(asked)
+    if found is None:
+        base = kept.base_counts.get(asked)
+        if base is None:
+            found = _counted(_picked(kept.entries, officer, zone))
+        else:
+            found = _adjusted(
+                base,
+                _counted(_picked(list(kept.removed), officer, zone)),
+                _counted(_picked(list(kept.added), officer, zone)),
+            )
+        kept.counts[asked] = found
+    return found
 
 
 def _counted(picked: list[Entry]) -> dict[str, Any]:
-    by_level = dict(Counter(e[LEVEL] for e in picked))
-    by_stage = dict(Counter(e[STAGE] for e in picked))
+    by_level = dict(sorted(Counter(e[LEVEL] for e in picked).items()))
+    by_stage = dict(sorted(Counter(e[STAGE] for e in picked).items()))
     return {"total": len(picked), "by_level": by_level, "by_stage": by_stage}
+
+
+def _adjusted(
+    base: dict[str, Any], removed: dict[str, Any], added: dict[str, Any]
+) -> dict[str, Any]:
+    """`base` counts less `removed`'s, plus `added`'s (as _counted orders them)."""
+    out: dict[str, Any] = {"total": base["total"] - removed["total"] + added["total"]}
+    for part in ("by_level", "by_stage"):
+        tally = Counter(base[part])
+        tally.subtract(removed[part])
+        tally.update(added[part])
+        out[part] = {k: n for k, n in sorted(tally.items()) if n > 0}
+    return out
 
 
 def stalled_zones(db: Database, as_of: date) -> list[str]:

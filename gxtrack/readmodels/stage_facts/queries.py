@@ -61,10 +61,16 @@ ENTERED_STAGES = ", ".join(f"'{stage.value}'" for stage in FORWARD[1:])
 
 
 def entries_as_known(
-    db: Database, first: date, last: date, known_at: date | datetime | None = None
+    db: Database,
+    first: date,
+    last: date,
+    known_at: date | datetime | None = None,
+    ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Stage entries (signed, landed, producing) dated within [first, last]."""
+    """Stage entries (signed, landed, producing) dated within [first, last]
+    (of the projects `ids` only, if given)."""
     k = instant_text(known_instant(known_at))
+    only = f" AND f.project_id IN ({', '.join('?' for _ in ids)})" if ids else ""
     rows = db.fetchall(
         "SELECT a.project_id, a.name, a.industry, a.zone, a.investment,"
         " f.stage, f.entered_on"
@@ -72,9 +78,9 @@ def entries_as_known(
         " ON a.project_id = f.project_id"
         f" WHERE {_live('a')} AND {_live('f')}"
         f" AND f.stage IN ({ENTERED_STAGES}) AND f.kind <> 'reinstated'"
-        " AND f.entered_on >= ? AND f.entered_on <= ?"
-        " ORDER BY f.entered_on, a.project_id",
-        (k, k, k, k, first.isoformat(), last.isoformat()),
+        f" AND f.entered_on >= ? AND f.entered_on <= ?{only}"
+        " ORDER BY f.entered_on, a.project_id, f.stage",
+        (k, k, k, k, first.isoformat(), last.isoformat(), *(ids or ())),
     )
     return [_plain(r) for r in rows]
 
