@@ -29,6 +29,11 @@ def refused_character(text: str, multiline: bool = False) -> str | None:
     # ones: one pass in C instead of a category lookup per character.
     if text.isprintable():
         return None
+    return refused_one_by_one(text, multiline)
+
+
+def refused_one_by_one(text: str, multiline: bool) -> str | None:
+    """The rule itself, character by character (what the shortcut must agree with)."""
     for ch in text:
         if multiline and ch in LINE_BREAKS:
             continue

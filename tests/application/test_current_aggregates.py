@@ -29,6 +29,20 @@ def two_processes(request, tmp_path, sqlite_settings):
     first.close()
 
 
+def register(runtime, leader):
+    """A sample project registered through `runtime`."""
+    ref = runtime.app.reference()
+    return runtime.app.register_project(
+        leader,
+        name="测试项目",
+        investor="某公司",
+        industry=next(iter(ref.industries)),
+        zone=next(iter(ref.zones)),
+        planned_investment="100",
+        stage_date=date(2026, 1, 5),
+    )
+
+
 def test_a_deactivated_user_is_refused_by_the_other_process(two_processes, admin):
     web, other = two_processes
     other.app.add_user(Actor.system(), "admin", "admin")
@@ -67,16 +81,8 @@ def test_a_refused_reference_change_leaves_the_kept_lists(two_processes, admin):
 
 def test_a_project_page_shows_a_move_made_elsewhere(two_processes, admin, leader):
     web, other = two_processes
-    ref = web.app.reference()
-    made = other.app.register_project(
-        leader,
-        name="测试项目",
-        investor="某公司",
-        industry=next(iter(ref.industries)),
-        zone=next(iter(ref.zones)),
-        planned_investment="100",
-        stage_date=date(2026, 1, 5),
-    )
+    web.app.reference()
+    made = register(other, leader)
     assert web.app.get_project(made["id"])["stage"] == "negotiating"
     other.app.move_project(leader, made["id"], "signed", date(2026, 2, 1))
     page = web.app.get_project(made["id"])

@@ -10,26 +10,16 @@ from uuid import UUID
 from domain.permissions import Actor
 from gxtrack.app import kept
 from gxtrack.app.kept import KeptValues, recorded_in_scope
-from tests.application.test_current_aggregates import two_processes  # noqa: F401
+from tests.application.test_current_aggregates import (  # noqa: F401
+    register,
+    two_processes,
+)
 
 
 def rename(runtime, admin, name):
     zone = next(iter(runtime.app.reference().zones))
     runtime.app.rename_reference_entry(admin, "zone", zone, name)
     return zone
-
-
-def register(runtime, leader):
-    ref = runtime.app.reference()
-    return runtime.app.register_project(
-        leader,
-        name="测试项目",
-        investor="某公司",
-        industry=next(iter(ref.industries)),
-        zone=next(iter(ref.zones)),
-        planned_investment="100",
-        stage_date=date(2026, 1, 5),
-    )
 
 
 def counting(monkeypatch, recorder):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 import pytest
@@ -11,11 +10,9 @@ from domain.errors import RuleViolationError
 from domain.project_fields import parse_planned_dates
 from domain.rules import business_date, optional_text, required_text
 from domain.text import (
-    BIDI_CONTROLS,
-    LINE_BREAKS,
-    REFUSED_CATEGORIES,
     clean_text,
     refused_character,
+    refused_one_by_one,
     shown,
 )
 
@@ -80,16 +77,6 @@ def test_shown_spells_refused_characters_as_escapes():
     assert shown("王小明") == "王小明"
 
 
-def _refused_one_by_one(text: str, multiline: bool) -> str | None:
-    """The rule itself, character by character, as the module states it."""
-    for ch in text:
-        if multiline and ch in LINE_BREAKS:
-            continue
-        if ch in BIDI_CONTROLS or unicodedata.category(ch) in REFUSED_CATEGORIES:
-            return ch
-    return None
-
-
 def test_the_printable_shortcut_refuses_exactly_what_the_rule_does():
     # Every character of the Basic Multilingual Plane and a sample beyond it,
     # each inside a name (private use, spaces and formats included).
@@ -98,6 +85,6 @@ def test_the_printable_shortcut_refuses_exactly_what_the_rule_does():
             continue  # a lone surrogate is no str a request could carry
         for text in (f"项目{chr(code)}名", f"A {chr(code)}"):
             for multiline in (False, True):
-                assert refused_character(text, multiline) == _refused_one_by_one(
+                assert refused_character(text, multiline) == refused_one_by_one(
                     text, multiline
                 ), (hex(code), multiline)
