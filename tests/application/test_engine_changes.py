@@ -8,8 +8,7 @@ from datetime import timedelta
 
 from domain.clock import today
 from gxtrack.infra.ids import id_text
-from gxtrack.readmodels.engine.engine import RECORDED_AT_ONCE
-from gxtrack.readmodels.engine.memo import changed_since
+from gxtrack.readmodels.engine.changes import RECORDED_AT_ONCE, changed_since
 from gxtrack.readmodels.engine.rebuild import Rebuild
 
 

@@ -20,7 +20,8 @@ from domain.errors import RuleViolationError
 from domain.stages import STAGE_LABELS, Stage
 from gxtrack.app.reports.investment_by import report_breakdowns
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.engine.memo import changed_since, memoized
+from gxtrack.readmodels.engine.changes import changed_since
+from gxtrack.readmodels.engine.memo import memoized
 from gxtrack.readmodels.milestones.queries import completed_investment
 from gxtrack.readmodels.pool.lookups import chunks
 from gxtrack.readmodels.pool.queries import PoolFilter, longest_stalled, summary

@@ -18,7 +18,7 @@ from eventsourcing.utils import resolve_topic
 
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
-from gxtrack.infra.ids import id_text
+from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
 from gxtrack.readmodels.engine.log import reader
 from gxtrack.readmodels.engine.projection import Handler, Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
@@ -27,21 +27,6 @@ TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
     " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
 )
-# Each aggregate whose events a read model applied, with the position of the
-# latest: a figure kept at some positions learns which projects changed since
-# (engine/memo.py's changed_since) and re-reads only those, rather than every
-# row after any one event.
-CHANGES_DDL = (
-    "CREATE TABLE IF NOT EXISTS rm_changes ("
-    " originator_id TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS rm_changes_position ON rm_changes (position)",
-    # Each read model with the position of the latest event it applied (not
-    # merely passed): a figure read from some read models only is kept while
-    # none of those applied an event (memo's `reads`).
-    "CREATE TABLE IF NOT EXISTS rm_model_changes ("
-    " projection TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-)
-RECORDED_AT_ONCE = 400  # rows per statement, well inside parameter limits
 SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
@@ -234,18 +219,7 @@ class ProjectionEngine:
             for position, apply in routes:
                 if notification.id > position:
                     apply(cur, event)
-        _record(
-            cur,
-            "rm_changes",
-            "originator_id",
-            [(id_text(o), n) for o, n in changed.items()],
-        )
-        _record(
-            cur,
-            "rm_model_changes",
-            "projection",
-            list(_applied(appliers, notifications).items()),
-        )
+        record_page(cur, changed, appliers, notifications)
         moved = [name for name, position in positions.items() if last > position]
         for name in moved:
             self.projections[name].finish_batch(cur)
@@ -347,43 +321,6 @@ def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
             readers.append(projection)
     coalesce = bool(readers) and all(key in p.latest_only for p in readers)
     return routes, coalesce
-
-
-def _record(cur: Cursor, table: str, key: str, rows: list[tuple[str, int]]) -> None:
-    """Raise the position of each (key, position) in `table`: a statement per
-    RECORDED_AT_ONCE rows (executemany is a statement per row on PostgreSQL,
-    and a replay records every aggregate).
-
-    Never lowered: a read model replayed from zero passes an aggregate's
-    earlier events again, and a kept figure patched meanwhile must still see
-    the aggregate as changed after its positions.
-    """
-    later = f"CASE WHEN excluded.position > {table}.position"
-    for start in range(0, len(rows), RECORDED_AT_ONCE):
-        chunk = rows[start : start + RECORDED_AT_ONCE]
-        cur.execute(
-            f"INSERT INTO {table} ({key}, position) VALUES"
-            + ", ".join("(?, ?)" for _ in chunk)
-            + f" ON CONFLICT ({key}) DO UPDATE SET position ="
-            f" {later} THEN excluded.position ELSE {table}.position END",
-            [value for row in chunk for value in row],
-        )
-
-
-def _applied(
-    appliers: list[tuple[int, Projection]], notifications: Sequence[Any]
-) -> dict[str, int]:
-    """Each projection that applied an event of the page, with the latest's
-    position (an event it routes and had not seen)."""
-    latest: dict[str, int] = {}
-    for notification in notifications:
-        latest[notification.topic] = notification.id
-    found: dict[str, int] = {}
-    for position, projection in appliers:
-        for topic, at in latest.items():
-            if at > position and projection.route(resolve_topic(topic)) is not None:
-                found[projection.name] = max(found.get(projection.name, 0), at)
-    return found
 
 
 def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:

@@ -84,15 +84,6 @@ State = tuple[tuple[Any, ...], ...]
 Patch = Callable[[T, State, State], T | None]
 
 
-def changed_since(db: Database, position: int) -> list[str]:
-    """The aggregates (project ids, …) any read model applied an event of
-    after `position` (as recorded by the engine, with the positions)."""
-    rows = db.fetchall(
-        "SELECT originator_id FROM rm_changes WHERE position > ?", (position,)
-    )
-    return [r["originator_id"] for r in rows]
-
-
 def memoized(
     db: Database,
     key: Hashable,

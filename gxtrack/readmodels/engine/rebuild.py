@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gxtrack.audit.chain import ChainBrokenError
 from gxtrack.infra.cycles import no_cycle_collection
+from gxtrack.readmodels.engine.changes import CHANGES_DDL
 
 if TYPE_CHECKING:
     from gxtrack.readmodels.engine.engine import Progress, ProjectionEngine
@@ -72,7 +73,7 @@ class Rebuild:
 
     def _reset(self, names: Sequence[str]) -> None:
         """Drop these projections' tables and set their positions to zero."""
-        from gxtrack.readmodels.engine.engine import CHANGES_DDL, TRACKING_DDL
+        from gxtrack.readmodels.engine.engine import TRACKING_DDL
 
         engine = self.engine
         with engine.local_lock, engine.db.transaction() as cur:

@@ -18,7 +18,8 @@ from typing import Any
 from domain.clock import today
 from domain.stall import StallTerms
 from gxtrack.infra.db import Database
-from gxtrack.readmodels.engine.memo import State, changed_since, memoized
+from gxtrack.readmodels.engine.changes import changed_since
+from gxtrack.readmodels.engine.memo import State, memoized
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import chunks, marks
 

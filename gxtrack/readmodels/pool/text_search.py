@@ -66,7 +66,7 @@ def drop_tables(cur: Cursor) -> None:
 def create_tables(cur: Cursor) -> None:
     """The (empty) tables, so a search finds nothing rather than fails while a
     rebuild writes the pool without triggers."""
-    if not cur.db.fts5_trigram or cur.db.plpgsql_triggers:
+    if not cur.db.fts5_trigram:
         return
     cur.execute(
         "CREATE TABLE IF NOT EXISTS rm_projects_docs"
