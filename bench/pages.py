@@ -180,7 +180,8 @@ def ceilings(settings, stage: str) -> dict[str, float]:
     from openpyxl import Workbook
 
     from gxtrack.bootstrap import Runtime
-    from gxtrack.readmodels.pool.queries import PoolFilter, export_tuples
+    from gxtrack.readmodels.pool.exports import export_tuples
+    from gxtrack.readmodels.pool.queries import PoolFilter
 
     runtime = Runtime.open(settings)
     try:

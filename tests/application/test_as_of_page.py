@@ -14,9 +14,9 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
+from gxtrack.readmodels.pool.exports import all_projects
 from gxtrack.readmodels.pool.queries import (
     PoolFilter,
-    all_projects,
     list_projects,
     stage_rows,
 )

@@ -15,12 +15,11 @@ from domain.designations import LADDER
 from domain.errors import RuleViolationError
 from domain.stages import Priority, Stage
 from gxtrack.app.reports.cells import attachment
+from gxtrack.readmodels.pool.exports import all_projects, export_tuples
 from gxtrack.readmodels.pool.queries import (
     LOOKUP_CHUNK,
     SORTS,
     PoolFilter,
-    all_projects,
-    export_tuples,
     list_projects,
 )
 from gxtrack.readmodels.users.queries import responsible_names

@@ -53,10 +53,8 @@ __all__ = [  # what the other read models and the use cases read the pool by
     "LOOKUP_CHUNK",
     "MAX_PAGE_SIZE",
     "PoolFilter",
-    "all_projects",
     "enterprise_projects",
     "exemptions",
-    "export_tuples",
     "list_projects",
     "longest_stalled",
     "merge_candidates",
@@ -338,83 +336,6 @@ def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
         "stall_since": (found["stall"] or {}).get("since"),
         "node_late_on": node_late_on,
     }
-
-
-def all_projects(
-    db: Database, f: PoolFilter, sort: str = "-updated", limit: int = 20000
-) -> list[dict[str, Any]]:
-    """Every matching project (up to `limit`) in list order, for exports.
-
-    One query: paging through list_projects() counted the whole match and
-    skipped the pages before for each page of 200, quadratic in the rows.
-    """
-    return [item(r) for r in _every_match(db, f, sort, limit, LIST_COLUMNS)]
-
-
-# What the pool's .xlsx export shows, in its column order (see export_tuples).
-EXPORT_COLUMNS = (
-    "p.name, p.investor, p.industry, p.zone, p.investment, {stage}, {day},"
-    " p.signed_on, p.landed_on, p.producing_on, p.officer, p.priority,"
-    " p.stall_level, p.progress_on, p.progress_note, p.id"
-)
-
-
-def export_tuples(
-    db: Database, f: PoolFilter, sort: str = "-updated", limit: int = 20000
-) -> list[tuple[Any, ...]]:
-    """all_projects() as bare tuples of EXPORT_COLUMNS, for the streamed export.
-
-    Half an export's time was reading and shaping rows it then took apart: the
-    sixteen columns it shows, as the driver gives them, cost a third of that.
-    Amounts are whole 元 (to_wan() makes them 万元).
-    """
-    return _every_match(db, f, sort, limit, EXPORT_COLUMNS)
-
-
-def _every_match(
-    db: Database, f: PoolFilter, sort: str, limit: int, columns: str
-) -> list[tuple[Any, ...]]:
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
-    src = _from_clause(db, f, rows=True)
-    if "{stage}" in columns:
-        select = columns.format(stage=src.stage, day=src.day)
-    else:
-        select = f"{columns}, {src.stage} AS stage_code, {src.day} AS stage_day"
-    by = {"stage_code": src.stage, "stage_day": src.day}.get(SORTS[key], SORTS[key])
-    order = f" ORDER BY {by} {direction}{nulls}, p.id {direction}"
-    if f.as_of is not None and f.stalled is None:
-        # As a page of `limit` rows: the fewest rows joined (as_of_page.py).
-        with db.transaction(write=False) as cur:
-            return as_of_page.page_rows(
-                cur,
-                f"SELECT {select}",
-                src.reads,
-                order,
-                _narrow(key, src, direction, order),
-                (0, limit),
-                _count(cur, f, src),
-            )
-    sql, params = f"SELECT {select}{src.clause}{order} LIMIT ?", [*src.params, limit]
-    if db.row_key and f.as_of is None:
-        # The matches are chosen and sorted narrow (from a covering index when
-        # one serves the filter), then only the chosen rows read whole: sorting
-        # every match with all its columns was most of an export's query.
-        # The chosen keys lead the join with their sort values, so the rows
-        # are read in the keys' order and the final sort finds them sorted:
-        # reading them `WHERE key IN (...)` came back in key order and was
-        # sorted afresh, a third of the query.
-        key = f"p.{db.row_key}"
-        chosen = f"SELECT {key} AS k, {by} AS s, p.id AS i{src.clause}{order} LIMIT ?"
-        sql = (
-            f"SELECT {select} FROM ({chosen}) c CROSS JOIN rm_projects p"
-            f" ON {key} = c.k ORDER BY c.s {direction}{nulls}, c.i {direction}"
-        )
-    with db.transaction(write=False) as cur:
-        return cur.tuples(sql, params)
 
 
 def summary(db: Database, f: PoolFilter) -> dict[str, Any]:
