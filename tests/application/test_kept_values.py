@@ -4,6 +4,7 @@ missed is ever kept."""
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import date
 from uuid import UUID
 
@@ -157,3 +158,19 @@ def test_a_value_kept_as_absent_is_read_again_after_any_event_of_it(
     other.app.move_project(leader, made["id"], "signed", date(2026, 2, 1))
     # ...and read again once the log has an event of it past version 0.
     assert values.get("p", pid, lambda: (2, "found")) == "found"
+
+
+def test_the_changes_remembered_by_aggregate_follow_the_window(monkeypatch):
+    """A value is checked against its own aggregate's remembered changes: the
+    oldest change falls out of those as it falls out of the window."""
+    monkeypatch.setattr(kept, "RECENT", 3)
+    values = KeptValues(recorder=None)
+    values._seen = 0
+    x, y = UUID(int=1), UUID(int=2)
+    values._changed([(1, x, 2), (2, x, 3), (3, y, 2), (4, y, 3)])
+    assert values._recent_of == {x: deque([(2, 3)]), y: deque([(3, 2), (4, 3)])}
+    values._keep("x", x, 2, "x at version 2", start=1)  # raced by x's change at 2
+    values._keep("y", y, 3, "y at version 3", start=1)  # y's newest: kept
+    assert "x" not in values._values and values._values["y"][2] == "y at version 3"
+    values._changed([(n, UUID(int=n), 1) for n in (5, 6, 7)])
+    assert x not in values._recent_of and y not in values._recent_of
