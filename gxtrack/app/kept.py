@@ -25,6 +25,8 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
+from gxtrack.readmodels.engine import log
+
 MAXSIZE = 2000  # values kept, least recently stored out
 REFRESH_LIMIT = 500  # notifications read per refresh; more and everything is dropped
 RECENT = 4096  # changes remembered for values computed while a refresh ran
@@ -62,6 +64,7 @@ class KeptValues:
 
     def __init__(self, recorder: Any, maxsize: int = MAXSIZE) -> None:
         self._recorder = recorder
+        self._changes = log.changes_reader(recorder)
         self._maxsize = maxsize
         self._lock = Lock()
         self._values: OrderedDict[Hashable, tuple[UUID, int, Any]] = OrderedDict()
@@ -99,15 +102,13 @@ class KeptValues:
         if seen < 0:
             self._forget_all(self._recorder.max_notification_id() or 0)
         else:
-            notes = self._recorder.select_notifications(seen + 1, REFRESH_LIMIT)
-            if len(notes) >= REFRESH_LIMIT:  # a bulk change: start afresh
+            changes = self._changes(seen + 1, REFRESH_LIMIT)
+            if len(changes) >= REFRESH_LIMIT:  # a bulk change: start afresh
                 self._forget_all(self._recorder.max_notification_id() or 0)
-            elif notes:
-                self._changed(
-                    [(n.id, n.originator_id, n.originator_version) for n in notes]
-                )
+            elif changes:
+                self._changed(changes)
                 with self._lock:
-                    self._seen = max(self._seen, notes[-1].id)
+                    self._seen = max(self._seen, changes[-1][0])
         if current is not None:
             current.refreshed = True
 

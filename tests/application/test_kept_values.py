@@ -23,17 +23,22 @@ def rename(runtime, admin, name):
     return zone
 
 
-def counting(monkeypatch, recorder):
-    """Count the recorder's looks at the log."""
+def counting(monkeypatch, app):
+    """Count the application's looks at the log: its kept values' reads of
+    what changed, and the recorder's own reads."""
     asked = []
-    for name in ("select_notifications", "select_events", "max_notification_id"):
-        original = getattr(recorder, name)
+    looks = [(app._kept, "_changes")] + [
+        (app.recorder, name)
+        for name in ("select_notifications", "select_events", "max_notification_id")
+    ]
+    for owner, name in looks:
+        original = getattr(owner, name)
 
         def looked(*args, _original=original, _name=name, **kwargs):
             asked.append(_name)
             return _original(*args, **kwargs)
 
-        monkeypatch.setattr(recorder, name, looked)
+        monkeypatch.setattr(owner, name, looked)
     return asked
 
 
@@ -45,14 +50,14 @@ def test_a_request_asks_the_log_once_and_sees_other_changes_in_the_next(
     web, other = two_processes
     other.app.add_user(Actor.system(), "admin", "admin")
     zone = next(iter(web.app.reference().zones))
-    asked = counting(monkeypatch, web.app.recorder)
+    asked = counting(monkeypatch, web.app)
     with kept.scope():
         web.app.reference()
         web.app.actor_for("admin")
         web.app.reference()
         rename(other, admin, "请求中改名")  # recorded elsewhere mid-request
         assert web.app.reference().zones[zone] != "请求中改名"
-    assert asked.count("select_notifications") == 1
+    assert asked.count("_changes") == 1 and "select_notifications" not in asked
     with kept.scope():
         assert web.app.reference().zones[zone] == "请求中改名"
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from gxtrack.readmodels.engine import log
-from gxtrack.readmodels.engine.log import Logged, reader
+from gxtrack.readmodels.engine.log import Logged, changes_reader, reader
 
 
 @pytest.fixture
@@ -81,3 +81,23 @@ def test_each_store_is_read_by_its_fastest_reader(runtime):
     else:
         assert read.func is log._read_sqlite
         assert read.args[1] == runtime.app.recorder.events_table_name
+
+
+def test_each_store_gives_what_changed_from_a_position_up_to_a_limit(runtime, admin):
+    for i in range(6):
+        runtime.app.add_user(admin, f"changed{i}", "officer")
+    head = runtime.app.position()
+    changes = changes_reader(runtime.app.recorder)
+    expected = [
+        (n.id, n.originator_id, n.originator_version)
+        for n in runtime.app.recorder.select_notifications(start=2, limit=3)
+    ]
+    assert changes(2, 3) == expected
+    assert [position for position, _, _ in expected] == [2, 3, 4]
+    assert all(isinstance(aggregate, UUID) for _, aggregate, _ in changes(1, head))
+    assert changes(head + 1, 10) == []
+    url = runtime.settings.database_url or ""
+    if url.startswith("postgresql"):
+        assert changes.func is log._changes_postgres
+    elif not url.startswith("memory"):
+        assert changes.func is log._changes_sqlite
