@@ -48,9 +48,9 @@ def _with_uuids(rows: list[tuple[Any, ...]]) -> list[Logged]:
     return [_as_logged((n, uuids[o], v, t, s)) for n, o, v, t, s in rows]
 
 
-def _table(recorder: Any) -> tuple[Any, str | None, str | None]:
-    """The recorder's datastore, its events table, and its kind ("postgres",
-    "sqlite"; None: read through the library)."""
+def _table(recorder: Any) -> tuple[Any, str, dict[str, Callable[..., Any]]] | None:
+    """The recorder's datastore, its events table and the readers for its
+    driver; None: read through the library."""
     table = getattr(recorder, "events_table_name", None)
     datastore = getattr(recorder, "datastore", None)
     if (
@@ -58,25 +58,24 @@ def _table(recorder: Any) -> tuple[Any, str | None, str | None]:
         or datastore is None
         or getattr(datastore, "originator_id_type", "uuid") != "uuid"
     ):
-        return None, None, None
+        return None
     # The event store is eventsourcing's, not gxtrack.infra's: its recorder
     # says which driver reads its table fastest.
     if hasattr(datastore, "schema"):
-        return datastore, f'"{datastore.schema}"."{table}"', "postgres"
-    return datastore, table, "sqlite"
+        return datastore, f'"{datastore.schema}"."{table}"', _POSTGRES
+    return datastore, table, _SQLITE
 
 
 def reader(recorder: Any) -> Callable[[int, int], Sequence[Any]]:
     """A function reading up to `limit` stored events from position `start`."""
-    datastore, table, kind = _table(recorder)
-    if kind is None:
+    found = _table(recorder)
+    if found is None:
         return lambda start, limit: [
             Logged(n.id, n.originator_id, n.originator_version, n.topic, n.state)
             for n in recorder.select_notifications(start=start, limit=limit)
         ]
-    if kind == "postgres":
-        return partial(_read_postgres, datastore, table)
-    return partial(_read_sqlite, datastore, table)
+    datastore, table, readers = found
+    return partial(readers["events"], datastore, table)
 
 
 Change = tuple[int, UUID, int]  # position, aggregate, version
@@ -90,15 +89,14 @@ def changes_reader(recorder: Any) -> Callable[[int, int], list[Change]]:
     was a transaction and a Notification built per row with the event's body,
     half of a cached page's time; here it is one SELECT of three columns.
     """
-    datastore, table, kind = _table(recorder)
-    if kind is None:
+    found = _table(recorder)
+    if found is None:
         return lambda start, limit: [
             (n.id, n.originator_id, n.originator_version)
             for n in recorder.select_notifications(start=start, limit=limit)
         ]
-    if kind == "postgres":
-        return partial(_changes_postgres, datastore, table)
-    return partial(_changes_sqlite, datastore, table)
+    datastore, table, readers = found
+    return partial(readers["changes"], datastore, table)
 
 
 def _changes_sqlite(datastore: Any, table: str, start: int, limit: int) -> list[Change]:
@@ -154,3 +152,7 @@ def _read_postgres(datastore: Any, table: str, start: int, limit: int) -> list[L
     with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
         curs.execute(statement, (start, limit), prepare=True)
         return list(map(_as_logged, curs.fetchall()))
+
+
+_SQLITE = {"events": _read_sqlite, "changes": _changes_sqlite}
+_POSTGRES = {"events": _read_postgres, "changes": _changes_postgres}
