@@ -109,8 +109,9 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
             # takes another.
             "POSTGRES_CONNECT_TIMEOUT": "2",
             "POSTGRES_LOCK_TIMEOUT": "5",
-            # Saves outside psycopg's pipeline mode: a big one (a ledger
-            # import) hung in it (gxtrack.infra.event_recorder).
+            # Saves grouped across threads, outside psycopg's pipeline mode:
+            # a big one (a ledger import) hung in it
+            # (gxtrack.infra.event_recorder).
             "APPLICATION_RECORDER_TOPIC": (
                 "gxtrack.infra.event_recorder:PostgresEventRecorder"
             ),
@@ -125,4 +126,6 @@ def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(settings.data_dir / "events.db"),
         "SQLITE_LOCK_TIMEOUT": "10",
+        # Saves grouped across threads (gxtrack.infra.event_recorder).
+        "APPLICATION_RECORDER_TOPIC": "gxtrack.infra.event_recorder:SQLiteEventRecorder",
     }
