@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.clock import today
-from gxtrack.audit.chain import GENESIS, chain_head, chain_length, link_digest
+from gxtrack.audit.chain import (
+    GENESIS,
+    chain_head,
+    chain_length,
+    link_digest,
+    store_length,
+)
 from gxtrack.infra.db import Database
 
 PAGE = 1000
@@ -189,6 +195,7 @@ def anchor(app: Any, db: Database) -> dict[str, Any]:
     with db.transaction(write=False) as cur:
         head = chain_head(cur)
         count = chain_length(cur, head)
+    store_length(db)
     return {
         "app": "gxtrack",
         "date": today().isoformat(),

@@ -120,6 +120,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             " read_at TEXT NOT NULL, PRIMARY KEY (user_name, notification_id))",
         ),
     ),
+    Migration(
+        31,
+        "the hash chain's length as last counted, so a new process need not count it",
+        (
+            "CREATE TABLE audit_chain_length ("
+            " id INTEGER PRIMARY KEY, position BIGINT NOT NULL,"
+            " digest TEXT NOT NULL, count BIGINT NOT NULL)",
+        ),
+    ),
 )
 
 TABLE_DDL = (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from gxtrack.audit import chain
 from gxtrack.audit.chain import link_digest
 from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.audit.verify import anchor, notifications, verify
@@ -323,3 +325,30 @@ def test_anchor_counts_the_chain_as_it_grows_and_recounts_a_changed_head(store, 
             ("f" * 64, grown["position"] - 1),
         )
     assert anchor(runtime.app, runtime.db)["count"] == len(events)
+
+
+def test_a_new_process_counts_on_from_the_stored_length_if_its_head_still_holds(
+    store, leader, monkeypatch
+):
+    runtime, _raw = store
+    pid, events = _history(runtime, leader)
+    counted = anchor(runtime.app, runtime.db)
+    stored = runtime.db.fetchall(
+        "SELECT position, digest, count FROM audit_chain_length"
+    )
+    assert [tuple(row.values()) for row in stored] == [
+        (counted["position"], counted["digest"], len(events))
+    ]
+    # A new process knows nothing in memory: it adds to what was stored (here
+    # marked by a count no COUNT(*) would give) the rows after its head.
+    monkeypatch.setattr(chain, "_lengths", weakref.WeakKeyDictionary())
+    with runtime.db.transaction() as cur:
+        cur.execute("UPDATE audit_chain_length SET count = count + 1000")
+    runtime.app.report_progress(leader, pid, date(2025, 3, 9), "设备进场")
+    runtime.wait_for_read_models()
+    assert anchor(runtime.app, runtime.db)["count"] == len(events) + 1001
+    # A stored head whose digest no longer matches its row: counted afresh.
+    monkeypatch.setattr(chain, "_lengths", weakref.WeakKeyDictionary())
+    with runtime.db.transaction() as cur:
+        cur.execute("UPDATE audit_chain_length SET digest = ?, count = 5", ("f" * 64,))
+    assert anchor(runtime.app, runtime.db)["count"] == len(events) + 1
