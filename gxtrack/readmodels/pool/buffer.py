@@ -2,11 +2,11 @@
 
 While a batch is applied, pool rows and new stage intervals are held in memory:
 successive changes to one project merge into one INSERT or UPDATE, and new
-intervals are inserted in a few multi-row statements, all at `flush()` — which the engine
-calls (through `finish_batch`) before advancing the tracking position in the
-same transaction, so exactly-once is unchanged. During a rebuild most of a
-project's events fall in one batch, which cuts the statements per event to a
-fraction.
+rows and intervals are inserted in a few multi-row statements, all at
+`flush()` — which the engine calls (through `finish_batch`) before advancing
+the tracking position in the same transaction, so exactly-once is unchanged.
+During a rebuild most of a project's events fall in one batch, which cuts the
+statements per event to a fraction.
 """
 
 from __future__ import annotations

@@ -50,9 +50,10 @@ HOLDS = _HOLDS.format(row="")
 
 
 def _edges(row: str, sign: str) -> str:
-    """Add (sign "") or take away (sign "-") the two edges of interval `row`."""
-    # Grouped by month: PostgreSQL refuses to upsert one key twice in a
-    # statement, as an interval begun and ended in the same month would.
+    """Add (sign "") or take away (sign "-") the two edges of interval `row`
+    (SQLite's row triggers)."""
+    # Grouped by month: an interval begun and ended in the same month is one
+    # upsert of that month.
     return (
         "INSERT INTO rm_stage_months (stage, industry, zone, month, n, investment)"
         f" SELECT {row}.stage, COALESCE({row}.industry, ''),"
