@@ -28,6 +28,11 @@ _PLAIN_INSERT = re.compile(
     r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)\s*$", re.I
 )
 UNNEST_MIN_ROWS = 50
+# Rows per multi-row INSERT on SQLite at most (fewer when the columns are many:
+# SQLite allows so many parameters a statement). Each statement holds a power
+# of two of rows, so the few texts stay in sqlite3's statement cache: parsing a
+# VALUES list of a new length each time cost more than it saved.
+TOGETHER_MAX_ROWS = 256
 
 
 class Database:
@@ -153,6 +158,35 @@ class Cursor:
             self.raw.executemany(text, rows)
         else:
             self.raw.executemany(self.db.sql(text), [tuple(r) for r in rows])
+
+    def insert_together(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run a plain INSERT (as executemany) for many rows in few statements.
+
+        For a table whose triggers cost per statement: SQLite's FTS5 index
+        flushes at the end of each statement, so executemany (a statement per
+        row) paid that flush per row. On SQLite the rows go as multi-row
+        VALUES lists; PostgreSQL's executemany already makes one statement.
+        """
+        insert = _PLAIN_INSERT.match(text) if self._native else None
+        if insert is None or len(rows) < 2:
+            self.executemany(text, rows)
+            return
+        table, columns, values = insert.groups()
+        head = f"INSERT INTO {table} ({columns}) VALUES "
+        row = f"({values})"
+        limit = self.raw.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        size = TOGETHER_MAX_ROWS
+        while size > 1 and size * values.count("?") > limit:
+            size //= 2
+        done = 0
+        while done < len(rows):
+            while size > len(rows) - done:
+                size //= 2
+            part = rows[done : done + size]
+            done += size
+            self.raw.execute(
+                head + ", ".join([row] * size), [v for r in part for v in r]
+            )
 
     def _insert_unnest(
         self, table: str, columns: str, values: str, rows: Sequence[Sequence[Any]]

@@ -1,8 +1,12 @@
-"""Many-row inserts write exactly the rows given, on every store."""
+"""Many-row inserts write exactly the rows given, on every store, and on SQLite
+in a few statements when asked to."""
 
 from __future__ import annotations
 
-from gxtrack.infra.db import UNNEST_MIN_ROWS
+import sqlite3
+
+from gxtrack.bootstrap import Runtime
+from gxtrack.infra.db import TOGETHER_MAX_ROWS, UNNEST_MIN_ROWS
 
 
 def test_executemany_of_many_rows_writes_each_row(runtime):
@@ -42,3 +46,40 @@ def test_a_failed_many_row_insert_leaves_nothing(runtime):
     else:
         raise AssertionError("a duplicate key was accepted")
     assert db.fetchall("SELECT id FROM bulk_unique") == []
+
+
+PROBE = "CREATE TABLE together_probe (id TEXT PRIMARY KEY, n INTEGER, note TEXT)"
+INSERT_PROBE = "INSERT INTO together_probe (id, n, note) VALUES (?, ?, NULL)"
+
+
+def test_insert_together_writes_each_row(runtime):
+    # Not a power of two: statements of several lengths.
+    rows = [(f"id-{n:04d}", n) for n in range(TOGETHER_MAX_ROWS + 45)]
+    with runtime.db.transaction(bulk=True) as cur:
+        cur.execute(PROBE)
+        cur.insert_together(INSERT_PROBE, rows)
+        cur.insert_together(INSERT_PROBE, [("one", 1)])
+    stored = runtime.db.fetchall("SELECT id, n, note FROM together_probe ORDER BY id")
+    assert [(r["id"], r["n"]) for r in stored] == sorted([*rows, ("one", 1)])
+    assert {r["note"] for r in stored} == {None}
+
+
+def test_insert_together_is_a_few_statements_under_sqlites_limit(sqlite_settings):
+    runtime = Runtime.open(sqlite_settings)
+    rows = [(f"id-{n:04d}", n) for n in range(300)]
+    try:
+        with runtime.db.transaction() as cur:
+            cur.execute(PROBE)
+            conn = cur.raw.connection
+            statements: list[str] = []
+            conn.set_trace_callback(statements.append)
+            cur.insert_together(INSERT_PROBE, rows[:100])  # 64 + 32 + 4 rows
+            # At most 50 parameters a statement: 16 rows of two each.
+            conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 50)
+            cur.insert_together(INSERT_PROBE, rows[100:])  # 12 × 16 + 8
+            conn.set_trace_callback(None)
+        assert len(statements) == 3 + 13
+        count = runtime.db.scalar("SELECT COUNT(*) FROM together_probe")
+        assert count == len(rows)
+    finally:
+        runtime.close()

@@ -14,7 +14,9 @@ from decimal import Decimal
 
 import pytest
 
+from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.pool.queries import PoolFilter, summary
+from tests.conftest import pg_settings
 from tests.reliability.workload import run_workload
 
 UNIT = Decimal(10000)
@@ -108,3 +110,31 @@ def test_no_interval_ends_before_it_begins(history):
     # the interval around it (a withdrawal later undone included).
     assert len(history) > 40
     assert [r for r in history if r["left_on"] and r["left_on"] < r["entered_on"]] == []
+
+
+def test_a_store_with_the_former_row_trigger_sums_each_change_once(pg_schema, tmp_path):
+    # Earlier releases kept the sums on PostgreSQL by a row trigger of this
+    # name; left beside the statement triggers it would count twice.
+    settings = pg_settings(pg_schema, tmp_path)
+    runtime = Runtime.open(settings)
+    with runtime.db.transaction() as cur:
+        cur.execute(
+            "CREATE FUNCTION former_follow() RETURNS trigger LANGUAGE plpgsql"
+            " AS $$ BEGIN UPDATE rm_stage_months SET n = n + 1000; RETURN NULL;"
+            " END $$"
+        )
+        cur.execute(
+            "CREATE TRIGGER rm_stage_history_follow AFTER INSERT OR UPDATE"
+            " ON rm_stage_history FOR EACH ROW EXECUTE FUNCTION former_follow()"
+        )
+    runtime.close()
+    runtime = Runtime.open(settings)
+    try:
+        run_workload(runtime.app, projects=6, commands=60, seed=5, after_each=None)
+        runtime.wait_for_read_models()
+        intervals = runtime.db.fetchall("SELECT * FROM rm_stage_history")
+        for on in _days(intervals)[::4]:
+            result = summary(runtime.db, PoolFilter(as_of=on))
+            assert _actual(result) == _expected(intervals, on), on
+    finally:
+        runtime.close()

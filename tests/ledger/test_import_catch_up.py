@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import math
 
-from gxtrack.bootstrap import BULK_PAGES
+from gxtrack.bootstrap import BULK_PAGES, Runtime
 from tests.ledger.sheets import xlsx_bytes
 from tests.ledger.test_import_save import many_rows
 from tests.reliability.workload import dump, read_model_tables
@@ -62,3 +62,26 @@ def test_the_cycle_collector_is_paused_during_an_import_only(runtime, leader):
     assert seen
     assert not any(seen)
     assert gc.isenabled()
+
+
+def test_the_pools_new_rows_go_in_a_few_statements_on_sqlite(sqlite_settings, leader):
+    # Triggers keep the text index and the monthly sums, and SQLite's FTS5
+    # flushes at each statement's end: a statement per row paid it per row.
+    runtime = Runtime.open(sqlite_settings)
+    try:
+        runtime.app.reference()
+        runtime.wait_for_read_models()
+        statements: list[str] = []
+        runtime.db.connection().set_trace_callback(statements.append)
+        result = runtime.app.import_ledger(
+            xlsx_bytes(many_rows(30)), "台账.xlsx", leader, confirm=True
+        )
+        runtime.db.connection().set_trace_callback(None)
+        assert result.preview.counts()["create"] == 30
+        for table in ("rm_projects", "rm_stage_history"):
+            # Distinct: the trace repeats a statement each time it runs a trigger.
+            inserts = {s for s in statements if s.startswith(f"INSERT INTO {table} (")}
+            assert 0 < len(inserts) <= 6, table  # 30 rows: 16 + 8 + 4 + 2
+        assert runtime.db.scalar("SELECT COUNT(*) FROM rm_projects_docs") == 30
+    finally:
+        runtime.close()

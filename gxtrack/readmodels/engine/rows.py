@@ -31,15 +31,24 @@ class RowBuffer:
     """One table's rows held back until the end of the batch.
 
     `key` is the primary key's column; every row held for insertion has all of
-    `columns` (those not given are NULL).
+    `columns` (those not given are NULL). A `triggered` table (one whose
+    triggers cost per statement) gets its new rows in a few multi-row
+    statements rather than one each.
     """
 
-    def __init__(self, table: str, columns: Sequence[str], key: str = "id") -> None:
+    def __init__(
+        self,
+        table: str,
+        columns: Sequence[str],
+        key: str = "id",
+        triggered: bool = False,
+    ) -> None:
         if key not in columns:
             raise ValueError(f"{table}: key {key!r} is not a column")
         self.table = table
         self.columns = tuple(columns)
         self.key = key
+        self.triggered = triggered
         self.empty = dict.fromkeys(self.columns)
         self._insert = insert_statement(table, self.columns)
         self._values = itemgetter(*self.columns)
@@ -139,7 +148,8 @@ class RowBuffer:
             return
         if self.new:
             rows, values = self.rows, self._values
-            cur.executemany(self._insert, [values(rows[key]) for key in self.new])
+            insert = cur.insert_together if self.triggered else cur.executemany
+            insert(self._insert, [values(rows[key]) for key in self.new])
         groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         for key, columns in self.dirty.items():
             groups.setdefault(tuple(columns), []).append((*columns.values(), key))

@@ -2,11 +2,11 @@
 
 While a batch is applied, pool rows and new stage intervals are held in memory:
 successive changes to one project merge into one INSERT or UPDATE, and new
-intervals are inserted with executemany, all at `flush()` — which the engine
-calls (through `finish_batch`) before advancing the tracking position in the
-same transaction, so exactly-once is unchanged. During a rebuild most of a
-project's events fall in one batch, which cuts the statements per event to a
-fraction.
+rows and intervals are inserted in a few multi-row statements, all at
+`flush()` — which the engine calls (through `finish_batch`) before advancing
+the tracking position in the same transaction, so exactly-once is unchanged.
+During a rebuild most of a project's events fall in one batch, which cuts the
+statements per event to a fraction.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ class PoolBuffer:
     """Pool rows and stage intervals held back until the end of the batch."""
 
     def __init__(self) -> None:
-        self.projects = RowBuffer("rm_projects", PROJECT_COLUMNS)
+        # Both tables have triggers (the text index, the stage-month sums).
+        self.projects = RowBuffer("rm_projects", PROJECT_COLUMNS, triggered=True)
         self.cur: Cursor | None = None
         self._reset()
 
@@ -204,7 +205,7 @@ class PoolBuffer:
             self.closes = {}
         if self.intervals:
             self.flushed.update(self.intervals)
-            cur.executemany(
+            cur.insert_together(
                 INSERT_INTERVAL,
                 [_INTERVAL_VALUES(i) for rows in self.intervals.values() for i in rows],
             )

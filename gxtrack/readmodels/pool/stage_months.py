@@ -11,8 +11,10 @@ thousand rows at 100k projects instead of hundreds of thousands.
 
 Database triggers keep it in step with `rm_stage_history`, whatever statement
 changes an interval (a new stage, a correction, a re-dated stage, a revised
-investment). A rebuild writes the history with no trigger in place and fills
-the table in one statement at the end (`install`).
+investment): on SQLite row triggers, on PostgreSQL statement triggers summing
+all of a statement's intervals at once (its transition tables). A rebuild
+writes the history with no trigger in place and fills the table in one
+statement at the end (`install`).
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ HOLDS = _HOLDS.format(row="")
 
 
 def _edges(row: str, sign: str) -> str:
-    """Add (sign "") or take away (sign "-") the two edges of interval `row`."""
-    # Grouped by month: PostgreSQL refuses to upsert one key twice in a
-    # statement, as an interval begun and ended in the same month would.
+    """Add (sign "") or take away (sign "-") the two edges of interval `row`
+    (SQLite's row triggers)."""
+    # Grouped by month: an interval begun and ended in the same month is one
+    # upsert of that month.
     return (
         "INSERT INTO rm_stage_months (stage, industry, zone, month, n, investment)"
         f" SELECT {row}.stage, COALESCE({row}.industry, ''),"
@@ -129,18 +132,60 @@ def _install_sqlite(cur: Cursor) -> None:
 
 
 def _install_postgres(cur: Cursor) -> None:
+    # The row trigger of earlier releases, replaced by statement triggers
+    # keeping the same sums: left beside them it would count every change twice.
+    old = cur.fetchone(
+        "SELECT 1 AS one FROM pg_trigger WHERE tgname = 'rm_stage_history_follow'"
+        " AND tgrelid = 'rm_stage_history'::regclass"
+    )
+    if old is not None:
+        cur.execute("DROP TRIGGER rm_stage_history_follow ON rm_stage_history")
     cur.execute(
         "CREATE OR REPLACE FUNCTION rm_stage_months_follow() RETURNS trigger"
         " LANGUAGE plpgsql AS $$ BEGIN"
-        f" IF TG_OP <> 'INSERT' THEN {_edges('OLD', '-')}; {_prune('OLD')}; END IF;"
-        f" IF TG_OP <> 'DELETE' THEN {_edges('NEW', '')}; {_prune('NEW')}; END IF;"
+        f" IF TG_OP = 'INSERT' THEN {_follow(_ADDED)}"
+        f" ELSIF TG_OP = 'DELETE' THEN {_follow(_REMOVED)}"
+        f" ELSE {_follow(_ADDED + ' UNION ALL ' + _REMOVED)} END IF;"
         " RETURN NULL; END $$"
     )
-    cur.execute(
-        "CREATE OR REPLACE TRIGGER rm_stage_history_follow"
-        " AFTER INSERT OR DELETE OR UPDATE OF stage, industry, zone, entered_on,"
-        " left_on, investment ON rm_stage_history"
-        " FOR EACH ROW EXECUTE FUNCTION rm_stage_months_follow()"
+    # A transition table may serve one kind of statement only, and no column
+    # list: an UPDATE of other columns sums to nothing.
+    for name, event, tables in (
+        (TRIGGERS[0], "INSERT", "NEW TABLE AS new_rows"),
+        (TRIGGERS[1], "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        (TRIGGERS[2], "DELETE", "OLD TABLE AS old_rows"),
+    ):
+        cur.execute(
+            f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON rm_stage_history"
+            f" REFERENCING {tables} FOR EACH STATEMENT"
+            " EXECUTE FUNCTION rm_stage_months_follow()"
+        )
+
+
+# A statement's intervals, added (+1) or taken away (-1): an import's thousand
+# new intervals are one grouped upsert, not two statements each.
+_ROWS = "SELECT stage, industry, zone, entered_on, left_on, investment, {sign} AS sign"
+_ADDED = _ROWS.format(sign=1) + " FROM new_rows"
+_REMOVED = _ROWS.format(sign=-1) + " FROM old_rows"
+
+
+def _follow(rows: str) -> str:
+    """Add the edges of intervals `rows` (signed), then prune their keys."""
+    n, money = "SUM(r.sign * e.n)", "SUM(r.sign * e.n * COALESCE(r.investment, 0))"
+    return (
+        "INSERT INTO rm_stage_months (stage, industry, zone, month, n, investment)"
+        " SELECT r.stage, COALESCE(r.industry, ''), COALESCE(r.zone, ''),"
+        f" substr(e.day, 1, 8) || '01', {n}, {money} FROM ({rows}) AS r,"
+        " LATERAL (VALUES (r.entered_on, 1), (r.left_on, -1)) AS e (day, n)"
+        f" WHERE e.day IS NOT NULL AND {_HOLDS.format(row='r.')}"
+        f" GROUP BY 1, 2, 3, 4 HAVING {n} <> 0 OR {money} <> 0"
+        " ON CONFLICT (stage, industry, zone, month) DO UPDATE SET"
+        " n = rm_stage_months.n + excluded.n,"
+        " investment = rm_stage_months.investment + excluded.investment;"
+        " DELETE FROM rm_stage_months m USING (SELECT DISTINCT stage,"
+        " COALESCE(industry, '') AS industry, COALESCE(zone, '') AS zone"
+        f" FROM ({rows}) AS r) AS k WHERE m.n = 0 AND m.investment = 0"
+        " AND m.stage = k.stage AND m.industry = k.industry AND m.zone = k.zone;"
     )
 
 
