@@ -38,6 +38,7 @@ from gxtrack.readmodels.pool.lookups import (
     projects_named,
     stage_rows,
 )
+from gxtrack.readmodels.pool.orders import SORTS, pool_order
 from gxtrack.readmodels.pool.stalls import (
     exemptions,
     longest_stalled,
@@ -52,6 +53,7 @@ from gxtrack.readmodels.pool.stalls import (
 __all__ = [  # what the other read models and the use cases read the pool by
     "LOOKUP_CHUNK",
     "MAX_PAGE_SIZE",
+    "SORTS",
     "PoolFilter",
     "enterprise_projects",
     "exemptions",
@@ -76,23 +78,6 @@ __all__ = [  # what the other read models and the use cases read the pool by
 ]
 
 MAX_PAGE_SIZE = 200
-SORTS = {
-    "name": "p.name",
-    "investment": "p.investment",
-    "stage": "stage_code",
-    "stage_date": "stage_day",
-    "updated": "p.updated_at",
-    "created": "p.created_at",
-    "zone": "p.zone",
-    "industry": "p.industry",
-    "officer": "p.officer",
-    "stall_days": "p.stall_days",
-}
-NULLABLE_SORTS = {"stall_days"}
-# The orders by the project row's own columns (not the stage then, nor the stall).
-PROJECT_SORTS = frozenset(
-    k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
-)
 
 
 @dataclass
@@ -263,31 +248,20 @@ def list_projects(
         raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    # SQLite and PostgreSQL place NULLs differently by default: say it. The
-    # id breaks ties so consecutive pages never overlap or skip a project.
-    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     day = f.as_of or today()
     terms = terms_on(db, day)
     src = _from_clause(db, f, rows=True, terms=terms)
-    order = SORTS[key]
-    if key == "stall_days":  # most days in stage = the earliest stage date
-        order = f"CASE WHEN {stall_sql(terms, day, src.stage, src.day).stalled}"
-        order += f" THEN {src.day} END"
-        direction = "ASC" if direction == "DESC" else "DESC"
+    order = pool_order(sort, stall_sql(terms, day, src.stage, src.day))
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         total = _count(cur, f, src)
         select = (
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
             f" {node_late_on(day)} AS node_late_on"
         )
-        by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
+        by = order.by()
         window = ((page - 1) * page_size, page_size)
         if f.as_of is not None and f.stalled is None:
-            narrow = _narrow(key, src, direction, by)
+            narrow = order.narrow(src.stage, src.day)
             rows = as_of_page.page_rows(
                 cur, select, src.reads, by, narrow, window, int(total or 0)
             )
@@ -312,17 +286,6 @@ def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
         )
         return sum(int(r[3]) for r in sums)
     return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
-
-
-def _narrow(key: str, src: _Source, direction: str, by: str) -> tuple[str, str]:
-    """The table an as-of list of this order may be narrowed on, and the order
-    over that table alone (as_of_page.page_rows); ("", "") for none."""
-    if key in PROJECT_SORTS:
-        return "p", by
-    if key in ("stage", "stage_date"):  # the interval's, its id last
-        column = src.stage if key == "stage" else src.day
-        return "h", f" ORDER BY {column} {direction}, h.project_id {direction}"
-    return "", ""
 
 
 def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:

@@ -1,0 +1,120 @@
+"""The pool's orders and totals, pages and exports alike, against a computation
+apart from their SQL: the projects as listed by id, sorted here.
+
+Sorted by stall days, the order is the day's judgement (each item's `stall`,
+judged by the domain): the projects stalled that day, the longest in their
+stage first, then the rest, each part by id. Searched by text, the total is
+the number of projects whose name or investor holds the text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.clock import today
+from gxtrack.readmodels.pool.exports import all_projects, export_tuples
+from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+
+TODAY = today()
+
+
+def _pool(runtime, leader) -> None:
+    """Eighteen projects: negotiating and signed ones stalled today or not
+    (ties on the stage date among both), an exempted one, a producing one and
+    a withdrawn one, names sharing a text or not."""
+    app = runtime.app
+    for n in range(16):
+        registered = TODAY - timedelta(days=(400, 200, 100, 30, 100)[n % 5])
+        pid = app.register_project(
+            leader,
+            name=f"【示例】项目{n % 5}" if n % 7 else f"【示例】厂房{n}",
+            investor=f"投资方{n}",
+            industry=("green", "ngit")[n % 2],
+            zone=("wzedz", "mudu", "luzhi")[n % 3],
+            planned_investment=str(100 + n),
+            stage_date=registered,
+        )["id"]
+        if n % 4 == 1:
+            app.move_project(leader, pid, "signed", registered + timedelta(days=5))
+        if n == 6:
+            app.exempt_stall(leader, pid, "等待土地指标", TODAY + timedelta(days=30))
+    for stage in ("producing", "withdrawn"):
+        pid = app.register_project(
+            leader,
+            name=f"【示例】项目{stage}",
+            investor="投资方",
+            industry="green",
+            zone="mudu",
+            planned_investment="100",
+            stage_date=TODAY - timedelta(days=900),
+        )["id"]
+        if stage == "producing":
+            for step in ("signed", "landed", "producing"):
+                app.move_project(leader, pid, step, TODAY - timedelta(days=800))
+        else:
+            app.move_project(
+                leader, pid, "withdrawn", TODAY - timedelta(days=800), "撤资"
+            )
+    runtime.wait_for_read_models()
+
+
+def _every(runtime, f: PoolFilter) -> list[dict]:
+    """The filter's projects by id (one page of them all)."""
+    found = list_projects(runtime.db, f, "name", 1, 200)["items"]
+    return sorted(found, key=lambda i: i["id"])
+
+
+def _expected(runtime, f: PoolFilter, sort: str) -> list[str]:
+    items = _every(runtime, f)
+    if sort.lstrip("-") != "stall_days":  # the whole pool's order, narrowed
+        whole = list_projects(runtime.db, PoolFilter(), sort, 1, 200)["items"]
+        matching = {i["id"] for i in items}
+        return [i["id"] for i in whole if i["id"] in matching]
+    stalled = sorted(
+        (i for i in items if i["stall"]), key=lambda i: (i["stage_date"], i["id"])
+    )
+    rest = [i for i in items if not i["stall"]]
+    if sort[0] != "-":  # the fewest days first: the reverse, the rest still last
+        stalled, rest = stalled[::-1], rest[::-1]
+    return [i["id"] for i in stalled + rest]
+
+
+PAST = TODAY - timedelta(days=60)
+FILTERS = [
+    {},
+    {"stage": "negotiating"},
+    {"q": "项目"},
+    {"q": "示例】项目"},
+    {"q": "厂房"},
+    {"as_of": PAST},
+    {"as_of": PAST, "q": "项目"},
+]
+SORTS = ["-stall_days", "stall_days", "name", "-investment"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_pages_and_exports_hold_the_same_projects_in_order(runtime, leader, sort):
+    _pool(runtime, leader)
+    assert any(i["stall"] for i in _every(runtime, PoolFilter()))
+    assert not all(i["stall"] for i in _every(runtime, PoolFilter()))
+    for narrowing in FILTERS:
+        f = PoolFilter(**narrowing)
+        expected = _expected(runtime, f, sort)
+        if "q" in narrowing:  # the search matches what holds its text
+            whole = _every(runtime, PoolFilter(as_of=f.as_of))
+            names = [i["name"] + i["investor"] for i in whole]
+            assert len(expected) == sum(narrowing["q"] in n for n in names)
+        for size in (1, 2, 3, 5, 200):  # pages ending anywhere
+            listed = []
+            for page in range(1, len(expected) // size + 3):
+                result = list_projects(runtime.db, f, sort, page, size)
+                assert result["total"] == len(expected), (narrowing, size)
+                listed += [i["id"] for i in result["items"]]
+            assert listed == expected, (narrowing, sort, size)
+        for limit in (1, 4, 20000):  # the exports: the first `limit` of them
+            exported = [i["id"] for i in all_projects(runtime.db, f, sort, limit)]
+            assert exported == expected[:limit], (narrowing, sort, limit)
+            streamed = [r[-1] for r in export_tuples(runtime.db, f, sort, limit)]
+            assert streamed == expected[:limit], (narrowing, sort, limit)
