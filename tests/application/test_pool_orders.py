@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 
 from domain.clock import today
+from gxtrack.readmodels.pool import as_of_page
 from gxtrack.readmodels.pool.exports import all_projects, export_tuples
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
 
@@ -61,9 +62,19 @@ def _pool(runtime, leader) -> None:
 
 
 def _every(runtime, f: PoolFilter) -> list[dict]:
-    """The filter's projects by id (one page of them all)."""
-    found = list_projects(runtime.db, f, "name", 1, 200)["items"]
-    return sorted(found, key=lambda i: i["id"])
+    """The filter's projects by id: the whole pool on the day, narrowed here."""
+    found = list_projects(runtime.db, PoolFilter(as_of=f.as_of), "name", 1, 200)
+    return sorted(
+        (
+            i
+            for i in found["items"]
+            if (not f.stage or i["stage"] == f.stage)
+            and (not f.q or f.q in f"{i['name']}\n{i['investor']}".lower())
+            and (not f.officer or i["officer"] == f.officer)
+            and (not f.enterprise_id or i["enterprise_id"] == f.enterprise_id)
+        ),
+        key=lambda i: i["id"],
+    )
 
 
 def _expected(runtime, f: PoolFilter, sort: str) -> list[str]:
@@ -90,6 +101,7 @@ FILTERS = [
     {"q": "厂房"},
     {"as_of": PAST},
     {"as_of": PAST, "q": "项目"},
+    {"as_of": PAST, "q": "厂房"},
 ]
 SORTS = ["-stall_days", "stall_days", "name", "-investment"]
 
@@ -102,10 +114,6 @@ def test_pages_and_exports_hold_the_same_projects_in_order(runtime, leader, sort
     for narrowing in FILTERS:
         f = PoolFilter(**narrowing)
         expected = _expected(runtime, f, sort)
-        if "q" in narrowing:  # the search matches what holds its text
-            whole = _every(runtime, PoolFilter(as_of=f.as_of))
-            names = [i["name"] + i["investor"] for i in whole]
-            assert len(expected) == sum(narrowing["q"] in n for n in names)
         for size in (1, 2, 3, 5, 200):  # pages ending anywhere
             listed = []
             for page in range(1, len(expected) // size + 3):
@@ -118,3 +126,28 @@ def test_pages_and_exports_hold_the_same_projects_in_order(runtime, leader, sort
             assert exported == expected[:limit], (narrowing, sort, limit)
             streamed = [r[-1] for r in export_tuples(runtime.db, f, sort, limit)]
             assert streamed == expected[:limit], (narrowing, sort, limit)
+
+
+@pytest.mark.parametrize("few", [0, 2, as_of_page.FEW_LEFT_OUT])
+def test_as_of_totals_less_the_few_left_out_are_the_matches(
+    runtime, leader, monkeypatch, few
+):
+    """Whether the projects a condition on the project row leaves out are
+    counted and subtracted (few) or the matches counted (many), the total is
+    the number of matches; a condition NULL for a project leaves it out."""
+    _pool(runtime, leader)
+    monkeypatch.setattr(as_of_page, "FEW_LEFT_OUT", few)
+    officer = _every(runtime, PoolFilter())[0]["officer"]
+    for narrowing in (
+        {"q": "项目"},
+        {"q": "厂房"},
+        {"q": "项目", "stage": "signed"},
+        {"officer": officer},
+        {"officer": "无此人"},
+        {"enterprise_id": "无此企业"},  # NULL for every project here
+    ):
+        f = PoolFilter(as_of=PAST, **narrowing)
+        expected = [i["id"] for i in _every(runtime, f)]
+        result = list_projects(runtime.db, f, "created", 1, 200)
+        assert result["total"] == len(expected), (narrowing, few)
+        assert sorted(i["id"] for i in result["items"]) == expected, narrowing

@@ -22,7 +22,7 @@ from domain.stall import StallTerms
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import as_of_page, stage_months, text_search
-from gxtrack.readmodels.pool.as_of_page import Condition
+from gxtrack.readmodels.pool.as_of_page import JOIN, Condition
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import (
@@ -277,14 +277,19 @@ def list_projects(
 
 
 def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
-    """How many projects match: as of a date, unless a filter reads the
-    project row, from the monthly sums in milliseconds (counting the joined
-    intervals read every project, a second)."""
-    if f.as_of is not None and not _project_filters(f):
-        sums = cur.tuples(
-            *stage_months.sums_as_of(f.as_of.isoformat(), f.stage, f.industry, f.zone)
-        )
-        return sum(int(r[3]) for r in sums)
+    """How many projects match: as of a date, from the monthly sums in
+    milliseconds (counting the joined intervals read every project, a
+    second), less the projects a condition on the project row leaves out
+    when they are few (as_of_page.complement)."""
+    if f.as_of is not None and f.stalled is None and src.reads[""][0] in ("", JOIN):
+        left_out = as_of_page.complement(cur, src.reads)
+        if left_out is not None:
+            sums = cur.tuples(
+                *stage_months.sums_as_of(
+                    f.as_of.isoformat(), f.stage, f.industry, f.zone
+                )
+            )
+            return sum(int(r[3]) for r in sums) - left_out
     return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
 
 
