@@ -23,8 +23,8 @@ TODAY = today()
 
 def _pool(runtime, leader) -> None:
     """Eighteen projects: negotiating and signed ones stalled today or not
-    (ties on the stage date among both), an exempted one, a producing one and
-    a withdrawn one, names sharing a text or not."""
+    (ties on the stage date among both), an exempted one, a producing one
+    stalled by a late node and a withdrawn one, names sharing a text or not."""
     app = runtime.app
     for n in range(16):
         registered = TODAY - timedelta(days=(400, 200, 100, 30, 100)[n % 5])
@@ -51,9 +51,11 @@ def _pool(runtime, leader) -> None:
             planned_investment="100",
             stage_date=TODAY - timedelta(days=900),
         )["id"]
-        if stage == "producing":
+        if stage == "producing":  # stalled by a late node (达产), not by its stage
             for step in ("signed", "landed", "producing"):
                 app.move_project(leader, pid, step, TODAY - timedelta(days=800))
+            late = {"planned_on": TODAY - timedelta(days=100)}
+            app.update_milestone(leader, pid, "full_capacity", late)
         else:
             app.move_project(
                 leader, pid, "withdrawn", TODAY - timedelta(days=800), "撤资"
@@ -111,6 +113,7 @@ def test_pages_and_exports_hold_the_same_projects_in_order(runtime, leader, sort
     _pool(runtime, leader)
     assert any(i["stall"] for i in _every(runtime, PoolFilter()))
     assert not all(i["stall"] for i in _every(runtime, PoolFilter()))
+    assert any(i["stall"] for i in _every(runtime, PoolFilter(stage="producing")))
     for narrowing in FILTERS:
         f = PoolFilter(**narrowing)
         expected = _expected(runtime, f, sort)
@@ -151,3 +154,35 @@ def test_as_of_totals_less_the_few_left_out_are_the_matches(
         result = list_projects(runtime.db, f, "created", 1, 200)
         assert result["total"] == len(expected), (narrowing, few)
         assert sorted(i["id"] for i in result["items"]) == expected, narrowing
+
+
+def test_the_stalled_are_counted_and_sorted_from_their_index_alone(runtime, leader):
+    """Sorted by stall days, the stalled projects are counted and chosen from
+    the index holding what the judgement reads, not by reading every row."""
+    if runtime.db.kind != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    from gxtrack.infra import db as dbmod
+
+    _pool(runtime, leader)
+    statements = []
+    original = dbmod.Cursor.tuples
+
+    def recording(cur, text, params=()):
+        statements.append((text, params))
+        return original(cur, text, params)
+
+    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
+    try:
+        list_projects(runtime.db, PoolFilter(), "-stall_days", 1, 2)
+    finally:
+        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
+    judged = [s for s in statements if "COUNT(*)" in s[0] and "stage_date" in s[0]]
+    judged += [s for s in statements if "AS i" in s[0]]
+    assert len(judged) == 2, statements
+    for text, params in judged:
+        plan = [
+            r["detail"]
+            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
+        ]
+        assert any("COVERING INDEX rm_projects_stall_terms" in d for d in plan), plan
+        assert not any(d.startswith("SCAN p") for d in plan), plan

@@ -15,7 +15,7 @@ from gxtrack.infra.db import Database
 from gxtrack.readmodels.pool import as_of_page
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, item
 from gxtrack.readmodels.pool.judgement import stall_sql, terms_on
-from gxtrack.readmodels.pool.orders import pool_order
+from gxtrack.readmodels.pool.orders import pool_order, stalled_first
 from gxtrack.readmodels.pool.queries import PoolFilter, _count, _from_clause
 
 
@@ -56,7 +56,8 @@ def _every_match(
     day = f.as_of or today()
     terms = terms_on(db, day)
     src = _from_clause(db, f, rows=True, terms=terms)
-    order = pool_order(sort, stall_sql(terms, day, src.stage, src.day))
+    stall = stall_sql(terms, day, src.stage, src.day)
+    order = pool_order(sort, stall)
     if "{stage}" in columns:
         select = columns.format(stage=src.stage, day=src.day)
     else:
@@ -72,6 +73,12 @@ def _every_match(
                 order.narrow(src.stage, src.day),
                 (0, limit),
                 _count(cur, f, src),
+            )
+    if order.key == "stall_days" and f.as_of is None:  # as a page (orders.py)
+        with db.transaction(write=False) as cur:
+            source = (src.clause, src.params)
+            return stalled_first(
+                cur, f"SELECT {select}", source, order, stall, (0, limit)
             )
     sql = f"SELECT {select}{src.clause}{order.by()} LIMIT ?"
     params = [*src.params, limit]

@@ -5,13 +5,20 @@ same order because both take their ORDER BY from here. Sorted by stall days,
 that is the day's judgement (the projects stalled on the day asked, the longest
 in their stage first, then the rest), not the days the last weekly scan
 recorded: an export sorted so used to disagree with the page it came from.
+
+That order's page is read stalled part first (`stalled_first`): sorting every
+project by its judgement judged all 100k and sorted them (0.1–0.7 s, deep
+pages the most); the projects that may be stalled at all, read from an index
+that holds what the judgement reads, are a quarter of them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain.errors import RuleViolationError
+from gxtrack.infra.db import Cursor
 from gxtrack.readmodels.pool.judgement import StallSql
 
 SORTS = {
@@ -29,6 +36,14 @@ SORTS = {
 # The orders by the project row's own columns (not the stage then, nor the stall).
 PROJECT_SORTS = frozenset(
     k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
+)
+# What the stall judgement reads of a project (StallSql.possible leads it, by
+# the stage): the stalled ones are counted and sorted from it alone. Made in
+# place like the pool's other entry indexes: it changes no row.
+STALL_INDEX = (
+    "CREATE INDEX IF NOT EXISTS rm_projects_stall_terms ON rm_projects"
+    " (stage, stage_date, exempt_until, planned_signed, planned_landed,"
+    " planned_producing, id)"
 )
 
 
@@ -76,3 +91,40 @@ def pool_order(sort: str, stall: StallSql) -> Order:
         SORTS[key], SORTS[key]
     )
     return Order(key, term, "DESC" if descending else "ASC")
+
+
+def stalled_first(
+    cur: Cursor,
+    select: str,
+    source: tuple[str, list[Any]],
+    order: Order,
+    stall: StallSql,
+    window: tuple[int, int],
+) -> list[tuple[Any, ...]]:
+    """The rows of `select` for one page (`window`: offset, size) of today's
+    pool sorted by stall days (`order`): the projects `source` (" FROM
+    rm_projects p …" and its parameters) holds that are stalled, chosen and
+    sorted by their keys alone and then read whole, then the rest by id."""
+    clause, params = source
+    joiner = " AND " if " WHERE " in clause else " WHERE "
+    stalled = f"{stall.possible} AND {stall.stalled}"
+    offset, size = window
+    count = int(cur.tuples(f"SELECT COUNT(*){clause}{joiner}{stalled}", params)[0][0])
+    rows: list[tuple[Any, ...]] = []
+    if offset < count:
+        keys = (
+            f"SELECT p.id AS i, {stall.day} AS d{clause}{joiner}{stalled}"
+            f"{order.by('d', 'i')} LIMIT ? OFFSET ?"
+        )
+        rows = cur.tuples(
+            f"{select} FROM ({keys}) c CROSS JOIN rm_projects p WHERE p.id = c.i"
+            + order.by("c.d", "c.i"),
+            [*params, size, offset],
+        )
+    if offset + size > count:
+        rows += cur.tuples(
+            f"{select}{clause}{joiner}NOT ({stalled})"
+            f" ORDER BY p.id {order.direction} LIMIT ? OFFSET ?",
+            [*params, size - len(rows), max(offset - count, 0)],
+        )
+    return rows

@@ -38,7 +38,7 @@ from gxtrack.readmodels.pool.lookups import (
     projects_named,
     stage_rows,
 )
-from gxtrack.readmodels.pool.orders import SORTS, pool_order
+from gxtrack.readmodels.pool.orders import SORTS, pool_order, stalled_first
 from gxtrack.readmodels.pool.stalls import (
     exemptions,
     longest_stalled,
@@ -251,7 +251,8 @@ def list_projects(
     day = f.as_of or today()
     terms = terms_on(db, day)
     src = _from_clause(db, f, rows=True, terms=terms)
-    order = pool_order(sort, stall_sql(terms, day, src.stage, src.day))
+    stall = stall_sql(terms, day, src.stage, src.day)
+    order = pool_order(sort, stall)
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         total = _count(cur, f, src)
         select = (
@@ -265,6 +266,9 @@ def list_projects(
             rows = as_of_page.page_rows(
                 cur, select, src.reads, by, narrow, window, int(total or 0)
             )
+        elif order.key == "stall_days" and f.as_of is None:
+            source = (src.clause, src.params)
+            rows = stalled_first(cur, select, source, order, stall, window)
         else:
             rows = cur.tuples(
                 select + src.clause + by + " LIMIT ? OFFSET ?",
