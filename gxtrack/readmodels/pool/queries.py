@@ -288,12 +288,9 @@ def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
     if f.as_of is not None and f.stalled is None and src.reads[""][0] in ("", JOIN):
         left_out = as_of_page.complement(cur, src.reads)
         if left_out is not None:
-            sums = cur.tuples(
-                *stage_months.sums_as_of(
-                    f.as_of.isoformat(), f.stage, f.industry, f.zone
-                )
-            )
-            return sum(int(r[3]) for r in sums) - left_out
+            day = f.as_of.isoformat()
+            count = stage_months.count_as_of(day, f.stage, f.industry, f.zone)
+            return int(cur.tuples(*count)[0][0] or 0) - left_out
     return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
 
 
