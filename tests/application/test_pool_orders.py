@@ -186,3 +186,38 @@ def test_the_stalled_are_counted_and_sorted_from_their_index_alone(runtime, lead
         ]
         assert any("COVERING INDEX rm_projects_stall_terms" in d for d in plan), plan
         assert not any(d.startswith("SCAN p") for d in plan), plan
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [("name", "rm_projects_by_name"), ("-investment", "rm_projects_by_investment")],
+)
+def test_a_page_by_name_or_investment_walks_its_index(runtime, leader, sort, index):
+    """Sorted by name or investment, today or as of a date, a page reads the
+    projects in that order from an index instead of sorting all of them."""
+    if runtime.db.kind != "sqlite":
+        pytest.skip("the plan is SQLite's")
+    from gxtrack.infra import db as dbmod
+
+    _pool(runtime, leader)
+    statements = []
+    original = dbmod.Cursor.tuples
+
+    def recording(cur, text, params=()):
+        if text.startswith("SELECT p.id, p.name"):
+            statements.append((text, params))
+        return original(cur, text, params)
+
+    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
+    try:
+        for f in (PoolFilter(), PoolFilter(as_of=PAST)):
+            list_projects(runtime.db, f, sort, 1, 2)
+    finally:
+        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
+    assert len(statements) == 2, statements
+    for text, params in statements:
+        plan = [
+            r["detail"]
+            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
+        ]
+        assert any(f"INDEX {index}" in d for d in plan), plan

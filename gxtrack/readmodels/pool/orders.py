@@ -37,13 +37,19 @@ SORTS = {
 PROJECT_SORTS = frozenset(
     k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
 )
-# What the stall judgement reads of a project (StallSql.possible leads it, by
-# the stage): the stalled ones are counted and sorted from it alone. Made in
-# place like the pool's other entry indexes: it changes no row.
-STALL_INDEX = (
+# Indexes made in place like the pool's other entry indexes (they change no
+# row). Sorted by name or investment, a page walks its index and stops at the
+# page's end: sorting every project for it took 0.07–0.2 s at 100k projects,
+# as of a date too (as_of_page reads the first projects in the list's order).
+# The last holds what the stall judgement reads of a project, led by the stage
+# (StallSql.possible): the stalled ones are counted and sorted from it alone.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS rm_projects_by_name ON rm_projects (name, id)",
+    "CREATE INDEX IF NOT EXISTS rm_projects_by_investment"
+    " ON rm_projects (investment, id)",
     "CREATE INDEX IF NOT EXISTS rm_projects_stall_terms ON rm_projects"
     " (stage, stage_date, exempt_until, planned_signed, planned_landed,"
-    " planned_producing, id)"
+    " planned_producing, id)",
 )
 
 

@@ -62,7 +62,7 @@ class PoolProjection(Projection):
         """Tables and indexes, and the triggers keeping rm_stage_months and
         the text index."""
         super().create(cur)
-        for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES, orders.STALL_INDEX):
+        for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES, *orders.INDEXES):
             cur.execute(statement)
         stage_months.install(cur)
         text_search.install(cur)
