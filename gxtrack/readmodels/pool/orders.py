@@ -21,22 +21,22 @@ from domain.errors import RuleViolationError
 from gxtrack.infra.db import Cursor
 from gxtrack.readmodels.pool.judgement import StallSql
 
-SORTS = {
+# Each sort and the project row's column it sorts by; None for those of the
+# stage (then), its date and the stall (pool_order).
+SORTS: dict[str, str | None] = {
     "name": "p.name",
     "investment": "p.investment",
-    "stage": "stage_code",
-    "stage_date": "stage_day",
+    "stage": None,
+    "stage_date": None,
     "updated": "p.updated_at",
     "created": "p.created_at",
     "zone": "p.zone",
     "industry": "p.industry",
     "officer": "p.officer",
-    "stall_days": "p.stall_days",
+    "stall_days": None,
 }
-# The orders by the project row's own columns (not the stage then, nor the stall).
-PROJECT_SORTS = frozenset(
-    k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
-)
+# The orders by the project row's own columns.
+PROJECT_SORTS = frozenset(k for k, column in SORTS.items() if column)
 # Indexes made in place like the pool's other entry indexes (they change no
 # row). Sorted by name or investment, a page walks its index and stops at the
 # page's end: sorting every project for it took 0.07–0.2 s at 100k projects,
@@ -93,9 +93,7 @@ def pool_order(sort: str, stall: StallSql) -> Order:
         # PostgreSQL place NULLs differently by default: say it).
         term = f"CASE WHEN {stall.stalled} THEN {stall.day} END"
         return Order(key, term, "ASC" if descending else "DESC", " NULLS LAST")
-    term = {"stage_code": stall.stage, "stage_day": stall.day}.get(
-        SORTS[key], SORTS[key]
-    )
+    term = SORTS[key] or (stall.stage if key == "stage" else stall.day)
     return Order(key, term, "DESC" if descending else "ASC")
 
 
