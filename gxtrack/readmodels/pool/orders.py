@@ -116,12 +116,15 @@ def stalled_first(
     count = int(cur.tuples(f"SELECT COUNT(*){clause}{joiner}{stalled}", params)[0][0])
     rows: list[tuple[Any, ...]] = []
     if offset < count:
+        # The rows read by their storage key where there is one (an export's
+        # thousands: looking each up by id as well was a third of its query).
+        key = f"p.{cur.db.row_key or 'id'}"
         keys = (
-            f"SELECT p.id AS i, {stall.day} AS d{clause}{joiner}{stalled}"
-            f"{order.by('d', 'i')} LIMIT ? OFFSET ?"
+            f"SELECT {key} AS k, p.id AS i, {stall.day} AS d{clause}{joiner}"
+            f"{stalled}{order.by('d', 'i')} LIMIT ? OFFSET ?"
         )
         rows = cur.tuples(
-            f"{select} FROM ({keys}) c CROSS JOIN rm_projects p WHERE p.id = c.i"
+            f"{select} FROM ({keys}) c CROSS JOIN rm_projects p WHERE {key} = c.k"
             + order.by("c.d", "c.i"),
             [*params, size, offset],
         )
