@@ -21,6 +21,9 @@ The narrowed plans give the rows the last would: the rows are taken in the
 list's own order (the id breaks ties) and the join only drops some of them,
 so the matches among the first M are the first matches. Too few (the page
 holds fewer than `total` says it should) and a plan reads more, or falls back.
+
+The count of a page narrowed by the project row (a text search) is the day's
+total less the few projects it leaves out, when they are few (`complement`).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ INTERVAL_COLUMNS = "h.project_id, h.stage, h.entered_on, h.industry, h.zone"
 # How many more projects than the page's share to read, against the share
 # varying between the first projects and the rest.
 MARGIN = 1.25
+# The most projects a count as of a day subtracts (see complement).
+FEW_LEFT_OUT = 1000
 
 
 def page_rows(
@@ -127,6 +132,41 @@ def page_rows(
     where, params = _and(own, interval, both)
     source = f" FROM rm_projects p CROSS JOIN {HOLDING} WHERE {where}"
     return cur.tuples(select + source + order + page, [*params, *limit])
+
+
+def complement(cur: Cursor, reads: dict[str, Condition]) -> int | None:
+    """How many intervals of the day (and of the interval's conditions) belong
+    to projects the project row's conditions leave out, when those projects
+    are few; None when they are not (count the matches then).
+
+    A search matching nearly every project (项目, say) was counted by joining
+    each match to its interval: 0.4–0.5 s at 100k projects. Its few misses,
+    found in one pass over the projects that stops as soon as they are too
+    many, have few intervals to look up; the day's total less those is the
+    count. Nothing left out (no condition on the project row): 0.
+    """
+    own = reads.get("p", NONE)
+    if not own[0]:
+        return 0
+    # IS NOT TRUE: a condition that is NULL for a project leaves it out too.
+    missed = cur.tuples(
+        f"SELECT p.id FROM rm_projects p WHERE ({own[0]}) IS NOT TRUE LIMIT ?",
+        [*own[1], FEW_LEFT_OUT + 1],
+    )
+    if len(missed) > FEW_LEFT_OUT:
+        return None
+    if not missed:
+        return 0
+    where, params = _and(reads.get("h", NONE))
+    ids = [row[0] for row in missed]
+    marks = ", ".join("?" for _ in ids)
+    return int(
+        cur.tuples(
+            f"SELECT COUNT(*) FROM {HOLDING} WHERE {where}"
+            f" AND h.project_id IN ({marks})",
+            [*params, *ids],
+        )[0][0]
+    )
 
 
 def _and(*conditions: Condition) -> Condition:

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.errors import RuleViolationError
+from domain.clock import today
 from gxtrack.infra.db import Database
 from gxtrack.readmodels.pool import as_of_page
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, item
-from gxtrack.readmodels.pool.queries import (
-    NULLABLE_SORTS,
-    SORTS,
-    PoolFilter,
-    _count,
-    _from_clause,
-    _narrow,
-)
+from gxtrack.readmodels.pool.judgement import stall_sql, terms_on
+from gxtrack.readmodels.pool.orders import pool_order, stalled_first
+from gxtrack.readmodels.pool.queries import PoolFilter, _count, _from_clause
 
 
 def all_projects(
@@ -58,18 +53,15 @@ def export_tuples(
 def _every_match(
     db: Database, f: PoolFilter, sort: str, limit: int, columns: str
 ) -> list[tuple[Any, ...]]:
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
-    src = _from_clause(db, f, rows=True)
+    day = f.as_of or today()
+    terms = terms_on(db, day)
+    src = _from_clause(db, f, rows=True, terms=terms)
+    stall = stall_sql(terms, day, src.stage, src.day)
+    order = pool_order(sort, stall)
     if "{stage}" in columns:
         select = columns.format(stage=src.stage, day=src.day)
     else:
         select = f"{columns}, {src.stage} AS stage_code, {src.day} AS stage_day"
-    by = {"stage_code": src.stage, "stage_day": src.day}.get(SORTS[key], SORTS[key])
-    order = f" ORDER BY {by} {direction}{nulls}, p.id {direction}"
     if f.as_of is not None and f.stalled is None:
         # As a page of `limit` rows: the fewest rows joined (as_of_page.py).
         with db.transaction(write=False) as cur:
@@ -77,12 +69,19 @@ def _every_match(
                 cur,
                 f"SELECT {select}",
                 src.reads,
-                order,
-                _narrow(key, src, direction, order),
+                order.by(),
+                order.narrow(src.stage, src.day),
                 (0, limit),
                 _count(cur, f, src),
             )
-    sql, params = f"SELECT {select}{src.clause}{order} LIMIT ?", [*src.params, limit]
+    if order.key == "stall_days" and f.as_of is None:  # as a page (orders.py)
+        with db.transaction(write=False) as cur:
+            source = (src.clause, src.params)
+            return stalled_first(
+                cur, f"SELECT {select}", source, order, stall, (0, limit)
+            )
+    sql = f"SELECT {select}{src.clause}{order.by()} LIMIT ?"
+    params = [*src.params, limit]
     if db.row_key and f.as_of is None:
         # The matches are chosen and sorted narrow (from a covering index when
         # one serves the filter), then only the chosen rows read whole: sorting
@@ -92,10 +91,13 @@ def _every_match(
         # reading them `WHERE key IN (...)` came back in key order and was
         # sorted afresh, a third of the query.
         key = f"p.{db.row_key}"
-        chosen = f"SELECT {key} AS k, {by} AS s, p.id AS i{src.clause}{order} LIMIT ?"
+        chosen = (
+            f"SELECT {key} AS k, {order.term} AS s, p.id AS i{src.clause}"
+            f"{order.by()} LIMIT ?"
+        )
         sql = (
             f"SELECT {select} FROM ({chosen}) c CROSS JOIN rm_projects p"
-            f" ON {key} = c.k ORDER BY c.s {direction}{nulls}, c.i {direction}"
+            f" ON {key} = c.k{order.by('c.s', 'c.i')}"
         )
     with db.transaction(write=False) as cur:
         return cur.tuples(sql, params)

@@ -148,6 +148,23 @@ class StallSql:
         )
 
     @property
+    def possible(self) -> str:
+        """True for every project `stalled` may hold (and more): a stage with
+        a threshold or before a gate, or a node open and late. Unlike
+        `stalled`, indexes answer it (the stage, the id) without reading rows.
+        """
+        stages = {code for code, _t, _planned in self._stages()} | {
+            s.value for gate in GATES.values() for s in FORWARD if s.rank < gate.rank
+        }
+        listed = ", ".join(f"'{code}'" for code in sorted(stages))
+        parts = [f"{self.stage} IN ({listed})"]
+        if self.open_nodes is not None:
+            parts.append(
+                f"({self.stage} <> 'withdrawn' AND {self.open_nodes(self.as_of)})"
+            )
+        return f"({' OR '.join(parts)})"
+
+    @property
     def red(self) -> str:
         """True for a stalled project at the red level (with `stalled`)."""
         node_red = _before(self.as_of, RED_FACTOR * self.terms.overdue_days)

@@ -19,7 +19,7 @@ from domain.timeline import StageEntry, StageTimeline
 from gxtrack.infra.db import Cursor
 from gxtrack.infra.ids import id_text
 from gxtrack.readmodels.engine.projection import Handler, Projection, handles, to_yuan
-from gxtrack.readmodels.pool import as_of_page, stage_months, text_search
+from gxtrack.readmodels.pool import as_of_page, orders, stage_months, text_search
 from gxtrack.readmodels.pool.buffer import PoolBuffer
 from gxtrack.readmodels.pool.judgement import POLICY_TABLE, record_policy
 from gxtrack.readmodels.pool.schema import ENTRY_INDEXES, POOL_DDL
@@ -62,7 +62,7 @@ class PoolProjection(Projection):
         """Tables and indexes, and the triggers keeping rm_stage_months and
         the text index."""
         super().create(cur)
-        for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES):
+        for statement in (*ENTRY_INDEXES, *as_of_page.INDEXES, *orders.INDEXES):
             cur.execute(statement)
         stage_months.install(cur)
         text_search.install(cur)

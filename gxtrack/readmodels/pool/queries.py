@@ -22,7 +22,7 @@ from domain.stall import StallTerms
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.readmodels.engine.projection import to_wan
 from gxtrack.readmodels.pool import as_of_page, stage_months, text_search
-from gxtrack.readmodels.pool.as_of_page import Condition
+from gxtrack.readmodels.pool.as_of_page import JOIN, Condition
 from gxtrack.readmodels.pool.items import LIST_COLUMNS, STAGE_ORDER, item
 from gxtrack.readmodels.pool.judgement import judged, node_late_on, stall_sql, terms_on
 from gxtrack.readmodels.pool.lookups import (
@@ -38,6 +38,7 @@ from gxtrack.readmodels.pool.lookups import (
     projects_named,
     stage_rows,
 )
+from gxtrack.readmodels.pool.orders import SORTS, pool_order, stalled_first
 from gxtrack.readmodels.pool.stalls import (
     exemptions,
     longest_stalled,
@@ -52,6 +53,7 @@ from gxtrack.readmodels.pool.stalls import (
 __all__ = [  # what the other read models and the use cases read the pool by
     "LOOKUP_CHUNK",
     "MAX_PAGE_SIZE",
+    "SORTS",
     "PoolFilter",
     "enterprise_projects",
     "exemptions",
@@ -76,23 +78,6 @@ __all__ = [  # what the other read models and the use cases read the pool by
 ]
 
 MAX_PAGE_SIZE = 200
-SORTS = {
-    "name": "p.name",
-    "investment": "p.investment",
-    "stage": "stage_code",
-    "stage_date": "stage_day",
-    "updated": "p.updated_at",
-    "created": "p.created_at",
-    "zone": "p.zone",
-    "industry": "p.industry",
-    "officer": "p.officer",
-    "stall_days": "p.stall_days",
-}
-NULLABLE_SORTS = {"stall_days"}
-# The orders by the project row's own columns (not the stage then, nor the stall).
-PROJECT_SORTS = frozenset(
-    k for k, column in SORTS.items() if column.startswith("p.") and k != "stall_days"
-)
 
 
 @dataclass
@@ -263,34 +248,27 @@ def list_projects(
         raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        raise RuleViolationError(f"不支持的排序字段: {sort}", "sort")
-    direction = "DESC" if sort.startswith("-") else "ASC"
-    # SQLite and PostgreSQL place NULLs differently by default: say it. The
-    # id breaks ties so consecutive pages never overlap or skip a project.
-    nulls = " NULLS LAST" if key in NULLABLE_SORTS else ""
     day = f.as_of or today()
     terms = terms_on(db, day)
     src = _from_clause(db, f, rows=True, terms=terms)
-    order = SORTS[key]
-    if key == "stall_days":  # most days in stage = the earliest stage date
-        order = f"CASE WHEN {stall_sql(terms, day, src.stage, src.day).stalled}"
-        order += f" THEN {src.day} END"
-        direction = "ASC" if direction == "DESC" else "DESC"
+    stall = stall_sql(terms, day, src.stage, src.day)
+    order = pool_order(sort, stall)
     with db.transaction(write=False) as cur:  # one snapshot: total and page agree
         total = _count(cur, f, src)
         select = (
             f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
             f" {node_late_on(day)} AS node_late_on"
         )
-        by = f" ORDER BY {order} {direction}{nulls}, p.id {direction}"
+        by = order.by()
         window = ((page - 1) * page_size, page_size)
         if f.as_of is not None and f.stalled is None:
-            narrow = _narrow(key, src, direction, by)
+            narrow = order.narrow(src.stage, src.day)
             rows = as_of_page.page_rows(
                 cur, select, src.reads, by, narrow, window, int(total or 0)
             )
+        elif order.key == "stall_days" and f.as_of is None:
+            source = (src.clause, src.params)
+            rows = stalled_first(cur, select, source, order, stall, window)
         else:
             rows = cur.tuples(
                 select + src.clause + by + " LIMIT ? OFFSET ?",
@@ -303,26 +281,17 @@ def list_projects(
 
 
 def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
-    """How many projects match: as of a date, unless a filter reads the
-    project row, from the monthly sums in milliseconds (counting the joined
-    intervals read every project, a second)."""
-    if f.as_of is not None and not _project_filters(f):
-        sums = cur.tuples(
-            *stage_months.sums_as_of(f.as_of.isoformat(), f.stage, f.industry, f.zone)
-        )
-        return sum(int(r[3]) for r in sums)
+    """How many projects match: as of a date, from the monthly sums in
+    milliseconds (counting the joined intervals read every project, a
+    second), less the projects a condition on the project row leaves out
+    when they are few (as_of_page.complement)."""
+    if f.as_of is not None and f.stalled is None and src.reads[""][0] in ("", JOIN):
+        left_out = as_of_page.complement(cur, src.reads)
+        if left_out is not None:
+            day = f.as_of.isoformat()
+            count = stage_months.count_as_of(day, f.stage, f.industry, f.zone)
+            return int(cur.tuples(*count)[0][0] or 0) - left_out
     return int(cur.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
-
-
-def _narrow(key: str, src: _Source, direction: str, by: str) -> tuple[str, str]:
-    """The table an as-of list of this order may be narrowed on, and the order
-    over that table alone (as_of_page.page_rows); ("", "") for none."""
-    if key in PROJECT_SORTS:
-        return "p", by
-    if key in ("stage", "stage_date"):  # the interval's, its id last
-        column = src.stage if key == "stage" else src.day
-        return "h", f" ORDER BY {column} {direction}, h.project_id {direction}"
-    return "", ""
 
 
 def _facts(found: dict[str, Any], node_late_on: str | None) -> dict[str, Any]:
