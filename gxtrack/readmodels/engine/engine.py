@@ -71,6 +71,12 @@ class ProjectionEngine:
         """
         with self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            # First the tracking rows, as a batch takes them: setup otherwise
+            # locked a read model's tables (an index made if missing) and then
+            # waited on a row a running batch had raised, while that batch
+            # waited on those tables to write its rows (a deadlock on
+            # PostgreSQL, when a worker starts beside a busy one).
+            self.lock_positions(cur)
             for statement in CHANGES_DDL:
                 cur.execute(statement)
             cur.execute(SCHEMA_DDL)
