@@ -29,6 +29,17 @@ THREADS = 4
 ROUNDS = 5
 
 
+def _register(runtime: Runtime, name: str) -> str:
+    return runtime.app.register_project(
+        OFFICER,
+        name=name,
+        investor="示例投资方",
+        industry="green",
+        zone="wzedz",
+        planned_investment="10",
+    )["id"]
+
+
 def _pool_row(runtime: Runtime, project_id: str) -> dict[str, Any] | None:
     items = list_projects(runtime.db, PoolFilter(ids=[project_id]))["items"]
     return items[0] if items else None
@@ -40,14 +51,7 @@ def _commands(runtime: Runtime, client: int, start: threading.Barrier) -> list[s
     start.wait()
     for n in range(ROUNDS):
         with scope():
-            pid = runtime.app.register_project(
-                OFFICER,
-                name=f"【示例】读己之写{client}-{n}",
-                investor="示例投资方",
-                industry="green",
-                zone="wzedz",
-                planned_investment="10",
-            )["id"]
+            pid = _register(runtime, f"【示例】读己之写{client}-{n}")
             runtime.wait_for_own_writes()
         if _pool_row(runtime, pid) is None:
             missed.append(f"{pid} registered")
@@ -84,14 +88,7 @@ def test_no_batch_is_tried_while_another_holds_the_tracking_rows(store):
     runtime = Runtime.open(settings)
     other = Runtime.open(settings)
     try:
-        runtime.app.register_project(
-            OFFICER,
-            name="【示例】等待他人",
-            investor="示例投资方",
-            industry="green",
-            zone="wzedz",
-            planned_investment="10",
-        )
+        _register(runtime, "【示例】等待他人")
         engine = runtime.projections
         before = engine.positions()
         # Another thread of this process runs a batch: no second one here.
