@@ -47,6 +47,11 @@ class Database:
     # Appended to a SELECT whose rows the transaction then updates. SQLite needs
     # none: a writer's BEGIN IMMEDIATE already holds the whole database.
     for_update = ""
+    # The same, but rows another transaction holds are left out instead of
+    # waited for: a caller that finds some missing knows someone else is at
+    # them. SQLite's BEGIN IMMEDIATE holds the whole database, so every row
+    # comes back (another process's writer is waited for, as SQLite does).
+    skip_locked = ""
     # Whether row triggers are written as one PL/pgSQL function (PostgreSQL)
     # rather than as SQL trigger bodies (SQLite).
     plpgsql_triggers = False

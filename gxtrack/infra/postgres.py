@@ -81,6 +81,7 @@ class PostgresDatabase(Database):
 
     kind = "postgres"
     for_update = " FOR UPDATE"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
     row_key = None
     plpgsql_triggers = True
     fts5_trigram = False

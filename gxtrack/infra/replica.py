@@ -29,6 +29,7 @@ class ReplicatedDatabase(Database):
 
     kind = "postgres"
     for_update = PostgresDatabase.for_update
+    skip_locked = PostgresDatabase.skip_locked
     plpgsql_triggers = PostgresDatabase.plpgsql_triggers
     row_key = PostgresDatabase.row_key
     fts5_trigram = PostgresDatabase.fts5_trigram

@@ -1,8 +1,16 @@
-"""A projection whose tables changed shape is rebuilt by itself on start."""
+"""Setting up the read models on start: a projection whose tables changed
+shape is rebuilt by itself, and a start beside a running batch waits for it."""
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
+
+from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.users.projector import UserProjection
+from tests.conftest import pg_settings
 from tests.reliability.workload import LEADER
 
 
@@ -40,3 +48,38 @@ def test_changed_ddl_resets_and_rebuilds_only_that_projection(
     ]
     runtime.projections.setup()  # unchanged now: nothing is reset
     assert set(runtime.projections.positions().values()) == {head}
+
+
+@pytest.mark.postgres
+def test_setup_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
+    """A process starting while another's batch runs: setup waits, no deadlock."""
+    settings = pg_settings(pg_schema, tmp_path)
+    busy, starting = Runtime.open(settings), Runtime.open(settings)
+    errors: list[BaseException] = []
+
+    def setup() -> None:
+        try:
+            starting.projections.setup()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    try:
+        engine = busy.projections
+        pool = engine.projections["pool"]
+        with busy.db.transaction() as cur:
+            # A batch: the tracking rows, a read model's applied position
+            # raised (record_page), then that read model's rows written.
+            engine.lock_positions(cur)
+            cur.execute(
+                "UPDATE rm_model_changes SET position = position WHERE projection = ?",
+                (pool.name,),
+            )
+            thread = threading.Thread(target=setup)
+            thread.start()
+            time.sleep(0.5)  # setup is under way, or waiting for this batch
+            cur.execute(f"LOCK TABLE {pool.tables[0]} IN ROW EXCLUSIVE MODE")
+        thread.join(30)
+        assert not thread.is_alive() and errors == []
+    finally:
+        starting.close()
+        busy.close()

@@ -66,3 +66,31 @@ def test_sync_waits_for_the_follower(waiting, officer):
             assert pid in ids
     finally:
         follower.stop()
+
+
+def _counted(monkeypatch, engine, method: str) -> list[int]:
+    calls: list[int] = []
+    real = getattr(engine, method)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, method, counted)
+    return calls
+
+
+def test_a_command_goes_straight_to_the_batch(runtime, officer, monkeypatch):
+    pid = _register(runtime, officer)
+    looks = _counted(monkeypatch, runtime.projections, "lowest")
+    runtime.projections.wait_for(runtime.app.position(), timeout=5, inline=True)
+    assert looks == []  # the batch's own positions said it was done
+    assert [i["id"] for i in list_projects(runtime.db, PoolFilter())["items"]] == [pid]
+
+
+def test_waiting_with_nothing_new_runs_no_batch(runtime, officer, monkeypatch):
+    _register(runtime, officer)
+    runtime.wait_for_read_models()
+    batches = _counted(monkeypatch, runtime.projections, "try_batch")
+    runtime.wait_for_read_models()
+    assert batches == []

@@ -4,6 +4,8 @@ Each batch locks the tracking rows, reads the positions, applies the next events
 to every projection that has not seen them and advances the positions, all in
 one transaction. A process killed mid-batch leaves the previous batch's state;
 two processes running at once queue on the lock and never apply an event twice.
+A command waiting for its own events does not queue: it runs a batch only if
+nobody else is running one (try_batch), and otherwise waits for that one.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class ProjectionEngine:
         """
         with self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            # First the tracking rows, as a batch takes them: setup otherwise
+            # locked a read model's tables (an index made if missing) and then
+            # waited on a row a running batch had raised, while that batch
+            # waited on those tables to write its rows (a deadlock on
+            # PostgreSQL, when a worker starts beside a busy one).
+            self.lock_positions(cur)
             for statement in CHANGES_DDL:
                 cur.execute(statement)
             cur.execute(SCHEMA_DDL)
@@ -130,23 +138,27 @@ class ProjectionEngine:
     # -- processing --------------------------------------------------------
 
     def lock_positions(
-        self, cur: Cursor, only: Collection[str] | None = None
-    ) -> dict[str, int]:
+        self, cur: Cursor, only: Collection[str] | None = None, wait: bool = True
+    ) -> dict[str, int] | None:
         """The positions of these projections (default all), their rows locked.
 
         Only their rows: a rebuild of some read models leaves the others'
-        rows to a follower moving them meanwhile.
+        rows to a follower moving them meanwhile. Without `wait`, None when
+        another transaction holds any of them (all the rows or none).
         """
         names = [n for n in self.projections if only is None or n in only]
         if not names:
             return {}
         marks = ", ".join("?" for _ in names)
+        lock = self.db.for_update if wait else self.db.skip_locked
         rows = cur.fetchall(
             "SELECT projection, position FROM rm_tracking"
-            f" WHERE projection IN ({marks}) ORDER BY projection{self.db.for_update}",
+            f" WHERE projection IN ({marks}) ORDER BY projection{lock}",
             tuple(names),
         )
         known = {r["projection"]: int(r["position"]) for r in rows}
+        if not wait and len(known) < len(names):
+            return None
         return {n: known[n] for n in names if n in known}
 
     def run_batch(
@@ -162,21 +174,42 @@ class ProjectionEngine:
         the commit (which writes every page the batch dirtied) comes once.
         With `only`, just those projections move.
         """
-        return self._batch(limit, pages, only)[0]
-
-    def _batch(
-        self, limit: int | None, pages: int, only: Collection[str] | None
-    ) -> tuple[int, int]:
-        """run_batch(), also giving the lowest position the batch left."""
         with self.local_lock, self.db.transaction(bulk=True) as cur:
             positions = self.lock_positions(cur, only)
-            read = 0
-            for _ in range(pages):
-                page = self._apply_page(cur, positions, limit or self.batch_size)
-                if not page:
-                    break
-                read += page
-            return read, min(positions.values(), default=0)
+            assert positions is not None  # waited for
+            return self._apply_pages(cur, positions, limit, pages)
+
+    def try_batch(self) -> tuple[int, int] | None:
+        """One batch of every projection, unless another thread or process is
+        running one: (events read, the lowest position it left), or None.
+
+        A command's events are then applied by that batch or the next: the
+        caller waits for it (wait_for) rather than queueing on the lock and
+        running a batch of nothing.
+        """
+        if not self.local_lock.acquire(blocking=False):
+            return None
+        try:
+            with self.db.transaction(bulk=True) as cur:
+                positions = self.lock_positions(cur, wait=False)
+                if positions is None:
+                    return None
+                read = self._apply_pages(cur, positions, None, 1)
+                return read, min(positions.values(), default=0)
+        finally:
+            self.local_lock.release()
+
+    def _apply_pages(
+        self, cur: Cursor, positions: dict[str, int], limit: int | None, pages: int
+    ) -> int:
+        """Up to `pages` pages of events; returns how many were read."""
+        read = 0
+        for _ in range(pages):
+            page = self._apply_page(cur, positions, limit or self.batch_size)
+            if not page:
+                break
+            read += page
+        return read
 
     def _apply_page(self, cur: Cursor, positions: dict[str, int], limit: int) -> int:
         """Apply the events after the lowest position; advance `positions`."""
@@ -257,21 +290,27 @@ class ProjectionEngine:
         return min((positions[n] for n in names), default=0)
 
     def wait_for(self, position: int, timeout: float, inline: bool) -> None:
-        """Return once every projection has reached `position` (read-your-writes).
+        """Return once every projection has reached `position`, one just
+        recorded (read-your-writes).
 
-        Inline, this process applies the events itself; otherwise it waits for
-        the projection process and gives up after `timeout` seconds.
+        Inline, this process applies the events itself when nobody else is
+        applying any (try_batch); otherwise it waits for whoever is (another
+        thread, another worker, the projection process) and gives up after
+        `timeout` seconds. A position just recorded is not applied yet, so
+        there is no look at the tracking table first: inline a batch's own
+        positions tell where it left off.
         """
         deadline = time.monotonic() + timeout
         pause = FIRST_PAUSE
-        lowest = self.lowest()
-        while lowest < position:
+        while True:
             if inline:
-                # The batch's own positions tell where it left off: no second
-                # look at the tracking table per command.
-                read, lowest = self._batch(None, 1, None)
-                if read or lowest >= position:
-                    continue
+                batch = self.try_batch()
+                if batch is not None:
+                    read, lowest = batch
+                    if lowest >= position:
+                        return
+                    if read:
+                        continue
             if time.monotonic() > deadline:
                 raise ProjectionTimeoutError(
                     "数据已保存，但列表尚未更新（投影进程未在 "
@@ -282,11 +321,18 @@ class ProjectionEngine:
             # Ask again soon, then back off to the old pace.
             time.sleep(pause)
             pause = min(pause * 2, LAST_PAUSE)
-            lowest = self.lowest()
+            if self.lowest() >= position:
+                return
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
-        """Wait until the read models include every event recorded so far."""
-        self.wait_for(self.head(), timeout, inline)
+        """Wait until the read models include every event recorded so far.
+
+        Mostly they do already: one look, and no batch (on SQLite a batch
+        takes the write lock) unless they do not.
+        """
+        head = self.head()
+        if self.lowest() < head:
+            self.wait_for(head, timeout, inline)
 
     def rebuild(
         self,
