@@ -1,8 +1,10 @@
-"""Many-row inserts write exactly the rows given, on every store."""
+"""Bulk writes: many-row inserts write exactly the rows given, on every store;
+a bulk load (SQLite) sorts on disk."""
 
 from __future__ import annotations
 
 from gxtrack.infra.db import UNNEST_MIN_ROWS
+from gxtrack.infra.sqlite import SQLiteDatabase
 
 
 def test_executemany_of_many_rows_writes_each_row(runtime):
@@ -42,3 +44,18 @@ def test_a_failed_many_row_insert_leaves_nothing(runtime):
     else:
         raise AssertionError("a duplicate key was accepted")
     assert db.fetchall("SELECT id FROM bulk_unique") == []
+
+
+def test_a_bulk_load_sorts_on_disk_and_then_in_memory_again(tmp_path):
+    db = SQLiteDatabase(tmp_path / "bulk.db")
+
+    def temp_store() -> int:
+        return db.connection().execute("PRAGMA temp_store").fetchone()[0]
+
+    try:
+        assert temp_store() == 2  # MEMORY: a request's small sorts
+        with db.bulk_load():
+            assert temp_store() == 1  # FILE: a rebuild's index builds
+        assert temp_store() == 2
+    finally:
+        db.close()
