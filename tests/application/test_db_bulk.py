@@ -1,5 +1,6 @@
-"""Many-row inserts write exactly the rows given, on every store, and on SQLite
-in a few statements when asked to."""
+"""Bulk writes: many-row inserts write exactly the rows given, on every store,
+and on SQLite in a few statements when asked to; a bulk load (SQLite) sorts on
+disk."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sqlite3
 
 from gxtrack.bootstrap import Runtime
 from gxtrack.infra.db import TOGETHER_MAX_ROWS, UNNEST_MIN_ROWS
+from gxtrack.infra.sqlite import SQLiteDatabase
 
 
 def test_executemany_of_many_rows_writes_each_row(runtime):
@@ -83,3 +85,18 @@ def test_insert_together_is_a_few_statements_under_sqlites_limit(sqlite_settings
         assert count == len(rows)
     finally:
         runtime.close()
+
+
+def test_a_bulk_load_sorts_on_disk_and_then_in_memory_again(tmp_path):
+    db = SQLiteDatabase(tmp_path / "bulk.db")
+
+    def temp_store() -> int:
+        return db.connection().execute("PRAGMA temp_store").fetchone()[0]
+
+    try:
+        assert temp_store() == 2  # MEMORY: a request's small sorts
+        with db.bulk_load():
+            assert temp_store() == 1  # FILE: a rebuild's index builds
+        assert temp_store() == 2
+    finally:
+        db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.clock import today
+from domain.project import InvestmentProject
 
 
 def _decoded_topics(runtime):
@@ -56,6 +57,49 @@ def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader
     # The hash chain still checked every event, decoded or not.
     assert runtime.db.scalar("SELECT COUNT(*) AS n FROM audit_chain") == head
     assert set(runtime.projections.positions().values()) == {head}
+
+
+def test_a_read_model_taking_the_latest_only_skips_the_rest_beside_others(
+    runtime, leader
+):
+    day = today() - timedelta(days=20)
+    app = runtime.app
+    ids = [
+        app.register_project(
+            leader,
+            name=f"【示例】并读项目{n}",
+            investor="示例投资方",
+            industry="green",
+            zone="wzedz",
+            planned_investment="100",
+            stage_date=day,
+        )["id"]
+        for n in range(2)
+    ]
+    for week in range(3):
+        for pid in ids:
+            app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
+    runtime.wait_for_read_models()
+    before = runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id")
+    pool = runtime.projections.projections["pool"]
+    note = InvestmentProject.ProgressReported
+    handle, applied = pool.handlers[note], []
+
+    def counting(cur, event):
+        applied.append(event.note)
+        return handle(cur, event)
+
+    pool.handlers[note] = counting
+    # The activity log reads every note, so each one is decoded; the pool is
+    # given each project's latest only.
+    runtime.projections.rebuild(["pool", "activity"])
+
+    assert applied == ["第2周", "第2周"]
+    assert runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id") == before
+    notes = runtime.db.scalar(
+        "SELECT COUNT(*) AS n FROM rm_activity WHERE type = 'ProgressReported'"
+    )
+    assert notes == 6
 
 
 def test_each_note_shows_as_soon_as_it_is_followed(runtime, leader):

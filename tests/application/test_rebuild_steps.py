@@ -16,7 +16,7 @@ from gxtrack.readmodels.engine.engine import ProjectionEngine
 from gxtrack.readmodels.engine.projection import Projection, handles
 from gxtrack.readmodels.engine.rebuild import REBUILD_PAGES
 
-USERS = 12  # more than one rebuild batch of 2 x REBUILD_PAGES events
+USERS = 20  # more than one rebuild batch of 2 x REBUILD_PAGES events
 
 INDEXES = (
     "  create index if not exists rm_rebuilt_name ON rm_rebuilt (name)",

@@ -38,20 +38,43 @@ SPELLED = {"targets": "{}年度目标", "scan": "{} 停滞扫描", "numbers": "{
 COLUMNS = ("position", "recorded_at", "day", "actor", "type", "kind", "subject_id")
 
 
-def kind_of(event: Any) -> str:
-    """The kind of thing an event belongs to, from its aggregate's class."""
-    owner = type(event).__qualname__.split(".")[0]
-    return KINDS.get(owner, owner.lower())
+# What an event class says of its subject: its kind, its fixed name (or None),
+# and where a name may be found (a revision's `changes`, then attributes).
+Described = tuple[str, str | None, str | None, tuple[str, ...]]
+_DESCRIBED: dict[type, Described] = {}
 
 
-def name_in(event: Any, kind: str) -> str | None:
+def described(cls: type) -> Described:
+    """How events of this class name their subject, worked out once per class:
+    a replay asks for every event."""
+    found = _DESCRIBED.get(cls)
+    if found is None:
+        owner = cls.__qualname__.split(".")[0]
+        kind = KINDS.get(owner, owner.lower())
+        # A dataclass event has its fields and its class's attributes, no other.
+        fields = getattr(cls, "__dataclass_fields__", None)
+
+        def may_have(attribute: str) -> bool:
+            return fields is None or attribute in fields or hasattr(cls, attribute)
+
+        found = _DESCRIBED[cls] = (
+            kind,
+            FIXED_NAMES.get(kind),
+            "changes" if may_have("changes") else None,
+            tuple(a for a in (("name",) if kind in NAMED else NAMING) if may_have(a)),
+        )
+    return found
+
+
+def name_in(event: Any, how: Described) -> str | None:
     """The subject's name as this event gives it, or None when it does not."""
-    if kind in FIXED_NAMES:
-        return FIXED_NAMES[kind]
-    changes = getattr(event, "changes", None)
-    if isinstance(changes, dict) and isinstance(changes.get("name"), list | tuple):
-        return str(changes["name"][-1])  # a revision: [before, after]
-    for attribute in ("name",) if kind in NAMED else NAMING:
+    kind, fixed, changes, attributes = how
+    if fixed is not None:
+        return fixed
+    found = getattr(event, changes, None) if changes else None
+    if isinstance(found, dict) and isinstance(found.get("name"), list | tuple):
+        return str(found["name"][-1])  # a revision: [before, after]
+    for attribute in attributes:
         value = getattr(event, attribute, None)
         if isinstance(value, str | int) and not isinstance(value, bool) and value:
             return SPELLED.get(kind, "{}").format(value)
@@ -103,7 +126,8 @@ class ActivityProjection(Projection):
 
     def __init__(self) -> None:
         super().__init__()
-        self._positions: dict[tuple[str, int], int] = {}
+        self._stored: Sequence[Any] = ()
+        self._next = 0
         self._rows: list[tuple[Any, ...]] = []
         self._names: dict[str, tuple[str, str]] = {}
 
@@ -112,18 +136,35 @@ class ActivityProjection(Projection):
         return self.record
 
     def begin_batch(self, cur: Cursor, notifications: Sequence[Any]) -> None:
-        """Note each stored event's position: the log's order is the log's."""
-        self._positions = {
-            (id_text(n.originator_id), n.originator_version): n.id
-            for n in notifications
-        }
+        """Note the stored events: their positions are the log's order."""
+        self._stored, self._next = notifications, 0
         self._rows, self._names = [], {}
+
+    def _position(self, event: Any) -> int:
+        """The stored position of `event`, one of the batch's events.
+
+        Events come in the log's order, so each is found at or just after the
+        one before: a scan, where a map of the batch's ids to positions cost
+        about a twentieth of this read model's time.
+        """
+        stored, index = self._stored, self._next
+        version, originator = event.originator_version, event.originator_id
+        while True:
+            found = stored[index]
+            index += 1
+            # The decoded event mostly holds the stored event's own id object.
+            if found.originator_version == version and (
+                found.originator_id is originator or found.originator_id == originator
+            ):
+                self._next = index
+                return found.id
 
     def record(self, cur: Cursor, event: Any) -> None:
         """Keep a decision's row and, when the event names it, its subject."""
         subject = id_text(event.originator_id)
-        kind = kind_of(event)
-        name = name_in(event, kind)
+        how = described(type(event))
+        kind = how[0]
+        name = name_in(event, how)
         if name is not None:
             self._names[subject] = (kind, name)
         actor = getattr(event, "actor", None)
@@ -133,7 +174,7 @@ class ActivityProjection(Projection):
         reason = getattr(event, "reason", None) or getattr(event, "note", None)
         self._rows.append(
             (
-                self._positions[(subject, event.originator_version)],
+                self._position(event),
                 stamp.isoformat(),
                 stamp.astimezone(BUREAU_TZ).date().isoformat(),
                 str(actor),
@@ -146,6 +187,7 @@ class ActivityProjection(Projection):
 
     def finish_batch(self, cur: Cursor) -> None:
         """Write the batch's decisions and the names they concern."""
+        per_day, per_actor_day = days(self._rows)
         cur.executemany(
             f"INSERT INTO rm_activity ({', '.join(COLUMNS)}, reason)"
             f" VALUES ({', '.join('?' for _ in COLUMNS)}, ?)",
@@ -164,7 +206,7 @@ class ActivityProjection(Projection):
             # Positions only grow: a later batch keeps the first, moves the last.
             " SET last_position = excluded.last_position,"
             " n = rm_activity_days.n + excluded.n",
-            days(self._rows),
+            per_day,
         )
         cur.executemany(
             "INSERT INTO rm_activity_actor_days"
@@ -173,20 +215,37 @@ class ActivityProjection(Projection):
             " ON CONFLICT (actor, day, kind, type) DO UPDATE"
             " SET last_position = excluded.last_position,"
             " n = rm_activity_actor_days.n + excluded.n",
-            days(self._rows, by_actor=True),
+            per_actor_day,
         )
-        self._rows, self._names, self._positions = [], {}, {}
+        self._rows, self._names, self._stored = [], {}, ()
 
 
-def days(rows: list[tuple[Any, ...]], by_actor: bool = False) -> list[tuple[Any, ...]]:
-    """The batch's rows summed per (day, kind, type), or per (actor, day, kind,
-    type), in position order."""
-    found: dict[tuple[str, ...], list[int]] = {}
-    for position, _at, day, actor, kind_type, kind, *_rest in rows:
-        key = (actor, day, kind, kind_type) if by_actor else (day, kind, kind_type)
-        entry = found.get(key)
+def days(
+    rows: list[tuple[Any, ...]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The batch's rows summed per (day, kind, type) and per (actor, day, kind,
+    type), each in position order."""
+    # One pass over the rows, per person; the sums per day are the people's
+    # summed again (a handful of entries), not a second pass.
+    by_actor: dict[tuple[str, ...], list[int]] = {}
+    for row in rows:
+        position = row[0]
+        key = (row[3], row[2], row[5], row[4])
+        entry = by_actor.get(key)
         if entry is None:
-            found[key] = [position, position, 1]
+            by_actor[key] = [position, position, 1]
         else:
-            entry[1], entry[2] = position, entry[2] + 1
-    return [(*key, *entry) for key, entry in found.items()]
+            entry[1] = position
+            entry[2] += 1
+    by_day: dict[tuple[str, ...], list[int]] = {}
+    for (_actor, *key), (first, last, n) in by_actor.items():
+        entry = by_day.get(tuple(key))
+        if entry is None:
+            by_day[tuple(key)] = [first, last, n]
+        else:
+            entry[0], entry[1] = min(entry[0], first), max(entry[1], last)
+            entry[2] += n
+    return (
+        [(*key, *entry) for key, entry in by_day.items()],
+        [(*key, *entry) for key, entry in by_actor.items()],
+    )

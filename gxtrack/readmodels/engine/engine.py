@@ -242,12 +242,16 @@ class ProjectionEngine:
         decode = self.app.mapper.to_domain_event
         changed: dict[Any, int] = {}
         for index, notification in enumerate(notifications):
-            routes, _coalesce = plans[notification.topic]
+            routes, every = plans[notification.topic]
             if not routes:
                 continue  # never decoded
             changed[notification.originator_id] = notification.id
             if index in superseded:
-                continue  # a later event of the page stands for it
+                # A later event of the page stands for it where only the
+                # latest counts; only the readers of every one get it.
+                routes = every
+                if not routes:
+                    continue
             event = decode(notification)
             for position, apply in routes:
                 if notification.id > position:
@@ -349,30 +353,33 @@ class ProjectionEngine:
         return self.app.recorder.max_notification_id() or 0
 
 
-# How a batch treats one event type: its routes (position, handler), and whether
-# only an aggregate's latest event of the type in a batch matters.
-_Plan = tuple[list[tuple[int, Handler]], bool]
+# How a batch treats one event type: its routes (position, handler), and those
+# of them that take every event of the type, not only an aggregate's latest in
+# the batch (the routes of projections that have the type `latest_only` are
+# left out).
+Route = tuple[int, Handler]
+_Plan = tuple[list[Route], list[Route]]
 
 
 def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
     """The handlers an event type concerns. The type comes from the stored
     topic, so an event that no projection handles is never decoded."""
     key = resolve_topic(topic)
-    routes: list[tuple[int, Handler]] = []
-    readers: list[Projection] = []
+    routes: list[Route] = []
+    every: list[Route] = []
     for position, projection in appliers:
         handler = projection.route(key)
         if handler is not None:
             routes.append((position, handler))
-            readers.append(projection)
-    coalesce = bool(readers) and all(key in p.latest_only for p in readers)
-    return routes, coalesce
+            if key not in projection.latest_only:
+                every.append((position, handler))
+    return routes, every
 
 
 def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
     """Indexes of events that a later event of the same type and aggregate in
-    this batch makes moot for every projection reading them."""
-    coalesced = {topic for topic, plan in plans.items() if plan[1]}
+    this batch makes moot for some projection reading them."""
+    coalesced = {t for t, (routes, every) in plans.items() if len(every) < len(routes)}
     if not coalesced:
         return set()
     superseded: set[int] = set()

@@ -33,7 +33,10 @@ class Logged(NamedTuple):
 
 _as_logged = partial(tuple.__new__, Logged)  # a row tuple as Logged, in C
 _UUIDS: dict[Any, UUID] = {}  # stored id (text on SQLite) -> its UUID
-_UUID_LIMIT = 150_000  # a district's aggregates, about 30 MB
+# Cleared when full, like gxtrack.infra.ids: a bound of 20k (about 5 MB) keeps
+# memory flat however many aggregates the log holds (150k entries took about
+# 35 MB); past it, a page's ids are made afresh, one UUID per aggregate.
+_UUID_LIMIT = 20_000
 
 
 def _with_uuids(rows: list[tuple[Any, ...]]) -> list[Logged]:

@@ -63,8 +63,8 @@ class Projection:
     tables: ClassVar[tuple[str, ...]]
     ddl: ClassVar[tuple[str, ...]]
     # Event types (qualnames) of which only an aggregate's latest one in a batch
-    # matters here: the engine does not decode or apply the earlier ones when
-    # no other projection needs them (a week's progress notes, say).
+    # matters here: the engine does not apply the earlier ones here, nor decode
+    # them when no other projection needs them (a week's progress notes, say).
     latest_only: ClassVar[frozenset[type]] = frozenset()
 
     def __init__(self) -> None:

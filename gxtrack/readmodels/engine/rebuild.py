@@ -24,9 +24,10 @@ if TYPE_CHECKING:
 
 # Bigger transactions while replaying: each commit rewrites every page the batch
 # touched, and at 100k projects a batch touches most of the pool's pages. A
-# replay commits every few pages of events; memory holds one page.
-REBUILD_BATCH = 50_000
-REBUILD_PAGES = 4
+# replay commits every few pages of events (200k); memory holds one page, so
+# pages of 25k keep the decoded events and held rows of a page small.
+REBUILD_BATCH = 25_000
+REBUILD_PAGES = 8
 
 
 class Rebuild:
