@@ -9,6 +9,7 @@ import time
 import pytest
 
 from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.engine.rebuild import Rebuild
 from gxtrack.readmodels.users.projector import UserProjection
 from tests.conftest import pg_settings
 from tests.reliability.workload import LEADER
@@ -82,4 +83,38 @@ def test_setup_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
         assert not thread.is_alive() and errors == []
     finally:
         starting.close()
+        busy.close()
+
+
+@pytest.mark.postgres
+def test_a_rebuild_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
+    """A rebuild starting while another process's batch runs: it waits for the
+    batch instead of deadlocking with it over the read model's tables."""
+    settings = pg_settings(pg_schema, tmp_path)
+    busy, rebuilding = Runtime.open(settings), Runtime.open(settings)
+    errors: list[BaseException] = []
+
+    def reset() -> None:
+        try:
+            Rebuild(rebuilding.projections, ["pool"])._reset(["pool"])
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    try:
+        engine = busy.projections
+        pool = engine.projections["pool"]
+        with busy.db.transaction() as cur:
+            engine.lock_positions(cur)
+            cur.execute(
+                "UPDATE rm_model_changes SET position = position WHERE projection = ?",
+                (pool.name,),
+            )
+            thread = threading.Thread(target=reset)
+            thread.start()
+            time.sleep(0.5)  # the reset is under way, or waiting for this batch
+            cur.execute(f"LOCK TABLE {pool.tables[0]} IN ROW EXCLUSIVE MODE")
+        thread.join(30)
+        assert not thread.is_alive() and errors == []
+    finally:
+        rebuilding.close()
         busy.close()

@@ -79,6 +79,10 @@ class Rebuild:
         engine = self.engine
         with engine.local_lock, engine.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            # Their tracking rows first, as a batch takes them (as setup()
+            # does): dropping a table and then waiting on a row a running
+            # batch holds, while it waits on that table, was a deadlock.
+            engine.lock_positions(cur, names)
             for statement in CHANGES_DDL:
                 cur.execute(statement)
             for name in names:
