@@ -25,7 +25,7 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
-from gxtrack.readmodels.engine import log
+from gxtrack.infra import event_log as log
 
 MAXSIZE = 2000  # values kept, least recently stored out
 REFRESH_LIMIT = 500  # notifications read per refresh; more and everything is dropped

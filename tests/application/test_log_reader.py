@@ -7,8 +7,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from gxtrack.readmodels.engine import log
-from gxtrack.readmodels.engine.log import Logged, changes_reader, reader
+from gxtrack.infra import event_log as log
+from gxtrack.infra.event_log import Logged, changes_reader, reader
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ from eventsourcing.utils import resolve_topic
 
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
+from gxtrack.infra.event_log import reader
 from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
-from gxtrack.readmodels.engine.log import reader
 from gxtrack.readmodels.engine.projection import Handler, Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
 

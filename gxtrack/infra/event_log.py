@@ -1,4 +1,5 @@
-"""Reads the event log for the projection engine: plain rows, ids made once.
+"""Reads the event log for the projection engine, the audit walk and the kept
+values: plain rows, ids made once.
 
 The library's `select_notifications()` turns every row into a `Notification`
 through keyword arguments and, on SQLite (ids stored as text), builds a `UUID`
@@ -7,7 +8,8 @@ time. A replay reads a million rows and decodes barely half of them, so the
 engine reads the same columns with its own query into `Logged` tuples (the same
 attribute names). On SQLite each aggregate gets one shared `UUID`, made the
 first time it is read; psycopg already returns UUIDs. Any other recorder (the
-in-memory one in tests) is read through the library.
+in-memory one in tests) is read through the library. It sits in gxtrack.infra,
+beside the stores, so the read models and the audit both read through it.
 """
 
 from __future__ import annotations
