@@ -23,6 +23,7 @@ from gxtrack.audit.chain import (
     store_length,
 )
 from gxtrack.infra.db import Database
+from gxtrack.infra.event_log import reader
 
 PAGE = 1000
 Progress = Callable[[int, int], None]
@@ -51,12 +52,26 @@ def notifications(
     """Every stored event in log order (from `start`), read a page at a time.
 
     A full walk's first page has no lower bound, so a row forged at position 0
-    or below (which the projections would never read) is still seen.
+    or below (which the projections would never read) is still seen: that page
+    is the library's. The rest are read as the projections read them
+    (gxtrack.infra.event_log), several times faster: the audit page walks
+    10,000 events a view.
     """
-    while True:
-        page = app.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
+    if start is None:
+        page = app.recorder.select_notifications(start=None, limit=PAGE, stop=stop)
         yield from page
         if len(page) < PAGE:
+            return
+        start = page[-1].id + 1
+    read = reader(app.recorder)
+    while stop is None or start <= stop:
+        limit = PAGE if stop is None else min(PAGE, stop - start + 1)
+        page = read(start, limit)
+        if stop is not None and page and page[-1].id > stop:  # past a gap
+            yield from (n for n in page if n.id <= stop)
+            return
+        yield from page
+        if len(page) < limit:
             return
         start = page[-1].id + 1
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gxtrack.audit import chain
+from gxtrack.audit import verify as verify_module
 from gxtrack.audit.chain import link_digest
 from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.audit.verify import anchor, notifications, verify
@@ -352,3 +353,27 @@ def test_a_new_process_counts_on_from_the_stored_length_if_its_head_still_holds(
     with runtime.db.transaction() as cur:
         cur.execute("UPDATE audit_chain_length SET digest = ?, count = 5", ("f" * 64,))
     assert anchor(runtime.app, runtime.db)["count"] == len(events) + 1
+
+
+def test_the_walk_reads_what_the_library_reads_across_pages_and_gaps(
+    store, leader, monkeypatch
+):
+    runtime, raw = store
+    _pid, events = _history(runtime, leader)
+    head = max(events.values())
+    raw.delete(3)  # a gap inside the walk
+    monkeypatch.setattr(verify_module, "PAGE", 2)
+    recorder = runtime.app.recorder
+
+    def library(start, stop):
+        return [
+            (n.id, n.originator_id, n.originator_version, n.topic, bytes(n.state))
+            for n in recorder.select_notifications(start=start, limit=10_000, stop=stop)
+        ]
+
+    for start, stop in [(None, None), (None, 4), (2, None), (2, 4), (4, head - 1)]:
+        walked = [
+            (n.id, n.originator_id, n.originator_version, n.topic, bytes(n.state))
+            for n in notifications(runtime.app, stop=stop, start=start)
+        ]
+        assert walked == library(start, stop), (start, stop)
