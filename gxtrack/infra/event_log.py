@@ -104,30 +104,34 @@ def changes_reader(recorder: Any) -> Callable[[int, int], list[Change]]:
     return partial(readers["changes"], datastore, table)
 
 
-def _changes_sqlite(datastore: Any, table: str, start: int, limit: int) -> list[Change]:
+EVENT_COLUMNS = "originator_id, originator_version, topic, state"
+CHANGE_COLUMNS = "originator_id, originator_version"
+
+
+def _rows_sqlite(
+    datastore: Any, table: str, columns: str, start: int, limit: int
+) -> list[tuple[Any, ...]]:
     statement = (
-        f"SELECT rowid, originator_id, originator_version FROM {table}"
-        " WHERE rowid >= ? ORDER BY rowid LIMIT ?"
+        f"SELECT rowid, {columns} FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT ?"
     )
-    # The library's connections are in autocommit mode: a lone SELECT needs no
-    # BEGIN/ROLLBACK around it.
+    # The library's connections are in autocommit mode: a lone SELECT reads
+    # one snapshot and needs no BEGIN/ROLLBACK around it.
     with datastore.get_connection(commit=False) as conn, conn.cursor() as raw:
-        raw.row_factory = None
+        raw.row_factory = None  # plain tuples, not the connection's sqlite3.Row
         raw.execute(statement, (start, limit))
-        return [(n, UUID(o), v) for n, o, v in raw.fetchall()]
+        return raw.fetchall()
 
 
 @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-def _changes_postgres(
-    datastore: Any, table: str, start: int, limit: int
-) -> list[Change]:
-    """As the library's own reads, retried while the server restarts."""
+def _rows_postgres(
+    datastore: Any, table: str, columns: str, start: int, limit: int
+) -> list[tuple[Any, ...]]:
+    """As the library's own reads: retried while the server restarts."""
     from psycopg.rows import tuple_row
 
     statement = (
-        "SELECT notification_id, originator_id, originator_version"
-        f" FROM {table} WHERE notification_id >= %s"
-        " ORDER BY notification_id LIMIT %s"
+        f"SELECT notification_id, {columns} FROM {table}"
+        " WHERE notification_id >= %s ORDER BY notification_id LIMIT %s"
     )
     with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
         curs.execute(statement, (start, limit), prepare=True)
@@ -135,28 +139,23 @@ def _changes_postgres(
 
 
 def _read_sqlite(datastore: Any, table: str, start: int, limit: int) -> list[Logged]:
-    statement = (
-        "SELECT rowid, originator_id, originator_version, topic, state"
-        f" FROM {table} WHERE rowid >= ? ORDER BY rowid LIMIT ?"
-    )
-    with datastore.transaction(commit=False) as c:
-        raw = c.sqlite_cursor
-        raw.row_factory = None  # plain tuples, not the connection's sqlite3.Row
-        raw.execute(statement, (start, limit))
-        return _with_uuids(raw.fetchall())
+    return _with_uuids(_rows_sqlite(datastore, table, EVENT_COLUMNS, start, limit))
 
 
 def _read_postgres(datastore: Any, table: str, start: int, limit: int) -> list[Logged]:
-    from psycopg.rows import tuple_row
+    rows = _rows_postgres(datastore, table, EVENT_COLUMNS, start, limit)
+    return list(map(_as_logged, rows))
 
-    statement = (
-        "SELECT notification_id, originator_id, originator_version, topic, state"
-        f" FROM {table} WHERE notification_id >= %s"
-        " ORDER BY notification_id LIMIT %s"
-    )
-    with datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-        curs.execute(statement, (start, limit), prepare=True)
-        return list(map(_as_logged, curs.fetchall()))
+
+def _changes_sqlite(datastore: Any, table: str, start: int, limit: int) -> list[Change]:
+    rows = _rows_sqlite(datastore, table, CHANGE_COLUMNS, start, limit)
+    return [(n, UUID(o), v) for n, o, v in rows]
+
+
+def _changes_postgres(
+    datastore: Any, table: str, start: int, limit: int
+) -> list[Change]:
+    return _rows_postgres(datastore, table, CHANGE_COLUMNS, start, limit)
 
 
 _SQLITE = {"events": _read_sqlite, "changes": _changes_sqlite}
