@@ -35,12 +35,19 @@ from eventsourcing.utils import retry
 from gxtrack.infra.group_commit import GroupCommit, Pending
 
 
-class SQLiteEventRecorder(SQLiteApplicationRecorder):
-    """eventsourcing's SQLite application recorder, its saves grouped."""
+class _Grouped:
+    """A recorder whose saves go through a GroupCommit to its `_write_group`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._group = GroupCommit(self._write_group)
+
+    def _write_group(self, group: list[Pending]) -> None:
+        raise NotImplementedError
+
+
+class SQLiteEventRecorder(_Grouped, SQLiteApplicationRecorder):
+    """eventsourcing's SQLite application recorder, its saves grouped."""
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -63,13 +70,9 @@ class SQLiteEventRecorder(SQLiteApplicationRecorder):
                 c.execute("RELEASE save")
 
 
-class PostgresEventRecorder(PostgresApplicationRecorder):
+class PostgresEventRecorder(_Grouped, PostgresApplicationRecorder):
     """eventsourcing's PostgreSQL application recorder, its saves grouped and
     sent without a pipeline."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._group = GroupCommit(self._write_group)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
