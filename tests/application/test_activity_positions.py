@@ -6,18 +6,7 @@ from datetime import date
 
 from domain.permissions import Actor
 from domain.users import Role
-
-
-def _register(runtime, actor: Actor, n: int) -> str:
-    return runtime.app.register_project(
-        actor,
-        name=f"【示例】位置项目{n}",
-        investor="某投资方",
-        industry="ngit",
-        zone="mudu",
-        planned_investment="1000",
-        stage_date=date(2025, 1, 1),
-    )["id"]
+from tests.application.test_activity_totals import _register
 
 
 def test_each_decision_is_at_its_events_position_after_a_rebuild(runtime, leader):

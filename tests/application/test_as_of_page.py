@@ -20,6 +20,7 @@ from gxtrack.readmodels.pool.queries import (
     list_projects,
     stage_rows,
 )
+from tests.application.sql_plans import plan, recorded
 
 D0 = today() - timedelta(days=60)
 AS_OF = D0 + timedelta(days=20)
@@ -145,19 +146,8 @@ def test_each_plan_reads_the_intervals_from_an_index_alone(runtime, leader):
     intervals it needs from one of the indexes made for it (SQLite's plans)."""
     if runtime.db.kind != "sqlite":
         pytest.skip("the plan is SQLite's")
-    from gxtrack.infra import db as dbmod
-
     _pool(runtime, leader)
-    statements = []
-    original = dbmod.Cursor.tuples
-
-    def recording(cur, text, params=()):
-        if "rm_stage_history h" in text:
-            statements.append((text, params))
-        return original(cur, text, params)
-
-    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
-    try:
+    with recorded(lambda text: "rm_stage_history h" in text) as statements:
         for narrowing, sort, size in (
             ({"stage": "signed", "industry": "green"}, "-updated", 50),  # few
             ({}, "name", 1),  # the first projects
@@ -166,20 +156,14 @@ def test_each_plan_reads_the_intervals_from_an_index_alone(runtime, leader):
         ):
             f = PoolFilter(as_of=AS_OF, **narrowing)
             list_projects(runtime.db, f, sort, 1, size)
-    finally:
-        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
     assert len(statements) >= 4  # the pages, and the count of the search
     for text, params in statements:
-        plan = [
-            r["detail"]
-            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
-        ]
-        reads = [d for d in plan if d.startswith(("SCAN h USING", "SEARCH h USING"))]
-        assert reads, (text, plan)
-        assert all("COVERING INDEX rm_stage_history_" in d for d in reads), plan
+        steps = plan(runtime.db, text, params)
+        reads = [d for d in steps if d.startswith(("SCAN h USING", "SEARCH h USING"))]
+        assert reads, (text, steps)
+        assert all("COVERING INDEX rm_stage_history_" in d for d in reads), steps
         # A bare scan of h is of the intervals taken first (a subquery), only.
-        assert "SCAN h" not in plan or "CO-ROUTINE h" in plan, plan
+        assert "SCAN h" not in steps or "CO-ROUTINE h" in steps, steps
     # The few matches: their stage and industry's intervals, looked up by key.
-    few = statements[0]
-    plan = runtime.db.fetchall("EXPLAIN QUERY PLAN " + few[0], few[1])
-    assert any("(stage=? AND industry=?)" in r["detail"] for r in plan), plan
+    steps = plan(runtime.db, *statements[0])
+    assert any("(stage=? AND industry=?)" in d for d in steps), steps

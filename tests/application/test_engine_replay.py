@@ -22,13 +22,14 @@ def _decoded_topics(runtime):
     return seen
 
 
-def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader):
+def _two_projects_with_three_notes(runtime, leader, label: str):
+    """Two projects registered 20 days ago, each with a weekly note, interleaved."""
     day = today() - timedelta(days=20)
     app = runtime.app
     ids = [
         app.register_project(
             leader,
-            name=f"【示例】进展项目{n}",
+            name=f"【示例】{label}{n}",
             investor="示例投资方",
             industry="green",
             zone="wzedz",
@@ -40,6 +41,12 @@ def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader
     for week in range(3):
         for pid in ids:
             app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
+    return day, ids
+
+
+def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader):
+    day, ids = _two_projects_with_three_notes(runtime, leader, "进展项目")
+    app = runtime.app
     app.move_project(leader, ids[0], "signed", day + timedelta(days=5))
     runtime.wait_for_read_models()
     before = runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id")
@@ -62,23 +69,7 @@ def test_rebuild_decodes_only_each_projects_latest_progress_note(runtime, leader
 def test_a_read_model_taking_the_latest_only_skips_the_rest_beside_others(
     runtime, leader
 ):
-    day = today() - timedelta(days=20)
-    app = runtime.app
-    ids = [
-        app.register_project(
-            leader,
-            name=f"【示例】并读项目{n}",
-            investor="示例投资方",
-            industry="green",
-            zone="wzedz",
-            planned_investment="100",
-            stage_date=day,
-        )["id"]
-        for n in range(2)
-    ]
-    for week in range(3):
-        for pid in ids:
-            app.report_progress(leader, pid, day + timedelta(days=week), f"第{week}周")
+    _two_projects_with_three_notes(runtime, leader, "并读项目")
     runtime.wait_for_read_models()
     before = runtime.db.fetchall("SELECT * FROM rm_projects ORDER BY id")
     pool = runtime.projections.projections["pool"]

@@ -17,6 +17,7 @@ from domain.clock import today
 from gxtrack.readmodels.pool import as_of_page
 from gxtrack.readmodels.pool.exports import all_projects, export_tuples
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+from tests.application.sql_plans import plan, recorded
 
 TODAY = today()
 
@@ -161,31 +162,16 @@ def test_the_stalled_are_counted_and_sorted_from_their_index_alone(runtime, lead
     the index holding what the judgement reads, not by reading every row."""
     if runtime.db.kind != "sqlite":
         pytest.skip("the plan is SQLite's")
-    from gxtrack.infra import db as dbmod
-
     _pool(runtime, leader)
-    statements = []
-    original = dbmod.Cursor.tuples
-
-    def recording(cur, text, params=()):
-        statements.append((text, params))
-        return original(cur, text, params)
-
-    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
-    try:
+    with recorded() as statements:
         list_projects(runtime.db, PoolFilter(), "-stall_days", 1, 2)
-    finally:
-        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
     judged = [s for s in statements if "COUNT(*)" in s[0] and "stage_date" in s[0]]
     judged += [s for s in statements if "AS i" in s[0]]
     assert len(judged) == 2, statements
     for text, params in judged:
-        plan = [
-            r["detail"]
-            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
-        ]
-        assert any("COVERING INDEX rm_projects_stall_terms" in d for d in plan), plan
-        assert not any(d.startswith("SCAN p") for d in plan), plan
+        steps = plan(runtime.db, text, params)
+        assert any("COVERING INDEX rm_projects_stall_terms" in d for d in steps), steps
+        assert not any(d.startswith("SCAN p") for d in steps), steps
 
 
 @pytest.mark.parametrize(
@@ -197,27 +183,11 @@ def test_a_page_by_name_or_investment_walks_its_index(runtime, leader, sort, ind
     projects in that order from an index instead of sorting all of them."""
     if runtime.db.kind != "sqlite":
         pytest.skip("the plan is SQLite's")
-    from gxtrack.infra import db as dbmod
-
     _pool(runtime, leader)
-    statements = []
-    original = dbmod.Cursor.tuples
-
-    def recording(cur, text, params=()):
-        if text.startswith("SELECT p.id, p.name"):
-            statements.append((text, params))
-        return original(cur, text, params)
-
-    dbmod.Cursor.tuples = recording  # type: ignore[method-assign]
-    try:
+    with recorded(lambda text: text.startswith("SELECT p.id, p.name")) as statements:
         for f in (PoolFilter(), PoolFilter(as_of=PAST)):
             list_projects(runtime.db, f, sort, 1, 2)
-    finally:
-        dbmod.Cursor.tuples = original  # type: ignore[method-assign]
     assert len(statements) == 2, statements
     for text, params in statements:
-        plan = [
-            r["detail"]
-            for r in runtime.db.fetchall("EXPLAIN QUERY PLAN " + text, params)
-        ]
-        assert any(f"INDEX {index}" in d for d in plan), plan
+        steps = plan(runtime.db, text, params)
+        assert any(f"INDEX {index}" in d for d in steps), steps

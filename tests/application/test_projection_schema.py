@@ -51,17 +51,16 @@ def test_changed_ddl_resets_and_rebuilds_only_that_projection(
     assert set(runtime.projections.positions().values()) == {head}
 
 
-@pytest.mark.postgres
-def test_setup_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
-    """A process starting while another's batch runs: setup waits, no deadlock."""
-    settings = pg_settings(pg_schema, tmp_path)
-    busy, starting = Runtime.open(settings), Runtime.open(settings)
+def _beside_a_running_batch(settings, act) -> list[BaseException]:
+    """Run `act(runtime)` in a second process while the first's batch runs;
+    the errors it raised (a deadlock detected, say)."""
+    busy, other = Runtime.open(settings), Runtime.open(settings)
     errors: list[BaseException] = []
 
-    def setup() -> None:
+    def run() -> None:
         try:
-            starting.projections.setup()
-        except BaseException as error:  # noqa: BLE001 - reported below
+            act(other)
+        except BaseException as error:  # noqa: BLE001 - reported to the caller
             errors.append(error)
 
     try:
@@ -75,15 +74,23 @@ def test_setup_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
                 "UPDATE rm_model_changes SET position = position WHERE projection = ?",
                 (pool.name,),
             )
-            thread = threading.Thread(target=setup)
+            thread = threading.Thread(target=run)
             thread.start()
-            time.sleep(0.5)  # setup is under way, or waiting for this batch
+            time.sleep(0.5)  # `act` is under way, or waiting for this batch
             cur.execute(f"LOCK TABLE {pool.tables[0]} IN ROW EXCLUSIVE MODE")
         thread.join(30)
-        assert not thread.is_alive() and errors == []
+        assert not thread.is_alive()
+        return errors
     finally:
-        starting.close()
+        other.close()
         busy.close()
+
+
+@pytest.mark.postgres
+def test_setup_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
+    """A process starting while another's batch runs: setup waits, no deadlock."""
+    settings = pg_settings(pg_schema, tmp_path)
+    assert _beside_a_running_batch(settings, lambda rt: rt.projections.setup()) == []
 
 
 @pytest.mark.postgres
@@ -91,30 +98,8 @@ def test_a_rebuild_beside_a_running_batch_waits_for_it(pg_schema, tmp_path):
     """A rebuild starting while another process's batch runs: it waits for the
     batch instead of deadlocking with it over the read model's tables."""
     settings = pg_settings(pg_schema, tmp_path)
-    busy, rebuilding = Runtime.open(settings), Runtime.open(settings)
-    errors: list[BaseException] = []
 
-    def reset() -> None:
-        try:
-            Rebuild(rebuilding.projections, ["pool"])._reset(["pool"])
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+    def reset(runtime) -> None:
+        Rebuild(runtime.projections, ["pool"])._reset(["pool"])
 
-    try:
-        engine = busy.projections
-        pool = engine.projections["pool"]
-        with busy.db.transaction() as cur:
-            engine.lock_positions(cur)
-            cur.execute(
-                "UPDATE rm_model_changes SET position = position WHERE projection = ?",
-                (pool.name,),
-            )
-            thread = threading.Thread(target=reset)
-            thread.start()
-            time.sleep(0.5)  # the reset is under way, or waiting for this batch
-            cur.execute(f"LOCK TABLE {pool.tables[0]} IN ROW EXCLUSIVE MODE")
-        thread.join(30)
-        assert not thread.is_alive() and errors == []
-    finally:
-        rebuilding.close()
-        busy.close()
+    assert _beside_a_running_batch(settings, reset) == []

@@ -21,23 +21,13 @@ from domain.users import Role
 from gxtrack.app.kept import scope
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.pool.queries import PoolFilter, list_projects
+from tests.application.test_read_your_writes import _register
 
 pytestmark = pytest.mark.slow
 OFFICER = Actor("officer", Role.OFFICER)
 WORKERS = 2
 THREADS = 4
 ROUNDS = 5
-
-
-def _register(runtime: Runtime, name: str) -> str:
-    return runtime.app.register_project(
-        OFFICER,
-        name=name,
-        investor="示例投资方",
-        industry="green",
-        zone="wzedz",
-        planned_investment="10",
-    )["id"]
 
 
 def _pool_row(runtime: Runtime, project_id: str) -> dict[str, Any] | None:
@@ -51,7 +41,7 @@ def _commands(runtime: Runtime, client: int, start: threading.Barrier) -> list[s
     start.wait()
     for n in range(ROUNDS):
         with scope():
-            pid = _register(runtime, f"【示例】读己之写{client}-{n}")
+            pid = _register(runtime, OFFICER, f"【示例】读己之写{client}-{n}")
             runtime.wait_for_own_writes()
         if _pool_row(runtime, pid) is None:
             missed.append(f"{pid} registered")
@@ -88,7 +78,7 @@ def test_no_batch_is_tried_while_another_holds_the_tracking_rows(store):
     runtime = Runtime.open(settings)
     other = Runtime.open(settings)
     try:
-        _register(runtime, "【示例】等待他人")
+        _register(runtime, OFFICER, "【示例】等待他人")
         engine = runtime.projections
         before = engine.positions()
         # Another thread of this process runs a batch: no second one here.
