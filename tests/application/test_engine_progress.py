@@ -213,18 +213,42 @@ def test_waiting_looks_again_soon_then_backs_off(runtime, monkeypatch):
     """A command's events are applied by the follower within milliseconds: the
     wait looks again after 1 ms and doubles its pause up to 20 ms, rather than
     sleeping 20 ms before its second look (it did, on every command)."""
-    from gxtrack.readmodels.engine import engine as engine_module
-
     _add_users(runtime, 2)
     engine = _engine(runtime, "users")
     pauses: list[float] = []
 
-    def sleep(seconds: float) -> None:
+    def wait(after: int, seconds: float) -> bool:
         pauses.append(seconds)
         if len(pauses) == 8:
             engine.run()
+        return False
 
-    monkeypatch.setattr(engine_module.time, "sleep", sleep)
+    monkeypatch.setattr(engine.ends, "wait", wait)
     engine.sync(timeout=10, inline=False)
     assert pauses == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02, 0.02, 0.02]
     assert engine.positions() == {"users": runtime.app.position()}
+
+
+def test_a_waiter_wakes_when_this_process_ends_a_batch(runtime, monkeypatch):
+    """A command whose events another thread of the process is applying sleeps
+    until that batch ends, not for a polling pause (here a minute long)."""
+    from gxtrack.readmodels.engine import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
+    _add_users(runtime, 2)
+    engine = _engine(runtime, "users")
+    position = runtime.app.position()
+    done = threading.Event()
+
+    def wait() -> None:
+        engine.wait_for(position, timeout=120, inline=True)
+        done.set()
+
+    with engine.local_lock:  # another thread's batch is running
+        waiter = threading.Thread(target=wait, daemon=True)
+        waiter.start()
+        time.sleep(0.2)  # the waiter found the lock taken and sleeps
+        assert not done.is_set()
+    engine.run_batch()  # ends: the waiter wakes and finds its events applied
+    assert done.wait(10)
+    assert engine.positions() == {"users": position}

@@ -21,6 +21,7 @@ from eventsourcing.utils import resolve_topic
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.event_log import reader
+from gxtrack.readmodels.engine.batch_ends import BatchEnds
 from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
 from gxtrack.readmodels.engine.projection import Handler, Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
@@ -58,6 +59,7 @@ class ProjectionEngine:
         # One batch (or rebuild step) at a time among this process's threads;
         # other processes queue on the tracking rows' lock instead.
         self.local_lock = threading.Lock()
+        self.ends = BatchEnds()
         self._read = read or reader(app.recorder)
 
     # -- schema ------------------------------------------------------------
@@ -177,7 +179,10 @@ class ProjectionEngine:
         with self.local_lock, self.db.transaction(bulk=True) as cur:
             positions = self.lock_positions(cur, only)
             assert positions is not None  # waited for
-            return self._apply_pages(cur, positions, limit, pages)
+            read = self._apply_pages(cur, positions, limit, pages)
+        # Committed and the lock released: the threads it wakes can take it.
+        self.ends.ended(None if only else min(positions.values(), default=0))
+        return read
 
     def try_batch(self) -> tuple[int, int] | None:
         """One batch of every projection, unless another thread or process is
@@ -195,9 +200,12 @@ class ProjectionEngine:
                 if positions is None:
                     return None
                 read = self._apply_pages(cur, positions, None, 1)
-                return read, min(positions.values(), default=0)
         finally:
             self.local_lock.release()
+        # Committed and the lock released: the threads it wakes can take it.
+        lowest = min(positions.values(), default=0)
+        self.ends.ended(lowest)
+        return read, lowest
 
     def _apply_pages(
         self, cur: Cursor, positions: dict[str, int], limit: int | None, pages: int
@@ -307,6 +315,9 @@ class ProjectionEngine:
         deadline = time.monotonic() + timeout
         pause = FIRST_PAUSE
         while True:
+            seen = self.ends.count
+            if self.ends.reached >= position:
+                return
             if inline:
                 batch = self.try_batch()
                 if batch is not None:
@@ -320,10 +331,13 @@ class ProjectionEngine:
                     "数据已保存，但列表尚未更新（投影进程未在 "
                     f"{timeout:g} 秒内追上），请稍后刷新"
                 )
-            # The follower applies a command's events within milliseconds: a
-            # fixed 20 ms sleep added ~20 ms to every command on PostgreSQL.
-            # Ask again soon, then back off to the old pace.
-            time.sleep(pause)
+            # Another thread of this process ending its batch wakes this one
+            # at once (it may have applied these events, or left the lock
+            # free to apply them). Another process (the follower) applies a
+            # command's events within milliseconds: look again soon, then
+            # back off to a slower pace.
+            if self.ends.wait(seen, pause):
+                continue
             pause = min(pause * 2, LAST_PAUSE)
             if self.lowest() >= position:
                 return
