@@ -20,6 +20,7 @@ from gxtrack.app.kept import KeptValues
 from gxtrack.app.presenters import project_view
 from gxtrack.app.read_side import ReadSide
 from gxtrack.errors import ConflictError, NotFoundError
+from gxtrack.infra import event_log
 from gxtrack.infra.mailer import Outbox
 
 A = TypeVar("A", bound=Aggregate)
@@ -53,6 +54,9 @@ class ServiceBase(Application[UUID]):
         self._outbox = outbox
         # Aggregates and values read from them, kept: see current().
         self._kept = KeptValues(self.recorder)
+        # The log's events from a position: (start, limit) -> rows with
+        # originator_id, originator_version, topic and state.
+        self.log_events = event_log.reader(self.recorder)
 
     @property
     def read_side(self) -> ReadSide:

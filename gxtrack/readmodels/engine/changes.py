@@ -42,6 +42,14 @@ def changed_since(db: Database, position: int) -> list[str]:
     return [r["originator_id"] for r in rows]
 
 
+def applied_through(db: Database, projection: str) -> int:
+    """The position a read model has applied the log through (0: none)."""
+    found = db.scalar(
+        "SELECT position FROM rm_tracking WHERE projection = ?", (projection,)
+    )
+    return int(found or 0)
+
+
 def record_page(
     cur: Cursor,
     changed: dict[Any, int],

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from gxtrack.infra.db import Database
+from gxtrack.readmodels.engine.changes import applied_through
 from gxtrack.readmodels.engine.projection import to_wan
 
 LOOKUP_CHUNK = 500  # ids per IN (...) list, well inside parameter limits
@@ -121,6 +122,13 @@ def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
         " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
         ((name or "").strip(),),
     )
+
+
+def projects_named_applied(db: Database, name: str) -> tuple[int, list[dict[str, Any]]]:
+    """The position the pool has applied the log through, then (read after
+    it) projects_named: a project changed past that position may be newer
+    in the log than its row, and any other row is as the log has it."""
+    return applied_through(db, "pool"), projects_named(db, name)
 
 
 def merge_candidates(

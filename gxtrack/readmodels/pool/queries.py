@@ -36,6 +36,7 @@ from gxtrack.readmodels.pool.lookups import (
     project_keys,
     project_labels,
     projects_named,
+    projects_named_applied,
     stage_rows,
 )
 from gxtrack.readmodels.pool.orders import SORTS, pool_order, stalled_first
@@ -67,6 +68,7 @@ __all__ = [  # what the other read models and the use cases read the pool by
     "project_keys",
     "project_labels",
     "projects_named",
+    "projects_named_applied",
     "scan_candidates",
     "stage_rows",
     "stall_spans",
