@@ -26,6 +26,16 @@ from gxtrack.errors import ConflictError, NotFoundError, RuleViolationError
 from gxtrack.readmodels.pool.queries import projects_named, projects_named_applied
 
 
+def _names(event: Any, name: str) -> bool:
+    """Whether a project's event gives it this name (a registration's name,
+    a revision's name after)."""
+    given = getattr(event, "name", None)
+    changes = getattr(event, "changes", None)
+    if isinstance(changes, dict) and isinstance(changes.get("name"), list | tuple):
+        given = changes["name"][-1]
+    return isinstance(given, str) and given.strip() == (name or "").strip()
+
+
 class DuplicateProjectError(ConflictError):
     """The project is already in the pool (same name and investor)."""
 
@@ -63,10 +73,24 @@ class ProjectService(ServiceBase):
             return duplicates_among(
                 name, investor, projects_named(self.read_side.db, name)
             )
-        newer = {e.originator_id for e in since if e.topic.startswith(PROJECT_TOPIC)}
-        candidates = [row for row in rows if UUID(row["id"]) not in newer]
-        for aggregate_id in newer:
-            candidate = self._duplicate_candidate(aggregate_id, name)
+        # Read afresh: the projects with this name (withdrawn too: they may
+        # have been reinstated) changed since, and those the newer events
+        # give this name; the other rows are as the log has them.
+        named = {UUID(row["id"]) for row in rows}
+        newer = set()
+        for stored in since:
+            if not stored.topic.startswith(PROJECT_TOPIC):
+                continue
+            project_id = stored.originator_id
+            if project_id in named or _names(self.mapper.to_domain_event(stored), name):
+                newer.add(project_id)
+        candidates = [
+            row
+            for row in rows
+            if UUID(row["id"]) not in newer and row["stage"] != Stage.WITHDRAWN
+        ]
+        for project_id in newer:
+            candidate = self._duplicate_candidate(project_id, name)
             if candidate is not None:
                 candidates.append(candidate)
         return duplicates_among(name, investor, candidates)

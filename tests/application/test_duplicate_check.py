@@ -70,3 +70,18 @@ def test_far_behind_it_waits_for_the_pool(runtime, leader, monkeypatch):
         register(runtime, leader, confirm=False)
     assert [d["id"] for d in refused.value.duplicates] == [first["id"]]
     assert not pool_behind(runtime)  # it caught the read models up first
+
+
+def test_a_reinstatement_the_pool_has_not_applied_counts(runtime, leader):
+    project = register(runtime, leader)
+    runtime.app.move_project(
+        leader, project["id"], "withdrawn", date(2026, 2, 1), "投资方放弃"
+    )
+    runtime.wait_for_read_models()
+    again = register(runtime, leader, confirm=False)  # a withdrawn one is no duplicate
+    runtime.app.reinstate_project(leader, project["id"], "投资方重启洽谈")
+    assert pool_behind(runtime)
+    with pytest.raises(DuplicateProjectError) as refused:
+        register(runtime, leader, confirm=False)
+    found = sorted(d["id"] for d in refused.value.duplicates)
+    assert found == sorted([project["id"], again["id"]])

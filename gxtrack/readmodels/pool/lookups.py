@@ -115,20 +115,26 @@ def project_groups(db: Database, ids: list[str]) -> dict[str, dict[str, Any]]:
     return _columns_of(db, ids, "name, officer, zone, industry")
 
 
-def projects_named(db: Database, name: str) -> list[dict[str, Any]]:
-    """Projects in the pool (not withdrawn) with this name, as duplicate candidates."""
+def projects_named(
+    db: Database, name: str, withdrawn: bool = False
+) -> list[dict[str, Any]]:
+    """Projects in the pool with this name, as duplicate candidates: not
+    withdrawn, unless asked."""
     return db.fetchall(
         "SELECT id, name, investor, stage, officer FROM rm_projects"
-        " WHERE TRIM(name) = ? AND stage != 'withdrawn' ORDER BY created_at",
+        " WHERE TRIM(name) = ?"
+        + ("" if withdrawn else " AND stage != 'withdrawn'")
+        + " ORDER BY created_at",
         ((name or "").strip(),),
     )
 
 
 def projects_named_applied(db: Database, name: str) -> tuple[int, list[dict[str, Any]]]:
     """The position the pool has applied the log through, then (read after
-    it) projects_named: a project changed past that position may be newer
-    in the log than its row, and any other row is as the log has it."""
-    return applied_through(db, "pool"), projects_named(db, name)
+    it) the projects with this name, withdrawn too: a project changed past
+    that position may be newer in the log than its row, any other row is as
+    the log has it."""
+    return applied_through(db, "pool"), projects_named(db, name, withdrawn=True)
 
 
 def merge_candidates(
