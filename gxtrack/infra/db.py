@@ -62,6 +62,16 @@ class Database:
     # rather than by LIKE alone (gxtrack/readmodels/pool/text_search.py).
     fts5_trigram = sqlite3.sqlite_version_info >= (3, 34, 0)
 
+    def announce(self, cur: Cursor, channel: str, payload: str) -> None:
+        """Tell the other processes listening on `channel`, when `cur`'s
+        transaction commits. SQLite has no such thing: nobody hears it."""
+
+    def listen(self, channel: str) -> Iterator[str] | None:
+        """What is announced on `channel`, as it comes, until the database is
+        closed: first "" once listening, then each payload. None where the
+        store cannot tell (SQLite)."""
+        return None
+
     def concat_agg(self, expr: str, order_by: str) -> str:
         """An aggregate joining `expr` over rows in `order_by` order, no separator.
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import select
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,6 +128,9 @@ class PostgresDatabase(Database):
         self._column_types: dict[str, dict[str, str]] = {}
         kwargs = connection_kwargs(params)
         self.params = kwargs  # for connections of their own (locks, LISTEN)
+        self._closed = False
+        self._listeners: list[Any] = []  # LISTEN connections, closed with the pool
+        self._listeners_lock = threading.Lock()
         self.pool = ConnectionPool(
             # Single reads skip BEGIN/COMMIT; transaction() still opens one.
             kwargs={**kwargs, "autocommit": True},
@@ -180,5 +185,46 @@ class PostgresDatabase(Database):
         """A session advisory lock keyed by (schema, purpose)."""
         return StoreLock(purpose, postgres=self.params, schema=self.schema)
 
+    def announce(self, cur: Cursor, channel: str, payload: str) -> None:
+        """NOTIFY: delivered when the transaction commits, not before."""
+        cur.execute("SELECT pg_notify(?, ?)", (self._channel(channel), payload))
+
+    def listen(self, channel: str) -> Iterator[str]:
+        """LISTEN on a connection of its own, opened at the first look."""
+        return self._listening(self._channel(channel))
+
+    def _channel(self, channel: str) -> str:
+        # Channels are the database's and read models the schema's: each
+        # schema (a test's, a bench's) hears its own.
+        digest = hashlib.sha1((self.schema or "public").encode()).hexdigest()[:12]
+        return f"{channel}_{digest}"
+
+    def _listening(self, channel: str) -> Iterator[str]:
+        import psycopg
+        from psycopg import sql
+
+        conn = psycopg.connect(**self.params, autocommit=True)
+        with self._listeners_lock:
+            self._listeners.append(conn)
+        try:
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+            yield ""  # listening: what is announced from now on is heard
+            while not self._closed:
+                # A second at most between looks at whether to stop.
+                for notice in conn.notifies(timeout=1.0):
+                    yield notice.payload
+        except psycopg.Error:
+            if not self._closed:
+                raise
+        finally:
+            with self._listeners_lock:
+                self._listeners.remove(conn)
+            conn.close()
+
     def close(self) -> None:
+        self._closed = True
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for conn in listeners:  # their listen() ends
+            conn.close()
         self.pool.close()

@@ -4,13 +4,26 @@ A command waits until the read models include its events. When another thread
 of the same process is applying them, sleeping a fixed pause and asking the
 tracking table again made a command wait up to a pause longer than the batch
 itself (under 20 clients on SQLite, a create's two waits were most of its
-time). A waiter now sleeps until a batch of this process ends, and only polls
-on a timer when another process (the follower) is the one applying events.
+time). A waiter now sleeps until a batch of this process ends.
+
+On PostgreSQL the batches of other processes (the follower beside gunicorn's
+workers) are heard too: a batch announces, as it commits, how far every read
+model is, and each process has one thread listening (BatchListener). Looking
+at the tracking rows on a timer is then only the fallback it was meant to be;
+on SQLite, where nothing is announced, it is how another process is seen.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+from collections.abc import Iterator
+from typing import Any
+
+log = logging.getLogger(__name__)
+APPLIED_CHANNEL = "gxtrack_applied"  # payload: the lowest position of a batch
+RETRY_SECONDS = 1.0  # between attempts to listen again after losing the store
 
 
 class BatchEnds:
@@ -37,3 +50,56 @@ class BatchEnds:
         pass; whether one did."""
         with self._ended:
             return self._ended.wait_for(lambda: self.count > after, seconds)
+
+
+class BatchListener:
+    """One thread per process hearing other processes' batches end, when the
+    store can tell (Database.listen), and passing them to BatchEnds."""
+
+    def __init__(self, db: Any, channel: str, ends: BatchEnds) -> None:
+        self._db = db
+        self._channel = channel
+        self._ends = ends
+        self._lock = threading.Lock()
+        self._pid: int | None = None  # the process the thread was started in
+        self._heard = threading.Event()
+
+    def hearing(self) -> bool:
+        """Start listening, once per process; whether it hears batches now.
+
+        Started at the first wait rather than when made: a process forked
+        after making it (a gunicorn worker) has no thread of its parent's.
+        """
+        pid = os.getpid()
+        if self._pid != pid:
+            with self._lock:
+                if self._pid != pid:
+                    self._pid = pid
+                    self._heard = threading.Event()
+                    heard = self._db.listen(self._channel)
+                    if heard is not None:  # None: waits look on a timer
+                        threading.Thread(
+                            target=self._run,
+                            args=(pid, heard),
+                            name="projections-heard",
+                            daemon=True,
+                        ).start()
+        return self._heard.is_set()
+
+    def _run(self, pid: int, heard: Iterator[str]) -> None:
+        while True:
+            try:
+                for payload in heard:
+                    if not payload:  # listening from now on
+                        self._heard.set()
+                        continue
+                    self._ends.ended(int(payload))
+                return  # the database was closed
+            except Exception:  # noqa: BLE001 - the store may be down: listen again
+                log.warning("lost the projection batches' channel; listening again")
+            finally:
+                self._heard.clear()
+            threading.Event().wait(RETRY_SECONDS)
+            if self._pid != pid:
+                return
+            heard = self._db.listen(self._channel)

@@ -21,7 +21,11 @@ from eventsourcing.utils import resolve_topic
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.event_log import reader
-from gxtrack.readmodels.engine.batch_ends import BatchEnds
+from gxtrack.readmodels.engine.batch_ends import (
+    APPLIED_CHANNEL,
+    BatchEnds,
+    BatchListener,
+)
 from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
 from gxtrack.readmodels.engine.projection import Handler, Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
@@ -60,6 +64,7 @@ class ProjectionEngine:
         # other processes queue on the tracking rows' lock instead.
         self.local_lock = threading.Lock()
         self.ends = BatchEnds()
+        self.listener = BatchListener(db, APPLIED_CHANNEL, self.ends)
         self._read = read or reader(app.recorder)
 
     # -- schema ------------------------------------------------------------
@@ -180,8 +185,10 @@ class ProjectionEngine:
             positions = self.lock_positions(cur, only)
             assert positions is not None  # waited for
             read = self._apply_pages(cur, positions, limit, pages)
+            lowest = None if only else min(positions.values(), default=0)
+            self._announce(cur, read, lowest)
         # Committed and the lock released: the threads it wakes can take it.
-        self.ends.ended(None if only else min(positions.values(), default=0))
+        self.ends.ended(lowest)
         return read
 
     def try_batch(self) -> tuple[int, int] | None:
@@ -200,12 +207,19 @@ class ProjectionEngine:
                 if positions is None:
                     return None
                 read = self._apply_pages(cur, positions, None, 1)
+                lowest = min(positions.values(), default=0)
+                self._announce(cur, read, lowest)
         finally:
             self.local_lock.release()
         # Committed and the lock released: the threads it wakes can take it.
-        lowest = min(positions.values(), default=0)
         self.ends.ended(lowest)
         return read, lowest
+
+    def _announce(self, cur: Cursor, read: int, lowest: int | None) -> None:
+        """Tell other processes' waiting commands, at commit, how far every
+        read model now is (PostgreSQL; see listen_for_batches)."""
+        if read and lowest is not None:
+            self.db.announce(cur, APPLIED_CHANNEL, str(lowest))
 
     def _apply_pages(
         self, cur: Cursor, positions: dict[str, int], limit: int | None, pages: int
@@ -336,6 +350,8 @@ class ProjectionEngine:
             # free to apply them). Another process (the follower) applies a
             # command's events within milliseconds: look again soon, then
             # back off to a slower pace.
+            if self.listener.hearing():
+                pause = LAST_PAUSE  # a batch's end is heard: looks are a fallback
             if self.ends.wait(seen, pause):
                 continue
             pause = min(pause * 2, LAST_PAUSE)

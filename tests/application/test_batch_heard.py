@@ -1,0 +1,97 @@
+"""A command waiting on another process's batch (the follower beside gunicorn's
+workers) is woken when that batch commits, on PostgreSQL, rather than by a
+look at the tracking rows on a timer; elsewhere the timer stays."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+
+from domain.permissions import Actor
+from gxtrack.bootstrap import Runtime
+from gxtrack.readmodels.engine import engine as engine_module
+from tests.conftest import pg_settings
+
+
+@pytest.fixture
+def two_processes(pg_schema, tmp_path):
+    """Two runtimes on one schema: each engine has its own batches and
+    listener, as two processes would."""
+    settings = replace(pg_settings(pg_schema, tmp_path), inline_projections=False)
+    waiter, follower = Runtime.open(settings), Runtime.open(settings)
+    yield waiter, follower
+    waiter.close()
+    follower.close()
+
+
+def _heard_within(engine, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not engine.listener.hearing():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+@pytest.mark.postgres
+def test_a_batch_of_another_process_wakes_the_waiting_command(
+    two_processes, monkeypatch
+):
+    waiter, follower = two_processes
+    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
+    monkeypatch.setattr(engine_module, "LAST_PAUSE", 60.0)
+    waiter.app.add_user(Actor.system(), "heard", "officer")
+    position = waiter.app.position()
+    done = threading.Event()
+
+    def wait() -> None:
+        waiter.projections.wait_for(position, timeout=120, inline=False)
+        done.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    assert _heard_within(waiter.projections, 10)
+    assert not done.is_set()  # nobody has applied the event yet
+    follower.projections.run_batch()
+    assert done.wait(10)  # not the minute a look on the timer would take
+    assert waiter.projections.lowest() >= position
+
+
+@pytest.mark.postgres
+def test_another_schemas_batches_are_not_heard(two_processes, tmp_path, monkeypatch):
+    """Channels belong to the database, read models to a schema: a batch of
+    another schema, far ahead, must not pass for this one's."""
+    import uuid
+
+    import psycopg
+
+    from tests.conftest import _conninfo
+
+    waiter, _follower = two_processes
+    other = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_conninfo(), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {other}")
+    elsewhere = Runtime.open(pg_settings(other, tmp_path / "other"))
+    try:
+        for n in range(3):
+            elsewhere.app.add_user(Actor.system(), f"elsewhere{n}", "officer")
+        waiter.app.add_user(Actor.system(), "here", "officer")
+        assert _heard_within(waiter.projections, 10)
+        elsewhere.projections.run_batch()
+        time.sleep(0.5)
+        assert waiter.projections.ends.reached == 0
+    finally:
+        elsewhere.close()
+        with psycopg.connect(_conninfo(), autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {other} CASCADE")
+
+
+def test_sqlite_announces_nothing_and_waits_on_its_timer(sqlite_settings):
+    runtime = Runtime.open(sqlite_settings)
+    try:
+        assert runtime.db.listen("gxtrack_applied") is None
+        assert not runtime.projections.listener.hearing()
+    finally:
+        runtime.close()
