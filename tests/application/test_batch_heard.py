@@ -81,7 +81,7 @@ def test_another_schemas_batches_are_not_heard(two_processes, tmp_path, monkeypa
         assert _heard_within(waiter.projections, 10)
         elsewhere.projections.run_batch()
         time.sleep(0.5)
-        assert waiter.projections.ends.reached == 0
+        assert waiter.projections.ends.latest == 0
     finally:
         elsewhere.close()
         with psycopg.connect(_conninfo(), autocommit=True) as conn:

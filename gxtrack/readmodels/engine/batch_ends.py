@@ -27,22 +27,23 @@ RETRY_SECONDS = 1.0  # between attempts to listen again after losing the store
 
 
 class BatchEnds:
-    """How many batches this process has finished, and the lowest position
-    the latest full one left every projection at."""
+    """How many batches have ended (this process's, and others' it heard of),
+    and the lowest position the latest that moved every read model left."""
 
     def __init__(self) -> None:
         self._ended = threading.Condition()
         self.count = 0
-        # Positions only grow in the log, so a batch that left every
-        # projection at or past a position recorded earlier applied it.
-        self.reached = 0
+        # Trusted only for a batch that ended after a wait began: a read
+        # model reset since an earlier one (its tables changed shape, a
+        # rebuild) is behind it again.
+        self.latest = 0
 
     def ended(self, lowest: int | None) -> None:
         """A batch committed; `lowest` when it moved every projection."""
         with self._ended:
             self.count += 1
-            if lowest is not None and lowest > self.reached:
-                self.reached = lowest
+            if lowest is not None:
+                self.latest = lowest
             self._ended.notify_all()
 
     def wait(self, after: int, seconds: float) -> bool:

@@ -328,10 +328,11 @@ class ProjectionEngine:
         """
         deadline = time.monotonic() + timeout
         pause = FIRST_PAUSE
+        begun = self.ends.count
         while True:
             seen = self.ends.count
-            if self.ends.reached >= position:
-                return
+            if seen > begun and self.ends.latest >= position:
+                return  # a batch that ended meanwhile applied it
             if inline:
                 batch = self.try_batch()
                 if batch is not None:
