@@ -8,6 +8,7 @@ from flask import Flask, jsonify
 
 from gxtrack.app import kept
 from gxtrack.bootstrap import Runtime
+from web.json_provider import OrjsonProvider
 
 
 def create_app(
@@ -22,9 +23,9 @@ def create_app(
     app.extensions["gxtrack"] = runtime
     _one_look_at_the_log_per_request(app)
     # Key order is the schema's, not sorted again per response; Chinese text
-    # goes out as UTF-8 rather than \u escapes (a third of a list's bytes).
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # goes out as UTF-8 rather than \u escapes (a third of a list's bytes);
+    # orjson writes it (web/json_provider.py).
+    app.json = OrjsonProvider(app)
 
     @app.get("/healthz")
     def healthz() -> Any:
