@@ -95,3 +95,43 @@ def test_sqlite_announces_nothing_and_waits_on_its_timer(sqlite_settings):
         assert not runtime.projections.listener.hearing()
     finally:
         runtime.close()
+
+
+@pytest.mark.postgres
+def test_a_lost_channel_is_listened_to_again(two_processes, pg_schema, monkeypatch):
+    """The listening connection killed (a server restart, say): the process
+    listens again, and the next batch is heard."""
+    import psycopg
+
+    from gxtrack.readmodels.engine import batch_ends
+    from tests.conftest import _conninfo
+
+    waiter, follower = two_processes
+    monkeypatch.setattr(batch_ends, "RETRY_SECONDS", 0.1)
+    listener = waiter.projections.listener
+    assert _heard_within(waiter.projections, 10)
+    with psycopg.connect(_conninfo(), autocommit=True) as conn:
+        killed = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+            (f'LISTEN "{waiter.db._channel(batch_ends.APPLIED_CHANNEL)}"',),
+        ).fetchall()
+    assert killed == [(True,)]
+    deadline = time.monotonic() + 10
+    while listener.hearing() and time.monotonic() < deadline:
+        time.sleep(0.01)  # it notices the loss
+    assert _heard_within(waiter.projections, 10)  # and listens again
+    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
+    monkeypatch.setattr(engine_module, "LAST_PAUSE", 60.0)
+    waiter.app.add_user(Actor.system(), "heard_again", "officer")
+    position = waiter.app.position()
+    done = threading.Event()
+    threading.Thread(
+        target=lambda: (
+            waiter.projections.wait_for(position, timeout=120, inline=False),
+            done.set(),
+        ),
+        daemon=True,
+    ).start()
+    time.sleep(0.2)
+    follower.projections.run_batch()
+    assert done.wait(10)
