@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.duration.survfunc import CumIncidenceRight
 
 from domain.forecast.spells import MOVED, WITHDRAWN
 
@@ -33,6 +32,11 @@ def fit(
     """The curves of spells (`days`, `outcome`) counted `weight` times each."""
     keep = weight > 0
     days, outcome, weight = days[keep], outcome[keep], weight[keep]
+    # Imported when a curve is fitted: statsmodels brings scipy.stats and
+    # pandas, about 100 MB and a second of start-up that every process paid
+    # (a rebuild, a CLI command, each web worker) though few ever forecast.
+    from statsmodels.duration.survfunc import CumIncidenceRight
+
     fitted = CumIncidenceRight(
         days.astype(float), outcome, freq_weights=weight.astype(float)
     )

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from math import sqrt
 
 import numpy as np
-from scipy.special import ndtr
 
 EXACT_UP_TO = 300
 LEVEL = 0.8
@@ -35,6 +34,8 @@ def _normal_cdf(p: np.ndarray, weight: np.ndarray) -> np.ndarray:
     k = np.arange(int(weight.sum()) + 1)
     if sd == 0:
         return (k >= round(mean)).astype(float)
+    from scipy.special import ndtr  # when an interval is drawn, not at start-up
+
     return ndtr((k + 0.5 - mean) / sd)
 
 

@@ -10,7 +10,6 @@ long enough to end in the window.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import fftconvolve
 
 from domain.forecast.curves import Curve
 
@@ -49,6 +48,10 @@ def stage_after_next(
         spreads.append(second[upper] - second[lower])
     # Σ_k landing[t + k − 1] · spread[k − 1] for every t at once: a correlation,
     # done through the FFT (len(landing) × log per window, not × horizon).
+    # scipy.signal is imported here, not with the module: it brings
+    # scipy.stats, half a second and tens of MB every process paid.
+    from scipy.signal import fftconvolve
+
     sums = fftconvolve(
         landing[None, :], np.stack(spreads)[:, ::-1], mode="valid", axes=1
     )
