@@ -224,9 +224,30 @@ def test_waiting_looks_again_soon_then_backs_off(runtime, monkeypatch):
         return False
 
     monkeypatch.setattr(engine.ends, "wait", wait)
+    # The timer alone: batches of other processes are not heard (SQLite).
+    monkeypatch.setattr(engine.listener, "hearing", lambda: False)
     engine.sync(timeout=10, inline=False)
     assert pauses == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02, 0.02, 0.02]
     assert engine.positions() == {"users": runtime.app.position()}
+
+
+def test_when_batches_are_heard_the_timer_is_only_a_fallback(runtime, monkeypatch):
+    """Hearing other processes' batches end (PostgreSQL), a wait looks at the
+    tracking rows only every 20 ms, in case a notification was lost."""
+    _add_users(runtime, 2)
+    engine = _engine(runtime, "users")
+    pauses: list[float] = []
+
+    def wait(after: int, seconds: float) -> bool:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            engine.run()
+        return False
+
+    monkeypatch.setattr(engine.ends, "wait", wait)
+    monkeypatch.setattr(engine.listener, "hearing", lambda: True)
+    engine.sync(timeout=10, inline=False)
+    assert pauses == [0.02, 0.02, 0.02]
 
 
 def test_a_waiter_wakes_when_this_process_ends_a_batch(runtime, monkeypatch):
