@@ -16,8 +16,6 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from eventsourcing.utils import resolve_topic
-
 from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.event_log import reader
@@ -27,8 +25,9 @@ from gxtrack.readmodels.engine.batch_ends import (
     BatchListener,
 )
 from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
-from gxtrack.readmodels.engine.projection import Handler, Projection
+from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
+from gxtrack.readmodels.engine.routes import Plan, plan, superseded_in
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -217,7 +216,7 @@ class ProjectionEngine:
 
     def _announce(self, cur: Cursor, read: int, lowest: int | None) -> None:
         """Tell other processes' waiting commands, at commit, how far every
-        read model now is (PostgreSQL; see listen_for_batches)."""
+        read model now is (PostgreSQL; see engine/batch_ends.py)."""
         if read and lowest is not None:
             self.db.announce(cur, APPLIED_CHANNEL, str(lowest))
 
@@ -256,11 +255,11 @@ class ProjectionEngine:
                 if position < first
                 else [n for n in notifications if n.id > position],
             )
-        plans: dict[str, _Plan] = {}
+        plans: dict[str, Plan] = {}
         for notification in notifications:
             if notification.topic not in plans:
-                plans[notification.topic] = _plan(appliers, notification.topic)
-        superseded = _superseded(notifications, plans)
+                plans[notification.topic] = plan(appliers, notification.topic)
+        superseded = superseded_in(notifications, plans)
         decode = self.app.mapper.to_domain_event
         changed: dict[Any, int] = {}
         for index, notification in enumerate(notifications):
@@ -382,49 +381,6 @@ class ProjectionEngine:
     def head(self) -> int:
         """The position of the newest event in the log."""
         return self.app.recorder.max_notification_id() or 0
-
-
-# How a batch treats one event type: its routes (position, handler), and those
-# of them that take every event of the type, not only an aggregate's latest in
-# the batch (the routes of projections that have the type `latest_only` are
-# left out).
-Route = tuple[int, Handler]
-_Plan = tuple[list[Route], list[Route]]
-
-
-def _plan(appliers: list[tuple[int, Projection]], topic: str) -> _Plan:
-    """The handlers an event type concerns. The type comes from the stored
-    topic, so an event that no projection handles is never decoded."""
-    key = resolve_topic(topic)
-    routes: list[Route] = []
-    every: list[Route] = []
-    for position, projection in appliers:
-        handler = projection.route(key)
-        if handler is not None:
-            routes.append((position, handler))
-            if key not in projection.latest_only:
-                every.append((position, handler))
-    return routes, every
-
-
-def _superseded(notifications: Sequence[Any], plans: dict[str, _Plan]) -> set[int]:
-    """Indexes of events that a later event of the same type and aggregate in
-    this batch makes moot for some projection reading them."""
-    coalesced = {t for t, (routes, every) in plans.items() if len(every) < len(routes)}
-    if not coalesced:
-        return set()
-    superseded: set[int] = set()
-    seen: set[tuple[str, Any]] = set()
-    for index in range(len(notifications) - 1, -1, -1):
-        notification = notifications[index]
-        topic = notification.topic
-        if topic in coalesced:
-            key = (topic, notification.originator_id)
-            if key in seen:
-                superseded.add(index)
-            else:
-                seen.add(key)
-    return superseded
 
 
 def _ddl_hash(projection: Projection) -> str:
