@@ -76,7 +76,7 @@ class ProjectService(ServiceBase):
         # Read afresh: the projects with this name (withdrawn too: they may
         # have been reinstated) changed since, and those the newer events
         # give this name; the other rows are as the log has them.
-        named = {UUID(row["id"]) for row in rows}
+        named = {UUID(row["id"]): row for row in rows}
         newer = set()
         for stored in since:
             if not stored.topic.startswith(PROJECT_TOPIC):
@@ -86,8 +86,8 @@ class ProjectService(ServiceBase):
                 newer.add(project_id)
         candidates = [
             row
-            for row in rows
-            if UUID(row["id"]) not in newer and row["stage"] != Stage.WITHDRAWN
+            for project_id, row in named.items()
+            if project_id not in newer and row["stage"] != Stage.WITHDRAWN
         ]
         for project_id in newer:
             candidate = self._duplicate_candidate(project_id, name)

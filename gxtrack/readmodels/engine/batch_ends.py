@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,7 +101,7 @@ class BatchListener:
                 log.warning("lost the projection batches' channel; listening again")
             finally:
                 self._heard.clear()
-            threading.Event().wait(RETRY_SECONDS)
+            time.sleep(RETRY_SECONDS)
             if self._pid != pid:
                 return
             heard = self._db.listen(self._channel)
