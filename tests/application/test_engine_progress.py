@@ -209,44 +209,39 @@ def test_the_schema_digest_is_stable_across_releases():
     assert _ddl_hash(Two("two")) == expected.hexdigest()[:16]
 
 
-def test_waiting_looks_again_soon_then_backs_off(runtime, monkeypatch):
-    """A command's events are applied by the follower within milliseconds: the
-    wait looks again after 1 ms and doubles its pause up to 20 ms, rather than
-    sleeping 20 ms before its second look (it did, on every command)."""
+def _pauses_until_caught_up(runtime, monkeypatch, hearing: bool, looks: int):
+    """The pauses a wait for the head sleeps, when another process applies the
+    events at its `looks`-th look and batches are heard or not."""
     _add_users(runtime, 2)
     engine = _engine(runtime, "users")
     pauses: list[float] = []
 
     def wait(after: int, seconds: float) -> bool:
         pauses.append(seconds)
-        if len(pauses) == 8:
+        if len(pauses) == looks:
             engine.run()
         return False
 
     monkeypatch.setattr(engine.ends, "wait", wait)
-    # The timer alone: batches of other processes are not heard (SQLite).
-    monkeypatch.setattr(engine.listener, "hearing", lambda: False)
+    monkeypatch.setattr(engine.listener, "hearing", lambda: hearing)
     engine.sync(timeout=10, inline=False)
-    assert pauses == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02, 0.02, 0.02]
     assert engine.positions() == {"users": runtime.app.position()}
+    return pauses
+
+
+def test_waiting_looks_again_soon_then_backs_off(runtime, monkeypatch):
+    """A command's events are applied by the follower within milliseconds: the
+    wait looks again after 1 ms and doubles its pause up to 20 ms, rather than
+    sleeping 20 ms before its second look (it did, on every command). The timer
+    alone: batches of other processes are not heard (SQLite)."""
+    pauses = _pauses_until_caught_up(runtime, monkeypatch, hearing=False, looks=8)
+    assert pauses == [0.001, 0.002, 0.004, 0.008, 0.016, 0.02, 0.02, 0.02]
 
 
 def test_when_batches_are_heard_the_timer_is_only_a_fallback(runtime, monkeypatch):
     """Hearing other processes' batches end (PostgreSQL), a wait looks at the
     tracking rows only every 20 ms, in case a notification was lost."""
-    _add_users(runtime, 2)
-    engine = _engine(runtime, "users")
-    pauses: list[float] = []
-
-    def wait(after: int, seconds: float) -> bool:
-        pauses.append(seconds)
-        if len(pauses) == 3:
-            engine.run()
-        return False
-
-    monkeypatch.setattr(engine.ends, "wait", wait)
-    monkeypatch.setattr(engine.listener, "hearing", lambda: True)
-    engine.sync(timeout=10, inline=False)
+    pauses = _pauses_until_caught_up(runtime, monkeypatch, hearing=True, looks=3)
     assert pauses == [0.02, 0.02, 0.02]
 
 
