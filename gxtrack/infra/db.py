@@ -105,6 +105,11 @@ class Database:
         with self.transaction(write=False) as cur:
             return cur.fetchall(text, params)
 
+    def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """All rows of a query as the driver's tuples (hot paths)."""
+        with self.transaction(write=False) as cur:
+            return cur.tuples(text, params)
+
     def fetchone(self, text: str, params: Sequence[Any] = ()) -> Row | None:
         """The first row of a query, or None."""
         rows = self.fetchall(text, params)

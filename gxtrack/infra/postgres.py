@@ -165,6 +165,11 @@ class PostgresDatabase(Database):
         with self.pool.connection() as conn, conn.cursor() as raw:
             return Cursor(self, raw).fetchall(text, params)
 
+    def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement as tuples, on an autocommit connection (one round trip)."""
+        with self.pool.connection() as conn, conn.cursor() as raw:
+            return Cursor(self, raw).tuples(text, params)
+
     @contextmanager
     def transaction(self, write: bool = True, bulk: bool = False) -> Iterator[Cursor]:
         """A transaction; `bulk` pipelines the statements (projection batches).

@@ -59,6 +59,9 @@ class ReplicatedDatabase(Database):
     def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
         return self.replica.fetchall(text, params)
 
+    def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.replica.tuples(text, params)
+
     @contextmanager
     def transaction(self, write: bool = True, bulk: bool = False) -> Iterator[Cursor]:
         target = self._primary if write else self.replica

@@ -224,3 +224,42 @@ def test_a_stage_is_listed_latest_first_without_sorting_it(runtime, leader):
         ("signed",),
     )
     assert not any("TEMP B-TREE" in row["detail"] for row in plan), plan
+
+
+def test_a_page_past_the_end_still_counts_the_matching_projects(runtime, leader):
+    for n in range(3):
+        register(runtime, leader, f"【示例】计数{n}")
+    runtime.wait_for_read_models()
+
+    def listed(page, **narrowing):
+        found = list_projects(
+            runtime.db, PoolFilter(**narrowing), page=page, page_size=2
+        )
+        return len(found["items"]), found["total"]
+
+    assert listed(1) == (2, 3)
+    assert listed(2) == (1, 3)
+    assert listed(3) == (0, 3)  # no row carries the count: it is asked alone
+    assert listed(1, zone="nowhere") == (0, 0)
+    assert listed(2, zone="nowhere") == (0, 0)
+
+
+def test_a_list_page_is_one_statement_when_the_policy_is_at_hand(
+    runtime, leader, monkeypatch
+):
+    register(runtime, leader, "【示例】一句")
+    runtime.wait_for_read_models()
+    from gxtrack.infra.db import Cursor
+
+    statements = []
+    execute = Cursor.execute
+
+    def counted(self, text, params=()):
+        statements.append(text)
+        return execute(self, text, params)
+
+    monkeypatch.setattr(Cursor, "execute", counted)
+    terms = runtime.app.stall_terms_on
+    page = list_projects(runtime.db, PoolFilter(stage="negotiating"), terms_for=terms)
+    # Page and total in one snapshot; the policy from the caller, not re-read.
+    assert (len(statements), page["total"], names(page)) == (1, 1, ["【示例】一句"])

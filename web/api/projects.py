@@ -50,7 +50,11 @@ class Projects(MethodView):
             args["ids"] = [i["id"] for i in rt().app.compliance_items(status, listed)]
             if not args["ids"]:
                 return jsonify({"items": [], "total": 0})
-        page = with_labels(list_projects(rt().db, PoolFilter(**args), **paging))
+        app = rt().app
+        found = list_projects(
+            rt().db, PoolFilter(**args), **paging, terms_for=app.stall_terms_on
+        )
+        page = with_labels(found)
         if args.get("as_of"):  # nodes and investment as known on that day
             rt().app.with_as_of_facts(page["items"], args["as_of"])
         # Rows are JSON-ready already: skip marshmallow's per-field dump.

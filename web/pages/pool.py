@@ -89,7 +89,9 @@ def index() -> Any:
     size = parse_int(request.args.get("page_size"), "page_size")
     page = 1 if page is None else page
     size = 50 if size is None else size
-    result = list_projects(runtime().db, f, sort, page, size)
+    result = list_projects(
+        runtime().db, f, sort, page, size, terms_for=runtime().app.stall_terms_on
+    )
     if f.as_of is not None:  # nodes and investment as known on that day
         runtime().app.with_as_of_facts(result["items"], f.as_of)
     pages = max(1, -(-result["total"] // size))

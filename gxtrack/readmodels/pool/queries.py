@@ -12,6 +12,7 @@ and projects that moved later show the stage they were in then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -244,42 +245,71 @@ def list_projects(
     sort: str = "-updated",
     page: int = 1,
     page_size: int = 50,
+    terms_for: Callable[[date], StallTerms] | None = None,
 ) -> dict[str, Any]:
-    """One page of the pool and the total number of matching projects."""
+    """One page of the pool and the total number of matching projects.
+
+    `terms_for` gives the stall policy in force on a day when the caller
+    holds it already (the application keeps it from the log); otherwise it
+    is read from the pool's copy of the policy.
+    """
     if page_size < 1 or page_size > MAX_PAGE_SIZE:
         raise RuleViolationError(f"每页条数须在 1–{MAX_PAGE_SIZE} 之间", "page_size")
     if page < 1:
         raise RuleViolationError("页码从 1 开始", "page")
     day = f.as_of or today()
-    terms = terms_on(db, day)
+    terms = terms_for(day) if terms_for is not None else terms_on(db, day)
     src = _from_clause(db, f, rows=True, terms=terms)
     stall = stall_sql(terms, day, src.stage, src.day)
     order = pool_order(sort, stall)
-    with db.transaction(write=False) as cur:  # one snapshot: total and page agree
-        total = _count(cur, f, src)
-        select = (
-            f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
-            f" {node_late_on(day)} AS node_late_on"
-        )
-        by = order.by()
-        window = ((page - 1) * page_size, page_size)
-        if f.as_of is not None and f.stalled is None:
+    select = (
+        f"SELECT {LIST_COLUMNS}, {src.stage} AS stage_code, {src.day} AS stage_day,"
+        f" {node_late_on(day)} AS node_late_on"
+    )
+    by = order.by()
+    window = ((page - 1) * page_size, page_size)
+    if f.as_of is not None and f.stalled is None:
+        with db.transaction(write=False) as cur:  # one snapshot: total and page agree
+            total = _count(cur, f, src)
             narrow = order.narrow(src.stage, src.day)
             rows = as_of_page.page_rows(
-                cur, select, src.reads, by, narrow, window, int(total or 0)
+                cur, select, src.reads, by, narrow, window, total
             )
-        elif order.key == "stall_days" and f.as_of is None:
+    elif order.key == "stall_days" and f.as_of is None:
+        with db.transaction(write=False) as cur:
+            total = _count(cur, f, src)
             source = (src.clause, src.params)
             rows = stalled_first(cur, select, source, order, stall, window)
-        else:
-            rows = cur.tuples(
-                select + src.clause + by + " LIMIT ? OFFSET ?",
-                [*src.params, window[1], window[0]],
-            )
+    else:
+        rows, total = _page_and_total(db, select, src, by, window)
     items = [item(r[:-1]) for r in rows]
     for found, row in zip(items, rows, strict=True):
         found["stall"] = judged(_facts(found, row[-1]), terms, day)
-    return {"items": items, "total": int(total or 0)}
+    return {"items": items, "total": total}
+
+
+def _page_and_total(
+    db: Database, select: str, src: _Source, by: str, window: tuple[int, int]
+) -> tuple[list[tuple[Any, ...]], int]:
+    """A page of rows and the number of all matching ones, in one statement.
+
+    The count rides along as an uncorrelated subquery (computed once): one
+    statement is one snapshot, so total and page agree without a
+    transaction, and on PostgreSQL a list costs one round trip, not four
+    (BEGIN, count, page, COMMIT). A page past the end has no row to carry
+    the count; only then is it asked for alone.
+    """
+    offset, limit = window
+    rows = db.tuples(
+        f"{select}, (SELECT COUNT(*){src.clause}) AS matching"
+        f"{src.clause}{by} LIMIT ? OFFSET ?",
+        [*src.params, *src.params, limit, offset],
+    )
+    if rows:
+        return [r[:-1] for r in rows], int(rows[0][-1])
+    if not offset:
+        return [], 0
+    return [], int(db.tuples("SELECT COUNT(*)" + src.clause, src.params)[0][0] or 0)
 
 
 def _count(cur: Cursor, f: PoolFilter, src: _Source) -> int:
