@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gxtrack.infra.db import Cursor, Database
+from gxtrack.infra.db import Cursor, Database, Row
 from gxtrack.infra.lock import StoreLock
 
 CHECKPOINT_PAGES = 16384  # 64 MB of 4 KB pages: see SQLiteDatabase._connect
@@ -85,6 +85,25 @@ class SQLiteDatabase(Database):
             return
         with self._turns, self._run(conn, write) as cur:
             yield cur
+
+    def fetchall(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One query on its own: SQLite gives a lone statement one snapshot,
+        so no BEGIN and COMMIT around it.
+
+        Each call into SQLite lets go of the interpreter's lock, and under
+        load each one queues to take it back: a read was three such calls
+        where one does. A shared-cache memory database keeps its turns (its
+        table locks fail at once rather than wait).
+        """
+        if self._turns is not None:
+            return super().fetchall(text, params)
+        return Cursor(self, self.connection().cursor()).fetchall(text, params)
+
+    def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """As fetchall, the driver's tuples."""
+        if self._turns is not None:
+            return super().tuples(text, params)
+        return Cursor(self, self.connection().cursor()).tuples(text, params)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

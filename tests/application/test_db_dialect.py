@@ -70,3 +70,25 @@ def test_no_module_outside_infra_asks_which_database(folder):
             if ASKING.search(line):
                 askers.append(f"{name}:{number}: {line.strip()}")
     assert not askers
+
+
+def test_a_lone_read_on_a_sqlite_file_is_one_call_into_sqlite(tmp_path):
+    from gxtrack.infra.sqlite import SQLiteDatabase
+
+    db = SQLiteDatabase(tmp_path / "one.db")
+    try:
+        with db.transaction() as cur:
+            cur.execute("CREATE TABLE t (a INTEGER)")
+            cur.execute("INSERT INTO t (a) VALUES (1), (2)")
+        traced = []
+        db.connection().set_trace_callback(traced.append)
+        assert db.fetchall("SELECT a FROM t ORDER BY a") == [{"a": 1}, {"a": 2}]
+        assert db.tuples("SELECT COUNT(*) FROM t") == [(2,)]
+        # No BEGIN/COMMIT around them: each is a call that queues for the
+        # interpreter's lock under load.
+        assert traced == ["SELECT a FROM t ORDER BY a", "SELECT COUNT(*) FROM t"]
+        with db.transaction() as cur:  # inside a transaction, a read joins it
+            cur.execute("INSERT INTO t (a) VALUES (3)")
+            assert db.tuples("SELECT COUNT(*) FROM t") == [(3,)]
+    finally:
+        db.close()
