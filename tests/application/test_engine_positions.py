@@ -101,3 +101,37 @@ def test_a_projection_already_at_the_pages_end_is_not_touched(runtime):
     assert ahead.batches == ["begin", "finish"]
     assert behind.batches == ["begin", "finish"]
     assert engine.positions()["ahead"] == engine.positions()["behind"]
+
+
+def test_positions_locked_at_one_place_come_back_as_one_row(runtime, monkeypatch):
+    positions = _add_users(runtime, 5)
+    engine, _ = _engine(runtime, "first", "second", "third")
+    engine.run_batch(limit=2, only=["first"])
+    from gxtrack.infra.db import Cursor
+
+    fetched = []
+    tuples = Cursor.tuples
+
+    def counted(self, text, params=()):
+        rows = tuples(self, text, params)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(Cursor, "tuples", counted)
+    with runtime.db.transaction() as cur:  # apart: the rows of each
+        assert engine.lock_positions(cur) == {
+            "first": positions[1],
+            "second": 0,
+            "third": 0,
+        }
+    assert fetched == [1, 3]
+    engine.run()
+    fetched.clear()
+    with runtime.db.transaction() as cur:  # together: one row in all
+        assert engine.lock_positions(cur) == dict.fromkeys(
+            ("first", "second", "third"), positions[-1]
+        )
+        assert engine.lock_positions(cur, only=["second"]) == {
+            "second": positions[-1]
+        }
+    assert fetched == [1, 1]

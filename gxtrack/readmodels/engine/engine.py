@@ -157,11 +157,21 @@ class ProjectionEngine:
             return {}
         marks = ", ".join("?" for _ in names)
         lock = self.db.for_update if wait else self.db.skip_locked
-        rows = cur.fetchall(
-            "SELECT projection, position FROM rm_tracking"
-            f" WHERE projection IN ({marks}) ORDER BY projection{lock}",
+        chosen = f"FROM rm_tracking WHERE projection IN ({marks}) ORDER BY projection"
+        # Mostly every read model is at one position: then one row comes
+        # back, not one per read model. On SQLite each row fetched is a call
+        # that lets go of the interpreter's lock and queues to take it back,
+        # and a busy server's commands wait on the batch that queues.
+        (count, low, high), *_ = cur.tuples(
+            f"WITH t AS MATERIALIZED (SELECT position {chosen}{lock})"
+            " SELECT COUNT(*), MIN(position), MAX(position) FROM t",
             tuple(names),
         )
+        if count == len(names) and low == high:
+            return dict.fromkeys(names, int(low))
+        if not wait and count < len(names):
+            return None
+        rows = cur.fetchall(f"SELECT projection, position {chosen}", tuple(names))
         known = {r["projection"]: int(r["position"]) for r in rows}
         if not wait and len(known) < len(names):
             return None
