@@ -131,7 +131,5 @@ def test_positions_locked_at_one_place_come_back_as_one_row(runtime, monkeypatch
         assert engine.lock_positions(cur) == dict.fromkeys(
             ("first", "second", "third"), positions[-1]
         )
-        assert engine.lock_positions(cur, only=["second"]) == {
-            "second": positions[-1]
-        }
+        assert engine.lock_positions(cur, only=["second"]) == {"second": positions[-1]}
     assert fetched == [1, 1]
