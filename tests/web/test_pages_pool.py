@@ -89,6 +89,21 @@ def test_pool_sorts_and_pages(client: FlaskClient, pool: dict) -> None:
     assert "第 1 / 1 页" not in first  # a single page shows no pager
 
 
+def test_a_page_past_the_end_counts_and_links_to_the_last_page(
+    client: FlaskClient, pool: dict
+) -> None:
+    login(client, "viewer")
+    past = client.get("/projects?sort=name&page_size=1&page=9")
+    assert "共 3 个项目" in page_text(past) and "没有符合条件的项目" in page_text(past)
+    assert "第 9 / 3 页" in page_text(past)
+    # Back to the last page there is, not to page 8 (as empty as this one).
+    html = past.get_data(as_text=True)
+    assert re.search(r'href="[^"]*page=3[^"]*">‹ 最后一页', html)
+    assert "上一页" not in html
+    inside = client.get("/projects?sort=name&page_size=1&page=2")
+    assert re.search(r'href="[^"]*page=1[^"]*">‹ 上一页', inside.get_data(as_text=True))
+
+
 @pytest.mark.parametrize(
     "query",
     [
