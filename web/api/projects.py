@@ -56,7 +56,7 @@ class Projects(MethodView):
         )
         page = with_labels(found)
         if args.get("as_of"):  # nodes and investment as known on that day
-            rt().app.with_as_of_facts(page["items"], args["as_of"])
+            app.with_as_of_facts(page["items"], args["as_of"])
         # Rows are JSON-ready already: skip marshmallow's per-field dump.
         return jsonify(plain_dump(ProjectPageSchema, page))
 

@@ -171,10 +171,9 @@ class ProjectionEngine:
             return dict.fromkeys(names, int(low))
         if not wait and count < len(names):
             return None
+        # Their rows are this transaction's now: read apart, all of them.
         rows = cur.fetchall(f"SELECT projection, position {chosen}", tuple(names))
         known = {r["projection"]: int(r["position"]) for r in rows}
-        if not wait and len(known) < len(names):
-            return None
         return {n: known[n] for n in names if n in known}
 
     def run_batch(
