@@ -116,7 +116,7 @@ class Runtime:
             )
 
     def catch_up_with_progress(self, show: CatchUpProgress) -> None:
-        """Like wait_for_read_models(), showing progress when projecting inline.
+        """Like wait_for_read_models(), showing progress.
 
         For a bulk write (a ledger import): the catch-up commits every
         BULK_PAGES pages of events, not every page. Each commit writes every
@@ -126,9 +126,11 @@ class Runtime:
         transaction still holds a bounded number of events.
         """
         if not self.settings.inline_projections:
-            self.wait_for_read_models()
-            return
-        self.projections.run(show, pages=BULK_PAGES)
+            # The projection process applies them: its progress is shown,
+            # and only a process that stops moving times out.
+            self.projections.watch(show, self.settings.projection_wait_seconds)
+        else:
+            self.projections.run(show, pages=BULK_PAGES)
         self.wait_for_replica()
 
     def close(self) -> None:

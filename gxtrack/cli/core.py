@@ -165,8 +165,11 @@ def projections_status(state) -> None:
     default=None,
     help="每个事务处理的事件数 (events per transaction)",
 )
+@click.option("--parent-fd", type=int, default=None, hidden=True)
 @pass_state
-def projections_run(state, follow: bool, batch_size: int | None) -> None:
+def projections_run(
+    state, follow: bool, batch_size: int | None, parent_fd: int | None
+) -> None:
     """追上事件日志 Apply every pending event (or keep following with --follow)."""
     runtime = state.runtime
     if batch_size:
@@ -174,7 +177,9 @@ def projections_run(state, follow: bool, batch_size: int | None) -> None:
     if follow:
         from gxtrack.cli.follow import run_follower
 
-        run_follower(runtime)
+        # `gxtrack serve`'s follower (gxtrack/cli/follower_process.py) stops
+        # when the server's end of this pipe closes.
+        run_follower(runtime, parent_fd)
         return
     done = runtime.projections.run(_progress_printer("处理事件"))
     click.echo(f"\n已处理 {done} 个事件", err=True)

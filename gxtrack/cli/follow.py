@@ -9,11 +9,16 @@ from typing import Any
 import click
 
 
-def run_follower(runtime: Any) -> None:
-    """Follow the event log until SIGTERM or Ctrl+C; waits if another runs."""
+def run_follower(runtime: Any, parent_fd: int | None = None) -> None:
+    """Follow the event log until SIGTERM or Ctrl+C (or, with `parent_fd`,
+    until the parent process ends); waits if another runs."""
     from gxtrack.readmodels.engine.follower import follow
 
     stopping = threading.Event()
+    if parent_fd is not None:
+        from gxtrack.cli.follower_process import until_parent_exits
+
+        until_parent_exits(parent_fd, stopping)
 
     def stop(_signum: int, _frame: Any) -> None:
         stopping.set()

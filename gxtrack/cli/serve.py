@@ -1,4 +1,4 @@
-"""`gxtrack serve`: web, projections and scheduler in one process (embedded mode)."""
+"""`gxtrack serve`: the web app and the scheduler, the projections beside them (embedded mode)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ def serve(state, host: str, port: int, threads: int) -> None:
     """启动网页与后台任务 Serve the web app with projections (and the scheduler)."""
     from waitress import create_server
 
-    from gxtrack.readmodels.engine.follower import ProjectionFollower
     from web import create_app
 
     runtime = state.runtime
@@ -37,8 +36,7 @@ def serve(state, host: str, port: int, threads: int) -> None:
             f"无法监听 {host}:{port}（{error.strerror}）：端口可能已被占用，"
             f"请换一个端口，例如 gxtrack serve --port 8080 或 make run PORT=8080"
         ) from None
-    follower = ProjectionFollower(runtime.projections)
-    follower.start()
+    follower = _start_follower(runtime)
     embedded = _start_scheduler(runtime.settings)
     click.echo(f"gxtrack 已启动: http://{host}:{port}/  (Ctrl+C 退出)", err=True)
     try:
@@ -48,6 +46,24 @@ def serve(state, host: str, port: int, threads: int) -> None:
         follower.stop()
         if embedded is not None:
             embedded.stop()
+
+
+def _start_follower(runtime):
+    """The projections in a process of their own (gxtrack/cli/follower_process.py),
+    which this one's commands wait for; in a thread for an in-memory store,
+    which no other process can open."""
+    from dataclasses import replace
+
+    from gxtrack.cli.follower_process import FollowerProcess
+    from gxtrack.readmodels.engine.follower import ProjectionFollower
+
+    if runtime.settings.database_url == "memory://":
+        follower = ProjectionFollower(runtime.projections)
+    else:
+        follower = FollowerProcess(runtime.settings)
+        runtime.settings = replace(runtime.settings, inline_projections=False)
+    follower.start()
+    return follower
 
 
 def _start_scheduler(settings):

@@ -64,13 +64,18 @@ class Database:
 
     def announce(self, cur: Cursor, channel: str, payload: str) -> None:
         """Tell the other processes listening on `channel`, when `cur`'s
-        transaction commits. SQLite has no such thing: nobody hears it."""
+        transaction commits."""
 
     def listen(self, channel: str) -> Iterator[str] | None:
         """What is announced on `channel`, as it comes, until the database is
         closed: first "" once listening, then each payload. None where the
-        store cannot tell (SQLite)."""
+        store cannot tell."""
         return None
+
+    def wake(self, channel: str, payload: str) -> None:
+        """Tell the process listening on `channel` now, outside any
+        transaction. Where the store tells other processes of new events
+        itself (PostgreSQL's NOTIFY on the event table), nothing."""
 
     def concat_agg(self, expr: str, order_by: str) -> str:
         """An aggregate joining `expr` over rows in `order_by` order, no separator.

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from gxtrack.infra import wake
 from gxtrack.infra.db import Cursor, Database, Row
 from gxtrack.infra.lock import StoreLock
 
@@ -38,6 +39,9 @@ class SQLiteDatabase(Database):
         # once (SQLITE_LOCKED) instead of waiting like a file does, so their
         # transactions take turns within the process.
         self._turns = threading.RLock() if path is None else None
+        # Announcements wait for their transaction's commit (gxtrack/infra/wake.py).
+        self._sender = wake.Sender()
+        self._closed = threading.Event()
         # An in-memory database lives as long as one connection to it is open.
         self._keeper = self._connect()
 
@@ -144,12 +148,38 @@ class SQLiteDatabase(Database):
     @contextmanager
     def _run(self, conn: sqlite3.Connection, write: bool) -> Iterator[Cursor]:
         conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        self._local.announced = []  # a rolled-back transaction's go with it
         try:
             yield Cursor(self, conn.cursor())
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        announced, self._local.announced = self._local.announced, []
+        for channel, payload in announced:
+            self.wake(channel, payload)
+
+    # -- wake-ups between processes on this file (gxtrack/infra/wake.py) ------
+
+    def announce(self, cur: Cursor, channel: str, payload: str) -> None:
+        """Tell the process listening on `channel` once this transaction
+        commits (a process woken earlier would read the rows before them)."""
+        if self.connection().in_transaction:
+            self._local.announced.append((channel, payload))
+        else:
+            self.wake(channel, payload)
+
+    def wake(self, channel: str, payload: str) -> None:
+        """Tell the process listening on `channel` now, if one does."""
+        if self.path is not None:
+            self._sender.send(wake.address(str(self.path), channel), payload)
+
+    def listen(self, channel: str) -> Iterator[str] | None:
+        """What is announced on `channel`; None when another process of
+        this file hears it already, or for an in-memory database."""
+        if self.path is None:
+            return None
+        return wake.listen(wake.address(str(self.path), channel), self._closed)
 
     def lock(self, purpose: str, directory: Path | str | None = None) -> StoreLock:
         """A file lock next to the database file; a thread lock in memory."""
@@ -162,6 +192,7 @@ class SQLiteDatabase(Database):
         return StoreLock(purpose, local=local)
 
     def close(self) -> None:
+        self._closed.set()
         with self._lock:
             for conn in self._all:
                 conn.close()

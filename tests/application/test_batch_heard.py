@@ -1,6 +1,7 @@
 """A command waiting on another process's batch (the follower beside gunicorn's
-workers) is woken when that batch commits, on PostgreSQL, rather than by a
-look at the tracking rows on a timer; elsewhere the timer stays."""
+workers, or beside `gxtrack serve`) is woken when that batch commits, rather
+than by a look at the tracking rows on a timer: PostgreSQL's NOTIFY, or a
+datagram on SQLite; an in-memory store keeps the timer."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
 from gxtrack.readmodels.engine import engine as engine_module
+from gxtrack.settings import Settings
 from tests.conftest import pg_settings
 
 
@@ -21,6 +23,22 @@ def two_processes(pg_schema, tmp_path):
     """Two runtimes on one schema: each engine has its own batches and
     listener, as two processes would."""
     settings = replace(pg_settings(pg_schema, tmp_path), inline_projections=False)
+    waiter, follower = Runtime.open(settings), Runtime.open(settings)
+    yield waiter, follower
+    waiter.close()
+    follower.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def two_on_one_store(request, tmp_path):
+    """Two runtimes on one store (a SQLite file, a PostgreSQL schema)."""
+    if request.param == "sqlite":
+        settings = Settings(data_dir=tmp_path / "var", inline_projections=False)
+    else:
+        settings = replace(
+            pg_settings(request.getfixturevalue("pg_schema"), tmp_path),
+            inline_projections=False,
+        )
     waiter, follower = Runtime.open(settings), Runtime.open(settings)
     yield waiter, follower
     waiter.close()
@@ -36,11 +54,10 @@ def _heard_within(engine, seconds: float) -> bool:
     return True
 
 
-@pytest.mark.postgres
 def test_a_batch_of_another_process_wakes_the_waiting_command(
-    two_processes, monkeypatch
+    two_on_one_store, monkeypatch
 ):
-    waiter, follower = two_processes
+    waiter, follower = two_on_one_store
     monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
     monkeypatch.setattr(engine_module, "LAST_PAUSE", 60.0)
     waiter.app.add_user(Actor.system(), "heard", "officer")
@@ -88,8 +105,8 @@ def test_another_schemas_batches_are_not_heard(two_processes, tmp_path, monkeypa
             conn.execute(f"DROP SCHEMA {other} CASCADE")
 
 
-def test_sqlite_announces_nothing_and_waits_on_its_timer(sqlite_settings):
-    runtime = Runtime.open(sqlite_settings)
+def test_an_in_memory_store_announces_nothing_and_waits_on_its_timer(tmp_path):
+    runtime = Runtime.open(Settings(data_dir=tmp_path, database_url="memory://"))
     try:
         assert runtime.db.listen("gxtrack_applied") is None
         assert not runtime.projections.listener.hearing()

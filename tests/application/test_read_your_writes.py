@@ -94,3 +94,30 @@ def test_waiting_with_nothing_new_runs_no_batch(runtime, officer, monkeypatch):
     batches = _counted(monkeypatch, runtime.projections, "try_batch")
     runtime.wait_for_read_models()
     assert batches == []
+
+
+def test_a_bulk_write_shows_the_projection_process_catching_up(waiting, officer):
+    """Waiting on another process after an import: its progress is shown, up
+    to the head, and a process that keeps moving is never given up on."""
+    for n in range(4):
+        _register(waiting, officer, f"【示例】批量{n}")
+    head = waiting.projections.head()
+    shown: list[tuple[int, int]] = []
+    follower = ProjectionFollower(waiting.projections, poll_seconds=0.02)
+    waiting.projections.batch_size = 1  # a batch per event: several steps
+    follower.start()
+    try:
+        waiting.catch_up_with_progress(lambda done, total: shown.append((done, total)))
+    finally:
+        follower.stop()
+    assert shown[-1] == (head, head)
+    assert all(total == head for _, total in shown)
+    assert [done for done, _ in shown] == sorted(done for done, _ in shown)
+    assert list_projects(waiting.db, PoolFilter())["total"] == 4
+
+
+def test_a_bulk_write_nobody_applies_times_out_with_the_clear_message(waiting, officer):
+    _register(waiting, officer)
+    with pytest.raises(ProjectionTimeoutError) as caught:
+        waiting.catch_up_with_progress(lambda done, total: None)
+    assert "投影进程未在 0.3 秒内追上" in caught.value.message

@@ -6,11 +6,13 @@ tracking table again made a command wait up to a pause longer than the batch
 itself (under 20 clients on SQLite, a create's two waits were most of its
 time). A waiter now sleeps until a batch of this process ends.
 
-On PostgreSQL the batches of other processes (the follower beside gunicorn's
-workers) are heard too: a batch announces, as it commits, how far every read
-model is, and each process has one thread listening (BatchListener). Looking
-at the tracking rows on a timer is then only the fallback it was meant to be;
-on SQLite, where nothing is announced, it is how another process is seen.
+The batches of other processes (the follower beside gunicorn's workers, or
+beside `gxtrack serve`) are heard too: a batch announces, as it commits, how
+far every read model is, and each process has one thread listening
+(BatchListener): PostgreSQL's NOTIFY, or on SQLite a datagram
+(gxtrack/infra/wake.py). Looking at the tracking rows on a timer is then only
+the fallback it was meant to be, and how a process that cannot listen (a
+second one on one SQLite file) sees the others.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 APPLIED_CHANNEL = "gxtrack_applied"  # payload: the lowest position of a batch
+# A command waiting on another process's batch wakes that process (SQLite: a
+# follower sleeps between looks otherwise); payload: the command's position.
+RECORDED_CHANNEL = "gxtrack_recorded"
 RETRY_SECONDS = 1.0  # between attempts to listen again after losing the store
 
 

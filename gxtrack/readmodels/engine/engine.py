@@ -21,6 +21,7 @@ from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.event_log import reader
 from gxtrack.readmodels.engine.batch_ends import (
     APPLIED_CHANNEL,
+    RECORDED_CHANNEL,
     BatchEnds,
     BatchListener,
 )
@@ -42,6 +43,7 @@ Progress = Callable[[int, int], None]
 # doubling up to every 20 ms (see wait_for).
 FIRST_PAUSE = 0.001
 LAST_PAUSE = 0.02
+WATCH_PAUSE = 0.2  # between looks at another process catching up on a bulk write
 
 
 class ProjectionEngine:
@@ -337,6 +339,10 @@ class ProjectionEngine:
         deadline = time.monotonic() + timeout
         pause = FIRST_PAUSE
         begun = self.ends.count
+        if not inline:
+            # The projection process may be asleep between looks (SQLite
+            # tells it nothing of new events otherwise): wake it.
+            self.db.wake(RECORDED_CHANNEL, str(position))
         while True:
             seen = self.ends.count
             if seen > begun and self.ends.latest >= position:
@@ -350,10 +356,7 @@ class ProjectionEngine:
                     if read:
                         continue
             if time.monotonic() > deadline:
-                raise ProjectionTimeoutError(
-                    "数据已保存，但列表尚未更新（投影进程未在 "
-                    f"{timeout:g} 秒内追上），请稍后刷新"
-                )
+                raise _not_caught_up(timeout)
             # Another thread of this process ending its batch wakes this one
             # at once (it may have applied these events, or left the lock
             # free to apply them). Another process (the follower) applies a
@@ -366,6 +369,26 @@ class ProjectionEngine:
             pause = min(pause * 2, LAST_PAUSE)
             if self.lowest() >= position:
                 return
+
+    def watch(self, show: Progress, timeout: float) -> None:
+        """Wait for another process to apply every event recorded so far,
+        showing how far it is (after a bulk write, which takes it a while);
+        give up once it has not moved for `timeout` seconds."""
+        head = self.head()
+        self.db.wake(RECORDED_CHANNEL, str(head))
+        self.listener.hearing()
+        seen, since = -1, time.monotonic()
+        while True:
+            count = self.ends.count
+            lowest = self.lowest()
+            show(min(lowest, head), head)
+            if lowest >= head:
+                return
+            if lowest != seen:
+                seen, since = lowest, time.monotonic()
+            elif time.monotonic() - since > timeout:
+                raise _not_caught_up(timeout)
+            self.ends.wait(count, WATCH_PAUSE)  # a batch's end heard, or a look
 
     def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
         """Wait until the read models include every event recorded so far.
@@ -390,6 +413,12 @@ class ProjectionEngine:
     def head(self) -> int:
         """The position of the newest event in the log."""
         return self.app.recorder.max_notification_id() or 0
+
+
+def _not_caught_up(timeout: float) -> ProjectionTimeoutError:
+    return ProjectionTimeoutError(
+        f"数据已保存，但列表尚未更新（投影进程未在 {timeout:g} 秒内追上），请稍后刷新"
+    )
 
 
 def _ddl_hash(projection: Projection) -> str:

@@ -1,15 +1,20 @@
 """Keeps the projections following the log in the background.
 
 On PostgreSQL the loop sleeps on LISTEN for the recorder's NOTIFY channel, so new
-events are applied at once; on SQLite (no notifications) it polls briefly.
+events are applied at once. On SQLite a command waiting for its events wakes
+it (RECORDED_CHANNEL, gxtrack/infra/wake.py); between wake-ups, and where it
+cannot listen, it looks every `poll_seconds` (writes nobody waits for: an
+import from the command line, a second process's commands).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
+from gxtrack.readmodels.engine.batch_ends import RECORDED_CHANNEL
 from gxtrack.readmodels.engine.engine import ProjectionEngine
 
 log = logging.getLogger(__name__)
@@ -53,9 +58,45 @@ class ProjectionFollower:
     def _listener(self) -> Any:
         recorder = self.engine.app.recorder
         channel = getattr(recorder, "channel_name", None)
-        if channel is None:
+        if channel is not None:
+            return _PostgresWaiter(self.engine, channel, self.stopping).wait
+        heard = self.engine.db.listen(RECORDED_CHANNEL)
+        if heard is None:
             return lambda: self.stopping.wait(self.poll_seconds)
-        return _PostgresWaiter(self.engine, channel, self.stopping).wait
+        return _WokenWaiter(heard, self.stopping, self.poll_seconds).wait
+
+
+class _WokenWaiter:
+    """Waits for a command's wake-up (or `poll_seconds`), heard by a thread."""
+
+    def __init__(
+        self, heard: Iterator[str], stopping: threading.Event, poll_seconds: float
+    ) -> None:
+        self.woken = threading.Event()
+        self.stopping = stopping
+        self.poll_seconds = poll_seconds
+        threading.Thread(
+            target=self._hear, args=(heard,), name="projections-woken", daemon=True
+        ).start()
+        # Asked to stop, the loop must not sleep out its poll first.
+        threading.Thread(
+            target=lambda: (stopping.wait(), self.woken.set()),
+            name="projections-stopping",
+            daemon=True,
+        ).start()
+
+    def _hear(self, heard: Iterator[str]) -> None:
+        for _payload in heard:  # ends when the database is closed
+            self.woken.set()
+            if self.stopping.is_set():
+                return
+
+    def wait(self) -> None:
+        # A wake-up heard during the batch that just ended is kept: the events
+        # it tells of were committed before it was sent, so the next batch
+        # reads them.
+        self.woken.wait(self.poll_seconds)
+        self.woken.clear()
 
 
 class _PostgresWaiter:
