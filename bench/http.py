@@ -7,7 +7,7 @@ own projects a stage forward (with its expected version). It is sent, under 20
 and then 50 concurrent clients (keep-alive connections, client threads spread
 over two processes), to
 
-- gxtrack: `gxtrack serve` (waitress, 8 threads, projections inline) on SQLite,
+- gxtrack: `gxtrack serve` (waitress, 8 threads, its projection process) on SQLite,
   or gunicorn 4 workers × 4 threads plus `gxtrack projections run --follow` on
   PostgreSQL (the production layout, deploy/gunicorn.conf.py);
 - the baseline: `bench/baseline.py`, a plain Flask app over one current-state
