@@ -141,3 +141,30 @@ def test_concurrent_saves_are_each_recorded_once_with_their_ids(recorder):
         assert [by_id[i] for i in returned[n]] == [
             (e.originator_id, e.originator_version) for e in events
         ]
+
+
+@pytest.mark.postgres
+def test_a_group_is_one_statement_on_postgresql(pg_schema, tmp_path, monkeypatch):
+    """The table's lock is held by the server alone: no round trip of the
+    client's falls between taking it and the commit."""
+    import psycopg
+
+    runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
+    try:
+        recorder = runtime.app.recorder
+        sent: list[str] = []
+        real = psycopg.Cursor.execute
+
+        def execute(self, query, *args, **kwargs):
+            sent.append(str(query))
+            return real(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+        group = [Pending((_events(2), {})) for _ in range(3)]
+        recorder._write_group(group)
+        monkeypatch.undo()
+        assert len(sent) == 1
+        assert all(len(p.outcome()) == 2 for p in group)
+    finally:
+        runtime.close()
+
