@@ -21,11 +21,9 @@ from gxtrack.infra.db import Database, open_database
 from gxtrack.infra.mailer import Outbox
 from gxtrack.infra.migrations import migrate, schema_lock
 from gxtrack.readmodels import ProjectionEngine, default_projections
+from gxtrack.readmodels.engine.engine import BULK_PAGES
 from gxtrack.readmodels.pool.queries import scan_candidates
 from gxtrack.settings import Settings
-
-# Pages of events (500 each) per transaction when catching up after a bulk write.
-BULK_PAGES = 20
 
 
 @dataclass

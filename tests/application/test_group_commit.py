@@ -167,4 +167,3 @@ def test_a_group_is_one_statement_on_postgresql(pg_schema, tmp_path, monkeypatch
         assert all(len(p.outcome()) == 2 for p in group)
     finally:
         runtime.close()
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 
+from domain.permissions import Actor
 from gxtrack.bootstrap import BULK_PAGES, Runtime
 from tests.ledger.sheets import xlsx_bytes
 from tests.ledger.test_import_save import many_rows
@@ -85,3 +86,48 @@ def test_the_pools_new_rows_go_in_a_few_statements_on_sqlite(sqlite_settings, le
         assert runtime.db.scalar("SELECT COUNT(*) FROM rm_projects_docs") == 30
     finally:
         runtime.close()
+
+
+def test_the_projection_process_takes_a_backlog_many_pages_at_once(
+    runtime, leader, monkeypatch
+):
+    """An import waiting on the follower (`gxtrack serve`, production): after
+    a full batch it takes BULK_PAGES pages a transaction, then one again."""
+    import dataclasses
+
+    from gxtrack.readmodels.engine.follower import ProjectionFollower
+
+    engine = runtime.projections
+    engine.batch_size = 2
+    runtime.app.reference()
+    runtime.wait_for_read_models()
+    pages: list[int] = []
+    run_batch = engine.run_batch
+
+    def counted(*args, **kwargs):
+        read = run_batch(*args, **kwargs)
+        if read:
+            pages.append(kwargs.get("pages", 1))
+        return read
+
+    monkeypatch.setattr(engine, "run_batch", counted)
+    waiting = dataclasses.replace(
+        runtime,
+        settings=dataclasses.replace(runtime.settings, inline_projections=False),
+    )
+    follower = ProjectionFollower(engine, poll_seconds=0.02)
+    follower.start()
+    try:
+        result = waiting.app.import_ledger(
+            xlsx_bytes(many_rows(30)), "台账.xlsx", leader, confirm=True
+        )
+        waiting.wait_for_read_models()
+        assert set(engine.positions().values()) == {runtime.app.position()}
+        runtime.app.add_user(Actor.system(), "after_the_backlog", "officer")
+        waiting.wait_for_read_models()
+    finally:
+        follower.stop()
+    assert result.events > 60
+    assert pages[0] == 1 and BULK_PAGES in pages
+    assert len(pages) <= math.ceil(result.events / (2 * BULK_PAGES)) + 3
+    assert pages[-1] == 1  # a lone command afterwards: one page again

@@ -43,6 +43,9 @@ Progress = Callable[[int, int], None]
 # doubling up to every 20 ms (see wait_for).
 FIRST_PAUSE = 0.001
 LAST_PAUSE = 0.02
+# Pages of events (a batch_size each) per transaction when catching up after a
+# bulk write (a ledger import), by the importing process or the follower.
+BULK_PAGES = 20
 WATCH_PAUSE = 0.2  # between looks at another process catching up on a bulk write
 
 

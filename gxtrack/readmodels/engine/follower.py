@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from gxtrack.readmodels.engine.batch_ends import RECORDED_CHANNEL
-from gxtrack.readmodels.engine.engine import ProjectionEngine
+from gxtrack.readmodels.engine.engine import BULK_PAGES, ProjectionEngine
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,18 @@ class ProjectionFollower:
     def run_forever(self) -> None:
         """Apply events until stopped; errors are logged and retried."""
         waiter = self._listener()
+        pages = 1
         while not self.stopping.is_set():
             try:
-                if self.engine.run_batch():
+                read = self.engine.run_batch(pages=pages)
+                if read:
+                    # A full batch: more are waiting (a bulk write). Each
+                    # commit rewrites every page the batch dirtied, so a
+                    # backlog goes BULK_PAGES pages a transaction, as an
+                    # import's own catch-up does; a command recorded behind
+                    # it waits for all of it either way.
+                    full = read >= self.engine.batch_size * pages
+                    pages = BULK_PAGES if full else 1
                     continue
             except Exception:  # the store may be briefly down: retry, don't die
                 log.exception("projection batch failed; retrying")
