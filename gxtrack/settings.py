@@ -51,6 +51,12 @@ class Settings:
         )
 
     @property
+    def in_memory(self) -> bool:
+        """Whether the store lives in this process's memory (tests, trials):
+        no other process can open it."""
+        return self.database_url == "memory://"
+
+    @property
     def is_postgres(self) -> bool:
         """Whether the store is PostgreSQL rather than the embedded SQLite."""
         return bool(self.database_url) and self.database_url.startswith(

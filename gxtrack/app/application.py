@@ -86,7 +86,7 @@ class GxTrack(
 
 def application_env(settings: Any, schema: str | None = None) -> dict[str, str]:
     """The eventsourcing environment for these settings."""
-    if settings.database_url == "memory://":
+    if settings.in_memory:
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     common = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
     # The one dialect choice outside gxtrack/infra: which eventsourcing

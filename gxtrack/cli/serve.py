@@ -57,7 +57,7 @@ def _start_follower(runtime):
     from gxtrack.cli.follower_process import FollowerProcess
     from gxtrack.readmodels.engine.follower import ProjectionFollower
 
-    if runtime.settings.database_url == "memory://":
+    if runtime.settings.in_memory:
         follower = ProjectionFollower(runtime.projections)
     else:
         follower = FollowerProcess(runtime.settings)

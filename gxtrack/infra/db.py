@@ -259,7 +259,7 @@ class Cursor:
 def job_store_options(settings: Any) -> dict[str, Any] | None:
     """SQLAlchemyJobStore arguments for the scheduler's job store in the
     project's database (None for a store in memory)."""
-    if settings.database_url == "memory://":
+    if settings.in_memory:
         return None
     if settings.is_postgres:
         from sqlalchemy.engine import URL
@@ -287,7 +287,7 @@ def open_database(settings: Any) -> Database:
     from gxtrack.infra.postgres import PostgresDatabase
     from gxtrack.infra.sqlite import SQLiteDatabase
 
-    if settings.database_url == "memory://":
+    if settings.in_memory:
         return SQLiteDatabase(None)
     if settings.is_postgres:
         primary = PostgresDatabase(settings.postgres_params())

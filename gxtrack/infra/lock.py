@@ -147,7 +147,7 @@ def settings_lock(settings: Any, purpose: str) -> StoreLock:
     """The lock of a purpose on the store these settings name, without opening it."""
     from gxtrack.infra.postgres import connection_kwargs
 
-    if settings.database_url == "memory://":
+    if settings.in_memory:
         return StoreLock(purpose)  # one process, one store: nothing to share
     if settings.is_postgres:
         params = settings.postgres_params()
