@@ -37,15 +37,14 @@ class FollowerProcess:
         self.settings = settings
         self._stopping = threading.Event()
         self._process: subprocess.Popen | None = None
-        self._watcher: threading.Thread | None = None
+        self._held = -1  # this process's end of the child's pipe
 
     def start(self) -> None:
         """Start the child, and a thread starting it again should it die."""
         self._process = self._spawn()
-        self._watcher = threading.Thread(
+        threading.Thread(
             target=self._watch, name="projections-process", daemon=True
-        )
-        self._watcher.start()
+        ).start()
 
     def stop(self) -> None:
         """Stop the child (its batch in flight ends first)."""
@@ -82,7 +81,7 @@ class FollowerProcess:
             raise
         finally:
             os.close(alive)
-        self._held = held  # open while this process lives (never inherited)
+        self._held = held  # open while this child should live (never inherited)
         return process
 
     def _watch(self) -> None:

@@ -81,11 +81,13 @@ def test_one_process_hears_a_channel_and_others_look_on_their_timer(db, tmp_path
     first = db.listen("ch")
     assert first is not None and next(first) == ""
     second = SQLiteDatabase(db.path)  # as another process would open the file
+    in_memory = SQLiteDatabase(None)
     try:
         assert second.listen("ch") is None
-        assert SQLiteDatabase(None).listen("ch") is None  # in memory: nobody else
+        assert in_memory.listen("ch") is None  # nobody else could open it
     finally:
         second.close()
+        in_memory.close()
 
 
 def test_nobody_listening_is_no_error(db):
