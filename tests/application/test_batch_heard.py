@@ -13,7 +13,7 @@ import pytest
 
 from domain.permissions import Actor
 from gxtrack.bootstrap import Runtime
-from gxtrack.readmodels.engine import engine as engine_module
+from gxtrack.readmodels.engine import waits as waits_module
 from gxtrack.settings import Settings
 from tests.conftest import pg_settings
 
@@ -58,8 +58,8 @@ def test_a_batch_of_another_process_wakes_the_waiting_command(
     two_on_one_store, monkeypatch
 ):
     waiter, follower = two_on_one_store
-    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
-    monkeypatch.setattr(engine_module, "LAST_PAUSE", 60.0)
+    monkeypatch.setattr(waits_module, "FIRST_PAUSE", 60.0)
+    monkeypatch.setattr(waits_module, "LAST_PAUSE", 60.0)
     waiter.app.add_user(Actor.system(), "heard", "officer")
     position = waiter.app.position()
     done = threading.Event()
@@ -137,8 +137,8 @@ def test_a_lost_channel_is_listened_to_again(two_processes, pg_schema, monkeypat
     while listener.hearing() and time.monotonic() < deadline:
         time.sleep(0.01)  # it notices the loss
     assert _heard_within(waiter.projections, 10)  # and listens again
-    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
-    monkeypatch.setattr(engine_module, "LAST_PAUSE", 60.0)
+    monkeypatch.setattr(waits_module, "FIRST_PAUSE", 60.0)
+    monkeypatch.setattr(waits_module, "LAST_PAUSE", 60.0)
     waiter.app.add_user(Actor.system(), "heard_again", "officer")
     position = waiter.app.position()
     done = threading.Event()

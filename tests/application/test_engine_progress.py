@@ -248,9 +248,9 @@ def test_when_batches_are_heard_the_timer_is_only_a_fallback(runtime, monkeypatc
 def test_a_waiter_wakes_when_this_process_ends_a_batch(runtime, monkeypatch):
     """A command whose events another thread of the process is applying sleeps
     until that batch ends, not for a polling pause (here a minute long)."""
-    from gxtrack.readmodels.engine import engine as engine_module
+    from gxtrack.readmodels.engine import waits as waits_module
 
-    monkeypatch.setattr(engine_module, "FIRST_PAUSE", 60.0)
+    monkeypatch.setattr(waits_module, "FIRST_PAUSE", 60.0)
     _add_users(runtime, 2)
     engine = _engine(runtime, "users")
     position = runtime.app.position()

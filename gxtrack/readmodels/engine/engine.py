@@ -5,23 +5,21 @@ to every projection that has not seen them and advances the positions, all in
 one transaction. A process killed mid-batch leaves the previous batch's state;
 two processes running at once queue on the lock and never apply an event twice.
 A command waiting for its own events does not queue: it runs a batch only if
-nobody else is running one (try_batch), and otherwise waits for that one.
+nobody else is running one (try_batch), and otherwise waits for that one
+(gxtrack/readmodels/engine/waits.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from gxtrack.errors import ProjectionTimeoutError
 from gxtrack.infra.db import Cursor, Database
 from gxtrack.infra.event_log import reader
 from gxtrack.readmodels.engine.batch_ends import (
     APPLIED_CHANNEL,
-    RECORDED_CHANNEL,
     BatchEnds,
     BatchListener,
 )
@@ -29,6 +27,7 @@ from gxtrack.readmodels.engine.changes import CHANGES_DDL, record_page
 from gxtrack.readmodels.engine.projection import Projection
 from gxtrack.readmodels.engine.rebuild import Rebuild
 from gxtrack.readmodels.engine.routes import Plan, plan, superseded_in
+from gxtrack.readmodels.engine.waits import Progress, Waits
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking ("
@@ -38,19 +37,14 @@ SCHEMA_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_schema ("
     " projection TEXT PRIMARY KEY, ddl_hash TEXT NOT NULL)"
 )
-Progress = Callable[[int, int], None]
-# Waiting for another process's projections: the first look again after 1 ms,
-# doubling up to every 20 ms (see wait_for).
-FIRST_PAUSE = 0.001
-LAST_PAUSE = 0.02
 # Pages of events (a batch_size each) per transaction when catching up after a
 # bulk write (a ledger import), by the importing process or the follower.
 BULK_PAGES = 20
-WATCH_PAUSE = 0.2  # between looks at another process catching up on a bulk write
 
 
-class ProjectionEngine:
-    """Keeps a set of projections up to date with an application's events."""
+class ProjectionEngine(Waits):
+    """Keeps a set of projections up to date with an application's events
+    (and, through Waits, lets commands wait for them)."""
 
     def __init__(
         self,
@@ -328,81 +322,6 @@ class ProjectionEngine:
         names = positions if only is None else only
         return min((positions[n] for n in names), default=0)
 
-    def wait_for(self, position: int, timeout: float, inline: bool) -> None:
-        """Return once every projection has reached `position`, one just
-        recorded (read-your-writes).
-
-        Inline, this process applies the events itself when nobody else is
-        applying any (try_batch); otherwise it waits for whoever is (another
-        thread, another worker, the projection process) and gives up after
-        `timeout` seconds. A position just recorded is not applied yet, so
-        there is no look at the tracking table first: inline a batch's own
-        positions tell where it left off.
-        """
-        deadline = time.monotonic() + timeout
-        pause = FIRST_PAUSE
-        begun = self.ends.count
-        if not inline:
-            # The projection process may be asleep between looks (SQLite
-            # tells it nothing of new events otherwise): wake it.
-            self.db.wake(RECORDED_CHANNEL, str(position))
-        while True:
-            seen = self.ends.count
-            if seen > begun and self.ends.latest >= position:
-                return  # a batch that ended meanwhile applied it
-            if inline:
-                batch = self.try_batch()
-                if batch is not None:
-                    read, lowest = batch
-                    if lowest >= position:
-                        return
-                    if read:
-                        continue
-            if time.monotonic() > deadline:
-                raise _not_caught_up(timeout)
-            # Another thread of this process ending its batch wakes this one
-            # at once (it may have applied these events, or left the lock
-            # free to apply them). Another process (the follower) applies a
-            # command's events within milliseconds: look again soon, then
-            # back off to a slower pace.
-            if self.listener.hearing():
-                pause = LAST_PAUSE  # a batch's end is heard: looks are a fallback
-            if self.ends.wait(seen, pause):
-                continue
-            pause = min(pause * 2, LAST_PAUSE)
-            if self.lowest() >= position:
-                return
-
-    def watch(self, show: Progress, timeout: float) -> None:
-        """Wait for another process to apply every event recorded so far,
-        showing how far it is (after a bulk write, which takes it a while);
-        give up once it has not moved for `timeout` seconds."""
-        head = self.head()
-        self.db.wake(RECORDED_CHANNEL, str(head))
-        self.listener.hearing()
-        seen, since = -1, time.monotonic()
-        while True:
-            count = self.ends.count
-            lowest = self.lowest()
-            show(min(lowest, head), head)
-            if lowest >= head:
-                return
-            if lowest != seen:
-                seen, since = lowest, time.monotonic()
-            elif time.monotonic() - since > timeout:
-                raise _not_caught_up(timeout)
-            self.ends.wait(count, WATCH_PAUSE)  # a batch's end heard, or a look
-
-    def sync(self, timeout: float = 10.0, inline: bool = True) -> None:
-        """Wait until the read models include every event recorded so far.
-
-        Mostly they do already: one look, and no batch (on SQLite a batch
-        takes the write lock) unless they do not.
-        """
-        head = self.head()
-        if self.lowest() < head:
-            self.wait_for(head, timeout, inline)
-
     def rebuild(
         self,
         names: Sequence[str] = (),
@@ -416,12 +335,6 @@ class ProjectionEngine:
     def head(self) -> int:
         """The position of the newest event in the log."""
         return self.app.recorder.max_notification_id() or 0
-
-
-def _not_caught_up(timeout: float) -> ProjectionTimeoutError:
-    return ProjectionTimeoutError(
-        f"数据已保存，但列表尚未更新（投影进程未在 {timeout:g} 秒内追上），请稍后刷新"
-    )
 
 
 def _ddl_hash(projection: Projection) -> str:
