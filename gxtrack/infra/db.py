@@ -159,11 +159,16 @@ class Cursor:
         # statements queued before it, or the cursor may hand back one of
         # theirs ("the last operation didn't produce records").
         self.pipeline = pipeline
+        # Statements of ours sent since the last reply was read. The first
+        # query of a transaction has none before it (BEGIN's reply is the
+        # driver's own), so it skips the wait: a round trip per batch.
+        self._queued = False
         # Projections run millions of statements: skip the no-op translation.
         self._native = db.kind == "sqlite"
 
     def execute(self, text: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one statement."""
+        self._queued = True
         if self._native:
             self.raw.execute(text, params)
         else:
@@ -174,6 +179,7 @@ class Cursor:
         """Run one statement for many parameter rows."""
         if not rows:
             return
+        self._queued = True
         if not self._native and len(rows) >= UNNEST_MIN_ROWS:
             insert = _PLAIN_INSERT.match(text)
             if insert:
@@ -240,10 +246,12 @@ class Cursor:
 
     def tuples(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a query and return the driver's own rows (tuples): for hot paths."""
-        if self.pipeline is not None:
+        if self.pipeline is not None and self._queued:
             self.pipeline.sync()
         self.execute(text, params)
-        return self.raw.fetchall()
+        rows = self.raw.fetchall()
+        self._queued = False  # its reply, and so every one before it, is in
+        return rows
 
     def fetchone(self, text: str, params: Sequence[Any] = ()) -> Row | None:
         """Run a query and return its first row, or None."""

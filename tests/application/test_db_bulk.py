@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from gxtrack.bootstrap import Runtime
 from gxtrack.infra.db import TOGETHER_MAX_ROWS, UNNEST_MIN_ROWS
 from gxtrack.infra.sqlite import SQLiteDatabase
+from tests.conftest import pg_settings
 
 
 def test_executemany_of_many_rows_writes_each_row(runtime):
@@ -100,3 +103,50 @@ def test_a_bulk_load_sorts_on_disk_and_then_in_memory_again(tmp_path):
         assert temp_store() == 2
     finally:
         db.close()
+
+
+def test_each_query_in_a_pipelined_batch_answers_for_itself(runtime):
+    with runtime.db.transaction() as cur:
+        cur.execute(PROBE)
+        cur.executemany(INSERT_PROBE, [(f"p{n}", n) for n in range(10)])
+    with runtime.db.transaction(bulk=True) as cur:
+        assert cur.tuples("SELECT SUM(n) FROM together_probe") == [(45,)]
+        cur.executemany(
+            "UPDATE together_probe SET n = n + 1 WHERE id = ?",
+            [(f"p{n}",) for n in range(10)],
+        )
+        assert cur.tuples("SELECT SUM(n) FROM together_probe") == [(55,)]
+        cur.execute("UPDATE together_probe SET note = 'x' WHERE n > 5")
+        assert cur.tuples("SELECT COUNT(note) FROM together_probe") == [(5,)]
+        assert cur.tuples("SELECT COUNT(*) FROM together_probe") == [(10,)]
+
+
+@pytest.mark.postgres
+def test_a_pipelined_query_waits_only_for_statements_sent_before_it(
+    pg_schema, tmp_path, monkeypatch
+):
+    import psycopg
+
+    runtime = Runtime.open(pg_settings(pg_schema, tmp_path))
+    waits: list[int] = []
+    real = psycopg.Pipeline.sync
+
+    def sync(self) -> None:
+        waits.append(1)
+        real(self)
+
+    monkeypatch.setattr(psycopg.Pipeline, "sync", sync)
+    try:
+        with runtime.db.transaction() as cur:
+            cur.execute(PROBE)
+        with runtime.db.transaction(bulk=True) as cur:
+            # A batch's first query (its positions) has nothing to wait for.
+            assert cur.tuples("SELECT COUNT(*) FROM together_probe") == [(0,)]
+            assert waits == []
+            cur.executemany(INSERT_PROBE, [("a", 1), ("b", 2)])
+            assert cur.tuples("SELECT SUM(n) FROM together_probe") == [(3,)]
+            assert len(waits) == 1
+            assert cur.tuples("SELECT COUNT(*) FROM together_probe") == [(2,)]
+            assert len(waits) == 1
+    finally:
+        runtime.close()
