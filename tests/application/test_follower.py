@@ -175,6 +175,35 @@ def test_an_idle_follower_polls_at_its_interval(runtime, monkeypatch):
     assert 3 <= len(calls) <= 40
 
 
+def test_a_batch_that_reached_the_head_is_not_followed_by_one_of_nothing(
+    runtime, admin, monkeypatch
+):
+    if runtime.settings.in_memory:
+        pytest.skip("in memory nothing wakes the follower: it looks at its interval")
+    engine = runtime.projections
+    real = engine.run_batch
+    reads: list[int] = []
+
+    def counted(*args, **kwargs):
+        reads.append(real(*args, **kwargs))
+        return reads[-1]
+
+    monkeypatch.setattr(engine, "run_batch", counted)
+    # A look every 5 s: only a wake-up makes it look sooner.
+    follower = ProjectionFollower(engine, poll_seconds=5)
+    follower.start()
+    try:
+        _until(lambda: bool(reads))  # its first look
+        for name in ("once", "twice"):
+            runtime.app.add_user(admin, name, "officer")
+            engine.wait_for(runtime.app.position(), timeout=10, inline=False)
+            time.sleep(0.3)
+            # The batch that applied the command was the follower's last.
+            assert reads[-1] > 0
+    finally:
+        follower.stop()
+
+
 @pytest.fixture
 def pg_runtime(pg_schema: str, tmp_path) -> Iterator[Runtime]:
     runtime = Runtime.open(pg_settings(pg_schema, tmp_path))

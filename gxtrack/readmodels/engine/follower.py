@@ -49,15 +49,20 @@ class ProjectionFollower:
         while not self.stopping.is_set():
             try:
                 read = self.engine.run_batch(pages=pages)
-                if read:
-                    # A full batch: more are waiting (a bulk write). Each
-                    # commit rewrites every page the batch dirtied, so a
-                    # backlog goes BULK_PAGES pages a transaction, as an
-                    # import's own catch-up does; a command recorded behind
-                    # it waits for all of it either way.
-                    full = read >= self.engine.batch_size * pages
-                    pages = BULK_PAGES if full else 1
+                # A full batch: more are waiting (a bulk write). Each commit
+                # rewrites every page the batch dirtied, so a backlog goes
+                # BULK_PAGES pages a transaction, as an import's own catch-up
+                # does; a command recorded behind it waits for all of it
+                # either way.
+                full = read >= self.engine.batch_size * pages
+                pages = BULK_PAGES if full else 1
+                if full:
                     continue
+                # Short of full, the batch read to the head. Events recorded
+                # since then have woken the waiter already (their wake-up is
+                # kept until it waits): no batch of nothing after each
+                # command, which on PostgreSQL was a locking transaction and
+                # three round trips.
             except Exception:  # the store may be briefly down: retry, don't die
                 log.exception("projection batch failed; retrying")
                 self.stopping.wait(2.0)
