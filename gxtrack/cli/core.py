@@ -191,7 +191,7 @@ def projections_run(
     "--batch-size",
     type=click.IntRange(min=1),
     default=None,
-    help="每个事务的事件数（默认 50000） Events per transaction (default 50,000)",
+    help="每页的事件数（默认 25000，每个事务 8 页） Events per page (default 25,000; 8 pages a transaction)",
 )
 @pass_state
 def projections_rebuild(state, names, batch_size) -> None:
