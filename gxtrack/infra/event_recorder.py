@@ -151,6 +151,9 @@ SAVE_GROUP_FUNCTION = "gx_save_group"
 # save's events in a block of its own (a subtransaction), so that a save whose
 # event is recorded already (an aggregate changed meanwhile) fails alone. Each
 # save's notification ids, in its events' order, or NULL for a failed save.
+# A save's events are its slice of the arrays, unnested: taken one subscript
+# at a time (e_states[n]), each element of a bytea[] was found by walking the
+# array from its start, and a ledger import's save of 10k events took a second.
 SAVE_GROUP_SQL = """
 CREATE OR REPLACE FUNCTION {schema}.{function}(
     e_ids {id_type}[], e_versions bigint[], e_topics text[], e_states bytea[],
@@ -169,8 +172,12 @@ BEGIN
             WITH added AS (
                 INSERT INTO {schema}.{table}
                     (originator_id, originator_version, topic, state)
-                SELECT e_ids[n], e_versions[n], e_topics[n], e_states[n]
-                FROM generate_series(lo, e_ends[i]) AS n ORDER BY n
+                SELECT u.id, u.version, u.topic, u.state
+                FROM unnest(
+                    e_ids[lo:e_ends[i]], e_versions[lo:e_ends[i]],
+                    e_topics[lo:e_ends[i]], e_states[lo:e_ends[i]]
+                ) WITH ORDINALITY AS u(id, version, topic, state, n)
+                ORDER BY u.n
                 RETURNING notification_id
             )
             SELECT array_agg(added.notification_id ORDER BY added.notification_id)
