@@ -87,8 +87,10 @@ class PostgresEventRecorder(_Grouped, PostgresApplicationRecorder):
         super().__init__(*args, **kwargs)
         schema = Identifier(self.datastore.schema)
         self._save_groups = SQL(
-            "SELECT save_no, notification_ids FROM {0}.{1}(%s::{2}[],"
-            " %s::bigint[], %s::text[], %s::bytea[], %s::integer[])"
+            # Binary parameters (%b): as text, every state of a big save was
+            # escaped by a regular expression, most of its time in Python.
+            "SELECT save_no, notification_ids FROM {0}.{1}(%b::{2}[],"
+            " %b::bigint[], %b::text[], %b::bytea[], %b::integer[])"
         ).format(
             schema,
             Identifier(SAVE_GROUP_FUNCTION),
