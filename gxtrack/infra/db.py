@@ -27,6 +27,14 @@ RECONNECT_SECONDS = 5.0
 _PLAIN_INSERT = re.compile(
     r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)\s*$", re.I
 )
+# The same, or ending in what to do on a conflict: nothing, or (when the rows
+# are distinct by the conflict's key) an update. PostgreSQL takes any of them
+# for many rows as one INSERT … SELECT FROM unnest(…) with the same ending.
+_UNNEST_INSERT = re.compile(
+    r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)"
+    r"(\s+ON CONFLICT \([\w, ]+\) DO (NOTHING|UPDATE SET [^?%]+))?\s*$",
+    re.I | re.S,
+)
 UNNEST_MIN_ROWS = 50
 # Rows per multi-row INSERT on SQLite at most (fewer when the columns are many:
 # SQLite allows so many parameters a statement). Each statement holds a power
@@ -175,15 +183,23 @@ class Cursor:
             self.raw.execute(self.db.sql(text), tuple(params))
         return self
 
-    def executemany(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run one statement for many parameter rows."""
+    def executemany(
+        self, text: str, rows: Sequence[Sequence[Any]], distinct: bool = False
+    ) -> None:
+        """Run one statement for many parameter rows.
+
+        `distinct`: no two rows share the key of the statement's ON CONFLICT
+        clause, so an upsert may go as one statement (PostgreSQL refuses to
+        update a row twice in one).
+        """
         if not rows:
             return
         self._queued = True
         if not self._native and len(rows) >= UNNEST_MIN_ROWS:
-            insert = _PLAIN_INSERT.match(text)
-            if insert:
-                self._insert_unnest(*insert.groups(), rows)
+            insert = _UNNEST_INSERT.match(text)
+            if insert and (distinct or (insert.group(5) or "NOTHING") == "NOTHING"):
+                table, columns, values, ending, _ = insert.groups()
+                self._insert_unnest(table, columns, values, rows, ending or "")
                 return
         if self._native:  # sqlite3 takes lists as they are: no copy per row
             self.raw.executemany(text, rows)
@@ -220,7 +236,12 @@ class Cursor:
             )
 
     def _insert_unnest(
-        self, table: str, columns: str, values: str, rows: Sequence[Sequence[Any]]
+        self,
+        table: str,
+        columns: str,
+        values: str,
+        rows: Sequence[Sequence[Any]],
+        ending: str = "",
     ) -> None:
         """Many rows as one INSERT … SELECT FROM unnest(arrays) (PostgreSQL).
 
@@ -234,7 +255,8 @@ class Cursor:
         arrays = [list(column) for column in zip(*rows, strict=True)]
         casts = ", ".join(f"%b::{types[n]}[]" for n in given)
         self.raw.execute(
-            f"INSERT INTO {table} ({', '.join(given)}) SELECT * FROM unnest({casts})",
+            f"INSERT INTO {table} ({', '.join(given)}) SELECT * FROM unnest({casts})"
+            + ending,
             arrays,
         )
 

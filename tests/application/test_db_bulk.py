@@ -150,3 +150,43 @@ def test_a_pipelined_query_waits_only_for_statements_sent_before_it(
             assert len(waits) == 1
     finally:
         runtime.close()
+
+
+UPSERT_PROBE = "CREATE TABLE upsert_probe (id TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+
+
+def test_many_row_upserts_do_what_one_row_at_a_time_would(runtime):
+    db = runtime.db
+    count = UNNEST_MIN_ROWS * 2
+    with db.transaction() as cur:
+        cur.execute(UPSERT_PROBE)
+        cur.executemany(
+            "INSERT INTO upsert_probe (id, n) VALUES (?, ?)",
+            [(f"k{i}", i) for i in range(0, count, 2)],  # the even keys
+        )
+    with db.transaction(bulk=True) as cur:
+        # Nothing on a conflict: the kept rows stay, each repeated key once.
+        cur.executemany(
+            "INSERT INTO upsert_probe (id, n) VALUES (?, ?)"
+            " ON CONFLICT (id) DO NOTHING",
+            [(f"k{i}", -1) for i in range(count)] + [("k1", -2)],
+        )
+        # An update, rows distinct by key: added to what is kept.
+        cur.executemany(
+            "INSERT INTO upsert_probe (id, n) VALUES (?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET n = upsert_probe.n + excluded.n",
+            [(f"k{i}", 1000) for i in range(count)],
+            distinct=True,
+        )
+        # Not said to be distinct: a repeated key is updated twice, in order.
+        cur.executemany(
+            "INSERT INTO upsert_probe (id, n) VALUES (?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET n = upsert_probe.n + excluded.n",
+            [(f"k{i % 10}", 1) for i in range(count)],
+        )
+    rows = dict(db.tuples("SELECT id, n FROM upsert_probe"))
+    expected = {
+        f"k{i}": (i if i % 2 == 0 else -1) + 1000 + (count // 10 if i < 10 else 0)
+        for i in range(count)
+    }
+    assert rows == expected

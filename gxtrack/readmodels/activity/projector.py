@@ -198,6 +198,7 @@ class ActivityProjection(Projection):
             " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
             " name = excluded.name",
             [(key, kind, name) for key, (kind, name) in self._names.items()],
+            distinct=True,  # one row per subject
         )
         cur.executemany(
             "INSERT INTO rm_activity_days"
@@ -207,6 +208,7 @@ class ActivityProjection(Projection):
             " SET last_position = excluded.last_position,"
             " n = rm_activity_days.n + excluded.n",
             per_day,
+            distinct=True,  # summed per (day, kind, type)
         )
         cur.executemany(
             "INSERT INTO rm_activity_actor_days"
@@ -216,6 +218,7 @@ class ActivityProjection(Projection):
             " SET last_position = excluded.last_position,"
             " n = rm_activity_actor_days.n + excluded.n",
             per_actor_day,
+            distinct=True,  # summed per (actor, day, kind, type)
         )
         self._rows, self._names, self._stored = [], {}, ()
 
