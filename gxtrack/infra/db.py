@@ -22,17 +22,16 @@ Row = dict[str, Any]
 # then gives the slot up; the next request opens a fresh one at once. Kept short
 # so a pool recovers within seconds of PostgreSQL coming back, not minutes.
 RECONNECT_SECONDS = 5.0
-# "INSERT INTO t (a, b) VALUES (?, NULL)" and nothing more: on PostgreSQL many
-# rows of it go as one statement over arrays (Cursor._insert_unnest).
-_PLAIN_INSERT = re.compile(
-    r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)\s*$", re.I
-)
+# "INSERT INTO t (a, b) VALUES (?, NULL)" and nothing more: on SQLite many rows
+# of it go as multi-row VALUES lists (Cursor.insert_together).
+_VALUES_INSERT = r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)"
+_PLAIN_INSERT = re.compile(_VALUES_INSERT + r"\s*$", re.I)
 # The same, or ending in what to do on a conflict: nothing, or (when the rows
 # are distinct by the conflict's key) an update. PostgreSQL takes any of them
 # for many rows as one INSERT … SELECT FROM unnest(…) with the same ending.
 _UNNEST_INSERT = re.compile(
-    r"\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(((?:\?|NULL|, )+)\)"
-    r"(\s+ON CONFLICT \([\w, ]+\) DO (NOTHING|UPDATE SET [^?%]+))?\s*$",
+    _VALUES_INSERT
+    + r"(\s+ON CONFLICT \([\w, ]+\) DO (NOTHING|UPDATE SET [^?%]+))?\s*$",
     re.I | re.S,
 )
 UNNEST_MIN_ROWS = 50
