@@ -23,7 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import DomainError, RuleViolationError
 from domain.rules import TEXT_MAX, optional_text, required_text
-from domain.stages import FORWARD, Stage
+from domain.stages import FORWARD, RANKS, Stage
 from domain.stall import LEVELS, RED_FACTOR, StallTerms, StallVerdict
 
 TEMPLATE_ID = uuid5(NAMESPACE_URL, "gxtrack:milestone-template")
@@ -32,6 +32,7 @@ NODE_STAGES = tuple(stage.value for stage in FORWARD)
 # The gate node of each stage that has one, and back.
 GATES = {"groundbreaking": Stage.LANDED, "production": Stage.PRODUCING}
 GATE_OF_STAGE = {stage.value: code for code, stage in GATES.items()}
+_GATE_RANKS = tuple((stage.value, stage.rank) for stage in GATES.values())
 NODE_FIELDS = ("planned_on", "done_on", "unit", "note")
 UNIT_MAX = 100
 
@@ -155,12 +156,12 @@ def gate_dates(
     A gate is done once the project has reached its stage; the done date
     itself does not matter to the node rule, so the planned date stands in.
     """
-    rank = Stage(stage).rank
+    rank = RANKS[stage]
     return [
-        (planned_dates.get(gate.value), None)
-        if rank < gate.rank
-        else (None, planned_dates.get(gate.value))
-        for gate in GATES.values()
+        (planned_dates.get(gate), None)
+        if rank < gate_rank
+        else (None, planned_dates.get(gate))
+        for gate, gate_rank in _GATE_RANKS
     ]
 
 
@@ -179,14 +180,12 @@ def node_verdict(
     if stage == Stage.WITHDRAWN.value:
         return None
     terms = terms or StallTerms()
-    late = max(
-        (
-            (as_of - planned).days
-            for planned, done in dates
-            if is_overdue(planned, done, as_of)
-        ),
-        default=0,
-    )
+    late = 0  # days: an overdue node is at least one day late
+    for planned, done in dates:
+        if is_overdue(planned, done, as_of):
+            days = (as_of - planned).days  # type: ignore[operator]
+            if days > late:
+                late = days
     if late <= 0:
         return None
     level = "red" if late > RED_FACTOR * terms.overdue_days else "yellow"
@@ -196,8 +195,8 @@ def node_verdict(
 def strongest(*verdicts: StallVerdict | None) -> StallVerdict | None:
     """The most severe verdict; at equal level the first named."""
     found = [v for v in verdicts if v is not None]
-    if not found:
-        return None
+    if len(found) < 2:
+        return found[0] if found else None
     return max(found, key=lambda v: LEVELS.index(v.level))
 
 

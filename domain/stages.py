@@ -33,6 +33,9 @@ class Stage(StrEnum):
 
 FORWARD = (Stage.NEGOTIATING, Stage.SIGNED, Stage.LANDED, Stage.PRODUCING)
 OPENING_STAGES = (Stage.NEGOTIATING, Stage.SIGNED)
+# Each stage code's rank, looked up without building the enum member: the stall
+# judgement asks for every pool row a page or an export shows.
+RANKS = {stage.value: stage.rank for stage in Stage}
 STAGE_LABELS = {
     Stage.NEGOTIATING: "在谈",
     Stage.SIGNED: "签约",

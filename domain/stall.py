@@ -195,23 +195,22 @@ def judge(
     days = (as_of - stage_date).days
     if days < 0:  # the stage began after the as-of date
         return None
-    verdicts: list[StallVerdict] = []
+    # The more severe rule wins and, at equal level, the stage rule: a red
+    # stage verdict is final, a yellow one gives way only to a red overdue.
+    verdict = None
     if days >= threshold:
-        level = "red" if days >= RED_FACTOR * threshold else "yellow"
-        verdicts.append(StallVerdict(level, "stage_threshold", days, threshold))
+        if days >= RED_FACTOR * threshold:
+            return StallVerdict("red", "stage_threshold", days, threshold)
+        verdict = StallVerdict("yellow", "stage_threshold", days, threshold)
     planned = planned_dates.get(NEXT_STAGE[stage])
     if planned is not None:
         late = (as_of - planned).days
         if late > terms.overdue_days:
             red = late > RED_FACTOR * terms.overdue_days
-            verdicts.append(
-                StallVerdict(
-                    "red" if red else "yellow", "overdue", days, terms.overdue_days
-                )
-            )
-    if not verdicts:
-        return None
-    return max(verdicts, key=lambda v: level_rank(v.level))
+            if red or verdict is None:
+                level = "red" if red else "yellow"
+                return StallVerdict(level, "overdue", days, terms.overdue_days)
+    return verdict
 
 
 def stall_change(current_level: str | None, verdict: StallVerdict | None) -> str | None:

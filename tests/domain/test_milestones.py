@@ -68,6 +68,18 @@ def test_the_node_rule_at_its_boundary_days(late, level):
     assert node_verdict("withdrawn", dates, TODAY) is None
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_node_rule_names_the_most_overdue_node(order):
+    dates = [
+        (TODAY - timedelta(days=5), None),
+        (TODAY - timedelta(days=70), None),  # the most overdue: red past 60
+        (TODAY - timedelta(days=80), TODAY - timedelta(days=1)),  # done
+        (TODAY - timedelta(days=20), None),
+    ][::order]
+    verdict = node_verdict("signed", dates, TODAY, StallTerms(overdue_days=30))
+    assert (verdict.level, verdict.days_in_stage) == ("red", 70)
+
+
 def test_gate_dates_come_from_the_stage_reached():
     plan = {"landed": date(2026, 2, 1), "producing": date(2026, 5, 1)}
     assert gate_dates("signed", plan) == [

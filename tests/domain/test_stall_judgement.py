@@ -116,3 +116,27 @@ def test_a_project_that_never_stalls_is_not_exempted():
     with pytest.raises(RuleViolationError) as caught:
         project(TODAY).exempt_stall("", TODAY + D, "leader", today=TODAY)
     assert caught.value.field == "reason"
+
+
+TERMS = StallTerms(thresholds={"signed": 100}, overdue_days=30)
+SIGNED_ON = TODAY - 150 * D  # 150 days in stage: the stage rule's yellow
+
+
+@pytest.mark.parametrize(
+    ("node_late", "landing_late", "level", "rule"),
+    [
+        (None, None, "yellow", "stage_threshold"),
+        (10, None, "yellow", "stage_threshold"),  # equal level: the stage rule
+        (None, 40, "yellow", "stage_threshold"),  # and its threshold before the plan
+        (61, None, "red", "node_overdue"),  # the more severe wins
+        (None, 61, "red", "overdue"),
+        (61, 61, "red", "overdue"),  # equal again: the stage rules first
+    ],
+)
+def test_the_more_severe_rule_is_named_and_at_equal_level_the_stage_rules(
+    node_late, landing_late, level, rule
+):
+    planned = {"landed": TODAY - landing_late * D if landing_late else None}
+    nodes = [(TODAY - node_late * D, None)] if node_late else []
+    verdict = judge_on("signed", SIGNED_ON, planned, TODAY, TERMS, None, nodes)
+    assert (verdict.level, verdict.rule) == (level, rule)

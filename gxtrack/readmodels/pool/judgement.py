@@ -208,30 +208,36 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+# The planned dates a row holds: (the plan's key, the row's column).
+_PLANNED = tuple((k, f"planned_{k}") for k in ("signed", "landed", "producing"))
+
+
 def judged(
     row: dict[str, Any], terms: StallTerms, as_of: date
 ) -> dict[str, Any] | None:
     """The domain's verdict for a pool row (stage_code, stage_day, planned_*,
     exempt_until, node_late_on: its most overdue other node's planned date), as
     a view's `stall`, or None."""
-    planned = {
-        k: _day(row.get(f"planned_{k}")) for k in ("signed", "landed", "producing")
-    }
-    late = _day(row.get("node_late_on"))
+    # Runs for every row of every page and export: no comprehension, no copy.
+    get = row.get
+    planned = {key: _day(get(column)) for key, column in _PLANNED}
+    nodes = gate_dates(row["stage_code"], planned)
+    late = get("node_late_on")
+    if late:
+        nodes.append((date.fromisoformat(late), None))
     verdict = judge_on(
         row["stage_code"],
         date.fromisoformat(row["stage_day"]),
         planned,
         as_of,
         terms,
-        _day(row.get("exempt_until")),
-        [*gate_dates(row["stage_code"], planned), *([(late, None)] if late else [])],
+        _day(get("exempt_until")),
+        nodes,
     )
     if verdict is None:
         return None
-    return {
-        **verdict.as_dict(),
-        "policy_version": terms.version,
-        "as_of": as_of.isoformat(),
-        "since": row.get("stall_since"),
-    }
+    found = verdict.as_dict()
+    found["policy_version"] = terms.version
+    found["as_of"] = as_of.isoformat()
+    found["since"] = get("stall_since")
+    return found
