@@ -218,7 +218,8 @@ def judged(
     """The domain's verdict for a pool row (stage_code, stage_day, planned_*,
     exempt_until, node_late_on: its most overdue other node's planned date), as
     a view's `stall`, or None."""
-    # Runs for every row of every page and export: no comprehension, no copy.
+    # Runs for every row of every page and export: the verdict's dict is
+    # extended in place, not copied into a new one.
     get = row.get
     planned = {key: _day(get(column)) for key, column in _PLANNED}
     nodes = gate_dates(row["stage_code"], planned)
