@@ -32,6 +32,7 @@ NODE_STAGES = tuple(stage.value for stage in FORWARD)
 # The gate node of each stage that has one, and back.
 GATES = {"groundbreaking": Stage.LANDED, "production": Stage.PRODUCING}
 GATE_OF_STAGE = {stage.value: code for code, stage in GATES.items()}
+# Each gate's stage and its rank (the plan's key, and what the stage is compared to).
 _GATE_RANKS = tuple((stage.value, stage.rank) for stage in GATES.values())
 NODE_FIELDS = ("planned_on", "done_on", "unit", "note")
 UNIT_MAX = 100
@@ -158,10 +159,10 @@ def gate_dates(
     """
     rank = RANKS[stage]
     return [
-        (planned_dates.get(gate), None)
+        (planned_dates.get(gate_stage), None)
         if rank < gate_rank
-        else (None, planned_dates.get(gate))
-        for gate, gate_rank in _GATE_RANKS
+        else (None, planned_dates.get(gate_stage))
+        for gate_stage, gate_rank in _GATE_RANKS
     ]
 
 

@@ -71,14 +71,25 @@ def pg_settings(schema: str, data_dir: Path) -> Settings:
 STORES = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(params=STORES)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for each kind of store in turn."""
+def _store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     if request.param == "memory":
         return Settings(data_dir=tmp_path, database_url="memory://")
     if request.param == "sqlite":
         return Settings(data_dir=tmp_path / "var")
     return pg_settings(request.getfixturevalue("pg_schema"), tmp_path)
+
+
+@pytest.fixture(params=STORES)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each kind of store in turn."""
+    return _store_settings(request, tmp_path)
+
+
+@pytest.fixture(params=STORES[1:])
+def durable_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for each store other processes can open too (a SQLite file, a
+    PostgreSQL schema), in turn."""
+    return _store_settings(request, tmp_path)
 
 
 @pytest.fixture

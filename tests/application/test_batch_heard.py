@@ -29,16 +29,10 @@ def two_processes(pg_schema, tmp_path):
     follower.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def two_on_one_store(request, tmp_path):
+@pytest.fixture
+def two_on_one_store(durable_settings):
     """Two runtimes on one store (a SQLite file, a PostgreSQL schema)."""
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path / "var", inline_projections=False)
-    else:
-        settings = replace(
-            pg_settings(request.getfixturevalue("pg_schema"), tmp_path),
-            inline_projections=False,
-        )
+    settings = replace(durable_settings, inline_projections=False)
     waiter, follower = Runtime.open(settings), Runtime.open(settings)
     yield waiter, follower
     waiter.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import weakref
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +15,13 @@ from gxtrack.audit.chain_follower import ChainBrokenError
 from gxtrack.audit.verify import anchor, notifications, verify
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
-from tests.conftest import _conninfo, pg_settings
+from tests.conftest import _conninfo
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store(request, tmp_path: Path):
+@pytest.fixture
+def store(durable_settings: Settings):
     """A Runtime on a real database file (or PostgreSQL schema), with raw access."""
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path / "var")
-    else:
-        settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path)
-    runtime = Runtime.open(settings)
+    runtime = Runtime.open(durable_settings)
     yield runtime, RawEvents(runtime)
     runtime.close()
 

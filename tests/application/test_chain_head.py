@@ -5,7 +5,6 @@ back) may have come between."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +12,13 @@ from gxtrack.audit import chain_follower
 from gxtrack.audit.verify import verify
 from gxtrack.bootstrap import Runtime
 from gxtrack.settings import Settings
-from tests.conftest import pg_settings
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def two(request, tmp_path: Path):
+@pytest.fixture
+def two(durable_settings: Settings):
     """Two runtimes on one store, as two processes following the same log."""
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path / "var")
-    else:
-        settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path)
-    first = Runtime.open(settings)
-    second = Runtime.open(settings)
+    first = Runtime.open(durable_settings)
+    second = Runtime.open(durable_settings)
     first.app.reference()  # the reference data's events, chained first
     first.projections.run()
     yield first, second

@@ -13,7 +13,6 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from gxtrack.bootstrap import Runtime
 from gxtrack.infra.event_recorder import PostgresEventRecorder, SQLiteEventRecorder
 from gxtrack.infra.group_commit import GroupCommit, Pending
-from gxtrack.settings import Settings
 from tests.conftest import pg_settings
 
 
@@ -79,14 +78,10 @@ def _events(count: int, aggregate: uuid.UUID | None = None) -> list[StoredEvent]
     ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def recorder(request, tmp_path):
+@pytest.fixture
+def recorder(durable_settings):
     """The recorder of each store that groups saves (not the in-memory one)."""
-    if request.param == "sqlite":
-        settings = Settings(data_dir=tmp_path / "var")
-    else:
-        settings = pg_settings(request.getfixturevalue("pg_schema"), tmp_path)
-    runtime = Runtime.open(settings)
+    runtime = Runtime.open(durable_settings)
     assert isinstance(
         runtime.app.recorder, (SQLiteEventRecorder, PostgresEventRecorder)
     )
